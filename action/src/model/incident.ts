@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { SeveritySchema, TimestampSchema } from "./alert.js";
+
+export const IncidentStatusSchema = z.enum(["open", "resolved"]);
+
+/** One incident's entry in incidents/index.json: the state correlation reads. */
+export const IncidentSchema = z.object({
+  id: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$/),
+  /** The folder, relative to the repository root. */
+  path: z.string(),
+  title: z.string(),
+  status: IncidentStatusSchema,
+  /** `awaiting`: recorded, waiting for a manual trigger; `done`: investigated. */
+  investigation: z.enum(["pending", "awaiting", "done"]),
+  severity: SeveritySchema,
+  pipelines: z.array(z.string()).default([]),
+  fingerprints: z.array(z.string()).default([]),
+  alertnames: z.array(z.string()).default([]),
+  /** Alert ids already recorded, so a re-delivery changes nothing. */
+  alerts: z.array(z.string()).default([]),
+  /** Fingerprints whose latest alert is resolved. */
+  resolvedFingerprints: z.array(z.string()).default([]),
+  deliveries: z.array(z.string()).default([]),
+  openedAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  resolvedAt: TimestampSchema.nullable().default(null),
+  rootCause: z
+    .object({ id: z.string(), confidence: z.number(), status: z.string() })
+    .nullable()
+    .default(null),
+  groupingReasons: z.array(z.string()).default([]),
+  duplicates: z.number().int().nonnegative().default(0),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+export const IncidentIndexSchema = z.object({
+  version: z.literal(1),
+  incidents: z.array(IncidentSchema),
+});
+export type IncidentIndex = z.infer<typeof IncidentIndexSchema>;

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import type { CheckSpec, Primitive, Remediation, Weight } from "./runbook.js";
+import type { Capability, ChangeQuery, EventQuery, LogQuery, MetricQuery, RecordQuery } from "./telemetry.js";
+
+export const VerdictSchema = z.enum(["pass", "fail", "inconclusive"]);
+/** A check's outcome. Missing data and errors are `inconclusive`, never `pass`. */
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** Where a hypothesis came from. */
+export type HypothesisOrigin = "runbook" | "memory" | "llm";
+
+/** A check with its templates resolved against the problem: ready to run. */
+export interface Check {
+  /** `<hypothesis>/<check>`, unique within an investigation. */
+  key: string;
+  id: string;
+  hypothesis: string;
+  title: string;
+  spec: CheckSpec;
+  capability: Capability;
+  query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string>;
+  primitive: Primitive;
+  weight: Weight;
+  role: "confirm" | "rule_out";
+  /** Set when a template could not be resolved; the check is then inconclusive without running. */
+  unresolved?: string;
+  /** Impacted pipelines' paths and services, for change filters scoped to the pipeline. */
+  scope?: { paths: string[]; services: string[]; repos: string[] };
+  /** Onset in epoch ms, when known. */
+  onset: number | null;
+}
+
+/** A candidate cause with the checks that can confirm or rule it out. */
+export interface Hypothesis {
+  id: string;
+  title: string;
+  origin: HypothesisOrigin;
+  prior: number;
+  /** Why it is a candidate (which alert or component matched, which past incident). */
+  reason: string;
+  deeper: string[];
+  /** The hypothesis that asked for this one as its deeper cause. */
+  parent?: string;
+  round: number;
+  checks: Check[];
+  remediation?: Remediation;
+  runbookFile?: string;
+}
+
+/** The result of one check: its verdict, what it measured, the data it saw. */
+export interface Evidence {
+  key: string;
+  check: string;
+  hypothesis: string;
+  verdict: Verdict;
+  /** One line a human can read: what was measured against what threshold. */
+  finding: string;
+  /** The query as the backend saw it. */
+  query: string;
+  /** The numbers the primitive computed (ratio, count, changes, …). */
+  observed: Record<string, number>;
+  /** The data the check saw, cut to a reasonable size and redacted before writing. */
+  data: unknown;
+  weight: Weight;
+  role: "confirm" | "rule_out";
+  round: number;
+  ms: number;
+  /** For inconclusive results: why (no data, timeout, backend error, unresolved template). */
+  reason?: string;
+  /** Records a change-type check matched (for revert fixes and timelines). */
+  matched?: Array<{ at: string; label: string; ref?: string; repo?: string; files?: string[] }>;
+}
+
+export type CauseStatus = "confirmed" | "likely" | "possible" | "unlikely" | "ruled_out" | "untested";
+
+/** A ranked cause with its confidence and the evidence for and against it. */
+export interface RankedCause {
+  id: string;
+  title: string;
+  confidence: number;
+  status: CauseStatus;
+  support: string[];
+  against: string[];
+  gaps: string[];
+  /** From symptom-side mechanism to this cause, when this cause is a deeper one. */
+  chain: string[];
+  origin: HypothesisOrigin;
+}
+
+/** The investigation's conclusion. */
+export interface Rca {
+  conclusion: "confirmed" | "likely" | "inconclusive";
+  /** The top cause id, or `unknown` when the evidence cannot decide. */
+  rootCause: string;
+  confidence: number;
+  ranked: RankedCause[];
+  chain: string[];
+  /** What could not be checked and why. */
+  gaps: string[];
+  rounds: number;
+  checksRun: number;
+  budgetExhausted: boolean;
+}
+
+/** The confidence at or above which a cause is called confirmed. */
+export const CONFIRMED_AT = 0.8;
+
+export interface Investigation {
+  hypotheses: Hypothesis[];
+  evidence: Evidence[];
+  rca: Rca;
+  ms: number;
+}
+
+export const FixSchema = z.object({
+  kind: z.enum(["config-patch", "revert", "none"]),
+  path: z.string().nullable().default(null),
+  description: z.string().default(""),
+  branch: z.string().nullable().default(null),
+  commit: z.string().nullable().default(null),
+  pr: z.number().int().nullable().default(null),
+  state: z.enum(["proposed", "open", "merged", "closed", "none"]).default("none"),
+  reversible: z.boolean().default(true),
+});
+/** A proposed fix and where it lives. */
+export type Fix = z.infer<typeof FixSchema>;

@@ -1,0 +1,40 @@
+import type { Alert } from "./alert.js";
+import type { Commit, Deployment } from "./telemetry.js";
+import type { Pipeline } from "./knowledge.js";
+
+/** One line of the problem's timeline. */
+export interface TimelineEntry {
+  at: string;
+  kind: "alert" | "resolved" | "commit" | "deployment" | "event" | "finding";
+  text: string;
+}
+
+/** A past incident that resembles this one. */
+export interface SimilarIncident {
+  id: string;
+  path: string;
+  rootCause: string | null;
+  confirmed: boolean;
+  reason: string;
+}
+
+/** The framed problem: facts only, no guesses. */
+export interface Problem {
+  incidentId: string;
+  title: string;
+  /** The investigation clock (epoch ms). */
+  now: number;
+  /** When the problem began: the earliest firing alert's start (epoch ms), if any alert gave one. */
+  onset: number | null;
+  alerts: Alert[];
+  alertnames: string[];
+  /** Labels every firing alert agrees on. */
+  labels: Record<string, string>;
+  pipelines: Pipeline[];
+  upstream: string[];
+  downstream: string[];
+  components: string[];
+  changes: { commits: Commit[]; deployments: Deployment[] };
+  similar: SimilarIncident[];
+  timeline: TimelineEntry[];
+}

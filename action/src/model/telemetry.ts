@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { TimestampSchema } from "./alert.js";
+
+/**
+ * The raw data shapes every telemetry adapter returns. They mirror spec/scenario-format.md so that
+ * a replayed scenario and a live backend hand the primitives identical data.
+ */
+
+export const LabelsSchema = z.record(z.string(), z.string());
+export type Labels = z.infer<typeof LabelsSchema>;
+
+/** A metric series as points (epoch milliseconds, value); null marks a missing sample. */
+export interface Series {
+  labels: Labels;
+  points: Array<[number, number | null]>;
+}
+
+export const LogLineSchema = z.object({ ts: TimestampSchema, labels: LabelsSchema.default({}), line: z.string() });
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+export const ChangedFileSchema = z.looseObject({
+  path: z.string(),
+  status: z.string().default("modified"),
+  patch: z.string().optional(),
+});
+
+export const CommitSchema = z.looseObject({
+  repo: z.string().default(""),
+  sha: z.string(),
+  at: TimestampSchema,
+  author: z.string().default(""),
+  message: z.string().default(""),
+  files: z.array(ChangedFileSchema).default([]),
+});
+export type Commit = z.infer<typeof CommitSchema>;
+
+export const DeploymentSchema = z.looseObject({
+  repo: z.string().default(""),
+  service: z.string().default(""),
+  environment: z.string().default(""),
+  ref: z.string().default(""),
+  sha: z.string().default(""),
+  at: TimestampSchema,
+  status: z.string().default("success"),
+});
+export type Deployment = z.infer<typeof DeploymentSchema>;
+
+export const EventSchema = z.looseObject({
+  at: TimestampSchema,
+  kind: z.string(),
+  labels: LabelsSchema.default({}),
+  message: z.string().default(""),
+});
+export type TelemetryEvent = z.infer<typeof EventSchema>;
+
+/** Airflow REST objects keep Airflow's own field names; we only require what we read. */
+export const OrchestratorRecordSchema = z.record(z.string(), z.unknown());
+export type OrchestratorRecord = z.infer<typeof OrchestratorRecordSchema>;
+
+export const OrchestratorKindSchema = z.enum(["dag_runs", "task_instances", "import_errors", "pools"]);
+export type OrchestratorKind = z.infer<typeof OrchestratorKindSchema>;
+
+export const WarehouseKindSchema = z.enum(["schemas", "query_errors", "tables"]);
+export type WarehouseKind = z.infer<typeof WarehouseKindSchema>;
+
+/** A label matcher of a metric selector; `value` is data, escaped by the adapter that renders it. */
+export interface Matcher {
+  label: string;
+  op: "=" | "!=" | "=~" | "!~";
+  value: string;
+}
+
+export interface TimeRange {
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+}
+
+export interface MetricQuery extends TimeRange {
+  name: string;
+  matchers: Matcher[];
+  /** Preferred resolution in milliseconds; adapters may pick a coarser one within their limits. */
+  stepMs: number;
+}
+
+export interface LogQuery extends TimeRange {
+  /** Stream selector: label equality only (values escaped by the adapter). */
+  selector: Labels;
+  /** A regular expression from a runbook (trusted text), never from an alert. */
+  pattern?: string;
+  limit: number;
+}
+
+export interface ChangeQuery extends TimeRange {
+  repos?: string[];
+}
+
+export interface EventQuery extends TimeRange {
+  kinds?: string[];
+}
+
+export interface RecordQuery<K> extends TimeRange {
+  kind: K;
+}
+
+export interface Changes {
+  commits: Commit[];
+  deployments: Deployment[];
+}
+
+/** What a telemetry backend can answer; an absent capability makes a check inconclusive. */
+export type Capability = "metrics" | "logs" | "changes" | "events" | "orchestrator" | "warehouse";
+
+/** The telemetry port: every adapter (replay, Prometheus, Loki, Airflow, GitHub, PostgreSQL) implements part of it. */
+export interface Telemetry {
+  readonly capabilities: ReadonlySet<Capability>;
+  /** Describes a query the way its backend would see it (PromQL, LogQL, SQL); kept as evidence. */
+  describe(kind: Capability, query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string>): string;
+  metrics(query: MetricQuery, signal: AbortSignal): Promise<Series[]>;
+  logs(query: LogQuery, signal: AbortSignal): Promise<LogLine[]>;
+  changes(query: ChangeQuery, signal: AbortSignal): Promise<Changes>;
+  events(query: EventQuery, signal: AbortSignal): Promise<TelemetryEvent[]>;
+  orchestrator(query: RecordQuery<OrchestratorKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
+  warehouse(query: RecordQuery<WarehouseKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
+}
