@@ -48,3 +48,23 @@ export const silentProgress: Progress = {
   warn() {},
   check() {},
 };
+
+/** A pull request as the forge reports it. */
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  created: boolean;
+}
+
+/** The forge port (GitHub): pull requests for fixes. Absent locally, where a fix stays a branch. */
+export interface Forge {
+  /** Opens a pull request for `branch`, or updates the open one for it: never a duplicate. */
+  openPullRequest(input: {
+    branch: string;
+    title: string;
+    body: string;
+    draft: boolean;
+    labels: string[];
+    reviewers: string[];
+  }): Promise<PullRequestRef>;
+}
