@@ -1,0 +1,103 @@
+import picomatch from "picomatch";
+import type { Changes, Check, LogLine, OrchestratorRecord, TelemetryEvent } from "../model/index.js";
+import type { TelemetryRecord } from "./primitives/index.js";
+
+/** Turns each kind of telemetry into uniform records that the record primitives and filters understand. */
+
+function ms(value: unknown): number | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  const t = typeof value === "number" ? value : Date.parse(value);
+  return Number.isFinite(t) ? t : null;
+}
+
+/** Log lines as records. */
+export function fromLogs(lines: LogLine[]): TelemetryRecord[] {
+  return lines.map((l) => ({
+    at: ms(l.ts),
+    text: l.line,
+    fields: { ...l.labels, line: l.line },
+    label: l.line.length > 160 ? `${l.line.slice(0, 157)}…` : l.line,
+  }));
+}
+
+/** Events as records, filtered by kind glob and labels. */
+export function fromEvents(events: TelemetryEvent[], check: Check): TelemetryRecord[] {
+  const spec = check.spec.events;
+  const kindOk = spec ? picomatch(spec.kind, { dot: true }) : () => true;
+  return events
+    .filter((e) => kindOk(e.kind))
+    .filter((e) => !spec || Object.entries(spec.labels).every(([k, v]) => e.labels[k] === v))
+    .map((e) => ({
+      at: ms(e.at),
+      text: `${e.kind} ${e.message}`,
+      fields: { ...e.labels, kind: e.kind, message: e.message },
+      label: `${e.kind}: ${e.message}`,
+    }));
+}
+
+/** Commits and deployments as records, filtered by kind, path globs and the pipeline scope. */
+export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
+  const spec = check.spec.changes ?? { kind: "any" as const, paths: [], scope: "any" as const };
+  const pathOk = spec.paths.length ? picomatch(spec.paths, { dot: true }) : null;
+  const scope = check.scope ?? { paths: [], services: [], repos: [] };
+  const scopePath = scope.paths.length ? picomatch(scope.paths, { dot: true }) : null;
+  const inScopeCommit = (repo: string, files: string[]) =>
+    (scopePath !== null && files.some((f) => scopePath(f))) || (scope.paths.length === 0 && scope.repos.includes(repo));
+  const out: TelemetryRecord[] = [];
+  if (spec.kind !== "deployments") {
+    for (const c of changes.commits) {
+      const files = c.files.map((f) => f.path);
+      if (pathOk && !files.some((f) => pathOk(f))) continue;
+      if (spec.scope === "pipeline" && !inScopeCommit(c.repo, files)) continue;
+      out.push({
+        at: ms(c.at),
+        text: `${c.message}\n${files.join("\n")}`,
+        fields: { type: "commit", repo: c.repo, sha: c.sha, author: c.author, message: c.message },
+        label: `commit ${c.sha.slice(0, 7)} in ${c.repo}: ${c.message.split("\n")[0]}`,
+        ref: c.sha,
+        repo: c.repo,
+        files,
+      });
+    }
+  }
+  if (spec.kind !== "commits" && !pathOk) {
+    for (const d of changes.deployments) {
+      if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo)) continue;
+      out.push({
+        at: ms(d.at),
+        text: `deploy ${d.service} ${d.ref} ${d.environment} ${d.status}`,
+        fields: { type: "deployment", ...d },
+        label: `deploy of ${d.service || d.repo} ${d.ref} to ${d.environment} (${d.status})`,
+        ref: d.sha,
+        repo: d.repo,
+      });
+    }
+  }
+  return out;
+}
+
+const TIME_FIELDS = ["end_date", "start_date", "queued_when", "logical_date", "execution_date", "timestamp", "at"];
+const TEXT_FIELDS = ["state", "stack_trace", "message", "error_code", "note", "dag_id", "task_id", "filename", "name", "table"];
+
+/** Orchestrator and warehouse objects as records. */
+export function fromObjects(objects: OrchestratorRecord[], kind: string): TelemetryRecord[] {
+  return objects.map((o) => {
+    const at = TIME_FIELDS.map((f) => ms(o[f])).find((t) => t !== null) ?? null;
+    const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : [])).join(" ");
+    const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : []));
+    return { at, text, fields: o, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
+  });
+}
+
+/** Keeps records whose fields equal the `where` values (or one of a list), compared as text. */
+export function applyWhere(records: TelemetryRecord[], where: Record<string, unknown> | undefined): TelemetryRecord[] {
+  if (!where || !Object.keys(where).length) return records;
+  return records.filter((r) =>
+    Object.entries(where).every(([k, want]) => {
+      const have = r.fields[k];
+      if (have === undefined || have === null) return false;
+      const text = String(have).toLowerCase();
+      return Array.isArray(want) ? want.some((w) => String(w).toLowerCase() === text) : String(want).toLowerCase() === text;
+    }),
+  );
+}

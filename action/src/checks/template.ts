@@ -1,0 +1,198 @@
+import type {
+  Capability,
+  Check,
+  CheckSpec,
+  Knowledge,
+  Matcher,
+  Problem,
+  Runbook,
+} from "../model/index.js";
+import { parseSelector } from "../memory/selector.js";
+import { parseDuration } from "./duration.js";
+
+/**
+ * Safe interpolation. Templates are resolved into structured query fields (a matcher's value, a
+ * stream label's value, a filter's value), never spliced into query text: the adapter that renders the
+ * query escapes each value for its language. Values landing in a regular-expression matcher are
+ * regex-escaped here, so an alert label cannot widen a match.
+ */
+
+const TEMPLATE = /\{\{\s*([a-zA-Z0-9_.-]+)\s*\}\}/g;
+
+/** The values templates may name, built from the problem and knowledge. */
+export interface TemplateContext {
+  lookup(path: string): string | undefined;
+}
+
+/** Builds the template context of a problem: alert labels and annotations, and the impacted pipelines' fields. */
+export function templateContext(problem: Problem): TemplateContext {
+  const first = problem.alerts.find((a) => a.status === "firing") ?? problem.alerts[0];
+  return {
+    lookup(path) {
+      const [root, ...rest] = path.split(".");
+      if (root === "alert") {
+        const [kind, ...name] = rest;
+        const key = name.join(".");
+        if (kind === "labels") return problem.labels[key] ?? undefined;
+        if (kind === "annotations") return first?.annotations[key];
+        return undefined;
+      }
+      if (root === "pipeline") {
+        const [kind, ...fieldParts] = rest;
+        const field = fieldParts.join(".");
+        for (const p of problem.pipelines) {
+          if (kind === "id" && !field) return p.id;
+          if (kind === "service" && !field) {
+            if (p.services[0]) return p.services[0];
+            continue;
+          }
+          if (kind === "config") {
+            if (p.config[field]) return p.config[field];
+            continue;
+          }
+          const component = p.components.find((c) => c.kind === kind && c[field] !== undefined);
+          if (component) return String(component[field]);
+        }
+        return undefined;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Replaces every `{{path}}` in text; returns the names it could not resolve. */
+export function interpolate(
+  text: string,
+  ctx: TemplateContext,
+  escape: (v: string) => string = (v) => v,
+): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = text.replace(TEMPLATE, (_, path: string) => {
+    const v = ctx.lookup(path);
+    if (v === undefined) {
+      missing.push(path);
+      return "";
+    }
+    return escape(v);
+  });
+  return { value, missing };
+}
+
+function escapeRegex(v: string): string {
+  return v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function capabilityOf(spec: CheckSpec): Capability {
+  if (spec.metric !== undefined) return "metrics";
+  if (spec.logs !== undefined) return "logs";
+  if (spec.changes !== undefined) return "changes";
+  if (spec.events !== undefined) return "events";
+  if (spec.orchestrator !== undefined) return "orchestrator";
+  return "warehouse";
+}
+
+/** The time range a check reads, from its anchor and window (change_in_window looks back from the onset). */
+export function checkRange(spec: CheckSpec, now: number, onset: number | null): { start: number; end: number } | null {
+  const window = parseDuration(spec.window);
+  if (spec.primitive === "change_in_window") {
+    if (onset === null) return null;
+    return { start: onset - window, end: Math.min(now, onset + 2 * 60_000) };
+  }
+  if (spec.anchor === "onset") {
+    if (onset === null) return null;
+    return { start: onset - window, end: now };
+  }
+  return { start: now - window, end: now };
+}
+
+/** Metric resolution: one point a minute up to 12 hours, coarser beyond, so a query stays under ~720 points. */
+function stepFor(range: { start: number; end: number }): number {
+  return Math.max(60_000, Math.ceil((range.end - range.start) / 720 / 60_000) * 60_000);
+}
+
+/** Resolves a runbook's checks against the problem: templates filled, aliases applied, ranges computed. */
+export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: Problem, knowledge: Knowledge): Check[] {
+  const ctx = templateContext(problem);
+  const scope = {
+    paths: problem.pipelines.flatMap((p) => p.paths),
+    services: problem.pipelines.flatMap((p) => p.services),
+    repos: problem.pipelines.flatMap((p) => (p.repository ? [p.repository] : [])),
+  };
+  return runbook.checks.map((spec) => {
+    const missing: string[] = [];
+    const fill = (text: string, esc?: (v: string) => string) => {
+      const r = interpolate(text, ctx, esc);
+      missing.push(...r.missing);
+      return r.value;
+    };
+    const capability = capabilityOf(spec);
+    const range = checkRange(spec, problem.now, problem.onset);
+    const base = range ?? { start: problem.now, end: problem.now };
+    let query: Check["query"];
+    switch (capability) {
+      case "metrics": {
+        const sel = parseSelector(spec.metric!);
+        const matchers: Matcher[] = sel.matchers.map((m) => ({
+          label: knowledge.aliases.labels[m.label] ?? m.label,
+          op: m.op,
+          value: fill(m.value, m.op === "=~" || m.op === "!~" ? escapeRegex : undefined),
+        }));
+        query = {
+          ...base,
+          name: knowledge.aliases.metrics[sel.name] ?? sel.name,
+          matchers,
+          stepMs: stepFor(base),
+        };
+        break;
+      }
+      case "logs": {
+        const selector = Object.fromEntries(Object.entries(spec.logs!).map(([k, v]) => [k, fill(v)]));
+        query = { ...base, selector, pattern: spec.match, limit: 5000 };
+        break;
+      }
+      case "changes":
+        query = { ...base };
+        break;
+      case "events":
+        query = { ...base, kinds: [spec.events!.kind] };
+        break;
+      case "orchestrator":
+        query = { ...base, kind: spec.orchestrator!.kind };
+        break;
+      case "warehouse":
+        query = { ...base, kind: spec.warehouse!.kind };
+        break;
+    }
+    const where = spec.orchestrator?.where ?? spec.warehouse?.where;
+    const resolvedWhere = where
+      ? Object.fromEntries(
+          Object.entries(where).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => fill(x)) : typeof v === "string" ? fill(v) : v]),
+        )
+      : undefined;
+    const eventLabels = spec.events
+      ? Object.fromEntries(Object.entries(spec.events.labels).map(([k, v]) => [k, fill(v)]))
+      : undefined;
+    const check: Check = {
+      key: `${runbook.id}/${spec.id}`,
+      id: spec.id,
+      hypothesis: runbook.id,
+      title: spec.title ?? spec.id.replace(/-/g, " "),
+      spec: {
+        ...spec,
+        ...(resolvedWhere && spec.orchestrator ? { orchestrator: { ...spec.orchestrator, where: resolvedWhere } } : {}),
+        ...(resolvedWhere && spec.warehouse ? { warehouse: { ...spec.warehouse, where: resolvedWhere } } : {}),
+        ...(eventLabels ? { events: { ...spec.events!, labels: eventLabels } } : {}),
+      },
+      capability,
+      query,
+      primitive: spec.primitive,
+      weight: spec.weight,
+      role: spec.role,
+      scope,
+      onset: problem.onset,
+    };
+    if (missing.length) check.unresolved = `no value for ${[...new Set(missing)].map((m) => `{{${m}}}`).join(", ")}`;
+    else if (!range) check.unresolved = "the problem has no onset to anchor this check on";
+    return check;
+  });
+}

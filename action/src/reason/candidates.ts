@@ -1,0 +1,64 @@
+import picomatch from "picomatch";
+import type { Hypothesis, Knowledge, Problem, Runbook } from "../model/index.js";
+import { resolveChecks } from "../checks/template.js";
+
+/** Why a runbook applies to this problem, or null when it does not. */
+export function appliesTo(runbook: Runbook, problem: Problem): string | null {
+  const names = runbook.applies_to.alerts;
+  if (names.length) {
+    const isMatch = picomatch(names, { nocase: true });
+    const hit = problem.alertnames.find((n) => isMatch(n));
+    if (hit) return `alert ${hit} matches ${names.join(", ")}`;
+  }
+  const kinds = runbook.applies_to.components.filter((k) => problem.components.includes(k));
+  if (kinds.length) return `impacted pipeline has ${kinds.join(", ")} components`;
+  return null;
+}
+
+/** Builds a hypothesis from a runbook: its checks resolved against the problem. */
+export function hypothesisFrom(
+  runbook: Runbook,
+  problem: Problem,
+  knowledge: Knowledge,
+  extra: { reason: string; round: number; parent?: string; prior?: number },
+): Hypothesis {
+  return {
+    id: runbook.id,
+    title: runbook.title,
+    origin: "runbook",
+    prior: extra.prior ?? runbook.prior,
+    reason: extra.reason,
+    deeper: runbook.deeper,
+    round: extra.round,
+    checks: resolveChecks(runbook, problem, knowledge),
+    runbookFile: runbook.file,
+    ...(extra.parent ? { parent: extra.parent } : {}),
+    ...(runbook.remediation ? { remediation: runbook.remediation } : {}),
+  };
+}
+
+/**
+ * Round-one candidates: every runbook whose applies_to matches, with priors raised for causes that
+ * review confirmed on similar past incidents (memory), so the familiar cause is tested first.
+ */
+export function candidates(problem: Problem, runbooks: Runbook[], knowledge: Knowledge): Hypothesis[] {
+  const confirmedBefore = new Map<string, string>();
+  for (const s of problem.similar) {
+    if (s.rootCause && s.confirmed && !confirmedBefore.has(s.rootCause)) confirmedBefore.set(s.rootCause, s.id);
+  }
+  const out: Hypothesis[] = [];
+  for (const rb of runbooks) {
+    const why = appliesTo(rb, problem);
+    const seen = confirmedBefore.get(rb.id);
+    if (!why && !seen) continue;
+    const reason = [why, seen ? `seen before: confirmed in incident ${seen}` : null].filter(Boolean).join("; ");
+    const h = hypothesisFrom(rb, problem, knowledge, { reason, round: 1 });
+    if (seen) {
+      h.origin = why ? "runbook" : "memory";
+      // Halfway to certainty: memory makes a cause likelier to test, never confirmed without evidence.
+      h.prior = rb.prior + (1 - rb.prior) * 0.5;
+    }
+    out.push(h);
+  }
+  return out.sort((a, b) => b.prior - a.prior || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,74 @@
+import type { Clock, Evidence, Hypothesis, Investigation, Problem, Progress, Telemetry } from "../model/index.js";
+import { CheckRunner, type Budget } from "../checks/runtime.js";
+import { rank } from "./rank.js";
+
+/** A cause gains enough support to ask for its deeper cause at this confidence. */
+const FOLLOW_UP_AT = 0.4;
+
+/** Produces the hypothesis for a deeper cause id, or null when no runbook defines it. */
+export type FollowUp = (id: string, parent: Hypothesis, round: number) => Hypothesis | null;
+
+/**
+ * The investigation state machine: run the candidates' checks, rank, add the deeper causes of
+ * supported mechanisms as follow-up hypotheses, and repeat until nothing new is worth testing or
+ * the budget is spent.
+ */
+export async function investigate(
+  problem: Problem,
+  candidates: Hypothesis[],
+  ports: { telemetry: Telemetry; clock: Clock; progress: Progress },
+  budget: Budget,
+  followUp: FollowUp = () => null,
+): Promise<Investigation> {
+  const t0 = Date.now();
+  const runner = new CheckRunner(ports.telemetry, budget, ports.progress);
+  const hypotheses: Hypothesis[] = [];
+  const evidence: Evidence[] = [];
+  let pending = candidates;
+  let round = 0;
+  let checksLeft = budget.maxChecks;
+  while (pending.length && round < budget.maxRounds && !runner.exhausted) {
+    round++;
+    ports.progress.info(`round ${round}: ${pending.length} hypotheses (${pending.map((h) => h.id).join(", ")})`);
+    const admitted: Hypothesis[] = [];
+    for (const h of pending) {
+      if (h.checks.length > checksLeft) continue;
+      checksLeft -= h.checks.length;
+      admitted.push({ ...h, round });
+    }
+    hypotheses.push(...admitted);
+    evidence.push(...(await runner.run(admitted.flatMap((h) => h.checks), round)));
+    const interim = rank(hypotheses, evidence, { rounds: round, budgetExhausted: runner.exhausted });
+    const next: Hypothesis[] = [];
+    for (const cause of interim.ranked) {
+      if (cause.confidence < FOLLOW_UP_AT) continue;
+      const parent = hypotheses.find((h) => h.id === cause.id)!;
+      for (const id of parent.deeper) {
+        const existing = hypotheses.find((h) => h.id === id);
+        if (existing) {
+          // Already tested in its own right: record the causal link without testing twice.
+          if (!existing.parent && existing.id !== parent.id && !chainHas(hypotheses, parent, id)) existing.parent = parent.id;
+          continue;
+        }
+        if (next.some((h) => h.id === id)) continue;
+        const h = followUp(id, parent, round + 1);
+        if (h) next.push({ ...h, parent: parent.id, reason: `deeper cause of ${parent.id}` });
+      }
+    }
+    pending = next;
+  }
+  const rca = rank(hypotheses, evidence, { rounds: round, budgetExhausted: runner.exhausted });
+  return { hypotheses, evidence, rca, ms: Date.now() - t0 };
+}
+
+/** True when `id` is already an ancestor of `h`, so linking would make a cycle. */
+function chainHas(all: Hypothesis[], h: Hypothesis, id: string): boolean {
+  let cur: Hypothesis | undefined = h;
+  const seen = new Set<string>();
+  while (cur && !seen.has(cur.id)) {
+    if (cur.id === id) return true;
+    seen.add(cur.id);
+    cur = cur.parent ? all.find((x) => x.id === cur!.parent) : undefined;
+  }
+  return false;
+}
