@@ -7,3 +7,4 @@ export * from "./problem.js";
 export * from "./runbook.js";
 export * from "./scenario.js";
 export * from "./telemetry.js";
+export * from "./config.js";

@@ -1,0 +1,100 @@
+import type {
+  Alert,
+  Changes,
+  Incident,
+  Knowledge,
+  Pipeline,
+  Problem,
+  SimilarIncident,
+  Telemetry,
+  TimelineEntry,
+} from "../model/index.js";
+
+/** How far before the onset framing looks for changes. */
+const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
+
+/** Labels every firing alert agrees on (all alerts when none fire). */
+export function commonLabels(alerts: Alert[]): Record<string, string> {
+  const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
+  const [first, ...rest] = pool;
+  if (!first) return {};
+  return Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
+}
+
+/** The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives one. */
+export function onsetOf(alerts: Alert[]): number | null {
+  const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
+  const times = pool.flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt)] : [])).filter(Number.isFinite);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** The timeline: alerts, resolutions, commits and deployments in time order. */
+export function timeline(alerts: Alert[], changes: Changes): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (const a of alerts) {
+    const name = a.labels.alertname ?? a.title;
+    if (a.startsAt) out.push({ at: a.startsAt, kind: "alert", text: `${name} fired (${a.severity})` });
+    if (a.status === "resolved" && a.endsAt) out.push({ at: a.endsAt, kind: "resolved", text: `${name} resolved` });
+  }
+  for (const c of changes.commits) {
+    out.push({ at: c.at, kind: "commit", text: `commit ${c.sha.slice(0, 7)} in ${c.repo}: ${c.message.split("\n")[0] ?? ""}` });
+  }
+  for (const d of changes.deployments) {
+    out.push({ at: d.at, kind: "deployment", text: `deploy of ${d.service || d.repo} ${d.ref} to ${d.environment} (${d.status})` });
+  }
+  return out.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Frames the problem from facts only: what fired and since when, which pipelines and their
+ * neighbours, recent changes and similar past incidents. It never guesses a cause.
+ */
+export async function frame(input: {
+  incident: Incident;
+  alerts: Alert[];
+  knowledge: Knowledge;
+  pipelinesOf: (alert: Alert) => Pipeline[];
+  neighbours: (pipelineId: string) => { upstream: string[]; downstream: string[] };
+  similar: SimilarIncident[];
+  telemetry: Telemetry;
+  now: number;
+}): Promise<Problem> {
+  const { incident, alerts } = input;
+  const onset = onsetOf(alerts);
+  const pipelines = new Map<string, Pipeline>();
+  for (const a of alerts) for (const p of input.pipelinesOf(a)) pipelines.set(p.id, p);
+  const impacted = [...pipelines.values()];
+  const upstream = new Set<string>();
+  const downstream = new Set<string>();
+  for (const p of impacted) {
+    const n = input.neighbours(p.id);
+    n.upstream.forEach((x) => upstream.add(x));
+    n.downstream.forEach((x) => downstream.add(x));
+  }
+  let changes: Changes = { commits: [], deployments: [] };
+  if (input.telemetry.capabilities.has("changes")) {
+    const start = (onset ?? input.now) - CHANGE_LOOKBACK_MS;
+    try {
+      changes = await input.telemetry.changes({ start, end: input.now }, AbortSignal.timeout(10_000));
+    } catch {
+      // Framing states facts; an unreachable change source is reported by the checks that need it.
+    }
+  }
+  const alertnames = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title).filter(Boolean))];
+  return {
+    incidentId: incident.id,
+    title: incident.title,
+    now: input.now,
+    onset,
+    alerts,
+    alertnames,
+    labels: commonLabels(alerts),
+    pipelines: impacted,
+    upstream: [...upstream].filter((u) => !pipelines.has(u)),
+    downstream: [...downstream].filter((d) => !pipelines.has(d)),
+    components: [...new Set(impacted.flatMap((p) => p.components.map((c) => c.kind)))],
+    changes,
+    similar: input.similar,
+    timeline: timeline(alerts, changes),
+  };
+}

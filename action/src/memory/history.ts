@@ -1,0 +1,59 @@
+import type { Incident, SimilarIncident } from "../model/index.js";
+
+/** A past incident as memory sees it: the index entry plus what review said about its cause. */
+export interface HistoryEntry {
+  id: string;
+  path: string;
+  fingerprints: string[];
+  pipelines: string[];
+  alertnames: string[];
+  openedAt: string;
+  /** The cause Pipemedic named, or a human's correction when one was recorded. */
+  rootCause: string | null;
+  /** True when review confirmed the cause (a merged fix, or a human's `feedback.actual_root_cause`). */
+  confirmed: boolean;
+}
+
+/** A history entry from an incident index entry. */
+export function entryFromIncident(i: Incident): HistoryEntry {
+  return {
+    id: i.id,
+    path: i.path,
+    fingerprints: i.fingerprints,
+    pipelines: i.pipelines,
+    alertnames: i.alertnames,
+    openedAt: i.openedAt,
+    rootCause: i.rootCause && i.rootCause.id !== "unknown" ? i.rootCause.id : null,
+    confirmed: i.rootCause?.status === "confirmed-by-review",
+  };
+}
+
+/**
+ * Past incidents that resemble this one, most similar first: the same fingerprint, or the same
+ * pipeline with an alert of the same name. At most `limit`.
+ */
+export function findSimilar(
+  history: HistoryEntry[],
+  current: { id: string; fingerprints: string[]; pipelines: string[]; alertnames: string[] },
+  limit = 5,
+): SimilarIncident[] {
+  const scored = history
+    .filter((h) => h.id !== current.id)
+    .map((h) => {
+      const fp = h.fingerprints.some((f) => current.fingerprints.includes(f));
+      const pipeline = h.pipelines.find((p) => current.pipelines.includes(p));
+      const name = h.alertnames.find((n) => current.alertnames.includes(n));
+      const score = (fp ? 4 : 0) + (pipeline ? 2 : 0) + (name ? 1 : 0) + (h.confirmed ? 0.5 : 0);
+      const reason = fp ? "same fingerprint" : pipeline && name ? `same pipeline ${pipeline} and alert ${name}` : "";
+      return { h, score, reason, eligible: fp || (Boolean(pipeline) && Boolean(name)) };
+    })
+    .filter((x) => x.eligible)
+    .sort((a, b) => b.score - a.score || b.h.openedAt.localeCompare(a.h.openedAt));
+  return scored.slice(0, limit).map(({ h, reason }) => ({
+    id: h.id,
+    path: h.path,
+    rootCause: h.rootCause,
+    confirmed: h.confirmed,
+    reason,
+  }));
+}

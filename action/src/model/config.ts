@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { SeveritySchema, SourceSchema } from "./alert.js";
+import { DurationSchema } from "./runbook.js";
+
+/** One `investigate.auto` rule: every field given must match (severity and source as lists). */
+export const AutoRuleSchema = z.object({
+  severity: z.array(SeveritySchema).optional(),
+  source: z.array(SourceSchema).optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  pipelines: z.array(z.string()).optional(),
+});
+export type AutoRule = z.infer<typeof AutoRuleSchema>;
+
+/** `.github/pipemedic.yml`: policy, budgets, redaction, store and remediation settings. */
+export const ConfigSchema = z
+  .object({
+    investigate: z
+      .object({
+        /** An incident is investigated at once when any rule matches; otherwise it awaits a manual trigger. */
+        auto: z.array(AutoRuleSchema).default([{ severity: ["critical", "high", "medium"] }]),
+        /** Alerts on the same pipeline or a lineage neighbour within this window join one incident. */
+        group_window: DurationSchema.default("30m"),
+        /** A re-fire within this window after resolution reopens the incident; later ones open a new one. */
+        reopen_window: DurationSchema.default("2h"),
+      })
+      .prefault({}),
+    budgets: z
+      .object({
+        concurrency: z.number().int().positive().max(64).default(8),
+        check_timeout: DurationSchema.default("10s"),
+        total: DurationSchema.default("2m"),
+        max_rounds: z.number().int().positive().max(10).default(3),
+        max_checks: z.number().int().positive().max(2000).default(200),
+      })
+      .prefault({}),
+    redaction: z.object({ patterns: z.array(z.string()).default([]) }).prefault({}),
+    store: z
+      .object({
+        /** The branch incidents are committed to; empty means the checked-out branch. */
+        branch: z.string().default(""),
+      })
+      .prefault({}),
+    remediation: z
+      .object({
+        /** Globs of paths a fix may touch; workflows are never allowed whatever this says. */
+        allowed_paths: z.array(z.string()).default(["**"]),
+        /** Below this confidence a fix pull request is a draft. */
+        draft_below: z.number().min(0).max(1).default(0.8),
+        labels: z.array(z.string()).default(["pipemedic", "incident-fix"]),
+      })
+      .prefault({}),
+    connectors: z.record(z.string(), z.unknown()).default({}),
+    llm: z.record(z.string(), z.unknown()).default({}),
+    autonomy: z.string().optional(),
+    generic: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+export type Config = z.infer<typeof ConfigSchema>;
