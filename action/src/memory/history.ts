@@ -1,3 +1,4 @@
+import { parseDocument } from "yaml";
 import type { Incident, SimilarIncident } from "../model/index.js";
 
 /** A past incident as memory sees it: the index entry plus what review said about its cause. */
@@ -56,4 +57,28 @@ export function findSimilar(
     confirmed: h.confirmed,
     reason,
   }));
+}
+
+/** Reads the frontmatter of an incident README leniently: memory should use what it can of old folders. */
+export function historyEntryFromReadme(dir: string, text: string): HistoryEntry | null {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  if (!m) return null;
+  const data = parseDocument(m[1]!).toJSON() as Record<string, unknown> | null;
+  if (!data || typeof data !== "object") return null;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  const rc = (data.root_cause ?? {}) as Record<string, unknown>;
+  const feedback = (data.feedback ?? {}) as Record<string, unknown>;
+  const fix = (data.fix ?? {}) as Record<string, unknown>;
+  const corrected = typeof feedback.actual_root_cause === "string" && feedback.actual_root_cause ? feedback.actual_root_cause : null;
+  const named = typeof rc.id === "string" && rc.id !== "unknown" ? rc.id : null;
+  return {
+    id: typeof data.id === "string" ? data.id : dir.split("/").pop()!,
+    path: dir,
+    fingerprints: list(data.fingerprints),
+    pipelines: list(data.pipelines),
+    alertnames: list(data.alertnames),
+    openedAt: typeof data.opened_at === "string" ? data.opened_at : "",
+    rootCause: corrected ?? named,
+    confirmed: corrected !== null || fix.state === "merged" || rc.status === "confirmed-by-review",
+  };
 }

@@ -1,0 +1,366 @@
+import type {
+  Alert,
+  Clock,
+  Config,
+  Delivery,
+  Files,
+  Fix,
+  Forge,
+  Incident,
+  Investigation,
+  Knowledge,
+  Pipeline,
+  Problem,
+  Progress,
+  Runbook,
+  Snapshot,
+  Store,
+  Telemetry,
+  Unparsed,
+} from "./model/index.js";
+import { IncidentIndexSchema } from "./model/index.js";
+import { DEFAULT_BUDGET, type Budget } from "./checks/runtime.js";
+import { parseDuration } from "./checks/duration.js";
+import { correlate, type Correlation } from "./ingest/correlate.js";
+import { normalize } from "./ingest/normalize.js";
+import { decide } from "./ingest/policy.js";
+import { frame } from "./frame/problem.js";
+import { findPipelines, loadKnowledge, neighbours } from "./memory/knowledge.js";
+import { loadRunbooks } from "./memory/runbooks.js";
+import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEntry } from "./memory/history.js";
+import { candidates, hypothesisFrom } from "./reason/candidates.js";
+import { investigate } from "./reason/investigate.js";
+import { proposeFix, type FixProposal } from "./remediate/propose.js";
+import { buildIncidentFiles } from "./report/artifacts.js";
+import { renderIncidentIndex } from "./report/index.js";
+import { updateFrontmatter } from "./report/status-update.js";
+import { redact } from "./redact.js";
+
+/** The ports one run uses. The forge is absent locally, where a fix stays a branch. */
+export interface PipelinePorts {
+  telemetry: Telemetry;
+  store: Store;
+  clock: Clock;
+  progress: Progress;
+  forge?: Forge;
+}
+
+export interface PipelineOptions {
+  config: Config;
+  /** knowledge/ and runbooks/ files (path → content), already merged from their sources. */
+  memory: Files;
+  budget?: Partial<Budget>;
+  /** Investigate this incident now, whatever the policy says (a manual trigger). */
+  incidentId?: string;
+  /** Investigate every touched incident regardless of policy (replay and eval). */
+  investigateAll?: boolean;
+  /** A source to force for every delivery (`--source`). */
+  source?: Alert["source"];
+}
+
+/** What happened to one incident in this run. */
+export interface IncidentOutcome {
+  incident: Incident;
+  investigated: boolean;
+  reason: string;
+  problem: Problem | null;
+  investigation: Investigation | null;
+  fix: Fix | null;
+  proposal: FixProposal | null;
+  reportPath: string;
+}
+
+export interface PipelineResult {
+  outcomes: IncidentOutcome[];
+  unparsed: Unparsed[];
+  alerts: Alert[];
+  duplicates: number;
+  commit: { sha: string | null; attempts: number };
+  /** Problems with knowledge/ or runbooks/ files; the run went on without the broken files. */
+  memoryErrors: string[];
+}
+
+const INDEX_PATH = "incidents/index.json";
+const INDEX_MD = "incidents/README.md";
+
+/** Reads incidents/index.json at a head; a missing index is an empty one, a broken one is an error that names the fix. */
+async function readIndex(head: Snapshot): Promise<Incident[]> {
+  const text = await head.read(INDEX_PATH);
+  if (text === null) return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${INDEX_PATH}: not valid JSON (${(err as Error).message}); restore it from git history or run \`pipemedic index\``);
+  }
+  const parsed = IncidentIndexSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${INDEX_PATH}: ${issue.path.join(".")}: ${issue.message}; restore it from git history or run \`pipemedic index\``);
+  }
+  return parsed.data.incidents;
+}
+
+async function readAlerts(head: Snapshot, incident: Incident): Promise<Alert[]> {
+  const text = await head.read(`${incident.path}/alerts.jsonl`);
+  if (!text) return [];
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Alert];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Unparsed bodies are kept under incidents/_unparsed/, named by day and delivery, never by their content. */
+function unparsedPath(u: Unparsed): string {
+  const safe = u.delivery.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 80) || "delivery";
+  return `incidents/_unparsed/${u.receivedAt.slice(0, 10)}-${safe}.json`;
+}
+
+/**
+ * The one flow: ingest → correlate → (policy) → frame → reason ⇄ execute → conclude → remediate →
+ * report → store. The Action, the CLI, replay and eval all call this with different adapters.
+ */
+export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, options: PipelineOptions): Promise<PipelineResult> {
+  const { config, progress } = { config: options.config, progress: ports.progress };
+  const budget: Budget = {
+    ...DEFAULT_BUDGET,
+    concurrency: config.budgets.concurrency,
+    checkTimeoutMs: parseDuration(config.budgets.check_timeout),
+    totalMs: parseDuration(config.budgets.total),
+    maxRounds: config.budgets.max_rounds,
+    maxChecks: config.budgets.max_checks,
+    ...options.budget,
+  };
+  const extraPatterns = config.redaction.patterns.map((p) => new RegExp(p, "g"));
+  const now = ports.clock.now();
+
+  progress.phase("memory");
+  const k = loadKnowledge(options.memory);
+  const r = loadRunbooks(options.memory);
+  const knowledge: Knowledge = k.knowledge;
+  const runbooks: Runbook[] = r.runbooks;
+  const memoryErrors = [...k.errors, ...r.errors].filter((e) => e.severity === "error").map((e) => `${e.file}: ${e.field}: ${e.message}`);
+  for (const e of memoryErrors) progress.warn(e);
+  const pipelinesOf = (a: Alert): Pipeline[] => {
+    const labels = { ...a.labels, ...(a.pipeline ? { pipeline: a.pipeline } : {}), ...(a.service && !a.labels.service ? { service: a.service } : {}) };
+    return findPipelines(knowledge, labels);
+  };
+
+  progress.phase("ingest");
+  const alerts: Alert[] = [];
+  const unparsed: Unparsed[] = [];
+  for (const d of deliveries) {
+    const out = normalize(d, { ...(options.source ? { source: options.source } : {}) });
+    if (out.ok) {
+      for (const a of out.alerts) alerts.push({ ...a, pipeline: a.pipeline ?? pipelinesOf(a)[0]?.id ?? null });
+      progress.info(`${d.id}: ${out.alerts.length} ${out.source} alert(s)`);
+    } else {
+      unparsed.push({ delivery: d.id, reason: out.reason, receivedAt: d.receivedAt, body: redact(d.body.slice(0, 65_536), extraPatterns) });
+      progress.warn(`${d.id}: not recorded as an alert: ${out.reason}`);
+    }
+  }
+
+  progress.phase("correlate");
+  const head = await ports.store.snapshot();
+  const correlateWith = (state: Incident[]): Correlation =>
+    correlate(state, alerts, {
+      now,
+      groupWindowMs: parseDuration(config.investigate.group_window),
+      reopenWindowMs: parseDuration(config.investigate.reopen_window),
+      pipelinesOf: (a) => pipelinesOf(a).map((p) => p.id),
+      neighbours: (a, b) => {
+        const n = neighbours(knowledge, a);
+        return n.upstream.includes(b) || n.downstream.includes(b);
+      },
+    });
+  const before = await readIndex(head);
+  const correlation = correlateWith(before);
+  const duplicates = correlation.assignments.filter((a) => a.duplicate).length;
+  const touched = new Set(correlation.touched);
+  if (options.incidentId) {
+    if (!correlation.incidents.some((i) => i.id === options.incidentId)) {
+      throw new Error(`incident ${options.incidentId} is not in ${INDEX_PATH}; check the id (it is the incident folder's name)`);
+    }
+    touched.add(options.incidentId);
+  }
+  const history: HistoryEntry[] = before.map(entryFromIncident).concat(await historyFromFolders(head, before));
+
+  const outcomes: IncidentOutcome[] = [];
+  for (const id of touched) {
+    const incident = correlation.incidents.find((i) => i.id === id)!;
+    const fresh = correlation.assignments.filter((a) => a.incidentId === id && !a.duplicate).map((a) => a.alert);
+    const known = await readAlerts(head, incident);
+    const all = dedupeAlerts([...known, ...fresh]);
+    const manual = options.incidentId === id;
+    const policy = manual ? { now: true, reason: "manual trigger" } : options.investigateAll ? { now: true, reason: "replay" } : decide(incident, all, config);
+    const willInvestigate = policy.now && (fresh.some((a) => a.status === "firing") || manual || (options.investigateAll === true && fresh.length > 0));
+    const outcome: IncidentOutcome = { incident, investigated: false, reason: policy.reason, problem: null, investigation: null, fix: null, proposal: null, reportPath: `${incident.path}/README.md` };
+    outcomes.push(outcome);
+    if (!willInvestigate) {
+      if (incident.investigation === "pending") incident.investigation = "awaiting";
+      continue;
+    }
+    progress.phase(`frame ${id}`);
+    const problem = await frame({
+      incident,
+      alerts: all,
+      knowledge,
+      pipelinesOf,
+      neighbours: (p) => neighbours(knowledge, p),
+      similar: findSimilar(history, incident),
+      telemetry: ports.telemetry,
+      now,
+    });
+    progress.phase(`investigate ${id}`);
+    const initial = candidates(problem, runbooks, knowledge);
+    const investigation = await investigate(problem, initial, ports, budget, (cause, _parent, round) => {
+      const rb = runbooks.find((x) => x.id === cause);
+      return rb ? hypothesisFrom(rb, problem, knowledge, { reason: "deeper cause", round }) : null;
+    });
+    incident.investigation = "done";
+    incident.rootCause = { id: investigation.rca.rootCause, confidence: investigation.rca.confidence, status: investigation.rca.conclusion };
+    outcome.investigated = true;
+    outcome.problem = problem;
+    outcome.investigation = investigation;
+
+    progress.phase(`remediate ${id}`);
+    const { proposal, note } = await proposeFix({ problem, investigation, head, config });
+    outcome.proposal = proposal;
+    outcome.fix = proposal
+      ? { kind: proposal.kind, path: proposal.path, description: proposal.description, branch: proposal.branch, commit: null, pr: null, state: "proposed", reversible: proposal.reversible }
+      : { kind: "none", path: null, description: note, branch: null, commit: null, pr: null, state: "none", reversible: true };
+    if (proposal) {
+      const files = Object.fromEntries(Object.entries(proposal.files).map(([p, c]) => [p, redact(c, extraPatterns)]));
+      const branch = await ports.store.proposeBranch({ branch: proposal.branch, message: proposal.message, files });
+      outcome.fix.commit = branch.sha;
+      if (ports.forge) {
+        const pr = await ports.forge.openPullRequest({
+          branch: proposal.branch,
+          title: proposal.title,
+          body: redact(pullRequestBody(proposal, outcome, ports.store), extraPatterns),
+          draft: proposal.draft,
+          labels: config.remediation.labels,
+          reviewers: problem.pipelines.flatMap((p) => p.owners),
+        });
+        outcome.fix.pr = pr.number;
+        outcome.fix.state = "open";
+      }
+      progress.info(`fix proposed on ${proposal.branch}`);
+    }
+  }
+
+  progress.phase("store");
+  const commit = await ports.store.commit(commitMessage(outcomes, alerts.length, unparsed.length), async (current) => {
+    // Rebuilt on every attempt: another run may have landed first, so state is re-read and re-derived.
+    const state = await readIndex(current);
+    const redo = state.length === before.length && state.every((s, i) => s.updatedAt === before[i]!.updatedAt) ? correlation : correlateWith(state);
+    const files: Files = {};
+    for (const o of outcomes) {
+      const target = redo.incidents.find((i) => i.id === o.incident.id) ?? o.incident;
+      Object.assign(target, {
+        investigation: o.incident.investigation,
+        rootCause: o.incident.rootCause ?? target.rootCause,
+      });
+      o.incident = target;
+      const existing = await readAlerts(current, target);
+      const incidentAlerts = dedupeAlerts([...existing, ...redo.assignments.filter((a) => a.incidentId === target.id).map((a) => a.alert)]);
+      if (o.investigated || !(await current.read(`${target.path}/README.md`))) {
+        const built = buildIncidentFiles(
+          {
+            incident: target,
+            problem: o.problem ?? placeholderProblem(target, incidentAlerts, now),
+            investigation: o.investigation,
+            fix: o.fix,
+            alerts: incidentAlerts,
+            runbooks: Object.fromEntries(runbooks.map((rb) => [rb.id, { title: rb.title, file: rb.file, body: rb.body }])),
+            link: (p) => ports.store.linkTo(p),
+          },
+          { redactPatterns: extraPatterns },
+        );
+        for (const [p, c] of Object.entries(built)) files[`${target.path}/${p}`] = c;
+      } else {
+        const readme = (await current.read(`${target.path}/README.md`))!;
+        files[`${target.path}/README.md`] = updateFrontmatter(readme, { status: target.status, resolved_at: target.resolvedAt });
+      }
+      files[`${target.path}/alerts.jsonl`] = incidentAlerts.map((a) => JSON.stringify(a)).join("\n") + "\n";
+    }
+    for (const u of unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
+    if (!Object.keys(files).length && redo.touched.length === 0) return null;
+    const ordered = [...redo.incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+    files[INDEX_PATH] = `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`;
+    files[INDEX_MD] = renderIncidentIndex(ordered);
+    return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, extraPatterns)]));
+  });
+  return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors };
+}
+
+function dedupeAlerts(alerts: Alert[]): Alert[] {
+  const seen = new Map<string, Alert>();
+  for (const a of alerts) if (!seen.has(a.id)) seen.set(a.id, a);
+  return [...seen.values()];
+}
+
+/** History from incident folders that the index does not list (a scenario's history/, an imported folder). */
+async function historyFromFolders(head: Snapshot, indexed: Incident[]): Promise<HistoryEntry[]> {
+  const known = new Set(indexed.map((i) => i.path));
+  const readmes = (await head.list("incidents")).filter((p) => /\/README\.md$/.test(p) && p !== INDEX_MD);
+  const out: HistoryEntry[] = [];
+  for (const path of readmes) {
+    const dir = path.slice(0, -"/README.md".length);
+    if (known.has(dir)) continue;
+    const text = await head.read(path);
+    const entry = text ? historyEntryFromReadme(dir, text) : null;
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+function placeholderProblem(incident: Incident, alerts: Alert[], now: number): Problem {
+  return {
+    incidentId: incident.id,
+    title: incident.title,
+    now,
+    onset: null,
+    alerts,
+    alertnames: incident.alertnames,
+    labels: {},
+    pipelines: [],
+    upstream: [],
+    downstream: [],
+    components: [],
+    changes: { commits: [], deployments: [] },
+    similar: [],
+    timeline: [],
+  };
+}
+
+function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: number): string {
+  const head = outcomes.length === 1 ? `incident ${outcomes[0]!.incident.id}` : `${outcomes.length} incidents`;
+  const causes = outcomes
+    .filter((o) => o.investigation)
+    .map((o) => `- ${o.incident.id}: ${o.investigation!.rca.rootCause} (${o.investigation!.rca.conclusion}, ${o.investigation!.rca.confidence})`);
+  return [`pipemedic: ${head}: ${alerts} alert(s)${unparsed ? `, ${unparsed} unparsed` : ""}`, "", ...causes].join("\n");
+}
+
+function pullRequestBody(p: FixProposal, o: IncidentOutcome, store: Store): string {
+  const rca = o.investigation!.rca;
+  const decisive = o.investigation!.evidence.filter((e) => e.hypothesis === rca.rootCause && e.verdict === "pass");
+  return [
+    `**Cause:** \`${rca.rootCause}\` (${rca.conclusion}, confidence ${rca.confidence})`,
+    "",
+    "**Evidence:**",
+    ...decisive.map((e) => `- ${e.finding.replace(/[<>@`]/g, " ")}`),
+    "",
+    `**Change:** ${p.description}`,
+    "",
+    `**Roll back:** ${p.rollback}`,
+    "",
+    `**Investigation:** ${store.linkTo(o.reportPath)}`,
+  ].join("\n");
+}

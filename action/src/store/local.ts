@@ -1,0 +1,198 @@
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import type { Files, Snapshot, Store } from "../model/index.js";
+
+/** Options of the local git store. */
+export interface LocalStoreOptions {
+  /** The repository's work tree. */
+  dir: string;
+  /** The branch to commit to; default: the checked-out branch. */
+  branch?: string;
+  /** Push each commit to this remote, retrying on a moved head; none by default. */
+  remote?: string;
+  author?: { name: string; email: string };
+  maxAttempts?: number;
+}
+
+/**
+ * A git store over the git CLI. Each commit is built with plumbing (blobs, a temporary index,
+ * commit-tree) and lands with `update-ref <new> <old>`, a compare-and-swap: when the branch moved,
+ * the build runs again on the new head. With a remote, a rejected push fetches and rebuilds the same way.
+ */
+export class LocalGitStore implements Store {
+  private branchName: string | undefined;
+  constructor(private readonly opts: LocalStoreOptions) {}
+
+  private async git(args: string[], input?: string, env?: Record<string, string>): Promise<string> {
+    const author = this.opts.author ?? { name: "pipemedic[bot]", email: "pipemedic@users.noreply.github.com" };
+    const child = execFile("git", args, {
+      cwd: this.opts.dir,
+      maxBuffer: 256 * 1024 * 1024,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: author.name,
+        GIT_COMMITTER_EMAIL: author.email,
+        ...env,
+      },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (d: Buffer) => out.push(Buffer.from(d)));
+    child.stderr?.on("data", (d: Buffer) => err.push(Buffer.from(d)));
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+    const code: number = await new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (c) => resolve(c ?? 1));
+    });
+    if (code !== 0) throw new Error(`git ${args[0]} failed (${code}): ${Buffer.concat(err).toString().trim()}`);
+    return Buffer.concat(out).toString();
+  }
+
+  /** The branch this store commits to. */
+  async branch(): Promise<string> {
+    if (!this.branchName) {
+      this.branchName = this.opts.branch || (await this.git(["symbolic-ref", "--short", "HEAD"])).trim();
+    }
+    return this.branchName;
+  }
+
+  private async head(): Promise<string | null> {
+    try {
+      return (await this.git(["rev-parse", "--verify", "-q", `refs/heads/${await this.branch()}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  private snapshotAt(commit: string | null): Snapshot {
+    let listing: Promise<string[]> | null = null;
+    const all = () =>
+      (listing ??= commit
+        ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean))
+        : Promise.resolve([]));
+    return {
+      read: async (path) => {
+        if (!commit) return null;
+        try {
+          return await this.git(["cat-file", "blob", `${commit}:${path}`]);
+        } catch {
+          return null;
+        }
+      },
+      list: async (prefix) => {
+        const p = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+        return (await all()).filter((f) => f.startsWith(p)).sort();
+      },
+    };
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    return this.snapshotAt(await this.head());
+  }
+
+  /** Writes a tree: the parent's tree with `files` set and `removes` deleted, through a temporary index. */
+  private async writeTree(parent: string | null, files: Files, removes: string[] = []): Promise<string> {
+    const index = `${(await this.git(["rev-parse", "--git-dir"])).trim()}/pipemedic-index-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const env = { GIT_INDEX_FILE: index.startsWith("/") ? index : `${this.opts.dir}/${index}` };
+    try {
+      if (parent) await this.git(["read-tree", parent], undefined, env);
+      else await this.git(["read-tree", "--empty"], undefined, env);
+      const entries: string[] = [];
+      for (const [path, content] of Object.entries(files)) {
+        const sha = (await this.git(["hash-object", "-w", "--stdin"], content)).trim();
+        entries.push(`100644 ${sha}\t${path}`);
+      }
+      if (entries.length) await this.git(["update-index", "--add", "--index-info"], `${entries.join("\n")}\n`, env);
+      if (removes.length) await this.git(["update-index", "--force-remove", "-z", "--stdin"], `${removes.join("\0")}\0`, env);
+      return (await this.git(["write-tree"], undefined, env)).trim();
+    } finally {
+      await rm(env.GIT_INDEX_FILE, { force: true });
+    }
+  }
+
+  private async commitTree(tree: string, parent: string | null, message: string): Promise<string> {
+    return (await this.git(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-F", "-"], message)).trim();
+  }
+
+  async commit(message: string, build: (head: Snapshot) => Promise<Files | null>) {
+    const max = this.opts.maxAttempts ?? 8;
+    const branch = await this.branch();
+    for (let attempt = 1; attempt <= max; attempt++) {
+      if (this.opts.remote) await this.fetch(branch);
+      const parent = await this.head();
+      const files = await build(this.snapshotAt(parent));
+      if (!files || !Object.keys(files).length) return { sha: null, attempts: attempt };
+      const tree = await this.writeTree(parent, files);
+      const sha = await this.commitTree(tree, parent, message);
+      try {
+        await this.git(["update-ref", `refs/heads/${branch}`, sha, parent ?? "0".repeat(40)]);
+      } catch {
+        await jitter(attempt);
+        continue; // the branch moved under us: rebuild on the new head
+      }
+      await this.syncWorkTree(branch, parent, sha);
+      if (this.opts.remote) {
+        try {
+          await this.git(["push", "--porcelain", this.opts.remote, `${sha}:refs/heads/${branch}`]);
+        } catch {
+          await jitter(attempt);
+          continue; // the remote moved: fetch, rebuild, retry
+        }
+      }
+      return { sha, attempts: attempt };
+    }
+    throw new Error(`could not commit to ${branch} after ${max} attempts: the branch kept moving; run again`);
+  }
+
+  /** Brings the remote's branch into the local one when it is ahead (our last attempt lost a race). */
+  private async fetch(branch: string): Promise<void> {
+    try {
+      await this.git(["fetch", "-q", this.opts.remote!, `+refs/heads/${branch}:refs/remotes/${this.opts.remote}/${branch}`]);
+    } catch {
+      return; // a remote without the branch yet: the first push creates it
+    }
+    const remote = (await this.git(["rev-parse", `refs/remotes/${this.opts.remote}/${branch}`])).trim();
+    const local = await this.head();
+    if (local === remote) return;
+    if (local) {
+      const isAncestor = await this.git(["merge-base", "--is-ancestor", local, remote]).then(() => true, () => false);
+      if (!isAncestor) return; // local has commits the remote lacks; the push decides
+    }
+    await this.git(["update-ref", `refs/heads/${branch}`, remote, local ?? "0".repeat(40)]);
+    await this.syncWorkTree(branch, local, remote);
+  }
+
+  /** Keeps the work tree in step when the store's branch is the checked-out one. */
+  private async syncWorkTree(branch: string, from: string | null, to: string): Promise<void> {
+    const current = await this.git(["symbolic-ref", "-q", "--short", "HEAD"]).then((s) => s.trim(), () => "");
+    if (current !== branch) return;
+    if (from) await this.git(["read-tree", "-m", "-u", from, to]).catch(() => this.git(["reset", "-q", "--keep", to]).catch(() => undefined));
+    else await this.git(["reset", "-q", "--keep", to]).catch(() => undefined);
+  }
+
+  async proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }) {
+    const base = await this.head();
+    const tree = await this.writeTree(base, input.files, input.removes);
+    const existing = await this.git(["rev-parse", "--verify", "-q", `refs/heads/${input.branch}`]).then((s) => s.trim(), () => "");
+    if (existing) {
+      const existingTree = (await this.git(["rev-parse", `${existing}^{tree}`])).trim();
+      const existingParent = await this.git(["rev-parse", `${existing}^`]).then((s) => s.trim(), () => "");
+      if (existingTree === tree && existingParent === base) return { branch: input.branch, sha: existing, created: false };
+    }
+    const sha = await this.commitTree(tree, base, input.message);
+    await this.git(["update-ref", `refs/heads/${input.branch}`, sha]);
+    if (this.opts.remote) await this.git(["push", "--porcelain", "--force", this.opts.remote, `${sha}:refs/heads/${input.branch}`]);
+    return { branch: input.branch, sha, created: !existing };
+  }
+
+  linkTo(path: string): string {
+    return path;
+  }
+}
+
+function jitter(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
+}
