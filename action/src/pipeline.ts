@@ -25,8 +25,8 @@ import { correlate, type Correlation } from "./ingest/correlate.js";
 import { normalize } from "./ingest/normalize.js";
 import { decide } from "./ingest/policy.js";
 import { frame } from "./frame/problem.js";
-import { findPipelines, loadKnowledge, neighbours } from "./memory/knowledge.js";
-import { loadRunbooks } from "./memory/runbooks.js";
+import { findPipelines, loadKnowledge, mergeKnowledge, neighbours } from "./memory/knowledge.js";
+import { loadRunbooks, mergeRunbooks } from "./memory/runbooks.js";
 import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEntry } from "./memory/history.js";
 import { candidates, hypothesisFrom } from "./reason/candidates.js";
 import { investigate } from "./reason/investigate.js";
@@ -47,8 +47,10 @@ export interface PipelinePorts {
 
 export interface PipelineOptions {
   config: Config;
-  /** knowledge/ and runbooks/ files (path → content), already merged from their sources. */
+  /** knowledge/ and runbooks/ files (path → content). */
   memory: Files;
+  /** More knowledge/ and runbooks/ files merged over `memory` (same id replaces): a scenario's own. */
+  overlay?: Files;
   budget?: Partial<Budget>;
   /** Investigate this incident now, whatever the policy says (a manual trigger). */
   incidentId?: string;
@@ -143,9 +145,11 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   progress.phase("memory");
   const k = loadKnowledge(options.memory);
   const r = loadRunbooks(options.memory);
-  const knowledge: Knowledge = k.knowledge;
-  const runbooks: Runbook[] = r.runbooks;
-  const memoryErrors = [...k.errors, ...r.errors].filter((e) => e.severity === "error").map((e) => `${e.file}: ${e.field}: ${e.message}`);
+  const ko = loadKnowledge(options.overlay ?? {});
+  const ro = loadRunbooks(options.overlay ?? {});
+  const knowledge: Knowledge = mergeKnowledge(k.knowledge, ko.knowledge);
+  const runbooks: Runbook[] = mergeRunbooks(r.runbooks, ro.runbooks);
+  const memoryErrors = [...k.errors, ...r.errors, ...ko.errors, ...ro.errors].filter((e) => e.severity === "error").map((e) => `${e.file}: ${e.field}: ${e.message}`);
   for (const e of memoryErrors) progress.warn(e);
   const pipelinesOf = (a: Alert): Pipeline[] => {
     const labels = { ...a.labels, ...(a.pipeline ? { pipeline: a.pipeline } : {}), ...(a.service && !a.labels.service ? { service: a.service } : {}) };

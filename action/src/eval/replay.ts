@@ -1,0 +1,53 @@
+import type { Delivery, Progress, Store } from "../model/index.js";
+import { silentProgress, type Scenario } from "../model/index.js";
+import { parseConfig } from "../memory/config.js";
+import { runPipeline, type PipelineResult } from "../pipeline.js";
+import { MemoryStore } from "../store/memory.js";
+import { loadScenario } from "../telemetry/replay/load.js";
+import { replayTelemetry } from "../telemetry/replay/telemetry.js";
+import { readTree } from "../store/workspace.js";
+
+/** The project's own memory (knowledge/ and runbooks/) that every replay starts from. */
+export async function projectMemory(root: string) {
+  return readTree(root, ["knowledge", "runbooks"]);
+}
+
+/** The files a scenario's repository starts with: its repo/ tree and its history/ incidents. */
+export function scenarioRepoFiles(s: Scenario): Record<string, string> {
+  return { ...s.repo, ...s.history };
+}
+
+export interface ReplayRun {
+  scenario: Scenario;
+  result: PipelineResult;
+  ms: number;
+}
+
+/**
+ * Replays a scenario through the one pipeline: replay telemetry, the scenario's clock, its
+ * knowledge and runbooks over the project's, and a store seeded with its repo/ and history/.
+ */
+export async function replayScenario(
+  dir: string,
+  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress },
+): Promise<ReplayRun> {
+  const scenario = await loadScenario(dir);
+  const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
+  const store = opts.store ? await opts.store(scenario) : new MemoryStore(scenarioRepoFiles(scenario));
+  const overlay = { ...scenario.knowledge, ...scenario.runbooks };
+  const deliveries: Delivery[] = scenario.alerts.map((a) => ({
+    id: `${scenario.meta.id}/${a.file}`,
+    body: a.body,
+    headers: a.headers,
+    sourceHint: a.file.replace(/^\d+-/, "").replace(/\.json$/, ""),
+    receivedAt: a.at,
+  }));
+  const now = Date.parse(scenario.meta.now);
+  const t0 = performance.now();
+  const result = await runPipeline(
+    deliveries,
+    { telemetry: replayTelemetry(scenario.telemetry), store, clock: { now: () => now }, progress: opts.progress ?? silentProgress },
+    { config: parseConfig(scenario.repo[".github/pipemedic.yml"] ?? null), memory, overlay, investigateAll: true },
+  );
+  return { scenario, result, ms: Math.round(performance.now() - t0) };
+}

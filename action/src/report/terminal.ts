@@ -1,0 +1,67 @@
+import type { PipelineResult } from "../pipeline.js";
+import type { EvalSummary, ScenarioScore } from "../eval/score.js";
+
+/** Control characters from alert text never reach a terminal: they could rewrite the screen. */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The human summary of a run: per incident, the cause, confidence, chain, decisive evidence, fix and report. */
+export function renderCliReport(result: PipelineResult, extra: Record<string, unknown> = {}): string {
+  const lines: string[] = [];
+  if (extra.scenario) lines.push(`Scenario: ${clean(String(extra.title ?? extra.scenario))} (${clean(String(extra.scenario))})`);
+  lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length} unparsed`);
+  for (const u of result.unparsed) lines.push(`  unparsed ${clean(u.delivery)}: ${clean(u.reason)}`);
+  for (const o of result.outcomes) {
+    lines.push("", `Incident ${o.incident.id} (${o.incident.status}, ${o.incident.severity})`);
+    const inv = o.investigation;
+    if (!inv) {
+      lines.push(`  Not investigated: ${clean(o.reason)}`);
+    } else {
+      const rca = inv.rca;
+      const top = rca.ranked[0];
+      const head =
+        rca.conclusion === "inconclusive"
+          ? `unknown — the evidence cannot decide (best candidate ${top ? `${top.id}, ${top.confidence}` : "none"})`
+          : `${rca.rootCause} — ${top?.title ?? ""} (${rca.conclusion}, confidence ${rca.confidence})`;
+      lines.push(`  Root cause: ${head}`);
+      if (rca.chain.length > 1) lines.push(`  Chain: ${rca.chain.join(" → ")}`);
+      const decisive = inv.evidence.filter((e) => rca.ranked[0] && e.hypothesis === rca.ranked[0].id && e.verdict === "pass").slice(0, 4);
+      for (const e of decisive) lines.push(`  ✔ ${clean(e.finding)}`);
+      for (const c of rca.ranked.slice(1, 4)) lines.push(`  also considered: ${c.id} (${c.status}, ${c.confidence})`);
+      if (rca.gaps.length) lines.push(`  Could not check: ${rca.gaps.length} check(s), e.g. ${clean(rca.gaps[0]!)}`);
+      lines.push(`  Checks: ${rca.checksRun} in ${rca.rounds} round(s), ${inv.ms} ms`);
+    }
+    if (o.fix && o.fix.kind !== "none") {
+      lines.push(`  Fix: ${o.fix.kind} on branch ${o.fix.branch}${o.fix.pr ? ` (pull request #${o.fix.pr})` : ""}: ${clean(o.fix.description)}`);
+    } else if (o.fix) {
+      lines.push(`  Fix: ${clean(o.fix.description)}`);
+    }
+    lines.push(`  Report: ${extra.repository ? `${extra.repository}/` : ""}${o.reportPath}`);
+  }
+  if (result.commit.sha) lines.push("", `Committed ${result.commit.sha.slice(0, 12)}${extra.repository ? ` in ${extra.repository}` : ""}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The eval table: one row per scenario, then the summary rates. */
+export function renderEvalTable(scores: ScenarioScore[], s: EvalSummary): string {
+  const mark = (b: boolean | undefined) => (b === undefined ? " " : b ? "✔" : "✘");
+  const idW = Math.max(8, ...scores.map((x) => x.id.length));
+  const expW = Math.max(8, ...scores.map((x) => x.expected.length));
+  const lines = [
+    `${"scenario".padEnd(idW)}  ${"expected".padEnd(expW)}  ${"ranked first".padEnd(36)} top1 top3 wrong! distr inc  fix   ms`,
+  ];
+  for (const x of scores) {
+    const first = x.ranked[0] ? `${x.ranked[0].id} (${x.ranked[0].confidence})` : "—";
+    lines.push(
+      `${x.id.padEnd(idW)}  ${x.expected.padEnd(expW)}  ${first.padEnd(36)}  ${mark(x.top1)}    ${mark(x.top3)}    ${mark(x.confident_wrong ? false : true)}     ${mark(!x.distractor)}    ${mark(x.incidents_ok)}   ${mark(x.fix_ok)}  ${String(x.ms).padStart(5)}`,
+    );
+  }
+  lines.push(
+    "",
+    `${s.scenarios} scenarios: top1 ${pct(s.top1)}, top3 ${pct(s.top3)}, confident-wrong ${pct(s.confident_wrong)}, distractor ${pct(s.distractor)}, incidents ok ${pct(s.incidents_ok)}, median ${s.median_ms} ms`,
+  );
+  return `${lines.join("\n")}\n`;
+}
