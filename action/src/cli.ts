@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
