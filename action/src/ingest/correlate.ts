@@ -122,10 +122,12 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       }
     }
     if (!target) {
-      const id = incidentIdFor(alert, pipelines[0], at);
+      let id = incidentIdFor(alert, pipelines[0], at);
       const existing = byId.get(id);
-      if (existing) target = existing;
+      if (existing && existing.status === "open") target = existing;
       else {
+        // A closed incident keeps its id; a new problem the same day gets the time as a suffix (still deterministic).
+        if (existing) id = `${id}-${new Date(at).toISOString().slice(11, 16).replace(":", "")}`;
         const iso = new Date(at).toISOString();
         target = {
           id,

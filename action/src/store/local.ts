@@ -170,7 +170,7 @@ export class LocalGitStore implements Store {
     const current = await this.git(["symbolic-ref", "-q", "--short", "HEAD"]).then((s) => s.trim(), () => "");
     if (current !== branch) return;
     if (from) await this.git(["read-tree", "-m", "-u", from, to]).catch(() => this.git(["reset", "-q", "--keep", to]).catch(() => undefined));
-    else await this.git(["reset", "-q", "--keep", to]).catch(() => undefined);
+    else await this.git(["read-tree", "-m", "-u", to]).catch(() => undefined);
   }
 
   async proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }) {
