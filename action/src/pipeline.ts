@@ -178,9 +178,9 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
       groupWindowMs: parseDuration(config.investigate.group_window),
       reopenWindowMs: parseDuration(config.investigate.reopen_window),
       pipelinesOf: (a) => pipelinesOf(a).map((p) => p.id),
-      neighbours: (a, b) => {
-        const n = neighbours(knowledge, a);
-        return n.upstream.includes(b) || n.downstream.includes(b);
+      neighboursOf: (p) => {
+        const n = neighbours(knowledge, p);
+        return [...n.upstream, ...n.downstream];
       },
     });
   const before = await readIndex(head);

@@ -9,8 +9,8 @@ export interface CorrelateOptions {
   reopenWindowMs: number;
   /** Impacted pipeline ids of an alert (from labels and knowledge). */
   pipelinesOf(alert: Alert): string[];
-  /** True when two pipelines are lineage neighbours. */
-  neighbours(a: string, b: string): boolean;
+  /** The lineage neighbours (upstream and downstream) of a pipeline. */
+  neighboursOf(pipeline: string): string[];
 }
 
 export interface Assignment {
@@ -75,6 +75,22 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   const byId = new Map(incidents.map((i) => [i.id, i]));
   const seenAlert = new Map<string, string>();
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
+  // Indexes keep correlation linear in the number of alerts, however many incidents are open.
+  const byFingerprint = new Map<string, Incident[]>();
+  const byPipeline = new Map<string, Set<Incident>>();
+  const index = (i: Incident) => {
+    for (const f of i.fingerprints) {
+      const list = byFingerprint.get(f) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byFingerprint.set(f, list);
+    }
+    for (const p of i.pipelines) {
+      const set = byPipeline.get(p) ?? new Set();
+      set.add(i);
+      byPipeline.set(p, set);
+    }
+  };
+  incidents.forEach(index);
   const touched = new Set<string>();
   const assignments: Assignment[] = [];
 
@@ -94,8 +110,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     const pipelines = opts.pipelinesOf(alert);
     let target: Incident | undefined;
     let reason = "";
-    const sameFp = incidents
-      .filter((i) => i.fingerprints.includes(alert.fingerprint))
+    const sameFp = [...(byFingerprint.get(alert.fingerprint) ?? [])]
       .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
     if (sameFp) {
       const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
@@ -105,19 +120,27 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       }
     }
     if (!target && alert.status === "firing") {
-      const candidates = incidents.filter((i) => i.status === "open" && Math.abs(at - Date.parse(i.updatedAt)) <= opts.groupWindowMs);
-      for (const inc of candidates) {
-        const same = pipelines.find((p) => inc.pipelines.includes(p));
-        if (same) {
-          target = inc;
-          reason = `same pipeline ${same} within the group window`;
-          break;
+      const near = (inc: Incident) => inc.status === "open" && Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs;
+      search: for (const p of pipelines) {
+        for (const inc of byPipeline.get(p) ?? []) {
+          if (near(inc)) {
+            target = inc;
+            reason = `same pipeline ${p} within the group window`;
+            break search;
+          }
         }
-        const near = pipelines.flatMap((p) => inc.pipelines.filter((q) => opts.neighbours(p, q)).map((q) => [p, q] as const))[0];
-        if (near) {
-          target = inc;
-          reason = `lineage neighbours ${near[0]} and ${near[1]} within the group window`;
-          break;
+      }
+      if (!target) {
+        search: for (const p of pipelines) {
+          for (const q of opts.neighboursOf(p)) {
+            for (const inc of byPipeline.get(q) ?? []) {
+              if (near(inc)) {
+                target = inc;
+                reason = `lineage neighbours ${p} and ${q} within the group window`;
+                break search;
+              }
+            }
+          }
         }
       }
     }
@@ -155,6 +178,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       reason = reason || "new problem";
     }
     attach(target, alert, pipelines, reason, at);
+    index(target);
     seenAlert.set(alert.id, target.id);
     touched.add(target.id);
     assignments.push({ alert, incidentId: target.id, reason, duplicate: false });

@@ -36,7 +36,7 @@ const opts = (now = T0 + 60 * MIN): CorrelateOptions => ({
   groupWindowMs: 30 * MIN,
   reopenWindowMs: 120 * MIN,
   pipelinesOf: (a) => (a.labels.pipeline ? [a.labels.pipeline] : []),
-  neighbours: (a, b) => Boolean(lineage[a]?.includes(b) || lineage[b]?.includes(a)),
+  neighboursOf: (a) => [...(lineage[a] ?? []), ...Object.keys(lineage).filter((k) => lineage[k]!.includes(a))],
 });
 
 describe("correlate", () => {
