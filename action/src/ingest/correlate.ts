@@ -98,11 +98,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   for (const alert of ordered) {
     const known = seenAlert.get(alert.id);
     if (known) {
-      const inc = byId.get(known)!;
-      if (!assignments.some((x) => x.alert.id === alert.id)) {
-        inc.duplicates += 1;
-        touched.add(inc.id);
-      }
+      // A re-delivery (or a source's repeat notification) of a recorded alert changes nothing.
       assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
       continue;
     }
@@ -190,7 +186,9 @@ function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string
   inc.alerts.push(alert.id);
   if (!inc.deliveries.includes(alert.raw.delivery)) inc.deliveries.push(alert.raw.delivery);
   for (const p of pipelines) if (!inc.pipelines.includes(p)) inc.pipelines.push(p);
-  if (!inc.fingerprints.includes(alert.fingerprint)) {
+  if (inc.fingerprints.includes(alert.fingerprint)) {
+    if (alert.status === "firing") inc.duplicates += 1; // a repeat of a known alert: noise absorbed
+  } else {
     inc.fingerprints.push(alert.fingerprint);
     if (inc.alerts.length > 1) inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
   }

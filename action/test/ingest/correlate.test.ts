@@ -61,13 +61,15 @@ describe("correlate", () => {
     expect(out.incidents.find((i) => i.fingerprints.includes("d"))!.id).not.toBe(first.id);
   });
 
-  it("an alert already recorded is a duplicate and changes nothing but the duplicate count", () => {
+  it("an alert already recorded changes nothing when delivered again", () => {
     const a = alert("a", 0);
     const once = correlate([], [a], opts());
     const twice = correlate(once.incidents, [a], opts());
     expect(twice.incidents).toHaveLength(1);
     expect(twice.incidents[0]!.alerts).toEqual([a.id]);
     expect(twice.assignments[0]!.duplicate).toBe(true);
+    expect(twice.touched).toEqual([]);
+    expect(twice.incidents).toEqual(once.incidents);
   });
 
   it("resolves an incident when every fingerprint has resolved, and reopens on a re-fire within the window", () => {
