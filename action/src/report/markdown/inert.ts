@@ -1,0 +1,60 @@
+import type { InlineCode, PhrasingContent, Text } from "mdast";
+
+/**
+ * Untrusted text (alert titles, labels, log lines, commit messages, findings) made inert for
+ * Markdown. remark escapes Markdown syntax and HTML; what it leaves live on GitHub is handled here:
+ * @mentions (they notify people), literal autolinks (an alert could plant a link) and invisible
+ * characters (bidirectional overrides can disguise text).
+ */
+
+// Controls except tab and newline, zero-width characters and bidirectional overrides.
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// What GFM turns into a link by itself: scheme://…, www.…, and e-mail addresses.
+const AUTOLINK = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+/gi;
+
+/** Breaks `@name` with a zero-width joiner so GitHub never turns it into a mention. */
+export function breakMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9])/g, "@\u200d");
+}
+
+/** Drops invisible and control characters; keeps tabs and newlines. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, "");
+}
+
+/** One line of untrusted text: visible characters, whitespace collapsed, cut to `max` characters. */
+export function oneLine(text: string, max = 300): string {
+  const flat = visible(text).replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Untrusted text as phrasing nodes: one line, mentions broken, anything GFM would autolink shown as code. */
+export function inert(text: string, max = 300): PhrasingContent[] {
+  const line = oneLine(text, max);
+  if (!line) return [{ type: "text", value: "—" }];
+  const out: PhrasingContent[] = [];
+  let last = 0;
+  for (const m of line.matchAll(AUTOLINK)) {
+    if (m.index > last) out.push(plain(line.slice(last, m.index)));
+    out.push(code(m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < line.length) out.push(plain(line.slice(last)));
+  return out;
+}
+
+/** Untrusted text as one text node, mentions broken (for places that cannot hold code, such as link text). */
+export function plain(text: string): Text {
+  return { type: "text", value: breakMentions(visible(text)) };
+}
+
+/** Untrusted or identifier text as inline code: one line, mentions broken (remark picks a safe fence). */
+export function code(text: string, max = 300): InlineCode {
+  return { type: "inlineCode", value: breakMentions(oneLine(text, max)) || " " };
+}
+
+/** Untrusted multi-line text for a fenced block: visible characters, mentions broken, cut to `maxLines`. */
+export function block(text: string, maxLines = 40): string {
+  const lines = breakMentions(visible(text)).split(/\r?\n/);
+  return lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`].join("\n") : lines.join("\n");
+}
