@@ -1,0 +1,268 @@
+import type { BlockContent, PhrasingContent, Root, RootContent } from "mdast";
+import type { Evidence, Investigation, RankedCause, TimelineEntry } from "../../model/index.js";
+import type { PreparedInput } from "../artifacts.js";
+import { decisiveEvidence, leadingCauses } from "./decisive.js";
+import { confidence, count, duration, meaning, round2, utc } from "./format.js";
+import { frontmatterYaml, type IncidentFrontmatter } from "./frontmatter.js";
+import { breakMentions, code, inert, oneLine } from "./inert.js";
+import { seriesChart, timelineChart } from "./mermaid.js";
+import { blockList, codeBlock, heading, link, list, paragraph, strong, table, type Inline } from "./nodes.js";
+import { runbookSection } from "./runbook-excerpt.js";
+import { similarList } from "./shared-sections.js";
+
+/** The machine-readable record written as the README's frontmatter. */
+export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
+  const { incident, investigation: inv, fix } = input;
+  const rca = inv?.rca;
+  const rootCause = rca
+    ? { id: rca.rootCause, confidence: round2(rca.confidence), status: rca.conclusion }
+    : incident.rootCause
+      ? { ...incident.rootCause, confidence: round2(incident.rootCause.confidence) }
+      : null;
+  return {
+    // Only the title is free text; it is kept to one line with mentions broken, like the body.
+    id: incident.id,
+    title: breakMentions(oneLine(incident.title, 200)),
+    status: incident.status,
+    severity: incident.severity,
+    pipelines: incident.pipelines,
+    fingerprints: incident.fingerprints,
+    alertnames: incident.alertnames,
+    opened_at: incident.openedAt,
+    resolved_at: incident.resolvedAt,
+    investigation: inv ? "done" : incident.investigation,
+    root_cause: rootCause,
+    chain: rca?.chain ?? [],
+    fix: fix ? { kind: fix.kind, pr: fix.pr, branch: fix.branch, state: fix.state } : null,
+    feedback: { actual_root_cause: null, notes: null },
+    similar: input.problem.similar.map((s) => s.id),
+    cost: { checks: rca?.checksRun ?? 0, ms: inv?.ms ?? 0 },
+  };
+}
+
+/** A cause's name for people: its title (inert) and id. */
+export function causeName(input: PreparedInput, id: string, title?: string): Inline[] {
+  const t = title ?? input.runbooks[id]?.title;
+  return t && t !== id ? [...inert(t, 120), " (", code(id), ")"] : [code(id)];
+}
+
+function ids(keys: string[], max = 4): Inline[] {
+  if (!keys.length) return ["—"];
+  const shown = keys.slice(0, max).flatMap((k, i) => (i ? [", ", code(k.split("/").pop() ?? k, 60)] : [code(k.split("/").pop() ?? k, 60)]));
+  return keys.length > max ? [...shown, ` +${keys.length - max}`] : shown;
+}
+
+function header(input: PreparedInput): RootContent[] {
+  const i = input.incident;
+  const pipelines = i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code(p)] : [code(p)])) : ["none known"];
+  return [
+    heading(1, inert(i.title, 200)),
+    paragraph(code(i.id), ` · severity ${i.severity} · ${i.status} · opened ${utc(i.openedAt)}`, ...(i.resolvedAt ? [` · resolved ${utc(i.resolvedAt)}`] : []), " · pipelines: ", ...pipelines),
+  ];
+}
+
+function notInvestigated(input: PreparedInput): RootContent[] {
+  const id = input.incident.id;
+  return [
+    heading(2, "Root cause"),
+    paragraph(strong("Not investigated yet."), " This incident was recorded, but the policy did not start an investigation automatically: it awaits a manual trigger."),
+    paragraph("To investigate it, run the Investigate workflow (", code("workflow_dispatch"), ") with ", code("incident-id"), " set to ", code(id), ", for example:"),
+    codeBlock(`gh workflow run investigate.yml -f incident-id=${id}`, "sh"),
+    paragraph(`What fired: ${count(input.alerts.length, "alert")}; see the facts in `, link("problem.md", "problem.md"), "."),
+  ];
+}
+
+function rootCause(input: PreparedInput, inv: Investigation): RootContent[] {
+  const rca = inv.rca;
+  const top = rca.ranked[0];
+  const out: RootContent[] = [heading(2, "Root cause")];
+  if (rca.conclusion === "inconclusive") {
+    out.push(paragraph(strong("Root cause unknown."), " ", meaning("inconclusive")));
+    out.push(
+      top
+        ? paragraph("Best candidate: ", ...causeName(input, top.id, top.title), ` — ${top.status.replace("_", " ")}, confidence ${confidence(top.confidence)}; not enough to name it.`)
+        : paragraph("No candidate cause matched this incident: no runbook applies to its alerts or components."),
+    );
+  } else {
+    const named = rca.ranked.find((c) => c.id === rca.rootCause);
+    out.push(paragraph(strong(...causeName(input, rca.rootCause, named?.title)), " — ", strong(rca.conclusion), `, confidence ${confidence(rca.confidence)}.`));
+    out.push(paragraph(meaning(rca.conclusion)));
+  }
+  if (rca.conclusion !== "confirmed") {
+    const missing: Inline[][] = rca.gaps.slice(0, 10).map((g) => [...inert(g, 200)]);
+    const rival = rca.ranked.find((c) => top && c.id !== top.id && !top.chain.includes(c.id) && c.confidence > 0);
+    if (rca.conclusion === "likely" && rival) missing.unshift(["a rival cause is close: ", ...causeName(input, rival.id, rival.title), ` at ${confidence(rival.confidence)}`]);
+    if (rca.budgetExhausted) missing.push(["the investigation budget ran out before every check ran"]);
+    if (rca.gaps.length > 10) missing.push([`${rca.gaps.length - 10} more gaps, listed below`]);
+    if (!missing.length) missing.push(["no check of the candidates passed; the runbooks may not cover this failure mode (a new runbook would)"]);
+    out.push(paragraph(strong("What is missing:")), list(missing));
+  }
+  if (rca.chain.length > 1) {
+    out.push(heading(3, "Causal chain"));
+    out.push(paragraph("From the mechanism the alerts show down to the cause beneath it:"));
+    out.push(
+      list(
+        rca.chain.map((id, n) => {
+          const c = rca.ranked.find((x) => x.id === id);
+          const role = n === 0 ? " — the mechanism" : n === rca.chain.length - 1 ? " — the root cause" : "";
+          return [...causeName(input, id, c?.title), role];
+        }),
+        true,
+      ),
+    );
+  }
+  return out;
+}
+
+function evidenceLink(input: PreparedInput, e: Evidence): PhrasingContent {
+  const file = input.evidenceFile.get(e);
+  return file ? link(file, "data") : code("no data");
+}
+
+function decisive(input: PreparedInput, inv: Investigation): RootContent[] {
+  const { evidence, strong: isStrong } = decisiveEvidence(inv);
+  const out: RootContent[] = [heading(2, "Decisive evidence")];
+  if (!evidence.length) {
+    out.push(paragraph("No check of the leading cause passed."));
+    return out;
+  }
+  if (!isStrong) out.push(paragraph("No strong check passed; the support comes from weaker checks:"));
+  out.push(list(evidence.slice(0, 12).map((e) => [code(e.check, 60), " — ", ...inert(e.finding, 300), ` (${e.weight}; `, evidenceLink(input, e), ")"])));
+  for (const e of evidence) {
+    const chart = seriesChart(e.data, e.finding.split(":")[0] ?? e.check);
+    if (!chart) continue;
+    out.push(paragraph("The key metric, as check ", code(e.check, 60), " saw it:"));
+    out.push(chart.chart);
+    out.push(
+      paragraph("Lines, in order:"),
+      list(chart.series.map((s) => [code(`{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(", ")}}`, 200)]), true),
+    );
+    break;
+  }
+  return out;
+}
+
+function timeline(input: PreparedInput, inv: Investigation | null): RootContent[] {
+  const entries: Array<Pick<TimelineEntry, "at" | "kind" | "text">> = [...input.problem.timeline];
+  if (inv) {
+    const seen = new Set(entries.map((e) => `${e.at}|${e.text}`));
+    for (const e of decisiveEvidence(inv).evidence) {
+      for (const m of e.matched ?? []) {
+        if (!m.at || seen.has(`${m.at}|${m.label}`)) continue;
+        seen.add(`${m.at}|${m.label}`);
+        entries.push({ at: m.at, kind: "finding", text: m.label });
+      }
+    }
+  }
+  const chart = timelineChart(entries);
+  if (!chart) return [heading(2, "Timeline"), paragraph("No dated events.")];
+  const shown = entries.length > 30 ? `the first 30 of ${entries.length} alerts, changes and findings` : "Alerts, changes and findings";
+  return [heading(2, "Timeline"), chart, paragraph(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link("problem.md", "problem.md"), ".")];
+}
+
+function ranked(input: PreparedInput, inv: Investigation): RootContent[] {
+  const rows = inv.rca.ranked.slice(0, 25).map((c: RankedCause, n) => [
+    String(n + 1),
+    causeName(input, c.id, c.title),
+    confidence(c.confidence),
+    c.status.replace("_", " "),
+    ids(c.support),
+    ids(c.against),
+    ids(c.gaps),
+  ]);
+  const out: RootContent[] = [heading(2, "Ranked causes"), table(["#", "Cause", "Confidence", "Status", "For", "Against", "Not checked"], rows)];
+  if (inv.rca.ranked.length > 25) out.push(paragraph(`${inv.rca.ranked.length - 25} more candidates are listed in `, link("hypotheses.md", "hypotheses.md"), "."));
+  return out;
+}
+
+function ruledOut(input: PreparedInput, inv: Investigation): RootContent[] {
+  const out: RootContent[] = [heading(2, "Ruled out")];
+  const causes = inv.rca.ranked.filter((c) => c.status === "ruled_out" || c.status === "unlikely");
+  if (!causes.length) return [...out, paragraph("Nothing was ruled out.")];
+  const findings = (c: RankedCause): Evidence[] => {
+    const against = inv.evidence.filter((e) => c.against.includes(e.key));
+    return against.length ? against : inv.evidence.filter((e) => e.hypothesis === c.id && e.verdict === "fail" && e.role === "confirm");
+  };
+  out.push(
+    blockList(
+      causes.map((c) => {
+        const why = findings(c).slice(0, 3);
+        const head = paragraph(...causeName(input, c.id, c.title), ` — ${c.status.replace("_", " ")}${why.length ? ", because:" : "."}`);
+        return why.length ? [head, list(why.map((e) => [...inert(e.finding, 240), " (", evidenceLink(input, e), ")"]))] : [head];
+      }),
+    ),
+  );
+  return out;
+}
+
+function gaps(inv: Investigation): RootContent[] {
+  const out: RootContent[] = [heading(2, "Could not check")];
+  const items: Inline[][] = inv.rca.gaps.map((g) => inert(g, 240));
+  const untested = inv.rca.ranked.filter((c) => c.status === "untested");
+  if (untested.length) items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
+  if (inv.rca.budgetExhausted) items.push(["the budget ran out before every planned check ran"]);
+  if (!items.length) return [...out, paragraph("Every planned check ran and gave a verdict.")];
+  return [...out, paragraph("These gaps lower the confidence; closing them (a missing data source, a timeout) would sharpen the answer:"), list(items)];
+}
+
+function fixSection(input: PreparedInput): RootContent[] {
+  const fix = input.fix;
+  const out: RootContent[] = [heading(2, "Fix")];
+  if (!fix) return [...out, paragraph("No fix was proposed.")];
+  if (fix.kind === "none") return [...out, paragraph(strong("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
+  const items: Inline[][] = [];
+  if (fix.branch) items.push(["branch ", code(fix.branch, 120)]);
+  items.push(fix.pr !== null ? [`pull request #${fix.pr} (${fix.state})`] : [`no pull request yet (${fix.state})`]);
+  if (fix.path) items.push(["changes ", code(fix.path, 200)]);
+  items.push([fix.reversible ? "reversible: revert the pull request to undo it" : "not reversible: review with care"]);
+  return [
+    ...out,
+    paragraph(strong(fix.kind === "revert" ? "Revert" : "Configuration patch"), ": ", ...inert(fix.description || fix.kind, 400)),
+    list(items),
+    paragraph("Nothing changes until a person reviews and merges it."),
+  ];
+}
+
+function confirmOrCorrect(input: PreparedInput, inv: Investigation | null): RootContent[] {
+  const out: RootContent[] = [heading(2, "Confirm or correct")];
+  const lead = inv ? leadingCauses(inv).at(-1) : undefined;
+  const runbook = lead ? input.runbooks[lead] : undefined;
+  if (lead && runbook) {
+    const steps = runbookSection(runbook.body, /confirm/i, 4);
+    if (steps.length) out.push(heading(3, "How to confirm ", code(lead), " by hand"), ...steps);
+  }
+  out.push(
+    paragraph(
+      "This record is the frontmatter at the top of this file. If the cause is wrong, set ",
+      code("feedback.actual_root_cause"),
+      " to the real cause (a runbook id, or a short kebab-case name), add ",
+      code("feedback.notes"),
+      " if useful, and commit. Pipemedic learns from the correction: similar incidents will rank that cause first. If the cause is right, merging its fix records that.",
+    ),
+  );
+  return out;
+}
+
+function files(input: PreparedInput, inv: Investigation | null): RootContent[] {
+  const items: Inline[][] = [[link("problem.md", "problem.md"), " — the facts: what fired, when, what is impacted, recent changes"]];
+  if (inv) {
+    items.push([link("plan.md", "plan.md"), " — the hypotheses and their checks, as planned"]);
+    items.push([link("hypotheses.md", "hypotheses.md"), " — what ran, round by round"]);
+    items.push([code("evidence/"), ` — the data each check saw (${count(input.evidenceFile.size, "file")}, redacted)`]);
+  }
+  items.push([link("alerts.jsonl", "alerts.jsonl"), ` — the ${count(input.alerts.length, "normalized alert")}`]);
+  const out: RootContent[] = [heading(2, "Files"), list(items)];
+  if (inv) out.push(paragraph(`Cost: ${count(inv.rca.checksRun, "check")} in ${count(inv.rca.rounds, "round")}, ${duration(inv.ms)}.`));
+  return out;
+}
+
+/** README.md of an incident folder: the RCA, with its frontmatter record. */
+export function buildReadme(input: PreparedInput): Root {
+  const inv = input.investigation;
+  const body: RootContent[] = [{ type: "yaml", value: frontmatterYaml(incidentRecord(input)) }, ...header(input)];
+  if (!inv) body.push(...notInvestigated(input), ...timeline(input, null));
+  else body.push(...rootCause(input, inv), ...decisive(input, inv), ...timeline(input, inv), ...ranked(input, inv), ...ruledOut(input, inv), ...gaps(inv), ...fixSection(input));
+  body.push(heading(2, "Similar past incidents"), similarList(input.problem.similar, input.incident.path, input.link) as BlockContent);
+  body.push(...confirmOrCorrect(input, inv), ...files(input, inv));
+  return { type: "root", children: body };
+}
