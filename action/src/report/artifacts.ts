@@ -1,0 +1,64 @@
+import type { Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
+import { redact, redactValue } from "../redact.js";
+import { evidenceFiles } from "./evidence-files.js";
+import { buildHypotheses } from "./markdown/hypotheses.js";
+import { buildPlan } from "./markdown/plan.js";
+import { buildProblem } from "./markdown/problem.js";
+import { buildReadme } from "./markdown/readme.js";
+import { toMarkdown } from "./markdown/serialize.js";
+
+export { IncidentFrontmatterSchema, parseIncidentFrontmatter, type IncidentFrontmatter } from "./markdown/frontmatter.js";
+
+/** A runbook as the report needs it: its title, its repository file and its prose. */
+export interface RunbookRef {
+  title: string;
+  file: string;
+  body: string;
+}
+
+/** Everything one incident folder is built from. */
+export interface ReportInput {
+  incident: Incident;
+  problem: Problem;
+  /** Null when the incident was recorded but not investigated (it awaits a manual trigger). */
+  investigation: Investigation | null;
+  fix: Fix | null;
+  alerts: Alert[];
+  /** Runbooks by id, for titles, links and the "how to confirm by hand" section. */
+  runbooks: Record<string, RunbookRef>;
+  /** A link or path that shows a repository path to a person (the store's `linkTo`). */
+  link: (repoPath: string) => string;
+}
+
+/** A report input whose text has been redacted, with each evidence record's file. */
+export interface PreparedInput extends ReportInput {
+  evidenceFile: Map<Evidence, string>;
+}
+
+/** Redacts every string of the input once, before any Markdown escaping could split a secret. */
+export function prepareInput(input: ReportInput, patterns: RegExp[] = []): PreparedInput {
+  const { link, ...data } = input;
+  const safe = redactValue(data, patterns);
+  return { ...safe, link, evidenceFile: evidenceFiles(safe.investigation?.evidence ?? []) };
+}
+
+/**
+ * Every file of an incident folder, by path relative to the folder: README.md (the RCA), problem.md,
+ * plan.md, hypotheses.md, evidence/*.json and alerts.jsonl. Redaction runs on the input first and on
+ * every file's content last.
+ */
+export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: RegExp[] } = {}): Record<string, string> {
+  const patterns = opts.redactPatterns ?? [];
+  const prepared = prepareInput(input, patterns);
+  const files: Record<string, string> = {
+    "README.md": toMarkdown(buildReadme(prepared)),
+    "problem.md": toMarkdown(buildProblem(prepared)),
+  };
+  if (prepared.investigation) {
+    files["plan.md"] = toMarkdown(buildPlan(prepared));
+    files["hypotheses.md"] = toMarkdown(buildHypotheses(prepared));
+    for (const [e, path] of prepared.evidenceFile) files[path] = `${JSON.stringify(e, null, 2)}\n`;
+  }
+  files["alerts.jsonl"] = prepared.alerts.map((a) => JSON.stringify(a)).join("\n") + (prepared.alerts.length ? "\n" : "");
+  return Object.fromEntries(Object.entries(files).map(([path, content]) => [path, redact(content, patterns)]));
+}
