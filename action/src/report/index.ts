@@ -1,0 +1,71 @@
+import type { Root, RootContent } from "mdast";
+import type { Incident } from "../model/index.js";
+import { confidence, count, utc } from "./markdown/format.js";
+import { code, inert } from "./markdown/inert.js";
+import { hrefFrom } from "./markdown/links.js";
+import { heading, link, paragraph, table, type Inline } from "./markdown/nodes.js";
+import { toMarkdown } from "./markdown/serialize.js";
+
+const INDEX_FOLDER = "incidents";
+const LATEST = 50;
+const PER_PIPELINE = 20;
+
+function name(i: Incident): Inline {
+  const href = hrefFrom(INDEX_FOLDER, `${i.path}/README.md`);
+  return href ? link(href, code(i.id, 80)) : code(i.id, 80);
+}
+
+function cause(i: Incident): Inline[] {
+  if (!i.rootCause) return [i.investigation === "done" ? "—" : "not investigated"];
+  if (i.rootCause.id === "unknown") return [`unknown (${i.rootCause.status})`];
+  return [code(i.rootCause.id, 80), ` (${i.rootCause.status}, ${confidence(i.rootCause.confidence)})`];
+}
+
+function pipelines(i: Incident): Inline[] {
+  return i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code(p, 60)] : [code(p, 60)])) : ["—"];
+}
+
+function incidentTable(rows: Incident[]): RootContent {
+  return table(
+    ["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"],
+    rows.map((i) => [name(i), inert(i.title, 120), i.status, i.severity, utc(i.openedAt), pipelines(i), cause(i)]),
+  );
+}
+
+function section(title: string, rows: Incident[], empty: string, intro: RootContent[] = []): RootContent[] {
+  return [heading(2, `${title} (${rows.length})`), ...(rows.length ? [...intro, incidentTable(rows)] : [paragraph(empty)])];
+}
+
+/**
+ * incidents/README.md: open incidents, those awaiting a manual trigger, the latest 50 and a section per
+ * pipeline. Links are relative to incidents/, so the index works wherever the repository is browsed.
+ */
+export function renderIncidentIndex(incidents: Incident[], opts: { now?: string } = {}): string {
+  const sorted = [...incidents].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+  const open = sorted.filter((i) => i.status === "open");
+  const awaiting = sorted.filter((i) => i.investigation === "awaiting");
+  const children: RootContent[] = [
+    heading(1, "Incidents"),
+    paragraph(
+      `Written by Pipemedic: one folder per incident, whose README.md is the root-cause analysis. ${count(sorted.length, "incident")}, ${open.length} open.`,
+      ...(opts.now ? [` Updated ${utc(opts.now)}.`] : []),
+    ),
+    ...section("Open", open, "No open incidents."),
+    ...section("Awaiting a manual trigger", awaiting, "None: every recorded incident was investigated.", [
+      paragraph("Recorded but not investigated, because the policy did not start them automatically. Run the Investigate workflow (", code("workflow_dispatch"), ") with ", code("incident-id"), " set to the incident's id to investigate one."),
+    ]),
+    ...section(`Latest ${LATEST}`, sorted.slice(0, LATEST), "No incidents yet."),
+    heading(2, "By pipeline"),
+  ];
+  const byPipeline = new Map<string, Incident[]>();
+  for (const i of sorted) for (const p of i.pipelines.length ? i.pipelines : [""]) byPipeline.set(p, [...(byPipeline.get(p) ?? []), i]);
+  const keys = [...byPipeline.keys()].sort((a, b) => (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b)));
+  if (!keys.length) children.push(paragraph("No incidents yet."));
+  for (const p of keys) {
+    const rows = byPipeline.get(p)!;
+    children.push(heading(3, p ? code(p, 80) : "No known pipeline", ` (${rows.length})`), incidentTable(rows.slice(0, PER_PIPELINE)));
+    if (rows.length > PER_PIPELINE) children.push(paragraph(`${rows.length - PER_PIPELINE} older incidents are not listed here.`));
+  }
+  const root: Root = { type: "root", children };
+  return toMarkdown(root);
+}
