@@ -34,6 +34,7 @@ import { proposeFix, type FixProposal } from "./remediate/propose.js";
 import { buildIncidentFiles } from "./report/artifacts.js";
 import { renderIncidentIndex } from "./report/index.js";
 import { updateFrontmatter } from "./report/status-update.js";
+import { renderPullRequestBody } from "./report/pull-request.js";
 import { redact } from "./redact.js";
 
 /** The ports one run uses. The forge is absent locally, where a fix stays a branch. */
@@ -247,7 +248,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
         const pr = await ports.forge.openPullRequest({
           branch: proposal.branch,
           title: proposal.title,
-          body: redact(pullRequestBody(proposal, outcome, ports.store), extraPatterns),
+          body: redact(renderPullRequestBody({ proposal, investigation, reportUrl: ports.store.linkTo(outcome.reportPath), incidentId: id }), extraPatterns),
           draft: proposal.draft,
           labels: config.remediation.labels,
           reviewers: problem.pipelines.flatMap((p) => p.owners),
@@ -350,21 +351,4 @@ function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: nu
     .filter((o) => o.investigation)
     .map((o) => `- ${o.incident.id}: ${o.investigation!.rca.rootCause} (${o.investigation!.rca.conclusion}, ${o.investigation!.rca.confidence})`);
   return [`pipemedic: ${head}: ${alerts} alert(s)${unparsed ? `, ${unparsed} unparsed` : ""}`, "", ...causes].join("\n");
-}
-
-function pullRequestBody(p: FixProposal, o: IncidentOutcome, store: Store): string {
-  const rca = o.investigation!.rca;
-  const decisive = o.investigation!.evidence.filter((e) => e.hypothesis === rca.rootCause && e.verdict === "pass");
-  return [
-    `**Cause:** \`${rca.rootCause}\` (${rca.conclusion}, confidence ${rca.confidence})`,
-    "",
-    "**Evidence:**",
-    ...decisive.map((e) => `- ${e.finding.replace(/[<>@`]/g, " ")}`),
-    "",
-    `**Change:** ${p.description}`,
-    "",
-    `**Roll back:** ${p.rollback}`,
-    "",
-    `**Investigation:** ${store.linkTo(o.reportPath)}`,
-  ].join("\n");
 }

@@ -11,7 +11,7 @@ const series = (values: Array<number | null>, labels: Record<string, string> = {
   labels: { __name__: "m", ...labels },
   points: values.map((v, i) => [start + i * MIN, v]),
 });
-const ctx = (extra: Record<string, unknown> = {}) => ({ spec: spec(extra), start: 0, end: 60 * MIN, onset: 30 * MIN });
+const ctx = (extra: Record<string, unknown> = {}) => ({ spec: spec(extra), start: 0, end: 60 * MIN, onset: 30 * MIN as number | null });
 
 function measure(name: keyof typeof primitives, data: Series[], c = ctx()) {
   const p = primitives[name];
