@@ -1,5 +1,6 @@
 import type { Root, RootContent } from "mdast";
 import type { Incident } from "../model/index.js";
+import { redact, redactValue } from "../redact.js";
 import { confidence, count, utc } from "./markdown/format.js";
 import { code, inert } from "./markdown/inert.js";
 import { hrefFrom } from "./markdown/links.js";
@@ -40,8 +41,10 @@ function section(title: string, rows: Incident[], empty: string, intro: RootCont
  * incidents/README.md: open incidents, those awaiting a manual trigger, the latest 50 and a section per
  * pipeline. Links are relative to incidents/, so the index works wherever the repository is browsed.
  */
-export function renderIncidentIndex(incidents: Incident[], opts: { now?: string } = {}): string {
-  const sorted = [...incidents].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+export function renderIncidentIndex(incidents: Incident[], opts: { now?: string; redactPatterns?: RegExp[] } = {}): string {
+  const patterns = opts.redactPatterns ?? [];
+  // Titles are alert text: redacted before they are cut to fit a cell, so no secret is half kept.
+  const sorted = redactValue(incidents, patterns).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
   const open = sorted.filter((i) => i.status === "open");
   const awaiting = sorted.filter((i) => i.investigation === "awaiting");
   const children: RootContent[] = [
@@ -67,5 +70,5 @@ export function renderIncidentIndex(incidents: Incident[], opts: { now?: string 
     if (rows.length > PER_PIPELINE) children.push(paragraph(`${rows.length - PER_PIPELINE} older incidents are not listed here.`));
   }
   const root: Root = { type: "root", children };
-  return toMarkdown(root);
+  return redact(toMarkdown(root), patterns);
 }

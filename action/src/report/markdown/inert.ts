@@ -10,7 +10,7 @@ import type { InlineCode, PhrasingContent, Text } from "mdast";
 // Controls except tab and newline, zero-width characters and bidirectional overrides.
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 // What GFM turns into a link by itself: scheme://…, www.…, and e-mail addresses.
-const AUTOLINK = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+/gi;
+const AUTOLINK = /[a-z][a-z0-9+.-]*:\/\/\S*|www\.\S*|[^\s@]+@[^\s@]+\.[^\s@]+/gi;
 
 /** Breaks `@name` with a zero-width joiner so GitHub never turns it into a mention. */
 export function breakMentions(text: string): string {
