@@ -39,7 +39,8 @@ const RULES: Rule[] = [
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
   },
   // A key cut short by truncation still leaks its body: redact to the end of the base64 run.
-  { kind: "private-key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:-]*/g },
+  // Escaped newlines (\n inside JSON) are part of the key; any other backslash ends it, so JSON stays valid.
+  { kind: "private-key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:-]|\\[nrt])*/g },
   { kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: "github-token", pattern: /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g },
   { kind: "github-token", pattern: /\bgithub_pat_[A-Za-z0-9_]{30,}/g },

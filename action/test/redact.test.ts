@@ -33,10 +33,13 @@ describe("redact", () => {
     expect(redact("customer ACME-12345 and ACME-67890", [/ACME-\d+/])).toBe("customer [REDACTED:custom] and [REDACTED:custom]");
   });
 
-  it("catches secrets escaped inside serialized JSON", () => {
+  it("catches secrets escaped inside serialized JSON and keeps the JSON valid", () => {
     for (const s of SECRET_SAMPLES) {
-      const serialized = JSON.stringify({ line: s.text });
-      expect(redact(serialized)).not.toContain(s.secret);
+      for (const value of [{ line: s.text }, { line: `"${s.text}"`, quoted: `msg=\"${s.text}\" done` }]) {
+        const out = redact(JSON.stringify(value));
+        expect(out).not.toContain(s.secret);
+        expect(() => JSON.parse(out), out).not.toThrow();
+      }
     }
   });
 });

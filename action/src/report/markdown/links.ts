@@ -1,4 +1,4 @@
-import { posix } from "node:path";
+import { normalize, relative } from "node:path/posix";
 
 /**
  * A link target for a repository path, as seen from a folder: the store's own link when it is a URL
@@ -9,6 +9,6 @@ export function hrefFrom(fromFolder: string, repoPath: string, link: (repoPath: 
   const target = link(repoPath);
   if (/^https?:\/\//i.test(target)) return target;
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null;
-  const rel = posix.relative(posix.normalize(fromFolder || "."), posix.normalize(target.replace(/^\/+/, "")));
+  const rel = relative(normalize(fromFolder || "."), normalize(target.replace(/^\/+/, "")));
   return rel || ".";
 }

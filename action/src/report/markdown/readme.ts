@@ -231,6 +231,18 @@ function confirmOrCorrect(input: PreparedInput, inv: Investigation | null): Root
     const steps = runbookSection(runbook.body, /confirm/i, 4);
     if (steps.length) out.push(heading(3, "How to confirm ", code(lead), " by hand"), ...steps);
   }
+  if (!inv) {
+    out.push(
+      paragraph(
+        "This record is the frontmatter at the top of this file. If you find the cause by hand, set ",
+        code("feedback.actual_root_cause"),
+        " to it (a runbook id, or a short kebab-case name), add ",
+        code("feedback.notes"),
+        " if useful, and commit: Pipemedic learns from it for similar incidents.",
+      ),
+    );
+    return out;
+  }
   out.push(
     paragraph(
       "This record is the frontmatter at the top of this file. If the cause is wrong, set ",
