@@ -31,7 +31,7 @@ import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEnt
 import { candidates, hypothesisFrom } from "./reason/candidates.js";
 import { investigate } from "./reason/investigate.js";
 import { proposeFix, type FixProposal } from "./remediate/propose.js";
-import { buildIncidentFiles } from "./report/artifacts.js";
+import { buildIncidentFiles, parseIncidentFrontmatter } from "./report/artifacts.js";
 import { renderIncidentIndex } from "./report/index.js";
 import { updateFrontmatter } from "./report/status-update.js";
 import { renderPullRequestBody } from "./report/pull-request.js";
@@ -289,6 +289,10 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
           { redactPatterns: extraPatterns },
         );
         for (const [p, c] of Object.entries(built)) files[`${target.path}/${p}`] = c;
+        const previous = await current.read(`${target.path}/README.md`);
+        const feedback = previous ? keptFeedback(previous) : null;
+        // A human's correction outlives any re-investigation.
+        if (feedback) files[`${target.path}/README.md`] = updateFrontmatter(files[`${target.path}/README.md`]!, { feedback });
       } else {
         const readme = (await current.read(`${target.path}/README.md`))!;
         files[`${target.path}/README.md`] = updateFrontmatter(readme, { status: target.status, resolved_at: target.resolvedAt });
@@ -299,10 +303,20 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     if (!Object.keys(files).length && redo.touched.length === 0) return null;
     const ordered = [...redo.incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
     files[INDEX_PATH] = `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`;
-    files[INDEX_MD] = renderIncidentIndex(ordered);
+    files[INDEX_MD] = renderIncidentIndex(ordered, { redactPatterns: extraPatterns });
     return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, extraPatterns)]));
   });
   return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors };
+}
+
+/** The `feedback` a human wrote in an incident's frontmatter, when there is any. */
+function keptFeedback(readme: string): Record<string, unknown> | null {
+  try {
+    const fb = parseIncidentFrontmatter(readme).feedback as Record<string, unknown> | undefined;
+    return fb && Object.values(fb).some((v) => v !== null && v !== "") ? fb : null;
+  } catch {
+    return null;
+  }
 }
 
 function dedupeAlerts(alerts: Alert[]): Alert[] {
