@@ -13,6 +13,7 @@ import type {
   Problem,
   Progress,
   Runbook,
+  SimilarIncident,
   Snapshot,
   Store,
   Telemetry,
@@ -83,11 +84,11 @@ export interface PipelineResult {
   memoryErrors: string[];
 }
 
-const INDEX_PATH = "incidents/index.json";
-const INDEX_MD = "incidents/README.md";
+export const INDEX_PATH = "incidents/index.json";
+export const INDEX_MD = "incidents/README.md";
 
 /** Reads incidents/index.json at a head; a missing index is an empty one, a broken one is an error that names the fix. */
-async function readIndex(head: Snapshot): Promise<Incident[]> {
+export async function readIndex(head: Snapshot): Promise<Incident[]> {
   const text = await head.read(INDEX_PATH);
   if (text === null) return [];
   let data: unknown;
@@ -218,7 +219,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
       knowledge,
       pipelinesOf,
       neighbours: (p) => neighbours(knowledge, p),
-      similar: findSimilar(history, incident),
+      similar: await withReview(head, findSimilar(history, incident)),
       telemetry: ports.telemetry,
       now,
     });
@@ -317,6 +318,19 @@ function keptFeedback(readme: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** Similar incidents as review left them: a human's `feedback.actual_root_cause` overrides the cause Pipemedic named. */
+async function withReview(head: Snapshot, similar: SimilarIncident[]): Promise<SimilarIncident[]> {
+  return Promise.all(
+    similar.map(async (s) => {
+      const readme = await head.read(`${s.path}/README.md`);
+      const reviewed = readme ? historyEntryFromReadme(s.path, readme) : null;
+      return reviewed && (reviewed.confirmed || reviewed.rootCause !== s.rootCause)
+        ? { ...s, rootCause: reviewed.rootCause, confirmed: reviewed.confirmed || s.confirmed }
+        : s;
+    }),
+  );
 }
 
 function dedupeAlerts(alerts: Alert[]): Alert[] {

@@ -1,0 +1,38 @@
+import type { Progress, Store } from "./model/index.js";
+import { applyReview, incidentOfBranch, type ReviewOutcome } from "./memory/learn.js";
+import { INDEX_MD, INDEX_PATH, readIndex } from "./pipeline.js";
+import { renderIncidentIndex } from "./report/index.js";
+import { updateFrontmatter } from "./report/status-update.js";
+
+/**
+ * Records a fix pull request's review in the incident it belongs to (one commit): the index entry,
+ * the README frontmatter and the incident index. Memory then treats the cause as confirmed (merged)
+ * or rejected (closed unmerged). A pull request from any other branch is ignored.
+ */
+export async function learnFromReview(
+  store: Store,
+  review: ReviewOutcome & { branch: string },
+  progress: Progress,
+): Promise<{ incidentId: string | null; sha: string | null }> {
+  const incidentId = incidentOfBranch(review.branch);
+  if (!incidentId) {
+    progress.info(`${review.branch} is not a Pipemedic fix branch; nothing to learn`);
+    return { incidentId: null, sha: null };
+  }
+  const { sha } = await store.commit(`pipemedic: ${incidentId}: fix #${review.number} ${review.merged ? "merged" : "closed unmerged"}`, async (head) => {
+    const incidents = await readIndex(head);
+    const i = incidents.findIndex((x) => x.id === incidentId);
+    if (i < 0) throw new Error(`${INDEX_PATH}: no incident ${incidentId} for branch ${review.branch}; was the incident commit lost?`);
+    const { incident, frontmatter } = applyReview(incidents[i]!, review);
+    incidents[i] = incident;
+    const files: Record<string, string> = {
+      [INDEX_PATH]: `${JSON.stringify({ version: 1, incidents }, null, 1)}\n`,
+      [INDEX_MD]: renderIncidentIndex(incidents),
+    };
+    const readme = await head.read(`${incident.path}/README.md`);
+    if (readme) files[`${incident.path}/README.md`] = updateFrontmatter(readme, frontmatter);
+    return files;
+  });
+  progress.info(`${incidentId}: fix #${review.number} ${review.merged ? "merged: cause confirmed by review" : "closed: rejection recorded"}`);
+  return { incidentId, sha };
+}
