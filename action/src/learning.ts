@@ -1,7 +1,6 @@
 import type { Progress, Store } from "./model/index.js";
 import { applyReview, incidentOfBranch, type ReviewOutcome } from "./memory/learn.js";
-import { INDEX_MD, INDEX_PATH, readIndex } from "./pipeline.js";
-import { renderIncidentIndex } from "./report/index.js";
+import { INDEX_PATH, indexFiles, readIndex } from "./pipeline.js";
 import { updateFrontmatter } from "./report/status-update.js";
 
 /**
@@ -25,10 +24,7 @@ export async function learnFromReview(
     if (i < 0) throw new Error(`${INDEX_PATH}: no incident ${incidentId} for branch ${review.branch}; was the incident commit lost?`);
     const { incident, frontmatter } = applyReview(incidents[i]!, review);
     incidents[i] = incident;
-    const files: Record<string, string> = {
-      [INDEX_PATH]: `${JSON.stringify({ version: 1, incidents }, null, 1)}\n`,
-      [INDEX_MD]: renderIncidentIndex(incidents),
-    };
+    const files = indexFiles(incidents);
     const readme = await head.read(`${incident.path}/README.md`);
     if (readme) files[`${incident.path}/README.md`] = updateFrontmatter(readme, frontmatter);
     return files;

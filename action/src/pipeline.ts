@@ -87,6 +87,15 @@ export interface PipelineResult {
 export const INDEX_PATH = "incidents/index.json";
 export const INDEX_MD = "incidents/README.md";
 
+/** incidents/index.json (the state correlation reads) and incidents/README.md (the page people read), derived together. */
+export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = []): Files {
+  const ordered = [...incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+  return {
+    [INDEX_PATH]: `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`,
+    [INDEX_MD]: renderIncidentIndex(ordered, { redactPatterns }),
+  };
+}
+
 /** Reads incidents/index.json at a head; a missing index is an empty one, a broken one is an error that names the fix. */
 export async function readIndex(head: Snapshot): Promise<Incident[]> {
   const text = await head.read(INDEX_PATH);
@@ -302,9 +311,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     }
     for (const u of unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
     if (!Object.keys(files).length && redo.touched.length === 0) return null;
-    const ordered = [...redo.incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
-    files[INDEX_PATH] = `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`;
-    files[INDEX_MD] = renderIncidentIndex(ordered, { redactPatterns: extraPatterns });
+    Object.assign(files, indexFiles(redo.incidents, extraPatterns));
     return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, extraPatterns)]));
   });
   return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors };
