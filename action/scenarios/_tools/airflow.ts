@@ -4,7 +4,7 @@
  * knowledge/aliases.md). A scenario describes how many slots are occupied and queued over time;
  * this file turns that into series.
  */
-import { type Axis, type Rand, type Series, counter, gauge } from "./lib.js";
+import { type Axis, type Logs, type Rand, type Series, counter, gauge } from "./lib.js";
 
 const JOB = { job: "airflow-statsd" };
 
@@ -95,4 +95,35 @@ export function taskInstance(f: {
     hostname: f.hostname ?? "",
     operator: "PythonOperator",
   };
+}
+
+/** Airflow component logs as the Helm chart's pods ship them (pod labels tier/component). */
+export function airflowLog(logs: Logs, t: number, component: "scheduler" | "worker" | "webserver" | "triggerer", level: string, line: string): void {
+  logs.add(t, { service: "airflow", tier: "airflow", component, namespace: "airflow", level }, line);
+}
+
+/** A task's log line, with the dag and task ids the task-log handler attaches. */
+export function taskLog(logs: Logs, t: number, task: { dag_id: string; task_id: string; try_number?: number }, level: string, source: string, text: string): void {
+  const stamp = new Date(t).toISOString().replace("T", ", ").replace(/\.\d+Z$/, " UTC");
+  logs.add(
+    t,
+    { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", dag_id: task.dag_id, task_id: task.task_id, try_number: String(task.try_number ?? 1), level },
+    `[${stamp}] {${source}} ${level.toUpperCase()} - ${text}`,
+  );
+}
+
+/** A healthy Airflow: the usual pools, two Celery workers' worth of executor slots, a beating scheduler. */
+export function healthyAirflow(ax: Axis, rand: Rand): Series[] {
+  const minuteOfHour = (t: number) => (t % 3_600_000) / 60_000;
+  const hourly = (from: number, to: number, lo: number, hi: number) => (t: number) => (minuteOfHour(t) >= from && minuteOfHour(t) < to ? rand.int(lo, hi) : 0);
+  return [
+    ...poolSeries(ax, [
+      { name: "default_pool", slots: 128, running: () => rand.int(2, 10) },
+      { name: "erp_api", slots: 4, running: hourly(5, 17, 2, 4) },
+      { name: "dbt", slots: 4, running: hourly(5, 12, 1, 2) },
+      { name: "spark_submit", slots: 8, running: () => rand.int(0, 2) },
+    ]),
+    ...executorSeries(ax, { slots: () => 32, running: () => rand.int(3, 12), queued: () => rand.int(0, 1) }),
+    ...schedulerSeries(ax, rand),
+  ];
 }

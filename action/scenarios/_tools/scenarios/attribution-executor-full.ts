@@ -41,7 +41,7 @@ export function build(): Telemetry {
       logs.add(t + 11 * SEC, { service: "keda-operator", namespace: "keda", level: "error" }, `ERROR\tscale_handler\terror getting scale decision\t{"scaledObject.Namespace": "airflow", "scaledObject.Name": "airflow-worker", "scaler": "redisScaler", "error": "WRONGPASS invalid username-password pair or user is disabled."}`);
     }
     if (t >= fanout && rand.chance(0.5)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", component: "worker", namespace: "airflow", level: "info" }, `Task marketing_attribution_daily.touchpoints_${rand.pick(["google_ads", "meta", "tiktok", "email", "affiliate", "organic"])}[${rand.int(0, 6)}] running on airflow-worker-${rand.int(0, 1)}`);
+      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" }, `Task marketing_attribution_daily.touchpoints_${rand.pick(["google_ads", "meta", "tiktok", "email", "affiliate", "organic"])}[${rand.int(0, 6)}] running on airflow-worker-${rand.int(0, 1)}`);
     }
   }
 

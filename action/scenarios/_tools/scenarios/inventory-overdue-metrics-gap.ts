@@ -43,7 +43,7 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (rand.chance(0.5)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", component: "webserver", namespace: "airflow", level: "info" }, `10.42.${rand.int(0, 9)}.${rand.int(2, 250)} - - "GET /api/v1/dags?limit=100 HTTP/1.1" 200 ${rand.int(8000, 9000)} "-" "python-requests/2.32.3"`);
+      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "webserver", namespace: "airflow", level: "info" }, `10.42.${rand.int(0, 9)}.${rand.int(2, 250)} - - "GET /api/v1/dags?limit=100 HTTP/1.1" 200 ${rand.int(8000, 9000)} "-" "python-requests/2.32.3"`);
     }
   }
   return {

@@ -47,10 +47,10 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (t >= at("2026-02-03T09:05:00Z") && (t / MIN) % 5 === 0) {
-      logs.add(t + 2 * SEC, { service: "airflow", component: "scheduler", namespace: "airflow", level: "info" }, `Not executing <TaskInstance: inventory_sync_hourly.sync_fc_${rand.pick(["ber1", "ham2", "muc1", "waw1", "ams1", "mad1"])} scheduled__2026-02-03T08:00:00+00:00 [scheduled]> since the pool 'erp_api' is full (4 of 4 slots used)`);
+      logs.add(t + 2 * SEC, { service: "airflow", tier: "airflow", component: "scheduler", namespace: "airflow", level: "info" }, `Not executing <TaskInstance: inventory_sync_hourly.sync_fc_${rand.pick(["ber1", "ham2", "muc1", "waw1", "ams1", "mad1"])} scheduled__2026-02-03T08:00:00+00:00 [scheduled]> since the pool 'erp_api' is full (4 of 4 slots used)`);
     }
     if (rand.chance(0.2)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", component: "worker", namespace: "airflow", level: "info" }, `[supplier_feeds_daily.fetch_supplier_catalog_${rand.pick(["acme", "nordwind", "polaris", "vela"])}] downloaded page ${rand.int(100, 900)} of catalogue (${rand.int(480, 520)} items)`);
+      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" }, `[supplier_feeds_daily.fetch_supplier_catalog_${rand.pick(["acme", "nordwind", "polaris", "vela"])}] downloaded page ${rand.int(100, 900)} of catalogue (${rand.int(480, 520)} items)`);
     }
   }
 
