@@ -164,9 +164,10 @@ function show(v: unknown): string {
  */
 export function describeIssue(raw: Issue, hints: Record<string, string> = {}): { path: PropertyKey[]; message: string; fix: string } {
   const issue = flatten(raw);
-  const last = [...issue.path].reverse().find((p) => typeof p === "string");
-  const hint = last !== undefined ? hints[String(last)] : undefined;
-  const name = last === undefined ? "the field" : `\`${String(last)}\``;
+  const last = issue.path[issue.path.length - 1];
+  // A hint describes a named field; an issue on a list item or a whole object gets the generic fix.
+  const hint = issue.code === "custom" ? hints["(custom)"] : typeof last === "string" ? hints[last] : undefined;
+  const name = typeof last === "string" ? `\`${last}\`` : "the field";
   let message = issue.message;
   let fix: string;
   switch (issue.code) {
