@@ -50,7 +50,7 @@ export function build(): Telemetry {
       logs.add(t + 2 * SEC, { service: "airflow", tier: "airflow", component: "scheduler", namespace: "airflow", level: "info" }, `Not executing <TaskInstance: inventory_sync_hourly.sync_fc_${rand.pick(["ber1", "ham2", "muc1", "waw1", "ams1", "mad1"])} scheduled__2026-02-03T08:00:00+00:00 [scheduled]> since the pool 'erp_api' is full (4 of 4 slots used)`);
     }
     if (rand.chance(0.2)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" }, `[supplier_feeds_daily.fetch_supplier_catalog_${rand.pick(["acme", "nordwind", "polaris", "vela"])}] downloaded page ${rand.int(100, 900)} of catalogue (${rand.int(480, 520)} items)`);
+      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" }, `[supplier_feeds_daily.reconcile_supplier_stock_${rand.pick(["acme", "nordwind", "polaris", "vela"])}] reconciled page ${rand.int(100, 900)} of supplier stock against the ERP (${rand.int(480, 520)} SKUs)`);
     }
   }
 
@@ -65,7 +65,7 @@ export function build(): Telemetry {
   const taskInstances = [
     ...fcs.map((fc) => taskInstance({ dag_id: sync, run_id: "scheduled__2026-02-03T08:00:00+00:00", task_id: `sync_fc_${fc}`, state: "scheduled", pool: "erp_api" })),
     ...["acme", "nordwind", "polaris", "vela"].map((s, k) =>
-      taskInstance({ dag_id: "supplier_feeds_daily", run_id: "manual__2026-02-03T08:19:44+00:00", task_id: `fetch_supplier_catalog_${s}`, state: "running", pool: "erp_api", start: iso(manual + (20 + k * 7) * SEC), queued: iso(manual + (12 + k * 7) * SEC), hostname: `airflow-worker-${k % 2}.airflow-worker.airflow.svc` }),
+      taskInstance({ dag_id: "supplier_feeds_daily", run_id: "manual__2026-02-03T08:19:44+00:00", task_id: `reconcile_supplier_stock_${s}`, state: "running", pool: "erp_api", start: iso(manual + (20 + k * 7) * SEC), queued: iso(manual + (12 + k * 7) * SEC), hostname: `airflow-worker-${k % 2}.airflow-worker.airflow.svc` }),
     ),
     ...fcs.map((fc, k) =>
       taskInstance({ dag_id: sync, run_id: "scheduled__2026-02-03T07:00:00+00:00", task_id: `sync_fc_${fc}`, state: "success", pool: "erp_api", start: `2026-02-03T08:0${5 + Math.floor(k / 4) * 4}:1${k}Z`, end: `2026-02-03T08:1${Math.floor(k / 4) * 5 + 1}:0${k}Z`, hostname: `airflow-worker-${k % 2}.airflow-worker.airflow.svc` }),
