@@ -1,6 +1,6 @@
 /**
  * At 08:19 an analyst re-ran supplier_feeds_daily by hand after a supplier outage. Its four
- * catalogue downloads share the erp_api pool (4 slots) with inventory_sync_hourly and take about
+ * stock reconciliations share the erp_api pool (4 slots) with inventory_sync_hourly and take about
  * two hours each, so the 09:05 inventory sync cannot start a single task: six tasks sit in
  * `scheduled`, the pool has no open slot, and the run misses its :40 deadline. Workers and the
  * scheduler are fine. Red herrings: a recommendations-api deploy at 09:12 and a commit to an
