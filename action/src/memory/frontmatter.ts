@@ -137,6 +137,7 @@ interface Issue {
   values?: unknown[];
   origin?: string;
   minimum?: number | bigint;
+  inclusive?: boolean;
   errors?: Issue[][];
 }
 
@@ -189,7 +190,7 @@ export function describeIssue(raw: Issue, hints: Record<string, string> = {}): {
       fix = hint ?? `rewrite ${name} in the expected format`;
       break;
     case "too_small":
-      fix = hint ?? (issue.origin === "array" ? `add at least ${issue.minimum} item(s) to ${name}` : `raise ${name} to at least ${issue.minimum}`);
+      fix = hint ?? (issue.origin === "array" ? `add at least ${issue.minimum} item(s) to ${name}` : `raise ${name} to ${issue.inclusive === false ? "above" : "at least"} ${issue.minimum}`);
       break;
     case "too_big":
       fix = hint ?? `lower ${name}`;

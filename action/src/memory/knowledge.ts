@@ -37,7 +37,7 @@ function readEntity<T>(
   file: string,
   parse: (data: unknown) => { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<unknown> } },
   errors: LintError[],
-): { value: T; line: (key: string) => number | undefined } | null {
+): { value: T; line: (key: string) => number | undefined; lines: Record<string, number> } | null {
   const fm = parseFrontmatter(files[file] ?? "", file);
   if (!fm.ok) {
     errors.push(fm.error);
@@ -52,12 +52,18 @@ function readEntity<T>(
     errors.push(...issuesToLint(file, r.error.issues, fm.value.lineOf, HINTS));
     return null;
   }
-  return { value: r.data, line: (k) => fm.value.lines[k] };
+  return { value: r.data, line: (k) => fm.value.lines[k], lines: fm.value.lines };
 }
 
 /** Loads knowledge/pipelines/*.md, knowledge/services/*.md and knowledge/aliases.md; missing folders are empty. */
-export function loadKnowledge(files: Record<string, string>): { knowledge: Knowledge; errors: LintError[] } {
+export function loadKnowledge(files: Record<string, string>): {
+  knowledge: Knowledge;
+  errors: LintError[];
+  /** Where each pipeline was read from, with the line of each top-level key (for lint). */
+  sources: Record<string, { file: string; lines: Record<string, number> }>;
+} {
   const errors: LintError[] = [];
+  const sources: Record<string, { file: string; lines: Record<string, number> }> = {};
   const pipelines: Pipeline[] = [];
   const services: Service[] = [];
   const parseOpts = { reportInput: true };
@@ -74,6 +80,7 @@ export function loadKnowledge(files: Record<string, string>): { knowledge: Knowl
       errors.push({ file, line: e.line("id"), field: "id", message: `id "${e.value.id}" differs from the file name "${stem}"`, fix: `rename the file to ${e.value.id}.md or the id to ${stem}`, severity: "warning" });
     }
     pipelines.push(e.value);
+    sources[e.value.id] = { file, lines: e.lines };
   }
   for (const file of markdownIn(files, "knowledge/services")) {
     const e = readEntity(files, file, (d) => ServiceSchema.safeParse(d, parseOpts), errors);
@@ -89,7 +96,7 @@ export function loadKnowledge(files: Record<string, string>): { knowledge: Knowl
     const e = readEntity(files, "knowledge/aliases.md", (d) => AliasesSchema.safeParse(d, parseOpts), errors);
     if (e) aliases = e.value;
   }
-  return { knowledge: { pipelines, services, aliases }, errors };
+  return { knowledge: { pipelines, services, aliases }, errors, sources };
 }
 
 function replaceById<T extends { id: string }>(base: T[], over: T[]): T[] {
