@@ -122,6 +122,7 @@ export function healthyAirflow(ax: Axis, rand: Rand): Series[] {
       { name: "erp_api", slots: 4, running: hourly(5, 17, 2, 4) },
       { name: "dbt", slots: 4, running: hourly(5, 12, 1, 2) },
       { name: "spark_submit", slots: 8, running: () => rand.int(0, 2) },
+      { name: "supplier_apis", slots: 4, running: (t) => (t % 86_400_000 >= 7_200_000 && t % 86_400_000 < 10_800_000 ? rand.int(2, 4) : 0) },
     ]),
     ...executorSeries(ax, { slots: () => 32, running: () => rand.int(3, 12), queued: () => rand.int(0, 1) }),
     ...schedulerSeries(ax, rand),
