@@ -1,0 +1,175 @@
+import { parseDuration } from "../../checks/duration.js";
+import type {
+  Capability,
+  Changes,
+  LogLine,
+  OrchestratorKind,
+  OrchestratorRecord,
+  ScenarioSeries,
+  ScenarioTelemetry,
+  Series,
+  Telemetry,
+  TelemetryEvent,
+  TimeRange,
+  WarehouseKind,
+} from "../../model/index.js";
+import { describeQuery } from "./describe.js";
+import { kindMatches, labelPredicate, timeOf } from "./select.js";
+
+/**
+ * The replay adapter: answers the telemetry port from a scenario's recorded files. It filters and
+ * reshapes raw data exactly as a live backend would and computes nothing (no rates): primitives do.
+ */
+
+const CAPABILITIES: readonly Capability[] = ["metrics", "logs", "changes", "events", "orchestrator", "warehouse"];
+
+// Which files a loaded scenario had: a missing file makes its kind unavailable (checks inconclusive),
+// which an empty default cannot express once the schema has filled it in.
+const present = new WeakMap<ScenarioTelemetry, ReadonlySet<Capability>>();
+
+/** Records which telemetry kinds a scenario has files for; loadScenario calls it. */
+export function markAvailable(telemetry: ScenarioTelemetry, kinds: Iterable<Capability>): void {
+  const given = new Set(kinds);
+  present.set(telemetry, new Set(CAPABILITIES.filter((c) => given.has(c))));
+}
+
+/** The kinds with data when nothing says which files existed: any non-empty collection. */
+function inferred(t: ScenarioTelemetry): Set<Capability> {
+  const has: Record<Capability, boolean> = {
+    metrics: t.metrics.series.length > 0,
+    logs: t.logs.length > 0,
+    changes: t.changes.commits.length + t.changes.deployments.length > 0,
+    events: t.events.events.length > 0,
+    orchestrator: Object.values(t.orchestrator).some((v) => Array.isArray(v) && v.length > 0),
+    warehouse: t.warehouse.schemas.length + t.warehouse.query_errors.length + t.warehouse.tables.length > 0,
+  };
+  return new Set(CAPABILITIES.filter((c) => has[c]));
+}
+
+/** Converts either series encoding into sorted points (epoch ms; null kept as a missing sample). */
+export function seriesPoints(s: ScenarioSeries): Array<[number, number | null]> {
+  // Both encodings are loose objects, so `in` cannot narrow the union: read the fields that are there.
+  const enc = s as { samples?: Array<[string, number | null]>; start?: string; step?: string; values?: Array<number | null> };
+  if (enc.start !== undefined && enc.step !== undefined && enc.values !== undefined) {
+    const start = Date.parse(enc.start);
+    const step = parseDuration(enc.step);
+    return enc.values.map((v, i) => [start + i * step, v]);
+  }
+  return (enc.samples ?? []).map(([t, v]) => [Date.parse(t), v] as [number, number | null]).sort((a, b) => a[0] - b[0]);
+}
+
+const within = (t: number, r: TimeRange) => t >= r.start && t <= r.end;
+
+function abortIfNeeded(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("the query was aborted");
+}
+
+const TERMINAL = new Set(["success", "failed", "skipped", "upstream_failed", "removed"]);
+const RUN_TIMES = ["queued_when", "start_date", "end_date", "logical_date", "execution_date"];
+
+/** Whether a DAG run or task instance overlaps the range; records without any time are kept. */
+function runOverlaps(r: OrchestratorRecord, range: TimeRange): boolean {
+  const times = RUN_TIMES.map((k) => timeOf(r[k])).filter((t): t is number => t !== null);
+  if (!times.length) return true;
+  const from = Math.min(...times);
+  const end = timeOf(r.end_date);
+  // Without an end a record that is not finished is still queued or running: open-ended.
+  const to = end ?? (TERMINAL.has(String(r.state ?? "")) ? Math.max(...times) : Infinity);
+  return from <= range.end && to >= range.start;
+}
+
+/** Keeps records whose `field` time lies in the range; records without it are kept. */
+function byTime(records: OrchestratorRecord[], field: string, range: TimeRange): OrchestratorRecord[] {
+  return records.filter((r) => {
+    const t = timeOf(r[field]);
+    return t === null || within(t, range);
+  });
+}
+
+/** Implements the telemetry port over a scenario's recorded telemetry. */
+export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterable<Capability>): Telemetry {
+  const capabilities: ReadonlySet<Capability> = new Set(available ?? present.get(telemetry) ?? inferred(telemetry));
+  const series = telemetry.metrics.series.map((s) => ({ labels: s.labels, points: seriesPoints(s) }));
+  const logs = telemetry.logs.map((l) => ({ t: Date.parse(l.ts), line: l })).sort((a, b) => a.t - b.t);
+
+  return {
+    capabilities,
+    describe: describeQuery,
+
+    async metrics(query, signal): Promise<Series[]> {
+      abortIfNeeded(signal);
+      const match = labelPredicate(query.matchers);
+      const out: Series[] = [];
+      for (const s of series) {
+        if (s.labels.__name__ !== query.name || !match(s.labels)) continue;
+        const points = s.points.filter(([t]) => within(t, query));
+        if (points.length) out.push({ labels: { ...s.labels }, points });
+      }
+      return out;
+    },
+
+    async logs(query, signal): Promise<LogLine[]> {
+      abortIfNeeded(signal);
+      const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
+      const selector = Object.entries(query.selector);
+      const hits = logs.filter(
+        ({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && (!re || re.test(line.line)),
+      );
+      // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
+      return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
+    },
+
+    async changes(query, signal): Promise<Changes> {
+      abortIfNeeded(signal);
+      const inRepos = (repo: string) => !query.repos?.length || query.repos.includes(repo);
+      return {
+        commits: telemetry.changes.commits.filter((c) => within(Date.parse(c.at), query) && inRepos(c.repo)),
+        deployments: telemetry.changes.deployments.filter((d) => within(Date.parse(d.at), query) && inRepos(d.repo)),
+      };
+    },
+
+    async events(query, signal): Promise<TelemetryEvent[]> {
+      abortIfNeeded(signal);
+      return telemetry.events.events.filter(
+        (e) => within(Date.parse(e.at), query) && (!query.kinds?.length || query.kinds.some((k) => kindMatches(e.kind, k))),
+      );
+    },
+
+    async orchestrator(query, signal): Promise<OrchestratorRecord[]> {
+      abortIfNeeded(signal);
+      const o = telemetry.orchestrator;
+      const kind: OrchestratorKind = query.kind;
+      switch (kind) {
+        case "dag_runs":
+          return o.dag_runs.filter((r) => runOverlaps(r, query));
+        case "task_instances":
+          return o.task_instances.filter((r) => runOverlaps(r, query));
+        case "import_errors":
+          return byTime(o.import_errors, "timestamp", query);
+        case "pools":
+          // Pools are current state, not history: the recording is the state at `now`.
+          return [...o.pools];
+      }
+    },
+
+    async warehouse(query, signal): Promise<OrchestratorRecord[]> {
+      abortIfNeeded(signal);
+      const w = telemetry.warehouse;
+      const kind: WarehouseKind = query.kind;
+      switch (kind) {
+        case "schemas": {
+          const sorted = [...w.schemas].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+          // The latest snapshot before the range is the baseline a diff needs.
+          const baseline = new Map<string, (typeof sorted)[number]>();
+          for (const s of sorted) if (Date.parse(s.at) < query.start) baseline.set(s.table, s);
+          const inRange = sorted.filter((s) => within(Date.parse(s.at), query));
+          return [...baseline.values(), ...inRange].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        }
+        case "query_errors":
+          return byTime(w.query_errors, "at", query);
+        case "tables":
+          return byTime(w.tables, "at", query);
+      }
+    },
+  };
+}
