@@ -85,3 +85,40 @@ export function noiseLogs(ax: Axis, rand: Rand, logs: Logs): void {
     }
   }
 }
+
+/**
+ * The day's other changes: commits to folders no pipeline owns and deploys of services outside
+ * the data platform, spread over the 20 hours before `now` (one of them usually lands inside any
+ * change window). GitHub always answers, so every scenario has a change history.
+ */
+export function backgroundChanges(now: number, rand: Rand): { commits: unknown[]; deployments: unknown[] } {
+  const HOUR = 60 * MIN;
+  const iso = (t: number) => new Date(t - (t % 1000)).toISOString().replace(".000Z", "Z");
+  const commits = [
+    { path: "docs/oncall.md", message: "docs: on-call handbook, escalation for the ERP gateway", author: "rnair" },
+    { path: "dbt/models/marketing/fct_sessions.sql", message: "marketing: sessionise app and web together", author: "ssato" },
+    { path: "terraform/snowflake/warehouses.tf", message: "snowflake: auto-suspend ADHOC_WH after 60s", author: "kwojcik" },
+    { path: "dbt/models/marketing/schema.yml", message: "marketing: describe channel_group", author: "ssato" },
+  ].map((c, i) => ({
+    repo: "shopfront/data-platform",
+    sha: rand.hex(40),
+    at: iso(now - (2 + i * 4.5 + rand.uniform(0, 2)) * HOUR),
+    author: c.author,
+    message: c.message,
+    files: [{ path: c.path, status: "modified", patch: "@@ -1,3 +1,4 @@\n-\n+\n" }],
+  }));
+  const deployments = [
+    { repo: "shopfront/recommendations", service: "recommendations-api" },
+    { repo: "shopfront/checkout", service: "checkout" },
+    { repo: "shopfront/recommendations", service: "recommendations-api" },
+    { repo: "shopfront/search", service: "search-indexer" },
+  ].map((d, i) => ({
+    ...d,
+    environment: "production",
+    ref: `v${rand.int(10, 60)}.${rand.int(0, 20)}.${rand.int(0, 9)}`,
+    sha: rand.hex(40),
+    at: iso(now - (0.4 + i * 5 + rand.uniform(0, 1.5)) * HOUR),
+    status: "success",
+  }));
+  return { commits, deployments };
+}

@@ -5,7 +5,7 @@
  * marketing_attribution_daily (about 40 tasks). Tonight every slot is busy from 04:01, tasks pile
  * up in the executor's queue, and the run is still going at 04:45. Pools have plenty of room.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { executorSeries, poolSeries, schedulerSeries, taskInstance } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, iso, ramp, times, type Telemetry } from "../lib.js";
 
@@ -66,6 +66,7 @@ export function build(): Telemetry {
     }),
   );
   return {
+    changes: backgroundChanges(now, rand),
     series,
     logs,
     events: [{ at: iso(rotated), kind: "secret.rotated", labels: { namespace: "airflow", secret: "airflow-redis-password" }, message: "Vault rotated the Redis password used by Airflow's Celery broker" }],

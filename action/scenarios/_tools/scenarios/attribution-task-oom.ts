@@ -5,7 +5,7 @@
  * Negsignal.SIGKILL`, no traceback. The Celery worker itself survives (only the task's child
  * process is killed), so Kubernetes reports no OOMKilled container and the scheduler sees no zombie.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, healthyAirflow, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, gauge, ramp, times, type Telemetry } from "../lib.js";
 
@@ -47,5 +47,5 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
   }
-  return { series, logs };
+  return { series, logs, changes: backgroundChanges(now, rand) };
 }

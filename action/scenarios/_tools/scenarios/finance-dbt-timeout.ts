@@ -4,7 +4,7 @@
  * the task's execution_timeout of 2 hours stops it: `AirflowTaskTimeout: Timeout, PID: 3187`.
  * No error from the warehouse, no change to the models, Airflow itself healthy.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, healthyAirflow, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, iso, times, type Telemetry } from "../lib.js";
 import { RAW_PAYMENTS, queryError, snapshots } from "../warehouse.js";
@@ -42,6 +42,7 @@ export function build(): Telemetry {
   }
   const top = now - (now % HOUR);
   return {
+    changes: backgroundChanges(now, rand),
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand)],
     logs,
     warehouse: {

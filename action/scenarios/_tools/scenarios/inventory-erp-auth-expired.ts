@@ -4,7 +4,7 @@
  * inventory_sync_hourly task fails at the token request with 401 `invalid_client`, retries twice
  * and fails. All six tasks (one alert each) share the connection; other DAGs are fine.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, healthyAirflow, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, iso, times, type Telemetry } from "../lib.js";
 
@@ -48,6 +48,7 @@ export function build(): Telemetry {
     if (rand.chance(0.15)) taskLog(logs, t + rand.uniform(0, MIN), { dag_id: "dbt_orders_hourly", task_id: "dbt_build" }, "info", "subprocess.py:93", `${rand.int(1, 14)} of 14 OK created sql model analytics.${rand.pick(["fct_orders", "stg_orders", "fct_daily_revenue"])} [SUCCESS in ${rand.int(2, 40)}.${rand.int(10, 99)}s]`);
   }
   return {
+    changes: backgroundChanges(now, rand),
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand)],
     logs,
     events: [{ at: iso(at("2026-03-25T00:00:00Z")), kind: "secret.expired", labels: { provider: "erp-gateway", client: "airflow-prod", conn_id: "erp_api" }, message: "OAuth client secret of client airflow-prod expired (issued 2025-03-25)" }],

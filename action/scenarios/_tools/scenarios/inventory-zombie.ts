@@ -5,7 +5,7 @@
  * code. Six minutes later the scheduler detects the zombie and fails the task. A replacement
  * worker is up at 10:13; slots and pools are fine.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, executorSeries, poolSeries, schedulerSeries, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, iso, times, type Telemetry } from "../lib.js";
 
@@ -53,6 +53,7 @@ export function build(): Telemetry {
     if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
   }
   return {
+    changes: backgroundChanges(now, rand),
     series,
     logs,
     events: [

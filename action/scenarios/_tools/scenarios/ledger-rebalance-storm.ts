@@ -5,7 +5,7 @@
  * evicted, its partitions revoked, the batch redone elsewhere, and the cycle repeats: a rebalance
  * storm. ledger-db is healthy (its probe is flat) and message volume barely moves.
  */
-import { backgroundKafka, noiseLogs, probes } from "../common.js";
+import { backgroundChanges, backgroundKafka, noiseLogs, probes } from "../common.js";
 import { firesAt, simulateGroup } from "../kafka.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, diurnal, iso, note, times, type Telemetry } from "../lib.js";
 
@@ -78,5 +78,5 @@ export function build(): Telemetry {
   const events = [...cycle.entries()]
     .filter(([, p]) => p === "rejoin")
     .map(([t]) => ({ at: iso(t + 50 * SEC), kind: "kafka.group.rebalanced", labels: { consumergroup: "ledger-writer", cluster: "kafka-prod" }, message: "group ledger-writer completed a rebalance (range assignor, 3 members)" }));
-  return { series, logs, events };
+  return { series, logs, events, changes: backgroundChanges(now, rand) };
 }

@@ -3,7 +3,7 @@
  * orders-enricher runs at full speed (its ceiling is ~900 msg/s) but producers write ~1300 msg/s,
  * so lag grows evenly on every partition. customer-profile-api answers as fast as ever.
  */
-import { backgroundKafka, noiseLogs, probes } from "../common.js";
+import { backgroundChanges, backgroundKafka, noiseLogs, probes } from "../common.js";
 import { firesAt, simulateGroup } from "../kafka.js";
 import { HOUR, Logs, MIN, Rand, at, axis, diurnal, note, ramp, times, type Telemetry } from "../lib.js";
 
@@ -49,5 +49,5 @@ export function build(): Telemetry {
       logs.add(t + rand.uniform(0, MIN), { service: "checkout", namespace: "storefront", level: "info" }, `order placed order_id=${rand.int(70000000, 79999999)} items=${rand.int(1, 4)} promo=FLASH40`);
     }
   }
-  return { series, logs };
+  return { series, logs, changes: backgroundChanges(now, rand) };
 }

@@ -3,7 +3,7 @@
  * which it calls synchronously for every order, became ~30x slower after its database failed
  * over at 19:02. Producers write as usual; the group stays at 6 members.
  */
-import { PROBES, backgroundKafka, noiseLogs, probes } from "../common.js";
+import { backgroundChanges, backgroundKafka, noiseLogs, PROBES, probes } from "../common.js";
 import { firesAt, simulateGroup } from "../kafka.js";
 import { HOUR, Logs, MIN, Rand, at, axis, diurnal, note, ramp, times, type Telemetry } from "../lib.js";
 
@@ -50,5 +50,5 @@ export function build(): Telemetry {
       }
     }
   }
-  return { series, logs };
+  return { series, logs, changes: backgroundChanges(now, rand) };
 }

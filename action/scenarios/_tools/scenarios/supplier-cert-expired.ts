@@ -4,7 +4,7 @@
  * supplier_feeds_daily downloads the other three catalogues as usual, but every request of
  * fetch_supplier_catalog_nordwind fails the TLS handshake, three attempts in a row.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, healthyAirflow, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, gauge, iso, times, type Telemetry } from "../lib.js";
 
@@ -46,6 +46,7 @@ export function build(): Telemetry {
     gauge({ __name__: "probe_ssl_earliest_cert_expiry", instance: `https://${host}/health`, job: "blackbox-suppliers" }, ax, () => (s === "nordwind" ? notAfter : at("2026-09-01T00:00:00Z") + rand.int(0, 90) * 24 * HOUR) / 1000, 0),
   );
   return {
+    changes: backgroundChanges(now, rand),
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand), ...certSeries],
     logs,
     events: [{ at: iso(notAfter), kind: "cert.expired", labels: { instance: "https://api.nordwind-supply.example/health", issuer: "R11" }, message: "certificate for api.nordwind-supply.example reached notAfter (2026-03-20T00:00:00Z)" }],

@@ -4,7 +4,7 @@
  * catalogue now gets `429 Too Many Requests` with `Retry-After: 60` on most pages; the task's
  * client retries a few times, then gives up. The other suppliers download normally.
  */
-import { noiseLogs, probes } from "../common.js";
+import { backgroundChanges, noiseLogs, probes } from "../common.js";
 import { airflowLog, healthyAirflow, taskLog } from "../airflow.js";
 import { HOUR, Logs, MIN, Rand, SEC, at, axis, times, type Telemetry } from "../lib.js";
 
@@ -45,5 +45,5 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
   }
-  return { series: [...healthyAirflow(ax, rand), ...probes(ax, rand)], logs };
+  return { series: [...healthyAirflow(ax, rand), ...probes(ax, rand)], logs, changes: backgroundChanges(now, rand) };
 }
