@@ -1,0 +1,188 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Matcher, MetricQuery, ScenarioTelemetry, Telemetry } from "../../src/model/index.js";
+import { combineTelemetry } from "../../src/telemetry/combine.js";
+import { loadScenario } from "../../src/telemetry/replay/load.js";
+import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
+
+const BASIC = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "scenarios", "replay-basic");
+const t = (iso: string) => Date.parse(iso);
+const signal = new AbortController().signal;
+const WIDE = { start: t("2026-03-13T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+
+let telemetry: Telemetry;
+let raw: ScenarioTelemetry;
+beforeAll(async () => {
+  raw = (await loadScenario(BASIC)).telemetry;
+  telemetry = replayTelemetry(raw);
+});
+
+const lagQuery = (matchers: Matcher[], range = WIDE): MetricQuery => ({ name: "kafka_consumergroup_lag", matchers, ...range, stepMs: 60_000 });
+const partitions = async (q: MetricQuery) => (await telemetry.metrics(q, signal)).map((s) => `${s.labels.consumergroup}/${s.labels.partition}`).sort();
+
+describe("replay metrics", () => {
+  it("turns start/step/values into epoch-ms points and keeps nulls", async () => {
+    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "0" }, { label: "consumergroup", op: "=", value: "orders-enricher" }]), signal);
+    expect(s!.points).toEqual([
+      [t("2026-03-14T01:40:00Z"), 10],
+      [t("2026-03-14T01:41:00Z"), 12],
+      [t("2026-03-14T01:42:00Z"), null],
+      [t("2026-03-14T01:43:00Z"), 40],
+      [t("2026-03-14T01:44:00Z"), 80],
+      [t("2026-03-14T01:45:00Z"), 160],
+    ]);
+    expect(s!.labels).toMatchObject({ __name__: "kafka_consumergroup_lag", topic: "orders" });
+  });
+
+  it("turns samples into points sorted by time, nulls kept", async () => {
+    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "1" }]), signal);
+    expect(s!.points).toEqual([
+      [t("2026-03-14T01:40:00Z"), 5],
+      [t("2026-03-14T01:41:00Z"), null],
+      [t("2026-03-14T01:42:00Z"), 7],
+    ]);
+  });
+
+  it("restricts points to [start, end], both ends included, and drops series with none", async () => {
+    const range = { start: t("2026-03-14T01:41:00Z"), end: t("2026-03-14T01:43:00Z") };
+    const got = await telemetry.metrics(lagQuery([{ label: "consumergroup", op: "=", value: "orders-enricher" }], range), signal);
+    expect(got.map((s) => s.points.map(([ts]) => ts))).toEqual([
+      [t("2026-03-14T01:41:00Z"), t("2026-03-14T01:42:00Z"), t("2026-03-14T01:43:00Z")],
+      [t("2026-03-14T01:41:00Z"), t("2026-03-14T01:42:00Z")],
+    ]);
+    const late = { start: t("2026-03-14T01:46:00Z"), end: t("2026-03-14T02:00:00Z") };
+    expect(await telemetry.metrics(lagQuery([], late), signal)).toEqual([]);
+  });
+
+  it("matches =, !=, =~ and !~ like PromQL: anchored regexes, missing labels equal empty", async () => {
+    expect(await partitions(lagQuery([]))).toEqual(["billing/0", "orders-enricher/0", "orders-enricher/1"]);
+    expect(await partitions(lagQuery([{ label: "consumergroup", op: "!=", value: "billing" }]))).toEqual(["orders-enricher/0", "orders-enricher/1"]);
+    // Anchored: "orders" alone does not match "orders-enricher".
+    expect(await partitions(lagQuery([{ label: "consumergroup", op: "=~", value: "orders" }]))).toEqual([]);
+    expect(await partitions(lagQuery([{ label: "consumergroup", op: "=~", value: "orders.*|bill.+" }]))).toEqual(["billing/0", "orders-enricher/0", "orders-enricher/1"]);
+    expect(await partitions(lagQuery([{ label: "topic", op: "!~", value: "inv.*" }]))).toEqual(["orders-enricher/0", "orders-enricher/1"]);
+    expect(await partitions(lagQuery([{ label: "absent", op: "=", value: "" }]))).toHaveLength(3);
+    expect(await partitions(lagQuery([{ label: "absent", op: "=~", value: ".+" }]))).toEqual([]);
+  });
+
+  it("selects by exact metric name and computes no rate", async () => {
+    const got = await telemetry.metrics({ name: "kafka_consumergroup_members", matchers: [], ...WIDE, stepMs: 60_000 }, signal);
+    expect(got.map((s) => s.points.map(([, v]) => v))).toEqual([[6, 6, 5, 6]]);
+    expect(await telemetry.metrics({ name: "kafka_consumergroup", matchers: [], ...WIDE, stepMs: 60_000 }, signal)).toEqual([]);
+  });
+
+  it("fails the query on a regex that does not compile (the check goes inconclusive)", async () => {
+    await expect(telemetry.metrics(lagQuery([{ label: "topic", op: "=~", value: "(" }]), signal)).rejects.toThrow(/topic=~"\(": not a valid regular expression/);
+  });
+
+  it("fails when the signal is aborted", async () => {
+    const c = new AbortController();
+    c.abort(new Error("check timed out"));
+    await expect(telemetry.metrics(lagQuery([]), c.signal)).rejects.toThrow("check timed out");
+  });
+});
+
+describe("replay logs", () => {
+  it("filters by selector equality, case-insensitive pattern and time range", async () => {
+    const q = { selector: { service: "orders-enricher" }, pattern: "commitfailed", limit: 100, ...WIDE };
+    expect((await telemetry.logs(q, signal)).map((l) => l.ts)).toEqual(["2026-03-14T01:50:10.123Z", "2026-03-14T01:58:00Z"]);
+    const narrow = { ...q, start: t("2026-03-14T01:55:00Z") };
+    expect((await telemetry.logs(narrow, signal)).map((l) => l.line)).toEqual(["CommitFailedException again"]);
+    expect(await telemetry.logs({ ...q, selector: { service: "orders-enricher", level: "debug" } }, signal)).toEqual([]);
+  });
+
+  it("keeps the newest lines within the limit, in time order", async () => {
+    const got = await telemetry.logs({ selector: { service: "orders-enricher" }, limit: 2, ...WIDE }, signal);
+    expect(got.map((l) => l.ts)).toEqual(["2026-03-14T01:52:00Z", "2026-03-14T01:58:00Z"]);
+  });
+});
+
+describe("replay records", () => {
+  it("filters commits and deployments by time and repository", async () => {
+    const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+    const c = await telemetry.changes(range, signal);
+    expect(c.commits.map((x) => x.sha)).toEqual(["9f2c1ab"]);
+    expect(c.deployments.map((x) => x.ref)).toEqual(["v1.4.2"]);
+    const other = await telemetry.changes({ ...WIDE, repos: ["acme/web"] }, signal);
+    expect(other.commits.map((x) => x.sha)).toEqual(["77aa001"]);
+    expect(other.deployments).toEqual([]);
+  });
+
+  it("filters events by time and kind, with * as a wildcard", async () => {
+    const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+    expect((await telemetry.events(range, signal)).map((e) => e.kind)).toEqual(["k8s.pod.oomkilled", "kafka.group.rebalanced"]);
+    expect((await telemetry.events({ ...WIDE, kinds: ["k8s.*"] }, signal)).map((e) => e.kind)).toEqual(["k8s.pod.oomkilled"]);
+    expect((await telemetry.events({ ...WIDE, kinds: ["cert.expired"] }, signal)).map((e) => e.kind)).toEqual(["cert.expired"]);
+  });
+
+  it("keeps DAG runs and task instances that overlap the range, or carry no time", async () => {
+    const range = { start: t("2026-03-14T01:30:00Z"), end: t("2026-03-14T02:10:00Z") };
+    expect((await telemetry.orchestrator({ ...range, kind: "dag_runs" }, signal)).map((r) => r.dag_run_id)).toEqual(["running", "timeless"]);
+    expect((await telemetry.orchestrator({ ...range, kind: "task_instances" }, signal)).map((r) => r.task_id)).toEqual(["late"]);
+    const morning = { start: t("2026-03-14T01:10:00Z"), end: t("2026-03-14T01:15:00Z") };
+    expect((await telemetry.orchestrator({ ...morning, kind: "task_instances" }, signal)).map((r) => r.task_id)).toEqual(["load"]);
+  });
+
+  it("filters import errors by timestamp and always returns pools", async () => {
+    const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+    expect((await telemetry.orchestrator({ ...range, kind: "import_errors" }, signal)).map((r) => r.import_error_id)).toEqual([1]);
+    const past = { start: t("2020-01-01T00:00:00Z"), end: t("2020-01-02T00:00:00Z") };
+    expect((await telemetry.orchestrator({ ...past, kind: "pools" }, signal)).map((r) => r.name)).toEqual(["default_pool"]);
+  });
+
+  it("returns schema snapshots in range plus the latest earlier one per table as a baseline", async () => {
+    const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+    const got = await telemetry.warehouse({ ...range, kind: "schemas" }, signal);
+    expect(got.map((s) => `${s.table}@${s.at}`)).toEqual([
+      "raw.orders@2026-03-13T00:00:00Z",
+      "raw.customers@2026-03-13T06:00:00Z",
+      "raw.orders@2026-03-14T01:30:00Z",
+    ]);
+  });
+
+  it("filters query errors and tables by time", async () => {
+    const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
+    expect((await telemetry.warehouse({ ...range, kind: "query_errors" }, signal)).map((r) => r.message)).toEqual([
+      "SQL compilation error: invalid identifier 'CUSTOMER_ID'",
+    ]);
+    expect(await telemetry.warehouse({ ...range, start: t("2026-03-14T01:30:00Z"), kind: "tables" }, signal)).toEqual([]);
+  });
+});
+
+describe("describe", () => {
+  const range = { start: t("2026-03-14T00:10:00Z"), end: t("2026-03-14T02:10:00Z") };
+
+  it("writes metric queries as PromQL with escaped values and the range", () => {
+    const d = telemetry.describe("metrics", { name: "kafka_consumergroup_lag", matchers: [{ label: "consumergroup", op: "=", value: 'or"ders\\' }], ...range, stepMs: 60_000 });
+    expect(d).toBe('kafka_consumergroup_lag{consumergroup="or\\"ders\\\\"} over 2026-03-14 00:10–02:10 UTC (step 60s)');
+  });
+
+  it("writes log queries as LogQL with a case-insensitive line filter", () => {
+    expect(telemetry.describe("logs", { selector: { service: "x" }, pattern: "Commit|poll", limit: 10, ...range })).toBe(
+      '{service="x"} |~ "(?i)Commit|poll" over 2026-03-14 00:10–02:10 UTC',
+    );
+  });
+
+  it("names record queries by kind and range", () => {
+    expect(telemetry.describe("orchestrator", { kind: "task_instances", start: t("2026-03-14T01:00:00Z"), end: t("2026-03-14T03:00:00Z") })).toBe(
+      "orchestrator task_instances 2026-03-14 01:00–03:00 UTC",
+    );
+  });
+});
+
+describe("combineTelemetry", () => {
+  it("routes each kind to the first part that has it and unions capabilities", async () => {
+    const logsOnly = replayTelemetry(raw, ["logs"]);
+    const metricsAndLogs = replayTelemetry({ ...raw, logs: [] }, ["metrics", "logs"]);
+    const combined = combineTelemetry([logsOnly, metricsAndLogs]);
+    expect([...combined.capabilities].sort()).toEqual(["logs", "metrics"]);
+    expect(await combined.logs({ selector: { service: "billing" }, limit: 10, ...WIDE }, signal)).toHaveLength(1);
+    expect(await combined.metrics(lagQuery([]), signal)).toHaveLength(3);
+    await expect(combined.events(WIDE, signal)).rejects.toThrow(/no telemetry backend answers events queries/);
+  });
+
+  it("has no capability when empty", () => {
+    expect(combineTelemetry([]).capabilities.size).toBe(0);
+  });
+});
