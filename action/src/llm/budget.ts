@@ -1,0 +1,149 @@
+import { z } from "zod";
+
+/** Per-incident limits of LLM use. Every call is admitted against them before it is sent. */
+export const LlmBudgetSchema = z.object({
+  /** HTTP attempts, retries included: a retry costs what a first try costs. */
+  calls: z.number().int().nonnegative().max(100),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  /** Total time spent waiting on the provider, not time since the incident opened. */
+  wallMs: z.number().int().nonnegative(),
+  /** One attempt's timeout; capped by what is left of wallMs. */
+  callTimeoutMs: z.number().int().positive(),
+  /** Transport retries (429, 5xx, timeouts) the SDK may make inside one call, capped by calls left. */
+  retries: z.number().int().nonnegative().max(10),
+  /** Re-asks after a reply that is malformed, oversized or violates the schema. */
+  repairs: z.number().int().nonnegative().max(5),
+  /** Largest completion one call may ask for. */
+  maxOutputPerCall: z.number().int().positive(),
+});
+export type LlmBudget = z.infer<typeof LlmBudgetSchema>;
+
+/** Modest defaults: three tasks (proposals, narrative, fix) with a repair each fit comfortably. */
+export const DEFAULT_LLM_BUDGET: LlmBudget = {
+  calls: 6,
+  inputTokens: 60_000,
+  outputTokens: 8_000,
+  wallMs: 90_000,
+  callTimeoutMs: 30_000,
+  retries: 2,
+  repairs: 1,
+  maxOutputPerCall: 2_000,
+};
+
+/** USD per 1,000 tokens, for the cost estimate recorded in the incident. */
+export const LlmPriceSchema = z.object({
+  input: z.number().nonnegative().default(0),
+  output: z.number().nonnegative().default(0),
+});
+export type LlmPrice = z.infer<typeof LlmPriceSchema>;
+
+/** What one incident's LLM use cost; goes into the incident frontmatter `cost.llm`. */
+export const LlmUsageSchema = z.object({
+  model: z.string(),
+  calls: z.number().int().nonnegative(),
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  estimated_cost_usd: z.number().nonnegative(),
+  /** Why calls failed or were refused, oldest first (already free of credentials). */
+  errors: z.array(z.string()),
+  /** True when some LLM task gave up: the report must say the LLM's part is missing. */
+  degraded: z.boolean(),
+});
+export type LlmUsage = z.infer<typeof LlmUsageSchema>;
+
+/** What the budget lets one call use, or why it refuses it. */
+export type Admission =
+  | { ok: true; maxOutputTokens: number; maxRetries: number; timeoutMs: number; wallLeftMs: number }
+  | { ok: false; reason: string };
+
+/** Below this many output tokens a call cannot say anything useful, so it is not made. */
+const MIN_OUTPUT = 64;
+/** Below this much wall time a call would only time out. */
+const MIN_WALL_MS = 250;
+/** Errors kept in usage; a flapping provider must not bloat the incident frontmatter. */
+const MAX_ERRORS = 20;
+
+/** Rough token count of text (about four characters a token), used before the provider reports usage. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Tracks one incident's LLM use against its budget. */
+export class BudgetTracker {
+  private calls = 0;
+  private input = 0;
+  private output = 0;
+  private waitedMs = 0;
+  private readonly errors: string[] = [];
+  private degraded = false;
+
+  constructor(
+    readonly limits: LlmBudget,
+    private readonly model: string,
+    private readonly price: LlmPrice = { input: 0, output: 0 },
+  ) {}
+
+  /** Decides whether a call with this estimated input may be sent now, and with which limits. */
+  admit(estimatedInput: number): Admission {
+    const l = this.limits;
+    if (this.calls >= l.calls) return { ok: false, reason: `budget exhausted: ${this.calls} of ${l.calls} calls used` };
+    if (this.input + estimatedInput > l.inputTokens) {
+      return { ok: false, reason: `budget exhausted: ${this.input} input tokens used, this call needs about ${estimatedInput} more (limit ${l.inputTokens})` };
+    }
+    const outputLeft = l.outputTokens - this.output;
+    if (outputLeft < MIN_OUTPUT) return { ok: false, reason: `budget exhausted: ${this.output} of ${l.outputTokens} output tokens used` };
+    const wallLeftMs = l.wallMs - this.waitedMs;
+    if (wallLeftMs < MIN_WALL_MS) return { ok: false, reason: `budget exhausted: ${Math.round(this.waitedMs)} of ${l.wallMs} ms spent waiting on the provider` };
+    return {
+      ok: true,
+      maxOutputTokens: Math.min(l.maxOutputPerCall, outputLeft),
+      // Every retry is an attempt that counts as a call: never retry past the calls left.
+      maxRetries: Math.max(0, Math.min(l.retries, l.calls - this.calls - 1)),
+      timeoutMs: Math.min(l.callTimeoutMs, wallLeftMs),
+      wallLeftMs,
+    };
+  }
+
+  /** Counts one HTTP attempt (first try or retry). */
+  attempt(): void {
+    this.calls++;
+  }
+
+  /** True when another attempt would exceed the calls budget. */
+  get attemptsExhausted(): boolean {
+    return this.calls >= this.limits.calls;
+  }
+
+  /** Adds the tokens a reply used (as the provider reported them, or estimated when it did not). */
+  spend(tokens: { input: number; output: number }): void {
+    this.input += Math.max(0, Math.round(tokens.input));
+    this.output += Math.max(0, Math.round(tokens.output));
+  }
+
+  /** Adds time spent waiting on the provider. */
+  waited(ms: number): void {
+    this.waitedMs += Math.max(0, ms);
+  }
+
+  /** Records why something failed; `giveUp` marks the incident's LLM part as degraded. */
+  fail(reason: string, giveUp: boolean): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push(reason);
+    else if (this.errors.length === MAX_ERRORS) this.errors.push("further errors omitted");
+    if (giveUp) this.degraded = true;
+  }
+
+  /** The usage record so far (a copy). */
+  usage(): LlmUsage {
+    const cost = (this.input / 1000) * this.price.input + (this.output / 1000) * this.price.output;
+    return {
+      model: this.model,
+      calls: this.calls,
+      input_tokens: this.input,
+      output_tokens: this.output,
+      estimated_cost_usd: Math.round(cost * 1e6) / 1e6,
+      errors: [...this.errors],
+      degraded: this.degraded,
+    };
+  }
+}

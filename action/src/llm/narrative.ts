@@ -1,0 +1,68 @@
+import type { Rca, Verdict } from "../model/index.js";
+import type { LlmClient } from "./client.js";
+import { narrativeMessages } from "./prompts.js";
+import { askJson } from "./reply.js";
+import { NARRATIVE_JSON_SCHEMA } from "./schemas.js";
+import { oneLine, paragraphs } from "./text.js";
+
+/** What the narrative may be written from: facts the deterministic investigation verified. */
+export interface VerifiedInvestigation {
+  /** One or two sentences of the framed problem (what fired, where, since when). */
+  summary: string;
+  /** Findings of checks that ran. */
+  findings: Array<{ key: string; verdict: Verdict; finding: string }>;
+  rca: Rca;
+}
+
+/** Longest narrative kept: a paragraph or two. */
+const MAX_NARRATIVE = 1200;
+const MAX_FINDINGS = 40;
+
+/** The document the narrative is written from: capped, with decided checks first. */
+function verifiedDoc(v: VerifiedInvestigation, patterns: RegExp[]): Record<string, unknown> {
+  const order: Record<Verdict, number> = { pass: 0, fail: 1, inconclusive: 2 };
+  const findings = [...v.findings].sort((a, b) => order[a.verdict] - order[b.verdict]).slice(0, MAX_FINDINGS);
+  return {
+    summary: oneLine(v.summary, 600, patterns),
+    conclusion: {
+      conclusion: v.rca.conclusion,
+      root_cause: v.rca.rootCause,
+      confidence: v.rca.confidence,
+      chain: v.rca.chain,
+      ranked: v.rca.ranked.slice(0, 5).map((c) => ({ id: c.id, title: oneLine(c.title, 120, patterns), status: c.status, confidence: c.confidence })),
+      not_checked: v.rca.gaps.slice(0, 10).map((g) => oneLine(g, 200, patterns)),
+    },
+    findings: findings.map((f) => ({ check: f.key, verdict: f.verdict, finding: oneLine(f.finding, 240, patterns) })),
+    ...(v.findings.length > MAX_FINDINGS ? { findings_omitted: v.findings.length - MAX_FINDINGS } : {}),
+  };
+}
+
+/** Markup a model may add despite being told not to; the report renders text inertly, this keeps it readable. */
+function plain(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*|\d+[.)]\s+)/, ""))
+    .join("\n")
+    .replace(/(\*\*|__|\*|`)([^*`\n]+)\1/g, "$2")
+    .replace(/`/g, "");
+}
+
+/**
+ * Writes the report's prose summary from verified findings only. Returns plain text (paragraphs
+ * separated by a blank line) for the report layer to render inertly, or null when the LLM is off
+ * for narratives, out of budget, or failing; never throws.
+ */
+export async function writeNarrative(llm: LlmClient, verified: VerifiedInvestigation): Promise<string | null> {
+  if (!llm.tasks.narrative) return null;
+  const patterns = llm.redactPatterns;
+  const reply = await askJson(
+    llm,
+    { task: "narrative", messages: narrativeMessages(verifiedDoc(verified, patterns), patterns), schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA } },
+    (value) => {
+      if (typeof value.narrative !== "string") return { ok: false, reason: 'schema violation: no "narrative" string' };
+      const text = paragraphs(plain(value.narrative), MAX_NARRATIVE, patterns);
+      return text ? { ok: true, value: text } : { ok: false, reason: "schema violation: the narrative is empty" };
+    },
+  );
+  return reply.ok ? reply.value : null;
+}
