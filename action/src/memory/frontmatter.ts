@@ -78,7 +78,7 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
       language: "yaml",
       engines: {
         yaml: (src: string) => {
-          doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+          doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: true });
           if (doc.errors.length) throw doc.errors[0];
           return doc.toJS({ maxAliasCount: 100 }) as object;
         },
@@ -93,7 +93,7 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
     // gray-matter hands the engine the text after the opening "---", which starts with that line's
     // newline, so line n of the block is line n of the file.
     const line = e.linePos?.[0]?.line;
-    const first = (e.message ?? String(err)).split("\n")[0] ?? "";
+    const first = yamlMessage(e.message ?? String(err));
     return fail(line, `not valid YAML: ${first}`, "fix the YAML syntax (indentation, quoting, a duplicated key)");
   }
 
@@ -120,6 +120,11 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
     return best;
   };
   return { ok: true, value: { data: doc ? parsed.data : {}, body: parsed.content, lines, lineOf } };
+}
+
+/** The first line of a yaml error without its "at line n, column m" tail (the line is reported apart). */
+export function yamlMessage(message: string): string {
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 
 /** Whether a value is a plain object (YAML mapping). */

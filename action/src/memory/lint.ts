@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isMap, isScalar } from "yaml";
 import { ConfigSchema, type Knowledge, type Runbook } from "../model/index.js";
-import { issuesToLint, type LintError } from "./frontmatter.js";
+import { issuesToLint, yamlMessage, type LintError } from "./frontmatter.js";
 import { loadKnowledge } from "./knowledge.js";
 import { loadRunbooks, templatesIn } from "./runbooks.js";
 
@@ -16,7 +16,7 @@ function lintConfig(text: string): LintError[] {
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    return [{ file, line: e.linePos?.[0]?.line, field: "(file)", message: `not valid YAML: ${e.message.split("\n")[0]}`, fix: "fix the YAML syntax (indentation, quoting, a duplicated key)", severity: "error" }];
+    return [{ file, line: e.linePos?.[0]?.line, field: "(file)", message: `not valid YAML: ${yamlMessage(e.message)}`, fix: "fix the YAML syntax (indentation, quoting, a duplicated key)", severity: "error" }];
   }
   if (doc.contents === null) return [];
   if (!isMap(doc.contents)) {

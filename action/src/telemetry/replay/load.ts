@@ -15,7 +15,7 @@ import {
   type Scenario,
   type ScenarioTelemetry,
 } from "../../model/index.js";
-import { describeIssue, formatField } from "../../memory/frontmatter.js";
+import { describeIssue, formatField, yamlMessage } from "../../memory/frontmatter.js";
 import { markAvailable } from "./telemetry.js";
 
 /**
@@ -115,10 +115,10 @@ async function readMeta(dir: string) {
     );
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw new ScenarioError(`${file}:${e.linePos?.[0]?.line ?? 1}: not valid YAML: ${e.message.split("\n")[0]} (fix: correct the YAML syntax)`);
+    throw new ScenarioError(`${file}:${e.linePos?.[0]?.line ?? 1}: not valid YAML: ${yamlMessage(e.message)} (fix: correct the YAML syntax)`);
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>) => {
     const node = doc.getIn(path as unknown[], true) as { range?: [number, number, number] } | undefined;
