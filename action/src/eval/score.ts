@@ -45,7 +45,8 @@ export function scoreRun(run: ReplayRun): ScenarioScore {
   const top1 = unknown ? inconclusive && !primary?.proposal : Boolean(first && right.has(first.id));
   const top3 = unknown ? top1 : ranked.slice(0, 3).some((c) => right.has(c.id));
   const confidentWrong = Boolean(first && !top1 && !(unknown && inconclusive) && first.confidence >= CONFIRMED_AT);
-  const distractor = Boolean(first && expect.not.includes(first.id));
+  // For an expected `unknown`, an inconclusive run names no cause, so the order of weak candidates is no distractor.
+  const distractor = Boolean(first && expect.not.includes(first.id) && !(unknown && inconclusive));
   const incidents = new Set(result.outcomes.map((o) => o.incident.id)).size;
   const score: ScenarioScore = {
     id: scenario.meta.id,
