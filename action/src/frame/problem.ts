@@ -37,10 +37,10 @@ export function timeline(alerts: Alert[], changes: Changes): TimelineEntry[] {
     if (a.status === "resolved" && a.endsAt) out.push({ at: a.endsAt, kind: "resolved", text: `${name} resolved` });
   }
   for (const c of changes.commits) {
-    out.push({ at: c.at, kind: "commit", text: `commit ${c.sha.slice(0, 7)} in ${c.repo}: ${c.message.split("\n")[0] ?? ""}` });
+    out.push({ at: c.at, kind: "commit", text: `${c.sha.slice(0, 7)} in ${c.repo}: ${c.message.split("\n")[0] ?? ""}` });
   }
   for (const d of changes.deployments) {
-    out.push({ at: d.at, kind: "deployment", text: `deploy of ${d.service || d.repo} ${d.ref} to ${d.environment} (${d.status})` });
+    out.push({ at: d.at, kind: "deployment", text: `${d.service || d.repo} ${d.ref} to ${d.environment} (${d.status})` });
   }
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
