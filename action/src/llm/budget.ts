@@ -100,8 +100,9 @@ export class BudgetTracker {
       maxOutputTokens: Math.min(l.maxOutputPerCall, outputLeft),
       // Every retry is an attempt that counts as a call: never retry past the calls left.
       maxRetries: Math.max(0, Math.min(l.retries, l.calls - this.calls - 1)),
-      timeoutMs: Math.min(l.callTimeoutMs, wallLeftMs),
-      wallLeftMs,
+      // Whole milliseconds: timers and AbortSignal.timeout refuse fractions.
+      timeoutMs: Math.max(1, Math.floor(Math.min(l.callTimeoutMs, wallLeftMs))),
+      wallLeftMs: Math.max(1, Math.floor(wallLeftMs)),
     };
   }
 

@@ -130,7 +130,9 @@ class OpenAiLlm implements LlmClient {
   }
 
   complete(request: CompletionRequest): Promise<Completion> {
-    const run = this.queue.then(() => this.send(request));
+    const run = this.queue.then(() =>
+      this.send(request).catch((err: unknown): Completion => ({ ok: false, reason: describeFailure(err, request.task), repairable: false })),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
