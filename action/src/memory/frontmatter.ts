@@ -74,7 +74,8 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
   };
   let parsed: { data: unknown; content: string };
   try {
-    parsed = matter(text, {
+    // gray-matter looks for "\n---": Windows line ends would leave a "\r" in the last YAML value.
+    parsed = matter(text.replace(/\r\n/g, "\n"), {
       language: "yaml",
       engines: {
         yaml: (src: string) => {
@@ -165,14 +166,20 @@ function show(v: unknown): string {
 }
 
 /**
- * Turns a zod issue into a message and a fix. `hints` gives per-field advice (keyed by the field's
- * last name) used as the fix when the generic one would say less.
+ * Turns a zod issue into a message and a fix. `hints` gives per-field advice, keyed by the field's
+ * last name, `parent.*` for any key of a map, or `(custom)` for refinements.
  */
 export function describeIssue(raw: Issue, hints: Record<string, string> = {}): { path: PropertyKey[]; message: string; fix: string } {
   const issue = flatten(raw);
   const last = issue.path[issue.path.length - 1];
   // A hint describes a named field; an issue on a list item or a whole object gets the generic fix.
-  const hint = issue.code === "custom" ? hints["(custom)"] : typeof last === "string" ? hints[last] : undefined;
+  const parent = issue.path[issue.path.length - 2];
+  const hint =
+    issue.code === "custom"
+      ? hints["(custom)"]
+      : typeof last === "string"
+        ? (hints[last] ?? (typeof parent === "string" ? hints[`${parent}.*`] : undefined))
+        : undefined;
   const name = typeof last === "string" ? `\`${last}\`` : "the field";
   let message = issue.message;
   let fix: string;

@@ -13,6 +13,7 @@ const HINTS: Record<string, string> = {
   primitive: "use one of threshold, step_change, oscillation, growth, skew, count, change_in_window, schema_diff",
   window: 'write a duration such as "15m" or "2h"',
   pass_if: 'write comparisons such as { count: ">= 1" }',
+  "pass_if.*": 'write a comparison such as ">= 1", "< 0.5" or "== 0"',
   weight: "use strong, moderate or weak",
   role: "use confirm or rule_out",
   anchor: "use now or onset",
