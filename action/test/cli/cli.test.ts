@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/runner.js";
+
+const exec = promisify(execFile);
+const CLI = join(REPO_ROOT, "action", "dist", "cli.js");
+const tmp: string[] = [];
+afterAll(async () => Promise.all(tmp.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** Runs the bundled CLI as `npx pipemedic` would; a non-zero exit is returned, not thrown. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("pipemedic CLI (bundled)", () => {
+  it("eval --json prints the documented shape, and the golden suite meets its bars", async () => {
+    const { code, stdout } = await cli("eval", "action/scenarios", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as {
+      summary: Record<string, number>;
+      scenarios: Array<Record<string, unknown> & { ranked: Array<{ id: string; confidence: number }> }>;
+    };
+    expect(Object.keys(out.summary).sort()).toEqual(["confident_wrong", "distractor", "incidents_ok", "median_ms", "scenarios", "top1", "top3"]);
+    for (const s of out.scenarios) {
+      for (const k of ["id", "expected", "ranked", "top1", "top3", "confident_wrong", "distractor", "incidents_ok", "ms"]) expect(s).toHaveProperty(k);
+    }
+    expect(out.summary.scenarios).toBeGreaterThanOrEqual(8);
+    expect(out.summary.top1).toBeGreaterThanOrEqual(0.95);
+    expect(out.summary.top3).toBe(1);
+    expect(out.summary.confident_wrong).toBe(0);
+    expect(out.summary.distractor).toBe(0);
+    expect(out.summary.incidents_ok).toBe(1);
+    const failedFix = out.scenarios.filter((s) => s.fix_ok === false).map((s) => s.id);
+    expect(failedFix).toEqual([]);
+  });
+
+  it("demo replays a scenario into a fresh git repository and prints the cause and the report", async () => {
+    const { code, stdout } = await cli("demo", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as { repository: string; incidents: Array<{ root_cause: string; confidence: number; report: string; fix: { branch: string | null } }> };
+    tmp.push(out.repository);
+    const [incident] = out.incidents;
+    expect(incident!.root_cause).toMatch(/^[a-z]+(-[a-z0-9]+)+$/);
+    expect(incident!.confidence).toBeGreaterThan(0.5);
+    const log = await exec("git", ["log", "--all", "--oneline"], { cwd: out.repository });
+    expect(log.stdout).toMatch(/pipemedic: incident/);
+    const { stdout: readme } = await exec("git", ["show", `HEAD:${incident!.report}`], { cwd: out.repository });
+    expect(readme).toContain(`id: ${incident!.root_cause}`);
+  });
+
+  it("normalize --json prints alerts, or the rejection with unparsed: true", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pipemedic-cli-"));
+    tmp.push(dir);
+    const good = join(dir, "am.json");
+    await writeFile(
+      good,
+      JSON.stringify({
+        version: "4",
+        groupKey: "{}:{}",
+        status: "firing",
+        receiver: "x",
+        alerts: [{ status: "firing", labels: { alertname: "Lag", severity: "warning" }, annotations: {}, startsAt: "2026-03-14T01:00:00Z", endsAt: "0001-01-01T00:00:00Z", fingerprint: "abc" }],
+      }),
+    );
+    const ok = await cli("normalize", good, "--json");
+    expect(ok.code).toBe(0);
+    const alerts = (JSON.parse(ok.stdout) as { alerts: Array<Record<string, unknown>> }).alerts;
+    expect(alerts[0]).toMatchObject({ source: "alertmanager", severity: "medium", status: "firing", fingerprint: "abc", startsAt: "2026-03-14T01:00:00.000Z" });
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, "{not json");
+    const rejected = await cli("normalize", bad, "--json");
+    expect(rejected.code).toBe(1);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ unparsed: true, error: expect.stringMatching(/not valid JSON/) });
+  });
+
+  it("explains its usage on --help and on a wrong command", async () => {
+    for (const c of ["demo", "replay", "eval", "investigate", "normalize", "lint"]) {
+      const { code, stdout } = await cli(c, "--help");
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`Usage: pipemedic ${c}`));
+    }
+    const wrong = await cli("frobnicate");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/unknown command "frobnicate"/);
+    const missing = await cli("replay");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/needs a scenario folder/);
+  });
+
+  it("replay --out commits into a repository; replaying again adds no second incident", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pipemedic-replay-"));
+    tmp.push(dir);
+    const first = await cli("replay", "action/scenarios/orders-lag-slow-dependency", "--out", dir, "--json");
+    expect(first.code, first.stderr).toBe(0);
+    const again = await cli("replay", "action/scenarios/orders-lag-slow-dependency", "--out", dir, "--json");
+    expect(again.code, again.stderr).toBe(0);
+    const index = JSON.parse((await exec("git", ["show", "HEAD:incidents/index.json"], { cwd: dir })).stdout) as { incidents: unknown[] };
+    expect(index.incidents).toHaveLength(1);
+  });
+
+  it("lint passes on the repository's own knowledge and runbooks", async () => {
+    const { code, stdout } = await cli("lint", ".");
+    expect(stdout).toMatch(/0 error\(s\)/);
+    expect(code).toBe(0);
+  });
+});
