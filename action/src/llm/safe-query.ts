@@ -1,5 +1,5 @@
 import { SelectorError, parseSelector, type Selector } from "../memory/selector.js";
-import { TEMPLATE_PATH } from "./vocabulary.js";
+import { badTemplates } from "../memory/runbooks.js";
 
 /**
  * Validators for the query text an LLM proposes. A runbook is trusted text reviewed in a pull
@@ -11,13 +11,10 @@ const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
 /** Longest regular expression accepted: a discriminating log pattern is short. */
 const MAX_PATTERN = 200;
 
-/** Names an unknown template in text, or null when every `{{…}}` is one the runtime resolves. */
+/** Names an unknown template in text, or null when every `{{…}}` is one the runtime resolves (the runbook linter's rule). */
 export function badTemplate(text: string): string | null {
-  for (const m of text.matchAll(TEMPLATE)) {
-    if (!TEMPLATE_PATH.test(m[1] ?? "")) return `unknown template {{${m[1]}}}`;
-  }
-  if (/\{\{|\}\}/.test(text.replace(TEMPLATE, ""))) return "unbalanced template braces";
-  return null;
+  const bad = badTemplates(text)[0];
+  return bad === undefined ? null : `unknown template ${bad}`;
 }
 
 /**

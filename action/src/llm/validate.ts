@@ -46,6 +46,7 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   if (!capabilities.has(capability)) return `reads ${source}, but no telemetry with the "${capability}" capability is configured`;
   if (!PRIMITIVE_SOURCES[c.primitive].includes(source)) return `primitive ${c.primitive} cannot read ${source} (it reads ${PRIMITIVE_SOURCES[c.primitive].join(", ")})`;
   if (c.primitive === "threshold" && source !== "metric" && !c.field) return "threshold over records needs `field`";
+  if (c.primitive === "schema_diff" && c.warehouse?.kind !== "schemas") return "schema_diff reads warehouse: { kind: schemas }";
   if (c.field !== undefined) {
     const bad = badName(c.field);
     if (bad) return `field: ${bad}`;

@@ -1,3 +1,4 @@
+import { PASS_IF_KEYS as RUNBOOK_PASS_IF_KEYS } from "../memory/runbooks.js";
 import { OrchestratorKindSchema, PrimitiveSchema, WarehouseKindSchema, type Capability, type Primitive } from "../model/index.js";
 
 /**
@@ -17,21 +18,12 @@ export const DATA_SOURCES = {
 } as const satisfies Record<string, Capability>;
 export type DataSource = keyof typeof DATA_SOURCES;
 
-/** The numbers each primitive observes: the only keys its pass_if may compare. */
-export const PASS_IF_KEYS: Record<Primitive, readonly string[]> = {
-  threshold: ["value", "median"],
-  step_change: ["before", "after", "ratio", "delta"],
-  oscillation: ["changes"],
-  growth: ["rising", "increase", "ratio"],
-  skew: ["share", "ratio_to_even"],
-  count: ["count"],
-  change_in_window: ["count", "minutes_before_onset"],
-  schema_diff: ["removed", "added"],
-};
+/** The pass_if keys each primitive may compare: the runbook linter's list, so an LLM check can say no more than a runbook. */
+export const PASS_IF_KEYS: Readonly<Record<Primitive, readonly string[]>> = RUNBOOK_PASS_IF_KEYS;
 
 /** What a primitive measures, in one line for the prompt. */
 export const PRIMITIVE_MEANING: Record<Primitive, string> = {
-  threshold: "metric: the series reduced by `reduce` (last|max|min|avg); records (orchestrator/warehouse) with `field`: that numeric field",
+  threshold: "metric: the series reduced by `reduce` (last|max|min|avg); orchestrator/warehouse records with `field`: that numeric field, reduced the same way",
   step_change: "metric: median before the onset vs from the onset on",
   oscillation: "metric: direction reversals in the window",
   growth: "metric: share of rising steps, increase and last/first ratio",
@@ -56,9 +48,6 @@ export const PRIMITIVE_SOURCES: Record<Primitive, readonly DataSource[]> = {
 export const PRIMITIVES: readonly Primitive[] = PrimitiveSchema.options;
 export const ORCHESTRATOR_KINDS: readonly string[] = OrchestratorKindSchema.options;
 export const WAREHOUSE_KINDS: readonly string[] = WarehouseKindSchema.options;
-
-/** Template names a check value may use (checks/template.ts resolves exactly these roots). */
-export const TEMPLATE_PATH = /^(?:alert\.(?:labels|annotations)\.[A-Za-z0-9_.-]+|pipeline\.(?:id|service)|pipeline\.config\.[A-Za-z0-9_.-]+|pipeline\.[a-z0-9_-]+\.[A-Za-z0-9_.-]+)$/;
 
 /** The longest lookback a proposed check may read: a week is plenty, and bounds the query cost. */
 export const MAX_WINDOW_MS = 7 * 86_400_000;

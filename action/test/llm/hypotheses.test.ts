@@ -68,7 +68,7 @@ describe("proposeHypotheses", () => {
       [proposal({ id: "p7", checks: Array.from({ length: 7 }, (_, i) => check({ id: `c${i}` })) }), /7 checks \(at most 6\)/],
       [proposal({ id: "p8", confidence: 0.95 }), /never sets a verdict or confidence/],
       [proposal({ id: "p9", checks: [check({ verdict: "pass" })] }), /never sets a verdict or confidence/],
-      [proposal({ id: "p10", checks: [check({ pass_if: { p99: ">= 1" } })] }), /threshold observes only value, median/],
+      [proposal({ id: "p10", checks: [check({ pass_if: { p99: ">= 1" } })] }), /threshold observes only value/],
       [proposal({ id: "p11", checks: [check({ metric: 'x{job="{{secrets.TOKEN}}"}' })] }), /unknown template/],
       [proposal({ id: "p12", checks: [check({ primitive: "count", pass_if: { count: ">= 1" } })] }), /primitive count cannot read metric/],
       [proposal({ id: "p13", checks: [check({ window: "30d" })] }), /at most 7d/],

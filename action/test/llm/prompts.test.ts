@@ -36,7 +36,8 @@ describe("the check vocabulary follows the model and the runtime", () => {
         const r = recordThreshold.measure(records, ctx);
         if (!("noData" in r)) for (const k of Object.keys(r.measurement.observed)) observed.add(k);
       }
-      expect([...observed].sort(), p).toEqual([...PASS_IF_KEYS[p]].sort());
+      // A key the primitive never observes would make every such check inconclusive.
+      for (const key of PASS_IF_KEYS[p]) expect(observed, `${p}.${key}`).toContain(key);
     }
   });
 
