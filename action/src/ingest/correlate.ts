@@ -115,8 +115,12 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
         reason = sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
       }
     }
-    if (!target && alert.status === "firing") {
-      const near = (inc: Incident) => inc.status === "open" && Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs;
+    if (!target) {
+      // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline
+      // or a lineage neighbour: deliveries arrive in any order, a resolution can come before its firing.
+      const near = (inc: Incident) =>
+        Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs &&
+        (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - Date.parse(inc.resolvedAt)) <= opts.reopenWindowMs));
       search: for (const p of pipelines) {
         for (const inc of byPipeline.get(p) ?? []) {
           if (near(inc)) {
