@@ -42,7 +42,9 @@ export async function proposeHypotheses(llm: LlmClient, problem: Problem, contex
   if (!reply.ok) return { proposals: [], rejected: [], usage: llm.usage() };
 
   const rejected: Array<{ reason: string }> = [];
-  const reject = (reason: string) => {
+  const reject = (why: string) => {
+    // Reasons quote model output (an id, a selector): cut and redacted before they reach the report.
+    const reason = oneLine(why, 300, patterns);
     rejected.push({ reason });
     llm.note(`proposals: rejected: ${reason}`);
   };

@@ -20,7 +20,7 @@ const CHECK_KEYS = new Set(Object.keys(CheckSpecSchema.shape));
 /** Keys that would decide instead of propose. */
 const DECIDING = /verdict|confiden|status|conclu|resolv|root_?cause|certain|score|passed|failed|outcome|result/i;
 /** Keys that would act instead of propose. */
-const ACTING = /fix|patch|remediat|pull|branch|commit|file|path|workflow|action|command|run|exec/i;
+const ACTING = /fix|patch|remediat|pull|branch|commit|file|path|workflow|command|exec|script/i;
 
 const RawProposalSchema = z.object({
   id: z.string().max(64),
