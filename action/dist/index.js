@@ -48562,8 +48562,11 @@ function correlate(state, alerts, opts) {
                 reason = sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
             }
         }
-        if (!target && alert.status === "firing") {
-            const near = (inc) => inc.status === "open" && Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs;
+        if (!target) {
+            // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline
+            // or a lineage neighbour: deliveries arrive in any order, a resolution can come before its firing.
+            const near = (inc) => Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs &&
+                (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - Date.parse(inc.resolvedAt)) <= opts.reopenWindowMs));
             search: for (const p of pipelines) {
                 for (const inc of byPipeline.get(p) ?? []) {
                     if (near(inc)) {
@@ -54277,7 +54280,8 @@ function parseFrontmatter(text, file) {
     };
     let parsed;
     try {
-        parsed = matter$1(text, {
+        // gray-matter looks for "\n---": Windows line ends would leave a "\r" in the last YAML value.
+        parsed = matter$1(text.replace(/\r\n/g, "\n"), {
             language: "yaml",
             engines: {
                 yaml: (src) => {

@@ -193,7 +193,8 @@ async function evaluate(args: string[]): Promise<number> {
   }
   const summary = summarize(scores);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ summary, scenarios: scores, ...(failures.length ? { errors: failures } : {}) }, null, 2)}\n`);
+    const { baselines, ...rest } = summary;
+    process.stdout.write(`${JSON.stringify({ summary: rest, baselines, scenarios: scores, ...(failures.length ? { errors: failures } : {}) }, null, 2)}\n`);
   } else {
     process.stdout.write(renderEvalTable(scores, summary));
     for (const f of failures) process.stdout.write(`error: ${f.dir}: ${f.error}\n`);

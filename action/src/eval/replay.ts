@@ -1,4 +1,5 @@
-import type { Delivery, Progress, Store } from "../model/index.js";
+import type { Delivery, Progress, Runbook, Store } from "../model/index.js";
+import { loadRunbooks, mergeRunbooks } from "../memory/runbooks.js";
 import { silentProgress, type Scenario } from "../model/index.js";
 import { parseConfig } from "../memory/config.js";
 import { runPipeline, type PipelineResult } from "../pipeline.js";
@@ -19,6 +20,8 @@ export function scenarioRepoFiles(s: Scenario): Record<string, string> {
 
 export interface ReplayRun {
   scenario: Scenario;
+  /** The runbooks the run used (the project's with the scenario's over them), for baselines. */
+  runbooks: Runbook[];
   result: PipelineResult;
   ms: number;
 }
@@ -49,5 +52,7 @@ export async function replayScenario(
     { telemetry: replayTelemetry(scenario.telemetry), store, clock: { now: () => now }, progress: opts.progress ?? silentProgress },
     { config: parseConfig(scenario.repo[".github/pipemedic.yml"] ?? null), memory, overlay, investigateAll: true },
   );
-  return { scenario, result, ms: Math.round(performance.now() - t0) };
+  const ms = Math.round(performance.now() - t0);
+  const runbooks = mergeRunbooks(loadRunbooks(memory).runbooks, loadRunbooks(overlay).runbooks);
+  return { scenario, runbooks, result, ms };
 }

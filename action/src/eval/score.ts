@@ -1,10 +1,12 @@
 import { CONFIRMED_AT } from "../model/index.js";
+import { anomaly, lastChange } from "./baselines.js";
 import type { ReplayRun } from "./replay.js";
 
 /** One scenario's score, as spec/scenario-format.md's Scoring section defines it. */
 export interface ScenarioScore {
   id: string;
   expected: string;
+  acceptable: string[];
   ranked: Array<{ id: string; confidence: number }>;
   conclusion: string;
   top1: boolean;
@@ -16,6 +18,8 @@ export interface ScenarioScore {
   onset_ok?: boolean;
   fix_ok?: boolean;
   ms: number;
+  /** What the baselines ranked first to third on the same scenario. */
+  baselines: { last_change: string[]; anomaly: string[] };
 }
 
 export interface EvalSummary {
@@ -26,6 +30,7 @@ export interface EvalSummary {
   distractor: number;
   incidents_ok: number;
   median_ms: number;
+  baselines: { last_change: { top1: number; top3: number }; anomaly: { top1: number; top3: number } };
 }
 
 const ONSET_TOLERANCE_MS = 5 * 60_000;
@@ -51,6 +56,7 @@ export function scoreRun(run: ReplayRun): ScenarioScore {
   const score: ScenarioScore = {
     id: scenario.meta.id,
     expected: expect.root_cause,
+    acceptable: expect.acceptable,
     ranked,
     conclusion: rca?.conclusion ?? "not investigated",
     top1,
@@ -59,6 +65,10 @@ export function scoreRun(run: ReplayRun): ScenarioScore {
     distractor,
     incidents_ok: incidents === expect.incidents,
     ms: run.ms,
+    baselines: {
+      last_change: lastChange(scenario, primary?.problem?.onset ?? null).slice(0, 3),
+      anomaly: anomaly(scenario, primary?.problem?.onset ?? null, run.runbooks).slice(0, 3),
+    },
   };
   const problem = primary?.problem;
   if (expect.pipelines) score.pipelines_ok = expect.pipelines.every((p) => problem?.pipelines.some((x) => x.id === p));
@@ -76,6 +86,10 @@ export function summarize(scores: ScenarioScore[]): EvalSummary {
   const rate = (f: (s: ScenarioScore) => boolean) => Math.round((scores.filter(f).length / n) * 1000) / 1000;
   const ms = scores.map((s) => s.ms).sort((a, b) => a - b);
   const median = ms.length ? (ms.length % 2 ? ms[(ms.length - 1) / 2]! : (ms[ms.length / 2 - 1]! + ms[ms.length / 2]!) / 2) : 0;
+  const baseline = (k: "last_change" | "anomaly") => ({
+    top1: rate((s) => baselineHit(s, s.baselines[k], 1)),
+    top3: rate((s) => baselineHit(s, s.baselines[k], 3)),
+  });
   return {
     scenarios: scores.length,
     top1: rate((s) => s.top1),
@@ -84,5 +98,12 @@ export function summarize(scores: ScenarioScore[]): EvalSummary {
     distractor: rate((s) => s.distractor),
     incidents_ok: rate((s) => s.incidents_ok),
     median_ms: median,
+    baselines: { last_change: baseline("last_change"), anomaly: baseline("anomaly") },
   };
+}
+
+/** A baseline is right when its first (or first three) names the expected cause; for `unknown`, when it names nothing. */
+function baselineHit(s: ScenarioScore, ranked: string[], k: number): boolean {
+  if (s.expected === "unknown") return ranked.length === 0;
+  return ranked.slice(0, k).some((id) => id === s.expected || s.acceptable.includes(id));
 }

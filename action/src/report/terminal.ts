@@ -62,6 +62,11 @@ export function renderEvalTable(scores: ScenarioScore[], s: EvalSummary): string
   lines.push(
     "",
     `${s.scenarios} scenarios: top1 ${pct(s.top1)}, top3 ${pct(s.top3)}, confident-wrong ${pct(s.confident_wrong)}, distractor ${pct(s.distractor)}, incidents ok ${pct(s.incidents_ok)}, median ${s.median_ms} ms`,
+    "",
+    "                          top1     top3",
+    `pipemedic             ${pct(s.top1).padStart(8)} ${pct(s.top3).padStart(8)}`,
+    `baseline: last change ${pct(s.baselines.last_change.top1).padStart(8)} ${pct(s.baselines.last_change.top3).padStart(8)}`,
+    `baseline: anomaly     ${pct(s.baselines.anomaly.top1).padStart(8)} ${pct(s.baselines.anomaly.top3).padStart(8)}`,
   );
   return `${lines.join("\n")}\n`;
 }

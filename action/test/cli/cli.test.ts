@@ -28,6 +28,7 @@ describe("pipemedic CLI (bundled)", () => {
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as {
       summary: Record<string, number>;
+      baselines: Record<"last_change" | "anomaly", { top1: number; top3: number }>;
       scenarios: Array<Record<string, unknown> & { ranked: Array<{ id: string; confidence: number }> }>;
     };
     expect(Object.keys(out.summary).sort()).toEqual(["confident_wrong", "distractor", "incidents_ok", "median_ms", "scenarios", "top1", "top3"]);
@@ -40,6 +41,9 @@ describe("pipemedic CLI (bundled)", () => {
     expect(out.summary.confident_wrong).toBe(0);
     expect(out.summary.distractor).toBe(0);
     expect(out.summary.incidents_ok).toBe(1);
+    // The baselines run on the same scenarios; Pipemedic must at least double the better one.
+    const better = Math.max(out.baselines.last_change.top1, out.baselines.anomaly.top1);
+    expect(out.summary.top1).toBeGreaterThanOrEqual(2 * better);
     const failedFix = out.scenarios.filter((s) => s.fix_ok === false).map((s) => s.id);
     expect(failedFix).toEqual([]);
   });
