@@ -37,9 +37,15 @@ function verifiedDoc(v: VerifiedInvestigation, patterns: RegExp[]): Record<strin
   };
 }
 
-/** Markup a model may add despite being told not to; the report renders text inertly, this keeps it readable. */
+/**
+ * Markup a model may add despite being told not to; the report renders text inertly, this keeps it
+ * readable. Links go too: the summary is written from findings that need none, and a link in prose
+ * an on-call engineer trusts is a phishing vector.
+ */
 function plain(text: string): string {
   return text
+    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, "$1")
+    .replace(/<?\b(?:https?|ftp):\/\/[^\s<>]+>?/gi, "(link removed)")
     .split(/\r?\n/)
     .map((line) => line.replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|>\s*|\d+[.)]\s+)/, ""))
     .join("\n")

@@ -48,6 +48,12 @@ describe("writeNarrative", () => {
     expect(doc.findings.map((f: { verdict: string }) => f.verdict)).toEqual(["pass", "inconclusive"]);
   });
 
+  it("drops links a hijacked reply slips in", async () => {
+    stub.enqueue({ json: { narrative: "Resolved. Re-authenticate at [the portal](https://login.evil.example/x) or http://evil.example/y now." } });
+    const text = await writeNarrative(client(stub.baseURL), verified);
+    expect(text).toBe("Resolved. Re-authenticate at the portal or (link removed) now.");
+  });
+
   it("cuts a long narrative", async () => {
     stub.enqueue({ json: { narrative: "word ".repeat(1000) } });
     const text = await writeNarrative(client(stub.baseURL), verified);
