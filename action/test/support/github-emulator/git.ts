@@ -74,6 +74,7 @@ function parsePerson(line: string): GitPerson {
 /** A bare repository driven through the git CLI: the emulator's only storage. */
 export class BareRepo {
   private refQueue: Promise<unknown> = Promise.resolve();
+  private readonly types = new Map<string, string>();
 
   constructor(readonly dir: string) {}
 
@@ -125,8 +126,14 @@ export class BareRepo {
   /** The type of an object, or null when it does not exist. */
   async objectType(sha: string): Promise<string | null> {
     if (!/^[0-9a-f]{4,40}$/i.test(sha)) return null;
+    const known = this.types.get(sha);
+    if (known) return known;
     const r = await this.run(["cat-file", "-t", sha], { allow: [1, 128] });
-    return r.code === 0 ? r.stdout.toString().trim() : null;
+    if (r.code !== 0) return null;
+    const type = r.stdout.toString().trim();
+    // objects never change once written, so a found type stays true (a missing one may appear later)
+    if (sha.length === 40) this.types.set(sha, type);
+    return type;
   }
 
   /** Resolves a revision (sha, branch, tag, `refs/...`) to a full sha of the given type, or null. */
@@ -216,16 +223,24 @@ export class BareRepo {
           .toString("utf8")
           .split("\0")
           .filter((p) => p === path || p.startsWith(`${path}/`));
+      // consecutive file entries go to git in one batch; deletions and subtrees need the index as it is at their turn
+      let batch: string[] = [];
+      const flush = async () => {
+        if (batch.length) await this.run(["update-index", "--add", "--replace", "--index-info"], { env, input: batch.join("") });
+        batch = [];
+      };
       for (const change of changes) {
         if ("delete" in change || change.mode === "040000") {
+          await flush();
           const gone = await under(change.path);
           // mode 0 removes an entry; --force-remove would demand a work tree, which a bare repository lacks
           if (gone.length) await this.run(["update-index", "--index-info"], { env, input: gone.map((p) => `0 ${ZERO_SHA}\t${p}\n`).join("") });
           if (!("delete" in change)) await this.run(["read-tree", `--prefix=${change.path}/`, change.sha], { env });
         } else {
-          await this.run(["update-index", "--add", "--replace", "--index-info"], { env, input: `${change.mode} ${change.sha}\t${change.path}\n` });
+          batch.push(`${change.mode} ${change.sha}\t${change.path}\n`);
         }
       }
+      await flush();
       return await this.text(["write-tree"], { env });
     } finally {
       await rm(index, { force: true });

@@ -23,9 +23,9 @@ async function refBody(ctx: RouteContext, ref: string, sha: string): Promise<Rec
 
 const getRef: Route = async (ctx) => {
   const ref = qualify(ctx.params.ref ?? "");
-  const sha = (await ctx.repo.git.listRefs(ref)).find((r) => r.ref === ref)?.sha;
-  if (!sha) throw notFound(`${DOCS.refs}#get-a-reference`);
-  return { status: 200, body: await refBody(ctx, ref, sha) };
+  const found = (await ctx.repo.git.listRefs(ref)).find((r) => r.ref === ref);
+  if (!found) throw notFound(`${DOCS.refs}#get-a-reference`);
+  return { status: 200, body: gitRef(ctx.world, ctx.repo, ref, found.sha, found.type) };
 };
 
 const listMatchingRefs: Route = async (ctx) => {
@@ -79,6 +79,7 @@ const getCommit: Route = async (ctx) => {
 };
 
 async function full(repo: RepoState, sha: string): Promise<string> {
+  if (/^[0-9a-f]{40}$/.test(sha)) return sha;
   return (await repo.git.resolve(sha, "object")) ?? sha;
 }
 

@@ -1,0 +1,271 @@
+import { z } from "zod";
+import type { Files, Snapshot, Store } from "../model/index.js";
+import type { GitHubClient } from "./octokit.js";
+
+/*
+ * The git port over GitHub's REST API. A commit is read-modify-write on the branch head:
+ * get ref → build on a snapshot of that head → create tree (base_tree + inline content) →
+ * create commit → update ref with force:false. GitHub refuses a non-fast-forward update, which
+ * is the compare-and-swap: the loser rebuilds on the new head, so derived files include both writes.
+ * HTTP faults (5xx, rate limits) are the Octokit plugins' business, not this file's.
+ */
+
+// ---- responses, parsed at the boundary: only the fields used here ----
+
+const RefResponse = z.object({ object: z.object({ sha: z.string().length(40) }) });
+const CommitResponse = z.object({ sha: z.string(), tree: z.object({ sha: z.string() }), parents: z.array(z.object({ sha: z.string() })) });
+const TreeResponse = z.object({
+  sha: z.string(),
+  truncated: z.boolean(),
+  tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() })),
+});
+const BlobResponse = z.object({ content: z.string(), encoding: z.string() });
+
+function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`GitHub ${what}: unexpected response at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}; is baseUrl a GitHub REST API?`);
+  }
+  return result.data;
+}
+
+interface RequestErrorLike {
+  status?: number;
+  message?: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as RequestErrorLike | null)?.status;
+}
+
+const HINTS: Record<number, string> = {
+  401: "the token is missing or invalid: pass a valid `token` input",
+  403: "the token lacks permission (it needs contents: write and pull-requests: write), or a ruleset protects the branch",
+  404: "check the owner, repository and branch, and that the token can see the repository",
+  409: "the repository is empty or being changed; push an initial commit first",
+};
+
+/** Rethrows an API failure with the request, the status and what to do about it. */
+function explain(error: unknown, what: string): never {
+  const status = statusOf(error);
+  const message = (error as RequestErrorLike | null)?.message ?? String(error);
+  const hint = status !== undefined ? HINTS[status] : undefined;
+  throw new Error(`GitHub ${what} failed${status ? ` (${status})` : ""}: ${message}${hint ? `; ${hint}` : ""}`, { cause: error });
+}
+
+async function call<T>(what: string, fn: () => Promise<{ data: unknown }>, schema: z.ZodType<T>): Promise<T> {
+  let response: { data: unknown };
+  try {
+    response = await fn();
+  } catch (error) {
+    explain(error, what);
+  }
+  return parse(schema, response.data, what);
+}
+
+// ---- the store ----
+
+/** Options of the GitHub store. */
+export interface GitHubStoreOptions {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  /** The branch incidents are committed to. */
+  branch: string;
+  /** Where people open links; default https://github.com (GitHub Enterprise: its own host). */
+  serverUrl?: string;
+  /** Compare-and-swap attempts before giving up; default 8. */
+  maxAttempts?: number;
+  /** Backoff between attempts: full jitter over base × 2^(attempt-1) ms, capped; default 200 / 5000. */
+  backoff?: { baseMs?: number; maxMs?: number };
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  sha: string;
+}
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+/** Normalises a list prefix the way every store does: "" or a folder with a trailing slash. */
+function folderPrefix(prefix: string): string {
+  return prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
+}
+
+function isEmpty(files: Files | null): files is null {
+  return !files || Object.keys(files).length === 0;
+}
+
+/** True when GitHub refused a ref update because the branch moved: the compare-and-swap lost. */
+function lostRace(error: unknown): boolean {
+  const status = statusOf(error);
+  const message = (error as RequestErrorLike | null)?.message ?? "";
+  return (status === 422 && /not a fast forward|reference update failed|reference cannot be updated/i.test(message)) || status === 409;
+}
+
+/** A store that commits to a branch of a GitHub repository through the REST API. */
+export function githubStore(opts: GitHubStoreOptions): Store {
+  const { octokit, owner, repo, branch } = opts;
+  const serverUrl = (opts.serverUrl ?? "https://github.com").replace(/\/+$/, "");
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const baseMs = opts.backoff?.baseMs ?? 200;
+  const maxMs = opts.backoff?.maxMs ?? 5000;
+  const where = `${owner}/${repo}`;
+
+  const headOf = async (name: string): Promise<string | null> => {
+    try {
+      const res = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${name}` });
+      return parse(RefResponse, res.data, `getRef heads/${name} in ${where}`).object.sha;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      explain(error, `getRef heads/${name} in ${where}`);
+    }
+  };
+
+  const requireHead = async (): Promise<string> => {
+    const sha = await headOf(branch);
+    if (!sha) throw new Error(`GitHub store: branch "${branch}" does not exist in ${where}; create it, or set store.branch in .github/pipemedic.yml to an existing branch`);
+    return sha;
+  };
+
+  /** A snapshot of one commit: one recursive tree call on first use, blobs fetched lazily. */
+  const snapshotAt = (commit: string) => {
+    let listing: Promise<{ tree: string; entries: Map<string, TreeEntry> }> | null = null;
+    const blobs = new Map<string, Promise<string>>();
+    const load = () =>
+      (listing ??= (async () => {
+        const what = `getTree ${commit.slice(0, 7)} (recursive) in ${where}`;
+        const tree = await call(what, () => octokit.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: "true" }), TreeResponse);
+        const entries = new Map<string, TreeEntry>();
+        if (tree.truncated) await walk(tree.sha, "", entries);
+        else for (const e of tree.tree) entries.set(e.path, e);
+        return { tree: tree.sha, entries };
+      })());
+    const snapshot: Snapshot & { treeSha(): Promise<string>; entry(path: string): Promise<TreeEntry | undefined> } = {
+      async read(path) {
+        const entry = (await load()).entries.get(path);
+        if (!entry || entry.type !== "blob") return null;
+        let blob = blobs.get(entry.sha);
+        if (!blob) {
+          blob = call(`getBlob ${path} in ${where}`, () => octokit.rest.git.getBlob({ owner, repo, file_sha: entry.sha }), BlobResponse).then((b) =>
+            Buffer.from(b.content, b.encoding === "base64" ? "base64" : "utf8").toString("utf8"),
+          );
+          blobs.set(entry.sha, blob);
+        }
+        return blob;
+      },
+      async list(prefix) {
+        const p = folderPrefix(prefix);
+        return [...(await load()).entries]
+          .filter(([path, e]) => e.type === "blob" && path.startsWith(p))
+          .map(([path]) => path)
+          .sort();
+      },
+      async treeSha() {
+        return (await load()).tree;
+      },
+      async entry(path) {
+        return (await load()).entries.get(path);
+      },
+    };
+    return snapshot;
+  };
+
+  /** Lists a tree too large for one recursive call, one level at a time (GitHub truncates at 100,000 entries). */
+  const walk = async (tree: string, prefix: string, into: Map<string, TreeEntry>): Promise<void> => {
+    const level = await call(`getTree ${prefix || "/"} in ${where}`, () => octokit.rest.git.getTree({ owner, repo, tree_sha: tree }), TreeResponse);
+    for (const e of level.tree) {
+      const path = `${prefix}${e.path}`;
+      into.set(path, e);
+      if (e.type === "tree") await walk(e.sha, `${path}/`, into);
+    }
+  };
+
+  const createTree = (baseTree: string, files: Files, removes: string[] = []) =>
+    call(
+      `createTree on ${where}`,
+      () =>
+        octokit.rest.git.createTree({
+          owner,
+          repo,
+          base_tree: baseTree,
+          tree: [
+            // inline content: one call for every file, no blob round trips
+            ...Object.entries(files).map(([path, content]) => ({ path, mode: "100644" as const, type: "blob" as const, content })),
+            ...removes.map((path) => ({ path, mode: "100644" as const, type: "blob" as const, sha: null })),
+          ],
+        }),
+      TreeResponse,
+    );
+
+  const createCommit = (message: string, tree: string, parent: string) =>
+    call(`createCommit on ${where}`, () => octokit.rest.git.createCommit({ owner, repo, message, tree, parents: [parent] }), CommitResponse);
+
+  const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1))));
+
+  return {
+    async snapshot() {
+      return snapshotAt(await requireHead());
+    },
+
+    async commit(message, build) {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const head = await requireHead();
+        const snapshot = snapshotAt(head);
+        const files = await build(snapshot);
+        if (isEmpty(files)) return { sha: null, attempts: attempt };
+        const base = await snapshot.treeSha();
+        const tree = await createTree(base, files);
+        if (tree.sha === base) return { sha: null, attempts: attempt }; // same content: a rerun changes nothing
+        const commit = await createCommit(message, tree.sha, head);
+        try {
+          await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
+          return { sha: commit.sha, attempts: attempt };
+        } catch (error) {
+          if (!lostRace(error)) explain(error, `updateRef heads/${branch} in ${where}`);
+        }
+        if (attempt < maxAttempts) await pause(attempt);
+      }
+      throw new Error(
+        `GitHub store: could not commit "${message}" to ${where}@${branch} after ${maxAttempts} attempts: the branch kept moving under concurrent runs; run again, or serialise runs with a workflow concurrency group`,
+      );
+    },
+
+    async proposeBranch({ branch: target, message, files, removes = [] }) {
+      if (target === branch) throw new Error(`GitHub store: proposeBranch needs a branch other than the store's own ("${branch}")`);
+      const base = await requireHead();
+      const snapshot = snapshotAt(base);
+      const present = await Promise.all(removes.map(async (path) => ((await snapshot.entry(path)) ? path : null)));
+      const tree = await createTree(await snapshot.treeSha(), files, present.filter((p): p is string => p !== null));
+      const existing = await headOf(target);
+      if (existing) {
+        const current = await call(`getCommit ${existing.slice(0, 7)} in ${where}`, () => octokit.rest.git.getCommit({ owner, repo, commit_sha: existing }), CommitResponse);
+        // same change on the same base: leave the branch (and its pull request) untouched
+        if (current.tree.sha === tree.sha && current.parents.length === 1 && current.parents[0]?.sha === base) return { branch: target, sha: existing, created: false };
+      }
+      const commit = await createCommit(message, tree.sha, base);
+      const update = () => octokit.rest.git.updateRef({ owner, repo, ref: `heads/${target}`, sha: commit.sha, force: true });
+      if (existing) {
+        await update().catch((error: unknown) => explain(error, `updateRef heads/${target} in ${where}`));
+        return { branch: target, sha: commit.sha, created: false };
+      }
+      try {
+        await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${target}`, sha: commit.sha });
+        return { branch: target, sha: commit.sha, created: true };
+      } catch (error) {
+        // another run created it between our look and our create: the branch is deterministic, so take it over
+        if (statusOf(error) !== 422) explain(error, `createRef heads/${target} in ${where}`);
+      }
+      await update().catch((error: unknown) => explain(error, `updateRef heads/${target} in ${where}`));
+      return { branch: target, sha: commit.sha, created: false };
+    },
+
+    linkTo(path) {
+      return `${serverUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/blob/${encodePath(branch)}/${encodePath(path)}`;
+    },
+  };
+}
