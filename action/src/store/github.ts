@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Files, Snapshot, Store } from "../model/index.js";
+import type { Files, Forge, PullRequestRef, Snapshot, Store } from "../model/index.js";
 import type { GitHubClient } from "./octokit.js";
 
 /*
@@ -20,6 +20,7 @@ const TreeResponse = z.object({
   tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() })),
 });
 const BlobResponse = z.object({ content: z.string(), encoding: z.string() });
+const PullResponse = z.object({ number: z.number().int(), html_url: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const result = schema.safeParse(data);
@@ -266,6 +267,81 @@ export function githubStore(opts: GitHubStoreOptions): Store {
 
     linkTo(path) {
       return `${serverUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/blob/${encodePath(branch)}/${encodePath(path)}`;
+    },
+  };
+}
+
+// ---- the forge ----
+
+/** GitHub's limit on a pull request body, in characters. */
+export const PULL_REQUEST_BODY_LIMIT = 65_536;
+
+const TRUNCATION_NOTE = "\n\n---\n_This description was cut to fit GitHub's 65,536-character limit; the full text is in the incident report._\n";
+
+/** Cuts a pull request body to GitHub's limit, saying so at the end; shorter bodies pass unchanged. */
+export function fitPullRequestBody(body: string): string {
+  if (body.length <= PULL_REQUEST_BODY_LIMIT) return body;
+  let end = PULL_REQUEST_BODY_LIMIT - TRUNCATION_NOTE.length;
+  const code = body.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // never split a surrogate pair
+  return body.slice(0, end) + TRUNCATION_NOTE;
+}
+
+/** Options of the GitHub forge. */
+export interface GitHubForgeOptions {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  /** The branch pull requests target. */
+  base: string;
+  /** Where non-fatal problems go (a reviewer who cannot be requested); default the client's log. */
+  warn?: (message: string) => void;
+}
+
+/** A forge that opens or updates pull requests on GitHub. */
+export function githubForge(opts: GitHubForgeOptions): Forge {
+  const { octokit, owner, repo, base } = opts;
+  const where = `${owner}/${repo}`;
+  const warn = opts.warn ?? ((m: string) => octokit.log.warn(m));
+
+  const findOpen = async (branch: string) => {
+    const what = `pulls.list head=${owner}:${branch} in ${where}`;
+    const list = await call(what, () => octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, base, state: "open", per_page: 10 }), z.array(PullResponse));
+    return list[0] ?? null;
+  };
+
+  return {
+    async openPullRequest({ branch, title, body, draft, labels, reviewers }): Promise<PullRequestRef> {
+      const text = fitPullRequestBody(body);
+      let pr: z.infer<typeof PullResponse>;
+      let created = true;
+      try {
+        const res = await octokit.rest.pulls.create({ owner, repo, head: branch, base, title, body: text, draft, maintainer_can_modify: true });
+        pr = parse(PullResponse, res.data, `pulls.create ${branch} in ${where}`);
+      } catch (error) {
+        const message = (error as RequestErrorLike | null)?.message ?? "";
+        if (statusOf(error) !== 422 || !message.includes("A pull request already exists")) explain(error, `pulls.create ${branch} → ${base} in ${where}`);
+        const open = await findOpen(branch);
+        if (!open) throw new Error(`GitHub said a pull request exists for ${owner}:${branch} in ${where}, but none is open against ${base}; close the stale one or rename the branch`, { cause: error });
+        const res = await octokit.rest.pulls
+          .update({ owner, repo, pull_number: open.number, title, body: text })
+          .catch((e: unknown) => explain(e, `pulls.update #${open.number} in ${where}`));
+        pr = parse(PullResponse, res.data, `pulls.update #${open.number} in ${where}`);
+        created = false;
+      }
+      if (labels.length) {
+        await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels }).catch((e: unknown) => explain(e, `issues.addLabels #${pr.number} in ${where}`));
+      }
+      if (reviewers.length) {
+        try {
+          await octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: pr.number, reviewers });
+        } catch (error) {
+          // a reviewer who is not a collaborator (or is the author) must not cost the fix its pull request
+          if (statusOf(error) !== 422) explain(error, `pulls.requestReviewers #${pr.number} in ${where}`);
+          warn(`could not request reviewers ${reviewers.join(", ")} on ${where}#${pr.number}: ${(error as RequestErrorLike).message ?? error}; add them as collaborators or fix the owners in knowledge/`);
+        }
+      }
+      return { number: pr.number, url: pr.html_url, created };
     },
   };
 }
