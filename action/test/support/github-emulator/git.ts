@@ -60,15 +60,15 @@ export class GitError extends Error {
 
 export const ZERO_SHA = "0".repeat(40);
 
-function isoFromGit(seconds: string, zone: string): string {
-  void zone; // GitHub reports signature dates in UTC
+/** GitHub reports signature dates in UTC, whatever zone the signature carries. */
+function isoFromGit(seconds: string): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function parsePerson(line: string): GitPerson {
   const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
   if (!m) return { name: line, email: "", date: new Date(0).toISOString() };
-  return { name: m[1]!, email: m[2]!, date: isoFromGit(m[3]!, m[4]!) };
+  return { name: m[1]!, email: m[2]!, date: isoFromGit(m[3]!) };
 }
 
 /** A bare repository driven through the git CLI: the emulator's only storage. */

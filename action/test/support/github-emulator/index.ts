@@ -1,3 +1,14 @@
+/**
+ * A GitHub API emulator for tests: REST and GraphQL on 127.0.0.1, backed by real bare git
+ * repositories, holding every request and response to GitHub's own descriptions.
+ *
+ *   const emu = await startGitHubEmulator();
+ *   const dir = await emu.createRepo("acme", "data", { files: { "README.md": "# data\n" } });
+ *   const octokit = createOctokit({ token: "t", baseUrl: emu.url });
+ *   …
+ *   emu.assertNoViolations(); // in afterEach
+ *   await emu.close();
+ */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
