@@ -19,6 +19,8 @@ import { formatLintError } from "./memory/runbooks.js";
 import { parseConfig, CONFIG_PATH } from "./memory/config.js";
 import { runPipeline, type PipelineResult } from "./pipeline.js";
 import { PACKAGE_ROOT } from "./paths.js";
+import { llmFromEnvironment } from "./llm/env.js";
+import type { LlmClient } from "./llm/client.js";
 import { renderCliReport, renderEvalTable } from "./report/terminal.js";
 
 const HELP: Record<string, string> = {
@@ -66,6 +68,15 @@ class UsageError extends Error {}
 function progressFor(json: boolean): Progress {
   if (json) return silentProgress;
   return process.stdout.isTTY ? liveProgress((t) => process.stderr.write(t)) : lineProgress((l) => process.stderr.write(`${l}\n`));
+}
+
+/** The LLM the environment configures (PIPEMEDIC_LLM_*), if any; problems go to stderr unless --json. */
+function envLlm(policy: unknown, json: boolean): LlmClient | undefined {
+  return llmFromEnvironment(process.env, policy, { warn: (m) => (json ? undefined : process.stderr.write(`warning: ${m}\n`)) });
+}
+
+function withLlm(llm: LlmClient | undefined): { llm?: LlmClient } {
+  return llm ? { llm } : {};
 }
 
 function sourceOption(value: string | undefined): Source | undefined {
@@ -182,11 +193,12 @@ async function evaluate(args: string[]): Promise<number> {
   const dirs = await findScenarioDirs(resolve(root));
   if (!dirs.length) throw new UsageError(`${root}: no scenario folders (folders with a scenario.yaml) found`);
   const memory = await projectMemory(PACKAGE_ROOT);
+  const llm = envLlm({}, Boolean(values.json));
   const scores: ScenarioScore[] = [];
   const failures: Array<{ dir: string; error: string }> = [];
   for (const dir of dirs) {
     try {
-      scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory })));
+      scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory, ...(llm ? { llm } : {}) })));
     } catch (err) {
       failures.push({ dir, error: err instanceof Error ? err.message : String(err) });
     }
@@ -223,7 +235,13 @@ async function investigateCmd(args: string[]): Promise<number> {
   const now = values.replay ? Date.parse((await loadScenario(resolve(values.replay))).meta.now) : Date.now();
   const result = await runPipeline(
     [{ id: `cli-${values.alert.split("/").pop()}`, body, headers: {}, receivedAt: new Date(now).toISOString() }],
-    { telemetry, store: new LocalGitStore({ dir: repo }), clock: { now: () => now }, progress: progressFor(Boolean(values.json)) },
+    {
+      telemetry,
+      store: new LocalGitStore({ dir: repo }),
+      clock: { now: () => now },
+      progress: progressFor(Boolean(values.json)),
+      ...withLlm(envLlm(config.llm, Boolean(values.json))),
+    },
     {
       config,
       memory: await projectMemory(PACKAGE_ROOT),

@@ -14,6 +14,7 @@ import { loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
 import { combineTelemetry } from "./telemetry/combine.js";
 import { PACKAGE_ROOT } from "./paths.js";
+import { llmFromEnvironment } from "./llm/env.js";
 
 /** The Action's inputs, read once. */
 function inputs() {
@@ -65,9 +66,19 @@ export async function run(): Promise<void> {
       core.startGroup(name);
     },
   });
+  const llm = llmFromEnvironment(process.env, config.llm, {
+    redactPatterns: config.redaction.patterns.map((p) => new RegExp(p, "g")),
+    warn: (m) => core.warning(m),
+  });
   const result = await runPipeline(
     deliveries,
-    { telemetry, store: new LocalGitStore({ dir: workspace, ...(input.push ? { remote: "origin" } : {}) }), clock: { now: () => now }, progress },
+    {
+      telemetry,
+      store: new LocalGitStore({ dir: workspace, ...(input.push ? { remote: "origin" } : {}) }),
+      clock: { now: () => now },
+      progress,
+      ...(llm ? { llm } : {}),
+    },
     {
       config,
       memory: await readTree(PACKAGE_ROOT, ["knowledge", "runbooks"]).then((m) => Object.fromEntries(Object.entries(m).filter(([p]) => p.startsWith("runbooks/")))),

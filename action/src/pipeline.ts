@@ -6,9 +6,11 @@ import type {
   Files,
   Fix,
   Forge,
+  Hypothesis,
   Incident,
   Investigation,
   Knowledge,
+  LlmUsage,
   Pipeline,
   Problem,
   Progress,
@@ -31,7 +33,12 @@ import { loadRunbooks, mergeRunbooks } from "./memory/runbooks.js";
 import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEntry } from "./memory/history.js";
 import { candidates, hypothesisFrom } from "./reason/candidates.js";
 import { investigate } from "./reason/investigate.js";
-import { proposeFix, type FixProposal } from "./remediate/propose.js";
+import { allowedPath, proposeFix, type FixProposal } from "./remediate/propose.js";
+import { resolveChecks } from "./checks/template.js";
+import type { LlmClient } from "./llm/client.js";
+import { proposeFixPatch } from "./llm/fix.js";
+import { proposeHypotheses, toHypothesis } from "./llm/hypotheses.js";
+import { writeNarrative } from "./llm/narrative.js";
 import { buildIncidentFiles, parseIncidentFrontmatter } from "./report/artifacts.js";
 import { renderIncidentIndex } from "./report/index.js";
 import { updateFrontmatter } from "./report/status-update.js";
@@ -45,6 +52,8 @@ export interface PipelinePorts {
   clock: Clock;
   progress: Progress;
   forge?: Forge;
+  /** Optional: adds hypotheses and prose; never decides a verdict. */
+  llm?: LlmClient;
 }
 
 export interface PipelineOptions {
@@ -72,6 +81,9 @@ export interface IncidentOutcome {
   fix: Fix | null;
   proposal: FixProposal | null;
   reportPath: string;
+  /** Prose an LLM wrote from the verified findings, when one is configured. */
+  narrative: string | null;
+  llm: LlmUsage | null;
 }
 
 export interface PipelineResult {
@@ -206,6 +218,23 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   }
   const history: HistoryEntry[] = before.map(entryFromIncident).concat(await historyFromFolders(head, before));
 
+  /** The LLM's proposals as hypotheses: a known cause gets its runbook's checks, a new one the checks proposed. */
+  const llmHypotheses = async (llm: LlmClient, problem: Problem, initial: Hypothesis[]): Promise<Hypothesis[]> => {
+    const out = await proposeHypotheses(llm, problem, {
+      knownCauseIds: runbooks.map((r) => r.id),
+      capabilities: [...ports.telemetry.capabilities],
+      existing: initial.map((h) => h.id),
+    });
+    for (const r of out.rejected) progress.warn(`LLM proposal rejected: ${r.reason}`);
+    return out.proposals
+      .filter((p) => !initial.some((h) => h.id === p.id))
+      .map((p) => {
+        const rb = runbooks.find((r) => r.id === p.id);
+        if (rb) return { ...hypothesisFrom(rb, problem, knowledge, { reason: "proposed by the LLM", round: 1 }), origin: "llm" as const };
+        return toHypothesis(p, (r) => resolveChecks(r, problem, knowledge));
+      });
+  };
+
   const outcomes: IncidentOutcome[] = [];
   for (const id of touched) {
     const incident = correlation.incidents.find((i) => i.id === id)!;
@@ -215,7 +244,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     const manual = options.incidentId === id;
     const policy = manual ? { now: true, reason: "manual trigger" } : options.investigateAll ? { now: true, reason: "replay" } : decide(incident, all, config);
     const willInvestigate = policy.now && (fresh.some((a) => a.status === "firing") || manual || (options.investigateAll === true && fresh.length > 0));
-    const outcome: IncidentOutcome = { incident, investigated: false, reason: policy.reason, problem: null, investigation: null, fix: null, proposal: null, reportPath: `${incident.path}/README.md` };
+    const outcome: IncidentOutcome = { incident, investigated: false, reason: policy.reason, problem: null, investigation: null, fix: null, proposal: null, reportPath: `${incident.path}/README.md`, narrative: null, llm: null };
     outcomes.push(outcome);
     if (!willInvestigate) {
       if (incident.investigation === "pending") incident.investigation = "awaiting";
@@ -233,7 +262,9 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
       now,
     });
     progress.phase(`investigate ${id}`);
+    const llm = ports.llm?.forIncident();
     const initial = candidates(problem, runbooks, knowledge);
+    if (llm) initial.push(...(await llmHypotheses(llm, problem, initial)));
     const investigation = await investigate(problem, initial, ports, budget, (cause, _parent, round) => {
       const rb = runbooks.find((x) => x.id === cause);
       return rb ? hypothesisFrom(rb, problem, knowledge, { reason: "deeper cause", round }) : null;
@@ -244,8 +275,20 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     outcome.problem = problem;
     outcome.investigation = investigation;
 
+    if (llm) {
+      outcome.narrative = await writeNarrative(llm, {
+        summary: `${problem.title}: ${problem.alertnames.join(", ")} on ${problem.pipelines.map((p) => p.id).join(", ") || "unknown pipelines"}`,
+        findings: investigation.evidence.map((e) => ({ key: e.key, verdict: e.verdict, finding: e.finding })),
+        rca: investigation.rca,
+      });
+    }
+
     progress.phase(`remediate ${id}`);
-    const { proposal, note } = await proposeFix({ problem, investigation, head, config });
+    let { proposal, note } = await proposeFix({ problem, investigation, head, config });
+    if (!proposal && llm && investigation.rca.conclusion !== "inconclusive") {
+      ({ proposal, note } = await llmFix(llm, problem, investigation, head, config, note));
+    }
+    outcome.llm = llm ? llm.usage() : null;
     outcome.proposal = proposal;
     outcome.fix = proposal
       ? { kind: proposal.kind, path: proposal.path, description: proposal.description, branch: proposal.branch, commit: null, pr: null, state: "proposed", reversible: proposal.reversible }
@@ -295,6 +338,8 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
             alerts: incidentAlerts,
             runbooks: Object.fromEntries(runbooks.map((rb) => [rb.id, { title: rb.title, file: rb.file, body: rb.body }])),
             link: (p) => ports.store.linkTo(p),
+            narrative: o.narrative,
+            llm: o.llm,
           },
           { redactPatterns: extraPatterns },
         );
@@ -315,6 +360,47 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, extraPatterns)]));
   });
   return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors };
+}
+
+/**
+ * A fix the LLM proposes when the cause's runbook defines none: one file the impacted pipeline names
+ * in its config, only on allowed paths, always a draft for a human to judge.
+ */
+async function llmFix(
+  llm: LlmClient,
+  problem: Problem,
+  investigation: Investigation,
+  head: Snapshot,
+  config: Config,
+  note: string,
+): Promise<{ proposal: FixProposal | null; note: string }> {
+  const path = problem.pipelines.flatMap((p) => Object.values(p.config)).find((p) => allowedPath(p, config) === null);
+  const content = path ? await head.read(path) : null;
+  if (!path || content === null) return { proposal: null, note };
+  const top = investigation.rca.ranked[0]!;
+  const patch = await proposeFixPatch(
+    llm,
+    { id: top.id, title: top.title, findings: investigation.evidence.filter((e) => e.hypothesis === top.id && e.verdict === "pass").map((e) => e.finding) },
+    { path, content },
+    (p) => allowedPath(p, config) === null,
+  );
+  if (!patch || patch.content === content) return { proposal: null, note };
+  return {
+    proposal: {
+      kind: "config-patch",
+      cause: top.id,
+      path: patch.path,
+      files: { [patch.path]: patch.content },
+      branch: `pipemedic/fix/${problem.incidentId}`,
+      title: `Draft fix for ${top.title.toLowerCase()} (${problem.incidentId})`,
+      message: `fix(${problem.incidentId}): ${top.id}: LLM-proposed change to ${patch.path}`,
+      description: `Proposed by an LLM, not by a runbook: ${patch.explanation}`,
+      rollback: `Revert this pull request's commit.`,
+      reversible: true,
+      draft: true,
+    },
+    note: `LLM-proposed draft change to ${patch.path}`,
+  };
 }
 
 /** The `feedback` a human wrote in an incident's frontmatter, when there is any. */

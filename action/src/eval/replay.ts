@@ -1,5 +1,6 @@
 import type { Delivery, Progress, Runbook, Store } from "../model/index.js";
 import { loadRunbooks, mergeRunbooks } from "../memory/runbooks.js";
+import type { LlmClient } from "../llm/client.js";
 import { silentProgress, type Scenario } from "../model/index.js";
 import { parseConfig } from "../memory/config.js";
 import { runPipeline, type PipelineResult } from "../pipeline.js";
@@ -32,7 +33,7 @@ export interface ReplayRun {
  */
 export async function replayScenario(
   dir: string,
-  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress },
+  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress; llm?: LlmClient },
 ): Promise<ReplayRun> {
   const scenario = await loadScenario(dir);
   const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
@@ -49,7 +50,13 @@ export async function replayScenario(
   const t0 = performance.now();
   const result = await runPipeline(
     deliveries,
-    { telemetry: replayTelemetry(scenario.telemetry), store, clock: { now: () => now }, progress: opts.progress ?? silentProgress },
+    {
+      telemetry: replayTelemetry(scenario.telemetry),
+      store,
+      clock: { now: () => now },
+      progress: opts.progress ?? silentProgress,
+      ...(opts.llm ? { llm: opts.llm } : {}),
+    },
     { config: parseConfig(scenario.repo[".github/pipemedic.yml"] ?? null), memory, overlay, investigateAll: true },
   );
   const ms = Math.round(performance.now() - t0);

@@ -38,19 +38,8 @@ export const LlmPriceSchema = z.object({
 });
 export type LlmPrice = z.infer<typeof LlmPriceSchema>;
 
-/** What one incident's LLM use cost; goes into the incident frontmatter `cost.llm`. */
-export const LlmUsageSchema = z.object({
-  model: z.string(),
-  calls: z.number().int().nonnegative(),
-  input_tokens: z.number().int().nonnegative(),
-  output_tokens: z.number().int().nonnegative(),
-  estimated_cost_usd: z.number().nonnegative(),
-  /** Why calls failed or were refused, oldest first (already free of credentials). */
-  errors: z.array(z.string()),
-  /** True when some LLM task gave up: the report must say the LLM's part is missing. */
-  degraded: z.boolean(),
-});
-export type LlmUsage = z.infer<typeof LlmUsageSchema>;
+export { LlmUsageSchema, type LlmUsage } from "../model/index.js";
+import type { LlmUsage } from "../model/index.js";
 
 /** What the budget lets one call use, or why it refuses it. */
 export type Admission =

@@ -1,5 +1,5 @@
 import type { LlmBudget } from "./budget.js";
-import type { LlmConfig } from "./client.js";
+import { createLlm, type LlmClient, type LlmConfig } from "./client.js";
 import { durationMs } from "./duration.js";
 import { parseLlmPolicy, type LlmPolicy } from "./policy.js";
 
@@ -72,4 +72,15 @@ export function llmConfigFromEnv(
   }
   if (apiKey) config.apiKey = apiKey;
   return { config, problems };
+}
+
+/** The LLM an entry should use: configured from the environment and policy, or undefined (and why, through `warn`). */
+export function llmFromEnvironment(
+  env: Record<string, string | undefined>,
+  rawPolicy: unknown,
+  options: { redactPatterns?: RegExp[]; warn: (message: string) => void },
+): LlmClient | undefined {
+  const { config, problems } = llmConfigFromEnv(env, rawPolicy, options.redactPatterns ? { redactPatterns: options.redactPatterns } : {});
+  for (const p of problems) options.warn(p);
+  return createLlm(config) ?? undefined;
 }

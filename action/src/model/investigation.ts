@@ -124,3 +124,17 @@ export const FixSchema = z.object({
 });
 /** A proposed fix and where it lives. */
 export type Fix = z.infer<typeof FixSchema>;
+
+/** What one incident's LLM use cost; recorded in the incident frontmatter `cost.llm`. */
+export const LlmUsageSchema = z.object({
+  model: z.string(),
+  calls: z.number().int().nonnegative(),
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  estimated_cost_usd: z.number().nonnegative(),
+  /** Why calls failed or were refused, oldest first (already free of credentials). */
+  errors: z.array(z.string()),
+  /** True when some LLM task gave up: the report must say the LLM's part is missing. */
+  degraded: z.boolean(),
+});
+export type LlmUsage = z.infer<typeof LlmUsageSchema>;

@@ -1,4 +1,5 @@
-import type { Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
+import type {
+  LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
 import { redact, redactValue } from "../redact.js";
 import { evidenceFiles } from "./evidence-files.js";
 import { buildHypotheses } from "./markdown/hypotheses.js";
@@ -28,6 +29,10 @@ export interface ReportInput {
   runbooks: Record<string, RunbookRef>;
   /** A link or path that shows a repository path to a person (the store's `linkTo`). */
   link: (repoPath: string) => string;
+  /** Prose an LLM wrote from the verified findings only; rendered inert and labelled as such. */
+  narrative?: string | null;
+  /** The incident's LLM use, when an LLM is configured. */
+  llm?: LlmUsage | null;
 }
 
 /** A report input whose text has been redacted, with each evidence record's file. */

@@ -45,8 +45,8 @@ describe("renderJobSummary", () => {
     const b = awaitingFixture();
     const result = {
       outcomes: [
-        { incident: a.incident, investigated: true, reason: "policy", problem: a.problem, investigation: a.investigation, fix: a.fix, proposal: null, reportPath: `${a.incident.path}/README.md` },
-        { incident: { ...b.incident, id: "2026-03-14-other-1" }, investigated: false, reason: "low severity", problem: null, investigation: null, fix: null, proposal: null, reportPath: "incidents/x/README.md" },
+        { incident: a.incident, investigated: true, reason: "policy", problem: a.problem, investigation: a.investigation, fix: a.fix, proposal: null, reportPath: `${a.incident.path}/README.md`, narrative: null, llm: null },
+        { incident: { ...b.incident, id: "2026-03-14-other-1" }, investigated: false, reason: "low severity", problem: null, investigation: null, fix: null, proposal: null, reportPath: "incidents/x/README.md", narrative: null, llm: null },
       ],
       unparsed: [],
       alerts: a.alerts,

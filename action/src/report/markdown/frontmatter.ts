@@ -1,6 +1,6 @@
 import { parse, stringify } from "yaml";
 import { z } from "zod";
-import { FixSchema, IncidentStatusSchema, SeveritySchema, TimestampSchema } from "../../model/index.js";
+import { FixSchema, IncidentStatusSchema, LlmUsageSchema, SeveritySchema, TimestampSchema } from "../../model/index.js";
 
 /**
  * An incident README's YAML frontmatter: the machine-readable record of the incident. Pipemedic
@@ -44,7 +44,9 @@ export const IncidentFrontmatterSchema = z.looseObject({
     })
     .prefault({}),
   similar: z.array(z.string()).default([]),
-  cost: z.object({ checks: z.number().int().nonnegative(), ms: z.number().nonnegative() }).prefault({ checks: 0, ms: 0 }),
+  cost: z
+    .object({ checks: z.number().int().nonnegative(), ms: z.number().nonnegative(), llm: LlmUsageSchema.nullable().default(null) })
+    .prefault({ checks: 0, ms: 0 }),
 });
 export type IncidentFrontmatter = z.infer<typeof IncidentFrontmatterSchema>;
 

@@ -36,7 +36,7 @@ export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
     fix: fix ? { kind: fix.kind, pr: fix.pr, branch: fix.branch, state: fix.state } : null,
     feedback: { actual_root_cause: null, notes: null },
     similar: input.problem.similar.map((s) => s.id),
-    cost: { checks: rca?.checksRun ?? 0, ms: inv?.ms ?? 0 },
+    cost: { checks: rca?.checksRun ?? 0, ms: inv?.ms ?? 0, llm: input.llm ?? null },
   };
 }
 
@@ -268,12 +268,27 @@ function files(input: PreparedInput, inv: Investigation | null): RootContent[] {
   return out;
 }
 
+/** The LLM's prose, labelled as such, or a note that its part is missing when it gave up. */
+function llmSummary(input: PreparedInput): RootContent[] {
+  const out: RootContent[] = [];
+  if (input.narrative) {
+    out.push(heading(2, "Summary"));
+    for (const para of input.narrative.split(/\n{2,}/).slice(0, 6)) out.push(paragraph(inert(para, 1200)));
+    out.push(paragraph(`Written by an LLM (${input.llm?.model ?? "configured model"}) from the verified findings below; the verdicts are the checks', not the model's.`));
+  }
+  if (input.llm?.degraded) {
+    const why = input.llm.errors[input.llm.errors.length - 1] ?? "the provider did not answer";
+    out.push(paragraph("The LLM's part of this investigation is missing (", inert(why, 300), "); everything here comes from runbooks and deterministic checks."));
+  }
+  return out;
+}
+
 /** README.md of an incident folder: the RCA, with its frontmatter record. */
 export function buildReadme(input: PreparedInput): Root {
   const inv = input.investigation;
   const body: RootContent[] = [{ type: "yaml", value: frontmatterYaml(incidentRecord(input)) }, ...header(input)];
   if (!inv) body.push(...notInvestigated(input), ...timeline(input, null));
-  else body.push(...rootCause(input, inv), ...decisive(input, inv), ...timeline(input, inv), ...ranked(input, inv), ...ruledOut(input, inv), ...gaps(inv), ...fixSection(input));
+  else body.push(...rootCause(input, inv), ...llmSummary(input), ...decisive(input, inv), ...timeline(input, inv), ...ranked(input, inv), ...ruledOut(input, inv), ...gaps(inv), ...fixSection(input));
   body.push(heading(2, "Similar past incidents"), similarList(input.problem.similar, input.incident.path, input.link) as BlockContent);
   body.push(...confirmOrCorrect(input, inv), ...files(input, inv));
   return { type: "root", children: body };
