@@ -145,7 +145,7 @@ describe("buildIncidentFiles on an incident awaiting a manual trigger", () => {
     const fm = parseIncidentFrontmatter(readme);
     expect(fm.investigation).toBe("awaiting");
     expect(fm.root_cause).toBeNull();
-    expect(fm.cost).toEqual({ checks: 0, ms: 0 });
+    expect(fm.cost).toEqual({ checks: 0, ms: 0, llm: null });
     const links = parsed(readme).nodes.filter((n) => n.type === "link").map((n) => (n as { url: string }).url);
     expect(links).not.toContain("plan.md");
   });
