@@ -56,7 +56,7 @@ export function jobSeries(ax: Axis, rand: Rand, job: string, jobId: string, c: J
     gauge({ __name__: "flink_jobmanager_job_numberOfFailedCheckpoints", ...labels }, ax, (t) => Math.round(c.failed(t)), 0),
     gauge({ __name__: "flink_jobmanager_job_numberOfCompletedCheckpoints", ...labels }, ax, (t) => Math.round(c.completed(t)), 0),
     gauge({ __name__: "flink_jobmanager_job_lastCheckpointDuration", ...labels }, ax, (t) => Math.round(rand.jitter(c.duration(t), 0.08)), 0),
-    gauge({ __name__: "flink_jobmanager_job_lastCheckpointFullSize", ...labels }, ax, (t) => Math.round(rand.jitter(c.fullSize(t), 0.01)), 0),
+    gauge({ __name__: "flink_jobmanager_job_lastCheckpointFullSize", ...labels }, ax, (t) => Math.round(rand.jitter(c.fullSize(t), 0.003)), 0),
     gauge({ __name__: "flink_jobmanager_job_lastCheckpointSize", ...labels }, ax, (t) => Math.round(rand.jitter(c.fullSize(t) * 0.06, 0.2)), 0),
     gauge({ __name__: "flink_jobmanager_job_numRestarts", ...labels }, ax, (t) => Math.round(c.restarts?.(t) ?? 0), 0),
     gauge({ __name__: "flink_jobmanager_job_uptime", ...labels }, ax, (t) => Math.round(c.uptime?.(t) ?? t - ax.start + 9 * 86_400_000), 0),
