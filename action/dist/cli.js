@@ -54220,21 +54220,32 @@ async function runPipeline(deliveries, ports, options) {
         }
     }
     progress.phase("store");
+    const firstId = new Map(outcomes.map((o) => [o, o.incident.id]));
+    const investigatedIncident = new Map(outcomes.map((o) => [o, { ...o.incident }]));
+    const freshAlerts = new Map(outcomes.map((o) => [o, new Set(correlation.assignments.filter((a) => a.incidentId === o.incident.id && !a.duplicate).map((a) => a.alert.id))]));
     const commit = await ports.store.commit(commitMessage(outcomes, alerts.length, unparsed.length), async (current) => {
         // Rebuilt on every attempt: another run may have landed first, so state is re-read and re-derived.
         const state = await readIndex(current);
         const redo = state.length === before.length && state.every((s, i) => s.updatedAt === before[i].updatedAt) ? correlation : correlateWith(state);
         const files = {};
         for (const o of outcomes) {
-            const target = redo.incidents.find((i) => i.id === o.incident.id) ?? o.incident;
-            Object.assign(target, {
-                investigation: o.incident.investigation,
-                rootCause: o.incident.rootCause ?? target.rootCause,
-            });
+            // Another run may have opened the incident these alerts belong to: follow them to where they landed.
+            const fresh = freshAlerts.get(o);
+            const landed = redo.assignments.find((a) => fresh.has(a.alert.id))?.incidentId ?? firstId.get(o);
+            const target = redo.incidents.find((i) => i.id === landed) ?? o.incident;
+            const investigatedElsewhere = landed !== firstId.get(o) && target.investigation === "done";
+            if (o.investigated && !investigatedElsewhere) {
+                target.investigation = "done";
+                target.rootCause = investigatedIncident.get(o).rootCause;
+            }
+            else if (target.investigation === "pending") {
+                target.investigation = "awaiting";
+            }
             o.incident = target;
+            o.reportPath = `${target.path}/README.md`;
             const existing = await readAlerts$1(current, target);
             const incidentAlerts = dedupeAlerts([...existing, ...redo.assignments.filter((a) => a.incidentId === target.id).map((a) => a.alert)]);
-            if (o.investigated || !(await current.read(`${target.path}/README.md`))) {
+            if ((o.investigated && !investigatedElsewhere) || !(await current.read(`${target.path}/README.md`))) {
                 const built = buildIncidentFiles({
                     incident: target,
                     problem: o.problem ?? placeholderProblem(target, incidentAlerts, now),
