@@ -3,10 +3,25 @@ import { alertmanager } from "./sources/alertmanager.js";
 import { grafana } from "./sources/grafana.js";
 import type { SourceAdapter } from "./sources/types.js";
 
-/** Every adapter, most specific first: detection is by the body (and headers), never by a file name. */
-export const ADAPTERS: SourceAdapter[] = [grafana, alertmanager];
+/**
+ * Every adapter with a fixed shape, most specific first: Grafana's unified payload is
+ * Alertmanager-shaped, so it is asked before Alertmanager. `generic` is not here: it needs a mapping.
+ */
+export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager];
 
-/** The source whose adapter recognizes the body, or null. */
-export function detectSource(body: unknown, headers: Record<string, string>): Source | null {
-  return ADAPTERS.find((a) => a.detect(body, headers))?.source ?? null;
+/** The adapter of a source, if Pipemedic has one. */
+export function adapterFor(source: Source): SourceAdapter | undefined {
+  return ADAPTERS.find((a) => a.source === source);
+}
+
+/** The source whose adapter recognizes the body (and headers, names lower-cased), or null. Never throws. */
+export function detectSource(body: unknown, headers: Record<string, string> = {}): Source | null {
+  for (const adapter of ADAPTERS) {
+    try {
+      if (adapter.detect(body, headers)) return adapter.source;
+    } catch {
+      // A detector that trips over an odd body simply does not recognize it.
+    }
+  }
+  return null;
 }

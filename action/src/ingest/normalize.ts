@@ -1,84 +1,120 @@
 import type { Alert, Delivery, Source } from "../model/index.js";
-import { ADAPTERS, detectSource } from "./detect.js";
-import { ParseError } from "./sources/types.js";
+import { adapterFor, detectSource } from "./detect.js";
+import { inert, isRecord, jsonProblem, kind, MAX_ITEMS } from "./sources/fields.js";
+import { unwrapDispatch, type Unwrapped } from "./sources/dispatch.js";
+import type { GenericMapping } from "./sources/generic-mapping.js";
+import { ParseError, type SourceAdapter } from "./sources/types.js";
 
 export type IngestOutcome = { ok: true; source: Source; alerts: Alert[] } | { ok: false; reason: string };
 
 export interface NormalizeOptions {
-  /** Force a source instead of detecting it. */
+  /** Use this source's adapter instead of detecting one. */
   source?: Source;
-  /** Bodies larger than this are rejected (bytes); repository_dispatch bodies are under 64 KB. */
+  /** The `generic` source's field mapping; with it, a body no other adapter recognizes is read through it. */
+  generic?: GenericMapping;
+  /** Bodies larger than this many bytes are rejected; repository_dispatch bodies are under 64 KB. */
   maxBytes?: number;
 }
 
-const MAX_DEPTH = 32;
-const MAX_ALERTS = 1000;
+/** repository_dispatch refuses a client_payload of 64 KB or more, so nothing larger arrives by that road. */
+export const DEFAULT_MAX_BYTES = 64 * 1024;
+/** Deeper nesting than any source sends; deeper bodies are hostile or broken. */
+export const MAX_DEPTH = 32;
+const MAX_NODES = 200_000;
 
-function depth(value: unknown, limit: number): number {
+/** The problem with a parsed body's shape (too deep, too many values), or null. */
+function shapeProblem(value: unknown): string | null {
   const stack: Array<[unknown, number]> = [[value, 1]];
-  let max = 0;
+  let nodes = 0;
   while (stack.length) {
     const [v, d] = stack.pop()!;
-    max = Math.max(max, d);
-    if (max > limit) return max;
-    if (v && typeof v === "object") for (const c of Object.values(v)) stack.push([c, d + 1]);
+    if (d > MAX_DEPTH) return `body nests deeper than ${MAX_DEPTH} levels`;
+    if (++nodes > MAX_NODES) return `body holds more than ${MAX_NODES} values`;
+    if (v !== null && typeof v === "object") for (const c of Object.values(v)) stack.push([c, d + 1]);
   }
-  return max;
+  return null;
 }
 
-/**
- * Unwraps a repository_dispatch body: `client_payload` is either the source body itself or
- * `{source?, payload: <object | JSON string>, headers?}`.
- */
-function unwrap(body: unknown, headers: Record<string, string>): { body: unknown; headers: Record<string, string>; source?: string } {
-  if (!body || typeof body !== "object" || !("client_payload" in body) || !("event_type" in body)) return { body, headers };
-  const cp = (body as { client_payload: unknown }).client_payload;
-  if (cp && typeof cp === "object" && "payload" in cp) {
-    const w = cp as { payload: unknown; source?: unknown; headers?: unknown };
-    let payload = w.payload;
-    if (typeof payload === "string") payload = JSON.parse(payload);
-    const extra = w.headers && typeof w.headers === "object" ? Object.fromEntries(Object.entries(w.headers).map(([k, v]) => [k.toLowerCase(), String(v)])) : {};
-    return { body: payload, headers: { ...headers, ...extra }, ...(typeof w.source === "string" ? { source: w.source } : {}) };
-  }
-  return { body: cp, headers };
+/** Header names lower-cased, values as strings. */
+function lowerHeaders(headers: unknown): Record<string, string> {
+  if (!isRecord(headers)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (typeof v === "string") out[k.toLowerCase()] = v;
+  return out;
 }
 
-/** Normalizes one delivery into alerts, or a rejection naming the problem. Never throws. */
-export function normalize(delivery: Delivery, options: NormalizeOptions = {}): IngestOutcome {
-  const max = options.maxBytes ?? 64 * 1024;
+function topKeys(body: unknown): string {
+  if (!isRecord(body)) return kind(body);
+  const keys = Object.keys(body);
+  return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => inert(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+}
+
+function reject(reason: string): IngestOutcome {
+  return { ok: false, reason };
+}
+
+function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
+  if (typeof delivery.body !== "string") return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
+  const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
   const size = Buffer.byteLength(delivery.body, "utf8");
-  if (size > max) return { ok: false, reason: `body is ${size} bytes, over the ${max}-byte limit; split the notification or raise the limit` };
+  if (size > max) return reject(`body is ${size} bytes, over the ${max}-byte limit; send fewer alerts per notification (Alertmanager max_alerts) or raise the limit`);
+  if (!delivery.body.trim()) return reject("body is empty");
   let parsed: unknown;
   try {
     parsed = JSON.parse(delivery.body);
   } catch (err) {
-    return { ok: false, reason: `body is not valid JSON (${(err as Error).message})` };
+    return reject(`body is not JSON (${jsonProblem(err)})`);
   }
-  if (depth(parsed, MAX_DEPTH) > MAX_DEPTH) return { ok: false, reason: `body nests deeper than ${MAX_DEPTH} levels` };
-  const headers = Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  let inner: ReturnType<typeof unwrap>;
+  if (!isRecord(parsed) && !Array.isArray(parsed)) return reject(`body is a JSON ${kind(parsed)}, expected an object`);
+  const shape = shapeProblem(parsed);
+  if (shape) return reject(shape);
+
+  let inner: Unwrapped;
   try {
-    inner = unwrap(parsed, headers);
+    inner = unwrapDispatch(parsed, lowerHeaders(delivery.headers));
   } catch (err) {
-    return { ok: false, reason: `client_payload.payload is a string but not valid JSON (${(err as Error).message})` };
+    if (err instanceof ParseError) return reject(`dispatch: ${err.message}`);
+    throw err;
   }
-  const wanted = options.source ?? (inner.source as Source | undefined) ?? detectSource(inner.body, inner.headers);
-  const adapter = ADAPTERS.find((a) => a.source === wanted);
-  if (!adapter) {
-    return {
-      ok: false,
-      reason: wanted
-        ? `no adapter for source "${wanted}"`
-        : `unknown payload shape: no source recognizes it (top-level keys: ${inner.body && typeof inner.body === "object" ? Object.keys(inner.body).slice(0, 10).join(", ") || "none" : typeof inner.body}); see docs/sources.md`,
-    };
+  if (inner.dispatched) {
+    const innerShape = shapeProblem(inner.body);
+    if (innerShape) return reject(`dispatch: client_payload.payload: ${innerShape.replace(/^body /, "")}`);
   }
+
+  const wanted = options.source ?? inner.source ?? detectSource(inner.body, inner.headers) ?? (options.generic ? "generic" : null);
+  if (!wanted) {
+    const hint = delivery.sourceHint ? ` (the file name suggests ${inert(delivery.sourceHint, 30)})` : "";
+    return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
+  }
+  const adapter: SourceAdapter | undefined = adapterFor(wanted);
+  if (!adapter) return reject(`${wanted}: no adapter for this source`);
+  let alerts: Alert[];
   try {
-    const alerts = adapter.parse(inner.body, { delivery: delivery.id, receivedAt: delivery.receivedAt, headers: inner.headers });
-    if (!alerts.length) return { ok: false, reason: `${adapter.source}: the payload holds no alerts` };
-    if (alerts.length > MAX_ALERTS) return { ok: false, reason: `${adapter.source}: ${alerts.length} alerts in one body, over the ${MAX_ALERTS} limit` };
-    return { ok: true, source: adapter.source, alerts };
+    alerts = adapter.parse(inner.body, {
+      delivery: delivery.id,
+      receivedAt: delivery.receivedAt,
+      headers: inner.headers,
+      ...(options.generic ? { generic: options.generic } : {}),
+    });
   } catch (err) {
-    const reason = err instanceof ParseError ? err.message : `unexpected payload (${err instanceof Error ? err.message : String(err)})`;
-    return { ok: false, reason: `${adapter.source}: ${reason}` };
+    if (err instanceof ParseError) return reject(`${adapter.source}: ${err.message}`);
+    return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
+  }
+  if (!alerts.length) return reject(`${adapter.source}: the payload holds no alerts`);
+  if (alerts.length > MAX_ITEMS) return reject(`${adapter.source}: ${alerts.length} alerts in one body, over the limit of ${MAX_ITEMS}`);
+  return { ok: true, source: adapter.source, alerts };
+}
+
+/**
+ * Normalizes one delivery into validated alerts, or a rejection naming the problem and, where it
+ * can, the field. Never throws: whatever the body, the caller gets alerts or a reason to record.
+ */
+export function normalize(delivery: Delivery, options: NormalizeOptions = {}): IngestOutcome {
+  try {
+    return run(delivery, options);
+  } catch (err) {
+    return reject(`could not normalize the delivery (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
   }
 }
+
+export { detectSource } from "./detect.js";

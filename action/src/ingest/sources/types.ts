@@ -1,4 +1,5 @@
 import type { Alert, Source } from "../../model/index.js";
+import type { GenericMapping } from "./generic-mapping.js";
 
 /** What every adapter knows about the delivery it parses. */
 export interface ParseContext {
@@ -6,22 +7,26 @@ export interface ParseContext {
   receivedAt: string;
   /** Header names lower-cased. */
   headers: Record<string, string>;
+  /** The field mapping of the `generic` source (policy `generic:`), when one is configured. */
+  generic?: GenericMapping;
 }
 
 /** One source: detects its own payload from the body (and headers) and maps it to alerts. */
 export interface SourceAdapter {
   source: Source;
+  /** True when the body (or a header) is unmistakably this source's; never throws. */
   detect(body: unknown, headers: Record<string, string>): boolean;
-  /** Throws a ParseError naming the field when the payload is its own but malformed. */
+  /** Alerts, validated; throws only a ParseError naming the field when the payload is malformed or holds no alert. */
   parse(body: unknown, ctx: ParseContext): Alert[];
 }
 
-/** A payload problem at a named field. */
+/** A payload problem at a named field. The message names the field and, where it helps, the fix. */
 export class ParseError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    readonly problem: string,
   ) {
-    super(`${field}: ${message}`);
+    super(field ? `${field}: ${problem}` : problem);
+    this.name = "ParseError";
   }
 }

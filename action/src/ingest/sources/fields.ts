@@ -1,0 +1,137 @@
+import { ParseError } from "./types.js";
+
+/**
+ * Typed readers over untrusted JSON. Each names the field it reads, so a rejection says where the
+ * payload went wrong (`alerts[3].labels: expected an object of strings, got number`). Reasons never
+ * echo payload text except through `quote`, which keeps a short, inert excerpt.
+ */
+
+export type Obj = Record<string, unknown>;
+
+/** Most entries an array may hold before the payload is rejected (alerts, records, tags). */
+export const MAX_ITEMS = 1000;
+
+/** C0 and C1 controls and DEL; tab, newline and carriage return are allowed in multi-line text. */
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
+/** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Keys that would reach an object's prototype if ever assigned with `obj[key] = …`. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** How a value's type reads in a rejection: `null`, `an array`, `number`, … */
+export function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+/** Text made inert for a log line or a report: cut to `max` characters, anything but plain characters replaced by `?`. */
+export function inert(value: string, max = 40): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return cut.replace(/[^A-Za-z0-9 _.:/@+=(),'-]/g, "?").replace(/…$/, "...");
+}
+
+/** A short excerpt of untrusted text, quoted and inert (see `inert`). */
+export function quote(value: string): string {
+  return `"${inert(value)}"`;
+}
+
+/** The path of a child field: `alerts[3]`, `labels.severity`, `labels["odd key"]` (with odd keys made inert). */
+export function at(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
+  return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
+}
+
+/** A plain object, or a ParseError naming the field. */
+export function record(value: unknown, field: string): Obj {
+  if (isRecord(value)) return value;
+  throw new ParseError(field, `expected an object, got ${kind(value)}`);
+}
+
+/** A plain object, undefined when absent or null, or a ParseError naming the field. */
+export function optRecord(value: unknown, field: string): Obj | undefined {
+  return value === undefined || value === null ? undefined : record(value, field);
+}
+
+/** An array of at most `max` entries, or a ParseError naming the field. */
+export function array(value: unknown, field: string, max = MAX_ITEMS): unknown[] {
+  if (!Array.isArray(value)) throw new ParseError(field, `expected an array, got ${kind(value)}`);
+  if (value.length > max) throw new ParseError(field, `${value.length} entries, over the limit of ${max}; split the notification`);
+  return value;
+}
+
+/** An array, empty when absent or null. */
+export function optArray(value: unknown, field: string, max = MAX_ITEMS): unknown[] {
+  return value === undefined || value === null ? [] : array(value, field, max);
+}
+
+/** Rejects text holding control characters or broken Unicode; returns it unchanged otherwise. */
+export function cleanText(value: string, field: string, multiline = true): string {
+  const control = (multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE).exec(value);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new ParseError(field, `contains the control character U+${code}; remove it at the source`);
+  }
+  if (LONE_SURROGATE.test(value)) throw new ParseError(field, "contains an unpaired UTF-16 surrogate (broken Unicode)");
+  return value;
+}
+
+/** A string (numbers and booleans are written out, as templated payloads often send them), or a ParseError. */
+export function text(value: unknown, field: string, multiline = true): string {
+  if (typeof value === "string") return cleanText(value, field, multiline);
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "boolean") return String(value);
+  throw new ParseError(field, `expected a string, got ${kind(value)}`);
+}
+
+/** A non-empty string, or undefined when absent, null or blank; a wrong type is a ParseError. */
+export function optText(value: unknown, field: string, multiline = true): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const s = text(value, field, multiline).trim();
+  return s ? s : undefined;
+}
+
+/** A label name: single-line, not a prototype key. */
+export function labelKey(key: string, field: string): string {
+  cleanText(key, field, false);
+  if (RESERVED_KEYS.has(key)) throw new ParseError(field, `"${key}" cannot be used as a label or annotation name`);
+  return key;
+}
+
+/** A map of strings (labels, annotations). Numbers and booleans are written out, nulls skipped, anything else rejected. */
+export function stringMap(value: unknown, field: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw new ParseError(field, `expected an object of strings, got ${kind(value)}`);
+  const entries = Object.entries(value);
+  if (entries.length > MAX_ITEMS) throw new ParseError(field, `${entries.length} keys, over the limit of ${MAX_ITEMS}`);
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of entries) {
+    const f = at(field, k);
+    labelKey(k, f);
+    if (v === null || v === undefined) continue;
+    if (typeof v === "object") throw new ParseError(f, `expected a string, got ${kind(v)}`);
+    out.push([k, text(v, f)]);
+  }
+  return Object.fromEntries(out);
+}
+
+/** Sets `key` only when it is missing and the value is non-empty: source fields fill labels the sender did not set. */
+export function fill(labels: Record<string, string>, key: string, value: string | undefined): void {
+  if (value !== undefined && value !== "" && labels[key] === undefined) labels[key] = value;
+}
+
+/** Why JSON.parse failed, without the excerpt of the input V8 puts in its message. */
+export function jsonProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : "";
+  const position = /position (\d+)/.exec(message);
+  if (/end of JSON input|Unterminated/i.test(message)) return "the JSON ends too early (truncated?)";
+  return position ? `invalid JSON at byte offset ${position[1]}` : "invalid JSON";
+}

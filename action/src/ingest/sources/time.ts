@@ -1,0 +1,62 @@
+import { kind, quote } from "./fields.js";
+import { ParseError } from "./types.js";
+
+/**
+ * Timestamps as sources send them, turned into RFC 3339 UTC with milliseconds. Date.parse is not
+ * used on its own: it accepts text such as "garbage 2020" and reads zone-less times in the host's
+ * zone, which would make alert ids depend on the machine.
+ */
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude (Opsgenie mixes ms and ns). */
+function fromEpoch(n: number): number {
+  const abs = Math.abs(n);
+  if (abs < 1e11) return n * 1000;
+  if (abs < 1e14) return n;
+  if (abs < 1e17) return n / 1e3;
+  return n / 1e6;
+}
+
+function fromIso(s: string): number | null {
+  const m = ISO.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
+  const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
+  const check = new Date(t);
+  // Date.UTC rolls 2026-02-31 over to March; a round trip catches impossible dates.
+  if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
+  if (Number(y) < 100) t = check.setUTCFullYear(Number(y));
+  if (zone !== "Z" && zone !== "z" && zone !== "UTC") {
+    // "+0000" (CloudWatch) as well as "+00:00".
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+    t -= sign * offset * 60_000;
+  }
+  return t;
+}
+
+/**
+ * An RFC 3339 time, or null when absent, empty or Go's zero time (`0001-01-01T00:00:00Z`, which
+ * Alertmanager sends for "unset"). Accepts ISO 8601 with or without a colon in the offset, and epoch
+ * numbers or numeric strings in s/ms/µs/ns. Zone-less times are read as UTC. Anything else is a ParseError.
+ */
+export function time(value: unknown, field: string): string | null {
+  if (value === undefined || value === null || value === "" || value === 0 || value === "0") return null;
+  let t: number | null = null;
+  if (typeof value === "number") t = Number.isFinite(value) ? fromEpoch(value) : null;
+  else if (typeof value === "string") {
+    const s = value.trim();
+    t = /^-?\d+(\.\d+)?$/.test(s) ? fromEpoch(Number(s)) : fromIso(s);
+    if (t !== null && s.startsWith("0001-01-01")) return null;
+  } else throw new ParseError(field, `expected a time, got ${kind(value)}`);
+  if (t === null || !Number.isFinite(t)) {
+    throw new ParseError(field, `expected an RFC 3339 time or epoch number, got ${typeof value === "string" ? quote(value) : String(value)}`);
+  }
+  const year = new Date(t).getUTCFullYear();
+  if (year < 1970 || year > 9999) throw new ParseError(field, `time is out of range (year ${year})`);
+  return new Date(t).toISOString();
+}
