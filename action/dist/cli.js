@@ -5960,7 +5960,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return nonoptional(this, params);
     },
     array() {
-        return array(this);
+        return array$1(this);
     },
     or(arg) {
         return union([this, arg]);
@@ -6467,7 +6467,7 @@ const ZodArray = /*@__PURE__*/ $constructor("ZodArray", (inst, def) => {
         return this.element;
     },
 });
-function array(element, params) {
+function array$1(element, params) {
     return _array(ZodArray, element, params);
 }
 const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
@@ -6921,7 +6921,7 @@ const AlertSchema = object({
     annotations: record$1(string$3(), string$3()).default({}),
     startsAt: TimestampSchema.nullable(),
     endsAt: TimestampSchema.nullable().default(null),
-    links: array(object({ title: string$3(), url: string$3() })).default([]),
+    links: array$1(object({ title: string$3(), url: string$3() })).default([]),
     pipeline: string$3().nullable().default(null),
     service: string$3().nullable().default(null),
     /** Where the raw payload lives (a scenario file, a delivery id); never the payload itself. */
@@ -6939,26 +6939,26 @@ const IncidentSchema = object({
     /** `awaiting`: recorded, waiting for a manual trigger; `done`: investigated. */
     investigation: _enum(["pending", "awaiting", "done"]),
     severity: SeveritySchema,
-    pipelines: array(string$3()).default([]),
-    fingerprints: array(string$3()).default([]),
-    alertnames: array(string$3()).default([]),
+    pipelines: array$1(string$3()).default([]),
+    fingerprints: array$1(string$3()).default([]),
+    alertnames: array$1(string$3()).default([]),
     /** Alert ids already recorded, so a re-delivery changes nothing. */
-    alerts: array(string$3()).default([]),
+    alerts: array$1(string$3()).default([]),
     /** Fingerprints whose latest alert is resolved. */
-    resolvedFingerprints: array(string$3()).default([]),
-    deliveries: array(string$3()).default([]),
+    resolvedFingerprints: array$1(string$3()).default([]),
+    deliveries: array$1(string$3()).default([]),
     openedAt: TimestampSchema,
     updatedAt: TimestampSchema,
     resolvedAt: TimestampSchema.nullable().default(null),
     rootCause: object({ id: string$3(), confidence: number(), status: string$3() })
         .nullable()
         .default(null),
-    groupingReasons: array(string$3()).default([]),
+    groupingReasons: array$1(string$3()).default([]),
     duplicates: number().int().nonnegative().default(0),
 });
 const IncidentIndexSchema = object({
     version: literal(1),
-    incidents: array(IncidentSchema),
+    incidents: array$1(IncidentSchema),
 });
 
 _enum(["pass", "fail", "inconclusive"]);
@@ -6982,7 +6982,7 @@ const LlmUsageSchema = object({
     output_tokens: number().int().nonnegative(),
     estimated_cost_usd: number().nonnegative(),
     /** Why calls failed or were refused, oldest first (already free of credentials). */
-    errors: array(string$3()),
+    errors: array$1(string$3()),
     /** True when some LLM task gave up: the report must say the LLM's part is missing. */
     degraded: boolean(),
 });
@@ -6996,16 +6996,16 @@ const ComponentSchema = object({
 const PipelineSchema = object({
     id: string$3().regex(/^[a-z0-9][a-z0-9-_]*$/, "kebab-case id"),
     title: string$3().optional(),
-    components: array(ComponentSchema).default([]),
-    upstream: array(string$3()).default([]),
-    downstream: array(string$3()).default([]),
-    owners: array(string$3()).default([]),
+    components: array$1(ComponentSchema).default([]),
+    upstream: array$1(string$3()).default([]),
+    downstream: array$1(string$3()).default([]),
+    owners: array$1(string$3()).default([]),
     repository: string$3().optional(),
     /** Named config files (for example `consumer: pipelines/orders/consumer.yaml`) that fixes may edit. */
     config: record$1(string$3(), string$3()).default({}),
     /** Paths in the repository that belong to this pipeline; a change touching them is a change to it. */
-    paths: array(string$3()).default([]),
-    services: array(string$3()).default([]),
+    paths: array$1(string$3()).default([]),
+    services: array$1(string$3()).default([]),
     sla: string$3().optional(),
     description: string$3().optional(),
 });
@@ -7013,9 +7013,9 @@ const PipelineSchema = object({
 const ServiceSchema = object({
     id: string$3().min(1),
     title: string$3().optional(),
-    owners: array(string$3()).default([]),
+    owners: array$1(string$3()).default([]),
     repository: string$3().optional(),
-    paths: array(string$3()).default([]),
+    paths: array$1(string$3()).default([]),
 });
 /** Metric and label aliases: the standard exporter name on the left, this company's on the right. */
 const AliasesSchema = object({
@@ -7048,7 +7048,7 @@ const CommitSchema = looseObject({
     at: TimestampSchema,
     author: string$3().default(""),
     message: string$3().default(""),
-    files: array(ChangedFileSchema).default([]),
+    files: array$1(ChangedFileSchema).default([]),
 });
 const DeploymentSchema = looseObject({
     repo: string$3().default(""),
@@ -7090,7 +7090,7 @@ const PrimitiveSchema = _enum([
 const WeightSchema = _enum(["strong", "moderate", "weak"]);
 const TemplatedMap = record$1(string$3(), string$3());
 /** Filters on record fields: equality, or one of a list. Values may be templates. */
-const WhereSchema = record$1(string$3(), union([string$3(), number(), boolean(), array(string$3())]));
+const WhereSchema = record$1(string$3(), union([string$3(), number(), boolean(), array$1(string$3())]));
 /** One check of a runbook, as written. Exactly one data source: metric, logs, changes, events, orchestrator, warehouse. */
 const CheckSpecSchema = object({
     id: string$3().regex(/^[a-z0-9][a-z0-9-]*$/, "kebab-case id"),
@@ -7106,7 +7106,7 @@ const CheckSpecSchema = object({
     changes: object({
         kind: _enum(["commits", "deployments", "any"]).default("any"),
         /** Globs; a commit counts when it touches one of them. */
-        paths: array(string$3()).default([]),
+        paths: array$1(string$3()).default([]),
         /** Only changes to the impacted pipelines (their paths, services or repositories). */
         scope: _enum(["pipeline", "any"]).default("any"),
     })
@@ -7166,15 +7166,15 @@ const RunbookSchema = object({
     title: string$3().min(1),
     applies_to: object({
         /** Globs over alert names (the `alertname` label, or the title). */
-        alerts: array(string$3()).default([]),
+        alerts: array$1(string$3()).default([]),
         /** Component kinds of the impacted pipelines (kafka, airflow, dbt, …). */
-        components: array(string$3()).default([]),
+        components: array$1(string$3()).default([]),
     }),
     /** Prior probability before evidence, 0..1. */
     prior: number().min(0).max(1).default(0.1),
     /** Causes that often sit beneath this one; investigated when this one gains support. */
-    deeper: array(string$3()).default([]),
-    checks: array(CheckSpecSchema).min(1),
+    deeper: array$1(string$3()).default([]),
+    checks: array$1(CheckSpecSchema).min(1),
     remediation: RemediationSchema.optional(),
 });
 
@@ -7188,34 +7188,34 @@ const ScenarioSeriesSchema = union([
         labels: LabelsSchema,
         start: TimestampSchema,
         step: DurationSchema,
-        values: array(Value),
+        values: array$1(Value),
     }),
     looseObject({
         labels: LabelsSchema,
-        samples: array(tuple([TimestampSchema, Value])),
+        samples: array$1(tuple([TimestampSchema, Value])),
     }),
 ]);
-const MetricsFileSchema = looseObject({ series: array(ScenarioSeriesSchema).default([]) });
+const MetricsFileSchema = looseObject({ series: array$1(ScenarioSeriesSchema).default([]) });
 const ChangesFileSchema = looseObject({
-    commits: array(CommitSchema).default([]),
-    deployments: array(DeploymentSchema).default([]),
+    commits: array$1(CommitSchema).default([]),
+    deployments: array$1(DeploymentSchema).default([]),
 });
-const EventsFileSchema = looseObject({ events: array(EventSchema).default([]) });
+const EventsFileSchema = looseObject({ events: array$1(EventSchema).default([]) });
 const OrchestratorFileSchema = looseObject({
-    dag_runs: array(OrchestratorRecordSchema).default([]),
-    task_instances: array(OrchestratorRecordSchema).default([]),
-    import_errors: array(OrchestratorRecordSchema).default([]),
-    pools: array(OrchestratorRecordSchema).default([]),
+    dag_runs: array$1(OrchestratorRecordSchema).default([]),
+    task_instances: array$1(OrchestratorRecordSchema).default([]),
+    import_errors: array$1(OrchestratorRecordSchema).default([]),
+    pools: array$1(OrchestratorRecordSchema).default([]),
 });
 const WarehouseFileSchema = looseObject({
-    schemas: array(looseObject({ at: TimestampSchema, table: string$3(), columns: record$1(string$3(), string$3()) }))
+    schemas: array$1(looseObject({ at: TimestampSchema, table: string$3(), columns: record$1(string$3(), string$3()) }))
         .default([]),
-    query_errors: array(OrchestratorRecordSchema).default([]),
-    tables: array(OrchestratorRecordSchema).default([]),
+    query_errors: array$1(OrchestratorRecordSchema).default([]),
+    tables: array$1(OrchestratorRecordSchema).default([]),
 });
 object({
     metrics: MetricsFileSchema.default({ series: [] }),
-    logs: array(LogLineSchema).default([]),
+    logs: array$1(LogLineSchema).default([]),
     changes: ChangesFileSchema.default({ commits: [], deployments: [] }),
     events: EventsFileSchema.default({ events: [] }),
     orchestrator: OrchestratorFileSchema.default({ dag_runs: [], task_instances: [], import_errors: [], pools: [] }),
@@ -7226,14 +7226,14 @@ const ScenarioFileSchema = looseObject({
     id: string$3().regex(/^[a-z0-9][a-z0-9-]*$/, "kebab-case id equal to the folder name"),
     title: string$3().default(""),
     now: TimestampSchema,
-    tags: array(string$3()).default([]),
-    deliver: array(looseObject({ file: string$3(), at: TimestampSchema })).default([]),
+    tags: array$1(string$3()).default([]),
+    deliver: array$1(looseObject({ file: string$3(), at: TimestampSchema })).default([]),
     expect: looseObject({
         root_cause: string$3().min(1),
-        acceptable: array(string$3()).default([]),
-        not: array(string$3()).default([]),
+        acceptable: array$1(string$3()).default([]),
+        not: array$1(string$3()).default([]),
         incidents: number().int().positive().default(1),
-        pipelines: array(string$3()).optional(),
+        pipelines: array$1(string$3()).optional(),
         onset: TimestampSchema.optional(),
         fix: looseObject({ kind: _enum(["config-patch", "revert", "none"]), path: string$3().optional() })
             .optional(),
@@ -7242,16 +7242,16 @@ const ScenarioFileSchema = looseObject({
 
 /** One `investigate.auto` rule: every field given must match (severity and source as lists). */
 const AutoRuleSchema = object({
-    severity: array(SeveritySchema).optional(),
-    source: array(SourceSchema).optional(),
+    severity: array$1(SeveritySchema).optional(),
+    source: array$1(SourceSchema).optional(),
     labels: record$1(string$3(), string$3()).optional(),
-    pipelines: array(string$3()).optional(),
+    pipelines: array$1(string$3()).optional(),
 });
 /** `.github/pipemedic.yml`: policy, budgets, redaction, store and remediation settings. */
 const ConfigSchema = object({
     investigate: object({
         /** An incident is investigated at once when any rule matches; otherwise it awaits a manual trigger. */
-        auto: array(AutoRuleSchema).default([{ severity: ["critical", "high", "medium"] }]),
+        auto: array$1(AutoRuleSchema).default([{ severity: ["critical", "high", "medium"] }]),
         /** Alerts on the same pipeline or a lineage neighbour within this window join one incident. */
         group_window: DurationSchema.default("30m"),
         /** A re-fire within this window after resolution reopens the incident; later ones open a new one. */
@@ -7266,7 +7266,7 @@ const ConfigSchema = object({
         max_checks: number().int().positive().max(2000).default(200),
     })
         .prefault({}),
-    redaction: object({ patterns: array(string$3()).default([]) }).prefault({}),
+    redaction: object({ patterns: array$1(string$3()).default([]) }).prefault({}),
     store: object({
         /** The branch incidents are committed to; empty means the checked-out branch. */
         branch: string$3().default(""),
@@ -7274,10 +7274,10 @@ const ConfigSchema = object({
         .prefault({}),
     remediation: object({
         /** Globs of paths a fix may touch; workflows are never allowed whatever this says. */
-        allowed_paths: array(string$3()).default(["**"]),
+        allowed_paths: array$1(string$3()).default(["**"]),
         /** Below this confidence a fix pull request is a draft. */
         draft_below: number().min(0).max(1).default(0.8),
-        labels: array(string$3()).default(["pipemedic", "incident-fix"]),
+        labels: array$1(string$3()).default(["pipemedic", "incident-fix"]),
     })
         .prefault({}),
     connectors: record$1(string$3(), unknown$1()).default({}),
@@ -21276,7 +21276,7 @@ function yamlMessage(message) {
     return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 /** Whether a value is a plain object (YAML mapping). */
-function isRecord$1(v) {
+function isRecord$2(v) {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 /** Picks the issue of a failed union branch that explains the most (the branch that got furthest). */
@@ -21571,7 +21571,7 @@ function walkStrings(v, path, visit) {
         visit(path, v);
     else if (Array.isArray(v))
         v.forEach((x, i) => walkStrings(x, [...path, i], visit));
-    else if (isRecord$1(v)) {
+    else if (isRecord$2(v)) {
         for (const [k, x] of Object.entries(v))
             if (!NOT_TEMPLATED.has(k))
                 walkStrings(x, [...path, k], visit);
@@ -21651,7 +21651,7 @@ function loadRunbooks(files) {
             continue;
         }
         const { data, body, lineOf } = fm.value;
-        if (!isRecord$1(data)) {
+        if (!isRecord$2(data)) {
             errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
             continue;
         }
@@ -25309,153 +25309,519 @@ function attach(inc, alert, pipelines, reason, at) {
         inc.openedAt = t;
 }
 
-/** Labels that vary per notification and never identify the alerting condition. */
-const VOLATILE = new Set(["value", "values", "timestamp", "ts", "now"]);
-/** A computed fingerprint from sorted identifying labels, used only when the source gives none. */
-function computedFingerprint(source, labels) {
-    const stable = Object.entries(labels)
-        .filter(([k]) => !VOLATILE.has(k.toLowerCase()))
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => `${k}=${v}`)
-        .join("\u0000");
-    return `${source}:${createHash("sha256").update(stable).digest("hex").slice(0, 16)}`;
-}
-/** A stable alert id: the same source, fingerprint, start and status always give the same id. */
-function alertId(source, fingerprint, startsAt, status) {
-    return createHash("sha256").update([source, fingerprint, startsAt ?? "", status].join("\u0000")).digest("hex").slice(0, 16);
-}
-
 /**
- * Each source's severity words and numbers on Pipemedic's closed scale. Unknown words map to
- * `medium`: loud enough to investigate by default, never silently dropped.
+ * Every source's severity words and numbers on Pipemedic's closed scale (docs/sources.md shows
+ * this table). Words are compared case-insensitively with spaces, `-` and `_` removed, so `SEV-1`,
+ * `sev1` and `Sev 1` are one word. Unknown words map to `medium`: loud enough to be investigated by
+ * default policy, never silently dropped or promoted to a page.
  */
-const WORDS = {
-    critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", p1: "critical", sev1: "critical", "sev-1": "critical", page: "critical", disaster: "critical",
-    high: "high", error: "high", major: "high", alarm: "high", p2: "high", sev2: "high", "sev-2": "high", alert: "high", errored: "high",
-    medium: "medium", warning: "medium", warn: "medium", moderate: "medium", p3: "medium", sev3: "medium", "sev-3": "medium", average: "medium",
-    low: "low", minor: "low", p4: "low", sev4: "low", "sev-4": "low", insufficient_data: "low",
-    info: "info", informational: "info", notice: "info", debug: "info", p5: "info", sev5: "info", none: "info", ok: "info", success: "info",
+const SEVERITY_WORDS = {
+    // critical
+    critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical", panic: "critical",
+    disaster: "critical", page: "critical", blocker: "critical", p0: "critical", p1: "critical", sev0: "critical", sev1: "critical",
+    // high
+    high: "high", error: "high", err: "high", major: "high", alarm: "high", alert: "high", errored: "high", failed: "high",
+    failure: "high", p2: "high", sev2: "high",
+    // medium
+    medium: "medium", warning: "medium", warn: "medium", moderate: "medium", average: "medium", nodata: "medium", p3: "medium", sev3: "medium",
+    // low
+    low: "low", minor: "low", insufficientdata: "low", cancelled: "low", canceled: "low", p4: "low", sev4: "low",
+    // info
+    info: "info", informational: "info", information: "info", notice: "info", debug: "info", trace: "info", ok: "info",
+    success: "info", succeeded: "info", resolved: "info", recovered: "info", none: "info", notclassified: "info", p5: "info", sev5: "info",
 };
-/** Maps a source's severity word or number to the closed scale; unknown → medium. */
-function severityOf(value) {
+/** Numbers read as priorities: 0 and 1 are the most severe, 5 the least. */
+const NUMBERS = ["critical", "critical", "high", "medium", "low", "info"];
+const compact = (word) => word.trim().toLowerCase().replace(/[\s_-]+/g, "");
+/** The severity a word or number names, or null when it is not in the table. */
+function knownSeverity(value) {
     if (typeof value === "number")
-        return ["critical", "critical", "high", "medium", "low", "info"][Math.min(5, Math.max(0, Math.round(value)))];
+        return Number.isInteger(value) && value >= 0 && value <= 5 ? NUMBERS[value] : null;
     if (typeof value !== "string")
-        return "medium";
-    return WORDS[value.trim().toLowerCase()] ?? "medium";
+        return null;
+    const word = compact(value);
+    if (/^[0-5]$/.test(word))
+        return NUMBERS[Number(word)];
+    if (Object.hasOwn(SEVERITY_WORDS, word))
+        return SEVERITY_WORDS[word];
+    // "P1 - Critical", "SEV2 (major)": the leading priority decides.
+    const lead = /^(p|sev)([0-5])(?![0-9])/.exec(word);
+    return lead ? SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null : null;
+}
+/** Maps a source's severity word or number to the closed scale; unknown or missing → `medium`. */
+function severityOf(value) {
+    return knownSeverity(value) ?? "medium";
+}
+/** The first of several candidates that is a known severity, else `medium`. */
+function firstSeverity(...values) {
+    for (const v of values) {
+        const s = knownSeverity(v);
+        if (s)
+            return s;
+    }
+    return "medium";
 }
 
-/** A payload problem at a named field. */
+/** Labels that vary per notification and never identify the alerting condition. */
+const VOLATILE = new Set(["value", "values", "timestamp", "ts", "now", "date", "event_id", "delivery"]);
+/** Longest source fingerprint kept verbatim; longer or odd ones are hashed (still the source's identity). */
+const MAX_GIVEN = 128;
+const hex16 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+/**
+ * A computed fingerprint, used only when the source gives none: a hash of the identifying labels
+ * (`identity`, each source documents its list) sorted by name, or of every non-volatile label when
+ * the source names none or none of them is present.
+ */
+function computedFingerprint(source, labels, identity) {
+    const chosen = identity?.filter((k) => labels[k] !== undefined) ?? [];
+    const keys = chosen.length ? chosen : Object.keys(labels).filter((k) => !VOLATILE.has(k.toLowerCase()));
+    const stable = [...new Set(keys)]
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((k) => `${k}=${labels[k]}`)
+        .join("\u0000");
+    return `${source}:${hex16(stable)}`;
+}
+/** The source's own fingerprint, trimmed; one that is long or holds characters outside printable ASCII is hashed. */
+function givenFingerprint(source, value) {
+    const v = value.trim();
+    return v.length <= MAX_GIVEN && /^[\x21-\x7E]+$/.test(v) ? v : `${source}:${hex16(v)}`;
+}
+/**
+ * The fingerprint of one alert: the source's own when it gives one, otherwise computed from the
+ * identifying labels and flagged, so nobody mistakes a computed identity for the source's.
+ */
+function fingerprintOf(source, given, labels, identity) {
+    if (typeof given === "string" && given.trim())
+        return { fingerprint: givenFingerprint(source, given), computed: false };
+    return { fingerprint: computedFingerprint(source, labels, identity), computed: true };
+}
+/**
+ * A stable alert id: the same source, fingerprint, start and status always give the same 16 hex
+ * characters. Without a start time the delivery id stands in, so a re-delivery keeps its ids while a
+ * later notification of a source that sends no time (legacy Grafana) is not mistaken for an old one.
+ */
+function alertId(source, fingerprint, startsAt, status, delivery = "") {
+    return hex16([source, fingerprint, startsAt ?? `delivery:${delivery}`, status].join("\u0000"));
+}
+
+/** A payload problem at a named field. The message names the field and, where it helps, the fix. */
 class ParseError extends Error {
     field;
-    constructor(field, message) {
-        super(`${field}: ${message}`);
+    problem;
+    constructor(field, problem) {
+        super(field ? `${field}: ${problem}` : problem);
         this.field = field;
+        this.problem = problem;
+        this.name = "ParseError";
     }
 }
 
+/** Most entries an array may hold before the payload is rejected (alerts, records, tags). */
+const MAX_ITEMS = 1000;
+/** C0 and C1 controls and DEL; tab, newline and carriage return are allowed in multi-line text. */
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
+/** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Keys that would reach an object's prototype if ever assigned with `obj[key] = …`. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** True for a plain JSON object (not null, not an array). */
+function isRecord$1(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+/** How a value's type reads in a rejection: `null`, `an array`, `number`, … */
+function kind(value) {
+    if (value === null)
+        return "null";
+    if (Array.isArray(value))
+        return "an array";
+    if (typeof value === "object")
+        return "an object";
+    return typeof value;
+}
+/** Text made inert for a log line or a report: cut to `max` characters, anything but plain characters replaced by `?`. */
+function inert$1(value, max = 40) {
+    const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+    return cut.replace(/[^A-Za-z0-9 _.:/@+=(),'-]/g, "?").replace(/…$/, "...");
+}
+/** A short excerpt of untrusted text, quoted and inert (see `inert`). */
+function quote(value) {
+    return `"${inert$1(value)}"`;
+}
+/** The path of a child field: `alerts[3]`, `labels.severity`, `labels["odd key"]` (with odd keys made inert). */
+function at(parent, key) {
+    if (typeof key === "number")
+        return `${parent}[${key}]`;
+    const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
+    return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
+}
 /** A plain object, or a ParseError naming the field. */
 function record(value, field) {
-    if (value && typeof value === "object" && !Array.isArray(value))
+    if (isRecord$1(value))
         return value;
-    throw new ParseError(field, `expected an object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`);
+    throw new ParseError(field, `expected an object, got ${kind(value)}`);
 }
-/** A map of strings (labels, annotations); numbers and booleans are stringified, anything else is an error. */
+/** An array of at most `max` entries, or a ParseError naming the field. */
+function array(value, field, max = MAX_ITEMS) {
+    if (!Array.isArray(value))
+        throw new ParseError(field, `expected an array, got ${kind(value)}`);
+    if (value.length > max)
+        throw new ParseError(field, `${value.length} entries, over the limit of ${max}; split the notification`);
+    return value;
+}
+/** An array, empty when absent or null. */
+function optArray(value, field, max = MAX_ITEMS) {
+    return value === undefined || value === null ? [] : array(value, field, max);
+}
+/** Rejects text holding control characters or broken Unicode; returns it unchanged otherwise. */
+function cleanText(value, field, multiline = true) {
+    const control = (multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE).exec(value);
+    if (control) {
+        const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+        throw new ParseError(field, `contains the control character U+${code}; remove it at the source`);
+    }
+    if (LONE_SURROGATE.test(value))
+        throw new ParseError(field, "contains an unpaired UTF-16 surrogate (broken Unicode)");
+    return value;
+}
+/** A string (numbers and booleans are written out, as templated payloads often send them), or a ParseError. */
+function text$5(value, field, multiline = true) {
+    if (typeof value === "string")
+        return cleanText(value, field, multiline);
+    if (typeof value === "number" && Number.isFinite(value))
+        return String(value);
+    if (typeof value === "boolean")
+        return String(value);
+    throw new ParseError(field, `expected a string, got ${kind(value)}`);
+}
+/** A non-empty string, or undefined when absent, null or blank; a wrong type is a ParseError. */
+function optText(value, field, multiline = true) {
+    if (value === undefined || value === null)
+        return undefined;
+    const s = text$5(value, field, multiline).trim();
+    return s ? s : undefined;
+}
+/** A label name: single-line, not a prototype key. */
+function labelKey(key, field) {
+    cleanText(key, field, false);
+    if (RESERVED_KEYS.has(key))
+        throw new ParseError(field, `"${key}" cannot be used as a label or annotation name`);
+    return key;
+}
+/** A map of strings (labels, annotations). Numbers and booleans are written out, nulls skipped, anything else rejected. */
 function stringMap(value, field) {
     if (value === undefined || value === null)
         return {};
-    const obj = record(value, field);
-    const out = {};
-    for (const [k, v] of Object.entries(obj)) {
-        if (typeof v === "string")
-            out[k] = v;
-        else if (typeof v === "number" || typeof v === "boolean")
-            out[k] = String(v);
-        else if (v !== null && v !== undefined)
-            throw new ParseError(`${field}.${k}`, `expected a string, got ${Array.isArray(v) ? "an array" : typeof v}`);
+    if (!isRecord$1(value))
+        throw new ParseError(field, `expected an object of strings, got ${kind(value)}`);
+    const entries = Object.entries(value);
+    if (entries.length > MAX_ITEMS)
+        throw new ParseError(field, `${entries.length} keys, over the limit of ${MAX_ITEMS}`);
+    const out = [];
+    for (const [k, v] of entries) {
+        const f = at(field, k);
+        labelKey(k, f);
+        if (v === null || v === undefined)
+            continue;
+        if (typeof v === "object")
+            throw new ParseError(f, `expected a string, got ${kind(v)}`);
+        out.push([k, text$5(v, f)]);
     }
-    return out;
+    return Object.fromEntries(out);
 }
-/** An RFC 3339 time, or null for missing, zero (`0001-01-01…`) or unparseable values. */
-function time(value) {
-    if (typeof value !== "string" || !value || value.startsWith("0001-01-01"))
-        return null;
-    const t = Date.parse(value);
-    return Number.isFinite(t) ? new Date(t).toISOString() : null;
+/** Sets `key` only when it is missing and the value is non-empty: source fields fill labels the sender did not set. */
+function fill(labels, key, value) {
+    if (value !== undefined && value !== "" && labels[key] === undefined)
+        labels[key] = value;
 }
-/** Builds a validated Alert; a missing source fingerprint is computed from the labels and flagged. */
+/** Why JSON.parse failed, without the excerpt of the input V8 puts in its message. */
+function jsonProblem(err) {
+    const message = err instanceof Error ? err.message : "";
+    const position = /position (\d+)/.exec(message);
+    if (/end of JSON input|Unterminated/i.test(message))
+        return "the JSON ends too early (truncated?)";
+    return position ? `invalid JSON at byte offset ${position[1]}` : "invalid JSON";
+}
+
+/** Longest title kept; the rest of the text stays in the annotations. */
+const MAX_TITLE = 500;
+/** A title on one line, cut on a character boundary. */
+function oneLine$2(text) {
+    const flat = text.replace(/\s+/g, " ").trim();
+    const chars = Array.from(flat);
+    return chars.length > MAX_TITLE ? `${chars.slice(0, MAX_TITLE - 1).join("")}…` : flat;
+}
+/** Builds a validated Alert; a missing source fingerprint is computed from the identifying labels and flagged. */
 function buildAlert(source, parts, ctx, index) {
-    const labels = { ...parts.labels };
+    const where = `alert ${index}`;
+    const labels = {};
+    for (const [k, v] of Object.entries(parts.labels))
+        labels[labelKey(k, at(`${where} labels`, k))] = cleanText(v, at(`${where} labels`, k));
+    const annotations = {};
+    for (const [k, v] of Object.entries(parts.annotations ?? {}))
+        annotations[labelKey(k, at(`${where} annotations`, k))] = cleanText(v, at(`${where} annotations`, k));
+    const title = oneLine$2(cleanText(parts.title, `${where} title`));
     if (!labels.alertname)
-        labels.alertname = parts.title || "alert";
-    const given = typeof parts.fingerprint === "string" && parts.fingerprint.trim() ? parts.fingerprint.trim() : null;
-    const fingerprint = given ?? computedFingerprint(source, labels);
+        labels.alertname = oneLine$2(parts.alertname ?? "") || title || `${source} alert`;
+    const { fingerprint, computed } = fingerprintOf(source, parts.fingerprint, labels, parts.identity);
     const alert = {
-        id: alertId(source, fingerprint, parts.startsAt, parts.status),
+        id: alertId(source, fingerprint, parts.startsAt, parts.status, ctx.delivery),
         source,
-        title: parts.title.slice(0, 500) || labels.alertname,
-        severity: severityOf(parts.severity ?? labels.severity),
+        title: title || labels.alertname,
+        severity: parts.severity,
         status: parts.status,
-        environment: labels.environment ?? labels.env ?? null,
+        environment: labels.environment || labels.env || null,
         fingerprint,
-        fingerprintComputed: given === null,
+        fingerprintComputed: computed,
         labels,
-        annotations: parts.annotations ?? {},
+        annotations,
         startsAt: parts.startsAt,
         endsAt: parts.endsAt ?? null,
-        links: (parts.links ?? []).filter((l) => l.url),
-        pipeline: labels.pipeline ?? null,
-        service: labels.service ?? labels.job ?? null,
+        links: parts.links ?? [],
+        pipeline: labels.pipeline || null,
+        service: labels.service || labels.job || null,
         raw: { delivery: ctx.delivery, index },
     };
     const parsed = AlertSchema.safeParse(alert);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new ParseError(`alerts[${index}].${issue.path.join(".")}`, issue.message);
+        throw new ParseError(`${where}${issue?.path.length ? ` ${issue.path.join(".")}` : ""}`, issue?.message ?? "is not a valid alert");
     }
     return parsed.data;
 }
 
 /**
+ * A link safe to render: absolute http(s) only, credentials dropped. A relative URL (Grafana test
+ * alerts, empty Alertmanager generatorURL) is resolved against the source's base URL when it has one
+ * and dropped otherwise, because a relative link in a committed Markdown file would point into the
+ * repository instead of the monitoring system.
+ */
+function link$2(title, value, base) {
+    if (typeof value !== "string" || !value.trim())
+        return [];
+    try {
+        cleanText(value, "url", false);
+    }
+    catch {
+        return [];
+    }
+    let url;
+    try {
+        url = typeof base === "string" && /^https?:\/\//i.test(base) ? new URL(value.trim(), base) : new URL(value.trim());
+    }
+    catch {
+        return [];
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        return [];
+    url.username = "";
+    url.password = "";
+    return [{ title, url: url.toString() }];
+}
+
+/**
+ * Timestamps as sources send them, turned into RFC 3339 UTC with milliseconds. Date.parse is not
+ * used on its own: it accepts text such as "garbage 2020" and reads zone-less times in the host's
+ * zone, which would make alert ids depend on the machine.
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+/** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude (Opsgenie mixes ms and ns). */
+function fromEpoch(n) {
+    const abs = Math.abs(n);
+    if (abs < 1e11)
+        return n * 1000;
+    if (abs < 1e14)
+        return n;
+    if (abs < 1e17)
+        return n / 1e3;
+    return n / 1e6;
+}
+function fromIso(s) {
+    const m = ISO.exec(s);
+    if (!m)
+        return null;
+    const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
+    const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
+    const check = new Date(t);
+    // Date.UTC rolls 2026-02-31 over to March; a round trip catches impossible dates.
+    if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60)
+        return null;
+    if (Number(y) < 100)
+        t = check.setUTCFullYear(Number(y));
+    if (zone !== "Z" && zone !== "z" && zone !== "UTC") {
+        // "+0000" (CloudWatch) as well as "+00:00".
+        const sign = zone.startsWith("-") ? -1 : 1;
+        const digits = zone.slice(1).replace(":", "");
+        const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+        t -= sign * offset * 60_000;
+    }
+    return t;
+}
+/**
+ * An RFC 3339 time, or null when absent, empty or Go's zero time (`0001-01-01T00:00:00Z`, which
+ * Alertmanager sends for "unset"). Accepts ISO 8601 with or without a colon in the offset, and epoch
+ * numbers or numeric strings in s/ms/µs/ns. Zone-less times are read as UTC. Anything else is a ParseError.
+ */
+function time(value, field) {
+    if (value === undefined || value === null || value === "" || value === 0 || value === "0")
+        return null;
+    let t = null;
+    if (typeof value === "number")
+        t = Number.isFinite(value) ? fromEpoch(value) : null;
+    else if (typeof value === "string") {
+        const s = value.trim();
+        t = /^-?\d+(\.\d+)?$/.test(s) ? fromEpoch(Number(s)) : fromIso(s);
+        if (t !== null && s.startsWith("0001-01-01"))
+            return null;
+    }
+    else
+        throw new ParseError(field, `expected a time, got ${kind(value)}`);
+    if (t === null || !Number.isFinite(t)) {
+        throw new ParseError(field, `expected an RFC 3339 time or epoch number, got ${typeof value === "string" ? quote(value) : String(value)}`);
+    }
+    const year = new Date(t).getUTCFullYear();
+    if (year < 1970 || year > 9999)
+        throw new ParseError(field, `time is out of range (year ${year})`);
+    return new Date(t).toISOString();
+}
+
+/** A per-alert or group status; anything else is a ParseError naming the field. */
+function amStatus(value, field, fallback) {
+    if (value === "firing" || value === "resolved")
+        return value;
+    if ((value === undefined || value === null) && fallback)
+        return fallback;
+    throw new ParseError(field, `expected "firing" or "resolved", got ${typeof value === "string" ? quote(value) : kind(value)}`);
+}
+/**
  * Prometheus Alertmanager webhook v4: one POST carries many alerts, firing and resolved mixed.
- * Status is per alert (older payloads lack it: the group status stands in); `endsAt` of
- * 0001-01-01 means unset; `fingerprint` exists since v0.19 and is computed (and flagged) before.
+ * Status is per alert (payloads older than v0.19 lack it, and the group status stands in);
+ * `endsAt` of 0001-01-01 means unset; `fingerprint` is the label hash since v0.19 and is computed
+ * from all labels (flagged) before. Status is never inferred from `endsAt`.
  */
 const alertmanager = {
     source: "alertmanager",
     detect(body) {
-        if (!body || typeof body !== "object")
+        if (!isRecord$1(body) || !Array.isArray(body.alerts))
             return false;
-        const b = body;
-        return Array.isArray(b.alerts) && ("groupKey" in b || "receiver" in b) && !("orgId" in b) && !("ruleName" in b);
+        if ("orgId" in body || body.version === "1" || "ruleName" in body)
+            return false;
+        return "groupKey" in body || "receiver" in body || body.version === "4";
     },
     parse(body, ctx) {
         const b = record(body, "body");
-        if (!Array.isArray(b.alerts))
-            throw new ParseError("alerts", "expected an array");
+        const alerts = array(b.alerts, "alerts");
+        if (!alerts.length)
+            throw new ParseError("alerts", "the notification holds no alerts");
         const common = stringMap(b.commonLabels, "commonLabels");
-        const groupStatus = b.status === "resolved" ? "resolved" : "firing";
-        return b.alerts.map((raw, i) => {
-            const a = record(raw, `alerts[${i}]`);
-            const labels = { ...common, ...stringMap(a.labels, `alerts[${i}].labels`) };
-            const annotations = stringMap(a.annotations, `alerts[${i}].annotations`);
-            const status = a.status === "resolved" || a.status === "firing" ? a.status : groupStatus;
-            const url = typeof a.generatorURL === "string" ? a.generatorURL : "";
+        const commonAnnotations = stringMap(b.commonAnnotations, "commonAnnotations");
+        const groupStatus = amStatus(b.status, "status", "firing");
+        return alerts.map((raw, i) => {
+            const f = at("alerts", i);
+            const a = record(raw, f);
+            // commonLabels are by definition in every alert; merging keeps older, trimmed payloads whole.
+            const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
+            const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")) };
+            const status = amStatus(a.status, at(f, "status"), groupStatus);
             return buildAlert("alertmanager", {
-                title: annotations.summary ?? labels.alertname ?? "alert",
-                severity: labels.severity,
+                title: annotations.summary ?? annotations.title ?? labels.alertname ?? "",
+                alertname: labels.alertname,
+                severity: severityOf(labels.severity),
                 status,
-                fingerprint: typeof a.fingerprint === "string" ? a.fingerprint : null,
+                fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
                 labels,
                 annotations,
-                startsAt: time(a.startsAt),
-                endsAt: time(a.endsAt),
-                links: url ? [{ title: "source", url }] : [],
+                startsAt: time(a.startsAt, at(f, "startsAt")),
+                endsAt: time(a.endsAt, at(f, "endsAt")),
+                links: link$2("source", a.generatorURL, b.externalURL),
             }, ctx, i);
         });
     },
 };
 
+/** `values` (refId → number, may be null) as one readable annotation: `B=44.24, C=1`. */
+function valuesText(value, field) {
+    if (!isRecord$1(value))
+        return undefined;
+    const parts = [];
+    for (const [k, v] of Object.entries(value)) {
+        if (typeof v === "number")
+            parts.push(`${k}=${Number.isInteger(v) ? v : v.toPrecision(6)}`);
+        else if (v !== null)
+            throw new ParseError(at(field, k), `expected a number, got ${typeof v}`);
+    }
+    return parts.length ? parts.join(", ") : undefined;
+}
+/** Unified alerting (Grafana 8+): Alertmanager-shaped, `version: "1"`, with Grafana's extra URLs and values. */
+function unified$1(b, ctx) {
+    const alerts = array(b.alerts, "alerts");
+    if (!alerts.length)
+        throw new ParseError("alerts", "the notification holds no alerts");
+    const common = stringMap(b.commonLabels, "commonLabels");
+    const groupStatus = amStatus(b.status, "status", "firing");
+    return alerts.map((raw, i) => {
+        const f = at("alerts", i);
+        const a = record(raw, f);
+        const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
+        const annotations = stringMap(a.annotations, at(f, "annotations"));
+        fill(labels, "rule_uid", optText(a.ruleUID, at(f, "ruleUID"), false));
+        fill(annotations, "values", valuesText(a.values, at(f, "values")));
+        fill(annotations, "value_string", optText(a.valueString, at(f, "valueString")));
+        const base = b.externalURL;
+        return buildAlert("grafana", {
+            title: annotations.summary ?? labels.alertname ?? "",
+            alertname: labels.alertname,
+            severity: severityOf(labels.severity),
+            status: amStatus(a.status, at(f, "status"), groupStatus),
+            fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
+            labels,
+            annotations,
+            startsAt: time(a.startsAt, at(f, "startsAt")),
+            endsAt: time(a.endsAt, at(f, "endsAt")),
+            links: [
+                ...link$2("rule", a.generatorURL, base),
+                ...link$2("dashboard", a.dashboardURL, base),
+                ...link$2("panel", a.panelURL, base),
+                ...link$2("silence", a.silenceURL, base),
+            ],
+        }, ctx, i);
+    });
+}
+/** Legacy alerting (before Grafana 8): one rule per POST, `state` instead of a status, no times. */
+function legacy(b, ctx) {
+    const ruleName = optText(b.ruleName, "ruleName", false);
+    if (!ruleName)
+        throw new ParseError("ruleName", "expected the alert rule's name");
+    const state = optText(b.state, "state", false)?.toLowerCase() ?? "alerting";
+    if (state !== "alerting" && state !== "ok" && state !== "no_data") {
+        throw new ParseError("state", `${quote(state)} is not an alert notification (only alerting, no_data and ok are)`);
+    }
+    const tags = stringMap(b.tags, "tags");
+    const labels = { ...tags, alertname: ruleName };
+    for (const [key, label] of [["ruleId", "rule_id"], ["orgId", "org_id"], ["dashboardId", "dashboard_id"], ["panelId", "panel_id"]]) {
+        fill(labels, label, optText(b[key], key, false));
+    }
+    const matches = optArray(b.evalMatches, "evalMatches").flatMap((m, i) => {
+        const r = record(m, at("evalMatches", i));
+        const metric = optText(r.metric, at(at("evalMatches", i), "metric"), false) ?? "value";
+        return typeof r.value === "number" ? [`${metric}=${r.value}`] : [];
+    });
+    const annotations = {};
+    fill(annotations, "description", optText(b.message, "message"));
+    fill(annotations, "values", matches.join(", ") || undefined);
+    return buildAlert("grafana", {
+        title: optText(b.title, "title") ?? ruleName,
+        alertname: ruleName,
+        severity: state === "ok" ? "info" : firstSeverity(tags.severity, state === "no_data" ? "medium" : "high"),
+        status: state === "ok" ? "resolved" : "firing",
+        identity: ["org_id", "rule_id", "alertname"],
+        labels,
+        annotations,
+        startsAt: null,
+        links: [...link$2("rule", b.ruleUrl), ...link$2("image", b.imageUrl)],
+    }, ctx, 0);
+}
 /**
  * Grafana: unified alerting (`version: "1"`, Alertmanager-shaped, `values` may be null,
  * `generatorURL` may be relative) and the legacy format (`ruleName`, `evalMatches`, `state`).
@@ -25463,140 +25829,211 @@ const alertmanager = {
 const grafana = {
     source: "grafana",
     detect(body) {
-        if (!body || typeof body !== "object")
+        if (!isRecord$1(body))
             return false;
-        const b = body;
-        return (Array.isArray(b.alerts) && ("orgId" in b || b.version === "1")) || (typeof b.ruleName === "string" && "state" in b);
+        if (Array.isArray(body.alerts))
+            return "orgId" in body || body.version === "1";
+        return typeof body.ruleName === "string" && "state" in body;
     },
     parse(body, ctx) {
         const b = record(body, "body");
-        if (!Array.isArray(b.alerts))
+        if (b.alerts !== undefined)
+            return unified$1(b, ctx);
+        if (b.ruleName !== undefined)
             return [legacy(b, ctx)];
-        const common = stringMap(b.commonLabels, "commonLabels");
-        return b.alerts.map((raw, i) => {
-            const a = record(raw, `alerts[${i}]`);
-            const labels = { ...common, ...stringMap(a.labels, `alerts[${i}].labels`) };
-            const annotations = stringMap(a.annotations, `alerts[${i}].annotations`);
-            const links = ["generatorURL", "silenceURL", "dashboardURL", "panelURL"].flatMap((k) => typeof a[k] === "string" && a[k] ? [{ title: k.replace(/URL$/, ""), url: a[k] }] : []);
-            return buildAlert("grafana", {
-                title: annotations.summary ?? labels.alertname ?? "alert",
-                severity: labels.severity,
-                status: a.status === "resolved" ? "resolved" : "firing",
-                fingerprint: typeof a.fingerprint === "string" ? a.fingerprint : null,
-                labels,
-                annotations,
-                startsAt: time(a.startsAt),
-                endsAt: time(a.endsAt),
-                links,
-            }, ctx, i);
-        });
+        throw new ParseError("alerts", "expected the unified alerting `alerts` array or the legacy `ruleName`");
     },
 };
-function legacy(b, ctx) {
-    if (typeof b.ruleName !== "string")
-        throw new ParseError("ruleName", "expected a string");
-    const tags = stringMap(b.tags, "tags");
-    const labels = { alertname: b.ruleName, ...tags };
-    if (b.ruleId !== undefined)
-        labels.rule_id = String(b.ruleId);
-    const state = String(b.state ?? "alerting");
-    return buildAlert("grafana", {
-        title: typeof b.title === "string" ? b.title : b.ruleName,
-        severity: tags.severity ?? (state === "alerting" ? "high" : "info"),
-        status: state === "ok" ? "resolved" : "firing",
-        fingerprint: b.ruleId !== undefined ? `grafana-legacy:${String(b.ruleId)}` : null,
-        labels,
-        annotations: typeof b.message === "string" ? { description: b.message } : {},
-        startsAt: null,
-        links: typeof b.ruleUrl === "string" ? [{ title: "rule", url: b.ruleUrl }] : [],
-    }, ctx, 0);
-}
 
-/** Every adapter, most specific first: detection is by the body (and headers), never by a file name. */
+/**
+ * Every adapter with a fixed shape, most specific first: Grafana's unified payload is
+ * Alertmanager-shaped, so it is asked before Alertmanager. `generic` is not here: it needs a mapping.
+ */
 const ADAPTERS = [grafana, alertmanager];
-/** The source whose adapter recognizes the body, or null. */
-function detectSource(body, headers) {
-    return ADAPTERS.find((a) => a.detect(body, headers))?.source ?? null;
+/** The adapter of a source, if Pipemedic has one. */
+function adapterFor(source) {
+    return ADAPTERS.find((a) => a.source === source);
+}
+/** The source whose adapter recognizes the body (and headers, names lower-cased), or null. Never throws. */
+function detectSource(body, headers = {}) {
+    for (const adapter of ADAPTERS) {
+        try {
+            if (adapter.detect(body, headers))
+                return adapter.source;
+        }
+        catch {
+            // A detector that trips over an odd body simply does not recognize it.
+        }
+    }
+    return null;
 }
 
+/** Keys of a repository_dispatch body as sent to the API, or of the event GitHub hands the workflow. */
+const ENVELOPE_KEYS = new Set(["event_type", "client_payload", "action", "branch", "repository", "sender", "installation", "organization", "enterprise"]);
+/**
+ * Keys of the `{source?, payload, headers?}` wrapper. `fingerprint`, `severity`, `title`, `links`,
+ * `received_at` and `delivery` may sit beside the payload for the workflow's own use (a
+ * `concurrency` group per fingerprint); they are accepted and ignored, because the payload is the truth.
+ */
+const WRAPPER_KEYS = new Set(["source", "payload", "headers", "fingerprint", "severity", "title", "links", "received_at", "receivedAt", "delivery"]);
+/** True for a whole repository_dispatch body: `{"event_type": …, "client_payload": …}` (or the workflow's event). */
+function isDispatch(body) {
+    return isRecord$1(body) && "client_payload" in body && Object.keys(body).every((k) => ENVELOPE_KEYS.has(k));
+}
+/**
+ * Unwraps a repository_dispatch body. `client_payload` is either the source body itself or
+ * `{source?, payload: <object | JSON string>, headers?}`; anything else is returned unchanged.
+ */
+function unwrapDispatch(body, headers) {
+    if (!isDispatch(body))
+        return { body, headers, dispatched: false };
+    const cp = body.client_payload;
+    if (!isRecord$1(cp))
+        throw new ParseError("client_payload", `expected an object (the alert body or {source, payload, headers}), got ${kind(cp)}`);
+    const keys = Object.keys(cp);
+    if (!("payload" in cp) || !keys.every((k) => WRAPPER_KEYS.has(k)) || (cp.source !== undefined && typeof cp.source !== "string")) {
+        return { body: cp, headers, dispatched: true };
+    }
+    let source;
+    if (cp.source !== undefined) {
+        const parsed = SourceSchema.safeParse(String(cp.source).trim().toLowerCase());
+        if (!parsed.success) {
+            throw new ParseError("client_payload.source", `unknown source ${quote(String(cp.source))}; expected one of ${SourceSchema.options.join(", ")}`);
+        }
+        source = parsed.data;
+    }
+    let payload = cp.payload;
+    if (typeof payload === "string") {
+        try {
+            payload = JSON.parse(payload);
+        }
+        catch (err) {
+            throw new ParseError("client_payload.payload", `a string that is not valid JSON (${jsonProblem(err)}); send the body as an object or as its JSON text`);
+        }
+    }
+    if (!isRecord$1(payload) && !Array.isArray(payload)) {
+        throw new ParseError("client_payload.payload", `expected the source's body (an object, or a JSON string of one), got ${kind(payload)}`);
+    }
+    const extra = stringMap(cp.headers, "client_payload.headers");
+    const merged = { ...headers };
+    for (const [k, v] of Object.entries(extra))
+        merged[k.toLowerCase()] = v;
+    return { body: payload, headers: merged, ...(source ? { source } : {}), dispatched: true };
+}
+
+/** repository_dispatch refuses a client_payload of 64 KB or more, so nothing larger arrives by that road. */
+const DEFAULT_MAX_BYTES = 64 * 1024;
+/** Deeper nesting than any source sends; deeper bodies are hostile or broken. */
 const MAX_DEPTH = 32;
-const MAX_ALERTS = 1000;
-function depth(value, limit) {
+const MAX_NODES = 200_000;
+/** The problem with a parsed body's shape (too deep, too many values), or null. */
+function shapeProblem(value) {
     const stack = [[value, 1]];
-    let max = 0;
+    let nodes = 0;
     while (stack.length) {
         const [v, d] = stack.pop();
-        max = Math.max(max, d);
-        if (max > limit)
-            return max;
-        if (v && typeof v === "object")
+        if (d > MAX_DEPTH)
+            return `body nests deeper than ${MAX_DEPTH} levels`;
+        if (++nodes > MAX_NODES)
+            return `body holds more than ${MAX_NODES} values`;
+        if (v !== null && typeof v === "object")
             for (const c of Object.values(v))
                 stack.push([c, d + 1]);
     }
-    return max;
+    return null;
 }
-/**
- * Unwraps a repository_dispatch body: `client_payload` is either the source body itself or
- * `{source?, payload: <object | JSON string>, headers?}`.
- */
-function unwrap(body, headers) {
-    if (!body || typeof body !== "object" || !("client_payload" in body) || !("event_type" in body))
-        return { body, headers };
-    const cp = body.client_payload;
-    if (cp && typeof cp === "object" && "payload" in cp) {
-        const w = cp;
-        let payload = w.payload;
-        if (typeof payload === "string")
-            payload = JSON.parse(payload);
-        const extra = w.headers && typeof w.headers === "object" ? Object.fromEntries(Object.entries(w.headers).map(([k, v]) => [k.toLowerCase(), String(v)])) : {};
-        return { body: payload, headers: { ...headers, ...extra }, ...(typeof w.source === "string" ? { source: w.source } : {}) };
-    }
-    return { body: cp, headers };
+/** Header names lower-cased, values as strings. */
+function lowerHeaders(headers) {
+    if (!isRecord$1(headers))
+        return {};
+    const out = {};
+    for (const [k, v] of Object.entries(headers))
+        if (typeof v === "string")
+            out[k.toLowerCase()] = v;
+    return out;
 }
-/** Normalizes one delivery into alerts, or a rejection naming the problem. Never throws. */
-function normalize(delivery, options = {}) {
-    const max = options.maxBytes ?? 64 * 1024;
+function topKeys(body) {
+    if (!isRecord$1(body))
+        return kind(body);
+    const keys = Object.keys(body);
+    return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => inert$1(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+}
+function reject(reason) {
+    return { ok: false, reason };
+}
+function run(delivery, options) {
+    if (typeof delivery.body !== "string")
+        return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
+    const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
     const size = Buffer.byteLength(delivery.body, "utf8");
     if (size > max)
-        return { ok: false, reason: `body is ${size} bytes, over the ${max}-byte limit; split the notification or raise the limit` };
+        return reject(`body is ${size} bytes, over the ${max}-byte limit; send fewer alerts per notification (Alertmanager max_alerts) or raise the limit`);
+    if (!delivery.body.trim())
+        return reject("body is empty");
     let parsed;
     try {
         parsed = JSON.parse(delivery.body);
     }
     catch (err) {
-        return { ok: false, reason: `body is not valid JSON (${err.message})` };
+        return reject(`body is not JSON (${jsonProblem(err)})`);
     }
-    if (depth(parsed, MAX_DEPTH) > MAX_DEPTH)
-        return { ok: false, reason: `body nests deeper than ${MAX_DEPTH} levels` };
-    const headers = Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    if (!isRecord$1(parsed) && !Array.isArray(parsed))
+        return reject(`body is a JSON ${kind(parsed)}, expected an object`);
+    const shape = shapeProblem(parsed);
+    if (shape)
+        return reject(shape);
     let inner;
     try {
-        inner = unwrap(parsed, headers);
+        inner = unwrapDispatch(parsed, lowerHeaders(delivery.headers));
     }
     catch (err) {
-        return { ok: false, reason: `client_payload.payload is a string but not valid JSON (${err.message})` };
+        if (err instanceof ParseError)
+            return reject(`dispatch: ${err.message}`);
+        throw err;
     }
-    const wanted = options.source ?? inner.source ?? detectSource(inner.body, inner.headers);
-    const adapter = ADAPTERS.find((a) => a.source === wanted);
-    if (!adapter) {
-        return {
-            ok: false,
-            reason: wanted
-                ? `no adapter for source "${wanted}"`
-                : `unknown payload shape: no source recognizes it (top-level keys: ${inner.body && typeof inner.body === "object" ? Object.keys(inner.body).slice(0, 10).join(", ") || "none" : typeof inner.body}); see docs/sources.md`,
-        };
+    if (inner.dispatched) {
+        const innerShape = shapeProblem(inner.body);
+        if (innerShape)
+            return reject(`dispatch: client_payload.payload: ${innerShape.replace(/^body /, "")}`);
     }
+    const wanted = options.source ?? inner.source ?? detectSource(inner.body, inner.headers) ?? (options.generic ? "generic" : null);
+    if (!wanted) {
+        const hint = delivery.sourceHint ? ` (the file name suggests ${inert$1(delivery.sourceHint, 30)})` : "";
+        return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
+    }
+    const adapter = adapterFor(wanted);
+    if (!adapter)
+        return reject(`${wanted}: no adapter for this source`);
+    let alerts;
     try {
-        const alerts = adapter.parse(inner.body, { delivery: delivery.id, receivedAt: delivery.receivedAt, headers: inner.headers });
-        if (!alerts.length)
-            return { ok: false, reason: `${adapter.source}: the payload holds no alerts` };
-        if (alerts.length > MAX_ALERTS)
-            return { ok: false, reason: `${adapter.source}: ${alerts.length} alerts in one body, over the ${MAX_ALERTS} limit` };
-        return { ok: true, source: adapter.source, alerts };
+        alerts = adapter.parse(inner.body, {
+            delivery: delivery.id,
+            receivedAt: delivery.receivedAt,
+            headers: inner.headers,
+            ...(options.generic ? { generic: options.generic } : {}),
+        });
     }
     catch (err) {
-        const reason = err instanceof ParseError ? err.message : `unexpected payload (${err instanceof Error ? err.message : String(err)})`;
-        return { ok: false, reason: `${adapter.source}: ${reason}` };
+        if (err instanceof ParseError)
+            return reject(`${adapter.source}: ${err.message}`);
+        return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? inert$1(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
+    }
+    if (!alerts.length)
+        return reject(`${adapter.source}: the payload holds no alerts`);
+    if (alerts.length > MAX_ITEMS)
+        return reject(`${adapter.source}: ${alerts.length} alerts in one body, over the limit of ${MAX_ITEMS}`);
+    return { ok: true, source: adapter.source, alerts };
+}
+/**
+ * Normalizes one delivery into validated alerts, or a rejection naming the problem and, where it
+ * can, the field. Never throws: whatever the body, the caller gets alerts or a reason to record.
+ */
+function normalize(delivery, options = {}) {
+    try {
+        return run(delivery, options);
+    }
+    catch (err) {
+        return reject(`could not normalize the delivery (${err instanceof Error ? inert$1(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
     }
 }
 
@@ -25728,7 +26165,7 @@ function readEntity(files, file, parse, errors) {
         errors.push(fm.error);
         return null;
     }
-    if (!isRecord$1(fm.value.data)) {
+    if (!isRecord$2(fm.value.data)) {
         errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
         return null;
     }
@@ -26165,6 +26602,7 @@ function candidates$1(problem, runbooks, knowledge) {
         const h = hypothesisFrom(rb, problem, knowledge, { reason, round: 1 });
         if (seen) {
             h.origin = why ? "runbook" : "memory";
+            h.seenBefore = seen;
             // Halfway to certainty: memory makes a cause likelier to test, never confirmed without evidence.
             h.prior = rb.prior + (1 - rb.prior) * 0.5;
         }
@@ -26318,7 +26756,11 @@ async function investigate(problem, candidates, ports, budget, followUp = () => 
     const runner = new CheckRunner(ports.telemetry, budget, ports.progress);
     const hypotheses = [];
     const evidence = [];
-    let pending = candidates;
+    // Memory first: causes review confirmed on similar incidents are tested alone in round one; the
+    // rest wait for round two and run only if the familiar cause is not confirmed.
+    const familiar = candidates.filter((h) => h.seenBefore);
+    let deferred = familiar.length ? candidates.filter((h) => !h.seenBefore) : [];
+    let pending = familiar.length ? familiar : candidates;
     let round = 0;
     let checksLeft = budget.maxChecks;
     while (pending.length && round < budget.maxRounds && !runner.exhausted) {
@@ -26352,6 +26794,17 @@ async function investigate(problem, candidates, ports, budget, followUp = () => 
                 const h = followUp(id, parent, round + 1);
                 if (h)
                     next.push({ ...h, parent: parent.id, reason: `deeper cause of ${parent.id}` });
+            }
+        }
+        if (deferred.length) {
+            // Confirmed again: the other candidates are not needed; its deeper causes are still explored.
+            if (interim.conclusion === "confirmed") {
+                ports.progress.info(`seen before: ${interim.rootCause} confirmed again; ${deferred.length} other hypotheses not needed`);
+                deferred = [];
+            }
+            else {
+                next.push(...deferred.filter((h) => !next.some((n) => n.id === h.id)));
+                deferred = [];
             }
         }
         pending = next;
@@ -27287,7 +27740,7 @@ object({
     id: string$3().regex(/^[a-z0-9][a-z0-9-]*$/),
     title: string$3().min(1),
     prior: number().min(0).max(1),
-    checks: array(CheckSpecSchema).min(1).max(MAX_CHECKS),
+    checks: array$1(CheckSpecSchema).min(1).max(MAX_CHECKS),
     rationale: string$3(),
 });
 const PROPOSAL_KEYS = new Set(["id", "title", "prior", "checks", "rationale"]);
@@ -27300,7 +27753,7 @@ const RawProposalSchema = object({
     id: string$3().max(64),
     title: string$3().min(1).max(300),
     prior: number().min(0).max(1),
-    checks: array(unknown$1()).min(1),
+    checks: array$1(unknown$1()).min(1),
     rationale: string$3().max(4000).default(""),
 });
 /** Why a key is not allowed in a proposal or check. */
@@ -27783,9 +28236,9 @@ const IncidentFrontmatterSchema = looseObject({
     title: string$3(),
     status: IncidentStatusSchema,
     severity: SeveritySchema,
-    pipelines: array(string$3()).default([]),
-    fingerprints: array(string$3()).default([]),
-    alertnames: array(string$3()).default([]),
+    pipelines: array$1(string$3()).default([]),
+    fingerprints: array$1(string$3()).default([]),
+    alertnames: array$1(string$3()).default([]),
     opened_at: TimestampSchema,
     resolved_at: TimestampSchema.nullable().default(null),
     /** `awaiting`: recorded, waiting for a manual trigger; `done`: investigated. */
@@ -27798,7 +28251,7 @@ const IncidentFrontmatterSchema = looseObject({
     })
         .nullable()
         .default(null),
-    chain: array(string$3()).default([]),
+    chain: array$1(string$3()).default([]),
     fix: object({
         kind: FixSchema.shape.kind,
         pr: number().int().nullable().default(null),
@@ -27812,7 +28265,7 @@ const IncidentFrontmatterSchema = looseObject({
         notes: string$3().nullable().default(null),
     })
         .prefault({}),
-    similar: array(string$3()).default([]),
+    similar: array$1(string$3()).default([]),
     cost: object({ checks: number().int().nonnegative(), ms: number().nonnegative(), llm: LlmUsageSchema.nullable().default(null) })
         .prefault({ checks: 0, ms: 0 }),
 });
@@ -27892,9 +28345,9 @@ function timelineChart(entries, max = 30) {
 }
 /** Evidence data of a metric check, as the checks runtime records it. */
 const SeriesDataSchema = object({
-    series: array(object({
+    series: array$1(object({
         labels: record$1(string$3(), string$3()).default({}),
-        points: array(tuple([number(), number().nullable()])),
+        points: array$1(tuple([number(), number().nullable()])),
     })),
 });
 // xychart-beta reads plain decimals only: no exponents, no NaN.
@@ -82382,7 +82835,7 @@ const DEFAULT_LLM_TASKS = { maxProposals: 5, maxPrior: 0.3, narrative: true, fix
 const MAX_REPLY_CHARS = 64_000;
 /** The part of a chat completion we read, validated at the boundary. */
 const ChatResponseSchema = object({
-    choices: array(object({
+    choices: array$1(object({
         message: object({ content: string$3().nullable().optional(), refusal: string$3().nullable().optional() }),
         finish_reason: string$3().nullable().optional(),
     }))

@@ -45,6 +45,8 @@ export interface Hypothesis {
   checks: Check[];
   remediation?: Remediation;
   runbookFile?: string;
+  /** The past incident where review confirmed this cause ("seen before"): tested first. */
+  seenBefore?: string;
 }
 
 /** The result of one check: its verdict, what it measured, the data it saw. */

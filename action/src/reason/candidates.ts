@@ -55,6 +55,7 @@ export function candidates(problem: Problem, runbooks: Runbook[], knowledge: Kno
     const h = hypothesisFrom(rb, problem, knowledge, { reason, round: 1 });
     if (seen) {
       h.origin = why ? "runbook" : "memory";
+      h.seenBefore = seen;
       // Halfway to certainty: memory makes a cause likelier to test, never confirmed without evidence.
       h.prior = rb.prior + (1 - rb.prior) * 0.5;
     }

@@ -24,7 +24,11 @@ export async function investigate(
   const runner = new CheckRunner(ports.telemetry, budget, ports.progress);
   const hypotheses: Hypothesis[] = [];
   const evidence: Evidence[] = [];
-  let pending = candidates;
+  // Memory first: causes review confirmed on similar incidents are tested alone in round one; the
+  // rest wait for round two and run only if the familiar cause is not confirmed.
+  const familiar = candidates.filter((h) => h.seenBefore);
+  let deferred = familiar.length ? candidates.filter((h) => !h.seenBefore) : [];
+  let pending = familiar.length ? familiar : candidates;
   let round = 0;
   let checksLeft = budget.maxChecks;
   while (pending.length && round < budget.maxRounds && !runner.exhausted) {
@@ -53,6 +57,16 @@ export async function investigate(
         if (next.some((h) => h.id === id)) continue;
         const h = followUp(id, parent, round + 1);
         if (h) next.push({ ...h, parent: parent.id, reason: `deeper cause of ${parent.id}` });
+      }
+    }
+    if (deferred.length) {
+      // Confirmed again: the other candidates are not needed; its deeper causes are still explored.
+      if (interim.conclusion === "confirmed") {
+        ports.progress.info(`seen before: ${interim.rootCause} confirmed again; ${deferred.length} other hypotheses not needed`);
+        deferred = [];
+      } else {
+        next.push(...deferred.filter((h) => !next.some((n) => n.id === h.id)));
+        deferred = [];
       }
     }
     pending = next;
