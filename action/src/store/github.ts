@@ -208,15 +208,23 @@ export function githubStore(opts: GitHubStoreOptions): Store {
 
   const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1))));
 
+  // The head the last snapshot read: a run's first commit attempt and its fix branch build on it
+  // without reading the ref and tree again; a moved head still fails the compare-and-swap.
+  let latest: { head: string; snapshot: ReturnType<typeof snapshotAt> } | null = null;
+  const fresh = async () => {
+    const head = await requireHead();
+    latest = { head, snapshot: snapshotAt(head) };
+    return latest;
+  };
+
   return {
     async snapshot() {
-      return snapshotAt(await requireHead());
+      return (await fresh()).snapshot;
     },
 
     async commit(message, build) {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const head = await requireHead();
-        const snapshot = snapshotAt(head);
+        const { head, snapshot } = attempt === 1 && latest ? latest : await fresh();
         const files = await build(snapshot);
         if (isEmpty(files)) return { sha: null, attempts: attempt };
         const base = await snapshot.treeSha();
@@ -238,8 +246,7 @@ export function githubStore(opts: GitHubStoreOptions): Store {
 
     async proposeBranch({ branch: target, message, files, removes = [] }) {
       if (target === branch) throw new Error(`GitHub store: proposeBranch needs a branch other than the store's own ("${branch}")`);
-      const base = await requireHead();
-      const snapshot = snapshotAt(base);
+      const { head: base, snapshot } = latest ?? (await fresh());
       const present = await Promise.all(removes.map(async (path) => ((await snapshot.entry(path)) ? path : null)));
       const tree = await createTree(await snapshot.treeSha(), files, present.filter((p): p is string => p !== null));
       const existing = await headOf(target);
