@@ -1,13 +1,15 @@
 import type { Source } from "../model/index.js";
 import { alertmanager } from "./sources/alertmanager.js";
+import { datadog } from "./sources/datadog.js";
 import { grafana } from "./sources/grafana.js";
 import type { SourceAdapter } from "./sources/types.js";
 
 /**
  * Every adapter with a fixed shape, most specific first: Grafana's unified payload is
- * Alertmanager-shaped, so it is asked before Alertmanager. `generic` is not here: it needs a mapping.
+ * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
+ * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager];
+export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, datadog];
 
 /** The adapter of a source, if Pipemedic has one. */
 export function adapterFor(source: Source): SourceAdapter | undefined {

@@ -16,8 +16,8 @@ const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 /** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Keys that would reach an object's prototype if ever assigned with `obj[key] = …`. */
-const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** The one key that would reach an object's prototype if ever assigned with `obj[key] = …`. */
+const RESERVED_KEYS = new Set(["__proto__"]);
 
 /** True for a plain JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Obj {
