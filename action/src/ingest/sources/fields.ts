@@ -43,10 +43,10 @@ export function quote(value: string): string {
   return `"${inert(value)}"`;
 }
 
-/** The path of a child field: `alerts[3]`, `labels.severity`, `labels["odd key"]` (with odd keys made inert). */
+/** The path of a child field: `alerts[3]`, `labels.severity`, `data.issue.title`, `labels["odd key"]` (odd keys made inert). */
 export function at(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;
-  const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
   return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
 }
 
