@@ -510,7 +510,7 @@ function parsedType(data) {
     }
     return t;
 }
-function issue(...args) {
+function issue$1(...args) {
     const [iss, input, inst] = args;
     if (typeof iss === "string") {
         return {
@@ -3514,7 +3514,7 @@ function handleRefineResult(result, payload, input, inst) {
         };
         if (inst._zod.def.params)
             _iss.params = inst._zod.def.params;
-        payload.issues.push(issue(_iss));
+        payload.issues.push(issue$1(_iss));
     }
 }
 
@@ -4481,13 +4481,13 @@ function _refine(Class, fn, _params) {
 // @__NO_SIDE_EFFECTS__
 function _superRefine(fn, params) {
     const ch = _check((payload) => {
-        payload.addIssue = (issue$1) => {
-            if (typeof issue$1 === "string") {
-                payload.issues.push(issue(issue$1, payload.value, ch._zod.def));
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(issue$1(issue, payload.value, ch._zod.def));
             }
             else {
                 // for Zod 3 backwards compatibility
-                const _issue = issue$1;
+                const _issue = issue;
                 if (_issue.fatal)
                     _issue.continue = false;
                 _issue.code ?? (_issue.code = "custom");
@@ -4495,7 +4495,7 @@ function _superRefine(fn, params) {
                     _issue.input = payload.value;
                 _issue.inst ?? (_issue.inst = ch);
                 _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(issue(_issue));
+                payload.issues.push(issue$1(_issue));
             }
         };
         return fn(payload.value, payload);
@@ -5882,7 +5882,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", initializer, undefin
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-const parse$2 = /* @__PURE__ */ _parse(ZodRealError);
+const parse$3 = /* @__PURE__ */ _parse(ZodRealError);
 const parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
 const safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -6022,7 +6022,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         own$7(this, "~standard", value);
     },
     parse: function _parse(data, params) {
-        return parse$2(this, data, params, { callee: _parse });
+        return parse$3(this, data, params, { callee: _parse });
     },
     parseAsync: async function _parseAsync(data, params) {
         return await parseAsync(this, data, params, { callee: _parseAsync });
@@ -6714,13 +6714,13 @@ const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
         if (_ctx.direction === "backward") {
             throw new $ZodEncodeError(inst.constructor.name);
         }
-        payload.addIssue = (issue$1) => {
-            if (typeof issue$1 === "string") {
-                payload.issues.push(issue(issue$1, payload.value, def));
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(issue$1(issue, payload.value, def));
             }
             else {
                 // for Zod 3 backwards compatibility
-                const _issue = issue$1;
+                const _issue = issue;
                 if (_issue.fatal)
                     _issue.continue = false;
                 _issue.code ?? (_issue.code = "custom");
@@ -6728,7 +6728,7 @@ const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
                     _issue.input = payload.value;
                 _issue.inst ?? (_issue.inst = inst);
                 // _issue.continue ??= true;
-                payload.issues.push(issue(_issue));
+                payload.issues.push(issue$1(_issue));
             }
         };
         const output = def.transform(payload.value, payload);
@@ -12192,17 +12192,17 @@ function requireToFile () {
 	return toFile$1;
 }
 
-var parse$1;
+var parse$2;
 var hasRequiredParse$1;
 
 function requireParse$1 () {
-	if (hasRequiredParse$1) return parse$1;
+	if (hasRequiredParse$1) return parse$2;
 	hasRequiredParse$1 = 1;
 
 	const getEngine = requireEngine();
 	const defaults = requireDefaults();
 
-	parse$1 = function(language, str, options) {
+	parse$2 = function(language, str, options) {
 	  const opts = defaults(options);
 	  const engine = getEngine(language, opts);
 	  if (typeof engine.parse !== 'function') {
@@ -12210,7 +12210,7 @@ function requireParse$1 () {
 	  }
 	  return engine.parse(str, opts);
 	};
-	return parse$1;
+	return parse$2;
 }
 
 var grayMatter;
@@ -25349,7 +25349,7 @@ function knownSeverity(value) {
     return lead ? SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null : null;
 }
 /** Maps a source's severity word or number to the closed scale; unknown or missing → `medium`. */
-function severityOf(value) {
+function severityOf$2(value) {
     return knownSeverity(value) ?? "medium";
 }
 /** The first of several candidates that is a known severity, else `medium`. */
@@ -25423,8 +25423,8 @@ const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 /** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Keys that would reach an object's prototype if ever assigned with `obj[key] = …`. */
-const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** The one key that would reach an object's prototype if ever assigned with `obj[key] = …`. */
+const RESERVED_KEYS = new Set(["__proto__"]);
 /** True for a plain JSON object (not null, not an array). */
 function isRecord$1(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -25448,11 +25448,11 @@ function inert$1(value, max = 40) {
 function quote(value) {
     return `"${inert$1(value)}"`;
 }
-/** The path of a child field: `alerts[3]`, `labels.severity`, `labels["odd key"]` (with odd keys made inert). */
+/** The path of a child field: `alerts[3]`, `labels.severity`, `data.issue.title`, `labels["odd key"]` (odd keys made inert). */
 function at(parent, key) {
     if (typeof key === "number")
         return `${parent}[${key}]`;
-    const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
+    const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
     return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
 }
 /** A plain object, or a ParseError naming the field. */
@@ -25460,6 +25460,10 @@ function record(value, field) {
     if (isRecord$1(value))
         return value;
     throw new ParseError(field, `expected an object, got ${kind(value)}`);
+}
+/** A plain object, undefined when absent or null, or a ParseError naming the field. */
+function optRecord(value, field) {
+    return value === undefined || value === null ? undefined : record(value, field);
 }
 /** An array of at most `max` entries, or a ParseError naming the field. */
 function array(value, field, max = MAX_ITEMS) {
@@ -25727,7 +25731,7 @@ const alertmanager = {
             return buildAlert("alertmanager", {
                 title: annotations.summary ?? annotations.title ?? labels.alertname ?? "",
                 alertname: labels.alertname,
-                severity: severityOf(labels.severity),
+                severity: severityOf$2(labels.severity),
                 status,
                 fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
                 labels,
@@ -25738,6 +25742,179 @@ const alertmanager = {
             }, ctx, i);
         });
     },
+};
+
+/**
+ * Datadog has no fixed schema: the customer writes the payload template. Keys are matched
+ * case-insensitively without punctuation, so `alert_transition`, `ALERT_TRANSITION` and
+ * `alertTransition` all read $ALERT_TRANSITION. Every value may arrive as a string.
+ */
+const norm = (key) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
+/** A value left as `$VARIABLE`: the template was posted, not a rendered notification. */
+const UNRENDERED = /^\$[A-Z][A-Z0-9_]*(\[[^\]]*\])?$/;
+/** `[Triggered on {host:a,env:b}] Name`, `[Recovered] Name`, `[P1] [Warn] Name`. */
+const TITLE_PREFIX = /^\s*(?:\[(?:P[0-5])\]\s*)?\[(Triggered|Re-Triggered|Recovered|Warn|Re-Warn|No Data|Re-No Data|Renotify|Alert|Warning|OK)(?: on \{([^}]*)\})?\]\s*/i;
+/** Reads Datadog's variables from a rendered payload, whatever the template named them. */
+class Fields {
+    byKey = new Map();
+    constructor(body) {
+        for (const [k, v] of Object.entries(body))
+            this.byKey.set(norm(k), [at("", k), v]);
+        const org = body.org;
+        if (isRecord$1(org))
+            for (const [k, v] of Object.entries(org))
+                this.byKey.set(`org${norm(k)}`, [at("org", k), v]);
+    }
+    has(...names) {
+        return names.some((n) => this.byKey.has(n));
+    }
+    /** The first of the names that holds a non-empty, rendered value. */
+    get(...names) {
+        for (const n of names) {
+            const entry = this.byKey.get(n);
+            if (!entry)
+                continue;
+            const [field, raw] = entry;
+            if (Array.isArray(raw))
+                continue;
+            const v = optText(raw, field);
+            if (v !== undefined && !UNRENDERED.test(v))
+                return v;
+        }
+        return undefined;
+    }
+    /** Tags as a comma-separated string or a list, whichever the template produced. */
+    tags(...names) {
+        for (const n of names) {
+            const entry = this.byKey.get(n);
+            if (!entry)
+                continue;
+            const [field, raw] = entry;
+            const list = Array.isArray(raw) ? raw.map((t, i) => text$5(t, at(field, i))) : (optText(raw, field)?.split(",") ?? []);
+            const tags = list.map((t) => t.trim()).filter((t) => t && !UNRENDERED.test(t));
+            if (tags.length)
+                return tags;
+        }
+        return [];
+    }
+    /** The name a value was read from, for a rejection. */
+    field(name) {
+        return this.byKey.get(name)?.[0] ?? name;
+    }
+}
+/** `key:value` tags to labels; repeated keys keep every value, bare tags (such as `monitor`) carry no label. */
+function tagLabels(tags) {
+    const out = new Map();
+    for (const t of tags) {
+        const i = t.indexOf(":");
+        if (i <= 0)
+            continue;
+        const k = t.slice(0, i).trim();
+        const v = t.slice(i + 1).trim();
+        if (!/^[A-Za-z_][\w.\-/]*$/.test(k) || k === "__proto__")
+            continue;
+        out.set(k, [...(out.get(k) ?? []), v]);
+    }
+    return Object.fromEntries([...out].map(([k, v]) => [k, [...new Set(v)].join(",")]));
+}
+function statusOf$1(transition, alertType) {
+    const t = transition?.toLowerCase();
+    if (t)
+        return t === "recovered" || t === "ok" ? "resolved" : "firing";
+    return alertType?.toLowerCase() === "success" ? "resolved" : "firing";
+}
+/** $ALERT_PRIORITY when set, else $ALERT_TYPE, else the transition; never $PRIORITY (the event's normal/low). */
+function severityOf$1(priority, alertType, transition, status) {
+    if (status === "resolved")
+        return "info";
+    const fromPriority = knownSeverity(priority);
+    if (fromPriority)
+        return fromPriority;
+    const fromType = knownSeverity(alertType);
+    if (fromType)
+        return fromType;
+    const t = transition?.toLowerCase() ?? "";
+    return t.includes("warn") || t.includes("no data") ? "medium" : "high";
+}
+/** Reads one rendered notification. */
+function parse$1(body, ctx) {
+    const b = record(body, "body");
+    const f = new Fields(b);
+    const rawTitle = f.get("alerttitle", "eventtitle", "title");
+    if (!rawTitle) {
+        const field = ["alerttitle", "eventtitle", "title"].find((n) => f.has(n));
+        if (field)
+            throw new ParseError(f.field(field), "holds an unrendered template variable or nothing; this is Datadog's payload template, not a notification");
+        throw new ParseError("title", "expected the alert title ($EVENT_TITLE or $ALERT_TITLE) in the payload template");
+    }
+    const prefix = TITLE_PREFIX.exec(rawTitle);
+    const name = prefix ? rawTitle.slice(prefix[0].length).trim() : rawTitle;
+    const transition = f.get("alerttransition") ?? prefix?.[1];
+    const alertType = f.get("alerttype");
+    const status = statusOf$1(transition, alertType);
+    const scope = f.get("alertscope") ?? prefix?.[2]?.trim();
+    const message = f.get("eventmsg", "body", "textonlymsg", "message");
+    const linkUrl = f.get("link", "url");
+    const monitorId = f.get("alertid", "monitorid") ?? /monitors[#/](\d+)/.exec(`${linkUrl ?? ""} ${message ?? ""}`)?.[1];
+    const labels = { ...tagLabels(f.tags("tags", "eventtags", "alerttags")), ...tagLabels(scope ? scope.split(",") : []) };
+    const set = (k, v) => {
+        if (v !== undefined && v !== "")
+            labels[k] = v;
+    };
+    set("alertname", f.get("alertname", "monitorname") ?? name);
+    set("monitor_id", monitorId);
+    set("scope", scope);
+    set("event_type", f.get("eventtype"));
+    set("metric", f.get("alertmetric"));
+    set("host", labels.host ?? f.get("hostname"));
+    set("org", f.get("orgname"));
+    const annotations = {};
+    const note = (k, v) => {
+        if (v !== undefined && v !== "")
+            annotations[k] = v;
+    };
+    note("description", message?.replace(/^\s*%%%\s*/, "").replace(/\s*%%%\s*$/, ""));
+    note("query", f.get("alertquery"));
+    note("status", f.get("alertstatus"));
+    note("transition", transition);
+    note("priority", f.get("alertpriority"));
+    const date = f.get("date", "lastupdated");
+    const at0 = time(date, f.field(f.has("date") ? "date" : "lastupdated"));
+    return [
+        buildAlert("datadog", {
+            title: name,
+            severity: severityOf$1(f.get("alertpriority"), alertType, transition, status),
+            status,
+            fingerprint: f.get("alertcyclekey", "aggregkey") ?? null,
+            identity: monitorId ? ["monitor_id", "scope"] : ["alertname", "scope"],
+            labels,
+            annotations,
+            startsAt: status === "firing" ? at0 : null,
+            endsAt: status === "resolved" ? at0 : null,
+            links: [...link$2("datadog", linkUrl), ...link$2("snapshot", f.get("snapshot"))],
+        }, ctx, 0),
+    ];
+}
+/**
+ * Datadog Webhooks integration, default template or a custom one. Dedup key: $ALERT_CYCLE_KEY, else
+ * $AGGREG_KEY, else computed from the monitor id (from $ALERT_ID or the monitor link) and the scope.
+ */
+const datadog = {
+    source: "datadog",
+    detect(body) {
+        if (!isRecord$1(body) || "client_payload" in body || isRecord$1(body.event))
+            return false;
+        const f = new Fields(body);
+        if (f.has("alerttransition", "alertcyclekey", "aggregkey", "alertpriority", "alertscope"))
+            return true;
+        if (f.has("alertid") && f.has("alerttype", "alerttitle"))
+            return true;
+        const msg = body.body ?? body.eventmsg ?? body.event_msg;
+        if (typeof msg === "string" && msg.trimStart().startsWith("%%%") && f.has("title", "eventtitle", "alerttitle"))
+            return true;
+        return f.has("eventtype") && f.has("title", "eventtitle") && f.has("date", "lastupdated") && typeof body.event_type === "string";
+    },
+    parse: parse$1,
 };
 
 /** `values` (refId → number, may be null) as one readable annotation: `B=44.24, C=1`. */
@@ -25772,7 +25949,7 @@ function unified$1(b, ctx) {
         return buildAlert("grafana", {
             title: annotations.summary ?? labels.alertname ?? "",
             alertname: labels.alertname,
-            severity: severityOf(labels.severity),
+            severity: severityOf$2(labels.severity),
             status: amStatus(a.status, at(f, "status"), groupStatus),
             fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
             labels,
@@ -25845,11 +26022,330 @@ const grafana = {
     },
 };
 
+/** The incident's own status: triggered and acknowledged are still firing. */
+function statusOf(status, field) {
+    if (status === undefined || status === "triggered" || status === "acknowledged")
+        return "firing";
+    if (status === "resolved")
+        return "resolved";
+    throw new ParseError(field, `expected triggered, acknowledged or resolved, got ${quote(status)}`);
+}
+/** Priority (P1…, may be null) decides when set; urgency (high/low) otherwise. */
+function severityOf(priority, urgency) {
+    return knownSeverity(priority) ?? knownSeverity(urgency) ?? "medium";
+}
+/** One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`). */
+function incidentAlert(inc, field, status, endsAt, ctx, index) {
+    const id = optText(inc.id, at(field, "id"), false);
+    const summary = optRecord(inc.trigger_summary_data, at(field, "trigger_summary_data"));
+    const title = optText(inc.title, at(field, "title")) ??
+        optText(inc.summary, at(field, "summary")) ??
+        optText(summary?.subject, at(field, "trigger_summary_data.subject")) ??
+        optText(inc.description, at(field, "description")) ??
+        "PagerDuty incident";
+    const service = optRecord(inc.service, at(field, "service"));
+    const priority = optRecord(inc.priority, at(field, "priority"));
+    const teams = optArray(inc.teams, at(field, "teams"));
+    const team = teams.length ? optRecord(teams[0], at(at(field, "teams"), 0)) : undefined;
+    const labels = {};
+    fill(labels, "service", optText(service?.summary ?? service?.name, at(field, "service.summary"), false));
+    fill(labels, "service_id", optText(service?.id, at(field, "service.id"), false));
+    fill(labels, "team", optText(team?.summary, at(field, "teams[0].summary"), false));
+    fill(labels, "urgency", optText(inc.urgency, at(field, "urgency"), false));
+    fill(labels, "priority", optText(priority?.summary, at(field, "priority.summary"), false));
+    fill(labels, "incident_key", optText(inc.incident_key, at(field, "incident_key"), false));
+    fill(labels, "incident_number", optText(inc.number ?? inc.incident_number, at(field, "number"), false));
+    fill(labels, "incident_type", optText(optRecord(inc.incident_type, at(field, "incident_type"))?.name, at(field, "incident_type.name"), false));
+    const annotations = {};
+    fill(annotations, "description", optText(inc.description, at(field, "description")));
+    return buildAlert("pagerduty", {
+        title,
+        severity: severityOf(labels.priority, labels.urgency),
+        status,
+        fingerprint: id ?? labels.incident_key ?? null,
+        identity: ["service_id", "alertname"],
+        labels,
+        annotations,
+        startsAt: time(inc.created_at, at(field, "created_at")),
+        endsAt,
+        links: link$2("pagerduty", inc.html_url),
+    }, ctx, index);
+}
+/** Webhooks V3: one `{event}` per POST; only incident events with an incident in `data` are alerts. */
+function v3(b, ctx) {
+    const ev = record(b.event, "event");
+    const type = optText(ev.event_type, "event.event_type", false) ?? "";
+    if (!type.startsWith("incident."))
+        throw new ParseError("event.event_type", `${quote(type)} is not about an incident, so it is not an alert`);
+    const data = record(ev.data, "event.data");
+    if (data.type !== undefined && data.type !== "incident") {
+        throw new ParseError("event.data.type", `${quote(String(data.type))}: a ${type} event carries no incident, so it is not an alert`);
+    }
+    const byType = type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
+    const status = byType ?? statusOf(optText(data.status, "event.data.status", false), "event.data.status");
+    const endsAt = status === "resolved" ? time(ev.occurred_at, "event.occurred_at") : null;
+    return [incidentAlert(data, "event.data", status, endsAt, ctx, 0)];
+}
+/** Legacy V2 (`messages[].event` + `incident`) and V1 (`messages[].type` + `data.incident`), batched. */
+function v2(b, ctx) {
+    const messages = array(b.messages, "messages");
+    const alerts = [];
+    messages.forEach((raw, i) => {
+        const f = at("messages", i);
+        const m = record(raw, f);
+        const event = optText(m.event ?? m.type, at(f, "event"), false) ?? "";
+        if (!event.startsWith("incident."))
+            return;
+        const field = m.incident !== undefined ? at(f, "incident") : at(at(f, "data"), "incident");
+        const inc = record(m.incident !== undefined ? m.incident : optRecord(m.data, at(f, "data"))?.incident, field);
+        const verb = event.slice("incident.".length);
+        const status = verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf(optText(inc.status, at(field, "status"), false), at(field, "status"));
+        const endsAt = status === "resolved" ? time(m.created_on, at(f, "created_on")) : null;
+        alerts.push(incidentAlert(inc, field, status, endsAt, ctx, i));
+    });
+    if (!alerts.length)
+        throw new ParseError("messages", "no incident message in the batch, so no alert");
+    return alerts;
+}
+const isBareIncident = (b) => b.type === "incident" && "status" in b && "id" in b && ("html_url" in b || "number" in b || "incident_number" in b);
+/**
+ * PagerDuty: webhooks V3 (`{event: {event_type, data}}`), legacy V2/V1 (`{messages: […]}`), and a
+ * bare V3 incident object as a relay or an Incident Workflow may post it. The incident id is the
+ * fingerprint, so every event about one incident lands on one Pipemedic incident.
+ */
+const pagerduty = {
+    source: "pagerduty",
+    detect(body) {
+        if (!isRecord$1(body))
+            return false;
+        const ev = body.event;
+        if (isRecord$1(ev))
+            return typeof ev.event_type === "string" && /^(incident|service)\./.test(ev.event_type) && ("data" in ev || "resource_type" in ev);
+        if (Array.isArray(body.messages))
+            return body.messages.some((m) => isRecord$1(m) && /^incident\./.test(String(m.event ?? m.type ?? "")));
+        return isBareIncident(body);
+    },
+    parse(body, ctx) {
+        const b = record(body, "body");
+        if (b.event !== undefined)
+            return v3(b, ctx);
+        if (b.messages !== undefined)
+            return v2(b, ctx);
+        if (b.type === "incident") {
+            return [incidentAlert(b, "body", statusOf(optText(b.status, "status", false), "status"), null, ctx, 0)];
+        }
+        throw new ParseError("event", "expected a V3 `event`, V2 `messages` or an incident object");
+    },
+};
+
+/** Tags that hold personal data (the user's IP or email) and are never copied into labels. */
+const PRIVATE_TAGS = new Set(["user", "user.email", "user.ip", "client_ip"]);
+/** Event tags are `[key, value]` pairs (newer payloads may send `{key, value}`). */
+function tagPairs(value, field) {
+    const out = {};
+    optArray(value, field).forEach((raw, i) => {
+        const f = at(field, i);
+        let k;
+        let v;
+        if (Array.isArray(raw) && raw.length === 2)
+            [k, v] = raw;
+        else if (isRecord$1(raw))
+            ({ key: k, value: v } = raw);
+        else
+            throw new ParseError(f, "expected a [key, value] pair");
+        const key = text$5(k, at(f, 0), false);
+        if (v === null || PRIVATE_TAGS.has(key) || key === "__proto__")
+            return;
+        out[key] = text$5(v, at(f, 1));
+    });
+    return out;
+}
+/** The project slug in a Sentry URL (`/projects/<org>/<slug>/…`), if any. */
+function projectSlug(...urls) {
+    for (const u of urls) {
+        const m = u ? /\/projects\/[^/]+\/([^/?#]+)/.exec(u) : null;
+        if (m)
+            return m[1];
+    }
+    return undefined;
+}
+/** An issue alert (`event_alert`): always firing, Sentry sends no resolve for it. */
+function eventAlert(b, ctx) {
+    const data = record(b.data, "data");
+    const ev = record(data.event, "data.event");
+    const rule = optText(data.triggered_rule, "data.triggered_rule", false) ?? optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
+    const title = optText(ev.title, "data.event.title") ?? optText(ev.message, "data.event.message") ?? rule ?? "Sentry issue";
+    const labels = tagPairs(ev.tags, "data.event.tags");
+    const url = optText(ev.url, "data.event.url", false);
+    const webUrl = optText(ev.web_url, "data.event.web_url", false);
+    fill(labels, "project", projectSlug(url, webUrl));
+    fill(labels, "project_id", optText(ev.project, "data.event.project", false));
+    fill(labels, "environment", optText(ev.environment, "data.event.environment", false));
+    fill(labels, "issue_id", optText(ev.issue_id, "data.event.issue_id", false));
+    fill(labels, "platform", optText(ev.platform, "data.event.platform", false));
+    const level = optText(ev.level, "data.event.level", false);
+    fill(labels, "level", level);
+    const meta = optRecord(ev.metadata, "data.event.metadata");
+    const annotations = {};
+    fill(annotations, "culprit", optText(ev.culprit, "data.event.culprit"));
+    fill(annotations, "exception_type", optText(meta?.type, "data.event.metadata.type"));
+    fill(annotations, "exception_value", optText(meta?.value, "data.event.metadata.value"));
+    return buildAlert("sentry", {
+        title,
+        alertname: rule ?? title,
+        severity: severityOf$2(level),
+        status: "firing",
+        fingerprint: labels.issue_id ?? null,
+        identity: ["project", "project_id", "alertname"],
+        labels,
+        annotations,
+        startsAt: time(ev.datetime, "data.event.datetime") ?? time(ev.timestamp, "data.event.timestamp"),
+        links: link$2("sentry", webUrl),
+    }, ctx, 0);
+}
+/** A metric alert: `action` is critical, warning or resolved; the incident id is the fingerprint. */
+function metricAlert(b, ctx) {
+    const action = optText(b.action, "action", false)?.toLowerCase();
+    if (action !== "critical" && action !== "warning" && action !== "resolved") {
+        throw new ParseError("action", `expected critical, warning or resolved for a metric alert, got ${action ? quote(action) : "nothing"}`);
+    }
+    const data = record(b.data, "data");
+    const ma = record(data.metric_alert, "data.metric_alert");
+    const rule = optRecord(ma.alert_rule, "data.metric_alert.alert_rule");
+    const name = optText(rule?.name, "data.metric_alert.alert_rule.name") ?? optText(ma.title, "data.metric_alert.title") ?? "Sentry metric alert";
+    const projects = optArray(ma.projects ?? rule?.projects, "data.metric_alert.projects");
+    const labels = {};
+    fill(labels, "project", projects.length ? text$5(projects[0], "data.metric_alert.projects[0]", false) : undefined);
+    fill(labels, "environment", optText(rule?.environment, "data.metric_alert.alert_rule.environment", false));
+    fill(labels, "rule_id", optText(rule?.id, "data.metric_alert.alert_rule.id", false));
+    fill(labels, "aggregate", optText(rule?.aggregate, "data.metric_alert.alert_rule.aggregate", false));
+    fill(labels, "dataset", optText(rule?.dataset, "data.metric_alert.alert_rule.dataset", false));
+    const annotations = {};
+    fill(annotations, "description", optText(data.description_text, "data.description_text"));
+    fill(annotations, "query", optText(rule?.query, "data.metric_alert.alert_rule.query"));
+    const id = optText(ma.id, "data.metric_alert.id", false) ?? optText(ma.identifier, "data.metric_alert.identifier", false);
+    return buildAlert("sentry", {
+        title: optText(data.description_title, "data.description_title") ?? name,
+        alertname: name,
+        severity: action === "resolved" ? "info" : severityOf$2(action),
+        status: action === "resolved" ? "resolved" : "firing",
+        fingerprint: id ? `metric-alert:${id}` : null,
+        identity: ["rule_id", "alertname", "project"],
+        labels,
+        annotations,
+        startsAt: time(ma.date_started, "data.metric_alert.date_started") ?? time(ma.date_detected, "data.metric_alert.date_detected"),
+        endsAt: time(ma.date_closed, "data.metric_alert.date_closed"),
+        links: link$2("sentry", data.web_url),
+    }, ctx, 0);
+}
+/** The `issue` resource: created and unresolved fire, resolved resolves; assignment and the like are not alerts. */
+function issue(b, ctx) {
+    const action = optText(b.action, "action", false)?.toLowerCase() ?? "";
+    if (action !== "created" && action !== "unresolved" && action !== "resolved") {
+        throw new ParseError("action", `issue ${quote(action)} is not an alert (only created, unresolved and resolved are)`);
+    }
+    const data = record(b.data, "data");
+    const is = record(data.issue, "data.issue");
+    const title = optText(is.title, "data.issue.title") ?? "Sentry issue";
+    const labels = {};
+    fill(labels, "project", optText(optRecord(is.project, "data.issue.project")?.slug, "data.issue.project.slug", false));
+    const level = optText(is.level, "data.issue.level", false);
+    fill(labels, "level", level);
+    fill(labels, "issue_id", optText(is.id, "data.issue.id", false));
+    return buildAlert("sentry", {
+        title,
+        severity: action === "resolved" ? "info" : severityOf$2(level),
+        status: action === "resolved" ? "resolved" : "firing",
+        fingerprint: labels.issue_id ?? null,
+        identity: ["project", "alertname"],
+        labels,
+        startsAt: time(is.firstSeen, "data.issue.firstSeen"),
+        links: [...link$2("sentry", is.web_url), ...link$2("sentry", is.permalink)].slice(0, 1),
+    }, ctx, 0);
+}
+/** The legacy WebHooks plugin: the group's fields at the top level, the event beneath. */
+function plugin(b, ctx) {
+    const ev = optRecord(b.event, "event") ?? {};
+    const rules = optArray(b.triggering_rules, "triggering_rules");
+    const rule = rules.length ? text$5(rules[0], "triggering_rules[0]", false) : undefined;
+    const title = optText(b.message, "message") ?? optText(ev.title, "event.title") ?? optText(b.culprit, "culprit") ?? "Sentry issue";
+    const labels = tagPairs(ev.tags, "event.tags");
+    fill(labels, "project", optText(b.project_slug, "project_slug", false) ?? optText(b.project, "project", false));
+    fill(labels, "environment", optText(ev.environment, "event.environment", false));
+    const level = optText(b.level, "level", false);
+    fill(labels, "level", level);
+    const annotations = {};
+    fill(annotations, "culprit", optText(b.culprit, "culprit"));
+    return buildAlert("sentry", {
+        title,
+        alertname: rule ?? title,
+        severity: severityOf$2(level),
+        status: "firing",
+        fingerprint: optText(b.id, "id", false) ?? null,
+        identity: ["project", "alertname"],
+        labels,
+        annotations,
+        startsAt: time(ev.datetime, "event.datetime") ?? time(ev.timestamp, "event.timestamp"),
+        links: link$2("sentry", b.url),
+    }, ctx, 0);
+}
+const isPlugin = (b) => "culprit" in b && "level" in b && ("project_slug" in b || "project_name" in b || "triggering_rules" in b);
+/** The resource a body is about: the `Sentry-Hook-Resource` header, else what the body holds. */
+function resourceOf(b, headers) {
+    const header = headers["sentry-hook-resource"]?.trim().toLowerCase();
+    if (header)
+        return header;
+    const data = isRecord$1(b.data) ? b.data : {};
+    if (isRecord$1(data.metric_alert))
+        return "metric_alert";
+    if (isRecord$1(data.event))
+        return "event_alert";
+    if (isRecord$1(data.issue))
+        return "issue";
+    if (isPlugin(b))
+        return "plugin";
+    return "unknown";
+}
+/**
+ * Sentry: issue alerts (`event_alert`), metric alerts (`metric_alert`), the `issue` resource and the
+ * legacy WebHooks plugin. The resource comes from the `Sentry-Hook-Resource` header, and from the
+ * body's shape when a relay dropped the header.
+ */
+const sentry = {
+    source: "sentry",
+    detect(body, headers) {
+        if (!isRecord$1(body))
+            return false;
+        if (headers["sentry-hook-resource"] && isRecord$1(body.data))
+            return true;
+        const data = body.data;
+        const envelope = typeof body.action === "string" && isRecord$1(data) && (isRecord$1(body.installation) || isRecord$1(body.actor));
+        return (envelope && (isRecord$1(data.event) || isRecord$1(data.metric_alert) || isRecord$1(data.issue))) || isPlugin(body);
+    },
+    parse(body, ctx) {
+        const b = record(body, "body");
+        const resource = resourceOf(b, ctx.headers);
+        switch (resource) {
+            case "event_alert":
+                return [eventAlert(b, ctx)];
+            case "metric_alert":
+                return [metricAlert(b, ctx)];
+            case "issue":
+                return [issue(b, ctx)];
+            case "plugin":
+                return [plugin(b, ctx)];
+            default:
+                throw new ParseError("sentry-hook-resource", `resource ${quote(resource)} is not an alert; Pipemedic reads event_alert, metric_alert and issue`);
+        }
+    },
+};
+
 /**
  * Every adapter with a fixed shape, most specific first: Grafana's unified payload is
- * Alertmanager-shaped, so it is asked before Alertmanager. `generic` is not here: it needs a mapping.
+ * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
+ * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-const ADAPTERS = [grafana, alertmanager];
+const ADAPTERS = [grafana, alertmanager, sentry, pagerduty, datadog];
 /** The adapter of a source, if Pipemedic has one. */
 function adapterFor(source) {
     return ADAPTERS.find((a) => a.source === source);
@@ -55007,6 +55503,29 @@ function seriesPoints(s) {
     return (enc.samples ?? []).map(([t, v]) => [Date.parse(t), v]).sort((a, b) => a[0] - b[0]);
 }
 const within = (t, r) => t >= r.start && t <= r.end;
+/** Prometheus' default lookback: an instant takes the latest sample of the five minutes before it. */
+const LOOKBACK_MS = 5 * 60_000;
+/** Prometheus refuses range queries over 11,000 points; the live adapter widens the step the same way. */
+const MAX_POINTS = 11_000;
+/**
+ * Evaluates a series the way Prometheus' `query_range` does: at start, start + step, … end, each
+ * instant taking the latest recorded sample within the lookback, and no point where there is none.
+ * So replay and a live Prometheus hand the primitives the same grid, and give the same verdicts.
+ */
+function rangeQuery(samples, q) {
+    const step = Math.max(q.stepMs, Math.ceil((q.end - q.start) / MAX_POINTS / 1000) * 1000);
+    const known = samples.filter((p) => p[1] !== null).sort((a, b) => a[0] - b[0]);
+    const out = [];
+    let i = 0;
+    for (let t = q.start; t <= q.end; t += step) {
+        while (i < known.length && known[i][0] <= t)
+            i++;
+        const last = known[i - 1];
+        if (last && last[0] > t - LOOKBACK_MS)
+            out.push([t, last[1]]);
+    }
+    return out;
+}
 function abortIfNeeded(signal) {
     if (signal.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error("the query was aborted");
@@ -55046,7 +55565,7 @@ function replayTelemetry(telemetry, available) {
             for (const s of series) {
                 if (s.labels.__name__ !== query.name || !match(s.labels))
                     continue;
-                const points = s.points.filter(([t]) => within(t, query));
+                const points = rangeQuery(s.points, query);
                 if (points.length)
                     out.push({ labels: { ...s.labels }, points });
             }
@@ -55391,7 +55910,7 @@ async function replayScenario(dir, opts) {
     const now = Date.parse(scenario.meta.now);
     const t0 = performance.now();
     const result = await runPipeline(deliveries, {
-        telemetry: replayTelemetry(scenario.telemetry),
+        telemetry: opts.telemetry ? opts.telemetry(scenario) : replayTelemetry(scenario.telemetry),
         store,
         clock: { now: () => now },
         progress: opts.progress ?? silentProgress,

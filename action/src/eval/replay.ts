@@ -1,4 +1,4 @@
-import type { Delivery, Progress, Runbook, Store } from "../model/index.js";
+import type { Delivery, Progress, Runbook, Store, Telemetry } from "../model/index.js";
 import { loadRunbooks, mergeRunbooks } from "../memory/runbooks.js";
 import type { LlmClient } from "../llm/client.js";
 import { silentProgress, type Scenario } from "../model/index.js";
@@ -33,7 +33,7 @@ export interface ReplayRun {
  */
 export async function replayScenario(
   dir: string,
-  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress; llm?: LlmClient },
+  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress; llm?: LlmClient; telemetry?: (s: Scenario) => Telemetry },
 ): Promise<ReplayRun> {
   const scenario = await loadScenario(dir);
   const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
@@ -51,7 +51,7 @@ export async function replayScenario(
   const result = await runPipeline(
     deliveries,
     {
-      telemetry: replayTelemetry(scenario.telemetry),
+      telemetry: opts.telemetry ? opts.telemetry(scenario) : replayTelemetry(scenario.telemetry),
       store,
       clock: { now: () => now },
       progress: opts.progress ?? silentProgress,

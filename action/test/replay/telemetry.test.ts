@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Matcher, MetricQuery, ScenarioTelemetry, Telemetry } from "../../src/model/index.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { loadScenario } from "../../src/telemetry/replay/load.js";
-import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
+import { rangeQuery, replayTelemetry, seriesPoints } from "../../src/telemetry/replay/telemetry.js";
 
 const BASIC = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "scenarios", "replay-basic");
 const t = (iso: string) => Date.parse(iso);
@@ -22,9 +22,9 @@ const lagQuery = (matchers: Matcher[], range = WIDE): MetricQuery => ({ name: "k
 const partitions = async (q: MetricQuery) => (await telemetry.metrics(q, signal)).map((s) => `${s.labels.consumergroup}/${s.labels.partition}`).sort();
 
 describe("replay metrics", () => {
-  it("turns start/step/values into epoch-ms points and keeps nulls", async () => {
-    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "0" }, { label: "consumergroup", op: "=", value: "orders-enricher" }]), signal);
-    expect(s!.points).toEqual([
+  it("decodes start/step/values and samples into epoch-ms points, nulls kept (the raw recording)", () => {
+    const byPartition = (p: string) => raw.metrics.series.find((x) => x.labels.__name__ === "kafka_consumergroup_lag" && x.labels.partition === p && x.labels.consumergroup !== "billing")!;
+    expect(seriesPoints(byPartition("0"))).toEqual([
       [t("2026-03-14T01:40:00Z"), 10],
       [t("2026-03-14T01:41:00Z"), 12],
       [t("2026-03-14T01:42:00Z"), null],
@@ -32,26 +32,31 @@ describe("replay metrics", () => {
       [t("2026-03-14T01:44:00Z"), 80],
       [t("2026-03-14T01:45:00Z"), 160],
     ]);
-    expect(s!.labels).toMatchObject({ __name__: "kafka_consumergroup_lag", topic: "orders" });
-  });
-
-  it("turns samples into points sorted by time, nulls kept", async () => {
-    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "1" }]), signal);
-    expect(s!.points).toEqual([
+    expect(seriesPoints(byPartition("1"))).toEqual([
       [t("2026-03-14T01:40:00Z"), 5],
       [t("2026-03-14T01:41:00Z"), null],
       [t("2026-03-14T01:42:00Z"), 7],
     ]);
   });
 
-  it("restricts points to [start, end], both ends included, and drops series with none", async () => {
-    const range = { start: t("2026-03-14T01:41:00Z"), end: t("2026-03-14T01:43:00Z") };
-    const got = await telemetry.metrics(lagQuery([{ label: "consumergroup", op: "=", value: "orders-enricher" }], range), signal);
-    expect(got.map((s) => s.points.map(([ts]) => ts))).toEqual([
-      [t("2026-03-14T01:41:00Z"), t("2026-03-14T01:42:00Z"), t("2026-03-14T01:43:00Z")],
-      [t("2026-03-14T01:41:00Z"), t("2026-03-14T01:42:00Z")],
+  it("answers like Prometheus' query_range: a step grid, each instant the latest sample of the last 5 minutes", async () => {
+    const range = { start: t("2026-03-14T01:40:00Z"), end: t("2026-03-14T01:52:00Z") };
+    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "0" }, { label: "consumergroup", op: "=", value: "orders-enricher" }], range), signal);
+    expect(s!.labels).toMatchObject({ __name__: "kafka_consumergroup_lag", topic: "orders" });
+    // 01:42 had no sample: the lookback carries 12 forward; after 01:45 the value holds for 5 minutes, then stops.
+    expect(s!.points).toEqual([
+      [t("2026-03-14T01:40:00Z"), 10],
+      [t("2026-03-14T01:41:00Z"), 12],
+      [t("2026-03-14T01:42:00Z"), 12],
+      [t("2026-03-14T01:43:00Z"), 40],
+      [t("2026-03-14T01:44:00Z"), 80],
+      [t("2026-03-14T01:45:00Z"), 160],
+      [t("2026-03-14T01:46:00Z"), 160],
+      [t("2026-03-14T01:47:00Z"), 160],
+      [t("2026-03-14T01:48:00Z"), 160],
+      [t("2026-03-14T01:49:00Z"), 160],
     ]);
-    const late = { start: t("2026-03-14T01:46:00Z"), end: t("2026-03-14T02:00:00Z") };
+    const late = { start: t("2026-03-14T01:51:00Z"), end: t("2026-03-14T02:00:00Z") };
     expect(await telemetry.metrics(lagQuery([], late), signal)).toEqual([]);
   });
 
@@ -68,7 +73,9 @@ describe("replay metrics", () => {
 
   it("selects by exact metric name and computes no rate", async () => {
     const got = await telemetry.metrics({ name: "kafka_consumergroup_members", matchers: [], ...WIDE, stepMs: 60_000 }, signal);
-    expect(got.map((s) => s.points.map(([, v]) => v))).toEqual([[6, 6, 5, 6]]);
+    const members = raw.metrics.series.find((x) => x.labels.__name__ === "kafka_consumergroup_members")!;
+    expect(got[0]!.points.map(([, v]) => v)).toEqual(rangeQuery(seriesPoints(members), { ...WIDE, stepMs: 60_000 }).map(([, v]) => v));
+    expect(new Set(got[0]!.points.map(([, v]) => v))).toEqual(new Set([6, 5]));
     expect(await telemetry.metrics({ name: "kafka_consumergroup", matchers: [], ...WIDE, stepMs: 60_000 }, signal)).toEqual([]);
   });
 

@@ -60,6 +60,29 @@ export function seriesPoints(s: ScenarioSeries): Array<[number, number | null]> 
 
 const within = (t: number, r: TimeRange) => t >= r.start && t <= r.end;
 
+/** Prometheus' default lookback: an instant takes the latest sample of the five minutes before it. */
+const LOOKBACK_MS = 5 * 60_000;
+/** Prometheus refuses range queries over 11,000 points; the live adapter widens the step the same way. */
+const MAX_POINTS = 11_000;
+
+/**
+ * Evaluates a series the way Prometheus' `query_range` does: at start, start + step, … end, each
+ * instant taking the latest recorded sample within the lookback, and no point where there is none.
+ * So replay and a live Prometheus hand the primitives the same grid, and give the same verdicts.
+ */
+export function rangeQuery(samples: Array<[number, number | null]>, q: TimeRange & { stepMs: number }): Array<[number, number | null]> {
+  const step = Math.max(q.stepMs, Math.ceil((q.end - q.start) / MAX_POINTS / 1000) * 1000);
+  const known = samples.filter((p): p is [number, number] => p[1] !== null).sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number | null]> = [];
+  let i = 0;
+  for (let t = q.start; t <= q.end; t += step) {
+    while (i < known.length && known[i]![0] <= t) i++;
+    const last = known[i - 1];
+    if (last && last[0] > t - LOOKBACK_MS) out.push([t, last[1]]);
+  }
+  return out;
+}
+
 function abortIfNeeded(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("the query was aborted");
 }
@@ -102,7 +125,7 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
       const out: Series[] = [];
       for (const s of series) {
         if (s.labels.__name__ !== query.name || !match(s.labels)) continue;
-        const points = s.points.filter(([t]) => within(t, query));
+        const points = rangeQuery(s.points, query);
         if (points.length) out.push({ labels: { ...s.labels }, points });
       }
       return out;
