@@ -12,7 +12,7 @@ import { LocalGitStore } from "./store/local.js";
 import { readOptional, readTree } from "./store/workspace.js";
 import { findScenarioDirs, loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
-import { combineTelemetry } from "./telemetry/combine.js";
+import { telemetryFromConfig } from "./telemetry/from-config.js";
 import { normalize } from "./ingest/normalize.js";
 import { lint } from "./memory/lint.js";
 import { formatLintError } from "./memory/runbooks.js";
@@ -22,6 +22,7 @@ import { PACKAGE_ROOT } from "./paths.js";
 import { llmFromEnvironment } from "./llm/env.js";
 import type { LlmClient } from "./llm/client.js";
 import { renderCliReport, renderEvalTable } from "./report/terminal.js";
+import { startRelayFromEnv } from "./relay.js";
 
 const HELP: Record<string, string> = {
   main: `pipemedic — first responder for data-pipeline incidents
@@ -35,6 +36,7 @@ Commands:
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and .github/pipemedic.yml
+  relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
 
 Run 'pipemedic <command> --help' for a command's options.`,
   demo: `Usage: pipemedic demo [--scenario <id>] [--json]
@@ -61,6 +63,13 @@ Prints the alerts a webhook body normalizes to, or the reason it is rejected.`,
 
 Validates knowledge/, runbooks/ and .github/pipemedic.yml under dir (default: the current directory).
 Exits 1 when there are errors.`,
+  relay: `Usage: pipemedic relay
+
+Serves POST /hooks/<source> (alertmanager, grafana, sentry, pagerduty, dbt-cloud) and GET /healthz,
+verifies each webhook's signature or shared secret, and forwards it as a repository_dispatch event.
+Answers 2xx only once GitHub accepted it, else 503 so the sender retries. Configured by environment
+variables: PIPEMEDIC_REPOSITORY, GITHUB_TOKEN or PIPEMEDIC_APP_ID + PIPEMEDIC_APP_PRIVATE_KEY +
+PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITHUB_API_URL (docs/relay.md).`,
 };
 
 class UsageError extends Error {}
@@ -231,7 +240,9 @@ async function investigateCmd(args: string[]): Promise<number> {
   const body = await readFile(values.alert, "utf8");
   const repo = await gitRepo(values.repo ?? ".");
   const config = parseConfig(await readOptional(join(repo, CONFIG_PATH)), CONFIG_PATH);
-  const telemetry = values.replay ? replayTelemetry((await loadScenario(resolve(values.replay))).telemetry) : combineTelemetry([]);
+  const telemetry = values.replay
+    ? replayTelemetry((await loadScenario(resolve(values.replay))).telemetry)
+    : telemetryFromConfig(config.connectors, process.env, (m) => process.stderr.write(`warning: ${m}\n`));
   const now = values.replay ? Date.parse((await loadScenario(resolve(values.replay))).meta.now) : Date.now();
   const result = await runPipeline(
     [{ id: `cli-${values.alert.split("/").pop()}`, body, headers: {}, receivedAt: new Date(now).toISOString() }],
@@ -299,6 +310,20 @@ async function lintCmd(args: string[]): Promise<number> {
   return count ? 1 : 0;
 }
 
+async function relayCmd(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { help: { type: "boolean" } } });
+  if (values.help) return help("relay");
+  const relay = await startRelayFromEnv();
+  // Finish the webhooks in progress before exiting: a container stop must not drop an accepted one.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  process.stderr.write(`pipemedic relay: ${signal}, finishing the webhooks in progress\n`);
+  await relay.close();
+  return 0;
+}
+
 function help(command: string): number {
   process.stdout.write(`${HELP[command] ?? HELP.main}\n`);
   return 0;
@@ -311,6 +336,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   investigate: investigateCmd,
   normalize: normalizeCmd,
   lint: lintCmd,
+  relay: relayCmd,
 };
 
 /** Runs the CLI with the given arguments and returns the exit code. */
