@@ -12,7 +12,7 @@ import { LocalGitStore } from "./store/local.js";
 import { readOptional, readTree } from "./store/workspace.js";
 import { findScenarioDirs, loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
-import { combineTelemetry } from "./telemetry/combine.js";
+import { telemetryFromConfig } from "./telemetry/from-config.js";
 import { normalize } from "./ingest/normalize.js";
 import { lint } from "./memory/lint.js";
 import { formatLintError } from "./memory/runbooks.js";
@@ -240,7 +240,9 @@ async function investigateCmd(args: string[]): Promise<number> {
   const body = await readFile(values.alert, "utf8");
   const repo = await gitRepo(values.repo ?? ".");
   const config = parseConfig(await readOptional(join(repo, CONFIG_PATH)), CONFIG_PATH);
-  const telemetry = values.replay ? replayTelemetry((await loadScenario(resolve(values.replay))).telemetry) : combineTelemetry([]);
+  const telemetry = values.replay
+    ? replayTelemetry((await loadScenario(resolve(values.replay))).telemetry)
+    : telemetryFromConfig(config.connectors, process.env, (m) => process.stderr.write(`warning: ${m}\n`));
   const now = values.replay ? Date.parse((await loadScenario(resolve(values.replay))).meta.now) : Date.now();
   const result = await runPipeline(
     [{ id: `cli-${values.alert.split("/").pop()}`, body, headers: {}, receivedAt: new Date(now).toISOString() }],

@@ -14,7 +14,7 @@ import { createOctokit } from "./store/octokit.js";
 import { readOptional, readTree } from "./store/workspace.js";
 import { loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
-import { combineTelemetry } from "./telemetry/combine.js";
+import { telemetryFromConfig } from "./telemetry/from-config.js";
 import { PACKAGE_ROOT } from "./paths.js";
 import { llmFromEnvironment } from "./llm/env.js";
 
@@ -93,7 +93,7 @@ export async function run(): Promise<void> {
 
   const inputsOfDispatch = (event.inputs ?? {}) as Record<string, unknown>;
   const incidentId = input.incidentId || (typeof inputsOfDispatch["incident-id"] === "string" ? inputsOfDispatch["incident-id"] : "");
-  let telemetry: Telemetry = combineTelemetry([]);
+  let telemetry: Telemetry = telemetryFromConfig(config.connectors, process.env, (m) => core.warning(m));
   let now = Date.now();
   if (input.replay) {
     const scenario = await loadScenario(join(workspace, input.replay));

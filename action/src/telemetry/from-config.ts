@@ -1,0 +1,42 @@
+import { z } from "zod";
+import type { Telemetry } from "../model/index.js";
+import { combineTelemetry } from "./combine.js";
+import { prometheusTelemetry } from "./prometheus.js";
+
+/**
+ * Live telemetry from `.github/pipemedic.yml` `connectors`. URLs and options live in the file;
+ * secrets never do: a connector names the environment variables that hold them.
+ */
+const HeadersFromEnv = z.record(z.string(), z.string()).default({});
+const ConnectorsSchema = z.looseObject({
+  prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
+});
+
+/** Builds the telemetry port from the connectors; problems (a missing secret, an unknown connector) go to `warn`. */
+export function telemetryFromConfig(
+  connectors: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  warn: (message: string) => void,
+): Telemetry {
+  const parsed = ConnectorsSchema.safeParse(connectors);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    warn(`.github/pipemedic.yml: connectors.${issue.path.join(".")}: ${issue.message}; live telemetry is off`);
+    return combineTelemetry([]);
+  }
+  const headers = (fromEnv: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(fromEnv).flatMap(([header, variable]) => {
+        const value = env[variable];
+        if (!value) warn(`connectors: ${variable} (for the ${header} header) is not set`);
+        return value ? [[header, value]] : [];
+      }),
+    );
+  const parts: Telemetry[] = [];
+  const c = parsed.data;
+  if (c.prometheus) parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+  for (const name of Object.keys(connectors)) {
+    if (!(name in ConnectorsSchema.shape)) warn(`connectors.${name}: no adapter by that name in this version; it is ignored`);
+  }
+  return combineTelemetry(parts);
+}

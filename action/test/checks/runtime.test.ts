@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { Check, Problem, Telemetry } from "../../src/model/index.js";
+import { CheckSpecSchema, silentProgress } from "../../src/model/index.js";
+import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
+import { resolveChecks } from "../../src/checks/template.js";
+
+const NOW = Date.parse("2026-03-14T02:00:00Z");
+const problem = { incidentId: "t", title: "t", now: NOW, onset: NOW - 1_800_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [] } as Problem;
+const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
+
+function checks(n: number, extra: Record<string, unknown> = {}): Check[] {
+  const specs = Array.from({ length: n }, (_, i) => CheckSpecSchema.parse({ id: `c${i}`, metric: `m${i}`, primitive: "threshold", pass_if: { value: ">= 0" }, ...extra }));
+  return resolveChecks({ id: "h", checks: specs }, problem, knowledge);
+}
+
+function telemetry(metrics: Telemetry["metrics"]): Telemetry {
+  const none = () => Promise.reject(new Error("unused"));
+  return { capabilities: new Set(["metrics"]), describe: () => "q", metrics, logs: none, changes: none, events: none, orchestrator: none, warehouse: none };
+}
+
+describe("check runtime faults", () => {
+  it("a backend slower than the per-check timeout makes the check inconclusive, never pass", async () => {
+    const hang = telemetry(() => new Promise(() => {}));
+    const runner = new CheckRunner(hang, { ...DEFAULT_BUDGET, checkTimeoutMs: 50 }, silentProgress);
+    const [e] = await runner.run(checks(1), 1);
+    expect(e!.verdict).toBe("inconclusive");
+    expect(e!.reason).toMatch(/timed out after 50 ms/);
+  });
+
+  it("errors, malformed data and missing data are inconclusive with the reason", async () => {
+    const failing = new CheckRunner(telemetry(() => Promise.reject(new Error("HTTP 503 service unavailable"))), DEFAULT_BUDGET, silentProgress);
+    expect((await failing.run(checks(1), 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "backend error: HTTP 503 service unavailable" });
+    const empty = new CheckRunner(telemetry(() => Promise.resolve([])), DEFAULT_BUDGET, silentProgress);
+    expect((await empty.run(checks(1), 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "no samples in the window" });
+    const nulls = new CheckRunner(telemetry(() => Promise.resolve([{ labels: {}, points: [[NOW, null]] }])), DEFAULT_BUDGET, silentProgress);
+    expect((await nulls.run(checks(1), 1))[0]!.verdict).toBe("inconclusive");
+  });
+
+  it("a kind of telemetry nobody configured is inconclusive, named", async () => {
+    const runner = new CheckRunner(telemetry(() => Promise.resolve([])), DEFAULT_BUDGET, silentProgress);
+    const logs = resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "l", logs: { app: "x" }, match: "boom", primitive: "count", pass_if: { count: ">= 1" } })] }, problem, knowledge);
+    expect((await runner.run(logs, 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "no logs source is configured" });
+  });
+
+  it("finishes inside its total budget: checks not started in time are inconclusive", async () => {
+    const slow = telemetry(() => new Promise((r) => setTimeout(() => r([{ labels: {}, points: [[NOW - 1000, 1]] }]), 40)));
+    const runner = new CheckRunner(slow, { ...DEFAULT_BUDGET, concurrency: 1, totalMs: 100 }, silentProgress);
+    const out = await runner.run(checks(10), 1);
+    expect(out.filter((e) => e.verdict === "pass").length).toBeGreaterThan(0);
+    expect(out.some((e) => /budget was spent|timed out/.test(e.reason ?? ""))).toBe(true);
+    expect(out.every((e) => e.verdict !== "fail")).toBe(true);
+  });
+
+  it("shares one fetch between checks that ask the same question", async () => {
+    let calls = 0;
+    const counted = telemetry(() => {
+      calls++;
+      return Promise.resolve([{ labels: {}, points: [[NOW - 1000, 1]] }]);
+    });
+    const same = resolveChecks({ id: "h", checks: ["a", "b", "c"].map((id) => CheckSpecSchema.parse({ id, metric: "m", primitive: "threshold", pass_if: { value: ">= 0" } })) }, problem, knowledge);
+    await new CheckRunner(counted, DEFAULT_BUDGET, silentProgress).run(same, 1);
+    expect(calls).toBe(1);
+  });
+});
