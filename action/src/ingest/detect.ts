@@ -1,5 +1,6 @@
 import type { Source } from "../model/index.js";
 import { alertmanager } from "./sources/alertmanager.js";
+import { cloudwatch } from "./sources/cloudwatch.js";
 import { datadog } from "./sources/datadog.js";
 import { grafana } from "./sources/grafana.js";
 import { opsgenie } from "./sources/opsgenie.js";
@@ -12,7 +13,7 @@ import type { SourceAdapter } from "./sources/types.js";
  * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
  * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, datadog];
+export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, datadog];
 
 /** The adapter of a source, if Pipemedic has one. */
 export function adapterFor(source: Source): SourceAdapter | undefined {
