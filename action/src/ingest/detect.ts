@@ -1,4 +1,5 @@
 import type { Source } from "../model/index.js";
+import { airflow } from "./sources/airflow.js";
 import { alertmanager } from "./sources/alertmanager.js";
 import { cloudwatch } from "./sources/cloudwatch.js";
 import { datadog } from "./sources/datadog.js";
@@ -13,7 +14,7 @@ import type { SourceAdapter } from "./sources/types.js";
  * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
  * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, datadog];
+export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, airflow, datadog];
 
 /** The adapter of a source, if Pipemedic has one. */
 export function adapterFor(source: Source): SourceAdapter | undefined {
