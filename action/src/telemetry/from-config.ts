@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Telemetry } from "../model/index.js";
 import { combineTelemetry } from "./combine.js";
+import { postgresTelemetry } from "./postgres.js";
 import { prometheusTelemetry } from "./prometheus.js";
 
 /**
@@ -10,6 +11,16 @@ import { prometheusTelemetry } from "./prometheus.js";
 const HeadersFromEnv = z.record(z.string(), z.string()).default({});
 const ConnectorsSchema = z.looseObject({
   prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
+  postgres: z
+    .object({
+      /** The variable holding the connection string (it carries a password). */
+      connection_env: z.string().default("PIPEMEDIC_WAREHOUSE_URL"),
+      tables: z.array(z.string()).min(1),
+      loaded_at_column: z.string().optional(),
+      snapshots_table: z.string().optional(),
+      query_errors_view: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** Builds the telemetry port from the connectors; problems (a missing secret, an unknown connector) go to `warn`. */
@@ -35,6 +46,20 @@ export function telemetryFromConfig(
   const parts: Telemetry[] = [];
   const c = parsed.data;
   if (c.prometheus) parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+  if (c.postgres) {
+    const connectionString = env[c.postgres.connection_env];
+    if (!connectionString) warn(`connectors.postgres: ${c.postgres.connection_env} is not set; warehouse checks will be inconclusive`);
+    else
+      parts.push(
+        postgresTelemetry({
+          connectionString,
+          tables: c.postgres.tables,
+          ...(c.postgres.loaded_at_column ? { loadedAtColumn: c.postgres.loaded_at_column } : {}),
+          ...(c.postgres.snapshots_table ? { snapshotsTable: c.postgres.snapshots_table } : {}),
+          ...(c.postgres.query_errors_view ? { queryErrorsView: c.postgres.query_errors_view } : {}),
+        }),
+      );
+  }
   for (const name of Object.keys(connectors)) {
     if (!(name in ConnectorsSchema.shape)) warn(`connectors.${name}: no adapter by that name in this version; it is ignored`);
   }
