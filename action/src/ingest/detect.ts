@@ -3,6 +3,7 @@ import { airflow } from "./sources/airflow.js";
 import { alertmanager } from "./sources/alertmanager.js";
 import { cloudwatch } from "./sources/cloudwatch.js";
 import { datadog } from "./sources/datadog.js";
+import { dbtCloud } from "./sources/dbt-cloud.js";
 import { grafana } from "./sources/grafana.js";
 import { opsgenie } from "./sources/opsgenie.js";
 import { pagerduty } from "./sources/pagerduty.js";
@@ -14,7 +15,7 @@ import type { SourceAdapter } from "./sources/types.js";
  * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
  * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, airflow, datadog];
+export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, airflow, dbtCloud, datadog];
 
 /** The adapter of a source, if Pipemedic has one. */
 export function adapterFor(source: Source): SourceAdapter | undefined {
