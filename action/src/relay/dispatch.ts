@@ -55,7 +55,7 @@ export function githubDispatcher(opts: GitHubDispatcherOptions): Dispatcher {
   const { config } = opts;
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const client = (token: string, id: string): GitHubClient =>
-    createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn } });
+    createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn, error: warn } });
   const what = `POST /repos/${config.owner}/${config.repo}/dispatches`;
 
   const send = async (octokit: GitHubClient, body: DispatchBody) => {

@@ -129,3 +129,30 @@ export function alertmanagerGroup(n: number, annotationBytes = 400): Record<stri
     })),
   };
 }
+
+/** A Sentry issue alert (`Sentry-Hook-Resource: event_alert`) in the documented envelope, with a stack trace. */
+export function sentryIssueAlert(): { action: string; data: { event: Record<string, unknown>; triggered_rule: string }; installation: { uuid: string }; actor: Record<string, string> } {
+  return {
+    action: "triggered",
+    installation: { uuid: "a8e5d37a-696c-4c54-adb5-b3f28d64c7de" },
+    actor: { id: "sentry", name: "Sentry", type: "application" },
+    data: {
+      triggered_rule: "orders-enricher errors",
+      event: {
+        event_id: "e4874d664c3540c1a32eab185f12c5ab",
+        issue_id: "1170820242",
+        project: 1,
+        title: "KeyError: 'customer_id'",
+        level: "error",
+        platform: "python",
+        culprit: "enrich.join_customer",
+        datetime: "2026-03-14T01:02:03.000000Z",
+        environment: "production",
+        tags: [["environment", "production"], ["release", "orders-enricher@2.3.0"]],
+        metadata: { type: "KeyError", value: "'customer_id'" },
+        web_url: "https://acme.sentry.example/organizations/acme/issues/1170820242/events/e4874d664c3540c1a32eab185f12c5ab/",
+        exception: { values: [{ type: "KeyError", value: "'customer_id'", stacktrace: { frames: [{ filename: "enrich.py", lineno: 88, function: "join_customer" }] } }] },
+      },
+    },
+  };
+}

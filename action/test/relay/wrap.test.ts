@@ -1,13 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/ingest/normalize.js";
 import { EVENT_TYPE, wrapWebhook } from "../../src/relay/wrap.js";
-import { REPO_ROOT } from "../support/runner.js";
-import { alertmanagerGroup, dispatchViolations } from "./harness.js";
+import { alertmanagerGroup, dispatchViolations, sentryIssueAlert } from "./harness.js";
 
 const meta = { receivedAt: "2026-03-14T01:02:03.000Z", delivery: "d0c0ffee-0000-4000-8000-000000000001" };
-const FIXTURES = join(REPO_ROOT, "..", "shared", "fixtures", "payloads");
 
 describe("wrapping a webhook into repository_dispatch bodies", () => {
   it("a small body becomes one dispatch: source, payload as JSON, received_at and delivery, nothing else", () => {
@@ -74,9 +70,7 @@ describe("wrapping a webhook into repository_dispatch bodies", () => {
   });
 
   it("a Sentry event over 64 KB loses its stack traces and breadcrumbs and keeps what the adapter reads", () => {
-    const fixture = JSON.parse(readFileSync(join(FIXTURES, "sentry", "sentry_docs_issue_alert_event_alert_triggered.json"), "utf8")) as {
-      data: { event: Record<string, unknown> };
-    };
+    const fixture = sentryIssueAlert();
     fixture.data.event.breadcrumbs = { values: Array.from({ length: 2000 }, (_, i) => ({ message: `crumb ${i}`, category: "http" })) };
     const out = wrapWebhook("sentry", Buffer.from(JSON.stringify(fixture)), { "sentry-hook-resource": "event_alert" }, meta);
     expect(out.ok).toBe(true);

@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { normalize } from "../../src/ingest/normalize.js";
+import { alertmanagerGroup, dispatchViolations, REPO, SECRETS, sentryIssueAlert, signed, startRig, type RelayRig } from "./harness.js";
+
+let rig: RelayRig;
+
+beforeAll(async () => {
+  rig = await startRig({ sources: ["alertmanager", "sentry", "pagerduty", "dbt-cloud"], maxBodyBytes: 512 * 1024 });
+});
+afterAll(async () => {
+  await rig?.close();
+});
+beforeEach(() => {
+  rig.emu.dispatches.length = 0;
+  rig.logs.length = 0;
+});
+afterEach(() => {
+  rig.emu.assertNoViolations();
+  for (const d of rig.emu.dispatches) expect(dispatchViolations(d.client_payload, d.event_type)).toEqual([]);
+});
+
+/** Each dispatch the emulator accepted, normalized the way the Action does. */
+function normalizedDispatches() {
+  return rig.emu.dispatches.map((d, i) => normalize({ id: `d${i}`, body: JSON.stringify({ event_type: d.event_type, client_payload: d.client_payload }), headers: {}, receivedAt: "2026-03-14T01:05:00Z" }));
+}
+
+describe("relay routes", () => {
+  it("answers GET /healthz with the repository and the configured sources", async () => {
+    const res = await fetch(`${rig.relay.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", repository: `acme/${REPO}`, sources: ["alertmanager", "sentry", "pagerduty", "dbt-cloud"] });
+  });
+
+  it("404 for an unknown source and for a known source without a secret, naming what to do", async () => {
+    const unknown = await rig.post("nagios", "{}");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toContain("/hooks/sentry");
+    const unconfigured = await rig.post("grafana", "{}", { authorization: `Bearer ${SECRETS.grafana}` });
+    expect(unconfigured.status).toBe(404);
+    expect(unconfigured.body.error).toContain("PIPEMEDIC_RELAY_GRAFANA_SECRET");
+    expect((await fetch(`${rig.relay.url}/other`)).status).toBe(404);
+  });
+
+  it("405 for GET on a hook", async () => {
+    const res = await fetch(`${rig.relay.url}/hooks/sentry`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+  });
+
+  it("401 for a bad signature, and nothing is dispatched", async () => {
+    const body = JSON.stringify(sentryIssueAlert());
+    const res = await rig.post("sentry", body, signed("sentry", body, "not-the-client-secret"));
+    expect(res.status).toBe(401);
+    expect(res.body.error).toContain("sentry-hook-signature does not match");
+    expect(rig.emu.dispatches).toHaveLength(0);
+  });
+
+  it("413 for a body over the cap, before verifying or dispatching", async () => {
+    const body = JSON.stringify(alertmanagerGroup(2000));
+    const res = await rig.post("alertmanager", body, signed("alertmanager", body));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toContain("PIPEMEDIC_RELAY_MAX_BODY_BYTES");
+    expect(rig.emu.dispatches).toHaveLength(0);
+  });
+});
+
+describe("relay delivery", () => {
+  it("a signed Sentry issue alert reaches GitHub as one dispatch the Action accepts as sentry, with its title and severity", async () => {
+    const body = JSON.stringify(sentryIssueAlert());
+    const res = await rig.post("sentry", body, signed("sentry", body));
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ dispatches: 1, delivery: expect.any(String) });
+    expect(rig.emu.dispatches).toHaveLength(1);
+    expect(rig.emu.dispatches[0]).toMatchObject({
+      event_type: "pipemedic-alert",
+      client_payload: { source: "sentry", headers: { "sentry-hook-resource": "event_alert" }, delivery: res.body.delivery },
+    });
+    const [out] = normalizedDispatches();
+    expect(out!.ok && out!.source).toBe("sentry");
+    expect(out!.ok && out!.alerts.map((a) => [a.title, a.severity])).toEqual([["KeyError: 'customer_id'", "high"]]);
+  });
+
+  it("a 300-alert Alertmanager group arrives as several dispatches, each valid and under the limits, with all 300 alerts", async () => {
+    const group = alertmanagerGroup(300);
+    const body = JSON.stringify(group);
+    const res = await rig.post("alertmanager", body, signed("alertmanager", body));
+    expect(res.status).toBe(202);
+    const n = rig.emu.dispatches.length;
+    expect(n).toBeGreaterThan(1);
+    expect(res.body.dispatches).toBe(n);
+    const fingerprints = normalizedDispatches().flatMap((out) => {
+      if (!out.ok) expect.fail(out.reason);
+      expect(out.source).toBe("alertmanager");
+      return out.alerts.map((a) => a.fingerprint);
+    });
+    expect(new Set(fingerprints).size).toBe(300);
+    expect(fingerprints).toHaveLength(300);
+  });
+
+  it("GitHub answers 502 then 204: the relay retries, one dispatch lands, the sender gets 2xx", async () => {
+    rig.emu.inject({ method: "POST", path: /\/dispatches$/, status: 502, times: 1 });
+    const body = JSON.stringify(alertmanagerGroup(2));
+    const res = await rig.post("alertmanager", body, signed("alertmanager", body));
+    expect(res.status).toBe(202);
+    const attempts = rig.emu.callsTo("repos/create-dispatch-event").slice(-2);
+    expect(attempts.map((c) => c.status)).toEqual([502, 204]);
+    expect(rig.emu.dispatches).toHaveLength(1);
+  });
+
+  it("GitHub keeps failing: the sender gets 503 with retry-after, nothing is claimed delivered, and the log says why", async () => {
+    // every attempt fails: the first try and the rig's two retries
+    rig.emu.inject({ method: "POST", path: /\/dispatches$/, status: 502, times: 3 });
+    const body = JSON.stringify(alertmanagerGroup(2));
+    const res = await fetch(`${rig.relay.url}/hooks/alertmanager`, { method: "POST", body, headers: signed("alertmanager", body) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("30");
+    const answer = (await res.json()) as Record<string, unknown>;
+    expect(answer.error).toMatch(/not delivered, retry later: .*502/);
+    expect(answer.dispatches).toBeUndefined();
+    expect(rig.emu.dispatches).toHaveLength(0);
+    expect(rig.emu.callsTo("repos/create-dispatch-event").slice(-3).map((c) => c.status)).toEqual([502, 502, 502]);
+    expect(rig.logs).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringContaining("503"), dispatched: 0, parts: 1 }));
+  });
+
+  it("a split group whose second part fails is answered 503; the sender's retry delivers every alert", async () => {
+    const group = alertmanagerGroup(300);
+    const body = JSON.stringify(group);
+    // part 1 lands; part 2 fails all three attempts (the first try and two retries)
+    let calls = 0;
+    const stop = rig.emu.onDispatch(() => {
+      if (++calls === 1) rig.emu.inject({ method: "POST", path: /\/dispatches$/, status: 503, times: 3 });
+    });
+    const first = await rig.post("alertmanager", body, signed("alertmanager", body));
+    stop();
+    expect(first.status).toBe(503);
+    expect(rig.logs).toContainEqual(expect.objectContaining({ level: "error", dispatched: 1 }));
+    const retry = await rig.post("alertmanager", body, signed("alertmanager", body));
+    expect(retry.status).toBe(202);
+    const fingerprints = new Set(normalizedDispatches().flatMap((o) => (o.ok ? o.alerts.map((a) => a.fingerprint) : [])));
+    expect(fingerprints.size).toBe(300);
+  });
+
+  it("PagerDuty v3 and dbt Cloud webhooks are forwarded with their source", async () => {
+    const pd = JSON.stringify({
+      event: {
+        id: "01DEN4HPBQAZCAA4ZMPVCMNUO3",
+        event_type: "incident.triggered",
+        resource_type: "incident",
+        occurred_at: "2026-03-14T01:00:00.000Z",
+        agent: null,
+        client: null,
+        data: {
+          id: "PGR0VU2",
+          type: "incident",
+          self: "https://api.pagerduty.com/incidents/PGR0VU2",
+          html_url: "https://acme.pagerduty.com/incidents/PGR0VU2",
+          number: 2,
+          status: "triggered",
+          incident_key: "d3640fbd41094207a1f1f5b7e3c3d5b6",
+          created_at: "2026-03-14T00:59:58Z",
+          title: "orders-enricher consumer lag",
+          urgency: "high",
+          service: { id: "PF9KMXH", type: "service_reference", summary: "orders-enricher" },
+          priority: { id: "PSO75BM", type: "priority_reference", summary: "P1" },
+        },
+      },
+    });
+    const dbt = JSON.stringify({
+      accountId: 1,
+      webhooksID: "wsu_12345abcde",
+      eventId: "wev_2L6m5BggBw9uPNuSmtg4MUiW4Re",
+      timestamp: "2026-03-14T01:15:20.419714619Z",
+      eventType: "job.run.errored",
+      webhookName: "pipemedic",
+      data: { jobId: "123", jobName: "orders marts", runId: "12345", environmentId: "1234", environmentName: "prod", projectName: "analytics", projectId: "167194", runStatus: "Errored", runStatusCode: 20, runStatusMessage: "None", runReason: "scheduled", runStartedAt: "2026-03-14T01:14:41Z", runErroredAt: "2026-03-14T01:15:20Z" },
+    });
+    expect((await rig.post("pagerduty", pd, signed("pagerduty", pd))).status).toBe(202);
+    expect((await rig.post("dbt-cloud", dbt, signed("dbt-cloud", dbt))).status).toBe(202);
+    expect(rig.emu.dispatches.map((d) => d.client_payload.source)).toEqual(["pagerduty", "dbt-cloud"]);
+    expect(rig.emu.dispatches.map((d) => JSON.stringify(d.client_payload.payload))).toEqual([JSON.stringify(JSON.parse(pd)), JSON.stringify(JSON.parse(dbt))]);
+  });
+});
