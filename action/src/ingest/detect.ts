@@ -4,6 +4,7 @@ import { alertmanager } from "./sources/alertmanager.js";
 import { cloudwatch } from "./sources/cloudwatch.js";
 import { datadog } from "./sources/datadog.js";
 import { dbtCloud } from "./sources/dbt-cloud.js";
+import { generic } from "./sources/generic.js";
 import { grafana } from "./sources/grafana.js";
 import { opsgenie } from "./sources/opsgenie.js";
 import { pagerduty } from "./sources/pagerduty.js";
@@ -17,9 +18,9 @@ import type { SourceAdapter } from "./sources/types.js";
  */
 export const ADAPTERS: readonly SourceAdapter[] = [grafana, alertmanager, sentry, pagerduty, opsgenie, cloudwatch, airflow, dbtCloud, datadog];
 
-/** The adapter of a source, if Pipemedic has one. */
+/** The adapter of a source (`generic` included), if Pipemedic has one. */
 export function adapterFor(source: Source): SourceAdapter | undefined {
-  return ADAPTERS.find((a) => a.source === source);
+  return source === "generic" ? generic : ADAPTERS.find((a) => a.source === source);
 }
 
 /** The source whose adapter recognizes the body (and headers, names lower-cased), or null. Never throws. */

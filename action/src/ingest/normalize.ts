@@ -2,7 +2,8 @@ import type { Alert, Delivery, Source } from "../model/index.js";
 import { adapterFor, detectSource } from "./detect.js";
 import { inert, isRecord, jsonProblem, kind, MAX_ITEMS } from "./sources/fields.js";
 import { unwrapDispatch, type Unwrapped } from "./sources/dispatch.js";
-import type { GenericMapping } from "./sources/generic-mapping.js";
+import { genericMatches } from "./sources/generic.js";
+import { GenericMappingSchema, type GenericMapping, type GenericMappingInput } from "./sources/generic-mapping.js";
 import { ParseError, type SourceAdapter } from "./sources/types.js";
 
 export type IngestOutcome = { ok: true; source: Source; alerts: Alert[] } | { ok: false; reason: string };
@@ -10,8 +11,11 @@ export type IngestOutcome = { ok: true; source: Source; alerts: Alert[] } | { ok
 export interface NormalizeOptions {
   /** Use this source's adapter instead of detecting one. */
   source?: Source;
-  /** The `generic` source's field mapping; with it, a body no other adapter recognizes is read through it. */
-  generic?: GenericMapping;
+  /**
+   * The `generic` source's field mapping (validated here with GenericMappingSchema); a body its
+   * `detect` rule matches, or that no other adapter recognizes, is read through it.
+   */
+  generic?: GenericMapping | GenericMappingInput;
   /** Bodies larger than this many bytes are rejected; repository_dispatch bodies are under 64 KB. */
   maxBytes?: number;
 }
@@ -54,6 +58,15 @@ function reject(reason: string): IngestOutcome {
 }
 
 function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
+  let mapping: GenericMapping | undefined;
+  if (options.generic !== undefined) {
+    const parsed = GenericMappingSchema.safeParse(options.generic);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reject(`generic mapping: ${["generic", ...(issue?.path ?? [])].join(".")}: ${issue?.message ?? "invalid"}; fix it in .github/pipemedic.yml`);
+    }
+    mapping = parsed.data;
+  }
   if (typeof delivery.body !== "string") return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
   const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
   const size = Buffer.byteLength(delivery.body, "utf8");
@@ -81,7 +94,13 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
     if (innerShape) return reject(`dispatch: client_payload.payload: ${innerShape.replace(/^body /, "")}`);
   }
 
-  const wanted = options.source ?? inner.source ?? detectSource(inner.body, inner.headers) ?? (options.generic ? "generic" : null);
+  // A mapping with its own detect rule is the operator's explicit word and goes first; without one, generic is the fallback.
+  const wanted =
+    options.source ??
+    inner.source ??
+    (mapping?.detect && genericMatches(inner.body, mapping) ? "generic" : null) ??
+    detectSource(inner.body, inner.headers) ??
+    (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
   if (!wanted) {
     const hint = delivery.sourceHint ? ` (the file name suggests ${inert(delivery.sourceHint, 30)})` : "";
     return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
@@ -94,7 +113,7 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
       delivery: delivery.id,
       receivedAt: delivery.receivedAt,
       headers: inner.headers,
-      ...(options.generic ? { generic: options.generic } : {}),
+      ...(mapping ? { generic: mapping } : {}),
     });
   } catch (err) {
     if (err instanceof ParseError) return reject(`${adapter.source}: ${err.message}`);
