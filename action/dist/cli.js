@@ -6548,6 +6548,15 @@ function object(shape, params) {
     };
     return new ZodObject(def);
 }
+// strictObject
+function strictObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: never(),
+        ...normalizeParams(params),
+    });
+}
 // looseObject
 function looseObject(shape, params) {
     return new ZodObject({
@@ -26224,6 +26233,186 @@ const datadog = {
     parse: parse$3,
 };
 
+/** A finished run's outcome from `runStatus`, or `runStatusCode` (10 Success, 20 Error, 30 Cancelled). */
+function outcome(runStatus, code) {
+    const s = runStatus?.toLowerCase();
+    if (s === "success" || code === "10")
+        return { status: "resolved", severity: "info", verb: "succeeded" };
+    if (s === "errored" || s === "error" || code === "20")
+        return { status: "firing", severity: "high", verb: "errored" };
+    if (s === "cancelled" || s === "canceled" || code === "30")
+        return { status: "firing", severity: "low", verb: "was cancelled" };
+    return null;
+}
+/**
+ * dbt Cloud job webhooks: `job.run.errored` fires, `job.run.completed` fires or resolves by the
+ * run's status, `job.run.started` is progress and not an alert. A failed run sends both errored and
+ * completed: they share the run's start and so the same alert id. The fingerprint is computed from
+ * the account and job ids, so the next successful run resolves the failure.
+ */
+const dbtCloud$1 = {
+    source: "dbt-cloud",
+    detect(body) {
+        return isRecord$2(body) && typeof body.eventType === "string" && body.eventType.startsWith("job.run.") && isRecord$2(body.data);
+    },
+    parse(body, ctx) {
+        const b = record(body, "body");
+        const eventType = optText(b.eventType, "eventType", false) ?? "";
+        if (eventType === "job.run.started")
+            throw new ParseError("eventType", "job.run.started reports progress, not an alert; subscribe Pipemedic to job.run.errored and job.run.completed");
+        if (eventType !== "job.run.errored" && eventType !== "job.run.completed") {
+            throw new ParseError("eventType", `unknown event ${quote(eventType)}; expected job.run.errored or job.run.completed`);
+        }
+        const d = record(b.data, "data");
+        const runStatus = optText(d.runStatus, "data.runStatus", false);
+        const code = optText(d.runStatusCode, "data.runStatusCode", false);
+        const o = eventType === "job.run.errored" ? { status: "firing", severity: "high", verb: "errored" } : outcome(runStatus, code);
+        if (!o)
+            throw new ParseError("data.runStatus", `${quote(runStatus ?? code ?? "nothing")} is not a finished run's status (Success, Error, Cancelled)`);
+        const jobName = optText(d.jobName, "data.jobName");
+        const jobId = optText(d.jobId, "data.jobId", false);
+        if (!jobName && !jobId)
+            throw new ParseError("data.jobId", "expected the job's id or name");
+        const runId = optText(d.runId, "data.runId", false);
+        const labels = { alertname: "DbtCloudJobRunFailed" };
+        fill(labels, "account_id", optText(b.accountId, "accountId", false));
+        fill(labels, "job_id", jobId);
+        fill(labels, "job", jobName);
+        fill(labels, "run_id", runId);
+        fill(labels, "project", optText(d.projectName, "data.projectName", false));
+        fill(labels, "project_id", optText(d.projectId, "data.projectId", false));
+        fill(labels, "environment", optText(d.environmentName, "data.environmentName", false));
+        fill(labels, "environment_id", optText(d.environmentId, "data.environmentId", false));
+        fill(labels, "dbt_version", optText(d.dbtVersion, "data.dbtVersion", false));
+        fill(labels, "run_status", runStatus);
+        const annotations = {};
+        const message = optText(d.runStatusMessage, "data.runStatusMessage");
+        // dbt Cloud writes Python's None as the string "None" when there is no message.
+        if (message && message !== "None")
+            annotations.message = message;
+        fill(annotations, "run_reason", optText(d.runReason, "data.runReason"));
+        fill(annotations, "errored_at", time(d.runErroredAt, "data.runErroredAt") ?? undefined);
+        return [
+            buildAlert("dbt-cloud", {
+                title: `dbt Cloud job "${jobName ?? jobId}"${runId ? ` run ${runId}` : ""} ${o.verb}`,
+                severity: o.severity,
+                status: o.status,
+                identity: ["account_id", "job_id"],
+                labels,
+                annotations,
+                startsAt: time(d.runStartedAt, "data.runStartedAt"),
+                endsAt: o.status === "resolved" ? time(d.runFinishedAt, "data.runFinishedAt") : null,
+            }, ctx, 0),
+        ];
+    },
+};
+
+/** The steps of a field path (`data.items[0].name`, `$.labels`): property names and array indexes. */
+function pathSteps(path) {
+    const steps = [];
+    const re = /\[(\d+)\]|\.?([A-Za-z0-9_@-]+)/gy;
+    const body = path.replace(/^\$\.?/, "");
+    let m;
+    let end = 0;
+    while ((m = re.exec(body))) {
+        steps.push(m[1] !== undefined ? Number(m[1]) : m[2]);
+        end = re.lastIndex;
+    }
+    if (end !== body.length || !steps.length)
+        throw new ParseError(path, 'expected a field path such as "data.alert.title" or "items[0].name"');
+    return steps;
+}
+/** The value at a field path, reading own properties only; undefined when any step is missing. */
+function readPath(root, path) {
+    let v = root;
+    for (const step of pathSteps(path)) {
+        if (typeof step === "number") {
+            if (!Array.isArray(v) || step >= v.length)
+                return undefined;
+            v = v[step];
+        }
+        else {
+            if (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, step))
+                return undefined;
+            v = v[step];
+        }
+    }
+    return v;
+}
+
+/** True when a body fits the mapping: its `detect` rule holds, or (without one) its title path holds text. */
+function genericMatches(body, mapping) {
+    try {
+        if (mapping.detect) {
+            const v = readPath(body, mapping.detect.path);
+            return mapping.detect.equals === undefined ? v !== undefined && v !== null : v === mapping.detect.equals;
+        }
+        const root = mapping.alerts ? readPath(body, mapping.alerts) : body;
+        const first = mapping.alerts ? (Array.isArray(root) ? root[0] : undefined) : root;
+        const title = readPath(first, mapping.title);
+        return typeof title === "string" && title.trim() !== "";
+    }
+    catch {
+        return false;
+    }
+}
+/** Labels or annotations: a path to an object of strings, or name → path. */
+function readMap(entry, spec, where) {
+    if (spec === undefined)
+        return {};
+    if (typeof spec === "string")
+        return stringMap(readPath(entry, spec), where(spec));
+    const out = {};
+    for (const [name, path] of Object.entries(spec))
+        fill(out, name, optText(readPath(entry, path), where(path)));
+    return out;
+}
+function parseEntry(entry, m, where, ctx, index) {
+    const read = (path) => (path === undefined ? undefined : readPath(entry, path));
+    const title = optText(read(m.title), where(m.title));
+    if (!title)
+        throw new ParseError(where(m.title), "expected the alert's title (mapping `title`)");
+    const status = m.status ? optText(read(m.status), where(m.status), false)?.toLowerCase() : undefined;
+    const resolved = status !== undefined && m.resolved.some((r) => r.toLowerCase() === status);
+    const labels = readMap(entry, m.labels, where);
+    const severity = m.severity ? read(m.severity) : undefined;
+    return buildAlert("generic", {
+        title,
+        ...(m.alertname ? { alertname: optText(read(m.alertname), where(m.alertname), false) ?? title } : {}),
+        severity: knownSeverity(typeof severity === "number" ? severity : optText(severity, where(m.severity ?? "severity"), false)) ?? "medium",
+        status: resolved ? "resolved" : "firing",
+        fingerprint: m.fingerprint ? optText(read(m.fingerprint), where(m.fingerprint), false) ?? null : null,
+        ...(m.identity ? { identity: m.identity } : {}),
+        labels,
+        annotations: readMap(entry, m.annotations, where),
+        startsAt: m.startsAt ? time(read(m.startsAt), where(m.startsAt)) : null,
+        endsAt: m.endsAt ? time(read(m.endsAt), where(m.endsAt)) : null,
+        links: link$2("source", read(m.url)),
+    }, ctx, index);
+}
+/**
+ * Any JSON body, read through the field mapping configured under `generic:` in the policy
+ * (GenericMappingSchema). Never detected on its own: it is used when the mapping's `detect` rule
+ * holds, when a dispatch or the caller names it, and otherwise only when no other source fits.
+ */
+const generic = {
+    source: "generic",
+    detect() {
+        return false;
+    },
+    parse(body, ctx) {
+        const m = ctx.generic;
+        if (!m)
+            throw new ParseError("generic", "no field mapping is configured; add `generic:` to .github/pipemedic.yml (see docs/sources.md)");
+        if (!m.alerts)
+            return [parseEntry(body, m, (p) => p, ctx, 0)];
+        const entries = array(readPath(body, m.alerts), m.alerts);
+        if (!entries.length)
+            throw new ParseError(m.alerts, "no alerts in the array");
+        return entries.map((e, i) => parseEntry(e, m, (p) => `${at(m.alerts, i)}.${p.replace(/^\$\.?/, "")}`, ctx, i));
+    },
+};
+
 /** `values` (refId → number, may be null) as one readable annotation: `B=44.24, C=1`. */
 function valuesText(value, field) {
     if (!isRecord$2(value))
@@ -26741,10 +26930,10 @@ const sentry$1 = {
  * Alertmanager-shaped, so it is asked before Alertmanager; Datadog, whose payload is whatever the
  * customer templated, is asked last. `generic` is not here: it needs a mapping.
  */
-const ADAPTERS = [grafana, alertmanager, sentry$1, pagerduty$1, opsgenie, cloudwatch, airflow, datadog];
-/** The adapter of a source, if Pipemedic has one. */
+const ADAPTERS = [grafana, alertmanager, sentry$1, pagerduty$1, opsgenie, cloudwatch, airflow, dbtCloud$1, datadog];
+/** The adapter of a source (`generic` included), if Pipemedic has one. */
 function adapterFor(source) {
-    return ADAPTERS.find((a) => a.source === source);
+    return source === "generic" ? generic : ADAPTERS.find((a) => a.source === source);
 }
 /** The source whose adapter recognizes the body (and headers, names lower-cased), or null. Never throws. */
 function detectSource(body, headers = {}) {
@@ -26813,6 +27002,39 @@ function unwrapDispatch(body, headers) {
     return { body: payload, headers: merged, ...(source ? { source } : {}), dispatched: true };
 }
 
+/** A field path such as `data.alert.title`, `items[0].name` or `$.labels` (a leading `$.` is optional). */
+const FieldPathSchema = string$3()
+    .regex(/^(\$\.?)?([A-Za-z0-9_@-]+|\[\d+\])(\.?([A-Za-z0-9_@-]+|\[\d+\]))*$/, 'expected a field path such as "data.alert.title" or "items[0].name"');
+const PathOrMapSchema = union([FieldPathSchema, record$1(string$3().min(1), FieldPathSchema)]);
+/**
+ * The `generic` source's field mapping (policy `generic:` in .github/pipemedic.yml): where in a JSON
+ * body each alert field lives. Paths are read from each entry of `alerts` when it is given, else from the body.
+ */
+const GenericMappingSchema = strictObject({
+    /** Path to an array of alerts; omit when the body is one alert. */
+    alerts: FieldPathSchema.optional(),
+    title: FieldPathSchema,
+    /** The alert rule's name; defaults to the title. */
+    alertname: FieldPathSchema.optional(),
+    severity: FieldPathSchema.optional(),
+    status: FieldPathSchema.optional(),
+    fingerprint: FieldPathSchema.optional(),
+    startsAt: FieldPathSchema.optional(),
+    endsAt: FieldPathSchema.optional(),
+    /** A path to an object of labels, or label name → path. */
+    labels: PathOrMapSchema.optional(),
+    /** A path to an object of annotations, or annotation name → path. */
+    annotations: PathOrMapSchema.optional(),
+    /** A path to a link back to the alert (http or https only). */
+    url: FieldPathSchema.optional(),
+    /** Status values meaning resolved, compared case-insensitively; every other value means firing. */
+    resolved: array$1(string$3()).default(["resolved", "ok", "closed", "recovered", "success", "succeeded", "normal", "inactive"]),
+    /** Labels that identify the condition when no fingerprint path is given (default: all labels). */
+    identity: array$1(string$3()).optional(),
+    /** Detection without a named source: this path must exist, and equal `equals` when given. */
+    detect: strictObject({ path: FieldPathSchema, equals: union([string$3(), number(), boolean()]).optional() }).optional(),
+});
+
 /** repository_dispatch refuses a client_payload of 64 KB or more, so nothing larger arrives by that road. */
 const DEFAULT_MAX_BYTES = 64 * 1024;
 /** Deeper nesting than any source sends; deeper bodies are hostile or broken. */
@@ -26854,6 +27076,15 @@ function reject(reason) {
     return { ok: false, reason };
 }
 function run(delivery, options) {
+    let mapping;
+    if (options.generic !== undefined) {
+        const parsed = GenericMappingSchema.safeParse(options.generic);
+        if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            return reject(`generic mapping: ${["generic", ...(issue?.path ?? [])].join(".")}: ${issue?.message ?? "invalid"}; fix it in .github/pipemedic.yml`);
+        }
+        mapping = parsed.data;
+    }
     if (typeof delivery.body !== "string")
         return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
     const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
@@ -26888,7 +27119,12 @@ function run(delivery, options) {
         if (innerShape)
             return reject(`dispatch: client_payload.payload: ${innerShape.replace(/^body /, "")}`);
     }
-    const wanted = options.source ?? inner.source ?? detectSource(inner.body, inner.headers) ?? (options.generic ? "generic" : null);
+    // A mapping with its own detect rule is the operator's explicit word and goes first; without one, generic is the fallback.
+    const wanted = options.source ??
+        inner.source ??
+        (mapping?.detect && genericMatches(inner.body, mapping) ? "generic" : null) ??
+        detectSource(inner.body, inner.headers) ??
+        (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
     if (!wanted) {
         const hint = delivery.sourceHint ? ` (the file name suggests ${inert$1(delivery.sourceHint, 30)})` : "";
         return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
@@ -26902,7 +27138,7 @@ function run(delivery, options) {
             delivery: delivery.id,
             receivedAt: delivery.receivedAt,
             headers: inner.headers,
-            ...(options.generic ? { generic: options.generic } : {}),
+            ...(mapping ? { generic: mapping } : {}),
         });
     }
     catch (err) {
@@ -55795,7 +56031,7 @@ function promql$1(q) {
     return `${q.name}{${m}}`;
 }
 /** The LogQL query of a log query. */
-function logql(q) {
+function logql$1(q) {
     const sel = Object.entries(q.selector).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ");
     return `{${sel}}${q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : ""}`;
 }
@@ -55808,7 +56044,7 @@ function describeQuery(kind, query) {
             return `${promql$1(q)} over ${range}${q.stepMs ? ` (step ${Math.round(q.stepMs / 1000)}s)` : ""}`;
         }
         case "logs":
-            return `${logql(query)} over ${range}`;
+            return `${logql$1(query)} over ${range}`;
         case "changes": {
             const q = query;
             return `changes (commits, deployments)${q.repos?.length ? ` in ${q.repos.join(", ")}` : ""} ${range}`;
@@ -56717,6 +56953,128 @@ function combineTelemetry(parts) {
         events: async (q, s) => route("events").events(q, s),
         orchestrator: async (q, s) => route("orchestrator").orchestrator(q, s),
         warehouse: async (q, s) => route("warehouse").warehouse(q, s),
+    };
+}
+
+/**
+ * Escaping for the query languages template values land in. A value is always a quoted string
+ * literal; these functions make sure it stays one, whatever an alert label holds.
+ */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** A PromQL/LogQL double-quoted string literal's content: backslash, quote and control characters escaped. */
+function quotedValue(value) {
+    return value
+        .replace(/\\/g, "\\\\")
+        .replace(/"/g, '\\"')
+        .replace(/\n/g, "\\n")
+        .replace(/\r/g, "\\r")
+        .replace(/\t/g, "\\t")
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+/** Renders `name{label="value", …}`; names that are not valid identifiers are refused, never quoted into shape. */
+function renderSelector(name, matchers) {
+    if (!METRIC_NAME.test(name))
+        throw new Error(`"${name}" is not a valid metric name`);
+    const parts = matchers.map((m) => {
+        if (!LABEL_NAME.test(m.label))
+            throw new Error(`"${m.label}" is not a valid label name`);
+        return `${m.label}${m.op}"${quotedValue(m.value)}"`;
+    });
+    return parts.length ? `${name}{${parts.join(", ")}}` : name;
+}
+/** Renders a LogQL stream selector with a case-insensitive line filter. */
+function renderLogSelector(selector, pattern) {
+    const labels = Object.entries(selector).map(([k, v]) => {
+        if (!LABEL_NAME.test(k))
+            throw new Error(`"${k}" is not a valid label name`);
+        return `${k}="${quotedValue(v)}"`;
+    });
+    if (!labels.length)
+        throw new Error("a LogQL query needs at least one stream label");
+    return `{${labels.join(", ")}}${pattern ? ` |~ "(?i)${quotedValue(pattern)}"` : ""}`;
+}
+
+/** A bounded JSON GET for telemetry backends: the caller's deadline, a cap on bytes, 429/5xx retried within the deadline. */
+async function getJson(url, opts) {
+    const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
+    const where = `${opts.backend} ${url.pathname}`;
+    for (let attempt = 0;; attempt++) {
+        const res = await fetch(url, { headers: { accept: "application/json", ...opts.headers }, signal: opts.signal });
+        if ((res.status === 429 || res.status >= 500) && attempt < (opts.retries ?? 2)) {
+            const retryAfter = Number(res.headers.get("retry-after"));
+            const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
+            await res.body?.cancel();
+            await new Promise((resolve, reject) => {
+                const t = setTimeout(resolve, wait);
+                opts.signal.addEventListener("abort", () => (clearTimeout(t), reject(opts.signal.reason)), { once: true });
+            });
+            continue;
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of res.body ?? []) {
+            size += chunk.byteLength;
+            if (size > maxBytes) {
+                await res.body?.cancel().catch(() => undefined);
+                throw new Error(`${where}: response larger than ${maxBytes} bytes; narrow the query or raise the limit`);
+            }
+            chunks.push(chunk);
+        }
+        const text = Buffer.concat(chunks).toString("utf8");
+        try {
+            return { status: res.status, body: JSON.parse(text) };
+        }
+        catch {
+            throw new Error(`${where}: HTTP ${res.status}, not JSON (${text.slice(0, 120).replace(/\s+/g, " ")})`);
+        }
+    }
+}
+
+const Response$1 = object({
+    status: string$3(),
+    error: string$3().optional(),
+    data: object({
+        resultType: literal("streams"),
+        result: array$1(object({ stream: record$1(string$3(), string$3()), values: array$1(tuple([string$3(), string$3()])) })),
+    })
+        .optional(),
+});
+/** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped. */
+function logql(q) {
+    return renderLogSelector(q.selector, q.pattern);
+}
+const ns = (ms) => `${BigInt(Math.round(ms)) * 1000000n}`;
+/** Telemetry from Loki's `query_range`: streams forward in time, nanosecond timestamps turned into RFC 3339. */
+function lokiTelemetry(opts) {
+    const base = opts.url.replace(/\/+$/, "");
+    const unsupported = (kind) => () => Promise.reject(new Error(`Loki does not answer ${kind} queries`));
+    return {
+        capabilities: new Set(["logs"]),
+        describe: (_kind, q) => logql(q),
+        async logs(q, signal) {
+            const url = new URL(`${base}/loki/api/v1/query_range`);
+            url.searchParams.set("query", logql(q));
+            url.searchParams.set("start", ns(q.start));
+            url.searchParams.set("end", ns(q.end));
+            url.searchParams.set("limit", String(q.limit));
+            url.searchParams.set("direction", "forward");
+            const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
+            const { status, body } = await getJson(url, { signal, backend: "loki", headers, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+            const parsed = Response$1.safeParse(body);
+            if (status !== 200 || !parsed.success || parsed.data.status !== "success" || !parsed.data.data) {
+                throw new Error(`loki query_range: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+            }
+            return parsed.data.data.result
+                .flatMap((s) => s.values.map(([t, line]) => ({ t: BigInt(t), ts: new Date(Number(BigInt(t) / 1000000n)).toISOString(), labels: s.stream, line })))
+                .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+                .map(({ ts, labels, line }) => ({ ts, labels, line }));
+        },
+        metrics: unsupported("metric"),
+        changes: unsupported("change"),
+        events: unsupported("event"),
+        orchestrator: unsupported("orchestrator"),
+        warehouse: unsupported("warehouse"),
     };
 }
 
@@ -63510,70 +63868,6 @@ function postgresTelemetry(opts) {
     };
 }
 
-/**
- * Escaping for the query languages template values land in. A value is always a quoted string
- * literal; these functions make sure it stays one, whatever an alert label holds.
- */
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** A PromQL/LogQL double-quoted string literal's content: backslash, quote and control characters escaped. */
-function quotedValue(value) {
-    return value
-        .replace(/\\/g, "\\\\")
-        .replace(/"/g, '\\"')
-        .replace(/\n/g, "\\n")
-        .replace(/\r/g, "\\r")
-        .replace(/\t/g, "\\t")
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-/** Renders `name{label="value", …}`; names that are not valid identifiers are refused, never quoted into shape. */
-function renderSelector(name, matchers) {
-    if (!METRIC_NAME.test(name))
-        throw new Error(`"${name}" is not a valid metric name`);
-    const parts = matchers.map((m) => {
-        if (!LABEL_NAME.test(m.label))
-            throw new Error(`"${m.label}" is not a valid label name`);
-        return `${m.label}${m.op}"${quotedValue(m.value)}"`;
-    });
-    return parts.length ? `${name}{${parts.join(", ")}}` : name;
-}
-
-/** A bounded JSON GET for telemetry backends: the caller's deadline, a cap on bytes, 429/5xx retried within the deadline. */
-async function getJson(url, opts) {
-    const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
-    const where = `${opts.backend} ${url.pathname}`;
-    for (let attempt = 0;; attempt++) {
-        const res = await fetch(url, { headers: { accept: "application/json", ...opts.headers }, signal: opts.signal });
-        if ((res.status === 429 || res.status >= 500) && attempt < (opts.retries ?? 2)) {
-            const retryAfter = Number(res.headers.get("retry-after"));
-            const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
-            await res.body?.cancel();
-            await new Promise((resolve, reject) => {
-                const t = setTimeout(resolve, wait);
-                opts.signal.addEventListener("abort", () => (clearTimeout(t), reject(opts.signal.reason)), { once: true });
-            });
-            continue;
-        }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of res.body ?? []) {
-            size += chunk.byteLength;
-            if (size > maxBytes) {
-                await res.body?.cancel().catch(() => undefined);
-                throw new Error(`${where}: response larger than ${maxBytes} bytes; narrow the query or raise the limit`);
-            }
-            chunks.push(chunk);
-        }
-        const text = Buffer.concat(chunks).toString("utf8");
-        try {
-            return { status: res.status, body: JSON.parse(text) };
-        }
-        catch {
-            throw new Error(`${where}: HTTP ${res.status}, not JSON (${text.slice(0, 120).replace(/\s+/g, " ")})`);
-        }
-    }
-}
-
 const Envelope = object({
     status: _enum(["success", "error"]),
     data: unknown$1().optional(),
@@ -63636,6 +63930,7 @@ function prometheusTelemetry(opts) {
 const HeadersFromEnv = record$1(string$3(), string$3()).default({});
 const ConnectorsSchema = looseObject({
     prometheus: object({ url: url(), headers_env: HeadersFromEnv }).optional(),
+    loki: object({ url: url(), headers_env: HeadersFromEnv, tenant: string$3().optional() }).optional(),
     postgres: object({
         /** The variable holding the connection string (it carries a password). */
         connection_env: string$3().default("PIPEMEDIC_WAREHOUSE_URL"),
@@ -63664,6 +63959,8 @@ function telemetryFromConfig(connectors, env, warn) {
     const c = parsed.data;
     if (c.prometheus)
         parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+    if (c.loki)
+        parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
     if (c.postgres) {
         const connectionString = env[c.postgres.connection_env];
         if (!connectionString)
@@ -97500,7 +97797,7 @@ function explain(err, what, config) {
 function githubDispatcher(opts) {
     const { config } = opts;
     const warn = opts.warn ?? ((m) => console.warn(m));
-    const client = (token, id) => createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn } });
+    const client = (token, id) => createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn, error: warn } });
     const what = `POST /repos/${config.owner}/${config.repo}/dispatches`;
     const send = async (octokit, body) => {
         await octokit.rest.repos.createDispatchEvent({ owner: config.owner, repo: config.repo, event_type: body.event_type, client_payload: { ...body.client_payload } });

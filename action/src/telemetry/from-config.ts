@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Telemetry } from "../model/index.js";
 import { combineTelemetry } from "./combine.js";
+import { lokiTelemetry } from "./loki.js";
 import { postgresTelemetry } from "./postgres.js";
 import { prometheusTelemetry } from "./prometheus.js";
 
@@ -11,6 +12,7 @@ import { prometheusTelemetry } from "./prometheus.js";
 const HeadersFromEnv = z.record(z.string(), z.string()).default({});
 const ConnectorsSchema = z.looseObject({
   prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
+  loki: z.object({ url: z.url(), headers_env: HeadersFromEnv, tenant: z.string().optional() }).optional(),
   postgres: z
     .object({
       /** The variable holding the connection string (it carries a password). */
@@ -46,6 +48,7 @@ export function telemetryFromConfig(
   const parts: Telemetry[] = [];
   const c = parsed.data;
   if (c.prometheus) parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+  if (c.loki) parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
   if (c.postgres) {
     const connectionString = env[c.postgres.connection_env];
     if (!connectionString) warn(`connectors.postgres: ${c.postgres.connection_env} is not set; warehouse checks will be inconclusive`);

@@ -1,0 +1,52 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { replayScenario, projectMemory } from "../../src/eval/replay.js";
+import { combineTelemetry } from "../../src/telemetry/combine.js";
+import { lokiTelemetry } from "../../src/telemetry/loki.js";
+import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
+import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
+import { REPO_ROOT } from "../support/runner.js";
+import { startLokiEmulator } from "../support/http-emulators/loki.js";
+
+describe("the Loki adapter against a Loki emulator", () => {
+  it("gives every log check of the golden suite the same verdict as replay", { timeout: 300_000 }, async () => {
+    const memory = await projectMemory(REPO_ROOT);
+    let compared = 0;
+    for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
+      const scenario = await loadScenario(dir);
+      if (!scenario.telemetry.logs.length) continue;
+      const loki = await startLokiEmulator(scenario.telemetry.logs);
+      try {
+        const replayed = await replayScenario(dir, { projectRoot: REPO_ROOT, memory });
+        const live = await replayScenario(dir, { projectRoot: REPO_ROOT, memory, telemetry: (s) => combineTelemetry([lokiTelemetry({ url: loki.url }), replayTelemetry(s.telemetry)]) });
+        const byKey = (run: typeof replayed) => new Map(run.result.outcomes.flatMap((o) => o.investigation?.evidence ?? []).map((e) => [e.key, e]));
+        const a = byKey(replayed);
+        const b = byKey(live);
+        const logChecks = replayed.result.outcomes.flatMap((o) => o.investigation?.hypotheses ?? []).flatMap((h) => h.checks).filter((c) => c.capability === "logs" && !c.unresolved);
+        for (const c of logChecks) expect(b.get(c.key)?.verdict, `${scenario.meta.id} ${c.key}: ${b.get(c.key)?.finding}`).toBe(a.get(c.key)?.verdict);
+        compared += logChecks.length;
+        expect(loki.queries.length).toBeGreaterThan(0);
+      } finally {
+        await loki.close();
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+
+  it("keeps hostile values inside their LogQL strings, and reports Loki's errors", async () => {
+    const hostile = ['"} |~ ".*"', "a\\", "x\ny", '{job="other"}'];
+    const lines = [...hostile.map((v, i) => ({ ts: `2026-03-14T01:0${i}:00Z`, labels: { app: v }, line: `line ${i}` })), { ts: "2026-03-14T01:05:00Z", labels: { app: "other" }, line: "other" }];
+    const loki = await startLokiEmulator(lines);
+    try {
+      const t = lokiTelemetry({ url: loki.url });
+      const range = { start: Date.parse("2026-03-14T00:00:00Z"), end: Date.parse("2026-03-14T02:00:00Z"), limit: 100 };
+      for (const [i, app] of hostile.entries()) {
+        const got = await t.logs({ selector: { app }, ...range }, AbortSignal.timeout(5000));
+        expect(got.map((l) => l.line)).toEqual([`line ${i}`]);
+      }
+      await expect(t.logs({ selector: {}, ...range }, AbortSignal.timeout(5000))).rejects.toThrow(/at least one stream label/);
+    } finally {
+      await loki.close();
+    }
+  });
+});
