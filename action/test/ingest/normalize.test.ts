@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { normalize } from "../../src/ingest/normalize.js";
+import type { Delivery } from "../../src/model/index.js";
+import { accepted, ingest, rejected } from "./helpers.js";
+
+const am = (alerts: unknown[]) => ({ version: "4", groupKey: "{}:{}", status: "firing", receiver: "r", alerts });
+const alert = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+  status: "firing",
+  labels: { alertname: "OrdersLag", ...labels },
+  annotations: {},
+  startsAt: "2026-03-14T01:00:00Z",
+  endsAt: "0001-01-01T00:00:00Z",
+  ...extra,
+});
+
+describe("normalize", () => {
+  it("rejects a body over 64 KB by default, and honours maxBytes", () => {
+    const big = JSON.stringify(am([alert({ pad: "x".repeat(70_000) })]));
+    expect(rejected(ingest(big))).toMatch(/^body is \d+ bytes, over the 65536-byte limit; send fewer alerts per notification/);
+    accepted(ingest(big, {}, { maxBytes: 200_000 }));
+    expect(rejected(ingest(am([alert({})]), {}, { maxBytes: 10 }))).toMatch(/over the 10-byte limit/);
+  });
+
+  it("rejects bodies that are not JSON objects without echoing them", () => {
+    expect(rejected(ingest("<html>oops</html>"))).toBe("body is not JSON (invalid JSON)");
+    expect(rejected(ingest('{"alerts": ['))).toBe("body is not JSON (the JSON ends too early (truncated?))");
+    expect(rejected(ingest("   "))).toBe("body is empty");
+    expect(rejected(ingest("42"))).toBe("body is a JSON number, expected an object");
+    expect(rejected(ingest("null"))).toBe("body is a JSON null, expected an object");
+  });
+
+  it("rejects deep nesting", () => {
+    const deep = `{"a":${"[".repeat(100)}${"]".repeat(100)}}`;
+    expect(rejected(ingest(deep))).toBe("body nests deeper than 32 levels");
+  });
+
+  it("names the top-level keys of an unknown shape, made inert", () => {
+    const reason = rejected(ingest({ "<img src=x onerror=alert(1)>": 1, "@everyone": 2 }));
+    expect(reason).toMatch(/^unknown payload shape: no source recognizes it; top-level keys: /);
+    expect(reason).not.toContain("<");
+    expect(reason).not.toContain(">");
+  });
+
+  it("never detects by the file-name hint, but mentions it", () => {
+    const out = normalize({ id: "01-datadog.json", body: JSON.stringify({ hello: "world" }), headers: {}, receivedAt: "2026-03-14T02:00:00Z", sourceHint: "datadog" });
+    expect(rejected(out)).toMatch(/\(the file name suggests datadog\)/);
+  });
+
+  it("rejects control characters and broken Unicode in what it keeps, naming the field", () => {
+    expect(rejected(ingest(am([alert({}, { annotations: { summary: "bell\u0007" } })])))).toBe(
+      "alertmanager: alerts[0].annotations.summary: contains the control character U+0007; remove it at the source",
+    );
+    expect(rejected(ingest(am([alert({ "bad\nkey": "v" })])))).toMatch(/^alertmanager: alerts\[0\]\.labels\["bad\?key"\]: contains the control character U\+000A/);
+    expect(rejected(ingest(am([alert({ team: "\ud800" })])))).toBe("alertmanager: alerts[0].labels.team: contains an unpaired UTF-16 surrogate (broken Unicode)");
+  });
+
+  it("cuts a long title to one line of at most 500 characters", () => {
+    const [a] = accepted(ingest(am([alert({}, { annotations: { summary: `line one\nline two ${"é".repeat(600)}` } })])));
+    expect(a!.title.startsWith("line one line two")).toBe(true);
+    expect(Array.from(a!.title)).toHaveLength(500);
+  });
+
+  it("rejects more than 1000 alerts in one body", () => {
+    const many = am(Array.from({ length: 1001 }, (_, i) => alert({ i: String(i) })));
+    expect(rejected(ingest(many, {}, { maxBytes: 1_000_000 }))).toBe("alertmanager: alerts: 1001 entries, over the limit of 1000; split the notification");
+  });
+
+  it("uses a forced source even when detection would pick another", () => {
+    expect(rejected(ingest(am([alert({})]), {}, { source: "datadog" }))).toMatch(/^datadog: title: expected the alert title/);
+  });
+
+  it("does not throw on a delivery whose fields have the wrong types", () => {
+    const broken = { id: "x", body: 12, headers: null, receivedAt: "now" } as unknown as Delivery;
+    expect(rejected(normalize(broken))).toBe("body is number, expected the webhook's text");
+    const headersOdd = { id: "x", body: JSON.stringify(am([alert({})])), headers: { a: 1 }, receivedAt: "now" } as unknown as Delivery;
+    accepted(normalize(headersOdd));
+  });
+
+  it("validates every alert against AlertSchema (ids are 16 hex characters, raw points at the delivery)", () => {
+    const alerts = accepted(ingest(am([alert({ a: "1" }), alert({ a: "2" })]), {}, {}, "delivery-7"));
+    for (const [i, a] of alerts.entries()) {
+      expect(a.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(a.raw).toEqual({ delivery: "delivery-7", index: i });
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { firstSeverity, knownSeverity, SEVERITY_WORDS, severityOf } from "../../src/ingest/severity.js";
+
+describe("severity", () => {
+  it.each([
+    ["P1", "critical"], ["p2", "high"], ["P3", "medium"], ["P4", "low"], ["P5", "info"],
+    ["SEV1", "critical"], ["sev-2", "high"], ["Sev 3", "medium"], ["SEV_4", "low"],
+    ["critical", "critical"], ["fatal", "critical"], ["page", "critical"],
+    ["error", "high"], ["Error", "high"], ["major", "high"], ["ALARM", "high"],
+    ["warning", "medium"], ["warn", "medium"], ["Warning", "medium"], ["No Data", "medium"],
+    ["minor", "low"], ["INSUFFICIENT_DATA", "low"], ["cancelled", "low"],
+    ["info", "info"], ["OK", "info"], ["success", "info"], ["debug", "info"],
+    ["P1 - Critical", "critical"], ["SEV2 (major)", "high"],
+  ] as const)("maps %s to %s", (word, expected) => {
+    expect(severityOf(word)).toBe(expected);
+  });
+
+  it("maps numbers 0..5 as priorities and everything else unknown to medium", () => {
+    expect([0, 1, 2, 3, 4, 5].map((n) => severityOf(n))).toEqual(["critical", "critical", "high", "medium", "low", "info"]);
+    expect(severityOf("2")).toBe("high");
+    for (const unknown of ["spicy", "", 7, -1, 2.5, null, undefined, {}, ["critical"], "P12", "constructor", "__proto__"]) {
+      expect(severityOf(unknown)).toBe("medium");
+      expect(knownSeverity(unknown)).toBeNull();
+    }
+  });
+
+  it("takes the first known severity of several candidates", () => {
+    expect(firstSeverity(undefined, "", "spicy", "P2", "critical")).toBe("high");
+    expect(firstSeverity()).toBe("medium");
+  });
+
+  it("only holds compact lower-case words, so lookups can find them", () => {
+    for (const word of Object.keys(SEVERITY_WORDS)) expect(word).toMatch(/^[a-z0-9]+$/);
+  });
+});
