@@ -56528,7 +56528,10 @@ function scenarioRepoFiles(s) {
  * knowledge and runbooks over the project's, and a store seeded with its repo/ and history/.
  */
 async function replayScenario(dir, opts) {
-    const scenario = await loadScenario(dir);
+    return replayLoaded(await loadScenario(dir), opts);
+}
+/** Replays a scenario already in memory (a loaded folder, or one a test perturbed). */
+async function replayLoaded(scenario, opts) {
     const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
     const store = opts.store ? await opts.store(scenario) : new MemoryStore(scenarioRepoFiles(scenario));
     const overlay = { ...scenario.knowledge, ...scenario.runbooks };

@@ -31,11 +31,21 @@ export interface ReplayRun {
  * Replays a scenario through the one pipeline: replay telemetry, the scenario's clock, its
  * knowledge and runbooks over the project's, and a store seeded with its repo/ and history/.
  */
-export async function replayScenario(
-  dir: string,
-  opts: { projectRoot: string; memory?: Record<string, string>; store?: (s: Scenario) => Promise<Store>; progress?: Progress; llm?: LlmClient; telemetry?: (s: Scenario) => Telemetry },
-): Promise<ReplayRun> {
-  const scenario = await loadScenario(dir);
+export async function replayScenario(dir: string, opts: ReplayOptions): Promise<ReplayRun> {
+  return replayLoaded(await loadScenario(dir), opts);
+}
+
+export interface ReplayOptions {
+  projectRoot: string;
+  memory?: Record<string, string>;
+  store?: (s: Scenario) => Promise<Store>;
+  progress?: Progress;
+  llm?: LlmClient;
+  telemetry?: (s: Scenario) => Telemetry;
+}
+
+/** Replays a scenario already in memory (a loaded folder, or one a test perturbed). */
+export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Promise<ReplayRun> {
   const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
   const store = opts.store ? await opts.store(scenario) : new MemoryStore(scenarioRepoFiles(scenario));
   const overlay = { ...scenario.knowledge, ...scenario.runbooks };
