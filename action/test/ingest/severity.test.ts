@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { firstSeverity, knownSeverity, SEVERITY_WORDS, severityOf } from "../../src/ingest/severity.js";
 
@@ -31,5 +34,17 @@ describe("severity", () => {
 
   it("only holds compact lower-case words, so lookups can find them", () => {
     for (const word of Object.keys(SEVERITY_WORDS)) expect(word).toMatch(/^[a-z0-9]+$/);
+  });
+
+  it("is the table docs/sources.md shows, word for word", () => {
+    const docs = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../../../docs/sources.md"), "utf8");
+    const section = docs.slice(docs.indexOf("### Severity"), docs.indexOf("## repository_dispatch"));
+    const documented = new Map<string, string>();
+    for (const row of section.split("\n").filter((l) => /^\| (critical|high|medium|low|info) \|/.test(l))) {
+      const [, severity, words] = row.split("|").map((c) => c.trim());
+      for (const [, w] of words!.matchAll(/`([^`]+)`/g)) documented.set(w!.toLowerCase().replace(/[\s_-]+/g, ""), severity!);
+    }
+    for (const [word, severity] of Object.entries(SEVERITY_WORDS)) expect(documented.get(word), word).toBe(severity);
+    for (const [word, severity] of documented) expect(severityOf(word), word).toBe(severity);
   });
 });
