@@ -140,7 +140,7 @@ describe("relay delivery", () => {
     expect(fingerprints.size).toBe(300);
   });
 
-  it("PagerDuty v3 and dbt Cloud webhooks are forwarded with their source", async () => {
+  it("PagerDuty v3 and dbt Cloud webhooks are forwarded unchanged and read by the Action with their source, title and severity", async () => {
     const pd = JSON.stringify({
       event: {
         id: "01DEN4HPBQAZCAA4ZMPVCMNUO3",
@@ -178,5 +178,9 @@ describe("relay delivery", () => {
     expect((await rig.post("dbt-cloud", dbt, signed("dbt-cloud", dbt))).status).toBe(202);
     expect(rig.emu.dispatches.map((d) => d.client_payload.source)).toEqual(["pagerduty", "dbt-cloud"]);
     expect(rig.emu.dispatches.map((d) => JSON.stringify(d.client_payload.payload))).toEqual([JSON.stringify(JSON.parse(pd)), JSON.stringify(JSON.parse(dbt))]);
+    expect(normalizedDispatches().map((o) => (o.ok ? [o.source, o.alerts[0]!.title, o.alerts[0]!.severity] : o.reason))).toEqual([
+      ["pagerduty", "orders-enricher consumer lag", "critical"],
+      ["dbt-cloud", expect.stringContaining("orders marts"), "high"],
+    ]);
   });
 });
