@@ -6,8 +6,10 @@ import { genericMatches } from "./sources/generic.js";
 import { GenericMappingSchema, type GenericMapping, type GenericMappingInput } from "./sources/generic-mapping.js";
 import { ParseError, type SourceAdapter } from "./sources/types.js";
 
+/** Alerts of one source, or the reason the body was rejected (recorded under incidents/_unparsed/). */
 export type IngestOutcome = { ok: true; source: Source; alerts: Alert[] } | { ok: false; reason: string };
 
+/** How to read a delivery; every field is optional. */
 export interface NormalizeOptions {
   /** Use this source's adapter instead of detecting one. */
   source?: Source;

@@ -12,6 +12,7 @@ const ENVELOPE_KEYS = new Set(["event_type", "client_payload", "action", "branch
  */
 const WRAPPER_KEYS = new Set(["source", "payload", "headers", "fingerprint", "severity", "title", "links", "received_at", "receivedAt", "delivery"]);
 
+/** A source body taken out of its repository_dispatch envelope (or the body itself). */
 export interface Unwrapped {
   /** The source body. */
   body: unknown;

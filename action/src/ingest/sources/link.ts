@@ -1,5 +1,6 @@
 import { cleanText } from "./fields.js";
 
+/** A link as Alert.links holds it. */
 export interface Link {
   title: string;
   url: string;
