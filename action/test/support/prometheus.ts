@@ -43,19 +43,24 @@ export interface RunningPrometheus {
 
 /**
  * A real Prometheus from Debian's package with the series backfilled into its TSDB by
- * `promtool tsdb create-blocks-from openmetrics`, listening on loopback until `stop`.
+ * `promtool tsdb create-blocks-from openmetrics`, listening on loopback until `stop`. With `live`,
+ * it runs the given configuration (scrape jobs, rule files named relative to its folder) too.
  */
-export async function startPrometheus(series: Series[]): Promise<RunningPrometheus> {
+export async function startPrometheus(series: Series[], live?: { config: string; files?: Record<string, string> }): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), "pipemedic-prom-"));
   const data = join(dir, "data");
-  await writeFile(join(dir, "series.om"), openMetrics(series));
-  await writeFile(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
-  await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", join(dir, "series.om"), data], { maxBuffer: 64 * 1024 * 1024 });
+  await writeFile(join(dir, "prometheus.yml"), live?.config ?? "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
+  for (const [name, content] of Object.entries(live?.files ?? {})) await writeFile(join(dir, name), content);
+  if (series.length) {
+    await writeFile(join(dir, "series.om"), openMetrics(series));
+    await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", join(dir, "series.om"), data], { maxBuffer: 64 * 1024 * 1024 });
+  }
   const port = await freePort();
   const child = spawn(
     "prometheus",
     [
       `--config.file=${join(dir, "prometheus.yml")}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
       `--storage.tsdb.path=${data}`,
       `--web.listen-address=127.0.0.1:${port}`,
       "--storage.tsdb.retention.time=100y",
