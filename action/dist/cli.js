@@ -25425,12 +25425,25 @@ function inert$1(value, max = 40) {
 function quote(value) {
     return `"${inert$1(value)}"`;
 }
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/;
+/** Keys seen before and whether they are plain; field paths are built for every field read, so this is hot. */
+const plainKeys = new Map();
+function isPlainKey(key) {
+    let plain = plainKeys.get(key);
+    if (plain === undefined) {
+        plain = PLAIN_KEY.test(key);
+        if (plainKeys.size < 10_000)
+            plainKeys.set(key, plain);
+    }
+    return plain;
+}
 /** The path of a child field: `alerts[3]`, `labels.severity`, `data.issue.title`, `labels["odd key"]` (odd keys made inert). */
 function at(parent, key) {
     if (typeof key === "number")
         return `${parent}[${key}]`;
-    const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
-    return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
+    if (!isPlainKey(key))
+        return `${parent}[${quote(key)}]`;
+    return parent ? `${parent}.${key}` : key;
 }
 /** A plain object, or a ParseError naming the field. */
 function record(value, field) {
@@ -25454,8 +25467,16 @@ function array(value, field, max = MAX_ITEMS) {
 function optArray(value, field, max = MAX_ITEMS) {
     return value === undefined || value === null ? [] : array(value, field, max);
 }
+/** Anything that needs a closer look: a control character, tab or newline, or half of a surrogate pair. */
+const SUSPECT = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/;
+/** True when text certainly passes `cleanText`, checked with one scan (the common case). */
+function plainText(value) {
+    return !SUSPECT.test(value);
+}
 /** Rejects text holding control characters or broken Unicode; returns it unchanged otherwise. */
 function cleanText(value, field, multiline = true) {
+    if (!SUSPECT.test(value))
+        return value;
     const control = (multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE).exec(value);
     if (control) {
         const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
@@ -25500,6 +25521,11 @@ function stringMap(value, field) {
         throw new ParseError(field, `${entries.length} keys, over the limit of ${MAX_ITEMS}`);
     const out = [];
     for (const [k, v] of entries) {
+        // The field path is only built when something is wrong: labels are the bulk of every payload.
+        if (typeof v === "string" && k !== "__proto__" && plainText(k) && plainText(v)) {
+            out.push([k, v]);
+            continue;
+        }
         const f = at(field, k);
         labelKey(k, f);
         if (v === null || v === undefined)
@@ -25529,18 +25555,29 @@ const MAX_TITLE = 500;
 /** A title on one line, cut on a character boundary. */
 function oneLine$2(text) {
     const flat = text.replace(/\s+/g, " ").trim();
+    if (flat.length <= MAX_TITLE)
+        return flat;
     const chars = Array.from(flat);
     return chars.length > MAX_TITLE ? `${chars.slice(0, MAX_TITLE - 1).join("")}…` : flat;
+}
+/**
+ * A copy of labels or annotations whose names and values passed the text checks. Adapters read most
+ * of them through `stringMap`, which checks already; values they derive (tags, dimensions) are checked here.
+ */
+function checked(map, where) {
+    const out = {};
+    for (const [k, v] of Object.entries(map)) {
+        if (k === "__proto__" || !plainText(k))
+            labelKey(k, at(where, k));
+        out[k] = plainText(v) ? v : cleanText(v, at(where, k));
+    }
+    return out;
 }
 /** Builds a validated Alert; a missing source fingerprint is computed from the identifying labels and flagged. */
 function buildAlert(source, parts, ctx, index) {
     const where = `alert ${index}`;
-    const labels = {};
-    for (const [k, v] of Object.entries(parts.labels))
-        labels[labelKey(k, at(`${where} labels`, k))] = cleanText(v, at(`${where} labels`, k));
-    const annotations = {};
-    for (const [k, v] of Object.entries(parts.annotations ?? {}))
-        annotations[labelKey(k, at(`${where} annotations`, k))] = cleanText(v, at(`${where} annotations`, k));
+    const labels = checked(parts.labels, `${where} labels`);
+    const annotations = checked(parts.annotations ?? {}, `${where} annotations`);
     const title = oneLine$2(cleanText(parts.title, `${where} title`));
     if (!labels.alertname)
         labels.alertname = oneLine$2(parts.alertname ?? "") || title || `${source} alert`;
@@ -25646,6 +25683,8 @@ function fromIso(s) {
  */
 function time(value, field) {
     if (value === undefined || value === null || value === "" || value === 0 || value === "0")
+        return null;
+    if (typeof value === "string" && value.startsWith("0001-01-01"))
         return null;
     let t = null;
     if (typeof value === "number")
@@ -63933,6 +63972,8 @@ function prometheusTelemetry(opts) {
 const HeadersFromEnv = record$1(string$3(), string$3()).default({});
 const ConnectorsSchema = looseObject({
     prometheus: object({ url: url(), headers_env: HeadersFromEnv }).optional(),
+    /** Repositories whose commits and deployments count as changes; read with the Action's token. */
+    github: object({ repos: array$1(string$3().regex(/^[^/\s]+\/[^/\s]+$/, "owner/repo")).min(1) }).optional(),
     loki: object({ url: url(), headers_env: HeadersFromEnv, tenant: string$3().optional() }).optional(),
     postgres: object({
         /** The variable holding the connection string (it carries a password). */
@@ -63945,7 +63986,7 @@ const ConnectorsSchema = looseObject({
         .optional(),
 });
 /** Builds the telemetry port from the connectors; problems (a missing secret, an unknown connector) go to `warn`. */
-function telemetryFromConfig(connectors, env, warn) {
+function telemetryFromConfig(connectors, env, warn, github) {
     const parsed = ConnectorsSchema.safeParse(connectors);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -63962,6 +64003,9 @@ function telemetryFromConfig(connectors, env, warn) {
     const c = parsed.data;
     if (c.prometheus)
         parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+    if (c.github) {
+        warn("connectors.github: no GitHub token is available here; change checks will be inconclusive");
+    }
     if (c.loki)
         parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
     if (c.postgres) {

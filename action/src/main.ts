@@ -10,7 +10,7 @@ import { lineProgress } from "./report/progress.js";
 import { renderJobSummary } from "./report/summary.js";
 import { LocalGitStore } from "./store/local.js";
 import { githubForge, githubStore } from "./store/github.js";
-import { createOctokit } from "./store/octokit.js";
+import { createOctokit, type GitHubClient } from "./store/octokit.js";
 import { readOptional, readTree } from "./store/workspace.js";
 import { loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
@@ -49,7 +49,7 @@ function deliveriesFrom(event: Record<string, unknown>, eventName: string, alert
 }
 
 /** The store and forge: the GitHub API with a token (compare-and-swap commits, pull requests), else git in the workspace. */
-function gitPorts(input: Inputs, config: Config, workspace: string): { store: Store; forge?: Forge } {
+function gitPorts(input: Inputs, config: Config, workspace: string): { store: Store; forge?: Forge; octokit?: GitHubClient } {
   const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
   const useApi = input.store === "api" || (input.store === "auto" && Boolean(input.token) && Boolean(owner && repo));
   if (!useApi) return { store: new LocalGitStore({ dir: workspace, ...(config.store.branch ? { branch: config.store.branch } : {}), ...(input.push ? { remote: "origin" } : {}) }) };
@@ -65,6 +65,7 @@ function gitPorts(input: Inputs, config: Config, workspace: string): { store: St
     // Alert storms race: many runs may commit at once, each retry rebuilding on the new head.
     store: githubStore({ octokit, owner, repo, branch, serverUrl, maxAttempts: 30 }),
     forge: githubForge({ octokit, owner, repo, base: branch, warn: (m) => core.warning(m) }),
+    octokit,
   };
 }
 
@@ -81,7 +82,7 @@ export async function run(): Promise<void> {
       core.startGroup(name);
     },
   });
-  const { store, forge } = gitPorts(input, config, workspace);
+  const { store, forge, octokit } = gitPorts(input, config, workspace);
 
   if (eventName === "pull_request") {
     const pr = event.pull_request as { number: number; merged?: boolean; closed_at?: string | null; head?: { ref?: string } } | undefined;
@@ -93,7 +94,7 @@ export async function run(): Promise<void> {
 
   const inputsOfDispatch = (event.inputs ?? {}) as Record<string, unknown>;
   const incidentId = input.incidentId || (typeof inputsOfDispatch["incident-id"] === "string" ? inputsOfDispatch["incident-id"] : "");
-  let telemetry: Telemetry = telemetryFromConfig(config.connectors, process.env, (m) => core.warning(m));
+  let telemetry: Telemetry = telemetryFromConfig(config.connectors, process.env, (m) => core.warning(m), octokit);
   let now = Date.now();
   if (input.replay) {
     const scenario = await loadScenario(join(workspace, input.replay));

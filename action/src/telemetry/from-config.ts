@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Telemetry } from "../model/index.js";
 import { combineTelemetry } from "./combine.js";
 import { lokiTelemetry } from "./loki.js";
+import { githubChangesTelemetry } from "./changes-github.js";
+import type { GitHubClient } from "../store/octokit.js";
 import { postgresTelemetry } from "./postgres.js";
 import { prometheusTelemetry } from "./prometheus.js";
 
@@ -12,6 +14,8 @@ import { prometheusTelemetry } from "./prometheus.js";
 const HeadersFromEnv = z.record(z.string(), z.string()).default({});
 const ConnectorsSchema = z.looseObject({
   prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
+  /** Repositories whose commits and deployments count as changes; read with the Action's token. */
+  github: z.object({ repos: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "owner/repo")).min(1) }).optional(),
   loki: z.object({ url: z.url(), headers_env: HeadersFromEnv, tenant: z.string().optional() }).optional(),
   postgres: z
     .object({
@@ -30,6 +34,7 @@ export function telemetryFromConfig(
   connectors: Record<string, unknown>,
   env: Record<string, string | undefined>,
   warn: (message: string) => void,
+  github?: GitHubClient,
 ): Telemetry {
   const parsed = ConnectorsSchema.safeParse(connectors);
   if (!parsed.success) {
@@ -48,6 +53,10 @@ export function telemetryFromConfig(
   const parts: Telemetry[] = [];
   const c = parsed.data;
   if (c.prometheus) parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
+  if (c.github) {
+    if (github) parts.push(githubChangesTelemetry({ octokit: github, repos: c.github.repos }));
+    else warn("connectors.github: no GitHub token is available here; change checks will be inconclusive");
+  }
   if (c.loki) parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
   if (c.postgres) {
     const connectionString = env[c.postgres.connection_env];
