@@ -30,9 +30,10 @@ export interface GitHubDispatcherOptions {
 
 const TokenResponse = z.object({ token: z.string().min(1), expires_at: z.string() });
 
+/** GitHub's status, or 0 when GitHub never answered (Octokit reports network errors as 500 without a response). */
 function statusOf(err: unknown): number {
-  const status = (err as { status?: unknown }).status;
-  return typeof status === "number" ? status : 0;
+  const e = err as { status?: unknown; response?: unknown };
+  return typeof e.status === "number" && e.response !== undefined ? e.status : 0;
 }
 
 /** Why GitHub refused, in words that name the fix. */

@@ -184,3 +184,17 @@ describe("relay delivery", () => {
     ]);
   });
 });
+
+describe("relay without GitHub", () => {
+  it("GitHub unreachable: 503, and the reason names the network or GITHUB_API_URL", async () => {
+    const offline = await startRig({ sources: ["dbt-cloud"], apiUrl: "http://127.0.0.1:9", retries: 0 });
+    try {
+      const body = JSON.stringify({ eventType: "job.run.errored", data: { jobName: "marts" } });
+      const res = await offline.post("dbt-cloud", body, signed("dbt-cloud", body));
+      expect(res.status).toBe(503);
+      expect(res.body.error).toContain("could not be reached (network or GITHUB_API_URL)");
+    } finally {
+      await offline.close();
+    }
+  });
+});
