@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { stat, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import minpath, { posix, join as join$1, relative as relative$1, sep as sep$1, isAbsolute, resolve } from 'node:path';
+import minpath, { posix, join as join$1, relative as relative$1, sep as sep$1, isAbsolute, resolve as resolve$1 } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFile, execFileSync } from 'node:child_process';
 import require$$0 from 'fs';
@@ -13359,7 +13359,7 @@ function requireAlias () {
 	return Alias;
 }
 
-var Collection$1 = {};
+var Collection$2 = {};
 
 var createNode = {};
 
@@ -13499,7 +13499,7 @@ function requireCreateNode () {
 var hasRequiredCollection;
 
 function requireCollection () {
-	if (hasRequiredCollection) return Collection$1;
+	if (hasRequiredCollection) return Collection$2;
 	hasRequiredCollection = 1;
 
 	var createNode = requireCreateNode();
@@ -13648,10 +13648,10 @@ function requireCollection () {
 	    }
 	}
 
-	Collection$1.Collection = Collection;
-	Collection$1.collectionFromPath = collectionFromPath;
-	Collection$1.isEmptyPath = isEmptyPath;
-	return Collection$1;
+	Collection$2.Collection = Collection;
+	Collection$2.collectionFromPath = collectionFromPath;
+	Collection$2.isEmptyPath = isEmptyPath;
+	return Collection$2;
 }
 
 var Pair = {};
@@ -25561,22 +25561,24 @@ function oneLine$2(text) {
     return chars.length > MAX_TITLE ? `${chars.slice(0, MAX_TITLE - 1).join("")}…` : flat;
 }
 /**
- * A copy of labels or annotations whose names and values passed the text checks. Adapters read most
- * of them through `stringMap`, which checks already; values they derive (tags, dimensions) are checked here.
+ * Labels or annotations whose names and values pass the text checks. Adapters read most of them
+ * through `stringMap`, which checks already; values they derive (tags, dimensions) are checked here.
  */
 function checked(map, where) {
-    const out = {};
-    for (const [k, v] of Object.entries(map)) {
+    for (const k of Object.keys(map)) {
         if (k === "__proto__" || !plainText(k))
             labelKey(k, at(where, k));
-        out[k] = plainText(v) ? v : cleanText(v, at(where, k));
+        const v = map[k];
+        if (!plainText(v))
+            cleanText(v, at(where, k));
     }
-    return out;
+    return map;
 }
 /** Builds a validated Alert; a missing source fingerprint is computed from the identifying labels and flagged. */
 function buildAlert(source, parts, ctx, index) {
     const where = `alert ${index}`;
-    const labels = checked(parts.labels, `${where} labels`);
+    // A copy: alertname may be added, and the adapter's object stays as it was.
+    const labels = { ...checked(parts.labels, `${where} labels`) };
     const annotations = checked(parts.annotations ?? {}, `${where} annotations`);
     const title = oneLine$2(cleanText(parts.title, `${where} title`));
     if (!labels.alertname)
@@ -25617,24 +25619,33 @@ function buildAlert(source, parts, ctx, index) {
 function link$2(title, value, base) {
     if (typeof value !== "string" || !value.trim())
         return [];
-    try {
-        cleanText(value, "url", false);
-    }
-    catch {
-        return [];
-    }
+    const key = `${typeof base === "string" ? base : ""}\u0000${value}`;
+    // The alerts of one notification usually share their URLs; parsing a URL is the costly part.
+    const known = resolved.get(key);
+    if (known !== undefined)
+        return known === null ? [] : [{ title, url: known }];
+    const url = resolve(value, base);
+    if (resolved.size >= 1000)
+        resolved.clear();
+    resolved.set(key, url);
+    return url === null ? [] : [{ title, url }];
+}
+const resolved = new Map();
+function resolve(value, base) {
+    if (!plainText(value))
+        return null;
     let url;
     try {
         url = typeof base === "string" && /^https?:\/\//i.test(base) ? new URL(value.trim(), base) : new URL(value.trim());
     }
     catch {
-        return [];
+        return null;
     }
     if (url.protocol !== "http:" && url.protocol !== "https:")
-        return [];
+        return null;
     url.username = "";
     url.password = "";
-    return [{ title, url: url.toString() }];
+    return url.toString();
 }
 
 /**
@@ -25654,19 +25665,26 @@ function fromEpoch(n) {
         return n / 1e3;
     return n / 1e6;
 }
+function daysIn(year, month) {
+    if (month === 2)
+        return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+    return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
 function fromIso(s) {
     const m = ISO.exec(s);
     if (!m)
         return null;
     const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
-    const ms = Number(frac.padEnd(3, "0").slice(0, 3));
-    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
-    const check = new Date(t);
-    // Date.UTC rolls 2026-02-31 over to March; a round trip catches impossible dates.
-    if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60)
+    const year = Number(y);
+    const month = Number(mo);
+    const day = Number(d);
+    // Date.UTC would roll 2026-02-31 over to March; impossible dates are rejected instead.
+    if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60)
         return null;
-    if (Number(y) < 100)
-        t = check.setUTCFullYear(Number(y));
+    const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+    let t = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(sec), ms);
+    if (year < 100)
+        t = new Date(t).setUTCFullYear(year);
     if (zone !== "Z" && zone !== "z" && zone !== "UTC") {
         // "+0000" (CloudWatch) as well as "+00:00".
         const sign = zone.startsWith("-") ? -1 : 1;
@@ -25700,10 +25718,11 @@ function time(value, field) {
     if (t === null || !Number.isFinite(t)) {
         throw new ParseError(field, `expected an RFC 3339 time or epoch number, got ${typeof value === "string" ? quote(value) : String(value)}`);
     }
-    const year = new Date(t).getUTCFullYear();
+    const date = new Date(t);
+    const year = date.getUTCFullYear();
     if (year < 1970 || year > 9999)
         throw new ParseError(field, `time is out of range (year ${year})`);
-    return new Date(t).toISOString();
+    return date.toISOString();
 }
 
 /** The callback's `event` (docs/sources.md) as the task or run state it reports. */
@@ -57120,6 +57139,49 @@ function lokiTelemetry(opts) {
     };
 }
 
+const Collection$1 = (key) => object({ [key]: array$1(record$1(string$3(), unknown$1())) }).loose();
+const PAGE = 100;
+/**
+ * The orchestrator port on Airflow's stable REST API (v1 for Airflow 2, v2 for Airflow 3): DAG runs
+ * and task instances of the window across every DAG (`~`), import errors and pools, kept with
+ * Airflow's own field names as the scenario format does.
+ */
+function airflowTelemetry(opts) {
+    const base = `${opts.url.replace(/\/+$/, "")}/api/v${opts.version}`;
+    const authorization = "token" in opts.auth ? `Bearer ${opts.auth.token}` : `Basic ${Buffer.from(`${opts.auth.basic.username}:${opts.auth.basic.password}`).toString("base64")}`;
+    const unsupported = (kind) => () => Promise.reject(new Error(`Airflow does not answer ${kind} queries`));
+    const list = async (path, key, params, signal) => {
+        const url = new URL(`${base}${path}`);
+        for (const [k, v] of Object.entries({ limit: String(PAGE), ...params }))
+            url.searchParams.set(k, v);
+        const { status, body } = await getJson(url, { signal, backend: "airflow", headers: { authorization }, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+        if (status === 401 || status === 403)
+            throw new Error(`airflow ${path}: HTTP ${status}: check the connector's credentials`);
+        if (status !== 200)
+            throw new Error(`airflow ${path}: HTTP ${status}: ${JSON.stringify(body).slice(0, 200)}`);
+        const parsed = Collection$1(key).safeParse(body);
+        if (!parsed.success)
+            throw new Error(`airflow ${path}: expected {"${key}": [...]}`);
+        return parsed.data[key];
+    };
+    const paths = {
+        dag_runs: (q, s) => list("/dags/~/dagRuns", "dag_runs", { start_date_gte: new Date(q.start).toISOString(), start_date_lte: new Date(q.end).toISOString(), order_by: "-start_date" }, s),
+        task_instances: (q, s) => list("/dags/~/dagRuns/~/taskInstances", "task_instances", { start_date_gte: new Date(q.start).toISOString(), start_date_lte: new Date(q.end).toISOString() }, s),
+        import_errors: (_q, s) => list("/importErrors", "import_errors", {}, s),
+        pools: (_q, s) => list("/pools", "pools", {}, s),
+    };
+    return {
+        capabilities: new Set(["orchestrator"]),
+        describe: (_kind, q) => `airflow v${opts.version} ${q.kind} ${new Date(q.start).toISOString()}–${new Date(q.end).toISOString()}`,
+        orchestrator: (q, signal) => paths[q.kind](q, signal),
+        metrics: unsupported("metric"),
+        logs: unsupported("log"),
+        changes: unsupported("change"),
+        events: unsupported("event"),
+        warehouse: unsupported("warehouse"),
+    };
+}
+
 var lib$1 = {exports: {}};
 
 var defaults$1 = {exports: {}};
@@ -63974,6 +64036,15 @@ const ConnectorsSchema = looseObject({
     prometheus: object({ url: url(), headers_env: HeadersFromEnv }).optional(),
     /** Repositories whose commits and deployments count as changes; read with the Action's token. */
     github: object({ repos: array$1(string$3().regex(/^[^/\s]+\/[^/\s]+$/, "owner/repo")).min(1) }).optional(),
+    airflow: object({
+        url: url(),
+        version: union([literal(1), literal(2)]).default(2),
+        /** Variables holding a bearer token, or a user name and password for basic auth. */
+        token_env: string$3().optional(),
+        username_env: string$3().optional(),
+        password_env: string$3().optional(),
+    })
+        .optional(),
     loki: object({ url: url(), headers_env: HeadersFromEnv, tenant: string$3().optional() }).optional(),
     postgres: object({
         /** The variable holding the connection string (it carries a password). */
@@ -64005,6 +64076,17 @@ function telemetryFromConfig(connectors, env, warn, github) {
         parts.push(prometheusTelemetry({ url: c.prometheus.url, headers: headers(c.prometheus.headers_env) }));
     if (c.github) {
         warn("connectors.github: no GitHub token is available here; change checks will be inconclusive");
+    }
+    if (c.airflow) {
+        const token = c.airflow.token_env ? env[c.airflow.token_env] : undefined;
+        const username = c.airflow.username_env ? env[c.airflow.username_env] : undefined;
+        const password = c.airflow.password_env ? env[c.airflow.password_env] : undefined;
+        if (token)
+            parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { token } }));
+        else if (username && password)
+            parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { basic: { username, password } } }));
+        else
+            warn("connectors.airflow: no credentials in the environment (token_env, or username_env and password_env); orchestrator checks will be inconclusive");
     }
     if (c.loki)
         parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
@@ -97822,9 +97904,10 @@ class DispatchError extends Error {
     }
 }
 const TokenResponse = object({ token: string$3().min(1), expires_at: string$3() });
+/** GitHub's status, or 0 when GitHub never answered (Octokit reports network errors as 500 without a response). */
 function statusOf(err) {
-    const status = err.status;
-    return typeof status === "number" ? status : 0;
+    const e = err;
+    return typeof e.status === "number" && e.response !== undefined ? e.status : 0;
 }
 /** Why GitHub refused, in words that name the fix. */
 function explain(err, what, config) {
@@ -98360,7 +98443,7 @@ function sourceOption(value) {
     return parsed.data;
 }
 async function gitRepo(dir) {
-    const abs = resolve(dir);
+    const abs = resolve$1(dir);
     const exists = await stat(join$1(abs, ".git")).then(() => true, () => false);
     if (!exists)
         execFileSync("git", ["init", "-q", "-b", "main", abs]);
@@ -98444,7 +98527,7 @@ async function replay(args) {
     if (!dir)
         throw new UsageError("replay needs a scenario folder: pipemedic replay <dir>");
     const out = values.out ? await gitRepo(values.out) : null;
-    const run = await replayScenario(resolve(dir), {
+    const run = await replayScenario(resolve$1(dir), {
         projectRoot: PACKAGE_ROOT,
         progress: progressFor(Boolean(values.json)),
         ...(out
@@ -98467,7 +98550,7 @@ async function evaluate(args) {
     const root = positionals[0];
     if (!root)
         throw new UsageError("eval needs a folder of scenarios: pipemedic eval <dir>");
-    const dirs = await findScenarioDirs(resolve(root));
+    const dirs = await findScenarioDirs(resolve$1(root));
     if (!dirs.length)
         throw new UsageError(`${root}: no scenario folders (folders with a scenario.yaml) found`);
     const memory = await projectMemory(PACKAGE_ROOT);
@@ -98514,9 +98597,9 @@ async function investigateCmd(args) {
     const repo = await gitRepo(values.repo ?? ".");
     const config = parseConfig(await readOptional(join$1(repo, CONFIG_PATH)), CONFIG_PATH);
     const telemetry = values.replay
-        ? replayTelemetry((await loadScenario(resolve(values.replay))).telemetry)
+        ? replayTelemetry((await loadScenario(resolve$1(values.replay))).telemetry)
         : telemetryFromConfig(config.connectors, process.env, (m) => process.stderr.write(`warning: ${m}\n`));
-    const now = values.replay ? Date.parse((await loadScenario(resolve(values.replay))).meta.now) : Date.now();
+    const now = values.replay ? Date.parse((await loadScenario(resolve$1(values.replay))).meta.now) : Date.now();
     const result = await runPipeline([{ id: `cli-${values.alert.split("/").pop()}`, body, headers: {}, receivedAt: new Date(now).toISOString() }], {
         telemetry,
         store: new LocalGitStore({ dir: repo }),
@@ -98572,7 +98655,7 @@ async function lintCmd(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: "boolean" } } });
     if (values.help)
         return help("lint");
-    const dir = resolve(positionals[0] ?? ".");
+    const dir = resolve$1(positionals[0] ?? ".");
     const files = await readTree(dir, ["knowledge", "runbooks"]);
     const config = await readOptional(join$1(dir, CONFIG_PATH));
     if (config !== null)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Telemetry } from "../model/index.js";
 import { combineTelemetry } from "./combine.js";
 import { lokiTelemetry } from "./loki.js";
+import { airflowTelemetry } from "./airflow.js";
 import { githubChangesTelemetry } from "./changes-github.js";
 import type { GitHubClient } from "../store/octokit.js";
 import { postgresTelemetry } from "./postgres.js";
@@ -16,6 +17,16 @@ const ConnectorsSchema = z.looseObject({
   prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
   /** Repositories whose commits and deployments count as changes; read with the Action's token. */
   github: z.object({ repos: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "owner/repo")).min(1) }).optional(),
+  airflow: z
+    .object({
+      url: z.url(),
+      version: z.union([z.literal(1), z.literal(2)]).default(2),
+      /** Variables holding a bearer token, or a user name and password for basic auth. */
+      token_env: z.string().optional(),
+      username_env: z.string().optional(),
+      password_env: z.string().optional(),
+    })
+    .optional(),
   loki: z.object({ url: z.url(), headers_env: HeadersFromEnv, tenant: z.string().optional() }).optional(),
   postgres: z
     .object({
@@ -56,6 +67,14 @@ export function telemetryFromConfig(
   if (c.github) {
     if (github) parts.push(githubChangesTelemetry({ octokit: github, repos: c.github.repos }));
     else warn("connectors.github: no GitHub token is available here; change checks will be inconclusive");
+  }
+  if (c.airflow) {
+    const token = c.airflow.token_env ? env[c.airflow.token_env] : undefined;
+    const username = c.airflow.username_env ? env[c.airflow.username_env] : undefined;
+    const password = c.airflow.password_env ? env[c.airflow.password_env] : undefined;
+    if (token) parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { token } }));
+    else if (username && password) parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { basic: { username, password } } }));
+    else warn("connectors.airflow: no credentials in the environment (token_env, or username_env and password_env); orchestrator checks will be inconclusive");
   }
   if (c.loki) parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
   if (c.postgres) {
