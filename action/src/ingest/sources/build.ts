@@ -1,6 +1,6 @@
 import { AlertSchema, type Alert, type AlertStatus, type Severity, type Source } from "../../model/index.js";
 import { alertId, fingerprintOf } from "../fingerprint.js";
-import { at, cleanText, labelKey } from "./fields.js";
+import { at, cleanText, labelKey, plainText } from "./fields.js";
 import type { Link } from "./link.js";
 import { ParseError, type ParseContext } from "./types.js";
 
@@ -28,17 +28,30 @@ export interface AlertParts {
 /** A title on one line, cut on a character boundary. */
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= MAX_TITLE) return flat;
   const chars = Array.from(flat);
   return chars.length > MAX_TITLE ? `${chars.slice(0, MAX_TITLE - 1).join("")}…` : flat;
+}
+
+/**
+ * Labels or annotations whose names and values pass the text checks. Adapters read most of them
+ * through `stringMap`, which checks already; values they derive (tags, dimensions) are checked here.
+ */
+function checked(map: Record<string, string>, where: string): Record<string, string> {
+  for (const k of Object.keys(map)) {
+    if (k === "__proto__" || !plainText(k)) labelKey(k, at(where, k));
+    const v = map[k]!;
+    if (!plainText(v)) cleanText(v, at(where, k));
+  }
+  return map;
 }
 
 /** Builds a validated Alert; a missing source fingerprint is computed from the identifying labels and flagged. */
 export function buildAlert(source: Source, parts: AlertParts, ctx: ParseContext, index: number): Alert {
   const where = `alert ${index}`;
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parts.labels)) labels[labelKey(k, at(`${where} labels`, k))] = cleanText(v, at(`${where} labels`, k));
-  const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parts.annotations ?? {})) annotations[labelKey(k, at(`${where} annotations`, k))] = cleanText(v, at(`${where} annotations`, k));
+  // A copy: alertname may be added, and the adapter's object stays as it was.
+  const labels = { ...checked(parts.labels, `${where} labels`) };
+  const annotations = checked(parts.annotations ?? {}, `${where} annotations`);
   const title = oneLine(cleanText(parts.title, `${where} title`));
   if (!labels.alertname) labels.alertname = oneLine(parts.alertname ?? "") || title || `${source} alert`;
   const { fingerprint, computed } = fingerprintOf(source, parts.fingerprint, labels, parts.identity);

@@ -43,11 +43,24 @@ export function quote(value: string): string {
   return `"${inert(value)}"`;
 }
 
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/;
+/** Keys seen before and whether they are plain; field paths are built for every field read, so this is hot. */
+const plainKeys = new Map<string, boolean>();
+
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    plain = PLAIN_KEY.test(key);
+    if (plainKeys.size < 10_000) plainKeys.set(key, plain);
+  }
+  return plain;
+}
+
 /** The path of a child field: `alerts[3]`, `labels.severity`, `data.issue.title`, `labels["odd key"]` (odd keys made inert). */
 export function at(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;
-  const safe = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/.test(key) ? `.${key}` : `[${quote(key)}]`;
-  return parent ? `${parent}${safe}` : safe.replace(/^\./, "");
+  if (!isPlainKey(key)) return `${parent}[${quote(key)}]`;
+  return parent ? `${parent}.${key}` : key;
 }
 
 /** A plain object, or a ParseError naming the field. */
@@ -73,8 +86,17 @@ export function optArray(value: unknown, field: string, max = MAX_ITEMS): unknow
   return value === undefined || value === null ? [] : array(value, field, max);
 }
 
+/** Anything that needs a closer look: a control character, tab or newline, or half of a surrogate pair. */
+const SUSPECT = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/;
+
+/** True when text certainly passes `cleanText`, checked with one scan (the common case). */
+export function plainText(value: string): boolean {
+  return !SUSPECT.test(value);
+}
+
 /** Rejects text holding control characters or broken Unicode; returns it unchanged otherwise. */
 export function cleanText(value: string, field: string, multiline = true): string {
+  if (!SUSPECT.test(value)) return value;
   const control = (multiline ? CONTROL_MULTILINE : CONTROL_SINGLE_LINE).exec(value);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
@@ -114,6 +136,11 @@ export function stringMap(value: unknown, field: string): Record<string, string>
   if (entries.length > MAX_ITEMS) throw new ParseError(field, `${entries.length} keys, over the limit of ${MAX_ITEMS}`);
   const out: Array<[string, string]> = [];
   for (const [k, v] of entries) {
+    // The field path is only built when something is wrong: labels are the bulk of every payload.
+    if (typeof v === "string" && k !== "__proto__" && plainText(k) && plainText(v)) {
+      out.push([k, v]);
+      continue;
+    }
     const f = at(field, k);
     labelKey(k, f);
     if (v === null || v === undefined) continue;

@@ -1,4 +1,4 @@
-import { cleanText } from "./fields.js";
+import { plainText } from "./fields.js";
 
 /** A link as Alert.links holds it. */
 export interface Link {
@@ -14,19 +14,28 @@ export interface Link {
  */
 export function link(title: string, value: unknown, base?: unknown): Link[] {
   if (typeof value !== "string" || !value.trim()) return [];
-  try {
-    cleanText(value, "url", false);
-  } catch {
-    return [];
-  }
+  const key = `${typeof base === "string" ? base : ""}\u0000${value}`;
+  // The alerts of one notification usually share their URLs; parsing a URL is the costly part.
+  const known = resolved.get(key);
+  if (known !== undefined) return known === null ? [] : [{ title, url: known }];
+  const url = resolve(value, base);
+  if (resolved.size >= 1000) resolved.clear();
+  if (key.length <= 2048) resolved.set(key, url);
+  return url === null ? [] : [{ title, url }];
+}
+
+const resolved = new Map<string, string | null>();
+
+function resolve(value: string, base: unknown): string | null {
+  if (!plainText(value)) return null;
   let url: URL;
   try {
     url = typeof base === "string" && /^https?:\/\//i.test(base) ? new URL(value.trim(), base) : new URL(value.trim());
   } catch {
-    return [];
+    return null;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return [];
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   url.username = "";
   url.password = "";
-  return [{ title, url: url.toString() }];
+  return url.toString();
 }

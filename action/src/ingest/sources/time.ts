@@ -19,16 +19,33 @@ function fromEpoch(n: number): number {
   return n / 1e6;
 }
 
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The shape nearly every source sends; Date.parse reads it exactly, once the day is known to exist. */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
 function fromIso(s: string): number | null {
+  const fast = RFC3339.exec(s);
+  if (fast) {
+    const year = Number(fast[1]);
+    const month = Number(fast[2]);
+    const day = Number(fast[3]);
+    if (year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month)) return Date.parse(s);
+  }
   const m = ISO.exec(s);
   if (!m) return null;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  // Date.UTC would roll 2026-02-31 over to March; impossible dates are rejected instead.
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
   const ms = Number(frac.padEnd(3, "0").slice(0, 3));
-  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
-  const check = new Date(t);
-  // Date.UTC rolls 2026-02-31 over to March; a round trip catches impossible dates.
-  if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
-  if (Number(y) < 100) t = check.setUTCFullYear(Number(y));
+  let t = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(sec), ms);
+  if (year < 100) t = new Date(t).setUTCFullYear(year);
   if (zone !== "Z" && zone !== "z" && zone !== "UTC") {
     // "+0000" (CloudWatch) as well as "+00:00".
     const sign = zone.startsWith("-") ? -1 : 1;
@@ -46,6 +63,7 @@ function fromIso(s: string): number | null {
  */
 export function time(value: unknown, field: string): string | null {
   if (value === undefined || value === null || value === "" || value === 0 || value === "0") return null;
+  if (typeof value === "string" && value.startsWith("0001-01-01")) return null;
   let t: number | null = null;
   if (typeof value === "number") t = Number.isFinite(value) ? fromEpoch(value) : null;
   else if (typeof value === "string") {
@@ -56,7 +74,8 @@ export function time(value: unknown, field: string): string | null {
   if (t === null || !Number.isFinite(t)) {
     throw new ParseError(field, `expected an RFC 3339 time or epoch number, got ${typeof value === "string" ? quote(value) : String(value)}`);
   }
-  const year = new Date(t).getUTCFullYear();
+  const date = new Date(t);
+  const year = date.getUTCFullYear();
   if (year < 1970 || year > 9999) throw new ParseError(field, `time is out of range (year ${year})`);
-  return new Date(t).toISOString();
+  return date.toISOString();
 }
