@@ -58,7 +58,7 @@ function headersOf(req: IncomingMessage): Headers {
  * webhook, wraps it into repository_dispatch bodies and answers 2xx only after GitHub accepted
  * every one of them. Any failure after the webhook was verified is a 503 the sender retries.
  */
-export function relayHandler(opts: RelayServerOptions): { handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>; pending: () => number } {
+export function relayHandler(opts: RelayServerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { config, dispatcher } = opts;
   const log = opts.log ?? stderrLog;
   const now = opts.now ?? Date.now;
@@ -131,13 +131,13 @@ export function relayHandler(opts: RelayServerOptions): { handle: (req: Incoming
     }
   }
 
-  return { handle, pending: () => pending };
+  return handle;
 }
 
 /** Starts the relay on host:port (port 0: any free port). */
 export async function startRelayServer(opts: RelayServerOptions & { host: string; port: number }): Promise<RunningRelay> {
   const log = opts.log ?? stderrLog;
-  const { handle } = relayHandler(opts);
+  const handle = relayHandler(opts);
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
     const p = handle(req, res)

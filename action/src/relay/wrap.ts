@@ -77,8 +77,7 @@ function splitGroup(group: Record<string, unknown> & { alerts: unknown[] }, wrap
       if (!current.length) return null; // one alert alone does not fit
       chunks.push(current);
       current = [];
-      size = base;
-      size += jsonBytes(alert);
+      size = base + jsonBytes(alert);
     } else size += add;
     current.push(alert);
   }
