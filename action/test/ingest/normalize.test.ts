@@ -54,6 +54,12 @@ describe("normalize", () => {
     expect(rejected(ingest(am([alert({ team: "\ud800" })])))).toBe("alertmanager: alerts[0].labels.team: contains an unpaired UTF-16 surrogate (broken Unicode)");
   });
 
+  it("keeps valid Unicode (emoji, accents) and markup as plain data", () => {
+    const [a] = accepted(ingest(am([alert({ team: "données 📉" }, { annotations: { summary: "<b>@channel</b> lag 📈" } })])));
+    expect(a!.labels.team).toBe("données 📉");
+    expect(a!.title).toBe("<b>@channel</b> lag 📈");
+  });
+
   it("cuts a long title to one line of at most 500 characters", () => {
     const [a] = accepted(ingest(am([alert({}, { annotations: { summary: `line one\nline two ${"é".repeat(600)}` } })])));
     expect(a!.title.startsWith("line one line two")).toBe(true);
