@@ -21381,7 +21381,7 @@ function issuesToLint(file, issues, lineOf, hints = {}) {
 }
 
 const EXPECTED = 'expected a metric selector name{label="value"}';
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const NAME$1 = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const OPS = ["=~", "!~", "!=", "="];
 const KEYWORDS = new Set(["by", "without", "offset", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless"]);
@@ -21424,7 +21424,7 @@ function parseSelector(text) {
         throw new SelectorError(text, detail);
     };
     skip();
-    const name = NAME.exec(text.slice(i))?.[0];
+    const name = NAME$1.exec(text.slice(i))?.[0];
     if (!name) {
         if (text.slice(i).startsWith("{"))
             fail("the metric name is missing before \"{\"");
@@ -25627,7 +25627,8 @@ function link$2(title, value, base) {
     const url = resolve(value, base);
     if (resolved.size >= 1000)
         resolved.clear();
-    resolved.set(key, url);
+    if (key.length <= 2048)
+        resolved.set(key, url);
     return url === null ? [] : [{ title, url }];
 }
 const resolved = new Map();
@@ -25670,7 +25671,17 @@ function daysIn(year, month) {
         return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
     return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+/** The shape nearly every source sends; Date.parse reads it exactly, once the day is known to exist. */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 function fromIso(s) {
+    const fast = RFC3339.exec(s);
+    if (fast) {
+        const year = Number(fast[1]);
+        const month = Number(fast[2]);
+        const day = Number(fast[3]);
+        if (year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))
+            return Date.parse(s);
+    }
     const m = ISO.exec(s);
     if (!m)
         return null;
@@ -57139,6 +57150,79 @@ function lokiTelemetry(opts) {
     };
 }
 
+const TAG_VALUE = /^[A-Za-z0-9_\-./:]+$/;
+const NAME = /^[A-Za-z0-9_.]+$/;
+const MetricsResponse = object({
+    status: string$3(),
+    error: string$3().optional(),
+    series: array$1(object({ metric: string$3(), tag_set: array$1(string$3()).default([]), pointlist: array$1(tuple([number(), number().nullable()])) })).default([]),
+});
+const LogsResponse = object({
+    data: array$1(object({ attributes: object({ timestamp: string$3(), message: string$3().default(""), service: string$3().optional(), status: string$3().optional(), host: string$3().optional(), tags: array$1(string$3()).default([]) }) })),
+});
+/** A Datadog metric query from a selector: equality matchers only, as tags; anything Datadog cannot express safely is refused. */
+function datadogQuery(q, groupBy = []) {
+    if (!NAME.test(q.name))
+        throw new Error(`datadog: "${q.name}" is not a metric name Datadog accepts`);
+    const tags = q.matchers.map((m) => {
+        if (m.op !== "=")
+            throw new Error(`datadog: the ${m.op} matcher on ${m.label} has no safe Datadog form`);
+        if (!NAME.test(m.label) || !TAG_VALUE.test(m.value))
+            throw new Error(`datadog: tag ${m.label}:${m.value} has characters a Datadog query cannot quote`);
+        return `${m.label}:${m.value}`;
+    });
+    const by = groupBy.filter((g) => NAME.test(g));
+    return `avg:${q.name}{${tags.length ? tags.join(",") : "*"}}${by.length ? ` by {${by.join(",")}}` : ""}`;
+}
+/** Metrics (v1 query, seconds in, milliseconds out) and logs (v2 search) from Datadog. */
+function datadogTelemetry(opts) {
+    const base = opts.url.replace(/\/+$/, "");
+    const headers = { "DD-API-KEY": opts.apiKey, "DD-APPLICATION-KEY": opts.appKey };
+    const unsupported = (kind) => () => Promise.reject(new Error(`Datadog does not answer ${kind} queries here`));
+    return {
+        capabilities: new Set(["metrics", "logs"]),
+        describe: (kind, q) => (kind === "metrics" ? datadogQuery(q, opts.groupBy) : `logs ${JSON.stringify(q.selector)}`),
+        async metrics(q, signal) {
+            const url = new URL(`${base}/api/v1/query`);
+            url.searchParams.set("from", String(Math.floor(q.start / 1000)));
+            url.searchParams.set("to", String(Math.ceil(q.end / 1000)));
+            url.searchParams.set("query", datadogQuery(q, opts.groupBy));
+            const { status, body } = await getJson(url, { signal, backend: "datadog", headers });
+            const parsed = MetricsResponse.safeParse(body);
+            if (status !== 200 || !parsed.success || parsed.data.status === "error")
+                throw new Error(`datadog query: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+            return parsed.data.series.map((s) => ({
+                labels: { __name__: s.metric, ...Object.fromEntries(s.tag_set.map((t) => [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)])) },
+                points: s.pointlist.map(([t, v]) => [t, v]),
+            }));
+        },
+        async logs(q, signal) {
+            for (const [k, v] of Object.entries(q.selector)) {
+                if (!NAME.test(k) || !TAG_VALUE.test(v))
+                    throw new Error(`datadog: ${k}:${v} has characters a Datadog log query cannot quote`);
+            }
+            const query = Object.entries(q.selector).map(([k, v]) => `${k}:${v}`).join(" ");
+            const res = await fetch(`${base}/api/v2/logs/events/search`, {
+                method: "POST",
+                headers: { ...headers, "content-type": "application/json" },
+                body: JSON.stringify({ filter: { query, from: new Date(q.start).toISOString(), to: new Date(q.end).toISOString() }, sort: "timestamp", page: { limit: Math.min(q.limit, 1000) } }),
+                signal,
+            });
+            const parsed = LogsResponse.safeParse(await res.json().catch(() => null));
+            if (!res.ok || !parsed.success)
+                throw new Error(`datadog logs search: HTTP ${res.status}`);
+            const re = q.pattern ? new RegExp(q.pattern, "i") : null;
+            return parsed.data.data
+                .map((d) => ({ ts: new Date(d.attributes.timestamp).toISOString(), labels: { ...(d.attributes.service ? { service: d.attributes.service } : {}), ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}) }, line: d.attributes.message }))
+                .filter((l) => !re || re.test(l.line));
+        },
+        changes: unsupported("change"),
+        events: unsupported("event"),
+        orchestrator: unsupported("orchestrator"),
+        warehouse: unsupported("warehouse"),
+    };
+}
+
 const Collection$1 = (key) => object({ [key]: array$1(record$1(string$3(), unknown$1())) }).loose();
 const PAGE = 100;
 /**
@@ -64045,6 +64129,7 @@ const ConnectorsSchema = looseObject({
         password_env: string$3().optional(),
     })
         .optional(),
+    datadog: object({ url: url().default("https://api.datadoghq.com"), api_key_env: string$3().default("DD_API_KEY"), app_key_env: string$3().default("DD_APP_KEY"), group_by: array$1(string$3()).default([]) }).optional(),
     loki: object({ url: url(), headers_env: HeadersFromEnv, tenant: string$3().optional() }).optional(),
     postgres: object({
         /** The variable holding the connection string (it carries a password). */
@@ -64087,6 +64172,14 @@ function telemetryFromConfig(connectors, env, warn, github) {
             parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { basic: { username, password } } }));
         else
             warn("connectors.airflow: no credentials in the environment (token_env, or username_env and password_env); orchestrator checks will be inconclusive");
+    }
+    if (c.datadog) {
+        const apiKey = env[c.datadog.api_key_env];
+        const appKey = env[c.datadog.app_key_env];
+        if (apiKey && appKey)
+            parts.push(datadogTelemetry({ url: c.datadog.url, apiKey, appKey, groupBy: c.datadog.group_by }));
+        else
+            warn(`connectors.datadog: ${c.datadog.api_key_env} and ${c.datadog.app_key_env} must both be set`);
     }
     if (c.loki)
         parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
@@ -98125,8 +98218,7 @@ function splitGroup(group, wrap, delivery) {
                 return null; // one alert alone does not fit
             chunks.push(current);
             current = [];
-            size = base;
-            size += jsonBytes(alert);
+            size = base + jsonBytes(alert);
         }
         else
             size += add;
@@ -98316,12 +98408,12 @@ function relayHandler(opts) {
             pending--;
         }
     }
-    return { handle, pending: () => pending };
+    return handle;
 }
 /** Starts the relay on host:port (port 0: any free port). */
 async function startRelayServer(opts) {
     const log = opts.log ?? stderrLog;
-    const { handle } = relayHandler(opts);
+    const handle = relayHandler(opts);
     const inFlight = new Set();
     const server = createServer((req, res) => {
         const p = handle(req, res)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Telemetry } from "../model/index.js";
 import { combineTelemetry } from "./combine.js";
 import { lokiTelemetry } from "./loki.js";
+import { datadogTelemetry } from "./datadog.js";
 import { airflowTelemetry } from "./airflow.js";
 import { githubChangesTelemetry } from "./changes-github.js";
 import type { GitHubClient } from "../store/octokit.js";
@@ -27,6 +28,7 @@ const ConnectorsSchema = z.looseObject({
       password_env: z.string().optional(),
     })
     .optional(),
+  datadog: z.object({ url: z.url().default("https://api.datadoghq.com"), api_key_env: z.string().default("DD_API_KEY"), app_key_env: z.string().default("DD_APP_KEY"), group_by: z.array(z.string()).default([]) }).optional(),
   loki: z.object({ url: z.url(), headers_env: HeadersFromEnv, tenant: z.string().optional() }).optional(),
   postgres: z
     .object({
@@ -75,6 +77,12 @@ export function telemetryFromConfig(
     if (token) parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { token } }));
     else if (username && password) parts.push(airflowTelemetry({ url: c.airflow.url, version: c.airflow.version, auth: { basic: { username, password } } }));
     else warn("connectors.airflow: no credentials in the environment (token_env, or username_env and password_env); orchestrator checks will be inconclusive");
+  }
+  if (c.datadog) {
+    const apiKey = env[c.datadog.api_key_env];
+    const appKey = env[c.datadog.app_key_env];
+    if (apiKey && appKey) parts.push(datadogTelemetry({ url: c.datadog.url, apiKey, appKey, groupBy: c.datadog.group_by }));
+    else warn(`connectors.datadog: ${c.datadog.api_key_env} and ${c.datadog.app_key_env} must both be set`);
   }
   if (c.loki) parts.push(lokiTelemetry({ url: c.loki.url, headers: headers(c.loki.headers_env), ...(c.loki.tenant ? { tenant: c.loki.tenant } : {}) }));
   if (c.postgres) {
