@@ -103,8 +103,21 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
           reportPath: o.reportPath,
         }))
       : [input];
-  if (!items.length) return redact(toMarkdown({ type: "root", children: [heading(2, "Pipemedic"), paragraph("No alert was recorded in this run.")] }), patterns);
+  const unparsed = "outcomes" in input ? input.unparsed : [];
+  // A body nobody could parse is shown first: someone must notice it (it is kept under incidents/_unparsed/).
+  const unparsedBlock: RootContent[] = unparsed.length
+    ? [
+        heading(2, "Pipemedic: alerts that could not be parsed"),
+        list(unparsed.map((u) => [code(u.delivery, 80), " — ", ...inert(redact(u.reason, patterns), 400)])),
+        paragraph("Their bodies are kept, redacted, under ", code("incidents/_unparsed/"), ". Fix the sender's payload or map it as a generic source."),
+      ]
+    : [];
+  if (!items.length) {
+    const children = unparsedBlock.length ? unparsedBlock : [heading(2, "Pipemedic"), paragraph("No alert was recorded in this run.")];
+    return redact(toMarkdown({ type: "root", children }), patterns);
+  }
   const blocks = items.map((it) => incidentBlocks(prepareInput(it, patterns), it.reportPath));
+  if (unparsedBlock.length) blocks.unshift({ head: unparsedBlock, rest: [] });
   return fit(
     blocks.map((b) => b.head),
     blocks.map((b) => b.rest),

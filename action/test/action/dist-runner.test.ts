@@ -104,6 +104,7 @@ describe("action/dist/index.js run as the Actions runner runs it", () => {
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/::error title=Pipemedic could not parse an alert::/);
+    expect(run.summary).toMatch(/alerts that could not be parsed/);
     const files = git(remote, "show", "--name-only", "--format=", "main").split("\n");
     const unparsed = files.find((f) => f.startsWith("incidents/_unparsed/"));
     expect(unparsed).toBeDefined();
