@@ -55740,7 +55740,10 @@ async function runPipeline(deliveries, ports, options) {
     const alerts = [];
     const unparsed = [];
     for (const d of deliveries) {
-        const out = normalize(d, { ...(options.source ? { source: options.source } : {}) });
+        const out = normalize(d, {
+            ...(options.source ? { source: options.source } : {}),
+            ...(config.generic ? { generic: config.generic } : {}),
+        });
         if (out.ok) {
             for (const a of out.alerts)
                 alerts.push({ ...a, pipeline: a.pipeline ?? pipelinesOf(a)[0]?.id ?? null });
@@ -98729,7 +98732,9 @@ async function normalizeCmd(args) {
         }
     }
     const source = sourceOption(values.source);
-    const out = normalize({ id: file, body, headers, receivedAt: new Date().toISOString() }, source ? { source } : {});
+    // The generic source's field mapping lives in the repository's policy file.
+    const generic = parseConfig(await readOptional(CONFIG_PATH), CONFIG_PATH).generic;
+    const out = normalize({ id: file, body, headers, receivedAt: new Date().toISOString() }, { ...(source ? { source } : {}), ...(generic ? { generic } : {}) });
     if (values.json) {
         process.stdout.write(`${JSON.stringify(out.ok ? { alerts: out.alerts } : { error: out.reason, unparsed: true }, null, 2)}\n`);
     }

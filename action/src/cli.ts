@@ -14,6 +14,7 @@ import { findScenarioDirs, loadScenario } from "./telemetry/replay/load.js";
 import { replayTelemetry } from "./telemetry/replay/telemetry.js";
 import { telemetryFromConfig } from "./telemetry/from-config.js";
 import { normalize } from "./ingest/normalize.js";
+import type { GenericMappingInput } from "./ingest/sources/generic-mapping.js";
 import { lint } from "./memory/lint.js";
 import { formatLintError } from "./memory/runbooks.js";
 import { parseConfig, CONFIG_PATH } from "./memory/config.js";
@@ -283,7 +284,9 @@ async function normalizeCmd(args: string[]): Promise<number> {
     }
   }
   const source = sourceOption(values.source);
-  const out = normalize({ id: file, body, headers, receivedAt: new Date().toISOString() }, source ? { source } : {});
+  // The generic source's field mapping lives in the repository's policy file.
+  const generic = parseConfig(await readOptional(CONFIG_PATH), CONFIG_PATH).generic as GenericMappingInput | undefined;
+  const out = normalize({ id: file, body, headers, receivedAt: new Date().toISOString() }, { ...(source ? { source } : {}), ...(generic ? { generic } : {}) });
   if (values.json) {
     process.stdout.write(`${JSON.stringify(out.ok ? { alerts: out.alerts } : { error: out.reason, unparsed: true }, null, 2)}\n`);
   } else if (out.ok) {

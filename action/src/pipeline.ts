@@ -26,6 +26,7 @@ import { DEFAULT_BUDGET, type Budget } from "./checks/runtime.js";
 import { parseDuration } from "./checks/duration.js";
 import { correlate, type Correlation } from "./ingest/correlate.js";
 import { normalize } from "./ingest/normalize.js";
+import type { GenericMappingInput } from "./ingest/sources/generic-mapping.js";
 import { decide } from "./ingest/policy.js";
 import { frame } from "./frame/problem.js";
 import { findPipelines, loadKnowledge, mergeKnowledge, neighbours } from "./memory/knowledge.js";
@@ -183,7 +184,10 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   const alerts: Alert[] = [];
   const unparsed: Unparsed[] = [];
   for (const d of deliveries) {
-    const out = normalize(d, { ...(options.source ? { source: options.source } : {}) });
+    const out = normalize(d, {
+      ...(options.source ? { source: options.source } : {}),
+      ...(config.generic ? { generic: config.generic as GenericMappingInput } : {}),
+    });
     if (out.ok) {
       for (const a of out.alerts) alerts.push({ ...a, pipeline: a.pipeline ?? pipelinesOf(a)[0]?.id ?? null });
       progress.info(`${d.id}: ${out.alerts.length} ${out.source} alert(s)`);
