@@ -11,9 +11,8 @@ import { findScenarioDirs, loadScenario } from "../src/telemetry/replay/load.js"
 import { replayTelemetry } from "../src/telemetry/replay/telemetry.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { printTable } from "./table.js";
+import { shiftStartsAt } from "../test/support/payloads.js";
 
-const shifted = (body: string, ms: number) =>
-  JSON.stringify(JSON.parse(body), (k, v: unknown) => (k === "startsAt" && typeof v === "string" ? new Date(Date.parse(v) + ms).toISOString() : v));
 
 const memory = await projectMemory(PACKAGE_ROOT);
 const rows = [["scenario", "cause", "checks 1st", "checks 2nd", "ms 1st", "ms 2nd", "seen before"]];
@@ -24,7 +23,7 @@ for (const dir of await findScenarioDirs(join(PACKAGE_ROOT, "action", "scenarios
   const now = Date.parse(s.meta.now);
   const ports = { telemetry: replayTelemetry(s.telemetry), store, clock: { now: () => now }, progress: silentProgress };
   const options = { config: ConfigSchema.parse({ investigate: { group_window: "5m", reopen_window: "5m" } }), memory, overlay: { ...s.knowledge, ...s.runbooks }, investigateAll: true };
-  const deliveries = (shift: number): Delivery[] => s.alerts.map((a) => ({ id: `${a.file}+${shift}`, body: shifted(a.body, shift), headers: a.headers, receivedAt: a.at }));
+  const deliveries = (shift: number): Delivery[] => s.alerts.map((a) => ({ id: `${a.file}+${shift}`, body: shiftStartsAt(a.body, shift), headers: a.headers, receivedAt: a.at }));
   const first = (await runPipeline(deliveries(0), ports, options)).outcomes.find((o) => o.investigation)!;
   if (!first.fix?.branch) continue;
   await learnFromReview(store, { branch: first.fix.branch, number: 1, merged: true, at: new Date(first.problem!.onset! + 60_000).toISOString() }, silentProgress);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Incident } from "../../src/model/index.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { runAction } from "../support/runner.js";
+import { alertmanagerNotification } from "../support/payloads.js";
 
 const TOKEN = "ghs_concurrency_test_token";
 const PIPELINES = ["orders-streaming", "payments-ledger", "clickstream-ingest", "inventory-sync"];
@@ -19,26 +20,13 @@ const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd:
 /** One Alertmanager alert of problem `p`; alerts of one problem differ in partition and fingerprint. */
 function event(p: number, n: number) {
   const group = `${PIPELINES[p]}-group`;
-  const payload = {
-    version: "4",
-    groupKey: `{}:{consumergroup="${group}"}`,
+  const payload = alertmanagerNotification({
     status: "firing",
-    receiver: "pipemedic",
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: "http://alertmanager.example",
-    alerts: [
-      {
-        status: "firing",
-        labels: { alertname: "KafkaConsumerLagHigh", consumergroup: group, partition: String(n), severity: "critical" },
-        annotations: { summary: `lag on ${group} partition ${n}` },
-        startsAt: new Date(T0 + n * 30_000).toISOString(),
-        endsAt: "0001-01-01T00:00:00Z",
-        fingerprint: `p${p}-n${n}`,
-      },
-    ],
-  };
+    labels: { alertname: "KafkaConsumerLagHigh", consumergroup: group, partition: String(n), severity: "critical" },
+    annotations: { summary: `lag on ${group} partition ${n}` },
+    startsAt: new Date(T0 + n * 30_000).toISOString(),
+    fingerprint: `p${p}-n${n}`,
+  });
   return { action: "pipemedic-alert", client_payload: { source: "alertmanager", payload } };
 }
 

@@ -8,6 +8,7 @@ import { loadScenario } from "../../src/telemetry/replay/load.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { REPO_ROOT, runAction } from "../support/runner.js";
+import { shiftStartsAt } from "../support/payloads.js";
 import { mkdir, writeFile } from "node:fs/promises";
 
 const TOKEN = "ghs_learn_token";
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 const dispatch = (shiftMs: number) => {
-  const body = JSON.parse(scenario.alerts[0]!.body, (k, v: unknown) => (k === "startsAt" && typeof v === "string" ? new Date(Date.parse(v) + shiftMs).toISOString() : v)) as { event_type: string; client_payload: unknown };
+  const body = JSON.parse(shiftStartsAt(scenario.alerts[0]!.body, shiftMs)) as { event_type: string; client_payload: unknown };
   return { action: body.event_type, client_payload: body.client_payload };
 };
 

@@ -9,13 +9,8 @@ import { MemoryStore } from "../../src/store/memory.js";
 import { loadScenario } from "../../src/telemetry/replay/load.js";
 import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
 import { REPO_ROOT } from "../support/runner.js";
+import { shiftStartsAt } from "../support/payloads.js";
 
-/** Moves every `startsAt` in a body by `ms`: the same alerting condition, a new occurrence. */
-function shifted(body: string, ms: number): string {
-  return JSON.stringify(JSON.parse(body), (key, value: unknown) =>
-    key === "startsAt" && typeof value === "string" ? new Date(Date.parse(value) + ms).toISOString() : value,
-  );
-}
 
 describe("learning from a merged fix", () => {
   it("confirms and resolves the incident, then recognises the next similar alert and tests that cause first", async () => {
@@ -27,7 +22,7 @@ describe("learning from a merged fix", () => {
     // Short windows: the next occurrence, ten minutes later, is a new incident rather than a re-fire.
     const options = { config: ConfigSchema.parse({ investigate: { group_window: "5m", reopen_window: "5m" } }), memory, overlay: { ...scenario.knowledge, ...scenario.runbooks }, investigateAll: true };
     const deliveries = (shift: number): Delivery[] =>
-      scenario.alerts.map((a) => ({ id: `${a.file}+${shift}`, body: shifted(a.body, shift), headers: a.headers, receivedAt: a.at }));
+      scenario.alerts.map((a) => ({ id: `${a.file}+${shift}`, body: shiftStartsAt(a.body, shift), headers: a.headers, receivedAt: a.at }));
 
     const first = await runPipeline(deliveries(0), ports, options);
     const firstOutcome = first.outcomes[0]!;

@@ -5,6 +5,7 @@ import { ConfigSchema, silentProgress } from "../../src/model/index.js";
 import { runPipeline } from "../../src/pipeline.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
+import { alertmanagerNotification } from "../support/payloads.js";
 
 const T0 = Date.parse("2026-03-14T01:00:00Z");
 const PROBLEMS = ["orders-streaming", "payments-ledger", "clickstream-ingest", "inventory-sync", "finance-marts"];
@@ -16,28 +17,16 @@ const memory = {
 
 /** One Alertmanager notification: a problem's alert, firing or resolved, on one of its partitions. */
 function delivery(problem: number, n: number): Delivery {
-  const status = n % 10 === 9 ? "resolved" : "firing";
+  const status = n % 10 === 9 ? ("resolved" as const) : ("firing" as const);
   const group = `${PROBLEMS[problem]}-group`;
-  const body = {
-    version: "4",
-    groupKey: `{}:{consumergroup="${group}"}`,
+  const body = alertmanagerNotification({
     status,
-    receiver: "pipemedic",
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: "http://alertmanager.example",
-    alerts: [
-      {
-        status,
-        labels: { alertname: n % 2 ? "KafkaConsumerLagHigh" : "KafkaConsumerLagRising", consumergroup: group, partition: String(n % 6), severity: "warning" },
-        annotations: { summary: `lag on ${group}` },
-        startsAt: new Date(T0 + problem * 60_000 + n * 1000).toISOString(),
-        endsAt: status === "resolved" ? new Date(T0 + 3_600_000).toISOString() : "0001-01-01T00:00:00Z",
-        fingerprint: `${problem}-${n % 6}-${n % 2}`,
-      },
-    ],
-  };
+    labels: { alertname: n % 2 ? "KafkaConsumerLagHigh" : "KafkaConsumerLagRising", consumergroup: group, partition: String(n % 6), severity: "warning" },
+    annotations: { summary: `lag on ${group}` },
+    startsAt: new Date(T0 + problem * 60_000 + n * 1000).toISOString(),
+    endsAt: status === "resolved" ? new Date(T0 + 3_600_000).toISOString() : "0001-01-01T00:00:00Z",
+    fingerprint: `${problem}-${n % 6}-${n % 2}`,
+  });
   return { id: `d-${problem}-${n}`, body: JSON.stringify(body), headers: {}, receivedAt: new Date(T0 + 600_000).toISOString() };
 }
 
