@@ -28212,6 +28212,34 @@ function findBlock(lines, block, from) {
     return -1;
 }
 
+/** Where GitHub looks for CODEOWNERS, in its order. */
+const CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+/** A CODEOWNERS pattern as a glob: anchored with a leading slash, a folder owns everything below it, a bare name matches anywhere. */
+function toGlob(pattern) {
+    let p = pattern;
+    const anchored = p.startsWith("/");
+    if (anchored)
+        p = p.slice(1);
+    if (p.endsWith("/"))
+        p = `${p}**`;
+    else if (!p.includes("*"))
+        p = `${p}{,/**}`;
+    return anchored || p.includes("/") ? p : `**/${p}`;
+}
+/** The owners of a path under a CODEOWNERS file: the last matching rule wins, as on GitHub. */
+function codeOwners(file, path) {
+    let owners = [];
+    for (const raw of file.split(/\r?\n/)) {
+        const line = raw.replace(/(^|\s)#.*$/, "").trim();
+        if (!line)
+            continue;
+        const [pattern, ...who] = line.split(/\s+/);
+        if (pattern && picomatch(toGlob(pattern), { dot: true })(path))
+            owners = who.filter((w) => w.startsWith("@"));
+    }
+    return owners;
+}
+
 /**
  * The one redaction function. Everything Pipemedic writes (incident files, pull request bodies,
  * unparsed bodies) or sends passes through it first, so a credential pasted into an alert, a log line
@@ -55864,7 +55892,7 @@ async function runPipeline(deliveries, ports, options) {
                     body: redact(renderPullRequestBody({ proposal, investigation, reportUrl: ports.store.linkTo(outcome.reportPath), incidentId: id }), extraPatterns),
                     draft: proposal.draft,
                     labels: config.remediation.labels,
-                    reviewers: problem.pipelines.flatMap((p) => p.owners),
+                    reviewers: await reviewersFor(problem, proposal, head),
                 });
                 outcome.fix.pr = pr.number;
                 outcome.fix.state = "open";
@@ -55962,6 +55990,18 @@ async function llmFix(llm, problem, investigation, head, config, note) {
         },
         note: `LLM-proposed draft change to ${patch.path}`,
     };
+}
+/** Reviewers of a fix: the impacted pipelines' owners from knowledge, else the CODEOWNERS of the files it changes. */
+async function reviewersFor(problem, proposal, head) {
+    const owners = problem.pipelines.flatMap((p) => p.owners);
+    if (owners.length)
+        return [...new Set(owners)];
+    for (const path of CODEOWNERS_PATHS) {
+        const file = await head.read(path);
+        if (file)
+            return [...new Set(Object.keys(proposal.files).flatMap((f) => codeOwners(file, f)))];
+    }
+    return [];
 }
 /** The `feedback` a human wrote in an incident's frontmatter, when there is any. */
 function keptFeedback(readme) {

@@ -35,6 +35,7 @@ import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEnt
 import { candidates, hypothesisFrom } from "./reason/candidates.js";
 import { investigate } from "./reason/investigate.js";
 import { allowedPath, proposeFix, type FixProposal } from "./remediate/propose.js";
+import { CODEOWNERS_PATHS, codeOwners } from "./remediate/codeowners.js";
 import { resolveChecks } from "./checks/template.js";
 import type { LlmClient } from "./llm/client.js";
 import { proposeFixPatch } from "./llm/fix.js";
@@ -308,7 +309,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
           body: redact(renderPullRequestBody({ proposal, investigation, reportUrl: ports.store.linkTo(outcome.reportPath), incidentId: id }), extraPatterns),
           draft: proposal.draft,
           labels: config.remediation.labels,
-          reviewers: problem.pipelines.flatMap((p) => p.owners),
+          reviewers: await reviewersFor(problem, proposal, head),
         });
         outcome.fix.pr = pr.number;
         outcome.fix.state = "open";
@@ -417,6 +418,17 @@ async function llmFix(
     },
     note: `LLM-proposed draft change to ${patch.path}`,
   };
+}
+
+/** Reviewers of a fix: the impacted pipelines' owners from knowledge, else the CODEOWNERS of the files it changes. */
+async function reviewersFor(problem: Problem, proposal: FixProposal, head: Snapshot): Promise<string[]> {
+  const owners = problem.pipelines.flatMap((p) => p.owners);
+  if (owners.length) return [...new Set(owners)];
+  for (const path of CODEOWNERS_PATHS) {
+    const file = await head.read(path);
+    if (file) return [...new Set(Object.keys(proposal.files).flatMap((f) => codeOwners(file, f)))];
+  }
+  return [];
 }
 
 /** The `feedback` a human wrote in an incident's frontmatter, when there is any. */

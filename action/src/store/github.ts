@@ -339,9 +339,12 @@ export function githubForge(opts: GitHubForgeOptions): Forge {
       if (labels.length) {
         await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels }).catch((e: unknown) => explain(e, `issues.addLabels #${pr.number} in ${where}`));
       }
-      if (reviewers.length) {
+      // Owners are written as in CODEOWNERS: `@user` asks a person, `@org/team` asks a team of this org.
+      const users = [...new Set(reviewers.filter((r) => !r.includes("/")).map((r) => r.replace(/^@/, "")))];
+      const teams = [...new Set(reviewers.filter((r) => r.replace(/^@/, "").startsWith(`${owner}/`)).map((r) => r.replace(/^@/, "").slice(owner.length + 1)))];
+      if (users.length || teams.length) {
         try {
-          await octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: pr.number, reviewers });
+          await octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: pr.number, reviewers: users, ...(teams.length ? { team_reviewers: teams } : {}) });
         } catch (error) {
           // a reviewer who is not a collaborator (or is the author) must not cost the fix its pull request
           if (statusOf(error) !== 422) explain(error, `pulls.requestReviewers #${pr.number} in ${where}`);
