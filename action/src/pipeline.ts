@@ -43,6 +43,7 @@ import { proposeHypotheses, toHypothesis } from "./llm/hypotheses.js";
 import { writeNarrative } from "./llm/narrative.js";
 import { buildIncidentFiles, parseIncidentFrontmatter } from "./report/artifacts.js";
 import { renderIncidentIndex } from "./report/index.js";
+import { monthOf, renderScorecard, scorecardPath } from "./report/scorecard.js";
 import { updateFrontmatter } from "./report/status-update.js";
 import { renderPullRequestBody } from "./report/pull-request.js";
 import { redact } from "./redact.js";
@@ -104,9 +105,12 @@ export const INDEX_MD = "incidents/README.md";
 /** incidents/index.json (the state correlation reads) and incidents/README.md (the page people read), derived together. */
 export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = []): Files {
   const ordered = [...incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+  // The newest incident's month: every commit keeps the current scorecard true; `pipemedic index` redoes older months.
+  const month = ordered.length ? monthOf(ordered.at(-1)!.openedAt) : null;
   return {
     [INDEX_PATH]: `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`,
     [INDEX_MD]: renderIncidentIndex(ordered, { redactPatterns }),
+    ...(month ? { [scorecardPath(month)]: renderScorecard(month, ordered, { redactPatterns }) } : {}),
   };
 }
 
