@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { execFileSync } from "node:child_process";
 import type { Progress, Source } from "./model/index.js";
@@ -23,6 +23,7 @@ import { PACKAGE_ROOT } from "./paths.js";
 import { llmFromEnvironment } from "./llm/env.js";
 import type { LlmClient } from "./llm/client.js";
 import { renderCliReport, renderEvalTable } from "./report/terminal.js";
+import { rebuildHistory } from "./report/rebuild.js";
 import { startRelayFromEnv } from "./relay.js";
 
 const HELP: Record<string, string> = {
@@ -37,6 +38,7 @@ Commands:
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and .github/pipemedic.yml
+  index [dir]               rebuild incidents/index.json, incidents/README.md and the monthly scorecards
   relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
 
 Run 'pipemedic <command> --help' for a command's options.`,
@@ -64,6 +66,14 @@ Prints the alerts a webhook body normalizes to, or the reason it is rejected.`,
 
 Validates knowledge/, runbooks/ and .github/pipemedic.yml under dir (default: the current directory).
 Exits 1 when there are errors.`,
+  index: `Usage: pipemedic index [dir] [--from-folders] [--json]
+
+Rebuilds incident history in the git repository at dir (default: the current directory):
+incidents/index.json, incidents/README.md and one scorecard per month under incidents/scorecards/.
+Uses incidents/index.json when it is sound; when it is missing or damaged (or with --from-folders),
+rebuilds it from every incident folder's README.md frontmatter and alerts.jsonl. A folder that cannot
+be read is reported with its file and field and left out. Writes the files into the work tree
+without committing: review them with git diff, then commit them. Exits 1 when a file could not be read.`,
   relay: `Usage: pipemedic relay
 
 Serves POST /hooks/<source> (alertmanager, grafana, sentry, pagerduty, dbt-cloud) and GET /healthz,
@@ -313,6 +323,44 @@ async function lintCmd(args: string[]): Promise<number> {
   return count ? 1 : 0;
 }
 
+async function indexCmd(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { "from-folders": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean" } },
+  });
+  if (values.help) return help("index");
+  const dir = resolve(positionals[0] ?? ".");
+  const files = await readTree(dir, ["incidents"]);
+  const config = parseConfig(await readOptional(join(dir, CONFIG_PATH)), CONFIG_PATH);
+  const result = rebuildHistory(files, {
+    fromFolders: Boolean(values["from-folders"]),
+    redactPatterns: config.redaction.patterns.map((p) => new RegExp(p, "g")),
+  });
+  for (const [path, content] of Object.entries(result.files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  const written = Object.keys(result.files).sort();
+  if (values.json) {
+    const { files: _files, incidents, ...rest } = result;
+    process.stdout.write(`${JSON.stringify({ ...rest, incidents: incidents.length, written, committed: false }, null, 2)}\n`);
+  } else {
+    if (result.indexProblem) process.stdout.write(`${result.indexProblem}: rebuilt from the incident folders\n`);
+    for (const e of result.errors) process.stdout.write(`error: ${e.path}: ${e.field}: ${e.message}\n`);
+    for (const d of result.unlisted) process.stdout.write(`note: ${d} is not in incidents/index.json and was left out (--from-folders rebuilds the index from every folder)\n`);
+    for (const d of result.missingFolders) process.stdout.write(`note: ${d} is in incidents/index.json but has no README.md\n`);
+    const scorecards = written.filter((p) => p.startsWith("incidents/scorecards/")).length;
+    process.stdout.write(
+      `${result.incidents.length} incident(s) from ${result.source === "index" ? "incidents/index.json" : "the incident folders"}, ${scorecards} scorecard(s), ${result.errors.length} error(s)\n` +
+        `wrote ${written.length} file(s) into ${dir} (not committed): review them with git diff, then commit them\n`,
+    );
+    // The index just written leaves the broken folders out; only a rebuild from the folders brings them back.
+    if (result.errors.length && result.source === "folders") process.stdout.write("fix the files named above, then run `pipemedic index --from-folders` to include them\n");
+  }
+  return result.errors.length ? 1 : 0;
+}
+
 async function relayCmd(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { help: { type: "boolean" } } });
   if (values.help) return help("relay");
@@ -339,6 +387,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   investigate: investigateCmd,
   normalize: normalizeCmd,
   lint: lintCmd,
+  index: indexCmd,
   relay: relayCmd,
 };
 
