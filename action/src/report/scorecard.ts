@@ -18,6 +18,9 @@ import { toMarkdown } from "./markdown/serialize.js";
 export const SCORECARD_FOLDER = "incidents/scorecards";
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const TOP_CAUSES = 10;
+const TOP_REPEATED = 20;
+// A month can hold hundreds of incidents: the newest are listed, the month's folder holds them all.
+const LISTED = 100;
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** What the time-to-root-cause figure measures, written into the file for people and machines. */
@@ -56,6 +59,15 @@ export interface Repeat {
   reason: "same fingerprint" | "same pipeline and cause";
 }
 
+/** The incidents that came back after one first incident of the month. */
+export interface RepeatGroup {
+  first: string;
+  /** How many later incidents repeat it. */
+  repeats: number;
+  reasons: Repeat["reason"][];
+  latest: string;
+}
+
 /** One month's figures, as the frontmatter records them. */
 export interface ScorecardFigures {
   month: string;
@@ -72,6 +84,8 @@ export interface ScorecardFigures {
   /** Incidents per root cause id (`unknown` included), most frequent first. */
   topCauses: Array<{ id: string; incidents: number }>;
   repeats: Repeat[];
+  /** Repeats grouped by the first incident they repeat, most repeated first. */
+  repeated: RepeatGroup[];
   /** Incidents opened on each day of the month (UTC), day 1 first. */
   perDay: number[];
 }
@@ -115,6 +129,18 @@ function repeatsOf(incidents: Incident[]): Repeat[] {
   return out;
 }
 
+function groupRepeats(repeats: Repeat[]): RepeatGroup[] {
+  const groups = new Map<string, RepeatGroup>();
+  for (const r of repeats) {
+    const g = groups.get(r.of) ?? { first: r.of, repeats: 0, reasons: [], latest: r.incident };
+    g.repeats += 1;
+    g.latest = r.incident; // repeats arrive oldest first
+    if (!g.reasons.includes(r.reason)) g.reasons.push(r.reason);
+    groups.set(r.of, g);
+  }
+  return [...groups.values()].sort((a, b) => b.repeats - a.repeats || a.first.localeCompare(b.first));
+}
+
 /** The figures of one month (incidents opened in it, UTC), computed from index entries. */
 export function scorecardFigures(month: string, incidents: Incident[]): ScorecardFigures {
   scorecardPath(month);
@@ -125,6 +151,7 @@ export function scorecardFigures(month: string, incidents: Incident[]): Scorecar
     .filter((ms) => Number.isFinite(ms))
     .map((ms) => Math.max(0, ms))
     .sort((a, b) => a - b);
+  const repeats = repeatsOf(rows);
   const causes = new Map<string, number>();
   for (const i of rows) if (i.rootCause) causes.set(i.rootCause.id, (causes.get(i.rootCause.id) ?? 0) + 1);
   const perDay = Array.from({ length: daysIn(month) }, () => 0);
@@ -142,7 +169,8 @@ export function scorecardFigures(month: string, incidents: Incident[]): Scorecar
     duplicatesAbsorbed: rows.reduce((n, i) => n + i.duplicates, 0),
     timeToRootCause: { incidents: waits.length, medianMs: percentile(waits, 50), p90Ms: percentile(waits, 90) },
     topCauses: [...causes].map(([id, n]) => ({ id, incidents: n })).sort((a, b) => b.incidents - a.incidents || a.id.localeCompare(b.id)),
-    repeats: repeatsOf(rows),
+    repeats,
+    repeated: groupRepeats(repeats),
     perDay,
   };
 }
@@ -166,7 +194,8 @@ function record(f: ScorecardFigures): Record<string, unknown> {
       p90_ms: f.timeToRootCause.p90Ms,
     },
     top_causes: f.topCauses,
-    repeats: f.repeats,
+    repeats: f.repeats.length,
+    repeated: f.repeated,
     incidents_per_day: f.perDay,
   };
 }
@@ -214,7 +243,7 @@ function perDayChart(month: string, perDay: number[]): Code {
   };
 }
 
-function causeCell(i: Incident): Inline[] {
+function causeCell(i: Pick<Incident, "rootCause" | "investigation">): Inline[] {
   if (!i.rootCause) return [i.investigation === "done" ? "—" : "not investigated"];
   if (i.rootCause.id === "unknown") return [`unknown (${i.rootCause.status})`];
   return [code(i.rootCause.id, 80), ` (${i.rootCause.status}, ${confidence(i.rootCause.confidence)})`];
@@ -227,14 +256,21 @@ function monthName(month: string): string {
 
 /**
  * A month's scorecard (incidents/scorecards/YYYY-MM.md): figures, incidents per day, top causes,
- * repeats and every incident opened that month, with the figures as YAML frontmatter.
+ * repeats and the month's newest incidents, with the figures as YAML frontmatter.
  */
 export function renderScorecard(month: string, incidents: Incident[], opts: { now?: string; redactPatterns?: RegExp[] } = {}): string {
   const patterns = opts.redactPatterns ?? [];
   const f = scorecardFigures(month, incidents);
-  // Titles are alert text: redacted before they are cut to fit a cell, so no secret is half kept.
-  const rows = redactValue(ofMonth(month, incidents), patterns).reverse();
-  const byId = new Map(rows.map((i) => [i.id, i]));
+  const monthly = ofMonth(month, incidents);
+  const linked = new Set([...monthly.slice(-LISTED).map((i) => i.id), ...f.repeated.slice(0, TOP_REPEATED).flatMap((g) => [g.first, g.latest])]);
+  // Only what is shown, and only the fields shown: titles are alert text, redacted before they are cut to fit a cell.
+  const shown = redactValue(
+    monthly.filter((i) => linked.has(i.id)).map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({ id, path, title, openedAt, severity, status, investigation, rootCause })),
+    patterns,
+  );
+  const byId = new Map(shown.map((i) => [i.id, i]));
+  const rows = monthly.slice(-LISTED).reverse().map((i) => byId.get(i.id)!);
+  const ref = (id: string) => (byId.has(id) ? incidentLink(byId.get(id)!) : code(id, 80));
   const ttrc = f.timeToRootCause;
   const children: RootContent[] = [
     { type: "yaml", value: frontmatterYaml(f) },
@@ -256,7 +292,7 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
         ["Alerts absorbed as duplicates", String(f.duplicatesAbsorbed), "Repeat firings of a known alert grouped into its incident: pages saved."],
         ["Time to root cause, median", span(ttrc.medianMs), `Over ${count(ttrc.incidents, "investigated incident")}; see below.`],
         ["Time to root cause, p90", span(ttrc.p90Ms), "Nine in ten investigated incidents took this long or less."],
-        ["Repeats", String(f.repeats.length), "Incidents seen again within the month; see below."],
+        ["Repeats", String(f.repeats.length), "Incidents that repeat an earlier one of the month; see below."],
       ],
     ),
     heading(2, "Incidents per day"),
@@ -284,19 +320,25 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
         ]
       : [paragraph("No incident was investigated this month.")]),
     heading(2, "Repeats"),
-    ...(f.repeats.length
+    ...(f.repeated.length
       ? [
-          paragraph("Incidents with the same fingerprint as an earlier incident this month, or the same root cause on the same pipeline: candidates for a lasting fix."),
-          table(
-            ["Incident", "Repeats", "Why"],
-            f.repeats.map((r) => [byId.get(r.incident) ? incidentLink(byId.get(r.incident)!) : code(r.incident, 80), byId.get(r.of) ? incidentLink(byId.get(r.of)!) : code(r.of, 80), r.reason]),
+          paragraph(
+            `${count(f.repeats.length, "incident")} repeated an earlier incident of the month: the same fingerprint, or the same root cause on the same pipeline. The most repeated are candidates for a lasting fix.`,
           ),
+          table(
+            ["First incident", "Seen again", "Why", "Latest"],
+            f.repeated.slice(0, TOP_REPEATED).map((g) => [ref(g.first), String(g.repeats), g.reasons.join("; "), ref(g.latest)]),
+          ),
+          ...(f.repeated.length > TOP_REPEATED ? [paragraph(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)] : []),
         ]
       : [paragraph("No repeats: no fingerprint and no pipeline with the same cause came back this month.")]),
     heading(2, `Incidents (${f.incidents})`),
     ...(rows.length
       ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
       : [paragraph("No incidents opened this month.")]),
+    ...(f.incidents > LISTED
+      ? [paragraph(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link(`../${month.replace("-", "/")}/`, code(`incidents/${month.replace("-", "/")}/`)), ".")]
+      : []),
   ];
   const root: Root = { type: "root", children };
   return redact(toMarkdown(root), patterns);

@@ -88,6 +88,13 @@ describe("scorecardFigures", () => {
     ]);
   });
 
+  it("groups repeats by the first incident, most repeated first", () => {
+    const again = [1, 2, 3].map((n) => inc(`a${n}`, `2026-03-0${n + 1}T10:00:00.000Z`, MIN, { fingerprints: ["fp-a"], rootCause: lag("confirmed"), pipelines: ["orders"] }));
+    const g = scorecardFigures("2026-03", [...MARCH, ...again]).repeated;
+    expect(g[0]).toEqual({ first: id("a"), repeats: 4, reasons: ["same pipeline and cause", "same fingerprint"], latest: again[2]!.id });
+    expect(g).toHaveLength(3);
+  });
+
   it("counts incidents per UTC day", () => {
     expect(f.perDay).toHaveLength(31);
     expect(Object.fromEntries(f.perDay.map((n, d) => [d + 1, n]).filter(([, n]) => n))).toEqual({ 1: 2, 5: 2, 10: 1, 20: 1, 31: 2 });
@@ -138,7 +145,12 @@ describe("renderScorecard", () => {
         { id: "unknown", incidents: 2 },
       ],
     });
-    expect(data.repeats).toHaveLength(3);
+    expect(data.repeats).toBe(3);
+    expect(data.repeated).toEqual([
+      { first: id("a"), repeats: 1, reasons: ["same pipeline and cause"], latest: id("b") },
+      { first: id("c"), repeats: 1, reasons: ["same fingerprint"], latest: id("d") },
+      { first: "2026-03-31-h", repeats: 1, reasons: ["same pipeline and cause"], latest: id("f") },
+    ]);
     expect((data.incidents_per_day as number[]).reduce((a, b) => a + b, 0)).toBe(8);
   });
 
@@ -160,7 +172,11 @@ describe("renderScorecard", () => {
       ["schema-drift", "2"],
       ["unknown (no cause confirmed)", "2"],
     ]);
-    expect(rowsOf(tables[2]!).map((r) => r[2])).toEqual(["same pipeline and cause", "same fingerprint", "same pipeline and cause"]);
+    expect(rowsOf(tables[2]!)).toEqual([
+      [id("a"), "1", "same pipeline and cause", id("b")],
+      [id("c"), "1", "same fingerprint", id("d")],
+      ["2026-03-31-h", "1", "same pipeline and cause", id("f")],
+    ]);
     const listed = rowsOf(tables[3]!).map((r) => r[0]);
     expect(listed).toHaveLength(8);
     expect(listed[0]).toBe(id("f")); // newest first, like the index
@@ -196,6 +212,16 @@ describe("renderScorecard", () => {
     expect(files[scorecardPath("2026-03")]).toBe(renderScorecard("2026-03", MARCH));
     expect(Object.keys(indexFiles(ALL))).toEqual(["incidents/index.json", "incidents/README.md", "incidents/scorecards/2026-04.md"]);
     expect(Object.keys(indexFiles([]))).toEqual(["incidents/index.json", "incidents/README.md"]);
+  });
+
+  it("lists the newest 100 incidents of a busy month and points to its folder for the rest", () => {
+    const busy = Array.from({ length: 130 }, (_, n) => inc(`n${n}`, new Date(Date.parse("2026-03-01T00:00:00Z") + n * 3_600_000).toISOString(), MIN));
+    const p = parsed(renderScorecard("2026-03", busy));
+    const last = p.nodes.filter((n): n is Table => n.type === "table").at(-1)!;
+    expect(last.children).toHaveLength(101);
+    expect(textOf(last.children[1]!.children[0]!)).toBe(busy.at(-1)!.id);
+    expect(p.nodes.filter((n): n is Heading => n.type === "heading").map(textOf)).toContain("Incidents (130)");
+    expect(p.nodes.filter((n): n is Link => n.type === "link").map((l) => l.url)).toContain("../2026/03/");
   });
 
   it("keeps hostile titles and cause ids inert, and the chart intact", () => {
