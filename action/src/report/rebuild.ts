@@ -325,7 +325,7 @@ export function rebuildHistory(files: Record<string, string>, opts: { fromFolder
     const rebuilt = fromFolders(files, readmes);
     result = {
       source: "folders",
-      indexProblem: "problem" in index ? index.problem : `${INDEX_PATH}: sound, but a rebuild from the folders was asked for`,
+      indexProblem: "problem" in index ? index.problem : `${INDEX_PATH}: sound, but not read: a rebuild from the folders was asked for`,
       ...rebuilt,
       unlisted: [],
       missingFolders: [],

@@ -15,6 +15,7 @@ import { toMarkdown } from "./markdown/serialize.js";
  * pipeline commits and the one `pipemedic index` rebuilds are the same file.
  */
 
+/** Where the monthly scorecards live. */
 export const SCORECARD_FOLDER = "incidents/scorecards";
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const TOP_CAUSES = 10;
