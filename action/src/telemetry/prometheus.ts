@@ -1,25 +1,38 @@
 import { z } from "zod";
 import type { Capability, MetricQuery, Series, Telemetry } from "../model/index.js";
 import { renderSelector } from "./escape.js";
-import { getJson } from "./http.js";
+import { requestJson } from "./http.js";
 
-const Envelope = z.object({
+/** The Prometheus API envelope; `data` stays unknown until the status says success. */
+const EnvelopeSchema = z.object({
   status: z.enum(["success", "error"]),
   data: z.unknown().optional(),
   errorType: z.string().optional(),
   error: z.string().optional(),
-});
-const Matrix = z.object({
-  resultType: z.literal("matrix"),
-  result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(z.tuple([z.number(), z.string()])) })),
+  warnings: z.array(z.string()).optional(),
 });
 
-/** Prometheus refuses a range query over 11,000 points per series. */
-const MAX_POINTS = 11_000;
+/** A range query's matrix: sample values are strings, timestamps float seconds; native histograms are not read. */
+const MatrixSchema = z.object({
+  resultType: z.literal("matrix"),
+  result: z.array(
+    z.looseObject({
+      metric: z.record(z.string(), z.string()),
+      values: z.array(z.tuple([z.number(), z.string()])).default([]),
+    }),
+  ),
+});
+
+/** Prometheus refuses a range query whose (end - start) / step exceeds 11,000. */
+export const MAX_POINTS = 11_000;
 
 export interface PrometheusOptions {
+  /** Base URL of the server (a path prefix such as /prometheus is kept). */
   url: string;
   headers?: Record<string, string>;
+  /** Per-request deadline (retries included); default 30 s. */
+  timeoutMs?: number;
+  /** Cap on the response body; default 32 MiB. */
   maxBytes?: number;
 }
 
@@ -28,30 +41,71 @@ export function promql(q: MetricQuery): string {
   return renderSelector(q.name, q.matchers);
 }
 
+/** The step in seconds: at least the requested one, coarse enough to stay within Prometheus' 11,000 points. */
+export function stepSeconds(q: Pick<MetricQuery, "start" | "end" | "stepMs">): number {
+  const rangeS = Math.max(0, q.end - q.start) / 1000;
+  const wanted = q.stepMs > 0 ? q.stepMs / 1000 : 1;
+  // Millisecond precision is all Prometheus keeps; round up so the point count never exceeds the limit.
+  const floor = Math.ceil((rangeS / MAX_POINTS) * 1000) / 1000;
+  return Math.max(wanted, floor, 0.001);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** Telemetry from Prometheus' HTTP API: `query_range` of a selector, raw samples, no server-side functions. */
 export function prometheusTelemetry(opts: PrometheusOptions): Telemetry {
   const base = opts.url.replace(/\/+$/, "");
-  const unsupported = (kind: string) => () => Promise.reject(new Error(`Prometheus does not answer ${kind} queries`));
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const unsupported = (kind: string) => () => Promise.reject(new Error(`prometheus: this backend does not answer ${kind} queries`));
   return {
     capabilities: new Set<Capability>(["metrics"]),
-    describe: (_kind, q) => `${promql(q as MetricQuery)} over [${new Date((q as MetricQuery).start).toISOString()}, ${new Date((q as MetricQuery).end).toISOString()}]`,
+    describe(_kind, query) {
+      const q = query as MetricQuery;
+      let expr: string;
+      try {
+        expr = promql(q);
+      } catch (e) {
+        return `(not sent: ${(e as Error).message})`;
+      }
+      return `${expr} over [${iso(q.start)}, ${iso(q.end)}] step ${stepSeconds(q)}s`;
+    },
     async metrics(q, signal): Promise<Series[]> {
-      const stepS = Math.max(q.stepMs / 1000, Math.ceil((q.end - q.start) / 1000 / MAX_POINTS));
+      if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
+        throw new Error(`prometheus query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
+      }
+      const step = stepSeconds(q);
       const url = new URL(`${base}/api/v1/query_range`);
       url.searchParams.set("query", promql(q));
-      url.searchParams.set("start", String(q.start / 1000));
-      url.searchParams.set("end", String(q.end / 1000));
-      url.searchParams.set("step", String(stepS));
-      const { status, body } = await getJson(url, { signal, backend: "prometheus", ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-      const env = Envelope.safeParse(body);
-      if (!env.success) throw new Error(`prometheus query_range: HTTP ${status}, unexpected body`);
-      if (env.data.status === "error") throw new Error(`prometheus query_range: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
-      const matrix = Matrix.safeParse(env.data.data);
-      if (!matrix.success) throw new Error(`prometheus query_range: expected a matrix result`);
+      url.searchParams.set("start", (q.start / 1000).toFixed(3));
+      url.searchParams.set("end", (q.end / 1000).toFixed(3));
+      url.searchParams.set("step", String(step));
+      // Prometheus stops evaluating once the client has given up.
+      url.searchParams.set("timeout", `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
+      const { status, body } = await requestJson(url, {
+        backend: "prometheus",
+        signal,
+        timeoutMs,
+        ...(opts.headers ? { headers: opts.headers } : {}),
+        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+      });
+      const env = EnvelopeSchema.safeParse(body);
+      if (!env.success) throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status}, the body is not a Prometheus API response`);
+      if (env.data.status === "error" || status !== 200) {
+        throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
+      }
+      const matrix = MatrixSchema.safeParse(env.data.data);
+      if (!matrix.success) throw new Error(`prometheus GET /api/v1/query_range: expected a matrix result (${matrix.error.issues[0]?.message ?? "unreadable"})`);
+      // A sample outside the window means the server (or a proxy) speaks other units: refuse rather than misplace it.
+      const lo = q.start / 1000 - step;
+      const hi = q.end / 1000 + step;
       return matrix.data.result.map((r) => ({
         labels: r.metric,
         points: r.values.map(([t, v]) => {
+          if (t < lo || t > hi) {
+            throw new Error(`prometheus GET /api/v1/query_range: a sample at ${t} lies outside the requested window [${q.start / 1000}, ${q.end / 1000}] s; the timestamps are not in seconds`);
+          }
           const n = Number(v);
+          // NaN and ±Inf have no JSON form in evidence; they count as missing samples.
           return [Math.round(t * 1000), Number.isFinite(n) ? n : null] as [number, number | null];
         }),
       }));

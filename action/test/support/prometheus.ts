@@ -4,18 +4,36 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Series } from "../../src/model/index.js";
-import { quotedValue } from "../../src/telemetry/escape.js";
+import { isLabelName, isMetricName } from "../../src/telemetry/escape.js";
 import { freePort, hasCommand } from "./service.js";
 
 const exec = promisify(execFile);
 
+/** Whether Debian's `prometheus` and `promtool` are on the PATH. */
 export const prometheusAvailable = () => hasCommand("prometheus") && hasCommand("promtool");
 
-/** Series as OpenMetrics text, families contiguous, samples in time order, timestamps in seconds. */
-export function openMetrics(series: Series[]): string {
-  const byName = new Map<string, Series[]>();
+/** An OpenMetrics label value: only backslash, double quote and newline have escapes in that format. */
+function openMetricsLabelValue(v: string): string {
+  return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+/** An OpenMetrics sample value: JavaScript's Infinity is spelled +Inf there. */
+function openMetricsNumber(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  return String(v);
+}
+
+/**
+ * Series as OpenMetrics text: one family per metric name (contiguous, `# TYPE … gauge`), samples
+ * in time order with timestamps in seconds, null points left out (a gap), ending with `# EOF`.
+ */
+export function openMetrics(series: Array<Pick<Series, "labels" | "points">>): string {
+  const byName = new Map<string, Array<Pick<Series, "labels" | "points">>>();
   for (const s of series) {
-    const name = s.labels.__name__ ?? "";
+    const name = s.labels.__name__;
+    if (!name || !isMetricName(name)) throw new Error(`openMetrics: series ${JSON.stringify(s.labels)} needs a valid __name__`);
     byName.set(name, [...(byName.get(name) ?? []), s]);
   }
   const lines: string[] = [];
@@ -24,11 +42,14 @@ export function openMetrics(series: Series[]): string {
     for (const s of list) {
       const labels = Object.entries(s.labels)
         .filter(([k]) => k !== "__name__")
-        .map(([k, v]) => `${k}="${quotedValue(v)}"`)
+        .map(([k, v]) => {
+          if (!isLabelName(k)) throw new Error(`openMetrics: ${JSON.stringify(k)} is not a label name`);
+          return `${k}="${openMetricsLabelValue(v)}"`;
+        })
         .join(",");
       for (const [t, v] of [...s.points].sort((a, b) => a[0] - b[0])) {
         if (v === null) continue;
-        lines.push(`${name}${labels ? `{${labels}}` : ""} ${v} ${t / 1000}`);
+        lines.push(`${name}${labels ? `{${labels}}` : ""} ${openMetricsNumber(v)} ${(t / 1000).toFixed(3)}`);
       }
     }
   }
@@ -41,57 +62,89 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+/** Asks the server which series it holds in the data's time span; the backfilled blocks must all be there. */
+async function assertBackfilled(url: string, series: Array<Pick<Series, "labels" | "points">>): Promise<void> {
+  const withData = series.filter((s) => s.points.some(([, v]) => v !== null));
+  if (!withData.length) return;
+  const times = withData.flatMap((s) => s.points.filter(([, v]) => v !== null).map(([t]) => t));
+  const expected = new Set(withData.map((s) => JSON.stringify(Object.entries(s.labels).sort())));
+  const q = new URL(`${url}/api/v1/series`);
+  q.searchParams.append("match[]", '{__name__=~".+"}');
+  q.searchParams.set("start", String(Math.min(...times) / 1000));
+  q.searchParams.set("end", String(Math.max(...times) / 1000));
+  const res = await fetch(q, { method: "POST", body: q.searchParams });
+  const body = (await res.json()) as { status: string; data?: Array<Record<string, string>> };
+  const found = new Set((body.data ?? []).map((l) => JSON.stringify(Object.entries(l).sort())));
+  const missing = [...expected].filter((k) => !found.has(k));
+  if (body.status !== "success" || missing.length) {
+    throw new Error(`prometheus: ${missing.length} of ${expected.size} backfilled series are not queryable (first: ${missing[0] ?? body.status})`);
+  }
+}
+
 /**
  * A real Prometheus from Debian's package with the series backfilled into its TSDB by
- * `promtool tsdb create-blocks-from openmetrics`, listening on loopback until `stop`. With `live`,
- * it runs the given configuration (scrape jobs, rule files named relative to its folder) too.
+ * `promtool tsdb create-blocks-from openmetrics`, listening on loopback until `stop`. Retention is
+ * 100 years so old (or future) scenario times stay queryable; startup fails unless the server
+ * returns every backfilled series. With `live`, it runs the given configuration (scrape jobs, rule
+ * files named relative to its folder) too.
  */
-export async function startPrometheus(series: Series[], live?: { config: string; files?: Record<string, string> }): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  series: Array<Pick<Series, "labels" | "points">>,
+  live?: { config: string; files?: Record<string, string> },
+): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), "pipemedic-prom-"));
   const data = join(dir, "data");
-  await writeFile(join(dir, "prometheus.yml"), live?.config ?? "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
-  for (const [name, content] of Object.entries(live?.files ?? {})) await writeFile(join(dir, name), content);
-  if (series.length) {
-    await writeFile(join(dir, "series.om"), openMetrics(series));
-    await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", join(dir, "series.om"), data], { maxBuffer: 64 * 1024 * 1024 });
-  }
-  const port = await freePort();
-  const child = spawn(
-    "prometheus",
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--web.external-url=http://127.0.0.1:${port}`,
-      `--storage.tsdb.path=${data}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--storage.tsdb.retention.time=100y",
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
+  let child: ReturnType<typeof spawn> | null = null;
+  const cleanup = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child?.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killer);
     }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`prometheus did not become ready in 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill();
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
-      await rm(dir, { recursive: true, force: true });
-    },
+    await rm(dir, { recursive: true, force: true });
   };
+  try {
+    await writeFile(join(dir, "prometheus.yml"), live?.config ?? "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
+    for (const [name, content] of Object.entries(live?.files ?? {})) await writeFile(join(dir, name), content);
+    if (series.length) {
+      await writeFile(join(dir, "series.om"), openMetrics(series));
+      await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", join(dir, "series.om"), data], { maxBuffer: 64 * 1024 * 1024 });
+    }
+    const port = await freePort();
+    const proc = spawn(
+      "prometheus",
+      [
+        `--config.file=${join(dir, "prometheus.yml")}`,
+        `--web.external-url=http://127.0.0.1:${port}`,
+        `--storage.tsdb.path=${data}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--storage.tsdb.retention.time=100y",
+        "--log.level=warn",
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    child = proc;
+    let stderr = "";
+    proc.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`prometheus exited with ${proc.exitCode}: ${stderr}`);
+      try {
+        const res = await fetch(`${url}/-/ready`);
+        if (res.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`prometheus did not become ready in 30 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await assertBackfilled(url, series);
+    return { url, stop: cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
 }
