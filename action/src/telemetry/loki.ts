@@ -1,15 +1,18 @@
 import { z } from "zod";
 import type { Capability, LogLine, LogQuery, Telemetry } from "../model/index.js";
 import { renderLogSelector } from "./escape.js";
-import { getJson } from "./http.js";
+import { requestJson } from "./http.js";
 
-const Response = z.object({
+/** A stream entry is [ns timestamp string, line], optionally followed by structured metadata (Loki 3). */
+const EntrySchema = z.tuple([z.string().regex(/^\d+$/, "a nanosecond epoch string"), z.string()], z.unknown());
+
+const ResponseSchema = z.object({
   status: z.string(),
   error: z.string().optional(),
   data: z
     .object({
-      resultType: z.literal("streams"),
-      result: z.array(z.object({ stream: z.record(z.string(), z.string()), values: z.array(z.tuple([z.string(), z.string()])) })),
+      resultType: z.string(),
+      result: z.array(z.looseObject({ stream: z.record(z.string(), z.string()).default({}), values: z.array(EntrySchema).default([]) })),
     })
     .optional(),
 });
@@ -19,6 +22,8 @@ export interface LokiOptions {
   headers?: Record<string, string>;
   /** X-Scope-OrgID for multi-tenant Loki. */
   tenant?: string;
+  /** Per-request deadline (retries included); default 30 s. */
+  timeoutMs?: number;
   maxBytes?: number;
 }
 
@@ -27,32 +32,69 @@ export function logql(q: LogQuery): string {
   return renderLogSelector(q.selector, q.pattern);
 }
 
-const ns = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
+const NS_PER_MS = 1_000_000n;
+const ns = (ms: number) => `${BigInt(Math.round(ms)) * NS_PER_MS}`;
+
+/** A nanosecond epoch as RFC 3339, keeping the sub-millisecond digits Loki gave. */
+export function nsToRfc3339(value: string): string {
+  const t = BigInt(value);
+  const ms = t / NS_PER_MS;
+  const base = new Date(Number(ms)).toISOString();
+  const sub = t % 1_000_000_000n;
+  const frac = sub.toString().padStart(9, "0").replace(/0+$/, "");
+  // Date keeps milliseconds; replace its fraction with the full nanosecond one.
+  return `${base.slice(0, 19)}${frac ? `.${frac}` : ""}Z`;
+}
 
 /** Telemetry from Loki's `query_range`: streams forward in time, nanosecond timestamps turned into RFC 3339. */
 export function lokiTelemetry(opts: LokiOptions): Telemetry {
   const base = opts.url.replace(/\/+$/, "");
-  const unsupported = (kind: string) => () => Promise.reject(new Error(`Loki does not answer ${kind} queries`));
+  const unsupported = (kind: string) => () => Promise.reject(new Error(`loki: this backend does not answer ${kind} queries`));
   return {
     capabilities: new Set<Capability>(["logs"]),
-    describe: (_kind, q) => logql(q as LogQuery),
+    describe(_kind, query) {
+      const q = query as LogQuery;
+      try {
+        return `${logql(q)} over [${new Date(q.start).toISOString()}, ${new Date(q.end).toISOString()}] limit ${q.limit}`;
+      } catch (e) {
+        return `(not sent: ${(e as Error).message})`;
+      }
+    },
     async logs(q, signal): Promise<LogLine[]> {
+      if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
+        throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
+      }
       const url = new URL(`${base}/loki/api/v1/query_range`);
       url.searchParams.set("query", logql(q));
       url.searchParams.set("start", ns(q.start));
       url.searchParams.set("end", ns(q.end));
-      url.searchParams.set("limit", String(q.limit));
+      url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
       url.searchParams.set("direction", "forward");
       const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
-      const { status, body } = await getJson(url, { signal, backend: "loki", headers, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-      const parsed = Response.safeParse(body);
-      if (status !== 200 || !parsed.success || parsed.data.status !== "success" || !parsed.data.data) {
-        throw new Error(`loki query_range: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+      const { status, body } = await requestJson(url, {
+        backend: "loki",
+        signal,
+        headers,
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+      });
+      const parsed = ResponseSchema.safeParse(body);
+      if (!parsed.success) throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+      if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
+        throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
       }
-      return parsed.data.data.result
-        .flatMap((s) => s.values.map(([t, line]) => ({ t: BigInt(t), ts: new Date(Number(BigInt(t) / 1_000_000n)).toISOString(), labels: s.stream, line })))
-        .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-        .map(({ ts, labels, line }) => ({ ts, labels, line }));
+      if (parsed.data.data.resultType !== "streams") throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
+      const lo = BigInt(ns(q.start));
+      const hi = BigInt(ns(q.end));
+      const entries = parsed.data.data.result.flatMap((s) =>
+        s.values.map(([t, line]) => {
+          const at = BigInt(t);
+          // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
+          if (at < lo || at > hi) throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
+          return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } satisfies LogLine };
+        }),
+      );
+      return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.line);
     },
     metrics: unsupported("metric"),
     changes: unsupported("change"),

@@ -20,7 +20,7 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
       const checks = replayed.result.outcomes.flatMap((x) => x.investigation?.hypotheses ?? []).flatMap((h) => h.checks).filter((c) => c.capability === "orchestrator" && !c.unresolved);
       const want = new Map(replayed.result.outcomes.flatMap((x) => x.investigation?.evidence ?? []).map((e) => [e.key, e.verdict]));
       for (const version of [1, 2] as const) {
-        const emu = await startAirflowEmulator(o, version === 1 ? `Basic ${Buffer.from("pipemedic:s3cret").toString("base64")}` : "Bearer airflow-token");
+        const emu = await startAirflowEmulator(o, version === 1 ? `Basic ${Buffer.from("pipemedic:s3cret").toString("base64")}` : "Bearer airflow-token", version);
         try {
           const auth = version === 1 ? { basic: { username: "pipemedic", password: "s3cret" } } : { token: "airflow-token" };
           const live = await replayScenario(dir, { projectRoot: REPO_ROOT, memory, telemetry: (s) => combineTelemetry([airflowTelemetry({ url: emu.url, version, auth }), replayTelemetry(s.telemetry)]) });

@@ -25,7 +25,7 @@ describe("GitHub changes adapter against the GitHub emulator", () => {
     const id = (dep.data as { id: number }).id;
     await octokit.rest.repos.createDeploymentStatus({ owner: "acme", repo: "pipelines", deployment_id: id, state: "success" });
 
-    const telemetry = githubChangesTelemetry({ octokit, repos: ["acme/pipelines"] });
+    const telemetry = githubChangesTelemetry({ request: octokit.request, repos: ["acme/pipelines"] });
     const now = Date.now() + 60_000;
     const changes = await telemetry.changes({ start: now - 3_600_000, end: now }, AbortSignal.timeout(10_000));
     const tuning = changes.commits.find((c) => c.message === "raise batch size")!;
