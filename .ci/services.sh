@@ -1,18 +1,50 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need, only when something is missing. It does not start
+# Installs the system packages the tests need (Prometheus with promtool, Alertmanager, the PostgreSQL
+# server, git), only when a binary is missing, so a second run changes nothing. It never starts the
 # system services: each test harness starts its own instance on loopback in a temporary folder.
 set -euo pipefail
+
+# Root in a container; a CI runner's user goes through sudo.
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then as_root=(sudo -n); else
+    echo "services.sh: not root and no sudo; install prometheus prometheus-alertmanager postgresql by hand" >&2
+    exit 1
+  fi
+fi
+
 need=()
 command -v git >/dev/null || need+=(git)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-if ((${#need[@]})); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  # policy-rc.d keeps Debian's maintainer scripts from starting the packaged services.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  apt-get install -y --no-install-recommends $(printf '%s\n' "${need[@]}" | sort -u)
-  rm -f /usr/sbin/policy-rc.d
+
+if ((${#need[@]} == 0)); then
+  echo "services.sh: prometheus, promtool, alertmanager, PostgreSQL and git are present"
+  exit 0
+fi
+
+packages=$(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')
+echo "services.sh: installing ${packages}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update
+# policy-rc.d (exit 101) tells Debian's maintainer scripts not to start the packaged services.
+created_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${as_root[@]}" chmod +x /usr/sbin/policy-rc.d
+  created_policy=1
+fi
+cleanup() { if [ "$created_policy" = 1 ]; then "${as_root[@]}" rm -f /usr/sbin/policy-rc.d; fi; }
+trap cleanup EXIT
+# shellcheck disable=SC2086 # one word per package
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages
+
+# Where systemd runs, a unit may have started despite policy-rc.d: stop those of the packages just installed.
+if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  for unit in $packages; do
+    [ "$unit" = git ] && continue
+    "${as_root[@]}" systemctl stop "$unit" >/dev/null 2>&1 || true
+  done
 fi
