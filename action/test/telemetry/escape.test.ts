@@ -13,7 +13,7 @@ import {
 import { prometheusTelemetry } from "../../src/telemetry/prometheus.js";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus.js";
 import { requireService } from "../support/service.js";
-import { readGoString, readLogSelector, readVectorSelector } from "./selector-reader.js";
+import { readGoString, readLogSelector, readVectorSelector } from "../support/http-emulators/query-reader.js";
 
 /** Values an alert label could carry to break out of its literal, plus look-alikes that must stay apart. */
 const HOSTILE = [

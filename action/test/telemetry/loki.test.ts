@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { replayScenario, projectMemory } from "../../src/eval/replay.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
-import { lokiTelemetry } from "../../src/telemetry/loki.js";
+import { lokiTelemetry, nsToRfc3339 } from "../../src/telemetry/loki.js";
 import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
 import { REPO_ROOT } from "../support/runner.js";
@@ -45,6 +45,42 @@ describe("the Loki adapter against a Loki emulator", () => {
         expect(got.map((l) => l.line)).toEqual([`line ${i}`]);
       }
       await expect(t.logs({ selector: {}, ...range }, AbortSignal.timeout(5000))).rejects.toThrow(/at least one stream label/);
+    } finally {
+      await loki.close();
+    }
+  });
+
+  it("sends the tenant, reads entries forward in time with Loki 3 metadata, and keeps nanosecond digits", async () => {
+    const lines = [
+      { ts: "2026-03-14T01:00:02.000Z", labels: { app: "a", pod: "2" }, line: "second" },
+      { ts: "2026-03-14T01:00:01.000Z", labels: { app: "a", pod: "1" }, line: "first" },
+    ];
+    const loki = await startLokiEmulator(lines, { metadata: true });
+    try {
+      const t = lokiTelemetry({ url: `${loki.url}/`, tenant: "team-data" });
+      const got = await t.logs({ selector: { app: "a" }, start: Date.parse("2026-03-14T01:00:00Z"), end: Date.parse("2026-03-14T02:00:00Z"), limit: 10 }, AbortSignal.timeout(5000));
+      expect(got).toEqual([
+        { ts: "2026-03-14T01:00:01Z", labels: { app: "a", pod: "1" }, line: "first" },
+        { ts: "2026-03-14T01:00:02Z", labels: { app: "a", pod: "2" }, line: "second" },
+      ]);
+      expect(loki.tenants).toEqual(["team-data"]);
+      expect(t.describe("logs", { selector: { app: "a" }, pattern: "x", start: 0, end: 1, limit: 5 })).toBe('{app="a"} |~ "(?i)x" over [1970-01-01T00:00:00.000Z, 1970-01-01T00:00:00.001Z] limit 5');
+    } finally {
+      await loki.close();
+    }
+    expect(nsToRfc3339("1569266497240578000")).toBe("2019-09-23T19:21:37.240578Z");
+    expect(nsToRfc3339("1569266497000000001")).toBe("2019-09-23T19:21:37.000000001Z");
+    expect(nsToRfc3339("0")).toBe("1970-01-01T00:00:00Z");
+  });
+
+  it("reports Loki's own plain-text error", async () => {
+    const loki = await startLokiEmulator([]);
+    try {
+      const t = lokiTelemetry({ url: loki.url });
+      // A pattern with a quote is escaped, so the emulator's strict parser still accepts it: no error.
+      await expect(t.logs({ selector: { app: "a" }, pattern: 'say "hi"', start: 0, end: 1, limit: 1 }, AbortSignal.timeout(5000))).resolves.toEqual([]);
+      const raw = lokiTelemetry({ url: `${loki.url}/nowhere` });
+      await expect(raw.logs({ selector: { app: "a" }, start: 0, end: 1, limit: 1 }, AbortSignal.timeout(5000))).rejects.toThrow("loki GET /nowhere/loki/api/v1/query_range: HTTP 404: 404 page not found");
     } finally {
       await loki.close();
     }
