@@ -45,4 +45,60 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
       await emu.close();
     }
   });
+
+  it("pages past 100 records, and reads runs that overlap the window: ended in it, or still open without a start", async () => {
+    const start = Date.parse("2026-03-14T00:00:00Z");
+    const end = start + 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const finished = Array.from({ length: 230 }, (_, i) => ({
+      dag_id: "orders_daily", dag_run_id: `run_${i}`, task_id: "load", map_index: -1, state: "success", logical_date: iso(start - 86_400_000),
+      start_date: iso(start + i * 10_000), end_date: iso(start + i * 10_000 + 5_000),
+    }));
+    const data = {
+      dag_runs: [],
+      task_instances: [
+        ...finished,
+        // Ended before the window: out.
+        { dag_id: "orders_daily", dag_run_id: "old", task_id: "load", map_index: -1, state: "failed", start_date: iso(start - 7_200_000), end_date: iso(start - 3_700_000) },
+        // Started before the window, still running: in.
+        { dag_id: "orders_daily", dag_run_id: "long", task_id: "load", map_index: -1, state: "running", start_date: iso(start - 7_200_000), queued_when: iso(start - 7_300_000) },
+        // Queued, never started (pool starvation): in, though it has no start_date to filter on.
+        { dag_id: "orders_daily", dag_run_id: "starved", task_id: "load", map_index: -1, state: "queued", queued_when: iso(start + 60_000), pool: "default_pool" },
+        // Queued only after the window: out.
+        { dag_id: "orders_daily", dag_run_id: "later", task_id: "load", map_index: -1, state: "queued", queued_when: iso(end + 60_000) },
+      ],
+      import_errors: [],
+      pools: [],
+    };
+    for (const version of [1, 2] as const) {
+      const emu = await startAirflowEmulator(data, "Bearer t", version);
+      try {
+        const got = await airflowTelemetry({ url: emu.url, version, auth: { token: "t" } }).orchestrator({ kind: "task_instances", start, end }, AbortSignal.timeout(10_000));
+        const ids = got.map((r) => r.dag_run_id);
+        expect(ids.filter((id) => String(id).startsWith("run_")).length, `v${version}`).toBe(finished.filter((r) => Date.parse(r.start_date) <= end).length);
+        expect(ids, `v${version}`).toEqual(expect.arrayContaining(["long", "starved"]));
+        expect(ids, `v${version}`).not.toContain("old");
+        expect(ids, `v${version}`).not.toContain("later");
+        expect(new Set(ids).size).toBe(ids.length);
+        // Airflow 2 serves execution_date on task instances; the record carries logical_date for the primitives too.
+        expect(got.find((r) => r.dag_run_id === "run_0")).toMatchObject({ logical_date: iso(start - 86_400_000) });
+        if (version === 1) expect(got.find((r) => r.dag_run_id === "run_0")).toMatchObject({ execution_date: iso(start - 86_400_000) });
+        expect(emu.requests.filter((r) => r.includes("offset=100")).length).toBeGreaterThan(0);
+      } finally {
+        await emu.close();
+      }
+    }
+  });
+
+  it("refuses to read more than maxRecords instead of returning a silent subset", async () => {
+    const pools = Array.from({ length: 250 }, (_, i) => ({ name: `pool_${i}`, slots: 1, open_slots: 1 }));
+    const emu = await startAirflowEmulator({ dag_runs: [], task_instances: [], import_errors: [], pools }, "Bearer t", 2);
+    try {
+      const t = (maxRecords?: number) => airflowTelemetry({ url: emu.url, version: 2, auth: { token: "t" }, ...(maxRecords ? { maxRecords } : {}) });
+      expect((await t().orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).length).toBe(250);
+      await expect(t(150).orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).rejects.toThrow("airflow GET /api/v2/pools: more than 150 pools; narrow the window or raise maxRecords");
+    } finally {
+      await emu.close();
+    }
+  });
 });
