@@ -6,6 +6,7 @@ import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
 import { postgresTelemetry } from "../../src/telemetry/postgres.js";
 import { postgresBin, startPostgres, type RunningPostgres } from "../support/postgres.js";
+import { freePort } from "../support/service.js";
 import { requireService } from "../support/service.js";
 
 const live = requireService("PostgreSQL server", postgresBin() !== null, "apt-get install postgresql");
@@ -33,6 +34,11 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
       insert into ops.failed_queries values
         ('2026-03-14T01:02:00Z', 'dbt_prod', 'transform', '42703', 'column "customer_id" does not exist'),
         ('2026-03-13T12:00:00Z', 'dbt_prod', 'transform', '57014', 'canceling statement due to statement timeout');
+      create table raw.events (id bigint, payload text);
+      insert into raw.events select g, 'x' from generate_series(1, 7) g;
+      create table raw."Odd Name" (id int);
+      create view ops.slow_errors as select now() as at, pg_sleep(60)::text as message;
+      create view ops.no_time as select 'x'::text as message;
     `);
     await c.end();
   });
@@ -81,5 +87,76 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
     await c.connect();
     expect((await c.query("select count(*)::int as n from raw.orders")).rows[0]).toEqual({ n: 1200 });
     await c.end();
+  });
+
+  it("reads row counts and freshness (loaded_at by default), every column of the failed-queries view, and the live catalogue as of query time", async () => {
+    const t = postgresTelemetry({ connectionString: server.connectionString, tables: ["raw.orders", "raw.events"], queryErrorsView: "ops.failed_queries" });
+    try {
+      const window = { start: Date.parse("2026-03-14T00:00:00Z"), end: NOW };
+      const tables = await t.warehouse({ kind: "tables", ...window }, AbortSignal.timeout(5000));
+      expect(tables).toEqual([
+        { table: "raw.orders", at: expect.any(String), row_count: 1200, max_loaded_at: "2026-03-14T00:57:00.000Z" },
+        { table: "raw.events", at: expect.any(String), row_count: 7, max_loaded_at: null },
+      ]);
+      // Stamped by the server's clock when read, not with the query's end.
+      expect(Math.abs(Date.parse(String(tables[0]!.at)) - Date.now())).toBeLessThan(3_600_000);
+      const errors = await t.warehouse({ kind: "query_errors", ...window }, AbortSignal.timeout(5000));
+      expect(errors).toEqual([{ at: "2026-03-14T01:02:00.000Z", user: "dbt_prod", warehouse: "transform", error_code: "42703", message: 'column "customer_id" does not exist' }]);
+      const explicit = postgresTelemetry({ connectionString: server.connectionString, tables: ["raw.events"], loadedAtColumn: "loaded_at" });
+      try {
+        await expect(explicit.warehouse({ kind: "tables", ...window }, AbortSignal.timeout(5000))).rejects.toThrow("postgres: raw.events has no column loaded_at (connectors.postgres.loaded_at_column)");
+      } finally {
+        await explicit.close();
+      }
+    } finally {
+      await t.close();
+    }
+    const all = postgresTelemetry({ connectionString: server.connectionString });
+    try {
+      const snaps = await all.warehouse({ kind: "schemas", start: 0, end: NOW }, AbortSignal.timeout(5000));
+      // Every user table with a plain name, none of the catalogue's; a name that would need quoting is left out.
+      expect(snaps.map((x) => x.table).sort()).toEqual(["ops.failed_queries", "ops.schema_snapshots", "raw.events", "raw.orders"]);
+      expect(snaps.find((x) => x.table === "raw.events")?.columns).toEqual({ id: "bigint", payload: "text" });
+      await expect(all.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow("postgres: row counts need the tables to watch (connectors.postgres.tables)");
+    } finally {
+      await all.close();
+    }
+  });
+
+  it("refuses a failed-queries view without an at column", async () => {
+    const t = postgresTelemetry({ connectionString: server.connectionString, queryErrorsView: "ops.no_time" });
+    try {
+      await expect(t.warehouse({ kind: "query_errors", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow('postgres: ops.no_time has no "at" column');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("abandons a statement slower than the check's deadline and has the server cancel it", async () => {
+    const t = postgresTelemetry({ connectionString: server.connectionString, queryErrorsView: "ops.slow_errors", statementTimeoutMs: 120_000 });
+    const c = new pg.Client({ connectionString: server.connectionString });
+    await c.connect();
+    try {
+      await expect(t.warehouse({ kind: "query_errors", start: 0, end: Date.now() + 60_000 }, AbortSignal.timeout(500))).rejects.toThrow("postgres query_errors: abandoned: the check's deadline passed");
+      let running = 1;
+      for (let i = 0; i < 100 && running > 0; i++) {
+        running = (await c.query("select count(*)::int as n from pg_stat_activity where query like '%slow_errors%' and state = 'active' and pid <> pg_backend_pid()")).rows[0].n as number;
+        if (running) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(running).toBe(0);
+    } finally {
+      await c.end();
+      await t.close();
+    }
+  });
+
+  it("says it cannot connect when the server is down", async () => {
+    const port = await freePort();
+    const t = postgresTelemetry({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`, tables: ["raw.orders"] });
+    try {
+      await expect(t.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow(/^postgres tables: cannot connect \(.*ECONNREFUSED/);
+    } finally {
+      await t.close();
+    }
   });
 });
