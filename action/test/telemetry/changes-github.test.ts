@@ -44,4 +44,30 @@ describe("GitHub changes adapter against the GitHub emulator", () => {
     expect(e!.matched?.map((m) => m.ref)).toContain(tuning.sha);
     emu.assertNoViolations();
   });
+
+  it("dates a deployment by its first success, reports its latest status, and marks commits past the detail cap", async () => {
+    await emu.createRepo("acme", "deploys", { files: { "a.txt": "a\n" } });
+    // Quick successive commits may race the branch head (the store retries); keep its log quiet.
+    const octokit = createOctokit({ token: TOKEN, baseUrl: emu.url, throttle: { enabled: false }, log: { warn: () => undefined, error: () => undefined } });
+    const store = githubStore({ octokit, owner: "acme", repo: "deploys", branch: "main" });
+    for (const n of [1, 2, 3]) await store.commit(`change ${n}`, async () => ({ "a.txt": `${n}\n` }));
+    const head = (await octokit.rest.git.getRef({ owner: "acme", repo: "deploys", ref: "heads/main" })).data.object.sha;
+    const dep = await octokit.rest.repos.createDeployment({ owner: "acme", repo: "deploys", ref: head, environment: "production", auto_merge: false, required_contexts: [] });
+    const id = (dep.data as { id: number }).id;
+    for (const state of ["in_progress", "success", "inactive"] as const) await octokit.rest.repos.createDeploymentStatus({ owner: "acme", repo: "deploys", deployment_id: id, state });
+    const statuses = (await octokit.rest.repos.listDeploymentStatuses({ owner: "acme", repo: "deploys", deployment_id: id })).data;
+    const success = statuses.find((x) => x.state === "success")!;
+
+    const t = githubChangesTelemetry({ request: octokit.request, repos: ["acme/deploys", "acme/pipelines"], maxCommitDetails: 2 });
+    const now = Date.now() + 60_000;
+    const changes = await t.changes({ start: now - 3_600_000, end: now, repos: ["acme/deploys"] }, AbortSignal.timeout(10_000));
+    expect(changes.deployments).toEqual([{ repo: "acme/deploys", service: "deploys", environment: "production", ref: head, sha: head, at: new Date(success.created_at).toISOString(), status: "inactive" }]);
+    const mine = changes.commits.filter((c) => c.message.startsWith("change "));
+    expect(mine.map((c) => c.message)).toEqual(["change 3", "change 2", "change 1"]);
+    // Newest first: the first two carry their files; the third is reported, marked, not dropped.
+    expect(mine.map((c) => c.files.map((f) => f.path))).toEqual([["a.txt"], ["a.txt"], []]);
+    expect(mine[2]).toMatchObject({ files_truncated: true });
+    expect(changes.commits.every((c) => c.repo === "acme/deploys")).toBe(true);
+    emu.assertNoViolations();
+  });
 });
