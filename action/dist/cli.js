@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { stat, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
+import { stat, readdir, readFile, rm, mkdir, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import minpath, { posix, join as join$1, relative as relative$1, sep as sep$1, isAbsolute, resolve as resolve$1 } from 'node:path';
+import minpath, { posix, join as join$1, relative as relative$1, sep as sep$1, isAbsolute, resolve as resolve$1, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFile, execFileSync } from 'node:child_process';
 import require$$0 from 'fs';
@@ -6646,7 +6646,7 @@ const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
 });
-function record$1(keyType, valueType, params) {
+function record$2(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
         return new ZodRecord({
@@ -6945,8 +6945,8 @@ const AlertSchema = object({
     fingerprint: string$3().min(1),
     /** True when the source gave no fingerprint and Pipemedic computed one from the labels. */
     fingerprintComputed: boolean().default(false),
-    labels: record$1(string$3(), string$3()).default({}),
-    annotations: record$1(string$3(), string$3()).default({}),
+    labels: record$2(string$3(), string$3()).default({}),
+    annotations: record$2(string$3(), string$3()).default({}),
     startsAt: TimestampSchema.nullable(),
     endsAt: TimestampSchema.nullable().default(null),
     links: array$1(object({ title: string$3(), url: string$3() })).default([]),
@@ -7030,7 +7030,7 @@ const PipelineSchema = object({
     owners: array$1(string$3()).default([]),
     repository: string$3().optional(),
     /** Named config files (for example `consumer: pipelines/orders/consumer.yaml`) that fixes may edit. */
-    config: record$1(string$3(), string$3()).default({}),
+    config: record$2(string$3(), string$3()).default({}),
     /** Paths in the repository that belong to this pipeline; a change touching them is a change to it. */
     paths: array$1(string$3()).default([]),
     services: array$1(string$3()).default([]),
@@ -7047,8 +7047,8 @@ const ServiceSchema = object({
 });
 /** Metric and label aliases: the standard exporter name on the left, this company's on the right. */
 const AliasesSchema = object({
-    metrics: record$1(string$3(), string$3()).default({}),
-    labels: record$1(string$3(), string$3()).default({}),
+    metrics: record$2(string$3(), string$3()).default({}),
+    labels: record$2(string$3(), string$3()).default({}),
 });
 
 /** The ports the layers receive. Adapters implement them; the layers never do I/O themselves. */
@@ -7063,7 +7063,7 @@ const silentProgress = {
  * The raw data shapes every telemetry adapter returns. They mirror spec/scenario-format.md so that
  * a replayed scenario and a live backend hand the primitives identical data.
  */
-const LabelsSchema = record$1(string$3(), string$3());
+const LabelsSchema = record$2(string$3(), string$3());
 const LogLineSchema = object({ ts: TimestampSchema, labels: LabelsSchema.default({}), line: string$3() });
 const ChangedFileSchema = looseObject({
     path: string$3(),
@@ -7094,7 +7094,7 @@ const EventSchema = looseObject({
     message: string$3().default(""),
 });
 /** Airflow REST objects keep Airflow's own field names; we only require what we read. */
-const OrchestratorRecordSchema = record$1(string$3(), unknown$1());
+const OrchestratorRecordSchema = record$2(string$3(), unknown$1());
 const OrchestratorKindSchema = _enum(["dag_runs", "task_instances", "import_errors", "pools"]);
 const WarehouseKindSchema = _enum(["schemas", "query_errors", "tables"]);
 
@@ -7116,9 +7116,9 @@ const PrimitiveSchema = _enum([
     "schema_diff",
 ]);
 const WeightSchema = _enum(["strong", "moderate", "weak"]);
-const TemplatedMap = record$1(string$3(), string$3());
+const TemplatedMap = record$2(string$3(), string$3());
 /** Filters on record fields: equality, or one of a list. Values may be templates. */
-const WhereSchema = record$1(string$3(), union([string$3(), number(), boolean(), array$1(string$3())]));
+const WhereSchema = record$2(string$3(), union([string$3(), number(), boolean(), array$1(string$3())]));
 /** One check of a runbook, as written. Exactly one data source: metric, logs, changes, events, orchestrator, warehouse. */
 const CheckSpecSchema = object({
     id: string$3().regex(/^[a-z0-9][a-z0-9-]*$/, "kebab-case id"),
@@ -7155,7 +7155,7 @@ const CheckSpecSchema = object({
     reduce: _enum(["last", "max", "min", "avg"]).default("last"),
     /** With several series: pass when any series passes, or only when all do. */
     across: _enum(["any", "all"]).default("any"),
-    pass_if: record$1(string$3(), ComparisonSchema),
+    pass_if: record$2(string$3(), ComparisonSchema),
     weight: WeightSchema.default("moderate"),
     /** `confirm`: passing supports the cause. `rule_out`: passing is evidence against it. */
     role: _enum(["confirm", "rule_out"]).default("confirm"),
@@ -7175,7 +7175,7 @@ const RemediationSchema = discriminatedUnion("kind", [
         /** A path template such as `{{pipeline.config.consumer}}`. */
         path: string$3(),
         /** Keys to set; dotted keys address nested maps unless the key itself exists with dots. */
-        set: record$1(string$3(), unknown$1()),
+        set: record$2(string$3(), unknown$1()),
         reversible: boolean().default(true),
         description: string$3().optional(),
     }),
@@ -7236,7 +7236,7 @@ const OrchestratorFileSchema = looseObject({
     pools: array$1(OrchestratorRecordSchema).default([]),
 });
 const WarehouseFileSchema = looseObject({
-    schemas: array$1(looseObject({ at: TimestampSchema, table: string$3(), columns: record$1(string$3(), string$3()) }))
+    schemas: array$1(looseObject({ at: TimestampSchema, table: string$3(), columns: record$2(string$3(), string$3()) }))
         .default([]),
     query_errors: array$1(OrchestratorRecordSchema).default([]),
     tables: array$1(OrchestratorRecordSchema).default([]),
@@ -7272,7 +7272,7 @@ const ScenarioFileSchema = looseObject({
 const AutoRuleSchema = object({
     severity: array$1(SeveritySchema).optional(),
     source: array$1(SourceSchema).optional(),
-    labels: record$1(string$3(), string$3()).optional(),
+    labels: record$2(string$3(), string$3()).optional(),
     pipelines: array$1(string$3()).optional(),
 });
 /** `.github/pipemedic.yml`: policy, budgets, redaction, store and remediation settings. */
@@ -7308,10 +7308,10 @@ const ConfigSchema = object({
         labels: array$1(string$3()).default(["pipemedic", "incident-fix"]),
     })
         .prefault({}),
-    connectors: record$1(string$3(), unknown$1()).default({}),
-    llm: record$1(string$3(), unknown$1()).default({}),
+    connectors: record$2(string$3(), unknown$1()).default({}),
+    llm: record$2(string$3(), unknown$1()).default({}),
     autonomy: string$3().optional(),
-    generic: record$1(string$3(), unknown$1()).optional(),
+    generic: record$2(string$3(), unknown$1()).optional(),
 })
     .loose();
 
@@ -12131,16 +12131,16 @@ function requireStringify$1 () {
 	return stringify$2;
 }
 
-var excerpt;
+var excerpt$1;
 var hasRequiredExcerpt;
 
 function requireExcerpt () {
-	if (hasRequiredExcerpt) return excerpt;
+	if (hasRequiredExcerpt) return excerpt$1;
 	hasRequiredExcerpt = 1;
 
 	const defaults = requireDefaults$1();
 
-	excerpt = function(file, options) {
+	excerpt$1 = function(file, options) {
 	  const opts = defaults(options);
 
 	  if (file.data == null) {
@@ -12168,7 +12168,7 @@ function requireExcerpt () {
 
 	  return file;
 	};
-	return excerpt;
+	return excerpt$1;
 }
 
 var toFile$1;
@@ -12488,12 +12488,12 @@ var composer = {};
 
 var directives = {};
 
-var identity = {};
+var identity$1 = {};
 
 var hasRequiredIdentity;
 
 function requireIdentity () {
-	if (hasRequiredIdentity) return identity;
+	if (hasRequiredIdentity) return identity$1;
 	hasRequiredIdentity = 1;
 
 	const ALIAS = Symbol.for('yaml.alias');
@@ -12531,23 +12531,23 @@ function requireIdentity () {
 	}
 	const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
 
-	identity.ALIAS = ALIAS;
-	identity.DOC = DOC;
-	identity.MAP = MAP;
-	identity.NODE_TYPE = NODE_TYPE;
-	identity.PAIR = PAIR;
-	identity.SCALAR = SCALAR;
-	identity.SEQ = SEQ;
-	identity.hasAnchor = hasAnchor;
-	identity.isAlias = isAlias;
-	identity.isCollection = isCollection;
-	identity.isDocument = isDocument;
-	identity.isMap = isMap;
-	identity.isNode = isNode;
-	identity.isPair = isPair;
-	identity.isScalar = isScalar;
-	identity.isSeq = isSeq;
-	return identity;
+	identity$1.ALIAS = ALIAS;
+	identity$1.DOC = DOC;
+	identity$1.MAP = MAP;
+	identity$1.NODE_TYPE = NODE_TYPE;
+	identity$1.PAIR = PAIR;
+	identity$1.SCALAR = SCALAR;
+	identity$1.SEQ = SEQ;
+	identity$1.hasAnchor = hasAnchor;
+	identity$1.isAlias = isAlias;
+	identity$1.isCollection = isCollection;
+	identity$1.isDocument = isDocument;
+	identity$1.isMap = isMap;
+	identity$1.isNode = isNode;
+	identity$1.isPair = isPair;
+	identity$1.isScalar = isScalar;
+	identity$1.isSeq = isSeq;
+	return identity$1;
 }
 
 var visit$1 = {};
@@ -13359,7 +13359,7 @@ function requireAlias () {
 	return Alias;
 }
 
-var Collection$2 = {};
+var Collection$1 = {};
 
 var createNode = {};
 
@@ -13499,7 +13499,7 @@ function requireCreateNode () {
 var hasRequiredCollection;
 
 function requireCollection () {
-	if (hasRequiredCollection) return Collection$2;
+	if (hasRequiredCollection) return Collection$1;
 	hasRequiredCollection = 1;
 
 	var createNode = requireCreateNode();
@@ -13648,10 +13648,10 @@ function requireCollection () {
 	    }
 	}
 
-	Collection$2.Collection = Collection;
-	Collection$2.collectionFromPath = collectionFromPath;
-	Collection$2.isEmptyPath = isEmptyPath;
-	return Collection$2;
+	Collection$1.Collection = Collection;
+	Collection$1.collectionFromPath = collectionFromPath;
+	Collection$1.isEmptyPath = isEmptyPath;
+	return Collection$1;
 }
 
 var Pair = {};
@@ -24831,7 +24831,7 @@ var picomatchExports = /*@__PURE__*/ requirePicomatch();
 var picomatch = /*@__PURE__*/getDefaultExportFromCjs(picomatchExports);
 
 /** Turns each kind of telemetry into uniform records that the record primitives and filters understand. */
-function ms(value) {
+function ms$1(value) {
     if (typeof value !== "string" && typeof value !== "number")
         return null;
     const t = typeof value === "number" ? value : Date.parse(value);
@@ -24840,7 +24840,7 @@ function ms(value) {
 /** Log lines as records. */
 function fromLogs(lines) {
     return lines.map((l) => ({
-        at: ms(l.ts),
+        at: ms$1(l.ts),
         text: l.line,
         fields: { ...l.labels, line: l.line },
         label: l.line.length > 160 ? `${l.line.slice(0, 157)}…` : l.line,
@@ -24854,7 +24854,7 @@ function fromEvents(events, check) {
         .filter((e) => kindOk(e.kind))
         .filter((e) => !spec || Object.entries(spec.labels).every(([k, v]) => e.labels[k] === v))
         .map((e) => ({
-        at: ms(e.at),
+        at: ms$1(e.at),
         text: `${e.kind} ${e.message}`,
         fields: { ...e.labels, kind: e.kind, message: e.message },
         label: `${e.kind}: ${e.message}`,
@@ -24876,7 +24876,7 @@ function fromChanges(changes, check) {
             if (spec.scope === "pipeline" && !inScopeCommit(c.repo, files))
                 continue;
             out.push({
-                at: ms(c.at),
+                at: ms$1(c.at),
                 text: `${c.message}\n${files.join("\n")}`,
                 fields: { type: "commit", repo: c.repo, sha: c.sha, author: c.author, message: c.message },
                 label: `commit ${c.sha.slice(0, 7)} in ${c.repo}: ${c.message.split("\n")[0]}`,
@@ -24891,7 +24891,7 @@ function fromChanges(changes, check) {
             if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo))
                 continue;
             out.push({
-                at: ms(d.at),
+                at: ms$1(d.at),
                 text: `deploy ${d.service} ${d.ref} ${d.environment} ${d.status}`,
                 fields: { type: "deployment", ...d },
                 label: `deploy of ${d.service || d.repo} ${d.ref} to ${d.environment} (${d.status})`,
@@ -24907,7 +24907,7 @@ const TEXT_FIELDS = ["state", "stack_trace", "message", "error_code", "note", "d
 /** Orchestrator and warehouse objects as records. */
 function fromObjects(objects, kind) {
     return objects.map((o) => {
-        const at = TIME_FIELDS.map((f) => ms(o[f])).find((t) => t !== null) ?? null;
+        const at = TIME_FIELDS.map((f) => ms$1(o[f])).find((t) => t !== null) ?? null;
         const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f]] : [])).join(" ");
         const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f]] : []));
         return { at, text, fields: o, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
@@ -25144,10 +25144,10 @@ function parseDuration(text) {
     return Number(m[1]) * UNIT_MS$1[m[2]];
 }
 
-const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+const SEVERITY_ORDER$1 = ["critical", "high", "medium", "low", "info"];
 /** The more severe of two severities. */
-function worst(a, b) {
-    return SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b;
+function worst$1(a, b) {
+    return SEVERITY_ORDER$1.indexOf(a) <= SEVERITY_ORDER$1.indexOf(b) ? a : b;
 }
 /** Lower-case kebab text that can never traverse a path. */
 function slug(text, max = 40) {
@@ -25317,7 +25317,7 @@ function attach(inc, alert, pipelines, reason, at) {
     const name = alert.labels.alertname ?? alert.title;
     if (name && !inc.alertnames.includes(name))
         inc.alertnames.push(name);
-    inc.severity = alert.status === "firing" ? worst(inc.severity, alert.severity) : inc.severity;
+    inc.severity = alert.status === "firing" ? worst$1(inc.severity, alert.severity) : inc.severity;
     const resolved = new Set(inc.resolvedFingerprints);
     if (alert.status === "resolved")
         resolved.add(alert.fingerprint);
@@ -25446,14 +25446,14 @@ function at(parent, key) {
     return parent ? `${parent}.${key}` : key;
 }
 /** A plain object, or a ParseError naming the field. */
-function record(value, field) {
+function record$1(value, field) {
     if (isRecord$2(value))
         return value;
     throw new ParseError(field, `expected an object, got ${kind(value)}`);
 }
 /** A plain object, undefined when absent or null, or a ParseError naming the field. */
 function optRecord(value, field) {
-    return value === undefined || value === null ? undefined : record(value, field);
+    return value === undefined || value === null ? undefined : record$1(value, field);
 }
 /** An array of at most `max` entries, or a ParseError naming the field. */
 function array(value, field, max = MAX_ITEMS) {
@@ -25666,7 +25666,7 @@ function fromEpoch(n) {
         return n / 1e3;
     return n / 1e6;
 }
-function daysIn(year, month) {
+function daysIn$1(year, month) {
     if (month === 2)
         return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
     return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
@@ -25679,7 +25679,7 @@ function fromIso(s) {
         const year = Number(fast[1]);
         const month = Number(fast[2]);
         const day = Number(fast[3]);
-        if (year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))
+        if (year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn$1(year, month))
             return Date.parse(s);
     }
     const m = ISO.exec(s);
@@ -25690,7 +25690,7 @@ function fromIso(s) {
     const month = Number(mo);
     const day = Number(d);
     // Date.UTC would roll 2026-02-31 over to March; impossible dates are rejected instead.
-    if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60)
+    if (month < 1 || month > 12 || day < 1 || day > daysIn$1(year, month) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60)
         return null;
     const ms = Number(frac.padEnd(3, "0").slice(0, 3));
     let t = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(sec), ms);
@@ -25777,7 +25777,7 @@ const airflow = {
         return ("task_id" in body || "dag_run_id" in body || "run_id" in body) && ("state" in body || "event" in body);
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         const dag = optText(b.dag_id, "dag_id", false);
         if (!dag)
             throw new ParseError("dag_id", "expected the DAG id");
@@ -25901,7 +25901,7 @@ const alertmanager = {
         return "groupKey" in body || "receiver" in body || body.version === "4";
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         const alerts = array(b.alerts, "alerts");
         if (!alerts.length)
             throw new ParseError("alerts", "the notification holds no alerts");
@@ -25910,7 +25910,7 @@ const alertmanager = {
         const groupStatus = amStatus(b.status, "status", "firing");
         return alerts.map((raw, i) => {
             const f = at("alerts", i);
-            const a = record(raw, f);
+            const a = record$1(raw, f);
             // commonLabels are by definition in every alert; merging keeps older, trimmed payloads whole.
             const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
             const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")) };
@@ -25961,7 +25961,7 @@ function dimensions(value, field) {
         return out;
     }
     optArray(value, field).forEach((d, i) => {
-        const r = record(d, at(field, i));
+        const r = record$1(d, at(field, i));
         const name = text$5(r.name ?? r.Name, at(at(field, i), "name"), false);
         if (name !== "__proto__")
             out[name] = text$5(r.value ?? r.Value, at(at(field, i), "value"));
@@ -25986,7 +25986,7 @@ function fromMessage(m, f) {
     for (let i = 0; i < metrics.length && !metric; i++) {
         const item = at(at(tf, "Metrics"), i);
         const mf = at(item, "MetricStat.Metric");
-        const stat = optRecord(optRecord(record(metrics[i], item).MetricStat, at(item, "MetricStat"))?.Metric, mf);
+        const stat = optRecord(optRecord(record$1(metrics[i], item).MetricStat, at(item, "MetricStat"))?.Metric, mf);
         if (!stat)
             continue;
         namespace = optText(stat.Namespace, at(mf, "Namespace"), false);
@@ -26014,18 +26014,18 @@ function fromMessage(m, f) {
 }
 /** An EventBridge "CloudWatch Alarm State Change" event. */
 function fromEventBridge(b) {
-    const d = record(b.detail, "detail");
+    const d = record$1(b.detail, "detail");
     const name = optText(d.alarmName, "detail.alarmName");
     if (!name)
         throw new ParseError("detail.alarmName", "expected the alarm's name");
-    const st = record(d.state, "detail.state");
+    const st = record$1(d.state, "detail.state");
     const state = optText(st.value, "detail.state.value", false);
     if (!state)
         throw new ParseError("detail.state.value", "expected ALARM, OK or INSUFFICIENT_DATA");
     const config = optRecord(d.configuration, "detail.configuration");
     const metrics = optArray(config?.metrics, "detail.configuration.metrics");
     const m0 = "detail.configuration.metrics[0]";
-    const first = metrics.length ? optRecord(optRecord(record(metrics[0], m0).metricStat, `${m0}.metricStat`)?.metric, `${m0}.metricStat.metric`) : undefined;
+    const first = metrics.length ? optRecord(optRecord(record$1(metrics[0], m0).metricStat, `${m0}.metricStat`)?.metric, `${m0}.metricStat.metric`) : undefined;
     const region = optText(b.region, "region", false);
     const resources = optArray(b.resources, "resources");
     return {
@@ -26093,7 +26093,7 @@ function fromSns(sns, f) {
     catch (err) {
         throw new ParseError(at(f, "Message"), `not a CloudWatch alarm: the message is not JSON (${jsonProblem(err)})`);
     }
-    return fromMessage(record(message, at(f, "Message")), at(f, "Message"));
+    return fromMessage(record$1(message, at(f, "Message")), at(f, "Message"));
 }
 const isAlarmMessage = (b) => "AlarmName" in b && "NewStateValue" in b;
 const isEventBridge = (b) => b["detail-type"] === "CloudWatch Alarm State Change" && isRecord$2(b.detail);
@@ -26114,12 +26114,12 @@ const cloudwatch = {
         return isSnsEnvelope(body) || isAlarmMessage(body) || isEventBridge(body);
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         if (b.Records !== undefined) {
             const records = array(b.Records, "Records");
             if (!records.length)
                 throw new ParseError("Records", "no records, so no alert");
-            return records.map((r, i) => alarmAlert(fromSns(record(record(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i));
+            return records.map((r, i) => alarmAlert(fromSns(record$1(record$1(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i));
         }
         if (isEventBridge(b))
             return [alarmAlert(fromEventBridge(b), ctx, 0)];
@@ -26223,7 +26223,7 @@ function severityOf$1(priority, alertType, transition, status) {
 }
 /** Reads one rendered notification. */
 function parse$3(body, ctx) {
-    const b = record(body, "body");
+    const b = record$1(body, "body");
     const f = new Fields(b);
     const rawTitle = f.get("alerttitle", "eventtitle", "title");
     if (!rawTitle) {
@@ -26325,14 +26325,14 @@ const dbtCloud$1 = {
         return isRecord$2(body) && typeof body.eventType === "string" && body.eventType.startsWith("job.run.") && isRecord$2(body.data);
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         const eventType = optText(b.eventType, "eventType", false) ?? "";
         if (eventType === "job.run.started")
             throw new ParseError("eventType", "job.run.started reports progress, not an alert; subscribe Pipemedic to job.run.errored and job.run.completed");
         if (eventType !== "job.run.errored" && eventType !== "job.run.completed") {
             throw new ParseError("eventType", `unknown event ${quote(eventType)}; expected job.run.errored or job.run.completed`);
         }
-        const d = record(b.data, "data");
+        const d = record$1(b.data, "data");
         const runStatus = optText(d.runStatus, "data.runStatus", false);
         const code = optText(d.runStatusCode, "data.runStatusCode", false);
         const o = eventType === "job.run.errored" ? { status: "firing", severity: "high", verb: "errored" } : outcome(runStatus, code);
@@ -26504,7 +26504,7 @@ function unified$1(b, ctx) {
     const groupStatus = amStatus(b.status, "status", "firing");
     return alerts.map((raw, i) => {
         const f = at("alerts", i);
-        const a = record(raw, f);
+        const a = record$1(raw, f);
         const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
         const annotations = stringMap(a.annotations, at(f, "annotations"));
         fill(labels, "rule_uid", optText(a.ruleUID, at(f, "ruleUID"), false));
@@ -26545,7 +26545,7 @@ function legacy(b, ctx) {
         fill(labels, label, optText(b[key], key, false));
     }
     const matches = optArray(b.evalMatches, "evalMatches").flatMap((m, i) => {
-        const r = record(m, at("evalMatches", i));
+        const r = record$1(m, at("evalMatches", i));
         const metric = optText(r.metric, at(at("evalMatches", i), "metric"), false) ?? "value";
         return typeof r.value === "number" ? [`${metric}=${r.value}`] : [];
     });
@@ -26578,7 +26578,7 @@ const grafana = {
         return typeof body.ruleName === "string" && "state" in body;
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         if (b.alerts !== undefined)
             return unified$1(b, ctx);
         if (b.ruleName !== undefined)
@@ -26634,12 +26634,12 @@ const opsgenie = {
         return "alertId" in a || "alias" in a || "tinyId" in a || ("message" in a && ("integrationId" in body || "integrationName" in body));
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         const action = optText(b.action, "action", false);
         if (!action)
             throw new ParseError("action", "expected the alert action (Create, Close, …)");
         const status = statusOf$2(action);
-        const a = record(b.alert, "alert");
+        const a = record$1(b.alert, "alert");
         const message = optText(a.message, "alert.message");
         if (!message)
             throw new ParseError("alert.message", "expected the alert's message (its title)");
@@ -26727,11 +26727,11 @@ function incidentAlert(inc, field, status, endsAt, ctx, index) {
 }
 /** Webhooks V3: one `{event}` per POST; only incident events with an incident in `data` are alerts. */
 function v3(b, ctx) {
-    const ev = record(b.event, "event");
+    const ev = record$1(b.event, "event");
     const type = optText(ev.event_type, "event.event_type", false) ?? "";
     if (!type.startsWith("incident."))
         throw new ParseError("event.event_type", `${quote(type)} is not about an incident, so it is not an alert`);
-    const data = record(ev.data, "event.data");
+    const data = record$1(ev.data, "event.data");
     if (data.type !== undefined && data.type !== "incident") {
         throw new ParseError("event.data.type", `${quote(String(data.type))}: a ${type} event carries no incident, so it is not an alert`);
     }
@@ -26746,12 +26746,12 @@ function v2(b, ctx) {
     const alerts = [];
     messages.forEach((raw, i) => {
         const f = at("messages", i);
-        const m = record(raw, f);
+        const m = record$1(raw, f);
         const event = optText(m.event ?? m.type, at(f, "event"), false) ?? "";
         if (!event.startsWith("incident."))
             return;
         const field = m.incident !== undefined ? at(f, "incident") : at(at(f, "data"), "incident");
-        const inc = record(m.incident !== undefined ? m.incident : optRecord(m.data, at(f, "data"))?.incident, field);
+        const inc = record$1(m.incident !== undefined ? m.incident : optRecord(m.data, at(f, "data"))?.incident, field);
         const verb = event.slice("incident.".length);
         const status = verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf$1(optText(inc.status, at(field, "status"), false), at(field, "status"));
         const endsAt = status === "resolved" ? time(m.created_on, at(f, "created_on")) : null;
@@ -26780,7 +26780,7 @@ const pagerduty$1 = {
         return isBareIncident(body);
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         if (b.event !== undefined)
             return v3(b, ctx);
         if (b.messages !== undefined)
@@ -26825,8 +26825,8 @@ function projectSlug(...urls) {
 }
 /** An issue alert (`event_alert`): always firing, Sentry sends no resolve for it. */
 function eventAlert(b, ctx) {
-    const data = record(b.data, "data");
-    const ev = record(data.event, "data.event");
+    const data = record$1(b.data, "data");
+    const ev = record$1(data.event, "data.event");
     const rule = optText(data.triggered_rule, "data.triggered_rule", false) ?? optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
     const title = optText(ev.title, "data.event.title") ?? optText(ev.message, "data.event.message") ?? rule ?? "Sentry issue";
     const labels = tagPairs(ev.tags, "data.event.tags");
@@ -26863,8 +26863,8 @@ function metricAlert(b, ctx) {
     if (action !== "critical" && action !== "warning" && action !== "resolved") {
         throw new ParseError("action", `expected critical, warning or resolved for a metric alert, got ${action ? quote(action) : "nothing"}`);
     }
-    const data = record(b.data, "data");
-    const ma = record(data.metric_alert, "data.metric_alert");
+    const data = record$1(b.data, "data");
+    const ma = record$1(data.metric_alert, "data.metric_alert");
     const rule = optRecord(ma.alert_rule, "data.metric_alert.alert_rule");
     const name = optText(rule?.name, "data.metric_alert.alert_rule.name") ?? optText(ma.title, "data.metric_alert.title") ?? "Sentry metric alert";
     const projects = optArray(ma.projects ?? rule?.projects, "data.metric_alert.projects");
@@ -26898,8 +26898,8 @@ function issue(b, ctx) {
     if (action !== "created" && action !== "unresolved" && action !== "resolved") {
         throw new ParseError("action", `issue ${quote(action)} is not an alert (only created, unresolved and resolved are)`);
     }
-    const data = record(b.data, "data");
-    const is = record(data.issue, "data.issue");
+    const data = record$1(b.data, "data");
+    const is = record$1(data.issue, "data.issue");
     const title = optText(is.title, "data.issue.title") ?? "Sentry issue";
     const labels = {};
     fill(labels, "project", optText(optRecord(is.project, "data.issue.project")?.slug, "data.issue.project.slug", false));
@@ -26977,7 +26977,7 @@ const sentry$1 = {
         return (envelope && (isRecord$2(data.event) || isRecord$2(data.metric_alert) || isRecord$2(data.issue))) || isPlugin(body);
     },
     parse(body, ctx) {
-        const b = record(body, "body");
+        const b = record$1(body, "body");
         const resource = resourceOf(b, ctx.headers);
         switch (resource) {
             case "event_alert":
@@ -27074,7 +27074,7 @@ function unwrapDispatch(body, headers) {
 /** A field path such as `data.alert.title`, `items[0].name` or `$.labels` (a leading `$.` is optional). */
 const FieldPathSchema = string$3()
     .regex(/^(\$\.?)?([A-Za-z0-9_@-]+|\[\d+\])(\.?([A-Za-z0-9_@-]+|\[\d+\]))*$/, 'expected a field path such as "data.alert.title" or "items[0].name"');
-const PathOrMapSchema = union([FieldPathSchema, record$1(string$3().min(1), FieldPathSchema)]);
+const PathOrMapSchema = union([FieldPathSchema, record$2(string$3().min(1), FieldPathSchema)]);
 /**
  * The `generic` source's field mapping (policy `generic:` in .github/pipemedic.yml): where in a JSON
  * body each alert field lives. Paths are read from each entry of `alerts` when it is given, else from the body.
@@ -27105,7 +27105,7 @@ const GenericMappingSchema = strictObject({
 });
 
 /** repository_dispatch refuses a client_payload of 64 KB or more, so nothing larger arrives by that road. */
-const DEFAULT_MAX_BYTES = 64 * 1024;
+const DEFAULT_MAX_BYTES$1 = 64 * 1024;
 /** Deeper nesting than any source sends; deeper bodies are hostile or broken. */
 const MAX_DEPTH = 32;
 const MAX_NODES = 200_000;
@@ -27156,7 +27156,7 @@ function run(delivery, options) {
     }
     if (typeof delivery.body !== "string")
         return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
-    const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
+    const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES$1;
     const size = Buffer.byteLength(delivery.body, "utf8");
     if (size > max)
         return reject(`body is ${size} bytes, over the ${max}-byte limit; send fewer alerts per notification (Alertmanager max_alerts) or raise the limit`);
@@ -28419,7 +28419,7 @@ function shrink(c) {
         components: half(c.components),
     };
 }
-const iso = (ms) => (ms === null ? null : new Date(ms).toISOString());
+const iso$1 = (ms) => (ms === null ? null : new Date(ms).toISOString());
 /** At most `n` entries of a string map, each value one cut line; the count of dropped entries is kept. */
 function capMap(map, n, max, patterns) {
     const entries = Object.entries(map);
@@ -28454,8 +28454,8 @@ function project(problem, c, patterns) {
     return {
         incident: problem.incidentId,
         title: oneLine$1(problem.title, c.text, patterns),
-        now: iso(problem.now),
-        onset: iso(problem.onset),
+        now: iso$1(problem.now),
+        onset: iso$1(problem.onset),
         alertnames: problem.alertnames.slice(0, 20).map((n) => oneLine$1(n, 120, patterns)),
         common_labels: capMap(problem.labels, c.labels, 120, patterns),
         components: problem.components.slice(0, 20),
@@ -29233,7 +29233,7 @@ function verifiedDoc(v, patterns) {
  * readable. Links go too: the summary is written from findings that need none, and a link in prose
  * an on-call engineer trusts is a phishing vector.
  */
-function plain$1(text) {
+function plain$2(text) {
     return text
         .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, "$1")
         .replace(/<?\b(?:https?|ftp):\/\/[^\s<>]+>?/gi, "(link removed)")
@@ -29255,7 +29255,7 @@ async function writeNarrative(llm, verified) {
     const reply = await askJson(llm, { task: "narrative", messages: narrativeMessages(verifiedDoc(verified, patterns), patterns), schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA } }, (value) => {
         if (typeof value.narrative !== "string")
             return { ok: false, reason: 'schema violation: no "narrative" string' };
-        const text = paragraphs(plain$1(value.narrative), MAX_NARRATIVE, patterns);
+        const text = paragraphs(plain$2(value.narrative), MAX_NARRATIVE, patterns);
         return text ? { ok: true, value: text } : { ok: false, reason: "schema violation: the narrative is empty" };
     });
     return reply.ok ? reply.value : null;
@@ -29363,16 +29363,16 @@ function inert(text, max = 300) {
     let last = 0;
     for (const m of line.matchAll(AUTOLINK)) {
         if (m.index > last)
-            out.push(plain(line.slice(last, m.index)));
+            out.push(plain$1(line.slice(last, m.index)));
         out.push(code$3(m[0]));
         last = m.index + m[0].length;
     }
     if (last < line.length)
-        out.push(plain(line.slice(last)));
+        out.push(plain$1(line.slice(last)));
     return out;
 }
 /** Untrusted text as one text node, mentions broken (for places that cannot hold code, such as link text). */
-function plain(text) {
+function plain$1(text) {
     return { type: "text", value: breakMentions(visible(text)) };
 }
 /** Untrusted or identifier text as inline code: one line, mentions broken (remark picks a safe fence). */
@@ -29495,16 +29495,16 @@ const IncidentFrontmatterSchema = looseObject({
         .prefault({ checks: 0, ms: 0 }),
 });
 /** The frontmatter as YAML text (without the `---` fences), in a stable key order. */
-function frontmatterYaml(record) {
+function frontmatterYaml$1(record) {
     return distExports.stringify(record, { lineWidth: 0 }).replace(/\n$/, "");
 }
-const FENCED = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+const FENCED$1 = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 /**
  * Reads and validates the frontmatter of an incident README. Throws an error naming `file`, the
  * field and how to fix it, so a bad human edit is easy to find.
  */
 function parseIncidentFrontmatter(readme, file = "README.md") {
-    const m = FENCED.exec(readme);
+    const m = FENCED$1.exec(readme);
     if (!m)
         throw new Error(`${file}: no YAML frontmatter; the file must start with a block between two \`---\` lines (restore it from git history)`);
     let data;
@@ -29571,7 +29571,7 @@ function timelineChart(entries, max = 30) {
 /** Evidence data of a metric check, as the checks runtime records it. */
 const SeriesDataSchema = object({
     series: array$1(object({
-        labels: record$1(string$3(), string$3()).default({}),
+        labels: record$2(string$3(), string$3()).default({}),
         points: array$1(tuple([number(), number().nullable()])),
     })),
 });
@@ -55285,7 +55285,7 @@ function llmSummary(input) {
 /** README.md of an incident folder: the RCA, with its frontmatter record. */
 function buildReadme(input) {
     const inv = input.investigation;
-    const body = [{ type: "yaml", value: frontmatterYaml(incidentRecord(input)) }, ...header(input)];
+    const body = [{ type: "yaml", value: frontmatterYaml$1(incidentRecord(input)) }, ...header(input)];
     if (!inv)
         body.push(...notInvestigated(input), ...timeline$1(input, null));
     else
@@ -55636,6 +55636,271 @@ function renderIncidentIndex(incidents, opts = {}) {
 }
 
 /**
+ * incidents/scorecards/YYYY-MM.md: one month of incidents for the team, with the figures in YAML
+ * frontmatter for machines. Everything is computed from index entries only, so the scorecard the
+ * pipeline commits and the one `pipemedic index` rebuilds are the same file.
+ */
+/** Where the monthly scorecards live. */
+const SCORECARD_FOLDER = "incidents/scorecards";
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+const TOP_CAUSES = 10;
+const TOP_REPEATED = 20;
+// A month can hold hundreds of incidents: the newest are listed, the month's folder holds them all.
+const LISTED = 100;
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** What the time-to-root-cause figure measures, written into the file for people and machines. */
+const TIME_TO_ROOT_CAUSE_MEASURES = "opened_at to updated_at of investigated incidents (index.json): the first alert's start to the incident's last recorded change";
+/** The month (YYYY-MM, UTC) a timestamp falls in; null when it is not a date. */
+function monthOf(at) {
+    // Index timestamps are UTC (`…Z`) already; only an offset timestamp needs the Date round trip.
+    if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[^+]*Z$/.test(at))
+        return at.slice(0, 7);
+    const t = Date.parse(at);
+    return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 7);
+}
+/** The path of a month's scorecard (`incidents/scorecards/YYYY-MM.md`); throws on anything but YYYY-MM. */
+function scorecardPath(month) {
+    if (!MONTH.test(month))
+        throw new Error(`scorecard month: expected YYYY-MM, got ${JSON.stringify(month)}`);
+    return `${SCORECARD_FOLDER}/${month}.md`;
+}
+/** The months (YYYY-MM, UTC) in which incidents opened, oldest first. */
+function monthsOf(incidents) {
+    const months = new Set();
+    for (const i of incidents) {
+        const m = monthOf(i.openedAt);
+        if (m)
+            months.add(m);
+    }
+    return [...months].sort();
+}
+function daysIn(month) {
+    const [y, m] = month.split("-").map(Number);
+    return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+/** Nearest-rank percentile: always a figure that was observed, never an interpolation. */
+function percentile(sorted, p) {
+    if (!sorted.length)
+        return null;
+    return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+function share(part, whole) {
+    return whole ? round2(part / whole) : null;
+}
+/** The incidents that opened in a month, oldest first (ties by id, so the order is stable). */
+function ofMonth(month, incidents) {
+    // By instant, not by text: a timestamp with an offset sorts where it happened.
+    return incidents.filter((i) => monthOf(i.openedAt) === month).sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt) || a.id.localeCompare(b.id));
+}
+function repeatsOf(incidents) {
+    const byFingerprint = new Map();
+    const byPipelineCause = new Map();
+    const out = [];
+    for (const i of incidents) {
+        // `unknown` is no cause: two incidents nobody explained are not the same failure.
+        const cause = i.rootCause && i.rootCause.id !== "unknown" ? i.rootCause.id : null;
+        const keys = cause ? i.pipelines.map((p) => `${p}\u0000${cause}`) : [];
+        const fp = i.fingerprints.map((f) => byFingerprint.get(f)).find((x) => x !== undefined);
+        const pc = keys.map((k) => byPipelineCause.get(k)).find((x) => x !== undefined);
+        if (fp)
+            out.push({ incident: i.id, of: fp, reason: "same fingerprint" });
+        else if (pc)
+            out.push({ incident: i.id, of: pc, reason: "same pipeline and cause" });
+        for (const f of i.fingerprints)
+            if (!byFingerprint.has(f))
+                byFingerprint.set(f, i.id);
+        for (const k of keys)
+            if (!byPipelineCause.has(k))
+                byPipelineCause.set(k, i.id);
+    }
+    return out;
+}
+function groupRepeats(repeats) {
+    const groups = new Map();
+    for (const r of repeats) {
+        const g = groups.get(r.of) ?? { first: r.of, repeats: 0, reasons: [], latest: r.incident };
+        g.repeats += 1;
+        g.latest = r.incident; // repeats arrive oldest first
+        if (!g.reasons.includes(r.reason))
+            g.reasons.push(r.reason);
+        groups.set(r.of, g);
+    }
+    return [...groups.values()].sort((a, b) => b.repeats - a.repeats || a.first.localeCompare(b.first));
+}
+/** The figures of one month (incidents opened in it, UTC), computed from index entries. */
+function scorecardFigures(month, incidents) {
+    scorecardPath(month);
+    const rows = ofMonth(month, incidents);
+    const investigated = rows.filter((i) => i.investigation === "done");
+    const waits = investigated
+        .map((i) => Date.parse(i.updatedAt) - Date.parse(i.openedAt))
+        .filter((ms) => Number.isFinite(ms))
+        .map((ms) => Math.max(0, ms))
+        .sort((a, b) => a - b);
+    const repeats = repeatsOf(rows);
+    const causes = new Map();
+    for (const i of rows)
+        if (i.rootCause)
+            causes.set(i.rootCause.id, (causes.get(i.rootCause.id) ?? 0) + 1);
+    const perDay = Array.from({ length: daysIn(month) }, () => 0);
+    for (const i of rows) {
+        const day = Number(new Date(i.openedAt).toISOString().slice(8, 10));
+        perDay[day - 1] = (perDay[day - 1] ?? 0) + 1;
+    }
+    return {
+        month,
+        incidents: rows.length,
+        open: rows.filter((i) => i.status === "open").length,
+        investigated: investigated.length,
+        notInvestigated: rows.length - investigated.length,
+        confirmedByReview: rows.filter((i) => i.rootCause?.status === "confirmed-by-review").length,
+        duplicatesAbsorbed: rows.reduce((n, i) => n + i.duplicates, 0),
+        timeToRootCause: { incidents: waits.length, medianMs: percentile(waits, 50), p90Ms: percentile(waits, 90) },
+        topCauses: [...causes].map(([id, n]) => ({ id, incidents: n })).sort((a, b) => b.incidents - a.incidents || a.id.localeCompare(b.id)),
+        repeats,
+        repeated: groupRepeats(repeats),
+        perDay,
+    };
+}
+/** The frontmatter record: snake_case like an incident README's, shares as two decimals. */
+function record(f) {
+    return {
+        month: f.month,
+        incidents: f.incidents,
+        open: f.open,
+        investigated: f.investigated,
+        investigated_share: share(f.investigated, f.incidents),
+        not_investigated: f.notInvestigated,
+        confirmed_by_review: f.confirmedByReview,
+        confirmed_by_review_share: share(f.confirmedByReview, f.incidents),
+        duplicates_absorbed: f.duplicatesAbsorbed,
+        time_to_root_cause: {
+            measures: TIME_TO_ROOT_CAUSE_MEASURES,
+            incidents: f.timeToRootCause.incidents,
+            median_ms: f.timeToRootCause.medianMs,
+            p90_ms: f.timeToRootCause.p90Ms,
+        },
+        top_causes: f.topCauses,
+        repeats: f.repeats.length,
+        repeated: f.repeated,
+        incidents_per_day: f.perDay,
+    };
+}
+/** The record as YAML; the per-day counts on one line, so the figures stay readable at the top of the file. */
+function frontmatterYaml(f) {
+    const doc = new distExports.Document(record(f));
+    const perDay = doc.get("incidents_per_day", true);
+    if (distExports.isSeq(perDay))
+        perDay.flow = true;
+    return doc.toString({ lineWidth: 0 }).replace(/\n$/, "");
+}
+/** A span for people: minutes under two hours, then hours, then days. */
+function span(ms) {
+    if (ms === null)
+        return "—";
+    if (ms < 2 * 3_600_000)
+        return duration(ms);
+    if (ms < 2 * 86_400_000)
+        return `${(ms / 3_600_000).toFixed(1)} h`;
+    return `${(ms / 86_400_000).toFixed(1)} d`;
+}
+function percent(part, whole) {
+    return whole ? `${part} (${Math.round((part / whole) * 100)}%)` : String(part);
+}
+function incidentLink(i) {
+    const href = hrefFrom(SCORECARD_FOLDER, `${i.path}/README.md`);
+    return href ? link$1(href, code$3(i.id, 80)) : code$3(i.id, 80);
+}
+function perDayChart(month, perDay) {
+    // Our own labels, sanitized all the same: nothing but digits should ever reach Mermaid here.
+    const labels = perDay.map((_, d) => `"${mermaidLabel(String(d + 1).padStart(2, "0"), 2)}"`);
+    const top = Math.max(1, ...perDay);
+    return {
+        type: "code",
+        lang: "mermaid",
+        meta: null,
+        value: [
+            "xychart-beta",
+            `    title "${mermaidLabel(`Incidents opened per day, ${month} (UTC)`, 70)}"`,
+            `    x-axis [${labels.join(", ")}]`,
+            `    y-axis "incidents" 0 --> ${top}`,
+            `    bar [${perDay.join(", ")}]`,
+        ].join("\n"),
+    };
+}
+function causeCell(i) {
+    if (!i.rootCause)
+        return [i.investigation === "done" ? "—" : "not investigated"];
+    if (i.rootCause.id === "unknown")
+        return [`unknown (${i.rootCause.status})`];
+    return [code$3(i.rootCause.id, 80), ` (${i.rootCause.status}, ${confidence(i.rootCause.confidence)})`];
+}
+function monthName(month) {
+    const [y, m] = month.split("-").map(Number);
+    return `${MONTH_NAMES[m - 1]} ${y}`;
+}
+/**
+ * A month's scorecard (incidents/scorecards/YYYY-MM.md): figures, incidents per day, top causes,
+ * repeats and the month's newest incidents, with the figures as YAML frontmatter.
+ */
+function renderScorecard(month, incidents, opts = {}) {
+    const patterns = opts.redactPatterns ?? [];
+    const f = scorecardFigures(month, incidents);
+    const monthly = ofMonth(month, incidents);
+    const linked = new Set([...monthly.slice(-LISTED).map((i) => i.id), ...f.repeated.slice(0, TOP_REPEATED).flatMap((g) => [g.first, g.latest])]);
+    // Only what is shown, and only the fields shown: titles are alert text, redacted before they are cut to fit a cell.
+    const shown = redactValue(monthly.filter((i) => linked.has(i.id)).map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({ id, path, title, openedAt, severity, status, investigation, rootCause })), patterns);
+    const byId = new Map(shown.map((i) => [i.id, i]));
+    const rows = monthly.slice(-LISTED).reverse().map((i) => byId.get(i.id));
+    const ref = (id) => (byId.has(id) ? incidentLink(byId.get(id)) : code$3(id, 80));
+    const ttrc = f.timeToRootCause;
+    const children = [
+        { type: "yaml", value: frontmatterYaml(f) },
+        heading$1(1, `Scorecard: ${monthName(month)}`),
+        paragraph$1(`Written by Pipemedic from the incident index: ${count(f.incidents, "incident")} opened in ${monthName(month)} (UTC), ${f.open} still open. `, link$1("../README.md", "All incidents"), ".", ...(opts.now ? [` Updated ${utc(opts.now)}.`] : [])),
+        heading$1(2, "Figures"),
+        table(["Figure", "Value", "What it counts"], [
+            ["Incidents opened", String(f.incidents), "Incidents whose first alert started this month (UTC)."],
+            ["Investigated", percent(f.investigated, f.incidents), "Investigation done, by policy or after a manual trigger."],
+            ["Not investigated", String(f.notInvestigated), "Recorded and awaiting a manual trigger."],
+            ["Confirmed by review", percent(f.confirmedByReview, f.incidents), "A merged fix confirmed the cause Pipemedic named."],
+            ["Alerts absorbed as duplicates", String(f.duplicatesAbsorbed), "Repeat firings of a known alert grouped into its incident: pages saved."],
+            ["Time to root cause, median", span(ttrc.medianMs), `Over ${count(ttrc.incidents, "investigated incident")}; see below.`],
+            ["Time to root cause, p90", span(ttrc.p90Ms), "Nine in ten investigated incidents took this long or less."],
+            ["Repeats", String(f.repeats.length), "Incidents that repeat an earlier one of the month; see below."],
+        ]),
+        heading$1(2, "Incidents per day"),
+        perDayChart(month, f.perDay),
+        heading$1(2, "Time to root cause"),
+        paragraph$1("Measured from an incident's ", code$3("opened_at"), " (the start of its first alert) to its ", code$3("updated_at"), " in ", code$3("incidents/index.json"), " (its last recorded change), over investigated incidents; median and p90 are nearest-rank values. The index does not record the moment the investigation was committed: an incident that kept firing after its cause was found, or whose fix was reviewed later, counts that time too, and an incident investigated as its only alert arrived counts 0. Each incident README's ", code$3("cost.ms"), " gives the investigation's own run time."),
+        heading$1(2, "Top causes"),
+        ...(f.topCauses.length
+            ? [
+                table(["Root cause", "Incidents"], f.topCauses.slice(0, TOP_CAUSES).map((c) => [c.id === "unknown" ? "unknown (no cause confirmed)" : code$3(c.id, 80), String(c.incidents)])),
+                ...(f.topCauses.length > TOP_CAUSES ? [paragraph$1(`${f.topCauses.length - TOP_CAUSES} more causes are listed in the frontmatter.`)] : []),
+            ]
+            : [paragraph$1("No incident was investigated this month.")]),
+        heading$1(2, "Repeats"),
+        ...(f.repeated.length
+            ? [
+                paragraph$1(`${count(f.repeats.length, "incident")} repeated an earlier incident of the month: the same fingerprint, or the same root cause on the same pipeline. The most repeated are candidates for a lasting fix.`),
+                table(["First incident", "Seen again", "Why", "Latest"], f.repeated.slice(0, TOP_REPEATED).map((g) => [ref(g.first), String(g.repeats), g.reasons.join("; "), ref(g.latest)])),
+                ...(f.repeated.length > TOP_REPEATED ? [paragraph$1(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)] : []),
+            ]
+            : [paragraph$1("No repeats: no fingerprint and no pipeline with the same cause came back this month.")]),
+        heading$1(2, `Incidents (${f.incidents})`),
+        ...(rows.length
+            ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
+            : [paragraph$1("No incidents opened this month.")]),
+        ...(f.incidents > LISTED
+            ? [paragraph$1(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link$1(`../${month.replace("-", "/")}/`, code$3(`incidents/${month.replace("-", "/")}/`)), ".")]
+            : []),
+    ];
+    const root = { type: "root", children };
+    return redact(toMarkdown(root), patterns);
+}
+
+/**
  * Updates fields (dotted paths for nested ones) of a Markdown file's YAML frontmatter in place, keeping comments, key order and
  * the body untouched (human edits such as `feedback` survive).
  */
@@ -55683,19 +55948,22 @@ function renderPullRequestBody(input) {
     return body.length > PR_BODY_MAX ? `${body.slice(0, PR_BODY_MAX)}\n\n… (cut to fit GitHub's limit; the full evidence is in the incident folder)\n` : body;
 }
 
-const INDEX_PATH = "incidents/index.json";
-const INDEX_MD = "incidents/README.md";
+const INDEX_PATH$1 = "incidents/index.json";
+const INDEX_MD$1 = "incidents/README.md";
 /** incidents/index.json (the state correlation reads) and incidents/README.md (the page people read), derived together. */
 function indexFiles(incidents, redactPatterns = []) {
     const ordered = [...incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+    // The newest incident's month: every commit keeps the current scorecard true; `pipemedic index` redoes older months.
+    const month = ordered.length ? monthOf(ordered.at(-1).openedAt) : null;
     return {
-        [INDEX_PATH]: `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`,
-        [INDEX_MD]: renderIncidentIndex(ordered, { redactPatterns }),
+        [INDEX_PATH$1]: `${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`,
+        [INDEX_MD$1]: renderIncidentIndex(ordered, { redactPatterns }),
+        ...(month ? { [scorecardPath(month)]: renderScorecard(month, ordered, { redactPatterns }) } : {}),
     };
 }
 /** Reads incidents/index.json at a head; a missing index is an empty one, a broken one is an error that names the fix. */
 async function readIndex(head) {
-    const text = await head.read(INDEX_PATH);
+    const text = await head.read(INDEX_PATH$1);
     if (text === null)
         return [];
     let data;
@@ -55703,12 +55971,12 @@ async function readIndex(head) {
         data = JSON.parse(text);
     }
     catch (err) {
-        throw new Error(`${INDEX_PATH}: not valid JSON (${err.message}); restore it from git history or run \`pipemedic index\``);
+        throw new Error(`${INDEX_PATH$1}: not valid JSON (${err.message}); restore it from git history or run \`pipemedic index\``);
     }
     const parsed = IncidentIndexSchema.safeParse(data);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new Error(`${INDEX_PATH}: ${issue.path.join(".")}: ${issue.message}; restore it from git history or run \`pipemedic index\``);
+        throw new Error(`${INDEX_PATH$1}: ${issue.path.join(".")}: ${issue.message}; restore it from git history or run \`pipemedic index\``);
     }
     return parsed.data.incidents;
 }
@@ -55800,7 +56068,7 @@ async function runPipeline(deliveries, ports, options) {
     const touched = new Set(correlation.touched);
     if (options.incidentId) {
         if (!correlation.incidents.some((i) => i.id === options.incidentId)) {
-            throw new Error(`incident ${options.incidentId} is not in ${INDEX_PATH}; check the id (it is the incident folder's name)`);
+            throw new Error(`incident ${options.incidentId} is not in ${INDEX_PATH$1}; check the id (it is the incident folder's name)`);
         }
         touched.add(options.incidentId);
     }
@@ -56033,7 +56301,7 @@ function dedupeAlerts(alerts) {
 /** History from incident folders that the index does not list (a scenario's history/, an imported folder). */
 async function historyFromFolders(head, indexed) {
     const known = new Set(indexed.map((i) => i.path));
-    const readmes = (await head.list("incidents")).filter((p) => /\/README\.md$/.test(p) && p !== INDEX_MD);
+    const readmes = (await head.list("incidents")).filter((p) => /\/README\.md$/.test(p) && p !== INDEX_MD$1);
     const out = [];
     for (const path of readmes) {
         const dir = path.slice(0, -"/README.md".length);
@@ -56201,7 +56469,7 @@ function kindMatches(kind, pattern) {
     return re.test(kind);
 }
 /** Parses an RFC 3339 string (or epoch number) into epoch ms; null when absent or unreadable. */
-function timeOf(v) {
+function timeOf$1(v) {
     if (typeof v === "number" && Number.isFinite(v))
         return v;
     if (typeof v !== "string" || !v)
@@ -56278,11 +56546,11 @@ const TERMINAL = new Set(["success", "failed", "skipped", "upstream_failed", "re
 const RUN_TIMES = ["queued_when", "start_date", "end_date", "logical_date", "execution_date"];
 /** Whether a DAG run or task instance overlaps the range; records without any time are kept. */
 function runOverlaps(r, range) {
-    const times = RUN_TIMES.map((k) => timeOf(r[k])).filter((t) => t !== null);
+    const times = RUN_TIMES.map((k) => timeOf$1(r[k])).filter((t) => t !== null);
     if (!times.length)
         return true;
     const from = Math.min(...times);
-    const end = timeOf(r.end_date);
+    const end = timeOf$1(r.end_date);
     // Without an end a record that is not finished is still queued or running: open-ended.
     const to = end ?? (TERMINAL.has(String(r.state ?? "")) ? Math.max(...times) : Infinity);
     return from <= range.end && to >= range.start;
@@ -56290,7 +56558,7 @@ function runOverlaps(r, range) {
 /** Keeps records whose `field` time lies in the range; records without it are kept. */
 function byTime(records, field, range) {
     return records.filter((r) => {
-        const t = timeOf(r[field]);
+        const t = timeOf$1(r[field]);
         return t === null || within(t, range);
     });
 }
@@ -57072,86 +57340,267 @@ function combineTelemetry(parts) {
 }
 
 /**
- * Escaping for the query languages template values land in. A value is always a quoted string
- * literal; these functions make sure it stays one, whatever an alert label holds.
+ * Escaping for the query languages template values land in. A value is always a double-quoted
+ * string literal; these functions make sure it stays exactly one literal with exactly the intended
+ * content, whatever an alert label holds. PromQL and LogQL both read such literals with Go's
+ * `strconv.Unquote` rules, so one encoder serves both; the names say where a value is going.
  */
+/** Prometheus' classic metric-name grammar (no quoting of UTF-8 names: we refuse what we cannot render plainly). */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** Label names in PromQL and LogQL. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** A PromQL/LogQL double-quoted string literal's content: backslash, quote and control characters escaped. */
-function quotedValue(value) {
-    return value
-        .replace(/\\/g, "\\\\")
-        .replace(/"/g, '\\"')
-        .replace(/\n/g, "\\n")
-        .replace(/\r/g, "\\r")
-        .replace(/\t/g, "\\t")
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+/**
+ * Words the PromQL lexer reads as keywords, numbers or aggregators (case-insensitively): as a bare
+ * metric name they would change the expression's shape, so such a name is selected through
+ * `__name__` instead.
+ */
+const PROMQL_RESERVED = new Set([
+    "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
+    "inf", "nan", "start", "end", "step",
+    "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
+    "limitk", "limit_ratio",
+]);
+/** The content of a Go double-quoted literal: backslash, quote, line breaks and every control character escaped. */
+function goStringContent(value, where) {
+    let out = "";
+    for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        // A lone UTF-16 surrogate has no UTF-8 form: sending it would silently become U+FFFD, another value.
+        if (code >= 0xd800 && code <= 0xdbff) {
+            const next = value.charCodeAt(i + 1);
+            if (next >= 0xdc00 && next <= 0xdfff) {
+                out += value[i] + value[i + 1];
+                i++;
+                continue;
+            }
+            throw new Error(`${where}: the value holds a lone UTF-16 surrogate at index ${i}; it has no exact form in a query`);
+        }
+        if (code >= 0xdc00 && code <= 0xdfff)
+            throw new Error(`${where}: the value holds a lone UTF-16 surrogate at index ${i}; it has no exact form in a query`);
+        const c = value[i];
+        if (c === "\\")
+            out += "\\\\";
+        else if (c === '"')
+            out += '\\"';
+        else if (c === "\n")
+            out += "\\n";
+        else if (c === "\r")
+            out += "\\r";
+        else if (c === "\t")
+            out += "\\t";
+        // C0, DEL and C1 controls as \u escapes (not \x: in Go \x is a raw byte, invalid UTF-8 above 0x7f).
+        else if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+            out += `\\u${code.toString(16).padStart(4, "0")}`;
+        else
+            out += c;
+    }
+    return out;
 }
-/** Renders `name{label="value", …}`; names that are not valid identifiers are refused, never quoted into shape. */
+/** A PromQL string literal's content for a label value (put between double quotes). */
+function promqlLabelValue(value) {
+    return goStringContent(value, "PromQL label value");
+}
+/** A LogQL string literal's content for a stream-selector label value (put between double quotes). */
+function logqlLabelValue(value) {
+    return goStringContent(value, "LogQL label value");
+}
+/** A LogQL regex line filter `|~ "…"` for a runbook's pattern; case-insensitive unless told otherwise. */
+function logqlLineFilter(pattern, opts = {}) {
+    return `|~ "${goStringContent(`${opts.caseSensitive ? "" : "(?i)"}${pattern}`, "LogQL line filter")}"`;
+}
+/**
+ * Renders the PromQL vector selector `name{label op "value", …}`. Names that do not fit their grammar
+ * are refused, never quoted into shape; values are escaped; a name the lexer would read as a keyword
+ * is selected with `__name__`.
+ */
 function renderSelector(name, matchers) {
     if (!METRIC_NAME.test(name))
-        throw new Error(`"${name}" is not a valid metric name`);
+        throw new Error(`PromQL selector: ${JSON.stringify(name)} is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`);
     const parts = matchers.map((m) => {
         if (!LABEL_NAME.test(m.label))
-            throw new Error(`"${m.label}" is not a valid label name`);
-        return `${m.label}${m.op}"${quotedValue(m.value)}"`;
+            throw new Error(`PromQL selector: ${JSON.stringify(m.label)} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+        if (m.op !== "=" && m.op !== "!=" && m.op !== "=~" && m.op !== "!~")
+            throw new Error(`PromQL selector: ${JSON.stringify(m.op)} is not a matcher operator`);
+        return `${m.label}${m.op}"${promqlLabelValue(m.value)}"`;
     });
+    if (PROMQL_RESERVED.has(name.toLowerCase()))
+        return `{${[`__name__="${name}"`, ...parts].join(", ")}}`;
     return parts.length ? `${name}{${parts.join(", ")}}` : name;
 }
-/** Renders a LogQL stream selector with a case-insensitive line filter. */
+/** Renders a LogQL stream selector of equality matchers plus an optional case-insensitive `|~` line filter. */
 function renderLogSelector(selector, pattern) {
     const labels = Object.entries(selector).map(([k, v]) => {
         if (!LABEL_NAME.test(k))
-            throw new Error(`"${k}" is not a valid label name`);
-        return `${k}="${quotedValue(v)}"`;
+            throw new Error(`LogQL selector: ${JSON.stringify(k)} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+        return `${k}="${logqlLabelValue(v)}"`;
     });
     if (!labels.length)
-        throw new Error("a LogQL query needs at least one stream label");
-    return `{${labels.join(", ")}}${pattern ? ` |~ "(?i)${quotedValue(pattern)}"` : ""}`;
+        throw new Error("LogQL selector: a LogQL query needs at least one stream label");
+    return `{${labels.join(", ")}}${pattern ? ` ${logqlLineFilter(pattern)}` : ""}`;
 }
 
-/** A bounded JSON GET for telemetry backends: the caller's deadline, a cap on bytes, 429/5xx retried within the deadline. */
-async function getJson(url, opts) {
-    const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
-    const where = `${opts.backend} ${url.pathname}`;
+/**
+ * The one HTTP client every telemetry adapter uses: the caller's signal plus a timeout of its own, a
+ * cap on the bytes read, bounded retries of 429 and 5xx that never wait past the request's deadline,
+ * and JSON parsing whose errors name the backend and the URL path (never the query string or
+ * credentials, which may hold secrets).
+ */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+const DEFAULT_RETRIES = 2;
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or null when absent or unreadable. */
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return null;
+    const trimmed = header.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const at = Date.parse(trimmed);
+    return Number.isFinite(at) ? Math.max(0, at - now) : null;
+}
+/** One line of a body for an error message: whitespace collapsed, cut short. */
+function excerpt(text) {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+/** Moves `user:password@` out of the URL into a basic Authorization header (fetch refuses credentials in URLs). */
+function splitCredentials(url, headers) {
+    if (!url.username && !url.password)
+        return { url, headers };
+    const clean = new URL(url);
+    clean.username = "";
+    clean.password = "";
+    const hasAuth = Object.keys(headers).some((h) => h.toLowerCase() === "authorization");
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64");
+    return { url: clean, headers: hasAuth ? headers : { ...headers, authorization: `Basic ${basic}` } };
+}
+/** Sleeps, or rejects as soon as the signal aborts. */
+function sleep$1(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+}
+/** Reads a body up to `maxBytes`, cancelling the stream (and so the connection) past the cap. */
+async function readCapped(res, maxBytes, where) {
+    const declared = Number(res.headers.get("content-length"));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`${where}: response of ${declared} bytes is larger than ${maxBytes} bytes; narrow the query or raise the limit`);
+    }
+    if (!res.body)
+        return "";
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new Error(`${where}: response larger than ${maxBytes} bytes; narrow the query or raise the limit`);
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+}
+/**
+ * Sends one request and parses its JSON body, retrying 429 and 5xx within the deadline. Any
+ * status is returned when its body is JSON, so an adapter can read the API's own error fields; a
+ * non-JSON body, a transport error, a timeout or an oversized body rejects with an Error naming
+ * the backend, method and path.
+ */
+async function requestJson(target, opts) {
+    const method = opts.method ?? (opts.json === undefined ? "GET" : "POST");
+    const where = `${opts.backend} ${method} ${target.pathname}`;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    const retries = opts.retries ?? DEFAULT_RETRIES;
+    const deadline = Date.now() + timeoutMs;
+    const own = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([opts.signal, own]);
+    const { url, headers } = splitCredentials(target, { accept: "application/json", ...opts.headers });
+    const init = {
+        method,
+        headers: opts.json === undefined ? headers : { "content-type": "application/json", ...headers },
+        ...(opts.json === undefined ? {} : { body: JSON.stringify(opts.json) }),
+        signal,
+    };
+    /** Turns an abort or a network failure into an error that says which and where. */
+    const failure = (e) => {
+        if (own.aborted && !opts.signal.aborted)
+            return new Error(`${where}: no answer within ${timeoutMs} ms (the adapter's timeout)`);
+        if (opts.signal.aborted) {
+            const reason = opts.signal.reason;
+            const why = reason?.name === "TimeoutError" ? "the check's deadline passed" : (reason?.message ?? "aborted by the caller");
+            return new Error(`${where}: abandoned: ${why}`);
+        }
+        const cause = e.cause;
+        return new Error(`${where}: cannot reach the backend (${cause?.code ?? cause?.message ?? e.message})`);
+    };
     for (let attempt = 0;; attempt++) {
-        const res = await fetch(url, { headers: { accept: "application/json", ...opts.headers }, signal: opts.signal });
-        if ((res.status === 429 || res.status >= 500) && attempt < (opts.retries ?? 2)) {
-            const retryAfter = Number(res.headers.get("retry-after"));
-            const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt;
-            await res.body?.cancel();
-            await new Promise((resolve, reject) => {
-                const t = setTimeout(resolve, wait);
-                opts.signal.addEventListener("abort", () => (clearTimeout(t), reject(opts.signal.reason)), { once: true });
-            });
+        let res;
+        try {
+            res = await fetch(url, init);
+        }
+        catch (e) {
+            throw failure(e);
+        }
+        if ((res.status === 429 || res.status >= 500) && attempt < retries) {
+            const asked = retryAfterMs(res.headers.get("retry-after"));
+            const wait = asked ?? 200 * 2 ** attempt;
+            await res.body?.cancel().catch(() => undefined);
+            // Waiting past the deadline only to be abandoned helps nobody: say so now.
+            if (Date.now() + wait >= deadline) {
+                throw new Error(`${where}: HTTP ${res.status}${asked !== null ? `, Retry-After ${Math.ceil(asked / 1000)} s` : ""} reaches past the request's deadline (${timeoutMs} ms); not retried`);
+            }
+            try {
+                await sleep$1(wait, signal);
+            }
+            catch (e) {
+                throw failure(e);
+            }
             continue;
         }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of res.body ?? []) {
-            size += chunk.byteLength;
-            if (size > maxBytes) {
-                await res.body?.cancel().catch(() => undefined);
-                throw new Error(`${where}: response larger than ${maxBytes} bytes; narrow the query or raise the limit`);
-            }
-            chunks.push(chunk);
+        let text;
+        try {
+            text = await readCapped(res, maxBytes, where);
         }
-        const text = Buffer.concat(chunks).toString("utf8");
+        catch (e) {
+            if (signal.aborted)
+                throw failure(e);
+            throw e;
+        }
         try {
             return { status: res.status, body: JSON.parse(text) };
         }
         catch {
-            throw new Error(`${where}: HTTP ${res.status}, not JSON (${text.slice(0, 120).replace(/\s+/g, " ")})`);
+            if (res.ok)
+                throw new Error(`${where}: HTTP ${res.status} but the body is not JSON (${excerpt(text) || "empty"})`);
+            throw new Error(`${where}: HTTP ${res.status}: ${excerpt(text) || res.statusText || "no body"}`);
         }
     }
 }
 
-const Response$1 = object({
+/** A stream entry is [ns timestamp string, line], optionally followed by structured metadata (Loki 3). */
+const EntrySchema = tuple([string$3().regex(/^\d+$/, "a nanosecond epoch string"), string$3()], unknown$1());
+const ResponseSchema = object({
     status: string$3(),
     error: string$3().optional(),
     data: object({
-        resultType: literal("streams"),
-        result: array$1(object({ stream: record$1(string$3(), string$3()), values: array$1(tuple([string$3(), string$3()])) })),
+        resultType: string$3(),
+        result: array$1(looseObject({ stream: record$2(string$3(), string$3()).default({}), values: array$1(EntrySchema).default([]) })),
     })
         .optional(),
 });
@@ -57159,31 +57608,69 @@ const Response$1 = object({
 function logql(q) {
     return renderLogSelector(q.selector, q.pattern);
 }
-const ns = (ms) => `${BigInt(Math.round(ms)) * 1000000n}`;
+const NS_PER_MS = 1000000n;
+const ns = (ms) => `${BigInt(Math.round(ms)) * NS_PER_MS}`;
+/** A nanosecond epoch as RFC 3339, keeping the sub-millisecond digits Loki gave. */
+function nsToRfc3339(value) {
+    const t = BigInt(value);
+    const ms = t / NS_PER_MS;
+    const base = new Date(Number(ms)).toISOString();
+    const sub = t % 1000000000n;
+    const frac = sub.toString().padStart(9, "0").replace(/0+$/, "");
+    // Date keeps milliseconds; replace its fraction with the full nanosecond one.
+    return `${base.slice(0, 19)}${frac ? `.${frac}` : ""}Z`;
+}
 /** Telemetry from Loki's `query_range`: streams forward in time, nanosecond timestamps turned into RFC 3339. */
 function lokiTelemetry(opts) {
     const base = opts.url.replace(/\/+$/, "");
-    const unsupported = (kind) => () => Promise.reject(new Error(`Loki does not answer ${kind} queries`));
+    const unsupported = (kind) => () => Promise.reject(new Error(`loki: this backend does not answer ${kind} queries`));
     return {
         capabilities: new Set(["logs"]),
-        describe: (_kind, q) => logql(q),
+        describe(_kind, query) {
+            const q = query;
+            try {
+                return `${logql(q)} over [${new Date(q.start).toISOString()}, ${new Date(q.end).toISOString()}] limit ${q.limit}`;
+            }
+            catch (e) {
+                return `(not sent: ${e.message})`;
+            }
+        },
         async logs(q, signal) {
+            if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
+                throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
+            }
             const url = new URL(`${base}/loki/api/v1/query_range`);
             url.searchParams.set("query", logql(q));
             url.searchParams.set("start", ns(q.start));
             url.searchParams.set("end", ns(q.end));
-            url.searchParams.set("limit", String(q.limit));
+            url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
             url.searchParams.set("direction", "forward");
             const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
-            const { status, body } = await getJson(url, { signal, backend: "loki", headers, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-            const parsed = Response$1.safeParse(body);
-            if (status !== 200 || !parsed.success || parsed.data.status !== "success" || !parsed.data.data) {
-                throw new Error(`loki query_range: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+            const { status, body } = await requestJson(url, {
+                backend: "loki",
+                signal,
+                headers,
+                ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+                ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+            });
+            const parsed = ResponseSchema.safeParse(body);
+            if (!parsed.success)
+                throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+            if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
+                throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
             }
-            return parsed.data.data.result
-                .flatMap((s) => s.values.map(([t, line]) => ({ t: BigInt(t), ts: new Date(Number(BigInt(t) / 1000000n)).toISOString(), labels: s.stream, line })))
-                .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-                .map(({ ts, labels, line }) => ({ ts, labels, line }));
+            if (parsed.data.data.resultType !== "streams")
+                throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
+            const lo = BigInt(ns(q.start));
+            const hi = BigInt(ns(q.end));
+            const entries = parsed.data.data.result.flatMap((s) => s.values.map(([t, line]) => {
+                const at = BigInt(t);
+                // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
+                if (at < lo || at > hi)
+                    throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
+                return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } };
+            }));
+            return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.line);
         },
         metrics: unsupported("metric"),
         changes: unsupported("change"),
@@ -57193,16 +57680,40 @@ function lokiTelemetry(opts) {
     };
 }
 
+/** Tag values we can put into a Datadog query without quoting (its query syntax has no reliable escape). */
 const TAG_VALUE = /^[A-Za-z0-9_\-./:]+$/;
 const NAME = /^[A-Za-z0-9_.]+$/;
-const MetricsResponse = object({
+/** The search API's largest page. */
+const LOG_PAGE = 1000;
+const MetricsResponseSchema = object({
     status: string$3(),
     error: string$3().optional(),
-    series: array$1(object({ metric: string$3(), tag_set: array$1(string$3()).default([]), pointlist: array$1(tuple([number(), number().nullable()])) })).default([]),
+    series: array$1(looseObject({
+        metric: string$3(),
+        tag_set: array$1(string$3()).default([]),
+        pointlist: array$1(tuple([number(), number().nullable()])),
+    }))
+        .default([]),
 });
-const LogsResponse = object({
-    data: array$1(object({ attributes: object({ timestamp: string$3(), message: string$3().default(""), service: string$3().optional(), status: string$3().optional(), host: string$3().optional(), tags: array$1(string$3()).default([]) }) })),
+const LogsResponseSchema = object({
+    data: array$1(looseObject({
+        attributes: looseObject({
+            timestamp: string$3(),
+            message: string$3().default(""),
+            service: string$3().optional(),
+            status: string$3().optional(),
+            host: string$3().optional(),
+            tags: array$1(string$3()).default([]),
+        }),
+    })),
+    meta: looseObject({ status: string$3().optional(), page: object({ after: string$3().optional() }).optional() }).optional(),
 });
+/** Datadog's error bodies: `{"errors": ["…"]}`. */
+const ErrorsSchema = object({ errors: array$1(unknown$1()) });
+const errorsOf = (body) => {
+    const e = ErrorsSchema.safeParse(body);
+    return e.success ? `: ${e.data.errors.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join("; ").slice(0, 200)}` : "";
+};
 /** A Datadog metric query from a selector: equality matchers only, as tags; anything Datadog cannot express safely is refused. */
 function datadogQuery(q, groupBy = []) {
     if (!NAME.test(q.name))
@@ -57217,47 +57728,102 @@ function datadogQuery(q, groupBy = []) {
     const by = groupBy.filter((g) => NAME.test(g));
     return `avg:${q.name}{${tags.length ? tags.join(",") : "*"}}${by.length ? ` by {${by.join(",")}}` : ""}`;
 }
-/** Metrics (v1 query, seconds in, milliseconds out) and logs (v2 search) from Datadog. */
+/** A Datadog log search query from a stream selector, with the same refusal rules as metrics. */
+function datadogLogQuery(selector) {
+    return Object.entries(selector)
+        .map(([k, v]) => {
+        if (!NAME.test(k) || !TAG_VALUE.test(v))
+            throw new Error(`datadog: ${k}:${v} has characters a Datadog log query cannot quote`);
+        return `${k}:${v}`;
+    })
+        .join(" ");
+}
+/** Metrics (v1 query: seconds in, milliseconds out) and logs (v2 search, paged by cursor) from Datadog. */
 function datadogTelemetry(opts) {
     const base = opts.url.replace(/\/+$/, "");
     const headers = { "DD-API-KEY": opts.apiKey, "DD-APPLICATION-KEY": opts.appKey };
-    const unsupported = (kind) => () => Promise.reject(new Error(`Datadog does not answer ${kind} queries here`));
+    const http = { backend: "datadog", headers, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) };
+    const unsupported = (kind) => () => Promise.reject(new Error(`datadog: this adapter does not answer ${kind} queries`));
     return {
         capabilities: new Set(["metrics", "logs"]),
-        describe: (kind, q) => (kind === "metrics" ? datadogQuery(q, opts.groupBy) : `logs ${JSON.stringify(q.selector)}`),
+        describe(kind, query) {
+            try {
+                return kind === "metrics" ? datadogQuery(query, opts.groupBy) : `logs ${datadogLogQuery(query.selector)}${query.pattern ? ` matching /${query.pattern}/i` : ""}`;
+            }
+            catch (e) {
+                return `(not sent: ${e.message})`;
+            }
+        },
         async metrics(q, signal) {
+            const from = Math.floor(q.start / 1000);
+            const to = Math.ceil(q.end / 1000);
             const url = new URL(`${base}/api/v1/query`);
-            url.searchParams.set("from", String(Math.floor(q.start / 1000)));
-            url.searchParams.set("to", String(Math.ceil(q.end / 1000)));
+            url.searchParams.set("from", String(from));
+            url.searchParams.set("to", String(to));
             url.searchParams.set("query", datadogQuery(q, opts.groupBy));
-            const { status, body } = await getJson(url, { signal, backend: "datadog", headers });
-            const parsed = MetricsResponse.safeParse(body);
-            if (status !== 200 || !parsed.success || parsed.data.status === "error")
-                throw new Error(`datadog query: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+            const { status, body } = await requestJson(url, { ...http, signal });
+            if (status !== 200)
+                throw new Error(`datadog GET /api/v1/query: HTTP ${status}${errorsOf(body)}`);
+            const parsed = MetricsResponseSchema.safeParse(body);
+            if (!parsed.success)
+                throw new Error(`datadog GET /api/v1/query: HTTP ${status}, not a timeseries response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+            if (parsed.data.status === "error")
+                throw new Error(`datadog GET /api/v1/query: ${parsed.data.error ?? "status error"}`);
+            // The response is in milliseconds; a point outside the window (e.g. seconds) means the units are not.
+            const slack = Math.max(q.stepMs, 3_600_000);
             return parsed.data.series.map((s) => ({
                 labels: { __name__: s.metric, ...Object.fromEntries(s.tag_set.map((t) => [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)])) },
-                points: s.pointlist.map(([t, v]) => [t, v]),
+                points: s.pointlist.map(([t, v]) => {
+                    if (t < from * 1000 - slack || t > to * 1000 + slack) {
+                        throw new Error(`datadog GET /api/v1/query: a point at ${t} lies outside the requested window [${from * 1000}, ${to * 1000}] ms; the response is not in milliseconds`);
+                    }
+                    return [t, v];
+                }),
             }));
         },
         async logs(q, signal) {
-            for (const [k, v] of Object.entries(q.selector)) {
-                if (!NAME.test(k) || !TAG_VALUE.test(v))
-                    throw new Error(`datadog: ${k}:${v} has characters a Datadog log query cannot quote`);
-            }
-            const query = Object.entries(q.selector).map(([k, v]) => `${k}:${v}`).join(" ");
-            const res = await fetch(`${base}/api/v2/logs/events/search`, {
-                method: "POST",
-                headers: { ...headers, "content-type": "application/json" },
-                body: JSON.stringify({ filter: { query, from: new Date(q.start).toISOString(), to: new Date(q.end).toISOString() }, sort: "timestamp", page: { limit: Math.min(q.limit, 1000) } }),
-                signal,
-            });
-            const parsed = LogsResponse.safeParse(await res.json().catch(() => null));
-            if (!res.ok || !parsed.success)
-                throw new Error(`datadog logs search: HTTP ${res.status}`);
+            const query = datadogLogQuery(q.selector);
             const re = q.pattern ? new RegExp(q.pattern, "i") : null;
-            return parsed.data.data
-                .map((d) => ({ ts: new Date(d.attributes.timestamp).toISOString(), labels: { ...(d.attributes.service ? { service: d.attributes.service } : {}), ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}) }, line: d.attributes.message }))
-                .filter((l) => !re || re.test(l.line));
+            const out = [];
+            const url = new URL(`${base}/api/v2/logs/events/search`);
+            let cursor;
+            // The pattern is filtered here (Datadog's search syntax is not a regex), so read until `limit` lines match.
+            for (let page = 0; page < 20; page++) {
+                const { status, body } = await requestJson(url, {
+                    ...http,
+                    signal,
+                    json: {
+                        filter: { query, from: new Date(q.start).toISOString(), to: new Date(q.end).toISOString() },
+                        sort: "timestamp",
+                        page: { limit: Math.min(Math.max(q.limit, 1), LOG_PAGE), ...(cursor ? { cursor } : {}) },
+                    },
+                });
+                if (status !== 200)
+                    throw new Error(`datadog POST /api/v2/logs/events/search: HTTP ${status}${errorsOf(body)}`);
+                const parsed = LogsResponseSchema.safeParse(body);
+                if (!parsed.success)
+                    throw new Error(`datadog POST /api/v2/logs/events/search: not a logs response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+                if (parsed.data.meta?.status === "timeout")
+                    throw new Error("datadog POST /api/v2/logs/events/search: the search timed out on Datadog's side; results would be incomplete");
+                for (const d of parsed.data.data) {
+                    const at = Date.parse(d.attributes.timestamp);
+                    if (!Number.isFinite(at))
+                        throw new Error(`datadog POST /api/v2/logs/events/search: unreadable timestamp ${JSON.stringify(d.attributes.timestamp)}`);
+                    if (re && !re.test(d.attributes.message))
+                        continue;
+                    out.push({
+                        ts: new Date(at).toISOString(),
+                        labels: { ...(d.attributes.service ? { service: d.attributes.service } : {}), ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}) },
+                        line: d.attributes.message,
+                    });
+                    if (out.length >= q.limit)
+                        return out;
+                }
+                cursor = parsed.data.meta?.page?.after;
+                if (!cursor || !parsed.data.data.length)
+                    return out;
+            }
+            return out;
         },
         changes: unsupported("change"),
         events: unsupported("event"),
@@ -57266,41 +57832,125 @@ function datadogTelemetry(opts) {
     };
 }
 
-const Collection$1 = (key) => object({ [key]: array$1(record$1(string$3(), unknown$1())) }).loose();
+/** Airflow's collection envelope: `{"<key>": [...], "total_entries": N}` in both API versions. */
+const collection = (key) => looseObject({ [key]: array$1(record$2(string$3(), unknown$1())), total_entries: number().int().nonnegative().optional() });
+/** The largest page both versions accept (`maximum_page_limit` defaults to 100). */
 const PAGE = 100;
+/** States in which a DAG run or task instance has no end yet: they overlap any window after they began. */
+const OPEN_RUN_STATES = ["queued", "running"];
+const OPEN_TI_STATES = ["scheduled", "queued", "running", "up_for_retry", "up_for_reschedule", "restarting", "deferred"];
+const timeOf = (v) => {
+    if (typeof v !== "string" || !v)
+        return null;
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+};
+/** Whether a record without an end began before the window closed (or carries no time at all). */
+function openOverlaps(r, end) {
+    const times = ["queued_when", "start_date", "logical_date", "execution_date", "run_after"].map((k) => timeOf(r[k])).filter((t) => t !== null);
+    return !times.length || Math.min(...times) <= end;
+}
+/** One identity per record, so the finished-in-window and still-open queries never count a record twice. */
+function identity(kind, r) {
+    return kind === "dag_runs" ? `${r.dag_id}\u0000${r.dag_run_id}` : `${r.dag_id}\u0000${r.dag_run_id}\u0000${r.task_id}\u0000${r.map_index ?? -1}`;
+}
+/** Airflow 2 names the logical date `execution_date`; the scenario format reads both, so both are present. */
+function withLogicalDate(r) {
+    if (r.logical_date === undefined && r.execution_date !== undefined)
+        return { ...r, logical_date: r.execution_date };
+    return r;
+}
 /**
  * The orchestrator port on Airflow's stable REST API (v1 for Airflow 2, v2 for Airflow 3): DAG runs
- * and task instances of the window across every DAG (`~`), import errors and pools, kept with
+ * and task instances across every DAG (`~`) that overlap the window (finished inside it, or still
+ * open), import errors of the window and the current pools, paged through `offset`, kept with
  * Airflow's own field names as the scenario format does.
  */
 function airflowTelemetry(opts) {
     const base = `${opts.url.replace(/\/+$/, "")}/api/v${opts.version}`;
     const authorization = "token" in opts.auth ? `Bearer ${opts.auth.token}` : `Basic ${Buffer.from(`${opts.auth.basic.username}:${opts.auth.basic.password}`).toString("base64")}`;
-    const unsupported = (kind) => () => Promise.reject(new Error(`Airflow does not answer ${kind} queries`));
+    const maxRecords = opts.maxRecords ?? 10_000;
+    const unsupported = (kind) => () => Promise.reject(new Error(`airflow: this backend does not answer ${kind} queries`));
+    /** Reads every page of a collection; params may repeat (`state=a&state=b`). */
     const list = async (path, key, params, signal) => {
-        const url = new URL(`${base}${path}`);
-        for (const [k, v] of Object.entries({ limit: String(PAGE), ...params }))
-            url.searchParams.set(k, v);
-        const { status, body } = await getJson(url, { signal, backend: "airflow", headers: { authorization }, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-        if (status === 401 || status === 403)
-            throw new Error(`airflow ${path}: HTTP ${status}: check the connector's credentials`);
-        if (status !== 200)
-            throw new Error(`airflow ${path}: HTTP ${status}: ${JSON.stringify(body).slice(0, 200)}`);
-        const parsed = Collection$1(key).safeParse(body);
-        if (!parsed.success)
-            throw new Error(`airflow ${path}: expected {"${key}": [...]}`);
-        return parsed.data[key];
+        const where = `airflow GET /api/v${opts.version}${path}`;
+        const out = [];
+        for (let offset = 0;; offset += PAGE) {
+            const url = new URL(`${base}${path}`);
+            for (const [k, v] of params)
+                url.searchParams.append(k, v);
+            url.searchParams.set("limit", String(PAGE));
+            url.searchParams.set("offset", String(offset));
+            const { status, body } = await requestJson(url, {
+                backend: "airflow",
+                signal,
+                headers: { authorization },
+                ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+                ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+            });
+            if (status === 401 || status === 403)
+                throw new Error(`${where}: HTTP ${status}: check the connector's credentials`);
+            if (status !== 200) {
+                const detail = body && typeof body === "object" ? (body.detail ?? body.title) : undefined;
+                throw new Error(`${where}: HTTP ${status}${detail ? `: ${typeof detail === "string" ? detail : JSON.stringify(detail).slice(0, 200)}` : ""}`);
+            }
+            const parsed = collection(key).safeParse(body);
+            if (!parsed.success)
+                throw new Error(`${where}: expected {"${key}": [...], "total_entries": N}`);
+            const page = parsed.data[key];
+            out.push(...page);
+            const total = parsed.data.total_entries;
+            if (out.length > maxRecords)
+                throw new Error(`${where}: more than ${maxRecords} ${key}; narrow the window or raise maxRecords`);
+            if (page.length < PAGE || (total !== undefined && out.length >= total))
+                return out;
+        }
     };
-    const paths = {
-        dag_runs: (q, s) => list("/dags/~/dagRuns", "dag_runs", { start_date_gte: new Date(q.start).toISOString(), start_date_lte: new Date(q.end).toISOString(), order_by: "-start_date" }, s),
-        task_instances: (q, s) => list("/dags/~/dagRuns/~/taskInstances", "task_instances", { start_date_gte: new Date(q.start).toISOString(), start_date_lte: new Date(q.end).toISOString() }, s),
-        import_errors: (_q, s) => list("/importErrors", "import_errors", {}, s),
-        pools: (_q, s) => list("/pools", "pools", {}, s),
+    /** Runs or task instances overlapping the window: ended inside or after its start, or still open. */
+    const overlapping = async (kind, path, q, signal) => {
+        const window = [
+            ["start_date_lte", new Date(q.end).toISOString()],
+            ["end_date_gte", new Date(q.start).toISOString()],
+        ];
+        const openStates = kind === "dag_runs" ? OPEN_RUN_STATES : OPEN_TI_STATES;
+        const [ended, open] = await Promise.all([
+            list(path, kind, window, signal),
+            list(path, kind, openStates.map((s) => ["state", s]), signal),
+        ]);
+        const seen = new Set();
+        const out = [];
+        for (const r of [...ended, ...open.filter((r) => r.end_date == null && openOverlaps(r, q.end))]) {
+            const id = identity(kind, r);
+            if (seen.has(id))
+                continue;
+            seen.add(id);
+            out.push(withLogicalDate(r));
+        }
+        return out;
+    };
+    const kinds = {
+        dag_runs: (q, s) => overlapping("dag_runs", "/dags/~/dagRuns", q, s),
+        task_instances: (q, s) => overlapping("task_instances", "/dags/~/dagRuns/~/taskInstances", q, s),
+        // Import errors persist until the file parses again; those stamped inside the window are the news.
+        import_errors: async (q, s) => (await list("/importErrors", "import_errors", [], s)).filter((r) => {
+            const t = timeOf(r.timestamp);
+            return t === null || (t >= q.start && t <= q.end);
+        }),
+        // Pools are current state, not history.
+        pools: (_q, s) => list("/pools", "pools", [], s),
     };
     return {
         capabilities: new Set(["orchestrator"]),
-        describe: (_kind, q) => `airflow v${opts.version} ${q.kind} ${new Date(q.start).toISOString()}–${new Date(q.end).toISOString()}`,
-        orchestrator: (q, signal) => paths[q.kind](q, signal),
+        describe: (_kind, query) => {
+            const q = query;
+            return `airflow /api/v${opts.version} ${q.kind} over [${new Date(q.start).toISOString()}, ${new Date(q.end).toISOString()}]`;
+        },
+        async orchestrator(q, signal) {
+            const fetcher = kinds[q.kind];
+            if (!fetcher)
+                throw new Error(`airflow: no such orchestrator kind ${JSON.stringify(q.kind)}`);
+            return fetcher(q, signal);
+        },
         metrics: unsupported("metric"),
         logs: unsupported("log"),
         changes: unsupported("change"),
@@ -57308,6 +57958,28 @@ function airflowTelemetry(opts) {
         warehouse: unsupported("warehouse"),
     };
 }
+
+looseObject({
+    sha: string$3(),
+    commit: looseObject({
+        message: string$3().default(""),
+        author: looseObject({ name: string$3().optional(), date: string$3().optional() }).nullable().optional(),
+        committer: looseObject({ date: string$3().optional() }).nullable().optional(),
+    }),
+    author: looseObject({ login: string$3() }).nullable().optional(),
+});
+looseObject({
+    files: array$1(looseObject({ filename: string$3(), status: string$3().default("modified"), patch: string$3().optional() })).default([]),
+});
+looseObject({
+    id: number(),
+    sha: string$3().default(""),
+    ref: string$3().default(""),
+    environment: string$3().default(""),
+    created_at: string$3(),
+    payload: unknown$1().optional(),
+});
+looseObject({ state: string$3(), created_at: string$3() });
 
 var lib$1 = {exports: {}};
 
@@ -64008,57 +64680,97 @@ pg.TypeOverrides;
 // Also export the defaults
 pg.defaults;
 
+/** Plain (unquoted) PostgreSQL identifiers; refusing the rest keeps a configuration typo from becoming SQL. */
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** Catalogue schemas that are never user tables. */
+const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
+/** With no configured tables, `schemas` reads at most this many. */
+const MAX_DISCOVERED_TABLES = 500;
 /** Splits `schema.table` and refuses anything that is not two plain identifiers. */
 function qualified(name) {
     const parts = name.split(".");
     if (parts.length !== 2 || !parts.every((p) => IDENT.test(p)))
-        throw new Error(`"${name}" is not a schema.table name`);
+        throw new Error(`postgres: "${name}" is not a schema.table name (two plain identifiers)`);
     return [parts[0], parts[1]];
 }
+/** Dates from pg become RFC 3339 strings, as the scenario format writes them. */
+function plain(row) {
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+}
 /**
- * The warehouse port on PostgreSQL: schema snapshots from information_schema (and a snapshot table
- * when there is one), row counts and freshness of watched tables, and a failed-queries view. Values
- * are bind parameters; identifiers are validated, confirmed in the catalogue and quoted.
+ * The warehouse port on PostgreSQL: schema snapshots (a snapshot table when there is one, plus the
+ * current columns from information_schema at query time), row counts and freshness of watched
+ * tables, and a failed-queries view. Values are bind parameters; identifiers are validated,
+ * confirmed in the catalogue and quoted with escapeIdentifier.
  */
 function postgresTelemetry(opts) {
-    const pool = new pg.Pool({ connectionString: opts.connectionString, max: 4, statement_timeout: opts.statementTimeoutMs ?? 10_000 });
-    const unsupported = (kind) => () => Promise.reject(new Error(`PostgreSQL does not answer ${kind} queries`));
+    const pool = new pg.Pool({
+        connectionString: opts.connectionString,
+        max: 4,
+        statement_timeout: opts.statementTimeoutMs ?? 10_000,
+        connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+        application_name: "pipemedic",
+    });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on("error", () => undefined);
+    const unsupported = (kind) => () => Promise.reject(new Error(`postgres: this backend does not answer ${kind} queries`));
+    const configured = opts.tables ?? [];
     /** Quotes a schema.table after confirming it exists, so a typo is an error and never a new statement. */
     const relation = async (client, name) => {
         const [schema, table] = qualified(name);
         const found = await client.query("select 1 from information_schema.tables where table_schema = $1 and table_name = $2", [schema, table]);
         if (!found.rowCount)
-            throw new Error(`postgres: ${name} does not exist`);
-        return `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`;
+            throw new Error(`postgres: ${name} does not exist (or this role cannot see it)`);
+        return { sql: `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`, schema, table };
+    };
+    /** The columns of a relation as information_schema lists them, in order. */
+    const columnsOf = async (client, schema, table) => (await client.query("select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position", [schema, table]))
+        .rows;
+    const watched = async (client) => {
+        if (configured.length)
+            return configured;
+        const r = await client.query("select table_schema || '.' || table_name as name from information_schema.tables where table_type = 'BASE TABLE' and table_schema <> all($1) order by 1 limit $2", [SYSTEM_SCHEMAS, MAX_DISCOVERED_TABLES]);
+        return r.rows.map((x) => x.name).filter((n) => n.split(".").every((p) => IDENT.test(p)));
     };
     const schemas = async (client, q) => {
+        const names = await watched(client);
         const out = [];
         if (opts.snapshotsTable) {
             const rel = await relation(client, opts.snapshotsTable);
             // The latest snapshot before the window too, so the first change inside it has a baseline.
-            const rows = await client.query(`select at, table_name, columns from ${rel} s where table_name = any($1) and (at between $2 and $3 or at = (select max(at) from ${rel} p where p.table_name = s.table_name and p.at < $2)) order by at`, [opts.tables, new Date(q.start), new Date(q.end)]);
+            const rows = await client.query(`select at, table_name, columns from ${rel.sql} s where table_name = any($1) and (at between $2 and $3 or at = (select max(at) from ${rel.sql} p where p.table_name = s.table_name and p.at < $2)) order by at`, [names, new Date(q.start), new Date(q.end)]);
             for (const r of rows.rows) {
                 out.push({ at: r.at.toISOString(), table: r.table_name, columns: r.columns });
             }
         }
-        for (const name of opts.tables) {
+        // The live catalogue is the snapshot as of now: stamped with the server's clock at query time.
+        const now = (await client.query("select now() as now")).rows[0].now.toISOString();
+        for (const name of names) {
             const [schema, table] = qualified(name);
-            const cols = await client.query("select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position", [schema, table]);
-            if (!cols.rowCount)
+            const cols = await columnsOf(client, schema, table);
+            if (!cols.length)
                 continue;
-            out.push({ at: new Date(q.end).toISOString(), table: name, columns: Object.fromEntries(cols.rows.map((c) => [c.column_name, c.data_type])) });
+            out.push({ at: now, table: name, columns: Object.fromEntries(cols.map((c) => [c.column_name, c.data_type])) });
         }
         return out;
     };
-    const tables = async (client, q) => {
+    const tables = async (client) => {
+        if (!configured.length)
+            throw new Error("postgres: row counts need the tables to watch (connectors.postgres.tables)");
+        const explicit = opts.loadedAtColumn;
+        if (explicit !== undefined && !IDENT.test(explicit))
+            throw new Error(`postgres: "${explicit}" is not a plain column name (connectors.postgres.loaded_at_column)`);
         const out = [];
-        for (const name of opts.tables) {
+        for (const name of configured) {
             const rel = await relation(client, name);
-            const loaded = opts.loadedAtColumn && IDENT.test(opts.loadedAtColumn) ? client.escapeIdentifier(opts.loadedAtColumn) : null;
-            const r = await client.query(`select count(*)::bigint as n${loaded ? `, max(${loaded}) as latest` : ""} from ${rel}`);
+            const columns = new Set((await columnsOf(client, rel.schema, rel.table)).map((c) => c.column_name));
+            const loadedAt = explicit ?? "loaded_at";
+            if (explicit !== undefined && !columns.has(explicit))
+                throw new Error(`postgres: ${name} has no column ${explicit} (connectors.postgres.loaded_at_column)`);
+            const fresh = columns.has(loadedAt) ? client.escapeIdentifier(loadedAt) : null;
+            const r = await client.query(`select count(*)::bigint as n${fresh ? `, max(${fresh}) as latest` : ""}, now() as at from ${rel.sql}`);
             const row = r.rows[0];
-            out.push({ table: name, at: new Date(q.end).toISOString(), row_count: Number(row.n), max_loaded_at: row.latest ? row.latest.toISOString() : null });
+            out.push({ table: name, at: row.at.toISOString(), row_count: Number(row.n), max_loaded_at: row.latest ? new Date(row.latest).toISOString() : null });
         }
         return out;
     };
@@ -64066,28 +64778,86 @@ function postgresTelemetry(opts) {
         if (!opts.queryErrorsView)
             throw new Error("postgres: no query_errors view is configured (connectors.postgres.query_errors_view)");
         const rel = await relation(client, opts.queryErrorsView);
-        const r = await client.query(`select at, "user", warehouse, error_code, message from ${rel} where at between $1 and $2 order by at`, [new Date(q.start), new Date(q.end)]);
-        return r.rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+        const columns = new Set((await columnsOf(client, rel.schema, rel.table)).map((c) => c.column_name));
+        if (!columns.has("at"))
+            throw new Error(`postgres: ${opts.queryErrorsView} has no "at" column to place failed queries in time`);
+        const r = await client.query(`select * from ${rel.sql} where at between $1 and $2 order by at limit 10000`, [new Date(q.start), new Date(q.end)]);
+        return r.rows.map(plain);
+    };
+    /** Asks the server to cancel a backend's statement, over a connection of its own (fire and forget). */
+    const cancelBackend = (pid) => {
+        if (!pid)
+            return;
+        const c = new pg.Client({ connectionString: opts.connectionString, connectionTimeoutMillis: 2_000 });
+        c.on("error", () => undefined);
+        void c
+            .connect()
+            .then(() => c.query("select pg_cancel_backend($1)", [pid]))
+            .catch(() => undefined)
+            .finally(() => void c.end().catch(() => undefined));
+    };
+    /** Runs `work` on a pooled client; an abort cancels the statement, destroys the connection and rejects at once. */
+    const withClient = async (what, signal, work) => {
+        const abandoned = () => new Error(`postgres ${what}: abandoned: the check's deadline passed`);
+        if (signal.aborted)
+            throw abandoned();
+        let client = null;
+        let released = false;
+        let onAbort = () => undefined;
+        const aborted = new Promise((_, reject) => {
+            onAbort = () => {
+                if (client && !released)
+                    cancelBackend(client.processID);
+                reject(abandoned());
+            };
+            signal.addEventListener("abort", onAbort, { once: true });
+        });
+        aborted.catch(() => undefined);
+        const release = (destroy) => {
+            if (client && !released) {
+                released = true;
+                client.release(destroy);
+            }
+        };
+        try {
+            const connecting = pool.connect().then((c) => {
+                client = c;
+                // Connected after the abort: give it back at once.
+                if (signal.aborted)
+                    release(true);
+                return c;
+            });
+            const c = await Promise.race([connecting, aborted]).catch((e) => {
+                if (signal.aborted)
+                    throw abandoned();
+                throw new Error(`postgres ${what}: cannot connect (${e.message})`);
+            });
+            return await Promise.race([work(c), aborted]).catch((e) => {
+                if (signal.aborted)
+                    throw abandoned();
+                throw e.message.startsWith("postgres") ? e : new Error(`postgres ${what}: ${e.message}`);
+            });
+        }
+        finally {
+            signal.removeEventListener("abort", onAbort);
+            release(signal.aborted);
+        }
     };
     return {
         capabilities: new Set(["warehouse"]),
-        describe: (_kind, q) => `postgres ${q.kind} of ${opts.tables.join(", ")}`,
+        describe: (_kind, query) => {
+            const q = query;
+            const of = q.kind === "query_errors" ? (opts.queryErrorsView ?? "(no view configured)") : configured.join(", ") || "every user table";
+            return `postgres ${q.kind} of ${of} over [${new Date(q.start).toISOString()}, ${new Date(q.end).toISOString()}]`;
+        },
         async warehouse(q, signal) {
-            const client = await pool.connect();
-            const cancel = () => client.release(new Error("aborted"));
-            signal.addEventListener("abort", cancel, { once: true });
-            try {
-                if (q.kind === "schemas")
-                    return await schemas(client, q);
-                if (q.kind === "tables")
-                    return await tables(client, q);
-                return await queryErrors(client, q);
-            }
-            finally {
-                signal.removeEventListener("abort", cancel);
-                if (!signal.aborted)
-                    client.release();
-            }
+            if (q.kind === "schemas")
+                return withClient(`schemas`, signal, (c) => schemas(c, q));
+            if (q.kind === "tables")
+                return withClient(`tables`, signal, (c) => tables(c));
+            if (q.kind === "query_errors")
+                return withClient(`query_errors`, signal, (c) => queryErrors(c, q));
+            throw new Error(`postgres: no such warehouse kind ${JSON.stringify(q.kind)}`);
         },
         metrics: unsupported("metric"),
         logs: unsupported("log"),
@@ -64099,49 +64869,94 @@ function postgresTelemetry(opts) {
     };
 }
 
-const Envelope = object({
+/** The Prometheus API envelope; `data` stays unknown until the status says success. */
+const EnvelopeSchema = object({
     status: _enum(["success", "error"]),
     data: unknown$1().optional(),
     errorType: string$3().optional(),
     error: string$3().optional(),
+    warnings: array$1(string$3()).optional(),
 });
-const Matrix = object({
+/** A range query's matrix: sample values are strings, timestamps float seconds; native histograms are not read. */
+const MatrixSchema = object({
     resultType: literal("matrix"),
-    result: array$1(object({ metric: record$1(string$3(), string$3()), values: array$1(tuple([number(), string$3()])) })),
+    result: array$1(looseObject({
+        metric: record$2(string$3(), string$3()),
+        values: array$1(tuple([number(), string$3()])).default([]),
+    })),
 });
-/** Prometheus refuses a range query over 11,000 points per series. */
+/** Prometheus refuses a range query whose (end - start) / step exceeds 11,000. */
 const MAX_POINTS = 11_000;
 /** The PromQL a metric check runs: a plain selector; primitives compute rates and aggregates themselves. */
 function promql(q) {
     return renderSelector(q.name, q.matchers);
 }
+/** The step in seconds: at least the requested one, coarse enough to stay within Prometheus' 11,000 points. */
+function stepSeconds(q) {
+    const rangeS = Math.max(0, q.end - q.start) / 1000;
+    const wanted = q.stepMs > 0 ? q.stepMs / 1000 : 1;
+    // Millisecond precision is all Prometheus keeps; round up so the point count never exceeds the limit.
+    const floor = Math.ceil((rangeS / MAX_POINTS) * 1000) / 1000;
+    return Math.max(wanted, floor, 0.001);
+}
+const iso = (ms) => new Date(ms).toISOString();
 /** Telemetry from Prometheus' HTTP API: `query_range` of a selector, raw samples, no server-side functions. */
 function prometheusTelemetry(opts) {
     const base = opts.url.replace(/\/+$/, "");
-    const unsupported = (kind) => () => Promise.reject(new Error(`Prometheus does not answer ${kind} queries`));
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const unsupported = (kind) => () => Promise.reject(new Error(`prometheus: this backend does not answer ${kind} queries`));
     return {
         capabilities: new Set(["metrics"]),
-        describe: (_kind, q) => `${promql(q)} over [${new Date(q.start).toISOString()}, ${new Date(q.end).toISOString()}]`,
+        describe(_kind, query) {
+            const q = query;
+            let expr;
+            try {
+                expr = promql(q);
+            }
+            catch (e) {
+                return `(not sent: ${e.message})`;
+            }
+            return `${expr} over [${iso(q.start)}, ${iso(q.end)}] step ${stepSeconds(q)}s`;
+        },
         async metrics(q, signal) {
-            const stepS = Math.max(q.stepMs / 1000, Math.ceil((q.end - q.start) / 1000 / MAX_POINTS));
+            if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
+                throw new Error(`prometheus query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
+            }
+            const step = stepSeconds(q);
             const url = new URL(`${base}/api/v1/query_range`);
             url.searchParams.set("query", promql(q));
-            url.searchParams.set("start", String(q.start / 1000));
-            url.searchParams.set("end", String(q.end / 1000));
-            url.searchParams.set("step", String(stepS));
-            const { status, body } = await getJson(url, { signal, backend: "prometheus", ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
-            const env = Envelope.safeParse(body);
+            url.searchParams.set("start", (q.start / 1000).toFixed(3));
+            url.searchParams.set("end", (q.end / 1000).toFixed(3));
+            url.searchParams.set("step", String(step));
+            // Prometheus stops evaluating once the client has given up.
+            url.searchParams.set("timeout", `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
+            const { status, body } = await requestJson(url, {
+                backend: "prometheus",
+                signal,
+                timeoutMs,
+                ...(opts.headers ? { headers: opts.headers } : {}),
+                ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+            });
+            const env = EnvelopeSchema.safeParse(body);
             if (!env.success)
-                throw new Error(`prometheus query_range: HTTP ${status}, unexpected body`);
-            if (env.data.status === "error")
-                throw new Error(`prometheus query_range: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
-            const matrix = Matrix.safeParse(env.data.data);
+                throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status}, the body is not a Prometheus API response`);
+            if (env.data.status === "error" || status !== 200) {
+                throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
+            }
+            const matrix = MatrixSchema.safeParse(env.data.data);
             if (!matrix.success)
-                throw new Error(`prometheus query_range: expected a matrix result`);
+                throw new Error(`prometheus GET /api/v1/query_range: expected a matrix result (${matrix.error.issues[0]?.message ?? "unreadable"})`);
+            // A sample outside the window means the server (or a proxy) speaks other units: refuse rather than misplace it.
+            const lo = q.start / 1000 - step;
+            const hi = q.end / 1000 + step;
             return matrix.data.result.map((r) => ({
                 labels: r.metric,
                 points: r.values.map(([t, v]) => {
+                    if (t < lo || t > hi) {
+                        throw new Error(`prometheus GET /api/v1/query_range: a sample at ${t} lies outside the requested window [${q.start / 1000}, ${q.end / 1000}] s; the timestamps are not in seconds`);
+                    }
                     const n = Number(v);
+                    // NaN and ±Inf have no JSON form in evidence; they count as missing samples.
                     return [Math.round(t * 1000), Number.isFinite(n) ? n : null];
                 }),
             }));
@@ -64158,7 +64973,7 @@ function prometheusTelemetry(opts) {
  * Live telemetry from `.github/pipemedic.yml` `connectors`. URLs and options live in the file;
  * secrets never do: a connector names the environment variables that hold them.
  */
-const HeadersFromEnv = record$1(string$3(), string$3()).default({});
+const HeadersFromEnv = record$2(string$3(), string$3()).default({});
 const ConnectorsSchema = looseObject({
     prometheus: object({ url: url(), headers_env: HeadersFromEnv }).optional(),
     /** Repositories whose commits and deployments count as changes; read with the Action's token. */
@@ -91597,6 +92412,347 @@ function renderEvalTable(scores, s) {
     return `${lines.join("\n")}\n`;
 }
 
+/**
+ * Incident history rebuilt from the repository's files: incidents/index.json when it is sound, else
+ * every incident folder's README frontmatter and alerts.jsonl. Returns the index files and one
+ * scorecard per month. A damaged folder is reported and left out; it never stops the others.
+ */
+// The same paths and serialization as pipeline.ts `indexFiles`; a test holds the two equal.
+const INDEX_PATH = "incidents/index.json";
+const INDEX_MD = "incidents/README.md";
+const README = /^(incidents\/[0-9]{4}\/[0-9]{2}\/([^/]+))\/README\.md$/;
+const FENCED = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
+// The alert fields an index entry is rebuilt from, checked as the model defines them; the rest is not read.
+const RecordedAlertSchema = AlertSchema.pick({ id: true, title: true, severity: true, status: true, fingerprint: true, labels: true, startsAt: true, pipeline: true, raw: true });
+/** Why the index cannot be used, or its incidents. */
+function readIndexFile(text) {
+    if (text === undefined)
+        return { problem: `${INDEX_PATH}: missing` };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return { problem: `${INDEX_PATH}: not valid JSON (${err.message})` };
+    }
+    const parsed = IncidentIndexSchema.safeParse(data);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return { problem: `${INDEX_PATH}: ${issue.path.join(".") || "(top level)"}: ${issue.message}` };
+    }
+    return { incidents: parsed.data.incidents };
+}
+/** Not the plain shape quickYaml reads: the full YAML parser decides. */
+const UNSURE = Symbol("unsure");
+// YAML 1.2 core schema, as `yaml` resolves plain scalars (yaml/dist/schema/core).
+const CORE_NULL = /^(?:~|[Nn]ull|NULL)$/;
+const CORE_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const CORE_INT = /^[-+]?[0-9]{1,15}$/;
+const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+// Plain scalars that mean something else to YAML (octal, hex, infinity, NaN, long numbers): left to the parser.
+const CORE_OTHER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?[0-9]{16,})$/;
+const KEY = /^([a-z_][a-z0-9_]*):(?: (.*))?$/;
+const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
+// Controls, line and paragraph separators, byte-order marks and lone surrogates: YAML has views on each.
+const ODD_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const SINGLE_QUOTED = /^'(?:[^'\u0000-\u001f]|'')*'$/;
+function quickScalar(text) {
+    if (!text || text !== text.trim() || ODD_CHARACTER.test(text))
+        return UNSURE;
+    if (text === "[]")
+        return [];
+    if (text === "{}")
+        return {};
+    if (text[0] === '"')
+        return JSON_STRING.test(text) ? JSON.parse(text) : UNSURE;
+    if (text[0] === "'")
+        return SINGLE_QUOTED.test(text) ? text.slice(1, -1).replaceAll("''", "'") : UNSURE;
+    if (CORE_NULL.test(text))
+        return null;
+    if (CORE_BOOL.test(text))
+        return text[0] === "t" || text[0] === "T";
+    if (CORE_OTHER.test(text))
+        return UNSURE;
+    if (CORE_INT.test(text))
+        return parseInt(text, 10);
+    if (CORE_FLOAT.test(text))
+        return parseFloat(text);
+    // A plain string: nothing YAML could read as an indicator, a comment, a key or a document marker.
+    if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) || /: |:$| #/.test(text) || text.startsWith("..."))
+        return UNSURE;
+    return text;
+}
+/**
+ * Frontmatter as `yaml.parse` would read it, for the plain shape `frontmatterYaml` writes: block
+ * mappings with lower-case keys, block sequences of scalars, two-space indents, one line per scalar.
+ * Anything else (comments, blank lines, flow or block scalars, anchors, tags, tabs) returns undefined
+ * and goes to the full parser: rebuilding 10,000 folders otherwise spends two seconds in YAML alone.
+ */
+function quickYaml(text) {
+    const lines = text.split("\n");
+    const indentOf = (line) => line.length - line.trimStart().length;
+    if (lines.some((l) => !l.trim() || l.includes("\t") || l.includes("\r") || l.trimStart().startsWith("#")))
+        return undefined;
+    let i = 0;
+    const block = (indent) => {
+        const first = lines[i].slice(indent);
+        if (first.startsWith("- ")) {
+            const items = [];
+            while (i < lines.length && indentOf(lines[i]) === indent && lines[i].startsWith("- ", indent)) {
+                const item = quickScalar(lines[i].slice(indent + 2));
+                if (item === UNSURE)
+                    return UNSURE;
+                items.push(item);
+                i++;
+            }
+            return i < lines.length && indentOf(lines[i]) > indent ? UNSURE : items;
+        }
+        const map = {};
+        while (i < lines.length && indentOf(lines[i]) === indent) {
+            const m = KEY.exec(lines[i].slice(indent));
+            if (!m || Object.hasOwn(map, m[1]) || m[1] === "__proto__" || CORE_NULL.test(m[1]) || CORE_BOOL.test(m[1]))
+                return UNSURE;
+            i++;
+            let value;
+            if (m[2] !== undefined)
+                value = quickScalar(m[2]);
+            else if (i < lines.length && indentOf(lines[i]) === indent + 2)
+                value = block(indent + 2);
+            else if (i < lines.length && indentOf(lines[i]) > indent)
+                return UNSURE;
+            else if (i < lines.length && lines[i].startsWith("- ", indent))
+                return UNSURE; // a sequence at the key's own indent
+            else
+                value = null;
+            if (value === UNSURE)
+                return UNSURE;
+            map[m[1]] = value;
+        }
+        return i < lines.length && indentOf(lines[i]) > indent ? UNSURE : map;
+    };
+    const value = block(0);
+    return value === UNSURE || i < lines.length ? undefined : value;
+}
+function frontmatterOf(path, readme) {
+    const m = FENCED.exec(readme);
+    if (!m)
+        return { error: { path, field: "(frontmatter)", message: "no YAML frontmatter between two `---` lines at the top; restore the file from git history" } };
+    let data = quickYaml(m[1]);
+    try {
+        if (data === undefined)
+            data = distExports.parse(m[1]);
+    }
+    catch (err) {
+        return { error: { path, field: "(frontmatter)", message: `not valid YAML (${err.message.split("\n")[0]}); fix the YAML between the \`---\` lines` } };
+    }
+    const parsed = IncidentFrontmatterSchema.safeParse(data ?? {});
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return { error: { path, field: issue.path.length ? issue.path.join(".") : "(top level)", message: `${issue.message}; correct that field (only \`feedback\` is meant to be edited by hand)` } };
+    }
+    return { fm: parsed.data };
+}
+function alertsOf(path, text, errors) {
+    const out = [];
+    const seen = new Set();
+    const lines = text.split("\n");
+    for (let n = 0; n < lines.length; n++) {
+        const line = lines[n];
+        if (!line.trim())
+            continue;
+        let data;
+        try {
+            data = JSON.parse(line);
+        }
+        catch (err) {
+            errors.push({ path, field: `line ${n + 1}`, message: `not valid JSON (${err.message}); this alert's id is not recorded` });
+            continue;
+        }
+        const parsed = RecordedAlertSchema.safeParse(data);
+        if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            errors.push({ path, field: `line ${n + 1}: ${issue.path.join(".") || "(alert)"}`, message: `${issue.message}; this alert's id is not recorded` });
+            continue;
+        }
+        if (seen.has(parsed.data.id))
+            continue;
+        seen.add(parsed.data.id);
+        out.push(parsed.data);
+    }
+    return out;
+}
+function worst(a, b) {
+    return SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b;
+}
+function ms(at) {
+    return at ? Date.parse(at) : NaN;
+}
+/**
+ * An index entry from a folder. alerts.jsonl is replayed the way correlation attached its alerts
+ * (ids, deliveries, fingerprints, alert names, severity, duplicates), because the README frontmatter
+ * is written when the incident is investigated and only its status is kept current afterwards.
+ */
+function incidentFrom(dir, fm, alerts) {
+    const fingerprints = alerts.length ? [] : [...fm.fingerprints];
+    const alertnames = alerts.length ? [] : [...fm.alertnames];
+    const pipelines = [...fm.pipelines];
+    const resolved = new Set();
+    const groupingReasons = [];
+    const deliveries = [];
+    let severity = alerts[0]?.severity ?? fm.severity;
+    let duplicates = 0;
+    let opened = ms(fm.opened_at);
+    let updated = opened;
+    alerts.forEach((a, n) => {
+        if (!deliveries.includes(a.raw.delivery))
+            deliveries.push(a.raw.delivery);
+        if (a.pipeline && !pipelines.includes(a.pipeline))
+            pipelines.push(a.pipeline);
+        if (fingerprints.includes(a.fingerprint)) {
+            if (a.status === "firing")
+                duplicates += 1;
+        }
+        else {
+            fingerprints.push(a.fingerprint);
+            // Correlation's reason (same pipeline, lineage neighbour) is not kept in the folder.
+            if (n > 0)
+                groupingReasons.push(`${a.labels.alertname ?? a.title}: grouped (reason not kept in the incident folder)`);
+        }
+        const name = a.labels.alertname ?? a.title;
+        if (name && !alertnames.includes(name))
+            alertnames.push(name);
+        if (a.status === "firing")
+            severity = worst(severity, a.severity);
+        if (a.status === "resolved")
+            resolved.add(a.fingerprint);
+        else
+            resolved.delete(a.fingerprint);
+        // An alert without a start time was placed at its run's clock, which the folder does not keep.
+        const t = ms(a.startsAt);
+        if (Number.isFinite(t)) {
+            if (t > updated || !Number.isFinite(updated))
+                updated = t;
+            if (a.status === "firing" && t < opened)
+                opened = t;
+        }
+    });
+    // A merged fix resolves an open incident at the review's time, which is then its last change;
+    // the folder keeps that time only as resolved_at (exact when the merge resolved the incident).
+    const merged = fm.fix?.state === "merged" && fm.resolved_at !== null && ms(fm.resolved_at) > updated;
+    if (merged)
+        updated = ms(fm.resolved_at);
+    const iso = (t, given) => (t === ms(given) ? given : new Date(t).toISOString());
+    const opener = alerts[0];
+    const openerTitle = opener ? opener.title || opener.labels.alertname || "alert" : null;
+    // The frontmatter keeps the title cut to one line; the opening alert has it whole when it agrees.
+    const title = openerTitle !== null && breakMentions(oneLine(openerTitle, 200)) === fm.title ? openerTitle : fm.title;
+    return {
+        id: fm.id,
+        path: dir,
+        title,
+        status: fm.status,
+        investigation: fm.investigation,
+        severity,
+        pipelines,
+        fingerprints,
+        alertnames,
+        alerts: alerts.map((a) => a.id),
+        resolvedFingerprints: [...resolved],
+        deliveries,
+        openedAt: iso(opened, fm.opened_at),
+        updatedAt: merged ? fm.resolved_at : iso(updated, fm.opened_at),
+        resolvedAt: fm.resolved_at,
+        rootCause: fm.root_cause,
+        groupingReasons,
+        duplicates,
+    };
+}
+/** Every incident folder's entry, with what went wrong in each. */
+function fromFolders(files, readmes) {
+    const incidents = [];
+    const errors = [];
+    const seen = new Map();
+    for (const { path, dir, name } of readmes) {
+        const read = frontmatterOf(path, files[path]);
+        if ("error" in read) {
+            errors.push(read.error);
+            continue;
+        }
+        const { fm } = read;
+        if (fm.id !== name) {
+            errors.push({ path, field: "id", message: `${JSON.stringify(fm.id)} does not match the folder name ${JSON.stringify(name)}; the id is the folder's name` });
+            continue;
+        }
+        if (seen.has(fm.id)) {
+            errors.push({ path, field: "id", message: `${fm.id} is also the incident in ${seen.get(fm.id)}; keep one of the two folders` });
+            continue;
+        }
+        const alertsPath = `${dir}/alerts.jsonl`;
+        const text = files[alertsPath];
+        if (text === undefined)
+            errors.push({ path: alertsPath, field: "(file)", message: "missing: the incident is rebuilt from its README alone, without its alert ids (a re-delivered alert would be recorded again)" });
+        const alerts = text === undefined ? [] : alertsOf(alertsPath, text, errors);
+        const checked = IncidentSchema.safeParse(incidentFrom(dir, fm, alerts));
+        if (!checked.success) {
+            const issue = checked.error.issues[0];
+            errors.push({ path, field: issue.path.join(".") || "(incident)", message: `${issue.message}; the incident is left out of the index` });
+            continue;
+        }
+        seen.set(fm.id, dir);
+        incidents.push(checked.data);
+    }
+    return { incidents, errors };
+}
+/**
+ * Rebuilds incident history from a repository's incidents/ files (path → content): the index from
+ * incidents/index.json when it is sound (unless `fromFolders`), else from every incident folder;
+ * then incidents/index.json, incidents/README.md and a scorecard per month, redacted like a commit.
+ */
+function rebuildHistory(files, opts = {}) {
+    const patterns = opts.redactPatterns ?? [];
+    const readmes = Object.keys(files)
+        .map((path) => ({ path, m: README.exec(path) }))
+        .filter((x) => x.m !== null)
+        .map(({ path, m }) => ({ path, dir: m[1], name: m[2] }))
+        .sort((a, b) => a.path.localeCompare(b.path));
+    const index = readIndexFile(files[INDEX_PATH]);
+    let result;
+    if ("incidents" in index && !opts.fromFolders) {
+        const listed = new Set(index.incidents.map((i) => i.path));
+        const present = new Set(readmes.map((r) => r.dir));
+        result = {
+            source: "index",
+            indexProblem: null,
+            incidents: index.incidents,
+            errors: [],
+            unlisted: readmes.filter((r) => !listed.has(r.dir)).map((r) => r.dir),
+            missingFolders: index.incidents.filter((i) => !present.has(i.path)).map((i) => i.path),
+        };
+    }
+    else {
+        const rebuilt = fromFolders(files, readmes);
+        result = {
+            source: "folders",
+            indexProblem: "problem" in index ? index.problem : `${INDEX_PATH}: sound, but not read: a rebuild from the folders was asked for`,
+            ...rebuilt,
+            unlisted: [],
+            missingFolders: [],
+        };
+    }
+    const ordered = [...result.incidents].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+    // The page shows none of the per-alert lists: leaving them out spares redacting 10,000 incidents' alert ids.
+    const page = ordered.map((i) => ({ ...i, alerts: [], deliveries: [], resolvedFingerprints: [], groupingReasons: [] }));
+    // Both renderers redact what they write; index.json is redacted here, as a commit would.
+    const out = {
+        [INDEX_PATH]: redact(`${JSON.stringify({ version: 1, incidents: ordered }, null, 1)}\n`, patterns),
+        [INDEX_MD]: renderIncidentIndex(page, { redactPatterns: patterns }),
+    };
+    for (const month of monthsOf(ordered))
+        out[scorecardPath(month)] = renderScorecard(month, ordered, { redactPatterns: patterns });
+    return { ...result, incidents: ordered, files: out };
+}
+
 /** The sources the relay accepts at `POST /hooks/<source>`; each needs its secret configured. */
 const RELAY_SOURCES = ["alertmanager", "grafana", "sentry", "pagerduty", "dbt-cloud"];
 /** The environment variable holding each source's secret (also readable from `<NAME>_FILE`). */
@@ -98520,6 +99676,7 @@ Commands:
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and .github/pipemedic.yml
+  index [dir]               rebuild incidents/index.json, incidents/README.md and the monthly scorecards
   relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
 
 Run 'pipemedic <command> --help' for a command's options.`,
@@ -98547,6 +99704,14 @@ Prints the alerts a webhook body normalizes to, or the reason it is rejected.`,
 
 Validates knowledge/, runbooks/ and .github/pipemedic.yml under dir (default: the current directory).
 Exits 1 when there are errors.`,
+    index: `Usage: pipemedic index [dir] [--from-folders] [--json]
+
+Rebuilds incident history in the git repository at dir (default: the current directory):
+incidents/index.json, incidents/README.md and one scorecard per month under incidents/scorecards/.
+Uses incidents/index.json when it is sound; when it is missing or damaged (or with --from-folders),
+rebuilds it from every incident folder's README.md frontmatter and alerts.jsonl. A folder that cannot
+be read is reported with its file and field and left out. Writes the files into the work tree
+without committing: review them with git diff, then commit them. Exits 1 when a file could not be read.`,
     relay: `Usage: pipemedic relay
 
 Serves POST /hooks/<source> (alertmanager, grafana, sentry, pagerduty, dbt-cloud) and GET /healthz,
@@ -98804,6 +99969,48 @@ async function lintCmd(args) {
     process.stdout.write(`${Object.keys(files).length} files checked: ${count} error(s), ${errors.length - count} warning(s)\n`);
     return count ? 1 : 0;
 }
+async function indexCmd(args) {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { "from-folders": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean" } },
+    });
+    if (values.help)
+        return help("index");
+    const dir = resolve$1(positionals[0] ?? ".");
+    const files = await readTree(dir, ["incidents"]);
+    const config = parseConfig(await readOptional(join$1(dir, CONFIG_PATH)), CONFIG_PATH);
+    const result = rebuildHistory(files, {
+        fromFolders: Boolean(values["from-folders"]),
+        redactPatterns: config.redaction.patterns.map((p) => new RegExp(p, "g")),
+    });
+    for (const [path, content] of Object.entries(result.files)) {
+        await mkdir(dirname(join$1(dir, path)), { recursive: true });
+        await writeFile(join$1(dir, path), content);
+    }
+    const written = Object.keys(result.files).sort();
+    if (values.json) {
+        const { files: _files, incidents, ...rest } = result;
+        process.stdout.write(`${JSON.stringify({ ...rest, incidents: incidents.length, written, committed: false }, null, 2)}\n`);
+    }
+    else {
+        if (result.indexProblem)
+            process.stdout.write(`${result.indexProblem}: rebuilt from the incident folders\n`);
+        for (const e of result.errors)
+            process.stdout.write(`error: ${e.path}: ${e.field}: ${e.message}\n`);
+        for (const d of result.unlisted)
+            process.stdout.write(`note: ${d} is not in incidents/index.json and was left out (--from-folders rebuilds the index from every folder)\n`);
+        for (const d of result.missingFolders)
+            process.stdout.write(`note: ${d} is in incidents/index.json but has no README.md\n`);
+        const scorecards = written.filter((p) => p.startsWith("incidents/scorecards/")).length;
+        process.stdout.write(`${result.incidents.length} incident(s) from ${result.source === "index" ? "incidents/index.json" : "the incident folders"}, ${scorecards} scorecard(s), ${result.errors.length} error(s)\n` +
+            `wrote ${written.length} file(s) into ${dir} (not committed): review them with git diff, then commit them\n`);
+        // The index just written leaves the broken folders out; only a rebuild from the folders brings them back.
+        if (result.errors.length && result.source === "folders")
+            process.stdout.write("fix the files named above, then run `pipemedic index --from-folders` to include them\n");
+    }
+    return result.errors.length ? 1 : 0;
+}
 async function relayCmd(args) {
     const { values } = parseArgs({ args, options: { help: { type: "boolean" } } });
     if (values.help)
@@ -98829,6 +100036,7 @@ const COMMANDS = {
     investigate: investigateCmd,
     normalize: normalizeCmd,
     lint: lintCmd,
+    index: indexCmd,
     relay: relayCmd,
 };
 /** Runs the CLI with the given arguments and returns the exit code. */
