@@ -49,15 +49,19 @@ describe("eval with an LLM configured", () => {
     }
     const a = summarize(plain);
     const b = summarize(withLlm);
-    expect(b.top1).toBeGreaterThanOrEqual(a.top1);
+    // Every cause the deterministic path names, it still names; where it concludes nothing, the
+    // model's guesses may reorder weak candidates but never produce a conclusion.
+    const named = plain.filter((p) => p.conclusion !== "inconclusive");
+    for (const p of named) expect(withLlm.find((w) => w.id === p.id)!.top1, p.id).toBe(p.top1);
+    expect(summarize(withLlm.filter((w) => named.some((p) => p.id === w.id))).top1).toBe(summarize(named).top1);
     expect(b.top3).toBeGreaterThanOrEqual(a.top3);
     expect(b.confident_wrong).toBeLessThanOrEqual(a.confident_wrong);
     expect(b.distractor).toBeLessThanOrEqual(a.distractor);
     // Scenario by scenario: a cause named before is still named; an honest "unknown" stays inconclusive.
     for (const [i, p] of plain.entries()) {
       const l = withLlm[i]!;
-      expect({ id: l.id, top1: l.top1, conclusion: l.conclusion }).toEqual({ id: p.id, top1: p.top1, conclusion: p.conclusion });
-      if (p.expected !== "unknown") expect(l.ranked[0]?.id).toBe(p.ranked[0]?.id);
+      expect({ id: l.id, conclusion: l.conclusion }).toEqual({ id: p.id, conclusion: p.conclusion });
+      if (p.conclusion !== "inconclusive") expect(l.ranked[0]?.id).toBe(p.ranked[0]?.id);
     }
     expect(stub.chats().length).toBeGreaterThanOrEqual(dirs.length);
     expect(stub.violations).toEqual([]);
