@@ -27338,6 +27338,28 @@ async function frame(input) {
         timeline: timeline$2(alerts, changes),
     };
 }
+/**
+ * The facts of an incident that is recorded but not investigated (awaiting a trigger): what fired
+ * and when, from its alerts alone; no lineage, changes or history are looked up for it.
+ */
+function unframedProblem(incident, alerts, now) {
+    return {
+        incidentId: incident.id,
+        title: incident.title,
+        now,
+        onset: onsetOf(alerts),
+        alerts,
+        alertnames: incident.alertnames,
+        labels: commonLabels(alerts),
+        pipelines: [],
+        upstream: [],
+        downstream: [],
+        components: [],
+        changes: { commits: [], deployments: [] },
+        similar: [],
+        timeline: timeline$2(alerts, { commits: [], deployments: [] }),
+    };
+}
 
 const HINTS$1 = {
     id: "give a kebab-case id, the file name without .md (orders-streaming)",
@@ -27900,7 +27922,10 @@ function chainOf(h, byId) {
  */
 function rank(hypotheses, evidence, meta) {
     const byId = new Map(hypotheses.map((h) => [h.id, h]));
-    const scored = hypotheses.map((h) => ({ ...score(h, evidence), chain: chainOf(h, byId), depth: chainOf(h, byId).length }));
+    const scored = hypotheses.map((h) => {
+        const chain = chainOf(h, byId);
+        return { ...score(h, evidence), chain, depth: chain.length };
+    });
     const supported = (c) => c.status === "confirmed" || c.status === "likely";
     scored.sort((a, b) => {
         // A supported cause beneath another supported cause in the same chain goes first.
@@ -56197,7 +56222,7 @@ async function runPipeline(deliveries, ports, options) {
             if ((o.investigated && !investigatedElsewhere) || !(await current.read(`${target.path}/README.md`))) {
                 const built = buildIncidentFiles({
                     incident: target,
-                    problem: o.problem ?? placeholderProblem(target, incidentAlerts, now),
+                    problem: o.problem ?? unframedProblem(target, incidentAlerts, now),
                     investigation: o.investigation,
                     fix: o.fix,
                     alerts: incidentAlerts,
@@ -56313,24 +56338,6 @@ async function historyFromFolders(head, indexed) {
             out.push(entry);
     }
     return out;
-}
-function placeholderProblem(incident, alerts, now) {
-    return {
-        incidentId: incident.id,
-        title: incident.title,
-        now,
-        onset: null,
-        alerts,
-        alertnames: incident.alertnames,
-        labels: {},
-        pipelines: [],
-        upstream: [],
-        downstream: [],
-        components: [],
-        changes: { commits: [], deployments: [] },
-        similar: [],
-        timeline: [],
-    };
 }
 function commitMessage(outcomes, alerts, unparsed) {
     const head = outcomes.length === 1 ? `incident ${outcomes[0].incident.id}` : `${outcomes.length} incidents`;

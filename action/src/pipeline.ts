@@ -28,7 +28,7 @@ import { correlate, type Correlation } from "./ingest/correlate.js";
 import { normalize } from "./ingest/normalize.js";
 import type { GenericMappingInput } from "./ingest/sources/generic-mapping.js";
 import { decide } from "./ingest/policy.js";
-import { frame } from "./frame/problem.js";
+import { frame, unframedProblem } from "./frame/problem.js";
 import { findPipelines, loadKnowledge, mergeKnowledge, neighbours } from "./memory/knowledge.js";
 import { loadRunbooks, mergeRunbooks } from "./memory/runbooks.js";
 import { entryFromIncident, findSimilar, historyEntryFromReadme, type HistoryEntry } from "./memory/history.js";
@@ -353,7 +353,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
         const built = buildIncidentFiles(
           {
             incident: target,
-            problem: o.problem ?? placeholderProblem(target, incidentAlerts, now),
+            problem: o.problem ?? unframedProblem(target, incidentAlerts, now),
             investigation: o.investigation,
             fix: o.fix,
             alerts: incidentAlerts,
@@ -477,25 +477,6 @@ async function historyFromFolders(head: Snapshot, indexed: Incident[]): Promise<
     if (entry) out.push(entry);
   }
   return out;
-}
-
-function placeholderProblem(incident: Incident, alerts: Alert[], now: number): Problem {
-  return {
-    incidentId: incident.id,
-    title: incident.title,
-    now,
-    onset: null,
-    alerts,
-    alertnames: incident.alertnames,
-    labels: {},
-    pipelines: [],
-    upstream: [],
-    downstream: [],
-    components: [],
-    changes: { commits: [], deployments: [] },
-    similar: [],
-    timeline: [],
-  };
 }
 
 function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: number): string {

@@ -98,3 +98,26 @@ export async function frame(input: {
     timeline: timeline(alerts, changes),
   };
 }
+
+/**
+ * The facts of an incident that is recorded but not investigated (awaiting a trigger): what fired
+ * and when, from its alerts alone; no lineage, changes or history are looked up for it.
+ */
+export function unframedProblem(incident: Incident, alerts: Alert[], now: number): Problem {
+  return {
+    incidentId: incident.id,
+    title: incident.title,
+    now,
+    onset: onsetOf(alerts),
+    alerts,
+    alertnames: incident.alertnames,
+    labels: commonLabels(alerts),
+    pipelines: [],
+    upstream: [],
+    downstream: [],
+    components: [],
+    changes: { commits: [], deployments: [] },
+    similar: [],
+    timeline: timeline(alerts, { commits: [], deployments: [] }),
+  };
+}

@@ -95,7 +95,10 @@ function chainOf(h: Hypothesis, byId: Map<string, Hypothesis>): string[] {
  */
 export function rank(hypotheses: Hypothesis[], evidence: Evidence[], meta: { rounds: number; budgetExhausted: boolean }): Rca {
   const byId = new Map(hypotheses.map((h) => [h.id, h]));
-  const scored = hypotheses.map((h) => ({ ...score(h, evidence), chain: chainOf(h, byId), depth: chainOf(h, byId).length }));
+  const scored = hypotheses.map((h) => {
+    const chain = chainOf(h, byId);
+    return { ...score(h, evidence), chain, depth: chain.length };
+  });
   const supported = (c: { status: CauseStatus }) => c.status === "confirmed" || c.status === "likely";
   scored.sort((a, b) => {
     // A supported cause beneath another supported cause in the same chain goes first.

@@ -1,6 +1,7 @@
 import type { Root, RootContent } from "mdast";
 import type { PipelineResult } from "../pipeline.js";
 import { redact } from "../redact.js";
+import { unframedProblem } from "../frame/problem.js";
 import { prepareInput, type PreparedInput, type ReportInput } from "./artifacts.js";
 import { decisiveEvidence } from "./markdown/decisive.js";
 import { confidence, count, duration } from "./markdown/format.js";
@@ -94,7 +95,7 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
     "outcomes" in input
       ? input.outcomes.map((o) => ({
           incident: o.incident,
-          problem: o.problem ?? { incidentId: o.incident.id, title: o.incident.title, now: 0, onset: null, alerts: [], alertnames: o.incident.alertnames, labels: {}, pipelines: [], upstream: [], downstream: [], components: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [] },
+          problem: o.problem ?? unframedProblem(o.incident, input.alerts.filter((a) => o.incident.alerts.includes(a.id)), 0),
           investigation: o.investigation,
           fix: o.fix,
           alerts: o.problem?.alerts ?? input.alerts.filter((a) => o.incident.alerts.includes(a.id)),
