@@ -1,8 +1,12 @@
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
-import { devNull, tmpdir } from "node:os";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { devNull } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
+
+const deflateAsync = promisify(deflate);
 
 /** A git identity with the instant of the signature. */
 export interface GitPerson {
@@ -71,25 +75,169 @@ function parsePerson(line: string): GitPerson {
   return { name: m[1]!, email: m[2]!, date: isoFromGit(m[3]!) };
 }
 
+const GIT_ENV = {
+  // the host's git configuration must not change what the emulator writes (signing, hooks, …)
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: devNull,
+  GIT_TERMINAL_PROMPT: "0",
+};
+
+/**
+ * One long-lived `git cat-file --batch` per repository: objects are immutable, so reading them by
+ * full sha through one process answers what would otherwise cost a process spawn per read (the
+ * emulator's main cost when many writers race). Requests are answered in order.
+ */
+class ObjectReader {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private buffer = Buffer.alloc(0);
+  private readonly waiting: Array<{ resolve: (o: { type: string; size: number; body: Buffer } | null) => void; reject: (e: Error) => void }> = [];
+
+  /** `--batch` answers with the object's bytes; `--batch-check` with its type and size only. */
+  constructor(
+    private readonly dir: string,
+    private readonly mode: "--batch" | "--batch-check" = "--batch",
+  ) {}
+
+  read(name: string): Promise<{ type: string; size: number; body: Buffer } | null> {
+    const child = this.start();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      child.stdin.write(`${name}\n`);
+    });
+  }
+
+  close(): void {
+    this.child?.stdin.end();
+    this.child = null;
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const child = spawn("git", ["cat-file", this.mode], { cwd: this.dir, env: { ...process.env, ...GIT_ENV }, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdout.on("data", (d: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, d]);
+      this.drain();
+    });
+    const fail = (error: Error) => {
+      if (this.child === child) this.child = null;
+      for (const w of this.waiting.splice(0)) w.reject(error);
+    };
+    child.on("error", fail);
+    child.on("close", (code) => fail(new Error(`git cat-file --batch exited ${code}`)));
+    child.stdin.on("error", () => undefined);
+    this.child = child;
+    return child;
+  }
+
+  /** Answers `<sha> <type> <size>\n<body>\n` or `<name> missing\n` (or `ambiguous`), one per request. */
+  private drain(): void {
+    for (;;) {
+      const eol = this.buffer.indexOf(10);
+      if (eol < 0 || !this.waiting.length) return;
+      const header = this.buffer.subarray(0, eol).toString("utf8");
+      const parts = header.split(" ");
+      if (parts.length !== 3) {
+        this.buffer = this.buffer.subarray(eol + 1);
+        this.waiting.shift()!.resolve(null);
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (this.mode === "--batch-check") {
+        this.buffer = this.buffer.subarray(eol + 1);
+        this.waiting.shift()!.resolve({ type: parts[1]!, size, body: Buffer.alloc(0) });
+        continue;
+      }
+      if (this.buffer.length < eol + 1 + size + 1) return;
+      const body = Buffer.from(this.buffer.subarray(eol + 1, eol + 1 + size));
+      this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+      this.waiting.shift()!.resolve({ type: parts[1]!, size, body });
+    }
+  }
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** One entry of a tree object as stored: mode without leading zero ("40000" for a tree). */
+interface RawTreeEntry {
+  mode: string;
+  name: string;
+  sha: string;
+}
+
+/** A tree being edited in memory: untouched subtrees stay as their sha. */
+interface TreeNode {
+  entries: Map<string, { mode: string; sha: string } | TreeNode>;
+}
+
+const isNode = (e: { mode: string; sha: string } | TreeNode): e is TreeNode => "entries" in e;
+
+function typeOfMode(mode: string): GitTreeEntry["type"] {
+  return mode === "40000" || mode === "040000" ? "tree" : mode === "160000" ? "commit" : "blob";
+}
+
+/** Tree objects sort entries by name, a subtree as if its name ended in "/". */
+function treeOrder(a: [string, string], b: [string, string]): number {
+  const ka = Buffer.from(a[1] === "40000" ? `${a[0]}/` : a[0]);
+  const kb = Buffer.from(b[1] === "40000" ? `${b[0]}/` : b[0]);
+  return Buffer.compare(ka, kb);
+}
+
 /** A bare repository driven through the git CLI: the emulator's only storage. */
 export class BareRepo {
   private refQueue: Promise<unknown> = Promise.resolve();
   private readonly types = new Map<string, string>();
+  private readonly objects: ObjectReader;
 
-  constructor(readonly dir: string) {}
+  private readonly sizes: ObjectReader;
+
+  constructor(readonly dir: string) {
+    this.objects = new ObjectReader(dir);
+    this.sizes = new ObjectReader(dir, "--batch-check");
+  }
+
+  /** Stops the object readers (the emulator's close). */
+  close(): void {
+    this.objects.close();
+    this.sizes.close();
+  }
+
+  /** Writes an object as git writes a loose one (zlib of `<type> <size>\0<bytes>` at objects/xx/yyyy…). */
+  private async writeObject(type: "blob" | "tree", bytes: Buffer): Promise<string> {
+    const raw = Buffer.concat([Buffer.from(`${type} ${bytes.length}\0`), bytes]);
+    const sha = createHash("sha1").update(raw).digest("hex");
+    if (this.types.get(sha) === type) return sha;
+    const folder = join(this.dir, "objects", sha.slice(0, 2));
+    const file = join(folder, sha.slice(2));
+    if (!(await stat(file).catch(() => null))) {
+      await mkdir(folder, { recursive: true });
+      const tmp = join(folder, `tmp_obj_${randomBytes(6).toString("hex")}`);
+      await writeFile(tmp, await deflateAsync(raw), { mode: 0o444 });
+      await rename(tmp, file);
+    }
+    this.types.set(sha, type);
+    return sha;
+  }
+
+  /** The entries of a tree object, read through the object reader. */
+  private async treeEntries(sha: string): Promise<RawTreeEntry[]> {
+    const found = await this.objects.read(sha);
+    if (!found || found.type !== "tree") throw new GitError(["cat-file", "tree", sha], 128, `fatal: not a tree object: ${sha}`);
+    const out: RawTreeEntry[] = [];
+    const b = found.body;
+    for (let i = 0; i < b.length; ) {
+      const space = b.indexOf(32, i);
+      const nul = b.indexOf(0, space);
+      out.push({ mode: b.subarray(i, space).toString("latin1"), name: b.subarray(space + 1, nul).toString("utf8"), sha: b.subarray(nul + 1, nul + 21).toString("hex") });
+      i = nul + 21;
+    }
+    return out;
+  }
 
   /** Runs git in the repository and returns stdout; throws GitError on a non-zero exit unless `allow` lists the code. */
   async run(args: string[], opts: { input?: string | Buffer; env?: Record<string, string>; allow?: number[] } = {}): Promise<{ stdout: Buffer; code: number }> {
     const child = spawn("git", args, {
       cwd: this.dir,
-      env: {
-        ...process.env,
-        // the host's git configuration must not change what the emulator writes (signing, hooks, …)
-        GIT_CONFIG_NOSYSTEM: "1",
-        GIT_CONFIG_GLOBAL: devNull,
-        GIT_TERMINAL_PROMPT: "0",
-        ...opts.env,
-      },
+      env: { ...process.env, ...GIT_ENV, ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const out: Buffer[] = [];
@@ -118,9 +266,12 @@ export class BareRepo {
     return next;
   }
 
-  /** Stores a blob and returns its sha. */
+  /**
+   * Stores a blob and returns its sha, written as git writes a loose object (zlib of
+   * `blob <size>\0<bytes>` at objects/xx/yyyy…), without a process per blob.
+   */
   async writeBlob(content: Buffer | string): Promise<string> {
-    return this.text(["hash-object", "-w", "--stdin"], { input: content });
+    return this.writeObject("blob", Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"));
   }
 
   /** The type of an object, or null when it does not exist. */
@@ -128,9 +279,16 @@ export class BareRepo {
     if (!/^[0-9a-f]{4,40}$/i.test(sha)) return null;
     const known = this.types.get(sha);
     if (known) return known;
-    const r = await this.run(["cat-file", "-t", sha], { allow: [1, 128] });
-    if (r.code !== 0) return null;
-    const type = r.stdout.toString().trim();
+    let type: string;
+    if (FULL_SHA.test(sha)) {
+      const found = await this.objects.read(sha);
+      if (!found) return null;
+      type = found.type;
+    } else {
+      const r = await this.run(["cat-file", "-t", sha], { allow: [1, 128] });
+      if (r.code !== 0) return null;
+      type = r.stdout.toString().trim();
+    }
     // objects never change once written, so a found type stays true (a missing one may appear later)
     if (sha.length === 40) this.types.set(sha, type);
     return type;
@@ -140,6 +298,14 @@ export class BareRepo {
   async resolve(rev: string, type: "commit" | "tree" | "object" = "commit"): Promise<string | null> {
     if (!rev || rev.startsWith("-")) return null;
     const suffix = type === "object" ? "" : `^{${type}}`;
+    if (FULL_SHA.test(rev)) {
+      // a full sha names an immutable object: peel it through the reader; names of refs go to git, which sees them move
+      if (type === "object") return (await this.objectType(rev)) ? rev : null;
+      const own = await this.objectType(rev);
+      if (own === type) return rev;
+      if (own === "commit" && type === "tree") return (await this.readCommit(rev)).tree;
+      if (!own) return null;
+    }
     const r = await this.run(["rev-parse", "--verify", "-q", `${rev}${suffix}`], { allow: [1, 128] });
     return r.code === 0 ? r.stdout.toString().trim() : null;
   }
@@ -177,7 +343,8 @@ export class BareRepo {
 
   /** Reads and parses a commit object. */
   async readCommit(sha: string): Promise<GitCommitObject> {
-    const raw = (await this.run(["cat-file", "commit", sha])).stdout.toString("utf8");
+    const found = FULL_SHA.test(sha) ? await this.objects.read(sha) : null;
+    const raw = found?.type === "commit" ? found.body.toString("utf8") : (await this.run(["cat-file", "commit", sha])).stdout.toString("utf8");
     const split = raw.indexOf("\n\n");
     const headers = (split >= 0 ? raw.slice(0, split) : raw).split("\n");
     const message = split >= 0 ? raw.slice(split + 2) : "";
@@ -194,8 +361,27 @@ export class BareRepo {
     return commit;
   }
 
-  /** Lists a tree (recursively with subtrees when asked), with blob sizes. */
+  /** Lists a tree (recursively with subtrees when asked, as `ls-tree -r -t`), with blob sizes. */
   async lsTree(tree: string, recursive: boolean): Promise<GitTreeEntry[]> {
+    if (!FULL_SHA.test(tree)) return this.lsTreeByGit(tree, recursive);
+    const root = await this.resolve(tree, "tree"); // a commit lists its tree, as ls-tree does
+    if (!root) throw new GitError(["ls-tree", tree], 128, `fatal: not a tree object`);
+    const out: GitTreeEntry[] = [];
+    const walk = async (sha: string, prefix: string): Promise<void> => {
+      const entries = await this.treeEntries(sha);
+      const sizes = await Promise.all(entries.map(async (e) => (typeOfMode(e.mode) === "blob" ? ((await this.sizes.read(e.sha))?.size ?? null) : null)));
+      for (const [i, e] of entries.entries()) {
+        const type = typeOfMode(e.mode);
+        out.push({ mode: e.mode.padStart(6, "0"), type, sha: e.sha, size: sizes[i]!, path: `${prefix}${e.name}` });
+        if (recursive && type === "tree") await walk(e.sha, `${prefix}${e.name}/`);
+      }
+    };
+    await walk(root, "");
+    return out;
+  }
+
+  /** `ls-tree` for a revision expression (`<commit>:<path>`), which only git resolves. */
+  private async lsTreeByGit(tree: string, recursive: boolean): Promise<GitTreeEntry[]> {
     const out = (await this.run(["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), tree])).stdout.toString("utf8");
     return out
       .split("\0")
@@ -209,42 +395,56 @@ export class BareRepo {
 
   /** The bytes of a blob. */
   async readBlob(sha: string): Promise<Buffer> {
-    return (await this.run(["cat-file", "blob", sha])).stdout;
+    const found = FULL_SHA.test(sha) ? await this.objects.read(sha) : null;
+    return found?.type === "blob" ? found.body : (await this.run(["cat-file", "blob", sha])).stdout;
   }
 
-  /** Builds a tree from a base tree (or nothing) and changes, through a private temporary index. */
+  /**
+   * Builds a tree from a base tree (or nothing) and changes, applied in order as `update-index`
+   * would: a file replaces whatever stood at its path (a folder included), a deletion removes a file
+   * or a whole folder, a subtree replaces the folder. Only the folders on changed paths are rewritten;
+   * empty folders vanish, as in git.
+   */
   async buildTree(base: string | null, changes: TreeChange[]): Promise<string> {
-    const index = join(tmpdir(), `github-emulator-index-${process.pid}-${randomBytes(6).toString("hex")}`);
-    const env = { GIT_INDEX_FILE: index };
-    try {
-      await this.run(base ? ["read-tree", base] : ["read-tree", "--empty"], { env });
-      const under = async (path: string) =>
-        (await this.run(["ls-files", "-z", "--", path], { env })).stdout
-          .toString("utf8")
-          .split("\0")
-          .filter((p) => p === path || p.startsWith(`${path}/`));
-      // consecutive file entries go to git in one batch; deletions and subtrees need the index as it is at their turn
-      let batch: string[] = [];
-      const flush = async () => {
-        if (batch.length) await this.run(["update-index", "--add", "--replace", "--index-info"], { env, input: batch.join("") });
-        batch = [];
-      };
-      for (const change of changes) {
-        if ("delete" in change || change.mode === "040000") {
-          await flush();
-          const gone = await under(change.path);
-          // mode 0 removes an entry; --force-remove would demand a work tree, which a bare repository lacks
-          if (gone.length) await this.run(["update-index", "--index-info"], { env, input: gone.map((p) => `0 ${ZERO_SHA}\t${p}\n`).join("") });
-          if (!("delete" in change)) await this.run(["read-tree", `--prefix=${change.path}/`, change.sha], { env });
-        } else {
-          batch.push(`${change.mode} ${change.sha}\t${change.path}\n`);
-        }
+    const load = async (sha: string): Promise<TreeNode> => ({
+      entries: new Map((await this.treeEntries(sha)).map((e) => [e.name, { mode: e.mode, sha: e.sha }])),
+    });
+    const root: TreeNode = base ? await load(base) : { entries: new Map() };
+    /** The folder node at `parts`, loaded or created on the way (a file in the way is replaced). */
+    const folder = async (parts: string[]): Promise<TreeNode> => {
+      let node = root;
+      for (const part of parts) {
+        const e = node.entries.get(part);
+        let next: TreeNode;
+        if (e && isNode(e)) next = e;
+        else if (e && e.mode === "40000") next = await load(e.sha);
+        else next = { entries: new Map() };
+        node.entries.set(part, next);
+        node = next;
       }
-      await flush();
-      return await this.text(["write-tree"], { env });
-    } finally {
-      await rm(index, { force: true });
+      return node;
+    };
+    for (const change of changes) {
+      const parts = change.path.split("/");
+      const name = parts.pop()!;
+      const parent = await folder(parts);
+      if ("delete" in change) parent.entries.delete(name);
+      else parent.entries.set(name, { mode: change.mode === "040000" ? "40000" : change.mode, sha: change.sha });
     }
+    const write = async (node: TreeNode): Promise<string | null> => {
+      const rows: Array<[string, string, string]> = [];
+      for (const [name, e] of node.entries) {
+        if (isNode(e)) {
+          const sha = await write(e);
+          if (sha) rows.push([name, "40000", sha]);
+        } else rows.push([name, e.mode, e.sha]);
+      }
+      if (!rows.length && node !== root) return null;
+      rows.sort((a, b) => treeOrder([a[0], a[1]], [b[0], b[1]]));
+      const body = Buffer.concat(rows.map(([name, mode, sha]) => Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(sha, "hex")])));
+      return this.writeObject("tree", body);
+    };
+    return (await write(root))!;
   }
 
   /** Writes a commit object; identities default to the given fallback. */
@@ -263,6 +463,8 @@ export class BareRepo {
 
   /** True when `ancestor` is reachable from `descendant`. */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // the usual fast-forward: the new commit's parent is the current head
+    if (FULL_SHA.test(descendant) && (await this.objectType(descendant)) === "commit" && (await this.readCommit(descendant)).parents.includes(ancestor)) return true;
     return (await this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allow: [1] })).code === 0;
   }
 

@@ -274,6 +274,7 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions = {}): Pro
       throw new Error(`github emulator: ${world.violations.length} contract violation(s):\n${lines.join("\n")}`);
     },
     async close() {
+      for (const repo of world.repos.values()) repo.git.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
