@@ -78,7 +78,7 @@ export interface GitHubStoreOptions {
   serverUrl?: string;
   /** Compare-and-swap attempts before giving up; default 8. */
   maxAttempts?: number;
-  /** Backoff between attempts: full jitter over base × 2^(attempt-1) ms, capped; default 200 / 5000. */
+  /** Backoff between attempts: full jitter over max(base, the lost attempt's duration) × 2^(attempt-1) ms, capped; default 200 / 5000. */
   backoff?: { baseMs?: number; maxMs?: number };
 }
 
@@ -133,10 +133,13 @@ export function githubStore(opts: GitHubStoreOptions): Store {
     return sha;
   };
 
+  // Blobs are content-addressed, so one cache serves every snapshot: a retry on a moved head reads
+  // only the files that changed since the last attempt.
+  const blobs = new Map<string, Promise<string>>();
+
   /** A snapshot of one commit: one recursive tree call on first use, blobs fetched lazily. */
   const snapshotAt = (commit: string) => {
     let listing: Promise<{ tree: string; entries: Map<string, TreeEntry> }> | null = null;
-    const blobs = new Map<string, Promise<string>>();
     const load = () =>
       (listing ??= (async () => {
         const what = `getTree ${commit.slice(0, 7)} (recursive) in ${where}`;
@@ -156,6 +159,7 @@ export function githubStore(opts: GitHubStoreOptions): Store {
             Buffer.from(b.content, b.encoding === "base64" ? "base64" : "utf8").toString("utf8"),
           );
           blobs.set(entry.sha, blob);
+          blob.catch(() => blobs.delete(entry.sha));
         }
         return blob;
       },
@@ -206,7 +210,13 @@ export function githubStore(opts: GitHubStoreOptions): Store {
   const createCommit = (message: string, tree: string, parent: string) =>
     call(`createCommit on ${where}`, () => octokit.rest.git.createCommit({ owner, repo, message, tree, parents: [parent] }), CommitResponse);
 
-  const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1))));
+  /**
+   * Full jitter over an exponentially growing window whose unit is the lost attempt's own duration:
+   * writers that collided spread out over as long as one read-build-write takes, so the next round
+   * has about one winner instead of all of them colliding again (retries grow like n log n, not n²).
+   */
+  const pause = (attempt: number, attemptMs: number) =>
+    new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxMs, Math.max(baseMs, attemptMs) * 2 ** (attempt - 1))));
 
   // The head the last snapshot read: a run's first commit attempt and its fix branch build on it
   // without reading the ref and tree again; a moved head still fails the compare-and-swap.
@@ -224,6 +234,7 @@ export function githubStore(opts: GitHubStoreOptions): Store {
 
     async commit(message, build) {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const started = Date.now();
         const { head, snapshot } = attempt === 1 && latest ? latest : await fresh();
         const files = await build(snapshot);
         if (isEmpty(files)) return { sha: null, attempts: attempt };
@@ -237,7 +248,7 @@ export function githubStore(opts: GitHubStoreOptions): Store {
         } catch (error) {
           if (!lostRace(error)) explain(error, `updateRef heads/${branch} in ${where}`);
         }
-        if (attempt < maxAttempts) await pause(attempt);
+        if (attempt < maxAttempts) await pause(attempt, Date.now() - started);
       }
       throw new Error(
         `GitHub store: could not commit "${message}" to ${where}@${branch} after ${maxAttempts} attempts: the branch kept moving under concurrent runs; run again, or serialise runs with a workflow concurrency group`,
