@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import type { Config, Delivery, Forge, Progress, Store, Telemetry } from "./model/index.js";
 import { SourceSchema } from "./model/index.js";
 import { parseConfig } from "./memory/config.js";
+import { parseDuration } from "./checks/duration.js";
 import { runPipeline } from "./pipeline.js";
 import { learnFromReview } from "./learning.js";
 import { lineProgress } from "./report/progress.js";
@@ -58,6 +59,7 @@ function gitPorts(input: Inputs, config: Config, workspace: string): { store: St
     token: input.token,
     ...(process.env.GITHUB_API_URL ? { baseUrl: process.env.GITHUB_API_URL } : {}),
     log: { warn: (m: string) => core.warning(m) },
+    throttle: { writeIntervalMs: parseDuration(config.store.write_interval) },
   });
   const branch = config.store.branch || process.env.GITHUB_REF_NAME || "main";
   const serverUrl = process.env.GITHUB_SERVER_URL ?? "https://github.com";

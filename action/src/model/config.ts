@@ -38,6 +38,11 @@ export const ConfigSchema = z
       .object({
         /** The branch incidents are committed to; empty means the checked-out branch. */
         branch: z.string().default(""),
+        /**
+         * Spacing of GitHub write requests within one run. GitHub asks for one second; lower it only
+         * where no secondary rate limit applies (a GitHub Enterprise Server without them, an emulator).
+         */
+        write_interval: DurationSchema.default("1s"),
       })
       .prefault({}),
     remediation: z

@@ -1,6 +1,7 @@
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
+import Bottleneck from "bottleneck/light.js";
 
 /** Octokit with the retry and throttling plugins: HTTP faults are handled there, never by loops of ours. */
 const PipemedicOctokit = Octokit.plugin(retry, throttling);
@@ -27,9 +28,11 @@ export interface CreateOctokitOptions {
   /**
    * Primary and secondary rate limits: how often to retry, the unit that multiplies `retry-after` (ms),
    * the wait when GitHub sends no `retry-after` (s), and whether throttling (which also spaces writes
-   * one second apart, as GitHub asks) is on at all.
+   * one second apart, as GitHub asks) is on at all. `writeIntervalMs` changes that spacing: only for
+   * a server without secondary rate limits (an emulator in tests, a GitHub Enterprise Server whose
+   * admin turned them off).
    */
-  throttle?: { enabled?: boolean; retries?: number; retryAfterBaseValue?: number; fallbackSecondaryRateRetryAfter?: number; id?: string };
+  throttle?: { enabled?: boolean; retries?: number; retryAfterBaseValue?: number; fallbackSecondaryRateRetryAfter?: number; id?: string; writeIntervalMs?: number };
   log?: Partial<OctokitLog>;
 }
 
@@ -61,6 +64,9 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
       id: opts.throttle?.id ?? "pipemedic",
       retryAfterBaseValue: opts.throttle?.retryAfterBaseValue ?? 1000,
       fallbackSecondaryRateRetryAfter: opts.throttle?.fallbackSecondaryRateRetryAfter ?? 60,
+      ...(opts.throttle?.writeIntervalMs !== undefined
+        ? { write: new Bottleneck.Group({ id: "pipemedic-write", maxConcurrent: 1, minTime: opts.throttle.writeIntervalMs }) }
+        : {}),
       onRateLimit: (retryAfter, options, _octokit, retryCount) => {
         const again = retryCount < limitRetries;
         log.warn(`GitHub rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: wait for the limit to reset or use a GitHub App token"}`);

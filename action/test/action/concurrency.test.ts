@@ -42,21 +42,27 @@ beforeAll(async () => {
   for (const p of PIPELINES) {
     await writeFile(join(workspace, "knowledge", "pipelines", `${p}.md`), `---\nid: ${p}\ncomponents: [{kind: kafka, consumer_group: ${p}-group}]\n---\n`);
   }
+  // The emulator has no secondary rate limits, so the one-second spacing of writes GitHub asks for
+  // would only make every run slower here; the race itself is unchanged.
+  await mkdir(join(workspace, ".github"), { recursive: true });
+  await writeFile(join(workspace, ".github", "pipemedic.yml"), "store:\n  write_interval: 20ms\n");
 });
 afterAll(async () => {
   await emu?.close();
   await rm(workspace, { recursive: true, force: true });
 });
 
-describe("30 copies of the bundled Action started at once against the GitHub emulator", () => {
-  it("record every alert in exactly 4 incidents with a consistent index, and a re-delivery changes nothing", { timeout: 300_000 }, async () => {
-    const events = Array.from({ length: 30 }, (_, i) => event(i % 4, Math.floor(i / 4)));
+// Eight processes racing on one branch prove the property; action/bench/concurrency.bench.ts runs 30.
+describe("8 copies of the bundled Action started at once against the GitHub emulator", () => {
+  // About 15 s on an idle 2-core machine; the margin is for a machine busy with another test run.
+  it("record every alert in exactly 4 incidents with a consistent index, and a re-delivery changes nothing", { timeout: 180_000 }, async () => {
+    const events = Array.from({ length: 8 }, (_, i) => event(i % 4, Math.floor(i / 4)));
     const runs = await Promise.all(events.map((e) => runAction({ workspace, eventName: "repository_dispatch", event: e, env: env() })));
     for (const r of runs) expect(r.code, r.stdout.slice(-2000) + r.stderr).toBe(0);
 
     const index = JSON.parse(git(bare, "show", "main:incidents/index.json")) as { incidents: Incident[] };
     expect(index.incidents).toHaveLength(4);
-    expect(new Set(index.incidents.flatMap((i) => i.alerts)).size).toBe(30);
+    expect(new Set(index.incidents.flatMap((i) => i.alerts)).size).toBe(8);
     expect(index.incidents.map((i) => i.pipelines).flat().sort()).toEqual([...PIPELINES].sort());
     const folders = git(bare, "ls-tree", "-d", "--name-only", "-r", "main", "incidents").split("\n").filter((d) => /\/\d{4}-\d{2}-\d{2}-[^/]+$/.test(d));
     expect(folders.sort()).toEqual(index.incidents.map((i) => i.path).sort());
@@ -68,7 +74,7 @@ describe("30 copies of the bundled Action started at once against the GitHub emu
     for (const i of index.incidents) expect(page).toContain(i.id);
 
     const head = git(bare, "rev-parse", "main");
-    const again = await runAction({ workspace, eventName: "repository_dispatch", event: events[7], env: env() });
+    const again = await runAction({ workspace, eventName: "repository_dispatch", event: events[5], env: env() });
     expect(again.code, again.stderr).toBe(0);
     expect(git(bare, "rev-parse", "main")).toBe(head);
     emu.assertNoViolations();
