@@ -39,7 +39,6 @@ export function adsTelemetry(s: AdsRun): { telemetry: Telemetry; rand: Rand } {
   dbtLog(s.run + 7_300, "error", "1 of 6 ERROR creating sql incremental model ads.stg_ads_spend ............ [ERROR in 1.24s]");
   dbtLog(s.run + 8_000, "error", `Database Error in model stg_ads_spend (models/ads/staging/stg_ads_spend.sql)\n  ${s.dbtError}\n  Location: EU\n  Job ID: ${rand.hex(8)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(12)}`);
   dbtLog(s.run + 8_500, "info", "Done. PASS=0 WARN=0 ERROR=1 SKIP=5 NO-OP=0 TOTAL=6");
-  const top = s.now - (s.now % HOUR);
   const errors = [...(s.otherErrors ?? []), queryError(s.run + 7_000, DBT_SA, "shopfront-ads", s.errorCode, s.dbtError, { query_tag: "dbt:stg_ads_spend" })].sort((a, b) => a.at.localeCompare(b.at));
   return {
     rand,
@@ -49,7 +48,7 @@ export function adsTelemetry(s: AdsRun): { telemetry: Telemetry; rand: Rand } {
       events: [{ at: iso(s.run - 30_000), kind: "k8s.pod.started", labels: { namespace: "airflow", pod: `dbt-ads-hourly-run-dbt-${rand.hex(5)}` }, message: "Started container base" }, ...(s.events ?? [])],
       changes: backgroundChanges(s.now, rand),
       warehouse: {
-        schemas: snapshots("ads_raw.google_ads_spend", s.now - 30 * HOUR, top, s.columnsAt ?? (() => ADS_COLUMNS)),
+        schemas: snapshots("ads_raw.google_ads_spend", s.now - 30 * HOUR, s.now, s.columnsAt ?? (() => ADS_COLUMNS)),
         query_errors: errors,
         tables: [{ table: "ads_raw.google_ads_spend", at: iso(s.now - MIN), row_count: 48_900_000 + rand.int(0, 90_000), max_loaded_at: iso(s.now - 11 * MIN) }],
       },
