@@ -7298,6 +7298,11 @@ const ConfigSchema = object({
     store: object({
         /** The branch incidents are committed to; empty means the checked-out branch. */
         branch: string$3().default(""),
+        /**
+         * Spacing of GitHub write requests within one run. GitHub asks for one second; lower it only
+         * where no secondary rate limit applies (a GitHub Enterprise Server without them, an emulator).
+         */
+        write_interval: DurationSchema.default("1s"),
     })
         .prefault({}),
     remediation: object({
@@ -94411,7 +94416,7 @@ function requireLight () {
 }
 
 var lightExports = requireLight();
-var BottleneckLight = /*@__PURE__*/getDefaultExportFromCjs(lightExports);
+var Bottleneck = /*@__PURE__*/getDefaultExportFromCjs(lightExports);
 
 class RequestError extends Error {
   name;
@@ -94471,7 +94476,7 @@ async function errorRequest(state, octokit, error, options) {
   throw error;
 }
 async function wrapRequest$1(state, octokit, request, options) {
-  const limiter = new BottleneckLight();
+  const limiter = new Bottleneck();
   limiter.on("failed", function(error, info) {
     const maxRetries = ~~error.request.request?.retries;
     const after = ~~error.request.request?.retryAfter;
@@ -94649,7 +94654,7 @@ var createGroups = function(Bottleneck, common) {
 function throttling(octokit, octokitOptions) {
   const {
     enabled = true,
-    Bottleneck = BottleneckLight,
+    Bottleneck: Bottleneck$1 = Bottleneck,
     id = "no-id",
     timeout = 1e3 * 60 * 2,
     // Redis TTL: 2 minutes
@@ -94692,16 +94697,16 @@ function throttling(octokit, octokitOptions) {
     }
     initialized = true;
     if (groups.global == null) {
-      createGroups(Bottleneck, common);
+      createGroups(Bottleneck$1, common);
     }
     state.global = state.global ?? groups.global;
     state.auth = state.auth ?? groups.auth;
     state.search = state.search ?? groups.search;
     state.write = state.write ?? groups.write;
     state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck$1();
     const events = {};
-    const emitter = new Bottleneck.Events(events);
+    const emitter = new Bottleneck$1.Events(events);
     events.on("secondary-limit", state.onSecondaryRateLimit);
     events.on("rate-limit", state.onRateLimit);
     events.on(
@@ -99142,6 +99147,9 @@ function createOctokit(opts) {
             id: opts.throttle?.id ?? "pipemedic",
             retryAfterBaseValue: opts.throttle?.retryAfterBaseValue ?? 1000,
             fallbackSecondaryRateRetryAfter: opts.throttle?.fallbackSecondaryRateRetryAfter ?? 60,
+            ...(opts.throttle?.writeIntervalMs !== undefined
+                ? { write: new Bottleneck.Group({ id: "pipemedic-write", maxConcurrent: 1, minTime: opts.throttle.writeIntervalMs }) }
+                : {}),
             onRateLimit: (retryAfter, options, _octokit, retryCount) => {
                 const again = retryCount < limitRetries;
                 log.warn(`GitHub rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: wait for the limit to reset or use a GitHub App token"}`);
