@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Delivery } from "../src/model/index.js";
 import { ConfigSchema, silentProgress } from "../src/model/index.js";
 import { projectMemory } from "../src/eval/replay.js";
-import { runPipeline } from "../src/pipeline.js";
+import { runPipeline } from "../src/pipeline/index.js";
 import { githubForge, githubStore } from "../src/store/github.js";
 import { createOctokit } from "../src/store/octokit.js";
 import { loadScenario } from "../src/telemetry/replay/load.js";

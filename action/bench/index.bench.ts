@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Alert, Files, Incident, Severity } from "../src/model/index.js";
-import { indexFiles } from "../src/pipeline.js";
+import { indexFiles } from "../src/record/index.js";
 import { renderIncidentIndex } from "../src/report/index.js";
 import { frontmatterYaml, type IncidentFrontmatter } from "../src/report/markdown/frontmatter.js";
 import { rebuildHistory } from "../src/report/rebuild.js";

@@ -5,8 +5,8 @@ import type { Config, Delivery, Forge, Progress, Store, Telemetry } from "./mode
 import { SourceSchema } from "./model/index.js";
 import { parseConfig } from "./memory/config.js";
 import { parseDuration } from "./checks/duration.js";
-import { runPipeline } from "./pipeline.js";
-import { learnFromReview } from "./learning.js";
+import { runPipeline } from "./pipeline/index.js";
+import { learnFromReview } from "./pipeline/learning.js";
 import { lineProgress } from "./report/progress.js";
 import { renderJobSummary } from "./report/summary.js";
 import { LocalGitStore } from "./store/local.js";

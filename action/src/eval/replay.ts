@@ -1,9 +1,9 @@
-import type { Delivery, Progress, Runbook, Store, Telemetry } from "../model/index.js";
+import type { Delivery, PipelineResult, Progress, Runbook, Store, Telemetry } from "../model/index.js";
 import { loadRunbooks, mergeRunbooks } from "../memory/runbooks.js";
 import type { LlmClient } from "../llm/client.js";
 import { silentProgress, type Scenario } from "../model/index.js";
 import { parseConfig } from "../memory/config.js";
-import { runPipeline, type PipelineResult } from "../pipeline.js";
+import { runPipeline } from "../pipeline/index.js";
 import { MemoryStore } from "../store/memory.js";
 import { loadScenario } from "../telemetry/replay/load.js";
 import { replayTelemetry } from "../telemetry/replay/telemetry.js";

@@ -1,5 +1,6 @@
 import { parseDocument } from "yaml";
-import type { Incident, SimilarIncident } from "../model/index.js";
+import type { Incident, SimilarIncident, Snapshot } from "../model/index.js";
+import { folderOfReadme, INCIDENTS_DIR, incidentFiles } from "../record/index.js";
 
 /** A past incident as memory sees it: the index entry plus what review said about its cause. */
 export interface HistoryEntry {
@@ -81,4 +82,31 @@ export function historyEntryFromReadme(dir: string, text: string): HistoryEntry 
     rootCause: corrected ?? named,
     confirmed: corrected !== null || fix.state === "merged" || rc.status === "confirmed-by-review",
   };
+}
+
+/** Memory of past incidents at a head: the index's entries, plus folders the index does not list (a scenario's history/, an imported folder). */
+export async function loadHistory(head: Snapshot, indexed: Incident[]): Promise<HistoryEntry[]> {
+  const known = new Set(indexed.map((i) => i.path));
+  const out = indexed.map(entryFromIncident);
+  for (const path of await head.list(INCIDENTS_DIR)) {
+    const dir = folderOfReadme(path);
+    if (!dir || known.has(dir)) continue;
+    const text = await head.read(path);
+    const entry = text ? historyEntryFromReadme(dir, text) : null;
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+/** Similar incidents as review left them: a human's `feedback.actual_root_cause` overrides the cause Pipemedic named. */
+export async function withReview(head: Snapshot, similar: SimilarIncident[]): Promise<SimilarIncident[]> {
+  return Promise.all(
+    similar.map(async (s) => {
+      const readme = await head.read(incidentFiles.readme(s));
+      const reviewed = readme ? historyEntryFromReadme(s.path, readme) : null;
+      return reviewed && (reviewed.confirmed || reviewed.rootCause !== s.rootCause)
+        ? { ...s, rootCause: reviewed.rootCause, confirmed: reviewed.confirmed || s.confirmed }
+        : s;
+    }),
+  );
 }

@@ -8,3 +8,4 @@ export * from "./runbook.js";
 export * from "./scenario.js";
 export * from "./telemetry.js";
 export * from "./config.js";
+export * from "./outcome.js";

@@ -1,23 +1,7 @@
 import picomatch from "picomatch";
-import type { Config, Evidence, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
+import type { Config, Evidence, FixProposal, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
 import { interpolate, templateContext } from "../checks/template.js";
 import { patchConfig } from "./patch.js";
-
-/** A fix ready to become a branch and a pull request. */
-export interface FixProposal {
-  kind: "config-patch" | "revert";
-  cause: string;
-  path: string;
-  files: Record<string, string>;
-  branch: string;
-  title: string;
-  message: string;
-  /** What changes and why, for the pull request body and the report. */
-  description: string;
-  rollback: string;
-  reversible: boolean;
-  draft: boolean;
-}
 
 /** Paths a fix may never touch, whatever the policy says: workflows run with the repository's secrets. */
 const FORBIDDEN = picomatch([".github/workflows/**", ".github/actions/**", "**/.git/**"], { dot: true });

@@ -1,6 +1,6 @@
 import type { Root } from "mdast";
 import type { Investigation } from "../model/index.js";
-import type { FixProposal } from "../remediate/propose.js";
+import type { FixProposal } from "../model/index.js";
 import { inert, code } from "./markdown/inert.js";
 import { heading, link, list, paragraph, strong } from "./markdown/nodes.js";
 import { toMarkdown } from "./markdown/serialize.js";

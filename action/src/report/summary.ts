@@ -1,7 +1,6 @@
 import type { Root, RootContent } from "mdast";
-import type { PipelineResult } from "../pipeline.js";
+import type { PipelineResult } from "../model/index.js";
 import { redact } from "../redact.js";
-import { unframedProblem } from "../frame/problem.js";
 import { prepareInput, type PreparedInput, type ReportInput } from "./artifacts.js";
 import { decisiveEvidence } from "./markdown/decisive.js";
 import { confidence, count, duration } from "./markdown/format.js";
@@ -95,10 +94,10 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
     "outcomes" in input
       ? input.outcomes.map((o) => ({
           incident: o.incident,
-          problem: o.problem ?? unframedProblem(o.incident, input.alerts.filter((a) => o.incident.alerts.includes(a.id)), 0),
+          problem: o.problem,
           investigation: o.investigation,
           fix: o.fix,
-          alerts: o.problem?.alerts ?? input.alerts.filter((a) => o.incident.alerts.includes(a.id)),
+          alerts: o.problem.alerts,
           runbooks: {},
           link: (p: string) => p,
           reportPath: o.reportPath,

@@ -1,4 +1,4 @@
-import type { PipelineResult } from "../pipeline.js";
+import type { PipelineResult } from "../model/index.js";
 import type { EvalSummary, ScenarioScore } from "../eval/score.js";
 
 /** Control characters from alert text never reach a terminal: they could rewrite the screen. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Delivery, Incident } from "../../src/model/index.js";
 import { ConfigSchema, silentProgress } from "../../src/model/index.js";
-import { runPipeline } from "../../src/pipeline.js";
+import { runPipeline } from "../../src/pipeline/index.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { alertmanagerNotification } from "../support/payloads.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PipelineResult } from "../../src/pipeline.js";
+import type { PipelineResult } from "../../src/model/index.js";
 import { renderJobSummary, SUMMARY_MAX_BYTES } from "../../src/report/summary.js";
 import { awaitingFixture, fixture } from "./fixture.js";
 import { parsed } from "./mdast-helpers.js";
@@ -46,7 +46,7 @@ describe("renderJobSummary", () => {
     const result = {
       outcomes: [
         { incident: a.incident, investigated: true, reason: "policy", problem: a.problem, investigation: a.investigation, fix: a.fix, proposal: null, reportPath: `${a.incident.path}/README.md`, narrative: null, llm: null },
-        { incident: { ...b.incident, id: "2026-03-14-other-1" }, investigated: false, reason: "low severity", problem: null, investigation: null, fix: null, proposal: null, reportPath: "incidents/x/README.md", narrative: null, llm: null },
+        { incident: { ...b.incident, id: "2026-03-14-other-1" }, investigated: false, reason: "low severity", problem: b.problem, investigation: null, fix: null, proposal: null, reportPath: "incidents/x/README.md", narrative: null, llm: null },
       ],
       unparsed: [],
       alerts: a.alerts,

@@ -1,10 +1,10 @@
-import type { Progress, Store } from "./model/index.js";
-import { applyReview, incidentOfBranch, type ReviewOutcome } from "./memory/learn.js";
-import { INDEX_PATH, indexFiles, readIndex } from "./pipeline.js";
-import { updateFrontmatter } from "./report/status-update.js";
+import type { Progress, Store } from "../model/index.js";
+import { applyReview, incidentOfBranch, type ReviewOutcome } from "../memory/learn.js";
+import { INDEX_PATH, incidentFiles, indexFiles, readIndex } from "../record/index.js";
+import { updateFrontmatter } from "../report/status-update.js";
 
 /**
- * Records a fix pull request's review in the incident it belongs to (one commit): the index entry,
+ * The second flow, learning: records a fix pull request's review in the incident it belongs to (one commit): the index entry,
  * the README frontmatter and the incident index. Memory then treats the cause as confirmed (merged)
  * or rejected (closed unmerged). A pull request from any other branch is ignored.
  */
@@ -25,8 +25,8 @@ export async function learnFromReview(
     const { incident, frontmatter } = applyReview(incidents[i]!, review);
     incidents[i] = incident;
     const files = indexFiles(incidents);
-    const readme = await head.read(`${incident.path}/README.md`);
-    if (readme) files[`${incident.path}/README.md`] = updateFrontmatter(readme, frontmatter);
+    const readme = await head.read(incidentFiles.readme(incident));
+    if (readme) files[incidentFiles.readme(incident)] = updateFrontmatter(readme, frontmatter);
     return files;
   });
   progress.info(`${incidentId}: fix #${review.number} ${review.merged ? "merged: cause confirmed by review" : "closed: rejection recorded"}`);

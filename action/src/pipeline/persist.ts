@@ -1,0 +1,118 @@
+import type { Alert, Files, IncidentOutcome, Runbook, Snapshot, Store, Unparsed } from "../model/index.js";
+import { unframedProblem } from "../frame/problem.js";
+import type { Correlation } from "../ingest/correlate.js";
+import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
+import { buildIncidentFiles, parseIncidentFrontmatter } from "../report/artifacts.js";
+import { updateFrontmatter } from "../report/status-update.js";
+import { redact } from "../redact.js";
+import type { Correlator } from "./correlate.js";
+
+/** What the persist stage writes: the outcomes, the unparsed bodies, and how the run correlated. */
+export interface PersistInput {
+  outcomes: IncidentOutcome[];
+  unparsed: Unparsed[];
+  alerts: Alert[];
+  /** The correlation the run investigated on, and how to redo it on another state of the index. */
+  correlation: Correlation;
+  correlate: Correlator;
+  /** The index the run read; a commit attempt on the same state reuses `correlation`. */
+  before: { updatedAt: string }[];
+  runbooks: Runbook[];
+  now: number;
+  redactPatterns: RegExp[];
+}
+
+/**
+ * Stage 5, persist: one compare-and-swap commit of every incident folder the run touched, the
+ * unparsed bodies and the index. The files are rebuilt on every attempt, because another run may
+ * have landed first: alerts follow the incident they landed in, a human's feedback survives.
+ */
+export async function persist(store: Store, input: PersistInput): Promise<{ sha: string | null; attempts: number }> {
+  const { outcomes, correlation } = input;
+  // What the run decided, kept apart from the incidents a rebuild may replace.
+  const decided = outcomes.map((o) => ({
+    id: o.incident.id,
+    rootCause: o.incident.rootCause,
+    fresh: new Set(correlation.assignments.filter((a) => a.incidentId === o.incident.id && !a.duplicate).map((a) => a.alert.id)),
+  }));
+  return store.commit(commitMessage(outcomes, input.alerts.length, input.unparsed.length), async (current) => {
+    const state = await readIndex(current);
+    const same = state.length === input.before.length && state.every((s, i) => s.updatedAt === input.before[i]!.updatedAt);
+    const redo = same ? correlation : input.correlate(state);
+    const files: Files = {};
+    for (const [n, o] of outcomes.entries()) {
+      const { id, rootCause, fresh } = decided[n]!;
+      // Another run may have opened the incident these alerts belong to: follow them to where they landed.
+      const landed = redo.assignments.find((a) => fresh.has(a.alert.id))?.incidentId ?? id;
+      const target = redo.incidents.find((i) => i.id === landed) ?? o.incident;
+      const investigatedElsewhere = landed !== id && target.investigation === "done";
+      const ours = o.investigated && !investigatedElsewhere;
+      if (ours) {
+        target.investigation = "done";
+        target.rootCause = rootCause;
+      } else if (target.investigation === "pending") {
+        target.investigation = "awaiting";
+      }
+      o.incident = target;
+      o.reportPath = incidentFiles.readme(target);
+      const alerts = dedupeAlerts([...(await readAlerts(current, target)), ...redo.assignments.filter((a) => a.incidentId === target.id).map((a) => a.alert)]);
+      Object.assign(files, await incidentFolder(current, o, alerts, ours, { ...input, link: (p) => store.linkTo(p) }));
+      files[incidentFiles.alerts(target)] = serializeAlerts(alerts);
+    }
+    for (const u of input.unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
+    if (!Object.keys(files).length && redo.touched.length === 0) return null;
+    Object.assign(files, indexFiles(redo.incidents, input.redactPatterns));
+    return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, input.redactPatterns)]));
+  });
+}
+
+/** The incident's report files: written in full when this run investigated it (or it has none yet), else only its status. */
+async function incidentFolder(
+  current: Snapshot,
+  o: IncidentOutcome,
+  alerts: Alert[],
+  ours: boolean,
+  input: PersistInput & { link: (path: string) => string },
+): Promise<Files> {
+  const target = o.incident;
+  const readmePath = incidentFiles.readme(target);
+  const previous = await current.read(readmePath);
+  if (!ours && previous) return { [readmePath]: updateFrontmatter(previous, { status: target.status, resolved_at: target.resolvedAt }) };
+  const built = buildIncidentFiles(
+    {
+      incident: target,
+      problem: ours ? o.problem : unframedProblem(target, alerts, input.now),
+      investigation: o.investigation,
+      fix: o.fix,
+      alerts,
+      runbooks: Object.fromEntries(input.runbooks.map((rb) => [rb.id, { title: rb.title, file: rb.file, body: rb.body }])),
+      link: input.link,
+      narrative: o.narrative,
+      llm: o.llm,
+    },
+    { redactPatterns: input.redactPatterns },
+  );
+  const files: Files = Object.fromEntries(Object.entries(built).map(([p, c]) => [`${target.path}/${p}`, c]));
+  // A human's correction outlives any re-investigation.
+  const feedback = previous ? keptFeedback(previous) : null;
+  if (feedback) files[readmePath] = updateFrontmatter(files[readmePath]!, { feedback });
+  return files;
+}
+
+/** The `feedback` a human wrote in an incident's frontmatter, when there is any. */
+function keptFeedback(readme: string): Record<string, unknown> | null {
+  try {
+    const fb = parseIncidentFrontmatter(readme).feedback as Record<string, unknown> | undefined;
+    return fb && Object.values(fb).some((v) => v !== null && v !== "") ? fb : null;
+  } catch {
+    return null;
+  }
+}
+
+function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: number): string {
+  const head = outcomes.length === 1 ? `incident ${outcomes[0]!.incident.id}` : `${outcomes.length} incidents`;
+  const causes = outcomes
+    .filter((o) => o.investigation)
+    .map((o) => `- ${o.incident.id}: ${o.investigation!.rca.rootCause} (${o.investigation!.rca.conclusion}, ${o.investigation!.rca.confidence})`);
+  return [`pipemedic: ${head}: ${alerts} alert(s)${unparsed ? `, ${unparsed} unparsed` : ""}`, "", ...causes].join("\n");
+}
