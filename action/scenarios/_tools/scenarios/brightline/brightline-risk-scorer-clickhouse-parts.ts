@@ -48,13 +48,18 @@ export function build(): Telemetry {
   const idx = (t: number) => Math.max(0, Math.min(ax.n - 1, Math.round((t - ax.start) / MIN)));
   const flowing = (t: number) => trips!.consumed[idx(t)]!;
   // Checkpoints every 2 min: ~12 s normally; minutes once barriers queue behind back-pressured data.
-  const ckDur = (t: number) => (t < delayFrom + 3 * MIN ? rand.uniform(9000, 15000) : rand.uniform(140_000, 290_000) * (0.6 + 0.4 * severity(t)));
+  const ckMemo = new Map<number, number>();
+  const ckDur = (t: number) => {
+    const b = t - (t % (2 * MIN));
+    if (!ckMemo.has(b)) ckMemo.set(b, b < delayFrom + 3 * MIN ? rand.uniform(9000, 15000) : rand.uniform(140_000, 290_000) * (0.6 + 0.4 * severity(b)));
+    return ckMemo.get(b)!;
+  };
   const expired = at("2026-10-15T19:35:00Z");
   series.push(
     ...flinkJobSeries(ax, rand, job, {
       failedCheckpoints: (t) => 12 + (t >= expired ? 1 : 0),
       completedCheckpoints: (t) => 20_410 + Math.floor((Math.min(t, delayFrom) - ax.start) / (2 * MIN)) + Math.floor(Math.max(0, t - delayFrom) / (5 * MIN)),
-      lastDuration: (t) => ckDur(t),
+      lastDuration: (t) => ckDur(t - 2 * MIN),
       fullSize: () => 6.8 * GiB,
       restarts: () => 2,
       uptime: (t) => t - at("2026-10-15T16:14:00Z"),
