@@ -61,7 +61,9 @@ export function build(): Telemetry {
     if (refreshOn(t)) r += t < first429 ? 6 : 2.8;
     return rand.jitter(r, 0.05);
   };
-  const limited = (t: number) => (t >= first429 && (backfillOn(t) || refreshOn(t)) ? rand.jitter(6.5, 0.12) : rand.chance(0.004) ? 1 / 60 : 0);
+  // The hourly status job's single 429 every other hour (see its log lines) is all there is before the onset.
+  const statusJob429 = (t: number) => Math.floor((t - ax.start) / HOUR) % 2 === 0 && (t - ax.start) % HOUR >= 5 * MIN && (t - ax.start) % HOUR < 6 * MIN;
+  const limited = (t: number) => (t >= first429 && (backfillOn(t) || refreshOn(t)) ? rand.jitter(6.5, 0.12) : statusJob429(t) ? 1 / 60 : 0);
   const lbl = (code: string) => ({ __name__: "fernhill_http_client_responses_total", ...statsd(inst), api: "credentialstream", code });
 
   const series = [
