@@ -1,23 +1,33 @@
 import type { Alert, Incident, Snapshot } from "../model/index.js";
 import { incidentFiles } from "./paths.js";
 
-/** alerts.jsonl of an incident: one normalized alert per line. */
+/** alerts.jsonl of an incident: one normalized alert per line (an empty file for none). */
 export function serializeAlerts(alerts: Alert[]): string {
-  return alerts.map((a) => JSON.stringify(a)).join("\n") + "\n";
+  return alerts.map((a) => `${JSON.stringify(a)}\n`).join("");
+}
+
+/** One non-blank line of alerts.jsonl: its 1-based number and its JSON value, or why it is not JSON. */
+export type AlertLine = { line: number; value: unknown } | { line: number; problem: string };
+
+/** The non-blank lines of alerts.jsonl, each read as JSON or with the reason it could not be. */
+export function alertLines(text: string): AlertLine[] {
+  const out: AlertLine[] = [];
+  const lines = text.split("\n");
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (!line.trim()) continue;
+    try {
+      out.push({ line: n + 1, value: JSON.parse(line) });
+    } catch (err) {
+      out.push({ line: n + 1, problem: (err as Error).message });
+    }
+  }
+  return out;
 }
 
 /** Parses alerts.jsonl; a damaged line is skipped, never fatal (the other alerts stay readable). */
 export function parseAlerts(text: string): Alert[] {
-  return text
-    .split("\n")
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Alert];
-      } catch {
-        return [];
-      }
-    });
+  return alertLines(text).flatMap((l) => ("value" in l ? [l.value as Alert] : []));
 }
 
 /** The alerts recorded for an incident at a head. */
@@ -27,8 +37,8 @@ export async function readAlerts(head: Snapshot, incident: Pick<Incident, "path"
 }
 
 /** Alerts without repeats of one id (a re-delivery), the first kept. */
-export function dedupeAlerts(alerts: Alert[]): Alert[] {
-  const seen = new Map<string, Alert>();
+export function dedupeAlerts<A extends Pick<Alert, "id">>(alerts: A[]): A[] {
+  const seen = new Map<string, A>();
   for (const a of alerts) if (!seen.has(a.id)) seen.set(a.id, a);
   return [...seen.values()];
 }

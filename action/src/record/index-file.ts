@@ -1,8 +1,8 @@
 import type { Files, Incident, Snapshot } from "../model/index.js";
 import { IncidentIndexSchema } from "../model/index.js";
 import { renderIncidentIndex } from "../report/index.js";
-import { monthOf, renderScorecard, scorecardPath } from "../report/scorecard.js";
-import { INDEX_MD, INDEX_PATH } from "./paths.js";
+import { monthOf, renderScorecard } from "../report/scorecard.js";
+import { INDEX_MD, INDEX_PATH, scorecardPath } from "./paths.js";
 
 /** incidents/index.json as written: incidents in opening order, one JSON object per line group. */
 export function serializeIndex(incidents: Incident[]): string {
@@ -39,14 +39,20 @@ export async function readIndex(head: Snapshot): Promise<Incident[]> {
   return parsed.incidents;
 }
 
-/** incidents/index.json (the state correlation reads) and incidents/README.md (the page people read), derived together. */
-export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = []): Files {
+/**
+ * incidents/index.json (the state correlation reads), incidents/README.md (the page people read) and
+ * the scorecards of `months`, derived together. By default only the newest incident's month: every
+ * commit keeps the current scorecard true, and `pipemedic index` redoes every month.
+ */
+export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = [], months?: string[]): Files {
   const ordered = orderIncidents(incidents);
-  // The newest incident's month: every commit keeps the current scorecard true; `pipemedic index` redoes older months.
-  const month = ordered.length ? monthOf(ordered.at(-1)!.openedAt) : null;
-  return {
+  const newest = ordered.length ? monthOf(ordered.at(-1)!.openedAt) : null;
+  // The page shows none of the per-alert lists: leaving them out spares redacting every incident's alert ids.
+  const page = ordered.map((i) => ({ ...i, alerts: [], deliveries: [], resolvedFingerprints: [], groupingReasons: [] }));
+  const files: Files = {
     [INDEX_PATH]: serializeIndex(ordered),
-    [INDEX_MD]: renderIncidentIndex(ordered, { redactPatterns }),
-    ...(month ? { [scorecardPath(month)]: renderScorecard(month, ordered, { redactPatterns }) } : {}),
+    [INDEX_MD]: renderIncidentIndex(page, { redactPatterns }),
   };
+  for (const month of months ?? (newest ? [newest] : [])) files[scorecardPath(month)] = renderScorecard(month, ordered, { redactPatterns });
+  return files;
 }

@@ -2,3 +2,4 @@
 export * from "./paths.js";
 export * from "./index-file.js";
 export * from "./alerts.js";
+export * from "./frontmatter.js";
