@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { Alert, Files, Incident, Severity } from "../src/model/index.js";
 import { indexFiles } from "../src/record/index.js";
 import { renderIncidentIndex } from "../src/report/index.js";
-import { frontmatterYaml, type IncidentFrontmatter } from "../src/report/markdown/frontmatter.js";
+import { frontmatterYaml, type IncidentFrontmatter } from "../src/record/frontmatter.js";
 import { rebuildHistory } from "../src/report/rebuild.js";
 import { monthsOf, renderScorecard, scorecardFigures } from "../src/report/scorecard.js";
 import { printTable } from "./table.js";

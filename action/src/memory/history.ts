@@ -1,6 +1,5 @@
-import { parseDocument } from "yaml";
 import type { Incident, SimilarIncident, Snapshot } from "../model/index.js";
-import { folderOfReadme, INCIDENTS_DIR, incidentFiles } from "../record/index.js";
+import { folderOfReadme, INCIDENTS_DIR, incidentFiles, lenientFrontmatter } from "../record/index.js";
 
 /** A past incident as memory sees it: the index entry plus what review said about its cause. */
 export interface HistoryEntry {
@@ -62,10 +61,8 @@ export function findSimilar(
 
 /** Reads the frontmatter of an incident README leniently: memory should use what it can of old folders. */
 export function historyEntryFromReadme(dir: string, text: string): HistoryEntry | null {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
-  if (!m) return null;
-  const data = parseDocument(m[1]!).toJSON() as Record<string, unknown> | null;
-  if (!data || typeof data !== "object") return null;
+  const data = lenientFrontmatter(text);
+  if (!data) return null;
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
   const rc = (data.root_cause ?? {}) as Record<string, unknown>;
   const feedback = (data.feedback ?? {}) as Record<string, unknown>;

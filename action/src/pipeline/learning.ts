@@ -1,7 +1,7 @@
 import type { Progress, Store } from "../model/index.js";
 import { applyReview, incidentOfBranch, type ReviewOutcome } from "../memory/learn.js";
 import { INDEX_PATH, incidentFiles, indexFiles, readIndex } from "../record/index.js";
-import { updateFrontmatter } from "../report/status-update.js";
+import { updateFrontmatter } from "../record/index.js";
 
 /**
  * The second flow, learning: records a fix pull request's review in the incident it belongs to (one commit): the index entry,

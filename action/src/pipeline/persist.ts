@@ -2,8 +2,8 @@ import type { Alert, Files, IncidentOutcome, Runbook, Snapshot, Store, Unparsed 
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
 import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
-import { buildIncidentFiles, parseIncidentFrontmatter } from "../report/artifacts.js";
-import { updateFrontmatter } from "../report/status-update.js";
+import { parseIncidentFrontmatter, updateFrontmatter } from "../record/index.js";
+import { buildIncidentFiles } from "../report/artifacts.js";
 import { redact } from "../redact.js";
 import type { Correlator } from "./correlate.js";
 

@@ -1,5 +1,7 @@
 import type {
   LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
+import { serializeAlerts } from "../record/alerts.js";
+import { ALERTS_FILE, README_FILE } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { evidenceFiles } from "./evidence-files.js";
 import { buildHypotheses } from "./markdown/hypotheses.js";
@@ -7,8 +9,6 @@ import { buildPlan } from "./markdown/plan.js";
 import { buildProblem } from "./markdown/problem.js";
 import { buildReadme } from "./markdown/readme.js";
 import { toMarkdown } from "./markdown/serialize.js";
-
-export { IncidentFrontmatterSchema, parseIncidentFrontmatter, type IncidentFrontmatter } from "./markdown/frontmatter.js";
 
 /** A runbook as the report needs it: its title, its repository file and its prose. */
 export interface RunbookRef {
@@ -56,7 +56,7 @@ export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: 
   const patterns = opts.redactPatterns ?? [];
   const prepared = prepareInput(input, patterns);
   const files: Record<string, string> = {
-    "README.md": toMarkdown(buildReadme(prepared)),
+    [README_FILE]: toMarkdown(buildReadme(prepared)),
     "problem.md": toMarkdown(buildProblem(prepared)),
   };
   if (prepared.investigation) {
@@ -64,6 +64,6 @@ export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: 
     files["hypotheses.md"] = toMarkdown(buildHypotheses(prepared));
     for (const [e, path] of prepared.evidenceFile) files[path] = `${JSON.stringify(e, null, 2)}\n`;
   }
-  files["alerts.jsonl"] = prepared.alerts.map((a) => JSON.stringify(a)).join("\n") + (prepared.alerts.length ? "\n" : "");
+  files[ALERTS_FILE] = serializeAlerts(prepared.alerts);
   return Object.fromEntries(Object.entries(files).map(([path, content]) => [path, redact(content, patterns)]));
 }

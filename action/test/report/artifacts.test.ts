@@ -1,8 +1,8 @@
 import type { Heading, Nodes, Table } from "mdast";
 import { describe, expect, it } from "vitest";
 import { AlertSchema } from "../../src/model/index.js";
-import { buildIncidentFiles, parseIncidentFrontmatter } from "../../src/report/artifacts.js";
-import { updateFrontmatter } from "../../src/report/status-update.js";
+import { parseIncidentFrontmatter, updateFrontmatter } from "../../src/record/frontmatter.js";
+import { buildIncidentFiles } from "../../src/report/artifacts.js";
 import { awaitingFixture, fixture } from "./fixture.js";
 import { OWN_LINK, parsed, strayMermaidLines, textOf } from "./mdast-helpers.js";
 

@@ -1,9 +1,10 @@
 import type { BlockContent, PhrasingContent, Root, RootContent } from "mdast";
 import type { Evidence, Investigation, RankedCause, TimelineEntry } from "../../model/index.js";
+import { frontmatterYaml, type IncidentFrontmatter } from "../../record/frontmatter.js";
+import { ALERTS_FILE } from "../../record/paths.js";
 import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence, leadingCauses } from "./decisive.js";
 import { confidence, count, duration, meaning, round2, utc } from "./format.js";
-import { frontmatterYaml, type IncidentFrontmatter } from "./frontmatter.js";
 import { breakMentions, code, inert, oneLine } from "./inert.js";
 import { seriesChart, timelineChart } from "./mermaid.js";
 import { blockList, codeBlock, heading, link, list, paragraph, strong, table, type Inline } from "./nodes.js";
@@ -262,7 +263,7 @@ function files(input: PreparedInput, inv: Investigation | null): RootContent[] {
     items.push([link("hypotheses.md", "hypotheses.md"), " — what ran, round by round"]);
     items.push([code("evidence/"), ` — the data each check saw (${count(input.evidenceFile.size, "file")}, redacted)`]);
   }
-  items.push([link("alerts.jsonl", "alerts.jsonl"), ` — the ${count(input.alerts.length, "normalized alert")}`]);
+  items.push([link(ALERTS_FILE, ALERTS_FILE), ` — the ${count(input.alerts.length, "normalized alert")}`]);
   const out: RootContent[] = [heading(2, "Files"), list(items)];
   if (inv) out.push(paragraph(`Cost: ${count(inv.rca.checksRun, "check")} in ${count(inv.rca.rounds, "round")}, ${duration(inv.ms)}.`));
   return out;
