@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Alert, Incident, Severity } from "../model/index.js";
+import { incidentPath } from "../record/paths.js";
 
 /** What correlation needs to know beyond the alerts: lineage and windows. */
 export interface CorrelateOptions {
@@ -52,11 +53,6 @@ export function incidentIdFor(alert: Alert, pipeline: string | undefined, at: nu
   const about = slug(pipeline ?? alert.labels.alertname ?? alert.title, 32);
   const h = createHash("sha256").update(alert.fingerprint).digest("hex").slice(0, 4);
   return `${day}-${about}-${h}`;
-}
-
-/** The folder an incident lives in. */
-export function incidentPath(id: string): string {
-  return `incidents/${id.slice(0, 4)}/${id.slice(5, 7)}/${id}`;
 }
 
 function alertTime(a: Alert, fallback: number): number {

@@ -1,5 +1,6 @@
 import type { Root, RootContent } from "mdast";
 import type { Incident } from "../model/index.js";
+import { INCIDENTS_DIR, incidentFiles } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { confidence, count, utc } from "./markdown/format.js";
 import { code, inert } from "./markdown/inert.js";
@@ -7,12 +8,11 @@ import { hrefFrom } from "./markdown/links.js";
 import { heading, link, paragraph, table, type Inline } from "./markdown/nodes.js";
 import { toMarkdown } from "./markdown/serialize.js";
 
-const INDEX_FOLDER = "incidents";
 const LATEST = 50;
 const PER_PIPELINE = 20;
 
 function name(i: Incident): Inline {
-  const href = hrefFrom(INDEX_FOLDER, `${i.path}/README.md`);
+  const href = hrefFrom(INCIDENTS_DIR, incidentFiles.readme(i));
   return href ? link(href, code(i.id, 80)) : code(i.id, 80);
 }
 

@@ -1,6 +1,7 @@
 import type { Code, Root, RootContent } from "mdast";
 import { Document, isSeq } from "yaml";
 import type { Incident } from "../model/index.js";
+import { INDEX_MD, INDEX_PATH, incidentFiles, monthFolder, SCORECARDS_DIR, scorecardPath } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { confidence, count, duration, round2, utc } from "./markdown/format.js";
 import { code, inert } from "./markdown/inert.js";
@@ -15,9 +16,6 @@ import { toMarkdown } from "./markdown/serialize.js";
  * pipeline commits and the one `pipemedic index` rebuilds are the same file.
  */
 
-/** Where the monthly scorecards live. */
-export const SCORECARD_FOLDER = "incidents/scorecards";
-const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const TOP_CAUSES = 10;
 const TOP_REPEATED = 20;
 // A month can hold hundreds of incidents: the newest are listed, the month's folder holds them all.
@@ -34,12 +32,6 @@ export function monthOf(at: string): string | null {
   if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[^+]*Z$/.test(at)) return at.slice(0, 7);
   const t = Date.parse(at);
   return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 7);
-}
-
-/** The path of a month's scorecard (`incidents/scorecards/YYYY-MM.md`); throws on anything but YYYY-MM. */
-export function scorecardPath(month: string): string {
-  if (!MONTH.test(month)) throw new Error(`scorecard month: expected YYYY-MM, got ${JSON.stringify(month)}`);
-  return `${SCORECARD_FOLDER}/${month}.md`;
 }
 
 /** The months (YYYY-MM, UTC) in which incidents opened, oldest first. */
@@ -222,7 +214,7 @@ function percent(part: number, whole: number): string {
 }
 
 function incidentLink(i: Pick<Incident, "id" | "path">): Inline {
-  const href = hrefFrom(SCORECARD_FOLDER, `${i.path}/README.md`);
+  const href = hrefFrom(SCORECARDS_DIR, incidentFiles.readme(i));
   return href ? link(href, code(i.id, 80)) : code(i.id, 80);
 }
 
@@ -278,7 +270,7 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
     heading(1, `Scorecard: ${monthName(month)}`),
     paragraph(
       `Written by Pipemedic from the incident index: ${count(f.incidents, "incident")} opened in ${monthName(month)} (UTC), ${f.open} still open. `,
-      link("../README.md", "All incidents"),
+      link(hrefFrom(SCORECARDS_DIR, INDEX_MD)!, "All incidents"),
       ".",
       ...(opts.now ? [` Updated ${utc(opts.now)}.`] : []),
     ),
@@ -305,7 +297,7 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
       " (the start of its first alert) to its ",
       code("updated_at"),
       " in ",
-      code("incidents/index.json"),
+      code(INDEX_PATH),
       " (its last recorded change), over investigated incidents; median and p90 are nearest-rank values. The index does not record the moment the investigation was committed: an incident that kept firing after its cause was found, or whose fix was reviewed later, counts that time too, and an incident investigated as its only alert arrived counts 0. Each incident README's ",
       code("cost.ms"),
       " gives the investigation's own run time.",
@@ -338,7 +330,7 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
       ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
       : [paragraph("No incidents opened this month.")]),
     ...(f.incidents > LISTED
-      ? [paragraph(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link(`../${month.replace("-", "/")}/`, code(`incidents/${month.replace("-", "/")}/`)), ".")]
+      ? [paragraph(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code(`${monthFolder(month)}/`)), ".")]
       : []),
   ];
   const root: Root = { type: "root", children };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Alert, Incident } from "../../src/model/index.js";
-import { correlate, incidentPath, slug, type CorrelateOptions } from "../../src/ingest/correlate.js";
+import { correlate, slug, type CorrelateOptions } from "../../src/ingest/correlate.js";
+import { incidentPath } from "../../src/record/paths.js";
 
 const T0 = Date.parse("2026-03-14T01:00:00Z");
 const MIN = 60_000;

@@ -2,8 +2,8 @@ import type { Code, Heading, Link, Table, Yaml } from "mdast";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Incident } from "../../src/model/index.js";
-import { indexFiles } from "../../src/record/index.js";
-import { monthsOf, renderScorecard, scorecardFigures, scorecardPath, TIME_TO_ROOT_CAUSE_MEASURES } from "../../src/report/scorecard.js";
+import { indexFiles, scorecardPath } from "../../src/record/index.js";
+import { monthsOf, renderScorecard, scorecardFigures, TIME_TO_ROOT_CAUSE_MEASURES } from "../../src/report/scorecard.js";
 import { MENTION, OWN_LINK, parsed, textOf } from "./mdast-helpers.js";
 
 const MIN = 60_000;

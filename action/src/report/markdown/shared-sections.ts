@@ -1,5 +1,6 @@
 import type { BlockContent, PhrasingContent, RootContent } from "mdast";
 import type { SimilarIncident } from "../../model/index.js";
+import { incidentFiles } from "../../record/paths.js";
 import { code, inert } from "./inert.js";
 import { hrefFrom } from "./links.js";
 import { link, list, paragraph, type Inline } from "./nodes.js";
@@ -9,7 +10,7 @@ export function similarList(similar: SimilarIncident[], fromFolder: string, link
   if (!similar.length) return paragraph("None found in this repository's incident history.");
   return list(
     similar.map((s) => {
-      const href = hrefFrom(fromFolder, `${s.path}/README.md`, linkTo);
+      const href = hrefFrom(fromFolder, incidentFiles.readme(s), linkTo);
       const name: PhrasingContent = href ? link(href, code(s.id)) : code(s.id);
       const cause: Inline[] = s.rootCause
         ? [" — root cause ", code(s.rootCause), s.confirmed ? " (confirmed by review)" : " (not confirmed)"]
