@@ -120,7 +120,7 @@ export function build(): Telemetry {
   }
   tmLog(poison - 300, 2, "INFO", "ZoneBroadcastProcessor -> Enrich (1/8)#0", "com.brightline.geofence.ZoneBroadcastProcessor", "Received zone update z-lis-baixa-noparking-v7 (14 vertices, published by city-ops); zone index rebuilt with 1873 zones");
 
-  const events = fails.map((f) => ({ at: iso(f + 30), kind: "flink.job.restarted", labels: { namespace: "streaming-prod", job_name: job.name }, message: `Job ${job.name} switched from RUNNING to RESTARTING (restart #${11 + failsBy(f)})` }));
+  const events: Array<{ at: string; kind: string; labels: Record<string, string>; message: string }> = fails.map((f) => ({ at: iso(f + 30), kind: "flink.job.restarted", labels: { namespace: "streaming-prod", job_name: job.name }, message: `Job ${job.name} switched from RUNNING to RESTARTING (restart #${11 + failsBy(f)})` }));
   events.push({ at: iso(poison - 5 * SEC), kind: "zones.published", labels: { city: "lis", zone: "z-lis-baixa-noparking-v7" }, message: "zones-admin: zone z-lis-baixa-noparking-v7 published by city-ops (14 vertices)" });
   const changes = backgroundChanges(now, rand);
   changes.deployments.push({ repo: "brightline/rider-promo-svc", service: "rider-promo-svc", environment: "production", ref: "v3.13.0", sha: "0b2d4f6a8c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d", at: "2026-09-21T15:22:47Z", status: "success" });
