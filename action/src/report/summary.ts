@@ -1,5 +1,6 @@
 import type { Root, RootContent } from "mdast";
 import type { PipelineResult } from "../model/index.js";
+import { UNPARSED_DIR } from "../record/paths.js";
 import { redact } from "../redact.js";
 import { prepareInput, type PreparedInput, type ReportInput } from "./artifacts.js";
 import { decisiveEvidence } from "./markdown/decisive.js";
@@ -109,7 +110,7 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
     ? [
         heading(2, "Pipemedic: alerts that could not be parsed"),
         list(unparsed.map((u) => [code(u.delivery, 80), " — ", ...inert(redact(u.reason, patterns), 400)])),
-        paragraph("Their bodies are kept, redacted, under ", code("incidents/_unparsed/"), ". Fix the sender's payload or map it as a generic source."),
+        paragraph("Their bodies are kept, redacted, under ", code(`${UNPARSED_DIR}/`), ". Fix the sender's payload or map it as a generic source."),
       ]
     : [];
   if (!items.length) {

@@ -1,5 +1,6 @@
 import type { Root, RootContent } from "mdast";
 import type { Evidence, Verdict } from "../../model/index.js";
+import { README_FILE } from "../../record/paths.js";
 import type { PreparedInput } from "../artifacts.js";
 import { confidence, count, duration } from "./format.js";
 import { code, inert } from "./inert.js";
@@ -26,7 +27,7 @@ export function buildHypotheses(input: PreparedInput): Root {
       `${count(rca.checksRun, "check")} in ${count(rca.rounds, "round")}, ${duration(inv.ms)}${rca.budgetExhausted ? "; the budget ran out" : ""}. Conclusion: `,
       rca.conclusion === "inconclusive" ? "root cause unknown (inconclusive)" : code(rca.rootCause),
       rca.conclusion === "inconclusive" ? "." : ` (${rca.conclusion}, confidence ${confidence(rca.confidence)}). The reasoning is in `,
-      ...(rca.conclusion === "inconclusive" ? [] : [link("README.md", "README.md"), "."]),
+      ...(rca.conclusion === "inconclusive" ? [] : [link(README_FILE, README_FILE), "."]),
     ),
   );
   const rounds = [...new Set(inv.evidence.map((e) => e.round))].sort((a, b) => a - b);
