@@ -122,7 +122,7 @@ export function build(): Telemetry {
 
   // Orchestrator.
   const dagRuns = [];
-  const tis = [];
+  const tis: Array<ReturnType<typeof taskInstance>> = [];
   const dl = jobs.filter((j) => j.kind === "dl");
   for (let l = at("2026-12-15T08:02:00Z"); l <= at("2026-12-15T13:02:00Z"); l += HOUR) {
     const start = l + HOUR + 3 * SEC;
