@@ -12,7 +12,7 @@ const NOW = Date.parse("2026-03-14T02:00:00Z");
 const ONSET = NOW - 30 * 60_000;
 const problem: Problem = {
   incidentId: "bench", title: "bench", now: NOW, onset: ONSET, alerts: [], alertnames: ["Bench"], labels: {}, pipelines: [],
-  upstream: [], downstream: [], components: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
+  upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
 };
 
 /** Every metric answers after LATENCY ms with a step up at the onset, so every check passes. */

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
-import type { Check, Evidence, Progress, Series, Telemetry } from "../model/index.js";
+import type { Check, Evidence, Labels, LogQuery, MetricQuery, Progress, Series, Telemetry, TimeRange } from "../model/index.js";
+import { adaptLogQuery, adaptMetricQuery } from "./adapt.js";
 import { evaluatePassIf } from "./compare.js";
 import { primitives, recordThreshold, type Measurement, type TelemetryRecord } from "./primitives/index.js";
 import { applyWhere, fromChanges, fromEvents, fromLogs, fromObjects } from "./records.js";
@@ -25,6 +26,8 @@ export const DEFAULT_BUDGET: Budget = { concurrency: 8, checkTimeoutMs: 10_000, 
 export class CheckRunner {
   private readonly limit;
   private readonly cache = new Map<string, Promise<unknown>>();
+  /** Discovery answers (series of a metric, streams of a window), shared by every check that asks the same. */
+  private readonly discovered = new Map<string, Promise<Labels[]>>();
   private readonly deadline: number;
   private readonly started = Date.now();
 
@@ -117,69 +120,123 @@ export class CheckRunner {
     return hit;
   }
 
-  private async evaluate(
+  /** A discovery call through the cache (a failure is not cached, and means "no catalogue"). */
+  private discover(key: string, call: () => Promise<Labels[]>): Promise<Labels[]> {
+    let hit = this.discovered.get(key);
+    if (!hit) {
+      hit = call().catch(() => {
+        this.discovered.delete(key);
+        return [];
+      });
+      this.discovered.set(key, hit);
+    }
+    return hit;
+  }
+
+  /**
+   * The check as it runs on this stack: label spellings and scopes from the metric's series or the
+   * window's streams, or the reason it cannot run (no stream carries its selector).
+   */
+  private async adapt(check: Check, signal: AbortSignal): Promise<Check | { noData: string }> {
+    const t = this.telemetry;
+    if (check.capability === "metrics") {
+      const q = check.query as MetricQuery;
+      const series = t.series
+        ? await this.discover(`series:${q.name}:${q.start}:${q.end}`, () =>
+            t.series!({ start: q.start, end: q.end, selectors: [[{ label: "__name__", op: "=", value: q.name }]], limit: 5_000 }, signal),
+          )
+        : [];
+      return { ...check, query: adaptMetricQuery(q, series) };
+    }
+    if (check.capability === "logs" && t.streams) {
+      const q = check.query as LogQuery;
+      const streams = await this.discover(`streams:${q.start}:${q.end}`, () => t.streams!({ start: q.start, end: q.end, selector: {}, limit: 5_000 }, signal));
+      const adapted = adaptLogQuery(q, streams);
+      return "noStream" in adapted ? { noData: adapted.noStream } : { ...check, query: adapted };
+    }
+    return check;
+  }
+
+  /** The check's data over `range` (its own, or a baseline), measured by its primitive. */
+  private async measure(
     check: Check,
+    range: TimeRange,
+    signal: AbortSignal,
+  ): Promise<{ measured: Measurement[] | { noData: string }; data: unknown; matched: TelemetryRecord[] }> {
+    const at = { ...check, query: { ...check.query, start: range.start, end: range.end } } as Check;
+    const spec = check.spec;
+    const ctx = { spec, start: range.start, end: range.end, onset: check.onset };
+    const impl = primitives[check.primitive];
+    if (check.capability === "metrics") {
+      let series = await this.fetch<Series[]>(at, signal);
+      if (spec.rate) series = series.map(toRate);
+      if (spec.aggregate !== "none") series = aggregate(series, spec.aggregate);
+      return {
+        measured: impl.input === "series" ? impl.measure(series, ctx) : { noData: `${check.primitive} does not read metrics` },
+        data: { series: series.slice(0, 10).map(thin) },
+        matched: [],
+      };
+    }
+    let records = await this.records(at, signal);
+    records = applyWhere(records, (spec.orchestrator ?? spec.warehouse)?.where);
+    if (spec.match) {
+      const re = new RegExp(spec.match, "i");
+      records = records.filter((r) => re.test(r.text));
+    }
+    const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
+    const out =
+      check.primitive === "threshold"
+        ? recordThreshold.measure(records, ctx)
+        : impl.input === "records"
+          ? impl.measure(records, ctx)
+          : { noData: `${check.primitive} does not read ${check.capability}` };
+    if ("noData" in out) return { measured: out, data, matched: [] };
+    return { measured: [out.measurement], data, matched: out.matched };
+  }
+
+  private async evaluate(
+    original: Check,
     base: Omit<Evidence, "verdict" | "finding" | "observed" | "data" | "ms">,
     signal: AbortSignal,
     t0: number,
   ): Promise<Evidence> {
-    const spec = check.spec;
-    const range = check.query as { start: number; end: number };
-    const ctx = { spec, start: range.start, end: range.end, onset: check.onset };
-    const impl = primitives[check.primitive];
-    let measured: Measurement[] | { noData: string };
-    let data: unknown;
-    let matched: TelemetryRecord[] = [];
-    if (check.capability === "metrics") {
-      let series = await this.fetch<Series[]>(check, signal);
-      if (spec.rate) series = series.map(toRate);
-      if (spec.aggregate !== "none") series = aggregate(series, spec.aggregate);
-      data = { series: series.slice(0, 10).map(thin) };
-      measured = impl.input === "series" ? impl.measure(series, ctx) : { noData: `${check.primitive} does not read metrics` };
-    } else {
-      let records = await this.records(check, signal);
-      records = applyWhere(records, (spec.orchestrator ?? spec.warehouse)?.where);
-      if (spec.match) {
-        const re = new RegExp(spec.match, "i");
-        records = records.filter((r) => re.test(r.text));
-      }
-      data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
-      const out =
-        check.primitive === "threshold"
-          ? recordThreshold.measure(records, ctx)
-          : impl.input === "records"
-            ? impl.measure(records, ctx)
-            : { noData: `${check.primitive} does not read ${check.capability}` };
-      if ("noData" in out) measured = out;
-      else {
-        measured = [out.measurement];
-        matched = out.matched;
-      }
-    }
     const ms = () => Date.now() - t0;
+    const adapted = await this.adapt(original, signal);
+    if ("noData" in adapted) {
+      return { ...base, verdict: "inconclusive", finding: `inconclusive: ${adapted.noData}`, observed: {}, data: null, ms: ms(), reason: adapted.noData };
+    }
+    const check = adapted;
+    base = { ...base, query: this.safeDescribe(check) };
+    const range = check.query as TimeRange;
+    const { measured, data, matched } = await this.measure(check, range, signal);
     if ("noData" in measured) {
       return { ...base, verdict: "inconclusive", finding: `inconclusive: ${measured.noData}`, observed: {}, data, ms: ms(), reason: measured.noData };
     }
-    const passIf = spec.pass_if as Record<string, string>;
-    const judged = measured.map((m) => ({ m, r: evaluatePassIf(passIf, m.observed) }));
-    const missing = judged.find((j) => j.r.missing.length);
-    if (missing) {
-      const reason = `the data gave no ${missing.r.missing.join(", ")}`;
-      return { ...base, verdict: "inconclusive", finding: `inconclusive: ${reason}`, observed: missing.m.observed, data, ms: ms(), reason };
+    const judged = judge(check, measured);
+    if ("missing" in judged) {
+      const reason = `the data gave no ${judged.missing.join(", ")}`;
+      return { ...base, verdict: "inconclusive", finding: `inconclusive: ${reason}`, observed: judged.observed, data, ms: ms(), reason };
     }
-    const passing = judged.filter((j) => j.r.pass);
-    const pass = spec.across === "all" ? passing.length === judged.length : passing.length > 0;
-    const shown = pass ? (passing[0] ?? judged[0]!) : (judged.find((j) => !j.r.pass) ?? judged[0]!);
-    const subject = judged.length > 1 ? `${spec.across === "all" ? "all" : pass ? "one" : "no"} of ${judged.length} series (${shown.m.subject}): ` : "";
-    const finding = `${check.title}: ${subject}${shown.r.parts.join("; ")}`;
     const evidence: Evidence = {
       ...base,
-      verdict: pass ? "pass" : "fail",
-      finding,
-      observed: shown.m.observed,
+      verdict: judged.pass ? "pass" : "fail",
+      finding: `${check.title}: ${judged.text}`,
+      observed: judged.observed,
       data,
       ms: ms(),
     };
+    if (judged.pass) {
+      // Evidence counts only where it discriminates: the same check on a window before the onset must not pass too.
+      const before = baselineRange(check, range);
+      if (before) {
+        const b = await this.measure(check, before, signal);
+        const again = "noData" in b.measured ? null : judge(check, b.measured);
+        if (again && !("missing" in again)) {
+          evidence.specific = !again.pass;
+          if (again.pass) evidence.finding += `; but also before the onset (${again.text}): not specific to this incident`;
+        }
+      }
+    }
     if (matched.length && (check.capability === "changes" || check.capability === "events")) {
       evidence.matched = matched.slice(-10).map((r) => ({
         at: r.at === null ? "" : new Date(r.at).toISOString(),
@@ -207,6 +264,36 @@ export class CheckRunner {
         return [];
     }
   }
+}
+
+/** The verdict of a check's measurements against its pass_if, with the finding's text. */
+function judge(check: Check, measured: Measurement[]): { pass: boolean; text: string; observed: Record<string, number> } | { missing: string[]; observed: Record<string, number> } {
+  const spec = check.spec;
+  const judged = measured.map((m) => ({ m, r: evaluatePassIf(spec.pass_if as Record<string, string>, m.observed) }));
+  const missing = judged.find((j) => j.r.missing.length);
+  if (missing) return { missing: missing.r.missing, observed: missing.m.observed };
+  const passing = judged.filter((j) => j.r.pass);
+  const pass = spec.across === "all" ? passing.length === judged.length : passing.length > 0;
+  const shown = pass ? (passing[0] ?? judged[0]!) : (judged.find((j) => !j.r.pass) ?? judged[0]!);
+  const subject = judged.length > 1 ? `${spec.across === "all" ? "all" : pass ? "one" : "no"} of ${judged.length} series (${shown.m.subject}): ` : "";
+  return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed };
+}
+
+/** Primitives whose verdict is a state within the window, which a window before the onset can show too. */
+const BASELINED = new Set(["count", "threshold", "oscillation", "growth", "skew", "schema_diff"]);
+
+/**
+ * The baseline of a check: a window as long as its own that ends where the incident's data begins
+ * (its start, or the onset when earlier). Changes, step changes (which compare around the onset
+ * themselves), current-state records (pools) and the alert itself have none.
+ */
+export function baselineRange(check: Check, range: TimeRange): TimeRange | null {
+  if (!BASELINED.has(check.primitive)) return null;
+  if (check.capability === "changes") return null;
+  if ((check.query as { kind?: string }).kind === "pools") return null;
+  const len = range.end - range.start;
+  const end = Math.min(range.start, check.onset ?? range.start);
+  return { start: end - len, end };
 }
 
 /** Keeps evidence files small: at most 240 points per series, evenly spaced. */

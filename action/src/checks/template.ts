@@ -8,7 +8,9 @@ import type {
   Runbook,
 } from "../model/index.js";
 import { parseSelector } from "../memory/selector.js";
-import { parseDuration } from "./duration.js";
+import { subjectValue } from "../model/index.js";
+import { canonicalKey, SUBJECT_KINDS } from "../subjects/vocabulary.js";
+import { parseDuration } from "../model/index.js";
 
 /**
  * Safe interpolation. Templates are resolved into structured query fields (a matcher's value, a
@@ -24,7 +26,11 @@ export interface TemplateContext {
   lookup(path: string): string | undefined;
 }
 
-/** Builds the template context of a problem: alert labels and annotations, and the impacted pipelines' fields. */
+/**
+ * Builds the template context of a problem: the alert's labels and annotations, and the problem's
+ * subjects (`{{kafka.consumer_group}}`; `{{pipeline.kafka.consumer_group}}` is the same subject,
+ * as knowledge named it first). `{{pipeline.id}}` is the first impacted pipeline.
+ */
 export function templateContext(problem: Problem): TemplateContext {
   const first = problem.alerts.find((a) => a.status === "firing") ?? problem.alerts[0];
   return {
@@ -37,27 +43,21 @@ export function templateContext(problem: Problem): TemplateContext {
         if (kind === "annotations") return first?.annotations[key];
         return undefined;
       }
-      if (root === "pipeline") {
-        const [kind, ...fieldParts] = rest;
-        const field = fieldParts.join(".");
-        for (const p of problem.pipelines) {
-          if (kind === "id" && !field) return p.id;
-          if (kind === "service" && !field) {
-            if (p.services[0]) return p.services[0];
-            continue;
-          }
-          if (kind === "config") {
-            if (p.config[field]) return p.config[field];
-            continue;
-          }
-          const component = p.components.find((c) => c.kind === kind && c[field] !== undefined);
-          if (component) return String(component[field]);
-        }
-        return undefined;
-      }
-      return undefined;
+      if (path === "pipeline.id") return problem.pipelines[0]?.id;
+      return subjectValue(problem.subjects, canonicalKey(path));
     },
   };
+}
+
+/** Scopes from the alert itself (its cluster, namespace, environment) that a metric check keeps where its series carry them. */
+function scopeMatchers(problem: Problem, named: Set<string>): Matcher[] {
+  const out: Matcher[] = [];
+  for (const kind of SUBJECT_KINDS) {
+    if (!kind.scope || kind.labels.some((l) => named.has(l))) continue;
+    const values = (problem.subjects[kind.key] ?? []).filter((v) => v.origin === "label" || v.origin === "expression");
+    if (values.length === 1) out.push({ label: kind.labels[0]!, op: "=", value: values[0]!.value, optional: true });
+  }
+  return out;
 }
 
 /** Replaces every `{{path}}` in text; returns the names it could not resolve. */
@@ -140,7 +140,7 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         query = {
           ...base,
           name: knowledge.aliases.metrics[sel.name] ?? sel.name,
-          matchers,
+          matchers: [...matchers, ...scopeMatchers(problem, new Set(matchers.map((m) => m.label)))],
           stepMs: stepFor(base),
         };
         break;

@@ -2,13 +2,13 @@ import type {
   Alert,
   Changes,
   Incident,
-  Knowledge,
   Pipeline,
   Problem,
   SimilarIncident,
   Telemetry,
   TimelineEntry,
 } from "../model/index.js";
+import { resolveSubjects, subjectComponents } from "../subjects/resolve.js";
 
 /** How far before the onset framing looks for changes. */
 const CHANGE_LOOKBACK_MS = 24 * 3_600_000;
@@ -52,7 +52,6 @@ export function timeline(alerts: Alert[], changes: Changes): TimelineEntry[] {
 export async function frame(input: {
   incident: Incident;
   alerts: Alert[];
-  knowledge: Knowledge;
   pipelinesOf: (alert: Alert) => Pipeline[];
   neighbours: (pipelineId: string) => { upstream: string[]; downstream: string[] };
   similar: SimilarIncident[];
@@ -81,6 +80,8 @@ export async function frame(input: {
     }
   }
   const alertnames = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title).filter(Boolean))];
+  const labels = commonLabels(alerts);
+  const { subjects, metrics } = resolveSubjects({ alerts, labels, pipelines: impacted });
   return {
     incidentId: incident.id,
     title: incident.title,
@@ -88,11 +89,13 @@ export async function frame(input: {
     onset,
     alerts,
     alertnames,
-    labels: commonLabels(alerts),
+    labels,
     pipelines: impacted,
     upstream: [...upstream].filter((u) => !pipelines.has(u)),
     downstream: [...downstream].filter((d) => !pipelines.has(d)),
-    components: [...new Set(impacted.flatMap((p) => p.components.map((c) => c.kind)))],
+    components: [...new Set([...impacted.flatMap((p) => p.components.map((c) => c.kind)), ...subjectComponents(subjects)])],
+    subjects,
+    metrics,
     changes,
     similar: input.similar,
     timeline: timeline(alerts, changes),
@@ -104,6 +107,8 @@ export async function frame(input: {
  * and when, from its alerts alone; no lineage, changes or history are looked up for it.
  */
 export function unframedProblem(incident: Incident, alerts: Alert[], now: number): Problem {
+  const labels = commonLabels(alerts);
+  const { subjects, metrics } = resolveSubjects({ alerts, labels, pipelines: [] });
   return {
     incidentId: incident.id,
     title: incident.title,
@@ -111,11 +116,13 @@ export function unframedProblem(incident: Incident, alerts: Alert[], now: number
     onset: onsetOf(alerts),
     alerts,
     alertnames: incident.alertnames,
-    labels: commonLabels(alerts),
+    labels,
     pipelines: [],
     upstream: [],
     downstream: [],
-    components: [],
+    components: subjectComponents(subjects),
+    subjects,
+    metrics,
     changes: { commits: [], deployments: [] },
     similar: [],
     timeline: timeline(alerts, { commits: [], deployments: [] }),

@@ -9,3 +9,4 @@ export * from "./scenario.js";
 export * from "./telemetry.js";
 export * from "./config.js";
 export * from "./outcome.js";
+export * from "./subjects.js";

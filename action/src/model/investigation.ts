@@ -71,6 +71,11 @@ export interface Evidence {
   reason?: string;
   /** Records a change-type check matched (for revert fixes and timelines). */
   matched?: Array<{ at: string; label: string; ref?: string; repo?: string; files?: string[] }>;
+  /**
+   * False when the check also passed on a baseline window before the onset: the signal is
+   * background, not this incident, and weighs nothing. Absent when no baseline applies.
+   */
+  specific?: boolean;
 }
 
 export type CauseStatus = "confirmed" | "likely" | "possible" | "unlikely" | "ruled_out" | "untested";

@@ -1,6 +1,7 @@
 import type { Alert } from "./alert.js";
 import type { Commit, Deployment } from "./telemetry.js";
 import type { Pipeline } from "./knowledge.js";
+import type { Subjects } from "./subjects.js";
 
 /** One line of the problem's timeline. */
 export interface TimelineEntry {
@@ -34,6 +35,10 @@ export interface Problem {
   upstream: string[];
   downstream: string[];
   components: string[];
+  /** The entities the investigation is about, with provenance (knowledge, the alert, discovery). */
+  subjects: Subjects;
+  /** Metric names the alert is about (from its expression or query), when the source says. */
+  metrics: string[];
   changes: { commits: Commit[]; deployments: Deployment[] };
   similar: SimilarIncident[];
   timeline: TimelineEntry[];

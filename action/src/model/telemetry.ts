@@ -68,6 +68,11 @@ export interface Matcher {
   label: string;
   op: "=" | "!=" | "=~" | "!~";
   value: string;
+  /**
+   * A scope from the alert (its cluster, namespace, environment): the check runner keeps it only
+   * where the metric's series carry that label with that value, and drops it otherwise.
+   */
+  optional?: boolean;
 }
 
 export interface TimeRange {
@@ -99,6 +104,19 @@ export interface EventQuery extends TimeRange {
   kinds?: string[];
 }
 
+/** Discovery: the series any of these selectors match (a union, as Prometheus' repeated `match[]`). */
+export interface SeriesQuery extends TimeRange {
+  selectors: Matcher[][];
+  /** At most this many label sets. */
+  limit: number;
+}
+
+/** Discovery: the log streams (label sets) in a range, optionally narrowed by label equality. */
+export interface StreamQuery extends TimeRange {
+  selector: Labels;
+  limit: number;
+}
+
 export interface RecordQuery<K> extends TimeRange {
   kind: K;
 }
@@ -122,4 +140,8 @@ export interface Telemetry {
   events(query: EventQuery, signal: AbortSignal): Promise<TelemetryEvent[]>;
   orchestrator(query: RecordQuery<OrchestratorKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
   warehouse(query: RecordQuery<WarehouseKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
+  /** Discovery (optional): label sets of the series matching selectors, without samples (Prometheus `/api/v1/series`). */
+  series?(query: SeriesQuery, signal: AbortSignal): Promise<Labels[]>;
+  /** Discovery (optional): label sets of the log streams in a range (Loki `/loki/api/v1/series`). */
+  streams?(query: StreamQuery, signal: AbortSignal): Promise<Labels[]>;
 }

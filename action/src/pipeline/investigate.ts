@@ -5,6 +5,7 @@ import type {
   Hypothesis,
   Incident,
   IncidentOutcome,
+  Llm,
   Problem,
   Snapshot,
 } from "../model/index.js";
@@ -12,7 +13,7 @@ import type { Budget } from "../checks/runtime.js";
 import { resolveChecks } from "../checks/template.js";
 import { frame, unframedProblem } from "../frame/problem.js";
 import { decide } from "../ingest/policy.js";
-import { proposeHypotheses, toHypothesis, writeNarrative, type LlmClient } from "../llm/index.js";
+import { proposeHypotheses, toHypothesis, writeNarrative } from "../llm/index.js";
 import { neighbours } from "../memory/knowledge.js";
 import { findSimilar, withReview, type HistoryEntry } from "../memory/history.js";
 import { incidentFiles } from "../record/index.js";
@@ -71,7 +72,6 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
   const problem = await frame({
     incident,
     alerts: alerts.all,
-    knowledge,
     pipelinesOf: memory.pipelinesOf,
     neighbours: (p) => neighbours(knowledge, p),
     similar: await withReview(ctx.head, findSimilar(ctx.history, incident)),
@@ -133,7 +133,7 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
 }
 
 /** The LLM's proposals as hypotheses: a known cause gets its runbook's checks, a new one the checks proposed. */
-async function llmHypotheses(llm: LlmClient, problem: Problem, initial: Hypothesis[], ctx: InvestigateContext): Promise<Hypothesis[]> {
+async function llmHypotheses(llm: Llm, problem: Problem, initial: Hypothesis[], ctx: InvestigateContext): Promise<Hypothesis[]> {
   const { runbooks, knowledge } = ctx.memory;
   const out = await proposeHypotheses(llm, problem, {
     knownCauseIds: runbooks.map((r) => r.id),

@@ -33,6 +33,8 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
   const against: string[] = [];
   const gaps: string[] = [];
   for (const e of mine) {
+    // Background: it held before the onset too, so it says nothing about this incident either way.
+    if (e.specific === false) continue;
     const w = WEIGHT[e.weight];
     total += w;
     if (e.verdict === "inconclusive") {

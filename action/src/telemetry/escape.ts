@@ -107,6 +107,21 @@ export function renderSelector(name: string, matchers: readonly Matcher[]): stri
   return parts.length ? `${name}{${parts.join(", ")}}` : name;
 }
 
+/** Renders a series selector for discovery: a metric name from an `__name__=` matcher, or a bare `{…}` of label matchers. */
+export function renderSeriesSelector(matchers: readonly Matcher[]): string {
+  const name = matchers.find((m) => m.label === "__name__" && m.op === "=");
+  const rest = matchers.filter((m) => m !== name);
+  if (name) return renderSelector(name.value, rest);
+  if (!rest.length) throw new Error("PromQL selector: a series selector needs at least one matcher");
+  return `{${rest
+    .map((m) => {
+      if (m.label !== "__name__" && !LABEL_NAME.test(m.label)) throw new Error(`PromQL selector: ${JSON.stringify(m.label)} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+      if (m.op !== "=" && m.op !== "!=" && m.op !== "=~" && m.op !== "!~") throw new Error(`PromQL selector: ${JSON.stringify(m.op)} is not a matcher operator`);
+      return `${m.label}${m.op}"${promqlLabelValue(m.value)}"`;
+    })
+    .join(", ")}}`;
+}
+
 /** Renders a LogQL stream selector of equality matchers plus an optional case-insensitive `|~` line filter. */
 export function renderLogSelector(selector: Readonly<Record<string, string>>, pattern?: string): string {
   const labels = Object.entries(selector).map(([k, v]) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Capability, MetricQuery, Series, Telemetry } from "../model/index.js";
-import { renderSelector } from "./escape.js";
+import type { Capability, Labels, MetricQuery, Series, SeriesQuery, Telemetry } from "../model/index.js";
+import { renderSelector, renderSeriesSelector } from "./escape.js";
 import { requestJson } from "./http.js";
 
 /** The Prometheus API envelope; `data` stays unknown until the status says success. */
@@ -52,11 +52,29 @@ export function stepSeconds(q: Pick<MetricQuery, "start" | "end" | "stepMs">): n
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const SeriesListSchema = z.array(z.record(z.string(), z.string()));
+
 /** Telemetry from Prometheus' HTTP API: `query_range` of a selector, raw samples, no server-side functions. */
 export function prometheusTelemetry(opts: PrometheusOptions): Telemetry {
   const base = opts.url.replace(/\/+$/, "");
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const unsupported = (kind: string) => () => Promise.reject(new Error(`prometheus: this backend does not answer ${kind} queries`));
+  /** GET an API path; the `data` of a success envelope, or an error naming the path, the status and Prometheus' own words. */
+  const get = async (url: URL, path: string, signal: AbortSignal): Promise<unknown> => {
+    const { status, body } = await requestJson(url, {
+      backend: "prometheus",
+      signal,
+      timeoutMs,
+      ...(opts.headers ? { headers: opts.headers } : {}),
+      ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+    });
+    const env = EnvelopeSchema.safeParse(body);
+    if (!env.success) throw new Error(`prometheus GET ${path}: HTTP ${status}, the body is not a Prometheus API response`);
+    if (env.data.status === "error" || status !== 200) {
+      throw new Error(`prometheus GET ${path}: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
+    }
+    return env.data.data;
+  };
   return {
     capabilities: new Set<Capability>(["metrics"]),
     describe(_kind, query) {
@@ -68,6 +86,17 @@ export function prometheusTelemetry(opts: PrometheusOptions): Telemetry {
         return `(not sent: ${(e as Error).message})`;
       }
       return `${expr} over [${iso(q.start)}, ${iso(q.end)}] step ${stepSeconds(q)}s`;
+    },
+    async series(q: SeriesQuery, signal): Promise<Labels[]> {
+      const url = new URL(`${base}/api/v1/series`);
+      for (const sel of q.selectors) url.searchParams.append("match[]", renderSeriesSelector(sel));
+      url.searchParams.set("start", (q.start / 1000).toFixed(3));
+      url.searchParams.set("end", (q.end / 1000).toFixed(3));
+      url.searchParams.set("limit", String(q.limit));
+      const data = await get(url, "/api/v1/series", signal);
+      const list = SeriesListSchema.safeParse(data);
+      if (!list.success) throw new Error(`prometheus GET /api/v1/series: expected a list of label sets (${list.error.issues[0]?.message ?? "unreadable"})`);
+      return list.data.slice(0, q.limit);
     },
     async metrics(q, signal): Promise<Series[]> {
       if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
@@ -81,19 +110,7 @@ export function prometheusTelemetry(opts: PrometheusOptions): Telemetry {
       url.searchParams.set("step", String(step));
       // Prometheus stops evaluating once the client has given up.
       url.searchParams.set("timeout", `${Math.max(1, Math.floor(timeoutMs / 1000))}s`);
-      const { status, body } = await requestJson(url, {
-        backend: "prometheus",
-        signal,
-        timeoutMs,
-        ...(opts.headers ? { headers: opts.headers } : {}),
-        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
-      });
-      const env = EnvelopeSchema.safeParse(body);
-      if (!env.success) throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status}, the body is not a Prometheus API response`);
-      if (env.data.status === "error" || status !== 200) {
-        throw new Error(`prometheus GET /api/v1/query_range: HTTP ${status} ${env.data.errorType ?? "error"}: ${env.data.error ?? "no message"}`);
-      }
-      const matrix = MatrixSchema.safeParse(env.data.data);
+      const matrix = MatrixSchema.safeParse(await get(url, "/api/v1/query_range", signal));
       if (!matrix.success) throw new Error(`prometheus GET /api/v1/query_range: expected a matrix result (${matrix.error.issues[0]?.message ?? "unreadable"})`);
       // A sample outside the window means the server (or a proxy) speaks other units: refuse rather than misplace it.
       const lo = q.start / 1000 - step;

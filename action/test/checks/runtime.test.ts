@@ -5,7 +5,7 @@ import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
 
 const NOW = Date.parse("2026-03-14T02:00:00Z");
-const problem = { incidentId: "t", title: "t", now: NOW, onset: NOW - 1_800_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [] } as Problem;
+const problem = { incidentId: "t", title: "t", now: NOW, onset: NOW - 1_800_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [] } as Problem;
 const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
 
 function checks(n: number, extra: Record<string, unknown> = {}): Check[] {

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Knowledge, MetricQuery, Problem } from "../../src/model/index.js";
 import { RunbookSchema } from "../../src/model/index.js";
 import { interpolate, resolveChecks, templateContext } from "../../src/checks/template.js";
+import { resolveSubjects } from "../../src/subjects/resolve.js";
 
 const knowledge: Knowledge = { pipelines: [], services: [], aliases: { metrics: { kafka_consumergroup_lag: "kafka_lag" }, labels: { consumergroup: "group" } } };
 
 function problem(labels: Record<string, string>): Problem {
-  return {
+  const p: Omit<Problem, "subjects" | "metrics"> = {
     incidentId: "i",
     title: "t",
     now: Date.parse("2026-03-14T02:00:00Z"),
@@ -33,6 +34,7 @@ function problem(labels: Record<string, string>): Problem {
     similar: [],
     timeline: [],
   };
+  return { ...p, ...resolveSubjects(p) };
 }
 
 const runbook = RunbookSchema.parse({

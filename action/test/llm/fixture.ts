@@ -1,6 +1,6 @@
-import type { Alert, Problem } from "../../src/model/index.js";
-import { DEFAULT_LLM_BUDGET, type LlmBudget } from "../../src/llm/budget.js";
-import { createLlm, type LlmClient, type LlmConfig } from "../../src/llm/client.js";
+import { resolveSubjects } from "../../src/subjects/resolve.js";
+import type { Alert, Llm as LlmClient, LlmBudget, Problem } from "../../src/model/index.js";
+import { createLlm, DEFAULT_LLM_BUDGET, type LlmConfig } from "../../src/llm/index.js";
 
 const NOW = Date.parse("2026-03-14T10:30:00Z");
 const ONSET = Date.parse("2026-03-14T10:02:00Z");
@@ -31,7 +31,7 @@ export function alert(over: Partial<Alert> = {}): Alert {
 /** A framed problem: the orders consumer lag of the design document. */
 export function problem(over: Partial<Problem> = {}): Problem {
   const a = alert();
-  return {
+  const p: Omit<Problem, "subjects" | "metrics"> = {
     incidentId: "2026-03-14-orders-consumer-lag-7f3a",
     title: "KafkaConsumerGroupLag on orders-streaming",
     now: NOW,
@@ -65,8 +65,8 @@ export function problem(over: Partial<Problem> = {}): Problem {
     },
     similar: [],
     timeline: [{ at: new Date(ONSET).toISOString(), kind: "alert", text: "KafkaConsumerGroupLag fired" }],
-    ...over,
   };
+  return { ...p, ...resolveSubjects(p), ...over };
 }
 
 /** A client against the stub; the key is a dummy that is not in the secret corpus. */

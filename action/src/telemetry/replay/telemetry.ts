@@ -1,7 +1,8 @@
-import { parseDuration } from "../../checks/duration.js";
+import { parseDuration } from "../../model/index.js";
 import type {
   Capability,
   Changes,
+  Labels,
   LogLine,
   OrchestratorKind,
   OrchestratorRecord,
@@ -140,6 +141,33 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
       );
       // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
       return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
+    },
+
+    async series(query, signal): Promise<Labels[]> {
+      abortIfNeeded(signal);
+      // As /api/v1/series: every series with a sample in the range that any selector matches.
+      const tests = query.selectors.map((sel) => labelPredicate(sel));
+      const out: Labels[] = [];
+      for (const s of series) {
+        if (out.length >= query.limit) break;
+        if (!tests.some((t) => t(s.labels))) continue;
+        if (s.points.some(([t, v]) => v !== null && within(t, query))) out.push({ ...s.labels });
+      }
+      return out;
+    },
+
+    async streams(query, signal): Promise<Labels[]> {
+      abortIfNeeded(signal);
+      // As Loki's /series: the distinct label sets of the streams with an entry in the range.
+      const seen = new Map<string, Labels>();
+      const selector = Object.entries(query.selector);
+      for (const { t, line } of logs) {
+        if (seen.size >= query.limit) break;
+        if (!within(t, query) || !selector.every(([k, v]) => line.labels[k] === v)) continue;
+        const key = JSON.stringify(Object.entries(line.labels).sort(([a], [b]) => a.localeCompare(b)));
+        if (!seen.has(key)) seen.set(key, { ...line.labels });
+      }
+      return [...seen.values()];
     },
 
     async changes(query, signal): Promise<Changes> {

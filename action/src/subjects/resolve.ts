@@ -1,0 +1,88 @@
+import type { Alert, Knowledge, Pipeline, Subjects } from "../model/index.js";
+import { addSubject } from "../model/index.js";
+import { expressionOfUrl, readExpression } from "./expression.js";
+import { canonicalKey, kindOfKey, kindOfLabel } from "./vocabulary.js";
+
+/** Fields of a source's payload that name a subject although their label name is generic. */
+const SOURCE_FIELDS: Partial<Record<Alert["source"], Record<string, string>>> = {
+  "dbt-cloud": { job: "dbt.job", project: "dbt.project" },
+  pagerduty: { service: "service" },
+};
+
+/** Labels that describe the alert rule, not an entity. */
+const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "status", "state", "alertstate", "team", "receiver"]);
+
+/**
+ * Subjects from what is already known, without telemetry: knowledge's impacted pipelines (the
+ * override), the alerts' labels through the vocabulary, source fields, and the alert's own query
+ * expression. Values shared by every firing alert come first, then those of single alerts.
+ */
+export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string, string>; pipelines: Pipeline[]; knowledge?: Knowledge }): {
+  subjects: Subjects;
+  metrics: string[];
+} {
+  const subjects: Subjects = {};
+  for (const p of input.pipelines) {
+    const from = `knowledge/pipelines/${p.id}.md`;
+    for (const c of p.components) {
+      for (const [field, value] of Object.entries(c)) {
+        if (field === "kind" || typeof value === "object") continue;
+        addSubject(subjects, canonicalKey(`${c.kind}.${field}`), { value: String(value), origin: "knowledge", from });
+      }
+    }
+    for (const s of p.services) addSubject(subjects, "service", { value: s, origin: "knowledge", from });
+    for (const [name, path] of Object.entries(p.config)) addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
+  }
+  const fromLabels = (labels: Record<string, string>, alert: Alert | null) => {
+    for (const [label, value] of Object.entries(labels)) {
+      if (NOT_SUBJECTS.has(label) || !value) continue;
+      const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
+      const key = sourceKey ?? kindOfLabel(label)?.key;
+      if (key) addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
+    }
+  };
+  fromLabels(input.labels, null);
+  const firing = input.alerts.filter((a) => a.status === "firing");
+  for (const a of firing.length ? firing : input.alerts) {
+    fromLabels(a.labels, a);
+    if (a.service) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+    for (const [name, value] of Object.entries(a.annotations)) {
+      const key = kindOfLabel(name)?.key;
+      if (key && value.length <= 200) addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });
+    }
+  }
+  const metrics: string[] = [];
+  for (const a of input.alerts) {
+    for (const text of expressionsOf(a)) {
+      const facts = readExpression(text);
+      for (const m of facts.metrics) if (!metrics.includes(m)) metrics.push(m);
+      for (const { label, value } of facts.matchers) {
+        const key = kindOfLabel(label)?.key;
+        if (key && value) addSubject(subjects, key, { value, origin: "expression", from: `alert expression ${label}="…"` });
+      }
+    }
+  }
+  return { subjects, metrics };
+}
+
+/** The query texts an alert carries: expressions in its links, and query-like annotations. */
+function expressionsOf(a: Alert): string[] {
+  const out: string[] = [];
+  for (const l of a.links) {
+    const e = expressionOfUrl(l.url);
+    if (e) out.push(e);
+  }
+  for (const [k, v] of Object.entries(a.annotations)) if (/^(query|expr|expression|metric_query)$/i.test(k)) out.push(v);
+  if (a.labels.metric) out.push(a.labels.metric);
+  return out;
+}
+
+/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert and knowledge. */
+export function subjectComponents(subjects: Subjects): string[] {
+  const kinds = new Set<string>();
+  for (const [key, values] of Object.entries(subjects)) {
+    const kind = kindOfKey(key)?.component;
+    if (kind && values.some((v) => v.origin !== "discovery")) kinds.add(kind);
+  }
+  return [...kinds];
+}
