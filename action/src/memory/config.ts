@@ -1,7 +1,5 @@
 import { parseDocument } from "yaml";
-import { ConfigSchema, type Config } from "../model/index.js";
-
-export const CONFIG_PATH = ".github/pipemedic.yml";
+import { CONFIG_PATH, ConfigSchema, type Config } from "../model/index.js";
 
 /** Parses `.github/pipemedic.yml`; a missing file is the default policy. Errors name the file, the field and the fix. */
 export function parseConfig(text: string | null, file = CONFIG_PATH): Config {

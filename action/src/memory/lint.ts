@@ -1,17 +1,16 @@
 import { LineCounter, parseDocument, isMap, isScalar } from "yaml";
-import { ConfigSchema, type Knowledge, type Runbook } from "../model/index.js";
+import { CONFIG_PATH, ConfigSchema, type Knowledge, type Runbook } from "../model/index.js";
 import { issuesToLint, yamlMessage, type LintError } from "./frontmatter.js";
 import { loadKnowledge } from "./knowledge.js";
 import { loadRunbooks, templatesIn } from "./runbooks.js";
 
 export { formatLintError, type LintError } from "./frontmatter.js";
 
-const CONFIG_FILE = ".github/pipemedic.yml";
 const KNOWN_CONFIG_KEYS = new Set(["investigate", "autonomy", "connectors", "budgets", "redaction", "store", "remediation", "llm", ...Object.keys(ConfigSchema.shape)]);
 
 /** Lints `.github/pipemedic.yml`: valid YAML, a mapping at the top, known keys, and the schema. */
 function lintConfig(text: string): LintError[] {
-  const file = CONFIG_FILE;
+  const file = CONFIG_PATH;
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors.length) {
@@ -89,7 +88,7 @@ function lintTemplates(runbooks: Runbook[], knowledge: Knowledge): LintError[] {
 export function lint(files: Record<string, string>): LintError[] {
   const k = loadKnowledge(files);
   const r = loadRunbooks(files);
-  const config = files[CONFIG_FILE];
+  const config = files[CONFIG_PATH];
   return [
     ...k.errors,
     ...lintLineage(k),

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { SeveritySchema, SourceSchema } from "./alert.js";
 import { DurationSchema } from "./runbook.js";
 
+/** The repository's policy file: every entry reads it from here, every error about it names it. */
+export const CONFIG_PATH = ".github/pipemedic.yml";
+
 /** One `investigate.auto` rule: every field given must match (severity and source as lists). */
 export const AutoRuleSchema = z.object({
   severity: z.array(SeveritySchema).optional(),

@@ -1,10 +1,24 @@
 import { z } from "zod";
 import { OrchestratorKindSchema, WarehouseKindSchema } from "./telemetry.js";
 
+const DURATION = /^-?(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
 /** A duration such as `30s`, `5m`, `2h`, `1d`; a leading `-` (a lookback) is accepted and ignored. */
-export const DurationSchema = z
-  .string()
-  .regex(/^-?\d+(ms|s|m|h|d)$/, 'expected a duration such as "30s", "5m", "2h"');
+export const DurationSchema = z.string().regex(DURATION, 'expected a duration such as "30s", "5m", "2h"');
+
+/** Milliseconds of a duration such as `30s`, `2h` or `-1h` (a lookback's sign is ignored); null when it is not one. */
+export function durationMs(text: string): number | null {
+  const m = DURATION.exec(text.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+}
+
+/** Milliseconds of a duration that must be one (a parsed policy, runbook or scenario field); throws otherwise. */
+export function parseDuration(text: string): number {
+  const ms = durationMs(text);
+  if (ms === null) throw new Error(`expected a duration such as "5m" or "2h", got "${text}"`);
+  return ms;
+}
 
 /** A comparison such as ">= 3", "< 0.5", "== 0". */
 export const ComparisonSchema = z

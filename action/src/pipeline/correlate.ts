@@ -1,5 +1,5 @@
 import type { Alert, Config, Incident } from "../model/index.js";
-import { parseDuration } from "../checks/duration.js";
+import { parseDuration } from "../model/index.js";
 import { correlate, type Correlation } from "../ingest/correlate.js";
 import { neighbours } from "../memory/knowledge.js";
 import { INDEX_PATH } from "../record/index.js";

@@ -1,7 +1,7 @@
-import type { Alert, Clock, Config, Delivery, Files, Forge, IncidentOutcome, PipelineResult, Progress, Store, Telemetry } from "../model/index.js";
+import type { Alert, Clock, Config, Delivery, Files, Forge, IncidentOutcome, Llm, PipelineResult, Progress, Store, Telemetry } from "../model/index.js";
 import { DEFAULT_BUDGET, type Budget } from "../checks/runtime.js";
-import { parseDuration } from "../checks/duration.js";
-import type { LlmClient } from "../llm/index.js";
+import { parseDuration } from "../model/index.js";
+import { compilePatterns } from "../redact.js";
 import { loadHistory } from "../memory/history.js";
 import { dedupeAlerts, readAlerts, readIndex } from "../record/index.js";
 import { correlator, touchedIncidents } from "./correlate.js";
@@ -18,7 +18,7 @@ export interface PipelinePorts {
   progress: Progress;
   forge?: Forge;
   /** Optional: adds hypotheses and prose; never decides a verdict. */
-  llm?: LlmClient;
+  llm?: Llm;
 }
 
 export interface PipelineOptions {
@@ -44,7 +44,7 @@ export interface PipelineOptions {
 export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, options: PipelineOptions): Promise<PipelineResult> {
   const { config, progress } = { config: options.config, progress: ports.progress };
   const now = ports.clock.now();
-  const redactPatterns = config.redaction.patterns.map((p) => new RegExp(p, "g"));
+  const redactPatterns = compilePatterns(config.redaction.patterns);
 
   progress.phase("memory");
   const memory = loadMemory(options.memory, options.overlay ?? {}, progress);
@@ -83,7 +83,7 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   progress.phase("store");
   const commit = await persist(ports.store, { outcomes, unparsed, alerts, correlation, correlate, before, runbooks: memory.runbooks, now, redactPatterns });
   const duplicates = correlation.assignments.filter((a) => a.duplicate).length;
-  return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors: memory.errors };
+  return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors: memory.errors, runbooks: memory.runbooks };
 }
 
 /** One investigation's limits: the policy's budgets, with a caller's overrides (tests, benchmarks). */
