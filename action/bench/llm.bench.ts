@@ -7,12 +7,7 @@ import type { Alert, Investigation, Problem } from "../src/model/index.js";
 import { replayScenario, projectMemory } from "../src/eval/replay.js";
 import { findScenarioDirs } from "../src/telemetry/replay/load.js";
 import { replayTelemetry } from "../src/telemetry/replay/telemetry.js";
-import { createLlm } from "../src/llm/client.js";
-import { DEFAULT_LLM_BUDGET } from "../src/llm/budget.js";
-import { proposeHypotheses } from "../src/llm/hypotheses.js";
-import { writeNarrative } from "../src/llm/narrative.js";
-import { PROPOSALS_SYSTEM } from "../src/llm/prompts.js";
-import { estimateTokens } from "../src/llm/budget.js";
+import { createLlm, DEFAULT_LLM_BUDGET, estimateTokens, PROPOSALS_SYSTEM, proposeHypotheses, writeNarrative } from "../src/llm/index.js";
 import { startOpenAiStub } from "../test/support/openai-stub.js";
 import { printTable } from "./table.js";
 

@@ -1,23 +1,5 @@
 import { z } from "zod";
-
-/** Per-incident limits of LLM use. Every call is admitted against them before it is sent. */
-export const LlmBudgetSchema = z.object({
-  /** HTTP attempts, retries included: a retry costs what a first try costs. */
-  calls: z.number().int().nonnegative().max(100),
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  /** Total time spent waiting on the provider, not time since the incident opened. */
-  wallMs: z.number().int().nonnegative(),
-  /** One attempt's timeout; capped by what is left of wallMs. */
-  callTimeoutMs: z.number().int().positive(),
-  /** Transport retries (429, 5xx, timeouts) the SDK may make inside one call, capped by calls left. */
-  retries: z.number().int().nonnegative().max(10),
-  /** Re-asks after a reply that is malformed, oversized or violates the schema. */
-  repairs: z.number().int().nonnegative().max(5),
-  /** Largest completion one call may ask for. */
-  maxOutputPerCall: z.number().int().positive(),
-});
-export type LlmBudget = z.infer<typeof LlmBudgetSchema>;
+import type { LlmBudget, LlmUsage } from "../model/index.js";
 
 /** Modest defaults: three tasks (proposals, narrative, fix) with a repair each fit comfortably. */
 export const DEFAULT_LLM_BUDGET: LlmBudget = {
@@ -37,9 +19,6 @@ export const LlmPriceSchema = z.object({
   output: z.number().nonnegative().default(0),
 });
 export type LlmPrice = z.infer<typeof LlmPriceSchema>;
-
-export { LlmUsageSchema, type LlmUsage } from "../model/index.js";
-import type { LlmUsage } from "../model/index.js";
 
 /** What the budget lets one call use, or why it refuses it. */
 export type Admission =

@@ -1,20 +1,11 @@
 import OpenAI from "openai";
 import { z } from "zod";
-import type { Llm } from "../model/index.js";
+import type { Completion, CompletionRequest, Llm, LlmBudget, LlmTasks, LlmUsage } from "../model/index.js";
 import { redact } from "../redact.js";
-import { BudgetTracker, estimateTokens, type LlmBudget, type LlmPrice, type LlmUsage } from "./budget.js";
+import { BudgetTracker, estimateTokens, type LlmPrice } from "./budget.js";
 import { describeFailure } from "./failure.js";
 
-/** What the LLM is allowed to do for an incident, from the policy. */
-export interface LlmTasks {
-  /** At most this many extra hypotheses per incident. */
-  maxProposals: number;
-  /** LLM priors are lowered to this. */
-  maxPrior: number;
-  narrative: boolean;
-  fix: boolean;
-}
-
+/** What the LLM may do when the policy says nothing: propose a few hypotheses and write the narrative, no fixes. */
 export const DEFAULT_LLM_TASKS: LlmTasks = { maxProposals: 5, maxPrior: 0.3, narrative: true, fix: false };
 
 /** Everything createLlm needs; llmConfigFromEnv builds it from the environment and the policy. */
@@ -30,43 +21,6 @@ export interface LlmConfig {
   tasks?: Partial<LlmTasks>;
   /** The repository's own redaction patterns (policy `redaction.patterns`). */
   redactPatterns?: RegExp[];
-}
-
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
-
-/** One structured request: the reply must be a JSON object, ideally matching `schema`. */
-export interface CompletionRequest {
-  /** Names the task in reasons and errors (`proposals`, `narrative`, `fix`). */
-  task: string;
-  messages: ChatMessage[];
-  schema: { name: string; schema: Record<string, unknown> };
-}
-
-/**
- * A reply, or why there is none. `repairable` failures (malformed, oversized, truncated) may be
- * re-asked; the others already had their transport retries or were refused by the budget.
- */
-export type Completion = { ok: true; content: string } | { ok: false; reason: string; repairable: boolean };
-
-/** The LLM adapter: the `Llm` port plus what the llm/ tasks need. One instance serves one incident. */
-export interface LlmClient extends Llm {
-  readonly model: string;
-  readonly tasks: LlmTasks;
-  readonly redactPatterns: RegExp[];
-  readonly budget: LlmBudget;
-  /** Sends one request within the budget. Never throws: provider problems come back as reasons. */
-  complete(request: CompletionRequest): Promise<Completion>;
-  /** Records that a task gave up, so the report can say the LLM's part is missing. */
-  giveUp(reason: string): void;
-  /** Records a problem that did not stop the task (a rejected proposal, a repaired reply). */
-  note(reason: string): void;
-  /** This incident's usage so far. */
-  usage(): LlmUsage;
-  /** A client with the same settings and a fresh budget, for the next incident. */
-  forIncident(): LlmClient;
 }
 
 /** Replies longer than this are refused unread: nothing Pipemedic asks for needs more. */
@@ -89,12 +43,13 @@ const ChatResponseSchema = z.object({
  * Creates the LLM adapter, or null when no LLM is configured (no key and no base URL): Pipemedic
  * is complete without one. A base URL alone is enough for local servers (vLLM, Ollama) that need no key.
  */
-export function createLlm(config: LlmConfig): LlmClient | null {
+export function createLlm(config: LlmConfig): Llm | null {
   if (!config.apiKey && !config.baseURL) return null;
   return new OpenAiLlm(config);
 }
 
-class OpenAiLlm implements LlmClient {
+/** The `Llm` port over an OpenAI-compatible chat completions API. */
+class OpenAiLlm implements Llm {
   readonly model: string;
   readonly tasks: LlmTasks;
   readonly redactPatterns: RegExp[];
@@ -201,7 +156,7 @@ class OpenAiLlm implements LlmClient {
     return this.tracker.usage();
   }
 
-  forIncident(): LlmClient {
+  forIncident(): Llm {
     return new OpenAiLlm(this.config);
   }
 }

@@ -1,6 +1,5 @@
-import type { LlmBudget } from "./budget.js";
-import { createLlm, type LlmClient, type LlmConfig } from "./client.js";
-import { durationMs } from "./duration.js";
+import { CONFIG_PATH, durationMs, type Llm, type LlmBudget } from "../model/index.js";
+import { createLlm, type LlmConfig } from "./client.js";
 import { parseLlmPolicy, type LlmPolicy } from "./policy.js";
 
 /** Variables that hold the repository's own tokens: never sent to an LLM provider as its key. */
@@ -57,7 +56,7 @@ export function llmConfigFromEnv(
   };
   if (!policy.enabled) return { config, problems };
   if (REPOSITORY_TOKENS.test(policy.api_key_env)) {
-    problems.push(`.github/pipemedic.yml: llm.api_key_env: ${policy.api_key_env} holds a repository token, not an LLM key; name the variable your workflow maps the LLM secret to`);
+    problems.push(`${CONFIG_PATH}: llm.api_key_env: ${policy.api_key_env} holds a repository token, not an LLM key; name the variable your workflow maps the LLM secret to`);
     return { config, problems };
   }
   const apiKey = env[policy.api_key_env]?.trim();
@@ -79,7 +78,7 @@ export function llmFromEnvironment(
   env: Record<string, string | undefined>,
   rawPolicy: unknown,
   options: { redactPatterns?: RegExp[]; warn: (message: string) => void },
-): LlmClient | undefined {
+): Llm | undefined {
   const { config, problems } = llmConfigFromEnv(env, rawPolicy, options.redactPatterns ? { redactPatterns: options.redactPatterns } : {});
   for (const p of problems) options.warn(p);
   return createLlm(config) ?? undefined;

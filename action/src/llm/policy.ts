@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DurationSchema } from "../model/index.js";
+import { CONFIG_PATH, DurationSchema } from "../model/index.js";
 import { LlmPriceSchema } from "./budget.js";
 
 /** An environment variable name; the policy names variables, it never holds their values. */
@@ -60,6 +60,6 @@ export type LlmPolicy = z.infer<typeof LlmPolicySchema>;
 export function parseLlmPolicy(raw: unknown): { policy: LlmPolicy; problems: string[] } {
   const parsed = LlmPolicySchema.safeParse(raw ?? {});
   if (parsed.success) return { policy: parsed.data, problems: [] };
-  const problems = parsed.error.issues.map((i) => `.github/pipemedic.yml: ${["llm", ...i.path.map(String)].join(".")}: ${i.message}; the LLM stays off until this is fixed`);
+  const problems = parsed.error.issues.map((i) => `${CONFIG_PATH}: ${["llm", ...i.path.map(String)].join(".")}: ${i.message}; the LLM stays off until this is fixed`);
   return { policy: { ...LlmPolicySchema.parse({}), enabled: false }, problems };
 }

@@ -1,3 +1,5 @@
+import type { LlmUsage } from "./investigation.js";
+
 /** The ports the layers receive. Adapters implement them; the layers never do I/O themselves. */
 
 export interface Clock {
@@ -37,9 +39,72 @@ export interface Store {
   linkTo(path: string): string;
 }
 
-/** Optional LLM port (issue: LLM reasoning). Absent when no key is configured. */
+/** What the LLM is allowed to do for an incident, from the policy. */
+export interface LlmTasks {
+  /** At most this many extra hypotheses per incident. */
+  maxProposals: number;
+  /** LLM priors are lowered to this. */
+  maxPrior: number;
+  narrative: boolean;
+  fix: boolean;
+}
+
+/** Per-incident limits of LLM use. Every call is admitted against them before it is sent. */
+export interface LlmBudget {
+  /** HTTP attempts, retries included: a retry costs what a first try costs. */
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Total time spent waiting on the provider, not time since the incident opened. */
+  wallMs: number;
+  /** One attempt's timeout; capped by what is left of wallMs. */
+  callTimeoutMs: number;
+  /** Transport retries (429, 5xx, timeouts) inside one call, capped by calls left. */
+  retries: number;
+  /** Re-asks after a reply that is malformed, oversized or violates the schema. */
+  repairs: number;
+  /** Largest completion one call may ask for. */
+  maxOutputPerCall: number;
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** One structured request: the reply must be a JSON object, ideally matching `schema`. */
+export interface CompletionRequest {
+  /** Names the task in reasons and errors (`proposals`, `narrative`, `fix`). */
+  task: string;
+  messages: ChatMessage[];
+  schema: { name: string; schema: Record<string, unknown> };
+}
+
+/**
+ * A reply, or why there is none. `repairable` failures (malformed, oversized, truncated) may be
+ * re-asked; the others already had their transport retries or were refused by the budget.
+ */
+export type Completion = { ok: true; content: string } | { ok: false; reason: string; repairable: boolean };
+
+/**
+ * The optional LLM port: absent when no key is configured. It proposes and writes; it never decides
+ * a verdict. One instance serves one incident (`forIncident` starts the next with a fresh budget).
+ */
 export interface Llm {
   readonly model: string;
+  readonly tasks: LlmTasks;
+  readonly redactPatterns: RegExp[];
+  readonly budget: LlmBudget;
+  /** Sends one request within the budget. Never throws: provider problems come back as reasons. */
+  complete(request: CompletionRequest): Promise<Completion>;
+  /** Records that a task gave up, so the report can say the LLM's part is missing. */
+  giveUp(reason: string): void;
+  /** Records a problem that did not stop the task (a rejected proposal, a repaired reply). */
+  note(reason: string): void;
+  /** This incident's usage so far. */
+  usage(): LlmUsage;
+  /** A client with the same settings and a fresh budget, for the next incident. */
+  forIncident(): Llm;
 }
 
 export const silentProgress: Progress = {

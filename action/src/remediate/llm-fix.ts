@@ -1,5 +1,5 @@
-import type { Config, FixProposal, Investigation, Problem, Snapshot } from "../model/index.js";
-import { proposeFixPatch, type LlmClient } from "../llm/index.js";
+import type { Config, FixProposal, Investigation, Llm, Problem, Snapshot } from "../model/index.js";
+import { proposeFixPatch } from "../llm/index.js";
 import { allowedPath } from "./propose.js";
 
 /**
@@ -7,7 +7,7 @@ import { allowedPath } from "./propose.js";
  * in its config, only on allowed paths, always a draft for a human to judge.
  */
 export async function llmFix(
-  llm: LlmClient,
+  llm: Llm,
   problem: Problem,
   investigation: Investigation,
   head: Snapshot,

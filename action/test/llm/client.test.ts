@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import OpenAI from "openai";
-import { createLlm } from "../../src/llm/client.js";
-import { llmConfigFromEnv } from "../../src/llm/env.js";
-import { DEFAULT_LLM_BUDGET, LlmUsageSchema } from "../../src/llm/budget.js";
-import { proposeHypotheses } from "../../src/llm/hypotheses.js";
+import { createLlm, DEFAULT_LLM_BUDGET, llmConfigFromEnv, proposeHypotheses } from "../../src/llm/index.js";
+import { LlmUsageSchema } from "../../src/model/index.js";
 import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayScenario, projectMemory } from "../../src/eval/replay.js";
 import { scoreRun, summarize } from "../../src/eval/score.js";
-import { llmFromEnvironment } from "../../src/llm/env.js";
+import { llmFromEnvironment } from "../../src/llm/index.js";
 import { findScenarioDirs } from "../../src/telemetry/replay/load.js";
 import { REPO_ROOT } from "../support/runner.js";
 import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CheckSpecSchema, type Knowledge } from "../../src/model/index.js";
 import { resolveChecks } from "../../src/checks/template.js";
-import { proposeHypotheses, toHypothesis } from "../../src/llm/hypotheses.js";
-import { MAX_REPLY_CHARS } from "../../src/llm/client.js";
-import { LlmProposalSchema } from "../../src/llm/validate.js";
+import { LlmProposalSchema, MAX_REPLY_CHARS, proposeHypotheses, toHypothesis } from "../../src/llm/index.js";
 import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
 

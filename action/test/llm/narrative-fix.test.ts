@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Rca } from "../../src/model/index.js";
-import { writeNarrative, type VerifiedInvestigation } from "../../src/llm/narrative.js";
-import { proposeFixPatch } from "../../src/llm/fix.js";
-import { NARRATIVE_SYSTEM } from "../../src/llm/prompts.js";
+import { NARRATIVE_SYSTEM, proposeFixPatch, writeNarrative, type VerifiedInvestigation } from "../../src/llm/index.js";
 import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
 import { client } from "./fixture.js";
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CheckSpecSchema, type CheckSpec, type Series } from "../../src/model/index.js";
 import { primitives, recordThreshold, type TelemetryRecord } from "../../src/checks/primitives/index.js";
-import { CHECK_JSON_SCHEMA } from "../../src/llm/schemas.js";
-import { PASS_IF_KEYS, PRIMITIVES } from "../../src/llm/vocabulary.js";
-import { PROPOSALS_SYSTEM, proposalMessages } from "../../src/llm/prompts.js";
-import { MAX_PROBLEM_CHARS, problemData } from "../../src/llm/problem-data.js";
-import { estimateTokens } from "../../src/llm/budget.js";
-import { badPattern, badSelector } from "../../src/llm/safe-query.js";
+import { CHECK_JSON_SCHEMA, MAX_PROBLEM_CHARS, PASS_IF_KEYS, PRIMITIVES, PROPOSALS_SYSTEM, badPattern, badSelector, estimateTokens, problemData, proposalMessages } from "../../src/llm/index.js";
 import { alert, problem } from "./fixture.js";
 
 const context = { knownCauseIds: ["b-cause", "a-cause"], capabilities: ["logs", "metrics"], existing: [] };

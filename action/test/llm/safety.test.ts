@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import type { Rca } from "../../src/model/index.js";
-import { proposeHypotheses } from "../../src/llm/hypotheses.js";
-import { writeNarrative } from "../../src/llm/narrative.js";
-import { proposeFixPatch } from "../../src/llm/fix.js";
-import { PROPOSALS_SYSTEM } from "../../src/llm/prompts.js";
+import { PROPOSALS_SYSTEM, proposeFixPatch, proposeHypotheses, writeNarrative } from "../../src/llm/index.js";
 import { SECRET_SAMPLES } from "../report/secret-corpus.js";
 import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, alert, client, problem } from "./fixture.js";

@@ -1,9 +1,9 @@
-import { redact } from "../redact.js";
-import type { LlmClient } from "./client.js";
+import type { Llm } from "../../model/index.js";
+import { redact } from "../../redact.js";
 import { fixMessages } from "./prompts.js";
 import { askJson } from "./reply.js";
 import { FIX_JSON_SCHEMA } from "./schemas.js";
-import { oneLine } from "./text.js";
+import { redactedLine } from "./text.js";
 
 /** The verified cause a fix is asked for. */
 export interface FixCause {
@@ -31,9 +31,9 @@ const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 /** Why a path may not be edited, or null. */
 export function refusedPath(path: string, allowed: (path: string) => boolean): string | null {
-  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === "")) return `"${oneLine(path, 120)}" is not a relative path inside the repository`;
-  if (FORBIDDEN.test(path)) return `"${oneLine(path, 120)}" is a workflow, action or git path; fixes never touch those`;
-  if (!allowed(path)) return `"${oneLine(path, 120)}" is not allowed by remediation.allowed_paths`;
+  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === "")) return `"${redactedLine(path, 120)}" is not a relative path inside the repository`;
+  if (FORBIDDEN.test(path)) return `"${redactedLine(path, 120)}" is a workflow, action or git path; fixes never touch those`;
+  if (!allowed(path)) return `"${redactedLine(path, 120)}" is not allowed by remediation.allowed_paths`;
   return null;
 }
 
@@ -67,7 +67,7 @@ function badEdit(before: string, after: string, patterns: RegExp[]): string | nu
  * Workflow paths are refused here whatever `allowed` says; a file holding credential-like text is
  * never sent. The caller opens the result as a draft pull request. Never throws.
  */
-export async function proposeFixPatch(llm: LlmClient, cause: FixCause, file: { path: string; content: string }, allowed: (path: string) => boolean): Promise<FixPatch | null> {
+export async function proposeFixPatch(llm: Llm, cause: FixCause, file: { path: string; content: string }, allowed: (path: string) => boolean): Promise<FixPatch | null> {
   if (!llm.tasks.fix) return null;
   const patterns = llm.redactPatterns;
   const refused =
@@ -81,9 +81,9 @@ export async function proposeFixPatch(llm: LlmClient, cause: FixCause, file: { p
   const doc = {
     cause: {
       id: cause.id,
-      title: oneLine(cause.title, 200, patterns),
-      ...(cause.description ? { description: oneLine(cause.description, 600, patterns) } : {}),
-      findings: cause.findings.slice(0, 10).map((f) => oneLine(f, 240, patterns)),
+      title: redactedLine(cause.title, 200, patterns),
+      ...(cause.description ? { description: redactedLine(cause.description, 600, patterns) } : {}),
+      findings: cause.findings.slice(0, 10).map((f) => redactedLine(f, 240, patterns)),
     },
     file: { path: file.path, content: file.content },
   };
@@ -94,9 +94,9 @@ export async function proposeFixPatch(llm: LlmClient, cause: FixCause, file: { p
       if (typeof value.path !== "string" || (value.content !== null && typeof value.content !== "string")) {
         return { ok: false, reason: 'schema violation: expected {"path", "content", "explanation"}' };
       }
-      const explanation = typeof value.explanation === "string" ? oneLine(value.explanation, 300, patterns) : "";
+      const explanation = typeof value.explanation === "string" ? redactedLine(value.explanation, 300, patterns) : "";
       // A reply about another file is an attempt to widen the edit, not a formatting slip: refused, not re-asked.
-      if (value.path !== file.path) return { ok: true, value: { refused: `the reply edits "${oneLine(value.path, 120)}" instead of ${file.path}` } };
+      if (value.path !== file.path) return { ok: true, value: { refused: `the reply edits "${redactedLine(value.path, 120)}" instead of ${file.path}` } };
       if (value.content === null) return { ok: true, value: { refused: `the LLM found no safe edit${explanation ? `: ${explanation}` : ""}` } };
       const bad = badEdit(file.content, value.content, patterns);
       if (bad) return { ok: true, value: { refused: bad } };

@@ -1,10 +1,8 @@
-import type { Check, Hypothesis, Problem } from "../model/index.js";
-import type { LlmUsage } from "./budget.js";
-import type { LlmClient } from "./client.js";
+import type { Check, Hypothesis, Llm, LlmUsage, Problem } from "../../model/index.js";
 import { proposalMessages, type ProposalContext } from "./prompts.js";
 import { askJson } from "./reply.js";
 import { PROPOSALS_JSON_SCHEMA } from "./schemas.js";
-import { oneLine } from "./text.js";
+import { redactedLine } from "./text.js";
 import { validateProposal, type LlmProposal } from "./validate.js";
 
 /** What proposeHypotheses returns: valid proposals, what was rejected and why, and the usage so far. */
@@ -25,7 +23,7 @@ const QUIET_KEYS = new Set(["proposals"]);
  * capped. The LLM never sets a verdict: the proposals are only checks for the deterministic runtime.
  * Never throws: provider problems give no proposals and `usage.degraded` with the reason.
  */
-export async function proposeHypotheses(llm: LlmClient, problem: Problem, context: ProposalContext): Promise<ProposalResult> {
+export async function proposeHypotheses(llm: Llm, problem: Problem, context: ProposalContext): Promise<ProposalResult> {
   const patterns = llm.redactPatterns;
   const max = llm.tasks.maxProposals;
   if (max === 0) return { proposals: [], rejected: [], usage: llm.usage() };
@@ -44,12 +42,12 @@ export async function proposeHypotheses(llm: LlmClient, problem: Problem, contex
   const rejected: Array<{ reason: string }> = [];
   const reject = (why: string) => {
     // Reasons quote model output (an id, a selector): cut and redacted before they reach the report.
-    const reason = oneLine(why, 300, patterns);
+    const reason = redactedLine(why, 300, patterns);
     rejected.push({ reason });
     llm.note(`proposals: rejected: ${reason}`);
   };
   if (reply.value.extra.length) {
-    reject(`ignored reply field(s) ${reply.value.extra.map((k) => `"${oneLine(k, 40)}"`).join(", ")}: the LLM only proposes hypotheses, it never sets a verdict or acts`);
+    reject(`ignored reply field(s) ${reply.value.extra.map((k) => `"${redactedLine(k, 40)}"`).join(", ")}: the LLM only proposes hypotheses, it never sets a verdict or acts`);
   }
   const known = new Set(context.knownCauseIds);
   const taken = new Set(context.existing);
@@ -78,10 +76,10 @@ export async function proposeHypotheses(llm: LlmClient, problem: Problem, contex
     taken.add(id);
     proposals.push({
       id,
-      title: oneLine(p.title, 120, patterns),
+      title: redactedLine(p.title, 120, patterns),
       prior: Math.min(llm.tasks.maxPrior, Math.max(MIN_PRIOR, p.prior)),
-      checks: p.checks.map((c) => (c.title === undefined ? c : { ...c, title: oneLine(c.title, 120, patterns) })),
-      rationale: oneLine(p.rationale, 400, patterns),
+      checks: p.checks.map((c) => (c.title === undefined ? c : { ...c, title: redactedLine(c.title, 120, patterns) })),
+      rationale: redactedLine(p.rationale, 400, patterns),
     });
   }
   return { proposals, rejected, usage: llm.usage() };

@@ -1,9 +1,8 @@
-import type { Rca, Verdict } from "../model/index.js";
-import type { LlmClient } from "./client.js";
+import type { Llm, Rca, Verdict } from "../../model/index.js";
 import { narrativeMessages } from "./prompts.js";
 import { askJson } from "./reply.js";
 import { NARRATIVE_JSON_SCHEMA } from "./schemas.js";
-import { oneLine, paragraphs } from "./text.js";
+import { paragraphs, redactedLine } from "./text.js";
 
 /** What the narrative may be written from: facts the deterministic investigation verified. */
 export interface VerifiedInvestigation {
@@ -23,16 +22,16 @@ function verifiedDoc(v: VerifiedInvestigation, patterns: RegExp[]): Record<strin
   const order: Record<Verdict, number> = { pass: 0, fail: 1, inconclusive: 2 };
   const findings = [...v.findings].sort((a, b) => order[a.verdict] - order[b.verdict]).slice(0, MAX_FINDINGS);
   return {
-    summary: oneLine(v.summary, 600, patterns),
+    summary: redactedLine(v.summary, 600, patterns),
     conclusion: {
       conclusion: v.rca.conclusion,
       root_cause: v.rca.rootCause,
       confidence: v.rca.confidence,
       chain: v.rca.chain,
-      ranked: v.rca.ranked.slice(0, 5).map((c) => ({ id: c.id, title: oneLine(c.title, 120, patterns), status: c.status, confidence: c.confidence })),
-      not_checked: v.rca.gaps.slice(0, 10).map((g) => oneLine(g, 200, patterns)),
+      ranked: v.rca.ranked.slice(0, 5).map((c) => ({ id: c.id, title: redactedLine(c.title, 120, patterns), status: c.status, confidence: c.confidence })),
+      not_checked: v.rca.gaps.slice(0, 10).map((g) => redactedLine(g, 200, patterns)),
     },
-    findings: findings.map((f) => ({ check: f.key, verdict: f.verdict, finding: oneLine(f.finding, 240, patterns) })),
+    findings: findings.map((f) => ({ check: f.key, verdict: f.verdict, finding: redactedLine(f.finding, 240, patterns) })),
     ...(v.findings.length > MAX_FINDINGS ? { findings_omitted: v.findings.length - MAX_FINDINGS } : {}),
   };
 }
@@ -58,7 +57,7 @@ function plain(text: string): string {
  * separated by a blank line) for the report layer to render inertly, or null when the LLM is off
  * for narratives, out of budget, or failing; never throws.
  */
-export async function writeNarrative(llm: LlmClient, verified: VerifiedInvestigation): Promise<string | null> {
+export async function writeNarrative(llm: Llm, verified: VerifiedInvestigation): Promise<string | null> {
   if (!llm.tasks.narrative) return null;
   const patterns = llm.redactPatterns;
   const reply = await askJson(

@@ -1,6 +1,7 @@
-import type { Alert, Problem } from "../model/index.js";
-import { redactValue } from "../redact.js";
-import { cut, oneLine } from "./text.js";
+import type { Alert, Problem } from "../../model/index.js";
+import { redactValue } from "../../redact.js";
+import { cut } from "../../untrusted-text.js";
+import { redactedLine } from "./text.js";
 
 /**
  * The problem as the LLM sees it: a compact, redacted projection. Lists are capped and long strings
@@ -50,14 +51,14 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 function capMap(map: Record<string, string>, n: number, max: number, patterns: RegExp[]): Record<string, string> {
   const entries = Object.entries(map);
   const out: Record<string, string> = {};
-  for (const [k, v] of entries.slice(0, n)) out[oneLine(k, 60, patterns)] = oneLine(v, max, patterns);
+  for (const [k, v] of entries.slice(0, n)) out[redactedLine(k, 60, patterns)] = redactedLine(v, max, patterns);
   if (entries.length > n) out["…"] = `${entries.length - n} more`;
   return out;
 }
 
 function alertData(a: Alert, c: Caps, patterns: RegExp[]) {
   return {
-    title: oneLine(a.title, c.text, patterns),
+    title: redactedLine(a.title, c.text, patterns),
     source: a.source,
     severity: a.severity,
     status: a.status,
@@ -79,23 +80,23 @@ function project(problem: Problem, c: Caps, patterns: RegExp[]) {
   const deployments = [...problem.changes.deployments].sort((a, b) => b.at.localeCompare(a.at));
   return {
     incident: problem.incidentId,
-    title: oneLine(problem.title, c.text, patterns),
+    title: redactedLine(problem.title, c.text, patterns),
     now: iso(problem.now),
     onset: iso(problem.onset),
-    alertnames: problem.alertnames.slice(0, 20).map((n) => oneLine(n, 120, patterns)),
+    alertnames: problem.alertnames.slice(0, 20).map((n) => redactedLine(n, 120, patterns)),
     common_labels: capMap(problem.labels, c.labels, 120, patterns),
     components: problem.components.slice(0, 20),
     alerts: alerts.map((a) => alertData(a, c, patterns)),
     ...(problem.alerts.length > alerts.length ? { alerts_omitted: problem.alerts.length - alerts.length } : {}),
     pipelines: problem.pipelines.slice(0, c.pipelines).map((p) => ({
       id: p.id,
-      ...(p.title ? { title: oneLine(p.title, 120, patterns) } : {}),
+      ...(p.title ? { title: redactedLine(p.title, 120, patterns) } : {}),
       components: p.components.slice(0, c.components).map((comp) => Object.fromEntries(Object.entries(comp).map(([k, v]) => [k, typeof v === "string" ? cut(v, 160) : v]))),
       upstream: p.upstream.slice(0, 10),
       downstream: p.downstream.slice(0, 10),
       services: p.services.slice(0, 10),
       config: Object.keys(p.config).slice(0, 10),
-      ...(p.description ? { description: oneLine(p.description, c.text, patterns) } : {}),
+      ...(p.description ? { description: redactedLine(p.description, c.text, patterns) } : {}),
     })),
     upstream: problem.upstream.slice(0, 20),
     downstream: problem.downstream.slice(0, 20),
@@ -105,16 +106,16 @@ function project(problem: Problem, c: Caps, patterns: RegExp[]) {
         repo: x.repo,
         sha: x.sha.slice(0, 12),
         // The subject line says what changed; bodies are long and add little.
-        message: oneLine(x.message.split("\n")[0] ?? "", Math.min(200, c.text), patterns),
+        message: redactedLine(x.message.split("\n")[0] ?? "", Math.min(200, c.text), patterns),
         files: x.files.slice(0, c.files).map((f) => cut(f.path, 160)),
         ...(x.files.length > c.files ? { files_omitted: x.files.length - c.files } : {}),
       })),
       ...(commits.length > c.commits ? { commits_omitted: commits.length - c.commits } : {}),
       deployments: deployments.slice(0, c.deployments).map((d) => ({ at: d.at, service: d.service, environment: d.environment, ref: cut(d.ref, 80), sha: d.sha.slice(0, 12), status: d.status })),
     },
-    similar: problem.similar.slice(0, c.similar).map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: oneLine(s.reason, 160, patterns) })),
+    similar: problem.similar.slice(0, c.similar).map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: redactedLine(s.reason, 160, patterns) })),
     // The latest entries matter most near the onset.
-    timeline: problem.timeline.slice(-c.timeline).map((t) => ({ at: t.at, kind: t.kind, text: oneLine(t.text, Math.min(200, c.text), patterns) })),
+    timeline: problem.timeline.slice(-c.timeline).map((t) => ({ at: t.at, kind: t.kind, text: redactedLine(t.text, Math.min(200, c.text), patterns) })),
   };
 }
 

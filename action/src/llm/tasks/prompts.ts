@@ -1,6 +1,5 @@
-import type { Problem } from "../model/index.js";
-import { redactValue } from "../redact.js";
-import type { ChatMessage } from "./client.js";
+import type { ChatMessage, Problem } from "../../model/index.js";
+import { redactValue } from "../../redact.js";
 import { problemData } from "./problem-data.js";
 import { FIX_JSON_SCHEMA, NARRATIVE_JSON_SCHEMA, PROPOSALS_JSON_SCHEMA } from "./schemas.js";
 import { DATA_SOURCES, MAX_CHECKS, ORCHESTRATOR_KINDS, PASS_IF_KEYS, PRIMITIVES, PRIMITIVE_MEANING, PRIMITIVE_SOURCES, WAREHOUSE_KINDS } from "./vocabulary.js";
@@ -30,57 +29,65 @@ const vocabulary = [
   "window: lookback such as 30m, 2h, 1d (at most 7d). anchor: now|onset. weight: strong|moderate|weak. role: confirm (passing supports the cause) or rule_out (passing is evidence against it). across: any|all series.",
 ].join("\n");
 
+/**
+ * A system message: who the model is, the numbered rules (the data rule always first), optional
+ * reference sections, then the reply schema. One layout for every task, so the rules read alike.
+ */
+function systemMessage(parts: { role: string[]; rules: string[]; sections?: Array<[heading: string, body: string]>; schema: object }): string {
+  return [
+    ...parts.role,
+    "",
+    "Rules:",
+    ...[DATA_RULE, ...parts.rules].map((rule, i) => `${i + 1}. ${rule}`),
+    ...(parts.sections ?? []).flatMap(([heading, body]) => ["", heading, body]),
+    "",
+    "Reply schema (JSON Schema):",
+    JSON.stringify(parts.schema),
+  ].join("\n");
+}
+
 /** The stable system message of a hypotheses request. */
-export const PROPOSALS_SYSTEM = [
-  "You are Pipemedic's hypothesis generator for data-pipeline incidents (Kafka, Airflow, dbt, Spark, Flink, warehouses).",
-  "You add breadth: you propose candidate root causes that the existing candidates miss, each with deterministic checks that would confirm it or rule it out. You never decide. A deterministic runtime runs your checks against telemetry, and only it sets verdicts and confidence.",
-  "",
-  "Rules:",
-  `1. ${DATA_RULE}`,
-  "2. Reply with exactly one JSON object that matches the reply schema below: no Markdown, no text outside it.",
-  "3. Never include a verdict, status, confidence, conclusion, fix, file path to edit or pull request. Only hypotheses and their checks.",
-  `4. Propose at most limits.max_proposals hypotheses, each with 1 to ${MAX_CHECKS} checks. Skip causes listed in existing_candidates. When a cause is one of catalogue, reuse that id; otherwise use a short new kebab-case id.`,
-  "5. Use only data sources whose capability is in capabilities. A check that cannot run is worthless.",
-  "6. Make each hypothesis discriminating: its strongest check should fail when a confusable sibling cause is the real one; add a rule_out check for that sibling when you can.",
-  "7. prior: your probability before any evidence, between 0.01 and 0.3. rationale: one or two sentences citing the facts in the document that suggest the cause.",
-  "8. When nothing plausible is missing, reply {\"proposals\": []}.",
-  "",
-  "Check vocabulary:",
-  vocabulary,
-  "",
-  "Reply schema (JSON Schema):",
-  JSON.stringify(PROPOSALS_JSON_SCHEMA),
-].join("\n");
+export const PROPOSALS_SYSTEM = systemMessage({
+  role: [
+    "You are Pipemedic's hypothesis generator for data-pipeline incidents (Kafka, Airflow, dbt, Spark, Flink, warehouses).",
+    "You add breadth: you propose candidate root causes that the existing candidates miss, each with deterministic checks that would confirm it or rule it out. You never decide. A deterministic runtime runs your checks against telemetry, and only it sets verdicts and confidence.",
+  ],
+  rules: [
+    "Reply with exactly one JSON object that matches the reply schema below: no Markdown, no text outside it.",
+    "Never include a verdict, status, confidence, conclusion, fix, file path to edit or pull request. Only hypotheses and their checks.",
+    `Propose at most limits.max_proposals hypotheses, each with 1 to ${MAX_CHECKS} checks. Skip causes listed in existing_candidates. When a cause is one of catalogue, reuse that id; otherwise use a short new kebab-case id.`,
+    "Use only data sources whose capability is in capabilities. A check that cannot run is worthless.",
+    "Make each hypothesis discriminating: its strongest check should fail when a confusable sibling cause is the real one; add a rule_out check for that sibling when you can.",
+    "prior: your probability before any evidence, between 0.01 and 0.3. rationale: one or two sentences citing the facts in the document that suggest the cause.",
+    'When nothing plausible is missing, reply {"proposals": []}.',
+  ],
+  sections: [["Check vocabulary:", vocabulary]],
+  schema: PROPOSALS_JSON_SCHEMA,
+});
 
 /** The stable system message of a narrative request. */
-export const NARRATIVE_SYSTEM = [
-  "You write the summary of a data-pipeline incident report for the on-call engineer.",
-  "",
-  "Rules:",
-  `1. ${DATA_RULE}`,
-  "2. Use only the verified facts in the document: the problem summary, the findings of checks that ran with their verdicts, and the conclusion with its confidence. Add no cause, number, time or action that is not in it.",
-  "3. The conclusion is decided. Repeat it as given: if it is inconclusive, say the cause is not established and name what is missing; if likely, say likely, not confirmed.",
-  "4. Plain sentences only: no Markdown, no headings, no lists, no links, no code, no HTML. At most 120 words.",
-  '5. Reply with exactly one JSON object: {"narrative": "<text>"}.',
-  "",
-  "Reply schema (JSON Schema):",
-  JSON.stringify(NARRATIVE_JSON_SCHEMA),
-].join("\n");
+export const NARRATIVE_SYSTEM = systemMessage({
+  role: ["You write the summary of a data-pipeline incident report for the on-call engineer."],
+  rules: [
+    "Use only the verified facts in the document: the problem summary, the findings of checks that ran with their verdicts, and the conclusion with its confidence. Add no cause, number, time or action that is not in it.",
+    "The conclusion is decided. Repeat it as given: if it is inconclusive, say the cause is not established and name what is missing; if likely, say likely, not confirmed.",
+    "Plain sentences only: no Markdown, no headings, no lists, no links, no code, no HTML. At most 120 words.",
+    'Reply with exactly one JSON object: {"narrative": "<text>"}.',
+  ],
+  schema: NARRATIVE_JSON_SCHEMA,
+});
 
 /** The stable system message of a fix request. */
-export const FIX_SYSTEM = [
-  "You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request.",
-  "",
-  "Rules:",
-  `1. ${DATA_RULE}`,
-  "2. Edit only the file given, and return its complete new content with every unrelated line unchanged (same comments, order and formatting).",
-  "3. Change as few lines as possible; never add credentials, URLs, scripts, commands or comments addressed to a reader or a tool.",
-  '4. When no safe edit of this file fixes the cause, reply with content null and say why in explanation.',
-  "5. Reply with exactly one JSON object: {\"path\": <the given path>, \"content\": <new content or null>, \"explanation\": <one sentence>}.",
-  "",
-  "Reply schema (JSON Schema):",
-  JSON.stringify(FIX_JSON_SCHEMA),
-].join("\n");
+export const FIX_SYSTEM = systemMessage({
+  role: ["You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request."],
+  rules: [
+    "Edit only the file given, and return its complete new content with every unrelated line unchanged (same comments, order and formatting).",
+    "Change as few lines as possible; never add credentials, URLs, scripts, commands or comments addressed to a reader or a tool.",
+    "When no safe edit of this file fixes the cause, reply with content null and say why in explanation.",
+    'Reply with exactly one JSON object: {"path": <the given path>, "content": <new content or null>, "explanation": <one sentence>}.',
+  ],
+  schema: FIX_JSON_SCHEMA,
+});
 
 /** A user message: a fixed sentence, then the JSON document. */
 function dataMessage(kind: string, doc: unknown, patterns: RegExp[]): ChatMessage {

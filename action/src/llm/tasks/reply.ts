@@ -1,4 +1,4 @@
-import type { ChatMessage, CompletionRequest, LlmClient } from "./client.js";
+import type { ChatMessage, CompletionRequest, Llm } from "../../model/index.js";
 
 /** A parser of one reply's JSON: a value, or why it is unusable. */
 export type ReplyParser<T> = (value: Record<string, unknown>) => { ok: true; value: T } | { ok: false; reason: string };
@@ -20,7 +20,7 @@ export function jsonObjectOf(content: string): { ok: true; value: Record<string,
  * Asks for a JSON reply and parses it, re-asking within the budget when the reply is malformed,
  * oversized or violates the schema. Gives up (usage.degraded) with the last reason; never throws.
  */
-export async function askJson<T>(llm: LlmClient, request: CompletionRequest, parse: ReplyParser<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+export async function askJson<T>(llm: Llm, request: CompletionRequest, parse: ReplyParser<T>): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
   let messages: ChatMessage[] = request.messages;
   let reason = `${request.task}: no reply`;
   for (let attempt = 0; attempt <= llm.budget.repairs; attempt++) {

@@ -1,5 +1,5 @@
-import { SelectorError, parseSelector, type Selector } from "../memory/selector.js";
-import { badTemplates } from "../memory/runbooks.js";
+import { SelectorError, parseSelector, type Selector } from "../../memory/selector.js";
+import { badTemplates } from "../../memory/runbooks.js";
 
 /**
  * Validators for the query text an LLM proposes. A runbook is trusted text reviewed in a pull

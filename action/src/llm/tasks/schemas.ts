@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CheckSpecSchema, WeightSchema } from "../model/index.js";
+import { CheckSpecSchema, WeightSchema } from "../../model/index.js";
 import { MAX_CHECKS, ORCHESTRATOR_KINDS, PRIMITIVES, WAREHOUSE_KINDS } from "./vocabulary.js";
 
 /**

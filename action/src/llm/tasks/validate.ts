@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { CheckSpecSchema, type CheckSpec } from "../model/index.js";
-import { durationMs } from "./duration.js";
+import { CheckSpecSchema, durationMs, type CheckSpec } from "../../model/index.js";
 import { badName, badPattern, badSelector, badTemplate } from "./safe-query.js";
-import { oneLine } from "./text.js";
+import { redactedLine } from "./text.js";
 import { DATA_SOURCES, MAX_CHECKS, MAX_WINDOW_MS, PASS_IF_KEYS, PRIMITIVES, PRIMITIVE_SOURCES, type DataSource } from "./vocabulary.js";
 
 /** A proposal that passed validation: its checks are runbook checks the deterministic runtime can run. */
@@ -32,9 +31,9 @@ const RawProposalSchema = z.object({
 
 /** Why a key is not allowed in a proposal or check. */
 function keyProblem(key: string, where: string): string {
-  if (DECIDING.test(key)) return `${where} tries to set "${oneLine(key, 40)}": the LLM never sets a verdict or confidence, it only proposes checks`;
-  if (ACTING.test(key)) return `${where} tries to act ("${oneLine(key, 40)}"): the LLM only proposes checks`;
-  return `${where} has an unknown field "${oneLine(key, 40)}"`;
+  if (DECIDING.test(key)) return `${where} tries to set "${redactedLine(key, 40)}": the LLM never sets a verdict or confidence, it only proposes checks`;
+  if (ACTING.test(key)) return `${where} tries to act ("${redactedLine(key, 40)}"): the LLM only proposes checks`;
+  return `${where} has an unknown field "${redactedLine(key, 40)}"`;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -55,7 +54,7 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   if (!keys.length) return "pass_if is empty";
   const allowed = PASS_IF_KEYS[c.primitive];
   const unknown = keys.find((k) => !allowed.includes(k));
-  if (unknown !== undefined) return `pass_if.${oneLine(unknown, 40)}: ${c.primitive} observes only ${allowed.join(", ")}`;
+  if (unknown !== undefined) return `pass_if.${redactedLine(unknown, 40)}: ${c.primitive} observes only ${allowed.join(", ")}`;
   const window = durationMs(c.window);
   if (window === null || window <= 0 || window > MAX_WINDOW_MS) return `window ${c.window}: expected a lookback above 0 and at most 7d`;
   if (c.metric !== undefined) {
@@ -80,13 +79,13 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   for (const [where, map] of labelMaps) {
     for (const [k, v] of Object.entries(map)) {
       const bad = badName(k) ?? badTemplate(v) ?? (v.length > 200 ? "value longer than 200 characters" : null);
-      if (bad) return `${where}.${oneLine(k, 40)}: ${bad}`;
+      if (bad) return `${where}.${redactedLine(k, 40)}: ${bad}`;
     }
   }
   if (c.changes) {
     if (c.changes.paths.length > 10) return "changes.paths: at most 10 globs";
     for (const p of c.changes.paths) {
-      if (p.length > 200 || p.startsWith("/") || p.split("/").includes("..")) return `changes.paths: "${oneLine(p, 60)}" is not a repository glob`;
+      if (p.length > 200 || p.startsWith("/") || p.split("/").includes("..")) return `changes.paths: "${redactedLine(p, 60)}" is not a repository glob`;
       const bad = badTemplate(p);
       if (bad) return `changes.paths: ${bad}`;
     }
@@ -94,9 +93,9 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   const where = c.orchestrator?.where ?? c.warehouse?.where;
   for (const [k, v] of Object.entries(where ?? {})) {
     const values = Array.isArray(v) ? v : [v];
-    if (values.length > 20) return `where.${oneLine(k, 40)}: at most 20 values`;
+    if (values.length > 20) return `where.${redactedLine(k, 40)}: at most 20 values`;
     const bad = badName(k) ?? values.map((x) => (typeof x === "string" ? (badTemplate(x) ?? (x.length > 200 ? "value longer than 200 characters" : null)) : null)).find(Boolean) ?? null;
-    if (bad) return `where.${oneLine(k, 40)}: ${bad}`;
+    if (bad) return `where.${redactedLine(k, 40)}: ${bad}`;
   }
   if (typeof raw.title === "string" && raw.title.length > 300) return "title longer than 300 characters";
   return null;
@@ -109,7 +108,7 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
  */
 export function validateProposal(raw: unknown, capabilities: ReadonlySet<string>): { ok: true; proposal: LlmProposal } | { ok: false; reason: string } {
   if (!isRecord(raw)) return { ok: false, reason: "a proposal is not a JSON object" };
-  const label = typeof raw.id === "string" ? `proposal "${oneLine(raw.id, 64)}"` : "a proposal";
+  const label = typeof raw.id === "string" ? `proposal "${redactedLine(raw.id, 64)}"` : "a proposal";
   const extra = Object.keys(raw).find((k) => !PROPOSAL_KEYS.has(k));
   if (extra !== undefined) return { ok: false, reason: keyProblem(extra, label) };
   const shape = RawProposalSchema.safeParse(raw);
@@ -127,12 +126,12 @@ export function validateProposal(raw: unknown, capabilities: ReadonlySet<string>
     const extraKey = Object.keys(rawCheck).find((k) => !CHECK_KEYS.has(k));
     if (extraKey !== undefined) return { ok: false, reason: keyProblem(extraKey, where) };
     if (typeof rawCheck.primitive !== "string" || !PRIMITIVES.includes(rawCheck.primitive as never)) {
-      return { ok: false, reason: `${where}: unknown primitive "${oneLine(String(rawCheck.primitive), 40)}" (allowed: ${PRIMITIVES.join(", ")})` };
+      return { ok: false, reason: `${where}: unknown primitive "${redactedLine(String(rawCheck.primitive), 40)}" (allowed: ${PRIMITIVES.join(", ")})` };
     }
     const parsed = CheckSpecSchema.safeParse(rawCheck);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return { ok: false, reason: `${where}${issue.path.length ? `.${issue.path.join(".")}` : ""}: ${oneLine(issue.message, 160)}` };
+      return { ok: false, reason: `${where}${issue.path.length ? `.${issue.path.join(".")}` : ""}: ${redactedLine(issue.message, 160)}` };
     }
     const problem = checkProblem(parsed.data, rawCheck, capabilities);
     if (problem) return { ok: false, reason: `${where}: ${problem}` };

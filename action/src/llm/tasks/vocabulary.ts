@@ -1,5 +1,5 @@
-import { PASS_IF_KEYS as RUNBOOK_PASS_IF_KEYS } from "../memory/runbooks.js";
-import { OrchestratorKindSchema, PrimitiveSchema, WarehouseKindSchema, type Capability, type Primitive } from "../model/index.js";
+import { PASS_IF_KEYS as RUNBOOK_PASS_IF_KEYS } from "../../memory/runbooks.js";
+import { OrchestratorKindSchema, PrimitiveSchema, WarehouseKindSchema, type Capability, type Primitive } from "../../model/index.js";
 
 /**
  * The closed check vocabulary an LLM proposal may use, derived from the model so that the prompt and

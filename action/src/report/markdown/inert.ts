@@ -1,4 +1,7 @@
 import type { InlineCode, PhrasingContent, Text } from "mdast";
+import { oneLine, visible } from "../../untrusted-text.js";
+
+export { oneLine, visible };
 
 /**
  * Untrusted text (alert titles, labels, log lines, commit messages, findings) made inert for
@@ -7,25 +10,12 @@ import type { InlineCode, PhrasingContent, Text } from "mdast";
  * characters (bidirectional overrides can disguise text).
  */
 
-// Controls except tab and newline, zero-width characters and bidirectional overrides.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 // What GFM turns into a link by itself: scheme://…, www.…, and e-mail addresses.
 const AUTOLINK = /[a-z][a-z0-9+.-]*:\/\/\S*|www\.\S*|[^\s@]+@[^\s@]+\.[^\s@]+/gi;
 
 /** Breaks `@name` with a zero-width joiner so GitHub never turns it into a mention. */
 export function breakMentions(text: string): string {
   return text.replace(/@(?=[A-Za-z0-9])/g, "@\u200d");
-}
-
-/** Drops invisible and control characters; keeps tabs and newlines. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE, "");
-}
-
-/** One line of untrusted text: visible characters, whitespace collapsed, cut to `max` characters. */
-export function oneLine(text: string, max = 300): string {
-  const flat = visible(text).replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Untrusted text as phrasing nodes: one line, mentions broken, anything GFM would autolink shown as code. */
