@@ -101,6 +101,11 @@ function globalOf(re: RegExp): RegExp {
   return re.flags.includes("g") ? re : new RegExp(re.source, `${re.flags}g`);
 }
 
+/** The repository's own patterns (policy `redaction.patterns`), compiled for `redact`'s `extra`. */
+export function compilePatterns(patterns: readonly string[]): RegExp[] {
+  return patterns.map((p) => new RegExp(p, "g"));
+}
+
 /** Replaces credentials in text with `[REDACTED:<kind>]`; `extra` adds a repository's own patterns (kind `custom`). */
 export function redact(text: string, extra: RegExp[] = []): string {
   let out = text;

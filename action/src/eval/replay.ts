@@ -1,16 +1,12 @@
-import type { Delivery, PipelineResult, Progress, Runbook, Store, Telemetry } from "../model/index.js";
-import { loadRunbooks, mergeRunbooks } from "../memory/runbooks.js";
-import type { LlmClient } from "../llm/client.js";
-import { silentProgress, type Scenario } from "../model/index.js";
-import { parseConfig } from "../memory/config.js";
+import { CONFIG_PATH, silentProgress, type Delivery, type Files, type Llm, type PipelineResult, type Progress, type Scenario, type Store, type Telemetry } from "../model/index.js";
+import { composeRun } from "../entries/compose.js";
 import { runPipeline } from "../pipeline/index.js";
 import { MemoryStore } from "../store/memory.js";
-import { loadScenario } from "../telemetry/replay/load.js";
-import { replayTelemetry } from "../telemetry/replay/telemetry.js";
 import { readTree } from "../store/workspace.js";
+import { loadScenario } from "../telemetry/replay/load.js";
 
 /** The project's own memory (knowledge/ and runbooks/) that every replay starts from. */
-export async function projectMemory(root: string) {
+export async function projectMemory(root: string): Promise<Files> {
   return readTree(root, ["knowledge", "runbooks"]);
 }
 
@@ -21,8 +17,7 @@ export function scenarioRepoFiles(s: Scenario): Record<string, string> {
 
 export interface ReplayRun {
   scenario: Scenario;
-  /** The runbooks the run used (the project's with the scenario's over them), for baselines. */
-  runbooks: Runbook[];
+  /** What the pipeline did; `result.runbooks` are the runbooks it used (the project's with the scenario's over them). */
   result: PipelineResult;
   ms: number;
 }
@@ -37,39 +32,43 @@ export async function replayScenario(dir: string, opts: ReplayOptions): Promise<
 
 export interface ReplayOptions {
   projectRoot: string;
-  memory?: Record<string, string>;
+  memory?: Files;
   store?: (s: Scenario) => Promise<Store>;
   progress?: Progress;
-  llm?: LlmClient;
+  llm?: Llm;
   telemetry?: (s: Scenario) => Telemetry;
 }
 
-/** Replays a scenario already in memory (a loaded folder, or one a test perturbed). */
-export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Promise<ReplayRun> {
-  const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
-  const store = opts.store ? await opts.store(scenario) : new MemoryStore(scenarioRepoFiles(scenario));
-  const overlay = { ...scenario.knowledge, ...scenario.runbooks };
-  const deliveries: Delivery[] = scenario.alerts.map((a) => ({
+/** The scenario's alerts as the deliveries that brought them, each at its recorded time. */
+function deliveriesOf(scenario: Scenario): Delivery[] {
+  return scenario.alerts.map((a) => ({
     id: `${scenario.meta.id}/${a.file}`,
     body: a.body,
     headers: a.headers,
     sourceHint: a.file.replace(/^\d+-/, "").replace(/\.json$/, ""),
     receivedAt: a.at,
   }));
-  const now = Date.parse(scenario.meta.now);
+}
+
+/** Replays a scenario already in memory (a loaded folder, or one a test perturbed). */
+export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Promise<ReplayRun> {
+  const progress = opts.progress ?? silentProgress;
+  const config = scenario.repo[CONFIG_PATH];
+  const { ports, options } = await composeRun({
+    // The scenario is the workspace: its policy, and its knowledge/ and runbooks/ over the project's.
+    workspace: { files: { ...(config !== undefined ? { [CONFIG_PATH]: config } : {}), ...scenario.knowledge, ...scenario.runbooks } },
+    // A replay reads nothing from the environment: no live connectors, and an LLM only when given one.
+    env: {},
+    warn: (m) => progress.warn(m),
+    progress,
+    git: async () => ({ store: opts.store ? await opts.store(scenario) : new MemoryStore(scenarioRepoFiles(scenario)) }),
+    replay: scenario,
+    ...(opts.telemetry ? { telemetry: opts.telemetry(scenario) } : {}),
+    llm: opts.llm ?? null,
+    memory: opts.memory ?? (await projectMemory(opts.projectRoot)),
+    investigateAll: true,
+  });
   const t0 = performance.now();
-  const result = await runPipeline(
-    deliveries,
-    {
-      telemetry: opts.telemetry ? opts.telemetry(scenario) : replayTelemetry(scenario.telemetry),
-      store,
-      clock: { now: () => now },
-      progress: opts.progress ?? silentProgress,
-      ...(opts.llm ? { llm: opts.llm } : {}),
-    },
-    { config: parseConfig(scenario.repo[".github/pipemedic.yml"] ?? null), memory, overlay, investigateAll: true },
-  );
-  const ms = Math.round(performance.now() - t0);
-  const runbooks = mergeRunbooks(loadRunbooks(memory).runbooks, loadRunbooks(overlay).runbooks);
-  return { scenario, runbooks, result, ms };
+  const result = await runPipeline(deliveriesOf(scenario), ports, options);
+  return { scenario, result, ms: Math.round(performance.now() - t0) };
 }

@@ -67,7 +67,7 @@ export function scoreRun(run: ReplayRun): ScenarioScore {
     ms: run.ms,
     baselines: {
       last_change: lastChange(scenario, primary?.problem?.onset ?? null).slice(0, 3),
-      anomaly: anomaly(scenario, primary?.problem?.onset ?? null, run.runbooks).slice(0, 3),
+      anomaly: anomaly(scenario, primary?.problem?.onset ?? null, run.result.runbooks).slice(0, 3),
     },
   };
   const problem = primary?.problem;

@@ -2,6 +2,7 @@ import type { Alert, Unparsed } from "./alert.js";
 import type { Incident } from "./incident.js";
 import type { Fix, Investigation, LlmUsage } from "./investigation.js";
 import type { Problem } from "./problem.js";
+import type { Runbook } from "./runbook.js";
 
 /** A fix ready to become a branch and a pull request: the files it changes and how to present it. */
 export interface FixProposal {
@@ -44,4 +45,6 @@ export interface PipelineResult {
   commit: { sha: string | null; attempts: number };
   /** Problems with knowledge/ or runbooks/ files; the run went on without the broken files. */
   memoryErrors: string[];
+  /** The runbooks the run used (the built-in ones with the repository's over them), for eval's baselines. */
+  runbooks: Runbook[];
 }

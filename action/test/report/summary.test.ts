@@ -53,6 +53,7 @@ describe("renderJobSummary", () => {
       duplicates: 0,
       commit: { sha: null, attempts: 1 },
       memoryErrors: [],
+      runbooks: [],
     } satisfies PipelineResult;
     const md = renderJobSummary(result);
     const h2 = parsed(md).nodes.filter((n) => n.type === "heading" && n.depth === 2);

@@ -1,0 +1,66 @@
+import { CONFIG_PATH } from "../model/index.js";
+import type { CliIo } from "./io.js";
+
+/** Each command's usage text; `main` lists the commands. */
+export const HELP: Record<string, string> = {
+  main: `pipemedic — first responder for data-pipeline incidents
+
+Usage: pipemedic <command> [options]
+
+Commands:
+  demo                      replay a bundled scenario into a temporary git repository and show the result
+  replay <dir>              replay one scenario folder (spec: scenario format v1)
+  eval <dir>                score every scenario folder under <dir>
+  investigate --alert <f>   investigate an alert body in a local repository
+  normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
+  lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
+  index [dir]               rebuild incidents/index.json, incidents/README.md and the monthly scorecards
+  relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
+
+Run 'pipemedic <command> --help' for a command's options.`,
+  demo: `Usage: pipemedic demo [--scenario <id>] [--json]
+
+Replays a bundled scenario through the full pipeline into a new temporary git repository,
+prints the root cause, its confidence and where the report is, and leaves the repository for you to read.`,
+  replay: `Usage: pipemedic replay <scenario-dir> [--json] [--out <repo-dir>]
+
+Replays one scenario. With --out, commits the incident (and the fix branch) into that git
+repository (created when missing); otherwise keeps everything in memory and prints the result.`,
+  eval: `Usage: pipemedic eval <dir> [--json]
+
+Replays every scenario folder under <dir> (any folder with a scenario.yaml) and scores it:
+top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).`,
+  investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
+
+Investigates one webhook body in a local git repository (default: the current directory), using
+its knowledge/, runbooks/ and ${CONFIG_PATH}, and commits the incident there. --replay takes
+telemetry from a scenario folder; without it, only the data sources configured are used.`,
+  normalize: `Usage: pipemedic normalize <file> [--headers <file>] [--source <source>] [--json]
+
+Prints the alerts a webhook body normalizes to, or the reason it is rejected.`,
+  lint: `Usage: pipemedic lint [dir]
+
+Validates knowledge/, runbooks/ and ${CONFIG_PATH} under dir (default: the current directory).
+Exits 1 when there are errors.`,
+  index: `Usage: pipemedic index [dir] [--from-folders] [--json]
+
+Rebuilds incident history in the git repository at dir (default: the current directory):
+incidents/index.json, incidents/README.md and one scorecard per month under incidents/scorecards/.
+Uses incidents/index.json when it is sound; when it is missing or damaged (or with --from-folders),
+rebuilds it from every incident folder's README.md frontmatter and alerts.jsonl. A folder that cannot
+be read is reported with its file and field and left out. Writes the files into the work tree
+without committing: review them with git diff, then commit them. Exits 1 when a file could not be read.`,
+  relay: `Usage: pipemedic relay
+
+Serves POST /hooks/<source> (alertmanager, grafana, sentry, pagerduty, dbt-cloud) and GET /healthz,
+verifies each webhook's signature or shared secret, and forwards it as a repository_dispatch event.
+Answers 2xx only once GitHub accepted it, else 503 so the sender retries. Configured by environment
+variables: PIPEMEDIC_REPOSITORY, GITHUB_TOKEN or PIPEMEDIC_APP_ID + PIPEMEDIC_APP_PRIVATE_KEY +
+PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITHUB_API_URL (docs/relay.md).`,
+};
+
+/** Prints a command's help (the command list for an unknown one) and returns the exit code 0. */
+export function help(io: CliIo, command: string): number {
+  io.out(`${HELP[command] ?? HELP.main}\n`);
+  return 0;
+}

@@ -1,0 +1,46 @@
+import { demo } from "./demo.js";
+import { evaluate } from "./eval.js";
+import { HELP, help } from "./help.js";
+import { investigate } from "./investigate.js";
+import { processIo, type CliIo } from "./io.js";
+import { lint } from "./lint.js";
+import { normalize } from "./normalize.js";
+import { rebuildIndex } from "./rebuild-index.js";
+import { relay } from "./relay.js";
+import { replay } from "./replay.js";
+import { UsageError } from "./usage.js";
+
+export type { CliIo } from "./io.js";
+
+/** A command: its arguments after the command name in, an exit code out. */
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  demo,
+  replay,
+  eval: evaluate,
+  investigate,
+  normalize,
+  lint,
+  index: rebuildIndex,
+  relay,
+};
+
+/** Runs the CLI with the given arguments and returns the exit code: 0 done, 1 failed, 2 a usage mistake. */
+export async function cli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") return help(io, "main");
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`unknown command "${command}"\n\n${HELP.main}\n`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    io.err(`pipemedic ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (usage) io.err(`\n${HELP[command]}\n`);
+    return usage ? 2 : 1;
+  }
+}

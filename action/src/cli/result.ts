@@ -1,0 +1,30 @@
+import type { PipelineResult } from "../model/index.js";
+import { renderCliReport } from "../report/terminal.js";
+import type { CliIo } from "./io.js";
+
+/** A run as the --json document: the commit, what could not be parsed, and each incident's conclusion. */
+function resultJson(result: PipelineResult, extra: Record<string, unknown>) {
+  return {
+    ...extra,
+    commit: result.commit.sha,
+    unparsed: result.unparsed.map((u) => ({ delivery: u.delivery, reason: u.reason })),
+    incidents: result.outcomes.map((o) => ({
+      id: o.incident.id,
+      status: o.incident.status,
+      investigated: o.investigated,
+      reason: o.reason,
+      root_cause: o.investigation?.rca.rootCause ?? null,
+      conclusion: o.investigation?.rca.conclusion ?? null,
+      confidence: o.investigation?.rca.confidence ?? null,
+      chain: o.investigation?.rca.chain ?? [],
+      ranked: o.investigation?.rca.ranked.map((c) => ({ id: c.id, confidence: c.confidence, status: c.status })) ?? [],
+      fix: o.fix,
+      report: o.reportPath,
+    })),
+  };
+}
+
+/** Prints a pipeline run: the terminal report, or the --json document. */
+export function printResult(io: CliIo, result: PipelineResult, json: boolean, extra: Record<string, unknown> = {}): void {
+  io.out(json ? `${JSON.stringify(resultJson(result, extra), null, 2)}\n` : renderCliReport(result, extra));
+}
