@@ -126,6 +126,7 @@ export class LocalGitStore implements Store {
       const files = await build(this.snapshotAt(parent));
       if (!files || !Object.keys(files).length) return { sha: null, attempts: attempt };
       const tree = await this.writeTree(parent, files);
+      if (parent && tree === (await this.git(["rev-parse", `${parent}^{tree}`])).trim()) return { sha: null, attempts: attempt }; // same content: a rerun changes nothing
       const sha = await this.commitTree(tree, parent, message);
       try {
         await this.git(["update-ref", `refs/heads/${branch}`, sha, parent ?? "0".repeat(40)]);
