@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fitPullRequestBody, githubForge, githubStore, PULL_REQUEST_BODY_LIMIT } from "../../src/store/github.js";
 import { createOctokit } from "../../src/store/octokit.js";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
+import { useGitHubEmulator } from "../support/use-github-emulator.js";
 
-let emu: GitHubEmulator;
+const emu = useGitHubEmulator({ token: "forge-token", viewer: "pipemedic-bot" });
 let n = 0;
-
-beforeAll(async () => {
-  emu = await startGitHubEmulator({ token: "forge-token", viewer: "pipemedic-bot" });
-});
-afterEach(() => {
-  try {
-    emu.assertNoViolations();
-  } finally {
-    emu.violations.length = 0;
-  }
-});
-afterAll(async () => emu?.close());
 
 function client() {
   return createOctokit({ token: "forge-token", baseUrl: emu.url, retry: { retryAfterBaseValue: 1 }, throttle: { enabled: false }, log: { warn: () => undefined } });

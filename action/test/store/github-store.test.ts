@@ -1,26 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/model/index.js";
 import { githubStore } from "../../src/store/github.js";
 import { createOctokit, type CreateOctokitOptions } from "../../src/store/octokit.js";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
+import { useGitHubEmulator } from "../support/use-github-emulator.js";
 
-let emu: GitHubEmulator;
+// What every store does (commit, read back, compare-and-swap, concurrent writers, proposeBranch, linkTo)
+// is in contract.test.ts; this file holds what only the GitHub store does: its calls and GitHub's faults.
+
+const emu = useGitHubEmulator({ token: "store-token" });
 let n = 0;
 
 const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir }).toString().trim();
-
-beforeAll(async () => {
-  emu = await startGitHubEmulator({ token: "store-token" });
-});
-afterEach(() => {
-  try {
-    emu.assertNoViolations();
-  } finally {
-    emu.violations.length = 0;
-  }
-});
-afterAll(async () => emu?.close());
 
 async function repo(files?: Record<string, string>) {
   const name = `store-${++n}`;
@@ -56,51 +47,26 @@ function callsOn(name: string, operationId: string) {
 }
 
 describe("githubStore.commit", () => {
-  it("lands one commit holding every file, in the fewest calls, and reads it back", async () => {
+  it("lands a commit in the fewest calls: one ref and one tree read, content inline, no blob uploads", async () => {
     const { name, dir } = await repo({ "README.md": "# data\n", "incidents/old/README.md": "old\n" });
-    const s = store(name);
-    const out = await s.commit("incident a", async (head) => ({
+    const out = await store(name).commit("incident a", async (head) => ({
       "incidents/a/README.md": "# a\n",
       "incidents/a/evidence/lag.json": "{\"lag\":1}\n",
       "incidents/README.md": await incidentIndex(head),
     }));
-    expect(out.attempts).toBe(1);
-    expect(git(dir, "rev-list", "--count", "main")).toBe("2");
     expect(out.sha).toBe(git(dir, "rev-parse", "main"));
-    expect(git(dir, "show", "--name-only", "--format=", "main").split("\n").sort()).toEqual([
-      "incidents/README.md",
-      "incidents/a/README.md",
-      "incidents/a/evidence/lag.json",
-    ]);
-    expect(git(dir, "show", "main:incidents/README.md")).toBe("- old");
     for (const [op, count] of [["git/get-ref", 1], ["git/get-tree", 1], ["git/create-tree", 1], ["git/create-commit", 1], ["git/update-ref", 1], ["git/create-blob", 0]] as const) {
       expect([op, callsOn(name, op).length]).toEqual([op, count]);
     }
-
-    const snap = await s.snapshot();
-    expect(await snap.read("incidents/a/README.md")).toBe("# a\n");
-    expect(await snap.read("incidents/missing.md")).toBeNull();
-    expect(await snap.list("incidents/a")).toEqual(["incidents/a/README.md", "incidents/a/evidence/lag.json"]);
-    expect(await s.commit("nothing", async () => null)).toEqual({ sha: null, attempts: 1 });
-    expect(await s.commit("same again", async () => ({ "incidents/a/README.md": "# a\n" }))).toEqual({ sha: null, attempts: 1 });
-    expect(git(dir, "rev-list", "--count", "main")).toBe("2");
   });
 
-  it("retries a lost head race and runs build again on the new head", async () => {
-    const { name, dir } = await repo();
-    const s = store(name);
-    emu.moveHeadBeforeNextUpdate("acme", name, "main", { "incidents/b/README.md": "# b (another run)\n", "incidents/README.md": "- b\n" });
-    const heads: Array<string | null> = [];
-    const out = await s.commit("incident a", async (head) => {
-      heads.push(await head.read("incidents/b/README.md"));
-      return { "incidents/a/README.md": "# a\n", "incidents/README.md": await incidentIndex(head).then((i) => (i.includes("- a\n") ? i : `- a\n${i}`)) };
-    });
+  it("loses a head race as one refused ref update (422), then reads the new head and lands", async () => {
+    const { name } = await repo();
+    emu.moveHeadBeforeNextUpdate("acme", name, "main");
+    const out = await store(name).commit("incident a", async () => ({ "incidents/a/README.md": "# a\n" }));
     expect(out.attempts).toBe(2);
-    expect(heads).toEqual([null, "# b (another run)\n"]);
-    expect(git(dir, "show", "main:incidents/README.md").split("\n")).toEqual(["- a", "- b"]);
-    expect(git(dir, "show", "main:incidents/b/README.md")).toBe("# b (another run)");
-    expect(git(dir, "rev-list", "--count", "main")).toBe("3");
     expect(callsOn(name, "git/update-ref").map((c) => c.status)).toEqual([422, 200]);
+    expect(callsOn(name, "git/get-ref")).toHaveLength(2);
   });
 
   it("gives up with a clear error when the head keeps moving", async () => {
@@ -160,30 +126,9 @@ describe("githubStore.commit", () => {
   });
 });
 
-describe("githubStore.proposeBranch and linkTo", () => {
-  it("creates a deterministic branch once, leaves it alone when unchanged, and updates it in place", async () => {
-    const { name, dir } = await repo({ "config/consumer.yaml": "max.poll.interval.ms: 300000\n", "stale.txt": "x\n" });
-    const s = store(name);
-    const input = { branch: "pipemedic/fix-orders-lag", message: "Raise max.poll.interval.ms", files: { "config/consumer.yaml": "max.poll.interval.ms: 600000\n" }, removes: ["stale.txt", "never-existed.txt"] };
-    const first = await s.proposeBranch(input);
-    expect(first).toMatchObject({ branch: input.branch, created: true });
-    expect(git(dir, "show", `${input.branch}:config/consumer.yaml`)).toBe("max.poll.interval.ms: 600000");
-    expect(git(dir, "ls-tree", "--name-only", input.branch)).not.toContain("stale.txt");
-    expect(git(dir, "rev-parse", `${input.branch}^`)).toBe(git(dir, "rev-parse", "main"));
-
-    const again = await s.proposeBranch(input);
-    expect(again).toEqual({ branch: input.branch, sha: first.sha, created: false });
-
-    const changed = await s.proposeBranch({ ...input, files: { "config/consumer.yaml": "max.poll.interval.ms: 900000\n" } });
-    expect(changed.created).toBe(false);
-    expect(changed.sha).not.toBe(first.sha);
-    expect(git(dir, "rev-list", "--count", input.branch)).toBe("2");
-    expect(git(dir, "for-each-ref", "--format=%(refname)", "refs/heads/").split("\n").sort()).toEqual(["refs/heads/main", `refs/heads/${input.branch}`]);
-  });
-
-  it("links to the file on the store branch", () => {
+describe("githubStore.linkTo", () => {
+  it("links to the file on the store branch of a GitHub Enterprise server", () => {
     const s = githubStore({ octokit: client(), owner: "acme", repo: "data", branch: "main", serverUrl: "https://ghe.example.com/" });
     expect(s.linkTo("incidents/2026/03/a b/README.md")).toBe("https://ghe.example.com/acme/data/blob/main/incidents/2026/03/a%20b/README.md");
-    expect(githubStore({ octokit: client(), owner: "acme", repo: "data", branch: "main" }).linkTo("x.md")).toBe("https://github.com/acme/data/blob/main/x.md");
   });
 });
