@@ -39,10 +39,15 @@ export function fromEvents(events: TelemetryEvent[], check: Check): TelemetryRec
 export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
   const spec = check.spec.changes ?? { kind: "any" as const, paths: [], scope: "any" as const };
   const pathOk = spec.paths.length ? picomatch(spec.paths, { dot: true }) : null;
-  const scope = check.scope ?? { paths: [], services: [], repos: [] };
+  const scope = check.scope ?? { paths: [], services: [], repos: [], names: [] };
   const scopePath = scope.paths.length ? picomatch(scope.paths, { dot: true }) : null;
+  // Without knowledge's paths and repositories, a change belongs to the problem when it names one of its subjects.
+  const names = (scope.names ?? []).filter((n) => n.length >= 4).map((n) => n.toLowerCase());
+  const named = (text: string) => names.some((n) => text.toLowerCase().includes(n));
   const inScopeCommit = (repo: string, files: string[]) =>
-    (scopePath !== null && files.some((f) => scopePath(f))) || (scope.paths.length === 0 && scope.repos.includes(repo));
+    (scopePath !== null && files.some((f) => scopePath(f))) ||
+    (scope.paths.length === 0 && scope.repos.includes(repo)) ||
+    (scope.paths.length === 0 && scope.repos.length === 0 && (named(repo) || files.some(named)));
   const out: TelemetryRecord[] = [];
   if (spec.kind !== "deployments") {
     for (const c of changes.commits) {
@@ -62,7 +67,7 @@ export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
   }
   if (spec.kind !== "commits" && !pathOk) {
     for (const d of changes.deployments) {
-      if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo)) continue;
+      if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo) && !(scope.repos.length === 0 && (named(d.service) || named(d.repo)))) continue;
       out.push({
         at: ms(d.at),
         text: `deploy ${d.service} ${d.ref} ${d.environment} ${d.status}`,

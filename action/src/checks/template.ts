@@ -1,4 +1,5 @@
 import type {
+  Weight,
   Capability,
   Check,
   CheckSpec,
@@ -110,19 +111,34 @@ function stepFor(range: { start: number; end: number }): number {
   return Math.max(60_000, Math.ceil((range.end - range.start) / 720 / 60_000) * 60_000);
 }
 
-/** Resolves a runbook's checks against the problem: templates filled, aliases applied, ranges computed. */
+/** Identity keys whose values name the problem's entities in changes (files, repositories, services). */
+const NAME_KEYS = ["service", "airflow.dag_id", "flink.job", "spark.app", "kafka.consumer_group", "dbt.model", "dbt.job"];
+
+/** One weight step less: evidence from a check that could not be narrowed to the problem's own subjects. */
+const WEAKER: Record<Weight, Weight> = { strong: "moderate", moderate: "weak", weak: "weak" };
+
+/**
+ * Resolves a runbook's checks against the problem: templates filled, aliases applied, ranges
+ * computed. A part of a query whose template nobody can fill (no knowledge, no label, nothing
+ * discovered) is left out rather than guessed: the check runs wider, weighs less, and says so.
+ */
 export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: Problem, knowledge: Knowledge): Check[] {
   const ctx = templateContext(problem);
   const scope = {
     paths: problem.pipelines.flatMap((p) => p.paths),
-    services: problem.pipelines.flatMap((p) => p.services),
+    services: [...new Set([...problem.pipelines.flatMap((p) => p.services), ...(problem.subjects.service ?? []).map((v) => v.value)])],
     repos: problem.pipelines.flatMap((p) => (p.repository ? [p.repository] : [])),
+    names: NAME_KEYS.flatMap((k) => (problem.subjects[k] ?? []).map((v) => v.value)),
   };
   return runbook.checks.map((spec) => {
     const missing: string[] = [];
-    const fill = (text: string, esc?: (v: string) => string) => {
+    /** Fills a template; null when it names a subject nobody resolved (the part is then left out). */
+    const fill = (text: string, esc?: (v: string) => string): string | null => {
       const r = interpolate(text, ctx, esc);
-      missing.push(...r.missing);
+      if (r.missing.length) {
+        missing.push(...r.missing);
+        return null;
+      }
       return r.value;
     };
     const capability = capabilityOf(spec);
@@ -132,11 +148,10 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
     switch (capability) {
       case "metrics": {
         const sel = parseSelector(spec.metric!);
-        const matchers: Matcher[] = sel.matchers.map((m) => ({
-          label: knowledge.aliases.labels[m.label] ?? m.label,
-          op: m.op,
-          value: fill(m.value, m.op === "=~" || m.op === "!~" ? escapeRegex : undefined),
-        }));
+        const matchers: Matcher[] = sel.matchers.flatMap((m) => {
+          const value = fill(m.value, m.op === "=~" || m.op === "!~" ? escapeRegex : undefined);
+          return value === null ? [] : [{ label: knowledge.aliases.labels[m.label] ?? m.label, op: m.op, value }];
+        });
         query = {
           ...base,
           name: knowledge.aliases.metrics[sel.name] ?? sel.name,
@@ -146,7 +161,12 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         break;
       }
       case "logs": {
-        const selector = Object.fromEntries(Object.entries(spec.logs!).map(([k, v]) => [k, fill(v)]));
+        const selector = Object.fromEntries(
+          Object.entries(spec.logs!).flatMap(([k, v]) => {
+            const value = fill(v);
+            return value === null ? [] : [[k, value]];
+          }),
+        );
         query = { ...base, selector, pattern: spec.match, limit: 5000 };
         break;
       }
@@ -163,15 +183,39 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         query = { ...base, kind: spec.warehouse!.kind };
         break;
     }
+    const fillAll = (values: string[]) => values.flatMap((x) => {
+      const v = fill(x);
+      return v === null ? [] : [v];
+    });
     const where = spec.orchestrator?.where ?? spec.warehouse?.where;
     const resolvedWhere = where
       ? Object.fromEntries(
-          Object.entries(where).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => fill(x)) : typeof v === "string" ? fill(v) : v]),
+          Object.entries(where).flatMap(([k, v]): Array<[string, string | number | boolean | string[]]> => {
+            if (Array.isArray(v)) {
+              const kept = fillAll(v);
+              return kept.length ? [[k, kept]] : [];
+            }
+            if (typeof v !== "string") return [[k, v]];
+            // A templated filter may stand for several subjects (every principal that began failing): match any of them.
+            const one = interpolate(v, ctx);
+            if (one.missing.length) {
+              missing.push(...one.missing);
+              return [];
+            }
+            const all = valuesOf(v, problem);
+            return [[k, all.length > 1 ? all : one.value]];
+          }),
         )
       : undefined;
     const eventLabels = spec.events
-      ? Object.fromEntries(Object.entries(spec.events.labels).map(([k, v]) => [k, fill(v)]))
+      ? Object.fromEntries(
+          Object.entries(spec.events.labels).flatMap(([k, v]) => {
+            const value = fill(v);
+            return value === null ? [] : [[k, value]];
+          }),
+        )
       : undefined;
+    const unscoped = [...new Set(missing)];
     const check: Check = {
       key: `${runbook.id}/${spec.id}`,
       id: spec.id,
@@ -186,13 +230,22 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
       capability,
       query,
       primitive: spec.primitive,
-      weight: spec.weight,
+      weight: unscoped.length ? WEAKER[spec.weight] : spec.weight,
       role: spec.role,
       scope,
       onset: problem.onset,
     };
-    if (missing.length) check.unresolved = `no value for ${[...new Set(missing)].map((m) => `{{${m}}}`).join(", ")}`;
-    else if (!range) check.unresolved = "the problem has no onset to anchor this check on";
+    if (unscoped.length) check.unscoped = unscoped.map((m) => canonicalKey(m));
+    if (!range) check.unresolved = "the problem has no onset to anchor this check on";
     return check;
   });
+}
+
+/** Every value of a template that is exactly one subject (`{{dbt.user}}` → each principal); otherwise none. */
+function valuesOf(text: string, problem: Problem): string[] {
+  const m = /^\{\{\s*([a-zA-Z0-9_.-]+)\s*\}\}$/.exec(text.trim());
+  if (!m || m[1]!.startsWith("alert.") || m[1] === "pipeline.id") return [];
+  const values = problem.subjects[canonicalKey(m[1]!)] ?? [];
+  const best = values[0]?.origin;
+  return values.filter((v) => v.origin === best).map((v) => v.value);
 }

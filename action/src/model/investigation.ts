@@ -24,8 +24,16 @@ export interface Check {
   role: "confirm" | "rule_out";
   /** Set when a template could not be resolved; the check is then inconclusive without running. */
   unresolved?: string;
-  /** Impacted pipelines' paths and services, for change filters scoped to the pipeline. */
-  scope?: { paths: string[]; services: string[]; repos: string[] };
+  /**
+   * Impacted pipelines' paths, services and repositories, for change filters scoped to the pipeline;
+   * without knowledge, the subjects' names (a change that names the service, the DAG, the job).
+   */
+  scope?: { paths: string[]; services: string[]; repos: string[]; names?: string[] };
+  /**
+   * Subjects a template needed but nobody named: the check ran without narrowing to them (every
+   * series or stream), so it weighs one step less, and the report says what knowledge would add.
+   */
+  unscoped?: string[];
   /** Onset in epoch ms, when known. */
   onset: number | null;
 }

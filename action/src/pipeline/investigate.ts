@@ -25,6 +25,7 @@ import { reviewersFor } from "../remediate/reviewers.js";
 import { renderPullRequestBody } from "../report/pull-request.js";
 import { redact } from "../redact.js";
 import type { Memory } from "./memory.js";
+import { resolveSubjectsStage } from "./subjects.js";
 import type { PipelinePorts } from "./index.js";
 
 /** What the investigate stage needs of the run. */
@@ -69,7 +70,7 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
   }
   const { knowledge, runbooks } = memory;
   ports.progress.phase(`frame ${incident.id}`);
-  const problem = await frame({
+  const framed = await frame({
     incident,
     alerts: alerts.all,
     pipelinesOf: memory.pipelinesOf,
@@ -78,6 +79,8 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
     telemetry: ports.telemetry,
     now,
   });
+  ports.progress.phase(`subjects ${incident.id}`);
+  const problem = await resolveSubjectsStage(framed, ports.telemetry, ports.progress);
   ports.progress.phase(`investigate ${incident.id}`);
   const llm = ports.llm?.forIncident();
   const initial = candidates(problem, runbooks, knowledge);

@@ -1,0 +1,153 @@
+import type { Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
+import { addSubject } from "../model/index.js";
+import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
+
+/**
+ * Discovery: subjects the alert does not name, found in the telemetry that exists, each with the
+ * query that found it. It only adds what is missing; values from knowledge and the alert stay first.
+ *
+ * - series: a consumer group's series name its topics and cluster; a Flink job's, its namespace;
+ * - log streams: the streams whose labels name a known subject (a pod of the service, a stream
+ *   labelled with the DAG) give the service whose logs to read;
+ * - the orchestrator: a DAG's task instances give its pools, tasks and workers; DAGs that ran just
+ *   before the onset are its possible upstreams;
+ * - the warehouse: the principals whose queries began failing at the onset, the tables whose
+ *   schema changed.
+ */
+
+/** How far before the onset discovery looks. */
+const LOOKBACK_MS = 6 * 3_600_000;
+/** Values kept per discovered key: enough for a union, few enough to stay specific. */
+const MAX_VALUES = 5;
+
+/** Keys whose values identify an entity well enough to look for its neighbours. */
+const ANCHORS = ["kafka.consumer_group", "kafka.topic", "airflow.dag_id", "flink.job", "spark.app", "service", "dbt.model", "warehouse.table"];
+
+/** Keys never learnt from a neighbour's series: they vary per replica, or say nothing about the entity. */
+const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile).map((k) => k.key).concat(["env", "probe.target", "dbt.user"]));
+
+/** Discovers what the telemetry says about the problem's subjects; returns the subjects with the discoveries added. */
+export async function discoverSubjects(problem: Problem, telemetry: Telemetry, signal: AbortSignal): Promise<Subjects> {
+  const subjects: Subjects = structuredClone(problem.subjects);
+  const range: TimeRange = { start: (problem.onset ?? problem.now) - LOOKBACK_MS, end: problem.now };
+  const tries: Array<Promise<void>> = [];
+  if (telemetry.series) tries.push(fromSeries(subjects, telemetry, range, signal));
+  if (telemetry.capabilities.has("orchestrator")) tries.push(fromOrchestrator(subjects, problem, telemetry, range, signal));
+  if (telemetry.capabilities.has("warehouse")) tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
+  // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
+  await Promise.all(tries.map((t) => t.catch(() => undefined)));
+  if (telemetry.streams) await fromStreams(subjects, telemetry, range, signal).catch(() => undefined);
+  return subjects;
+}
+
+/** Known values of the anchor keys, as label selectors in every spelling: `{consumergroup="g"}`, `{group="g"}`, … */
+function anchorSelectors(subjects: Subjects): Array<{ key: string; value: string; selector: Matcher[] }> {
+  const out: Array<{ key: string; value: string; selector: Matcher[] }> = [];
+  for (const key of ANCHORS) {
+    const kind = kindOfKey(key);
+    if (!kind) continue;
+    for (const v of (subjects[key] ?? []).filter((x) => x.origin !== "discovery").slice(0, MAX_VALUES)) {
+      for (const label of kind.labels) out.push({ key, value: v.value, selector: [{ label, op: "=", value: v.value }] });
+    }
+  }
+  return out;
+}
+
+async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  const anchors = anchorSelectors(subjects);
+  if (!anchors.length) return;
+  const sets = await telemetry.series!({ ...range, selectors: anchors.map((a) => a.selector), limit: 2_000 }, signal);
+  const found = new Map<string, Map<string, { count: number; from: string }>>();
+  for (const labels of sets) {
+    const anchor = anchors.find((a) => labels[a.selector[0]!.label] === a.value);
+    if (!anchor) continue;
+    for (const [label, value] of Object.entries(labels)) {
+      const key = kindOfLabel(label)?.key;
+      if (!key || key === anchor.key || NOT_HARVESTED.has(key) || subjects[key]?.some((v) => v.origin !== "discovery")) continue;
+      const byValue = found.get(key) ?? new Map<string, { count: number; from: string }>();
+      const seen = byValue.get(value) ?? { count: 0, from: `series of ${labels.__name__ ?? "a metric"} with ${anchor.selector[0]!.label}="${anchor.value}"` };
+      seen.count++;
+      byValue.set(value, seen);
+      found.set(key, byValue);
+    }
+  }
+  for (const [key, byValue] of found) {
+    const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, MAX_VALUES);
+    for (const [value, { from }] of best) addSubject(subjects, key, { value, origin: "discovery", from });
+  }
+}
+
+/** Service-like labels of a stream, in the vocabulary's order. */
+const SERVICE_LABELS = kindOfKey("service")!.labels;
+
+async function fromStreams(subjects: Subjects, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  if (subjects.service?.length) return;
+  const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
+  const known = Object.entries(subjects)
+    .filter(([key]) => !key.startsWith("config."))
+    .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
+    .filter((k) => k.value.length >= 3);
+  const services = new Map<string, string>();
+  for (const s of streams) {
+    const service = SERVICE_LABELS.map((l) => s[l]).find((v): v is string => Boolean(v));
+    if (!service) continue;
+    const hit = known.find((k) => Object.values(s).some((v) => names(v, k.value)));
+    if (hit && !services.has(service)) services.set(service, `log streams labelled with ${hit.key} "${hit.value}"`);
+  }
+  for (const [value, from] of [...services].slice(0, MAX_VALUES)) addSubject(subjects, "service", { value, origin: "discovery", from });
+}
+
+/** True when a label value names the entity: the same name, or a replica of it (`points-accrual-7d9c`). */
+function names(labelValue: string, entity: string): boolean {
+  if (labelValue === entity) return true;
+  return labelValue.startsWith(entity) && /^[-_.]/.test(labelValue.slice(entity.length, entity.length + 1));
+}
+
+async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  const dags = new Set((subjects["airflow.dag_id"] ?? []).map((v) => v.value));
+  if (!dags.size) return;
+  const [tasks, runs] = await Promise.all([
+    telemetry.orchestrator({ ...range, kind: "task_instances" }, signal),
+    telemetry.orchestrator({ ...range, kind: "dag_runs" }, signal),
+  ]);
+  const ours = tasks.filter((t) => dags.has(String(t.dag_id ?? "")));
+  const add = (key: string, values: unknown[], from: string) => {
+    if (subjects[key]?.some((v) => v.origin !== "discovery")) return;
+    const counts = new Map<string, number>();
+    for (const v of values) if (typeof v === "string" && v) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const [value] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_VALUES)) addSubject(subjects, key, { value, origin: "discovery", from });
+  };
+  add("airflow.pool", ours.map((t) => t.pool), "the DAG's task instances");
+  add("airflow.task_id", ours.filter((t) => t.state === "failed" || t.state === "up_for_retry").map((t) => t.task_id), "the DAG's failed task instances");
+  // Upstream candidates: other DAGs whose runs were under way or ending in the hours before the onset.
+  const onset = problem.onset ?? problem.now;
+  const upstream = runs.filter((r) => {
+    const dag = String(r.dag_id ?? "");
+    if (!dag || dags.has(dag)) return false;
+    const start = Date.parse(String(r.start_date ?? r.logical_date ?? ""));
+    return Number.isFinite(start) && start <= onset && start >= onset - LOOKBACK_MS;
+  });
+  add("sensor.external_dag_id", upstream.map((r) => r.dag_id), "DAGs that ran in the hours before the onset");
+}
+
+async function fromWarehouse(subjects: Subjects, problem: Problem, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  const onset = problem.onset ?? problem.now;
+  const needsUser = !subjects["dbt.user"]?.length;
+  const needsTable = !subjects["warehouse.table"]?.length;
+  if (!needsUser && !needsTable) return;
+  const [errors, schemas] = await Promise.all([
+    needsUser ? telemetry.warehouse({ start: onset - 15 * 60_000, end: problem.now, kind: "query_errors" }, signal) : Promise.resolve([]),
+    needsTable ? telemetry.warehouse({ ...range, start: onset - 2 * 86_400_000, kind: "schemas" }, signal) : Promise.resolve([]),
+  ]);
+  for (const user of new Set(errors.map((e) => String(e.user ?? "")).filter(Boolean))) {
+    if ((subjects["dbt.user"]?.length ?? 0) >= MAX_VALUES) break;
+    addSubject(subjects, "dbt.user", { value: user, origin: "discovery", from: "principals whose queries failed from the onset on" });
+  }
+  const columns = new Map<string, string>();
+  for (const s of schemas) {
+    const table = String(s.table ?? "");
+    const cols = JSON.stringify(Object.keys((s.columns ?? {}) as Record<string, unknown>).sort());
+    if (columns.has(table) && columns.get(table) !== cols) addSubject(subjects, "warehouse.table", { value: table, origin: "discovery", from: "tables whose schema changed" });
+    columns.set(table, cols);
+  }
+}
