@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import { createLlm, DEFAULT_LLM_BUDGET, llmConfigFromEnv, proposeHypotheses } from "../../src/llm/index.js";
 import { LlmUsageSchema } from "../../src/model/index.js";
-import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
+import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
 
 const context = { knownCauseIds: [], capabilities: ALL_CAPABILITIES, existing: [] };
@@ -68,14 +68,7 @@ describe("createLlm and llmConfigFromEnv", () => {
 });
 
 describe("calls through the real SDK against the stub", () => {
-  let stub: OpenAiStub;
-  beforeEach(async () => {
-    stub = await startOpenAiStub();
-  });
-  afterEach(async () => {
-    expect(stub.violations).toEqual([]);
-    await stub.close();
-  });
+  const stub = useOpenAiStub();
 
   it("the stub answers the models listing like an OpenAI-compatible server", async () => {
     const sdk = new OpenAI({ baseURL: stub.baseURL, apiKey: "test-key-not-a-secret" });

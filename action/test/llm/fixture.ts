@@ -1,36 +1,31 @@
 import { resolveSubjects } from "../../src/subjects/resolve.js";
 import type { Alert, Llm as LlmClient, LlmBudget, Problem } from "../../src/model/index.js";
 import { createLlm, DEFAULT_LLM_BUDGET, type LlmConfig } from "../../src/llm/index.js";
+import { alert } from "../support/alert.js";
+
+export { alert };
 
 const NOW = Date.parse("2026-03-14T10:30:00Z");
 const ONSET = Date.parse("2026-03-14T10:02:00Z");
 
-/** One normalized alert with sensible defaults. */
-export function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    id: "a1",
-    source: "alertmanager",
-    title: "KafkaConsumerGroupLag orders-enricher",
-    severity: "critical",
-    status: "firing",
-    environment: "prod",
-    fingerprint: "fp-orders-lag",
-    fingerprintComputed: false,
-    labels: { alertname: "KafkaConsumerGroupLag", consumergroup: "orders-enricher", topic: "orders.v1", severity: "critical" },
-    annotations: { summary: "Consumer group orders-enricher lag above 50k", runbook_url: "https://wiki.example.net/runbooks/kafka-lag" },
-    startsAt: new Date(ONSET).toISOString(),
-    endsAt: null,
-    links: [],
-    pipeline: "orders-streaming",
-    service: "orders-enricher",
-    raw: { delivery: "d1", index: 0 },
-    ...over,
-  };
-}
+/** This fixture's alert: the orders-enricher consumer of the design document, critical, from Alertmanager. */
+export const ENRICHER_ALERT: Partial<Alert> = {
+  id: "a1",
+  title: "KafkaConsumerGroupLag orders-enricher",
+  severity: "critical",
+  fingerprint: "fp-orders-lag",
+  labels: { alertname: "KafkaConsumerGroupLag", consumergroup: "orders-enricher", topic: "orders.v1", severity: "critical" },
+  annotations: { summary: "Consumer group orders-enricher lag above 50k", runbook_url: "https://wiki.example.net/runbooks/kafka-lag" },
+  startsAt: new Date(ONSET).toISOString(),
+  links: [],
+  pipeline: "orders-streaming",
+  service: "orders-enricher",
+  raw: { delivery: "d1", index: 0 },
+};
 
 /** A framed problem: the orders consumer lag of the design document. */
 export function problem(over: Partial<Problem> = {}): Problem {
-  const a = alert();
+  const a = alert(ENRICHER_ALERT);
   const p: Omit<Problem, "subjects" | "metrics"> = {
     incidentId: "2026-03-14-orders-consumer-lag-7f3a",
     title: "KafkaConsumerGroupLag on orders-streaming",

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CheckSpecSchema, type Knowledge } from "../../src/model/index.js";
 import { resolveChecks } from "../../src/checks/template.js";
 import { LlmProposalSchema, MAX_REPLY_CHARS, proposeHypotheses, toHypothesis } from "../../src/llm/index.js";
-import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
+import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
 
 const knowledge: Knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
@@ -10,14 +10,7 @@ const context = { knownCauseIds: ["kafka-lag-slow-consumer", "kafka-lag-traffic-
 const check = (over: Record<string, unknown>) => ({ id: "c1", metric: "kafka_consumergroup_lag", primitive: "threshold", pass_if: { value: ">= 1" }, ...over });
 const proposal = (over: Record<string, unknown>) => ({ ...GOOD_PROPOSAL, ...over });
 
-let stub: OpenAiStub;
-beforeEach(async () => {
-  stub = await startOpenAiStub();
-});
-afterEach(async () => {
-  expect(stub.violations).toEqual([]);
-  await stub.close();
-});
+const stub = useOpenAiStub();
 
 describe("proposeHypotheses", () => {
   it("a good proposal becomes an llm hypothesis whose checks validate and resolve", async () => {

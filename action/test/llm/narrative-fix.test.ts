@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Rca } from "../../src/model/index.js";
 import { NARRATIVE_SYSTEM, proposeFixPatch, writeNarrative, type VerifiedInvestigation } from "../../src/llm/index.js";
-import { startOpenAiStub, type OpenAiStub } from "../support/openai-stub.js";
+import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { client } from "./fixture.js";
 
 const rca: Rca = {
@@ -24,14 +24,7 @@ const verified: VerifiedInvestigation = {
   rca,
 };
 
-let stub: OpenAiStub;
-beforeEach(async () => {
-  stub = await startOpenAiStub();
-});
-afterEach(async () => {
-  expect(stub.violations).toEqual([]);
-  await stub.close();
-});
+const stub = useOpenAiStub();
 
 describe("writeNarrative", () => {
   it("writes from the verified findings only and returns plain text", async () => {

@@ -1,6 +1,9 @@
 import type { Alert, Check, CheckSpec, Evidence, Fix, Hypothesis, Incident, Investigation, Problem } from "../../src/model/index.js";
 import { CheckSpecSchema } from "../../src/model/index.js";
 import type { ReportInput } from "../../src/report/artifacts.js";
+import { alert } from "../support/alert.js";
+
+export { alert };
 
 /**
  * A hand-built incident: the orders consumer lags because a deploy slowed processing, which set off
@@ -10,29 +13,6 @@ import type { ReportInput } from "../../src/report/artifacts.js";
 export const NOW = Date.parse("2026-03-14T10:30:00Z");
 const T = (hhmm: string) => `2026-03-14T${hhmm}:00Z`;
 const ms = (hhmm: string) => Date.parse(T(hhmm));
-
-/** A normalized alert with realistic defaults. */
-export function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    id: "am-5d1c0e7a",
-    source: "alertmanager",
-    title: "KafkaConsumerGroupLag: orders-consumer lag above 50000",
-    severity: "high",
-    status: "firing",
-    environment: "prod",
-    fingerprint: "c0ffee1234abcd",
-    fingerprintComputed: false,
-    labels: { alertname: "KafkaConsumerGroupLag", consumergroup: "orders-consumer", topic: "orders.v2", severity: "high" },
-    annotations: { summary: "Consumer group orders-consumer is 120k messages behind" },
-    startsAt: T("10:02"),
-    endsAt: null,
-    links: [{ title: "Grafana", url: "https://grafana.example.com/d/kafka-lag" }],
-    pipeline: "orders",
-    service: "orders-consumer",
-    raw: { delivery: "dispatch-8812", index: 0 },
-    ...over,
-  };
-}
 
 function spec(s: Record<string, unknown>): CheckSpec {
   return CheckSpecSchema.parse(s);
