@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { Changes, Check, LogLine, OrchestratorRecord, TelemetryEvent } from "../model/index.js";
+import type { Alert, Changes, Check, LogLine, OrchestratorRecord, TelemetryEvent } from "../model/index.js";
 import type { TelemetryRecord } from "./primitives/index.js";
 
 /** Turns each kind of telemetry into uniform records that the record primitives and filters understand. */
@@ -17,6 +17,16 @@ export function fromLogs(lines: LogLine[]): TelemetryRecord[] {
     text: l.line,
     fields: { ...l.labels, line: l.line },
     label: l.line.length > 160 ? `${l.line.slice(0, 157)}…` : l.line,
+  }));
+}
+
+/** The incident's alerts as records: title, annotations (a callback's exception, a vendor's message) and label values. */
+export function fromAlerts(alerts: Alert[]): TelemetryRecord[] {
+  return alerts.map((a) => ({
+    at: ms(a.startsAt),
+    text: [a.title, ...Object.values(a.annotations), ...Object.entries(a.labels).map(([k, v]) => `${k}=${v}`)].join("\n"),
+    fields: { ...a.labels, source: a.source, status: a.status },
+    label: `${a.source} alert: ${a.title.length > 140 ? `${a.title.slice(0, 137)}…` : a.title}`,
   }));
 }
 

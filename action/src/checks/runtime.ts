@@ -3,7 +3,7 @@ import type { Check, Evidence, Labels, LogQuery, MetricQuery, Progress, Series, 
 import { adaptLogQuery, adaptMetricQuery } from "./adapt.js";
 import { evaluatePassIf } from "./compare.js";
 import { primitives, recordThreshold, type Measurement, type TelemetryRecord } from "./primitives/index.js";
-import { applyWhere, fromChanges, fromEvents, fromLogs, fromObjects } from "./records.js";
+import { applyWhere, fromAlerts, fromChanges, fromEvents, fromLogs, fromObjects } from "./records.js";
 import { aggregate, toRate } from "./series.js";
 
 /** Limits of one investigation's check execution. */
@@ -111,6 +111,7 @@ export class CheckRunner {
         events: () => t.events(q, signal),
         orchestrator: () => t.orchestrator(q, signal),
         warehouse: () => t.warehouse(q, signal),
+        alerts: () => (t.alerts ? t.alerts(q, signal) : Promise.reject(new Error("no alerts source"))),
       }[check.capability]();
       // A failed fetch must not poison later checks that could retry it.
       call.catch(() => this.cache.delete(key));
@@ -260,6 +261,8 @@ export class CheckRunner {
       case "orchestrator":
       case "warehouse":
         return fromObjects(await this.fetch(check, signal), (check.query as { kind: string }).kind);
+      case "alerts":
+        return fromAlerts(await this.fetch(check, signal));
       default:
         return [];
     }
@@ -289,7 +292,7 @@ const BASELINED = new Set(["count", "threshold", "oscillation", "growth", "skew"
  */
 export function baselineRange(check: Check, range: TimeRange): TimeRange | null {
   if (!BASELINED.has(check.primitive)) return null;
-  if (check.capability === "changes") return null;
+  if (check.capability === "changes" || check.capability === "alerts") return null;
   if ((check.query as { kind?: string }).kind === "pools") return null;
   const len = range.end - range.start;
   const end = Math.min(range.start, check.onset ?? range.start);

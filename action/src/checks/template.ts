@@ -89,6 +89,7 @@ function capabilityOf(spec: CheckSpec): Capability {
   if (spec.changes !== undefined) return "changes";
   if (spec.events !== undefined) return "events";
   if (spec.orchestrator !== undefined) return "orchestrator";
+  if (spec.alert !== undefined) return "alerts";
   return "warehouse";
 }
 
@@ -161,8 +162,9 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         break;
       }
       case "logs": {
-        const selector = Object.fromEntries(
-          Object.entries(spec.logs!).flatMap(([k, v]) => {
+        const entries = Object.entries(spec.logs!);
+        const selector: Record<string, string> = Object.fromEntries(
+          entries.flatMap(([k, v]) => {
             const value = fill(v);
             return value === null ? [] : [[k, value]];
           }),
@@ -181,6 +183,9 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         break;
       case "warehouse":
         query = { ...base, kind: spec.warehouse!.kind };
+        break;
+      case "alerts":
+        query = { ...base, incident: true };
         break;
     }
     const fillAll = (values: string[]) => values.flatMap((x) => {

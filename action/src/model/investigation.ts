@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CheckSpec, Primitive, Remediation, Weight } from "./runbook.js";
-import type { Capability, ChangeQuery, EventQuery, LogQuery, MetricQuery, RecordQuery } from "./telemetry.js";
+import type { AlertQuery, Capability, ChangeQuery, EventQuery, LogQuery, MetricQuery, RecordQuery } from "./telemetry.js";
 
 export const VerdictSchema = z.enum(["pass", "fail", "inconclusive"]);
 /** A check's outcome. Missing data and errors are `inconclusive`, never `pass`. */
@@ -18,7 +18,7 @@ export interface Check {
   title: string;
   spec: CheckSpec;
   capability: Capability;
-  query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string>;
+  query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string> | AlertQuery;
   primitive: Primitive;
   weight: Weight;
   role: "confirm" | "rule_out";
@@ -55,6 +55,8 @@ export interface Hypothesis {
   runbookFile?: string;
   /** The past incident where review confirmed this cause ("seen before"): tested first. */
   seenBefore?: string;
+  /** For a runbook no route led to: the keys of its signature checks, swept before round one; it is investigated only when one holds. */
+  signatures?: string[];
 }
 
 /** The result of one check: its verdict, what it measured, the data it saw. */

@@ -71,6 +71,15 @@ export const CheckSpecSchema = z
     events: z.object({ kind: z.string(), labels: TemplatedMap.default({}) }).optional(),
     orchestrator: z.object({ kind: OrchestratorKindSchema, where: WhereSchema.default({}) }).optional(),
     warehouse: z.object({ kind: WarehouseKindSchema, where: WhereSchema.default({}) }).optional(),
+    /** The incident's own alerts (titles, annotations, labels: a callback's exception, a vendor's message), read with `match`. */
+    alert: z.object({}).strict().optional(),
+    /**
+     * A signature: a cheap log, event or alert match that is this cause's fingerprint. Signatures of
+     * every runbook are swept over the incident's window (against a baseline before the onset), and a
+     * runbook whose signature holds is investigated even when no alert name or metric led to it.
+     * Default: a confirming `count` over logs, events or alerts with a `match` or an event kind.
+     */
+    signature: z.boolean().optional(),
     /** A regular expression matched against log lines, messages and stack traces. */
     match: z.string().optional(),
     primitive: PrimitiveSchema,
@@ -90,13 +99,13 @@ export const CheckSpecSchema = z
     role: z.enum(["confirm", "rule_out"]).default("confirm"),
   })
   .superRefine((c, ctx) => {
-    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse"].filter(
+    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter(
       (k) => c[k as keyof typeof c] !== undefined,
     );
     if (sources.length !== 1) {
       ctx.addIssue({
         code: "custom",
-        message: `a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse; got ${sources.length ? sources.join(", ") : "none"}`,
+        message: `a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse, alert; got ${sources.length ? sources.join(", ") : "none"}`,
       });
     }
   });
@@ -130,8 +139,10 @@ export const RunbookSchema = z.object({
   applies_to: z.object({
     /** Globs over alert names (the `alertname` label, or the title). */
     alerts: z.array(z.string()).default([]),
-    /** Component kinds of the impacted pipelines (kafka, airflow, dbt, …). */
+    /** Component kinds of the impacted pipelines, or of the subjects the alert names (kafka, airflow, dbt, …). */
     components: z.array(z.string()).default([]),
+    /** Globs over the metric names the alert is about (its PromQL expression, its query). */
+    metrics: z.array(z.string()).default([]),
   }),
   /** Prior probability before evidence, 0..1. */
   prior: z.number().min(0).max(1).default(0.1),

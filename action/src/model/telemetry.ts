@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TimestampSchema } from "./alert.js";
+import { TimestampSchema, type Alert } from "./alert.js";
 
 /**
  * The raw data shapes every telemetry adapter returns. They mirror spec/scenario-format.md so that
@@ -127,19 +127,27 @@ export interface Changes {
 }
 
 /** What a telemetry backend can answer; an absent capability makes a check inconclusive. */
-export type Capability = "metrics" | "logs" | "changes" | "events" | "orchestrator" | "warehouse";
+export type Capability = "metrics" | "logs" | "changes" | "events" | "orchestrator" | "warehouse" | "alerts";
+
+/** The incident's own alerts as a source of evidence: their titles, annotations and labels (exception text, a callback's error). */
+export interface AlertQuery extends TimeRange {
+  /** Always the incident's alerts; the range is kept for the runner's uniform handling. */
+  incident: true;
+}
 
 /** The telemetry port: every adapter (replay, Prometheus, Loki, Airflow, GitHub, PostgreSQL) implements part of it. */
 export interface Telemetry {
   readonly capabilities: ReadonlySet<Capability>;
   /** Describes a query the way its backend would see it (PromQL, LogQL, SQL); kept as evidence. */
-  describe(kind: Capability, query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string>): string;
+  describe(kind: Capability, query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string> | AlertQuery): string;
   metrics(query: MetricQuery, signal: AbortSignal): Promise<Series[]>;
   logs(query: LogQuery, signal: AbortSignal): Promise<LogLine[]>;
   changes(query: ChangeQuery, signal: AbortSignal): Promise<Changes>;
   events(query: EventQuery, signal: AbortSignal): Promise<TelemetryEvent[]>;
   orchestrator(query: RecordQuery<OrchestratorKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
   warehouse(query: RecordQuery<WarehouseKind>, signal: AbortSignal): Promise<OrchestratorRecord[]>;
+  /** The incident's own alerts (optional; the pipeline adds it): what the alert itself says is evidence too. */
+  alerts?(query: AlertQuery, signal: AbortSignal): Promise<Alert[]>;
   /** Discovery (optional): label sets of the series matching selectors, without samples (Prometheus `/api/v1/series`). */
   series?(query: SeriesQuery, signal: AbortSignal): Promise<Labels[]>;
   /** Discovery (optional): label sets of the log streams in a range (Loki `/loki/api/v1/series`). */

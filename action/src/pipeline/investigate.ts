@@ -17,13 +17,14 @@ import { proposeHypotheses, toHypothesis, writeNarrative } from "../llm/index.js
 import { neighbours } from "../memory/knowledge.js";
 import { findSimilar, withReview, type HistoryEntry } from "../memory/history.js";
 import { incidentFiles } from "../record/index.js";
-import { candidates, hypothesisFrom } from "../reason/candidates.js";
+import { candidates, hypothesisFrom, signatureCandidates } from "../reason/candidates.js";
 import { investigate } from "../reason/investigate.js";
 import { llmFix } from "../remediate/llm-fix.js";
 import { proposeFix } from "../remediate/propose.js";
 import { reviewersFor } from "../remediate/reviewers.js";
 import { renderPullRequestBody } from "../report/pull-request.js";
 import { redact } from "../redact.js";
+import { withIncidentAlerts } from "../telemetry/incident-alerts.js";
 import type { Memory } from "./memory.js";
 import { resolveSubjectsStage } from "./subjects.js";
 import type { PipelinePorts } from "./index.js";
@@ -85,10 +86,18 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
   const llm = ports.llm?.forIncident();
   const initial = candidates(problem, runbooks, knowledge);
   if (llm) initial.push(...(await llmHypotheses(llm, problem, initial, ctx)));
-  const investigation = await investigate(problem, initial, ports, ctx.budget, (cause, _parent, round) => {
-    const rb = runbooks.find((x) => x.id === cause);
-    return rb ? hypothesisFrom(rb, problem, knowledge, { reason: "deeper cause", round }) : null;
-  });
+  const telemetry = withIncidentAlerts(ports.telemetry, problem.alerts);
+  const investigation = await investigate(
+    problem,
+    initial,
+    { telemetry, progress: ports.progress },
+    ctx.budget,
+    (cause, _parent, round) => {
+      const rb = runbooks.find((x) => x.id === cause);
+      return rb ? hypothesisFrom(rb, problem, knowledge, { reason: "deeper cause", round }) : null;
+    },
+    signatureCandidates(problem, runbooks, knowledge, initial),
+  );
   incident.investigation = "done";
   incident.rootCause = { id: investigation.rca.rootCause, confidence: investigation.rca.confidence, status: investigation.rca.conclusion };
   outcome.investigated = true;

@@ -1,18 +1,50 @@
 import picomatch from "picomatch";
-import type { Hypothesis, Knowledge, Problem, Runbook } from "../model/index.js";
+import type { CheckSpec, Hypothesis, Knowledge, Problem, Runbook } from "../model/index.js";
 import { resolveChecks } from "../checks/template.js";
 
-/** Why a runbook applies to this problem, or null when it does not. */
+/**
+ * Why a runbook applies to this problem, or null when it does not: the alert's name, the metric the
+ * alert is about (its expression or query), or the components involved (knowledge's pipelines, or
+ * the subjects the alert names: a consumer group involves Kafka). The route is the reason reported.
+ */
 export function appliesTo(runbook: Runbook, problem: Problem): string | null {
   const names = runbook.applies_to.alerts;
   if (names.length) {
     const isMatch = picomatch(names, { nocase: true });
     const hit = problem.alertnames.find((n) => isMatch(n));
-    if (hit) return `alert ${hit} matches ${names.join(", ")}`;
+    if (hit) return `by alert name: ${hit} matches ${names.join(", ")}`;
+  }
+  const metrics = runbook.applies_to.metrics;
+  if (metrics.length) {
+    const isMatch = picomatch(metrics, { nocase: true });
+    const hit = problem.metrics.find((m) => isMatch(m));
+    if (hit) return `by metric: the alert is about ${hit}`;
   }
   const kinds = runbook.applies_to.components.filter((k) => problem.components.includes(k));
-  if (kinds.length) return `impacted pipeline has ${kinds.join(", ")} components`;
+  if (kinds.length) {
+    const fromKnowledge = problem.pipelines.some((p) => p.components.some((c) => kinds.includes(c.kind)));
+    return fromKnowledge ? `by component: the impacted pipeline has ${kinds.join(", ")} components` : `by subject: the alert names a ${kinds.join(", ")} entity`;
+  }
   return null;
+}
+
+/** True for a check that is its cause's signature: a confirming count of a specific log, event or alert match. */
+export function isSignature(spec: CheckSpec): boolean {
+  if (spec.signature !== undefined) return spec.signature;
+  if (spec.role !== "confirm" || spec.primitive !== "count" || spec.weight === "weak") return false;
+  if (spec.events) return !spec.events.kind.includes("*") || spec.match !== undefined;
+  return (spec.logs !== undefined || spec.alert !== undefined) && spec.match !== undefined;
+}
+
+/** Runbooks no route led to, with the signature checks a sweep runs to see whether their cause shows anyway. */
+export function signatureCandidates(problem: Problem, runbooks: Runbook[], knowledge: Knowledge, existing: Hypothesis[]): Hypothesis[] {
+  const taken = new Set(existing.map((h) => h.id));
+  return runbooks
+    .filter((rb) => !taken.has(rb.id) && rb.checks.some(isSignature))
+    .map((rb) => {
+      const h = hypothesisFrom(rb, problem, knowledge, { reason: "by signature", round: 1 });
+      return { ...h, signatures: h.checks.filter((c) => isSignature(c.spec)).map((c) => c.key) };
+    });
 }
 
 /** Builds a hypothesis from a runbook: its checks resolved against the problem. */

@@ -1,4 +1,4 @@
-import type { Clock, Evidence, Hypothesis, Investigation, Problem, Progress, Telemetry } from "../model/index.js";
+import type { Evidence, Hypothesis, Investigation, Problem, Progress, Telemetry } from "../model/index.js";
 import { CheckRunner, type Budget } from "../checks/runtime.js";
 import { rank } from "./rank.js";
 
@@ -15,15 +15,18 @@ export type FollowUp = (id: string, parent: Hypothesis, round: number) => Hypoth
  */
 export async function investigate(
   problem: Problem,
-  candidates: Hypothesis[],
-  ports: { telemetry: Telemetry; clock: Clock; progress: Progress },
+  routed: Hypothesis[],
+  ports: { telemetry: Telemetry; progress: Progress },
   budget: Budget,
   followUp: FollowUp = () => null,
+  swept: Hypothesis[] = [],
 ): Promise<Investigation> {
-  const t0 = Date.now();
+  // Windows come from problem.now (the investigation clock); budgets and durations are wall time.
+  const started = Date.now();
   const runner = new CheckRunner(ports.telemetry, budget, ports.progress);
   const hypotheses: Hypothesis[] = [];
   const evidence: Evidence[] = [];
+  const candidates = [...routed, ...(await sweep(swept, runner, ports.progress))];
   // Memory first: causes review confirmed on similar incidents are tested alone in round one; the
   // rest wait for round two and run only if the familiar cause is not confirmed.
   const familiar = candidates.filter((h) => h.seenBefore);
@@ -72,7 +75,28 @@ export async function investigate(
     pending = next;
   }
   const rca = rank(hypotheses, evidence, { rounds: round, budgetExhausted: runner.exhausted });
-  return { hypotheses, evidence, rca, ms: Date.now() - t0 };
+  return { hypotheses, evidence, rca, ms: Date.now() - started };
+}
+
+/**
+ * The signature sweep: every signature check of the runbooks no route led to runs once over the
+ * incident's window; a runbook whose signature holds there, and not before the onset, becomes a
+ * candidate with the finding as its reason. The sweep's own results are not evidence: the admitted
+ * hypotheses run all their checks in round one (the fetches are shared).
+ */
+async function sweep(swept: Hypothesis[], runner: CheckRunner, progress: Progress): Promise<Hypothesis[]> {
+  const checks = swept.flatMap((h) => h.checks.filter((c) => h.signatures?.includes(c.key)));
+  if (!checks.length) return [];
+  progress.info(`signature sweep: ${checks.length} checks of ${swept.length} runbooks no alert name, metric or subject led to`);
+  const results = await runner.run(checks, 0);
+  const admitted: Hypothesis[] = [];
+  for (const h of swept) {
+    const hit = results.find((e) => e.hypothesis === h.id && e.verdict === "pass" && e.specific !== false);
+    if (!hit) continue;
+    const { signatures: _s, ...rest } = h;
+    admitted.push({ ...rest, reason: `by signature: ${hit.finding}` });
+  }
+  return admitted;
 }
 
 /** True when `id` is already an ancestor of `h`, so linking would make a cycle. */

@@ -32,6 +32,8 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
   const support: string[] = [];
   const against: string[] = [];
   const gaps: string[] = [];
+  let confirmed = 0;
+  let absentSiblings = 0;
   for (const e of mine) {
     // Background: it held before the onset too, so it says nothing about this incident either way.
     if (e.specific === false) continue;
@@ -45,6 +47,7 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
     if (e.role === "confirm") {
       if (e.verdict === "pass") {
         x += w;
+        confirmed += w;
         support.push(e.key);
       } else {
         x -= w;
@@ -57,10 +60,12 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
       if (e.weight === "strong") ruledOut = true;
     } else {
       // The sibling cause's signature is absent: a little support, never enough alone.
-      x += w * 0.25;
+      absentSiblings += w * 0.25;
       support.push(e.key);
     }
   }
+  // Absent siblings only sharpen a cause its own evidence supports: they never outweigh half of it.
+  x += Math.min(absentSiblings, confirmed / 2);
   const coverage = total ? concluded / total : 0;
   const posterior = sigmoid(x);
   const confidence = round2(posterior * (0.3 + 0.7 * coverage));

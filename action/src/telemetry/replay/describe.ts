@@ -1,4 +1,5 @@
 import type {
+  AlertQuery,
   Capability,
   ChangeQuery,
   EventQuery,
@@ -40,7 +41,7 @@ export function logql(q: LogQuery): string {
 }
 
 /** Describes a query the way its backend would read it, with its time range; kept as evidence. */
-export function describeQuery(kind: Capability, query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string>): string {
+export function describeQuery(kind: Capability, query: MetricQuery | LogQuery | ChangeQuery | EventQuery | RecordQuery<string> | AlertQuery): string {
   const range = formatRange(query);
   switch (kind) {
     case "metrics": {
@@ -60,5 +61,7 @@ export function describeQuery(kind: Capability, query: MetricQuery | LogQuery | 
     case "orchestrator":
     case "warehouse":
       return `${kind} ${(query as RecordQuery<string>).kind} ${range}`;
+    case "alerts":
+      return "the incident's own alerts (titles, annotations, labels)";
   }
 }

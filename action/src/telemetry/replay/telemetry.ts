@@ -43,6 +43,8 @@ function inferred(t: ScenarioTelemetry): Set<Capability> {
     events: t.events.events.length > 0,
     orchestrator: Object.values(t.orchestrator).some((v) => Array.isArray(v) && v.length > 0),
     warehouse: t.warehouse.schemas.length + t.warehouse.query_errors.length + t.warehouse.tables.length > 0,
+    // a recording holds no alerts: the pipeline answers them from the incident
+    alerts: false,
   };
   return new Set(CAPABILITIES.filter((c) => has[c]));
 }
