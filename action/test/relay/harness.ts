@@ -156,3 +156,16 @@ export function sentryIssueAlert(): { action: string; data: { event: Record<stri
     },
   };
 }
+
+/** dbt Cloud's job.run.errored webhook (as its docs show it) for the orders marts job in prod. */
+export function dbtCloudRunErrored(): Record<string, unknown> {
+  return {
+    accountId: 1,
+    webhooksID: "wsu_12345abcde",
+    eventId: "wev_2L6m5BggBw9uPNuSmtg4MUiW4Re",
+    timestamp: "2026-03-14T01:15:20.419714619Z",
+    eventType: "job.run.errored",
+    webhookName: "pipemedic",
+    data: { jobId: "123", jobName: "orders marts", runId: "12345", environmentId: "1234", environmentName: "prod", projectName: "analytics", projectId: "167194", runStatus: "Errored", runStatusCode: 20, runStatusMessage: "None", runReason: "scheduled", runStartedAt: "2026-03-14T01:14:41Z", runErroredAt: "2026-03-14T01:15:20Z" },
+  };
+}

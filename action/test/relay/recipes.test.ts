@@ -8,7 +8,7 @@ import type { Alert, Source } from "../../src/model/index.js";
 import { normalize } from "../../src/ingest/normalize.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { REPO_ROOT, runAction } from "../support/runner.js";
-import { dispatchViolations, OWNER, REPO, signed, startRig, TOKEN } from "./harness.js";
+import { dbtCloudRunErrored, dispatchViolations, OWNER, REPO, signed, startRig, TOKEN } from "./harness.js";
 import { definition, evaluate, renderDatadog, renderPagerDuty, renderTree } from "./render.js";
 
 const RECIPES = join(REPO_ROOT, "recipes");
@@ -289,15 +289,7 @@ describe("recipe: dbt Cloud through the relay", () => {
     const rig = await startRig({ emulator: emu, sources: ["dbt-cloud"] });
     try {
       const before = emu.dispatches.length;
-      const body = JSON.stringify({
-        accountId: 1,
-        webhooksID: "wsu_12345abcde",
-        eventId: "wev_2L6m5BggBw9uPNuSmtg4MUiW4Re",
-        timestamp: "2026-03-14T01:15:20.419714619Z",
-        eventType: "job.run.errored",
-        webhookName: "pipemedic",
-        data: { jobId: "123", jobName: "orders marts", runId: "12345", environmentId: "1234", environmentName: "prod", projectName: "analytics", projectId: "167194", runStatus: "Errored", runStatusCode: 20, runStatusMessage: "None", runReason: "scheduled", runStartedAt: "2026-03-14T01:14:41Z", runErroredAt: "2026-03-14T01:15:20Z" },
-      });
+      const body = JSON.stringify(dbtCloudRunErrored());
       const res = await rig.post("dbt-cloud", body, signed("dbt-cloud", body));
       expect(res.status).toBe(202);
       const [d] = emu.dispatches.slice(before);

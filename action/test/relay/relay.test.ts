@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { normalize } from "../../src/ingest/normalize.js";
-import { alertmanagerGroup, dispatchViolations, REPO, SECRETS, sentryIssueAlert, signed, startRig, type RelayRig } from "./harness.js";
+import { alertmanagerGroup, dbtCloudRunErrored, dispatchViolations, REPO, SECRETS, sentryIssueAlert, signed, startRig, type RelayRig } from "./harness.js";
 
 let rig: RelayRig;
 
@@ -165,15 +165,7 @@ describe("relay delivery", () => {
         },
       },
     });
-    const dbt = JSON.stringify({
-      accountId: 1,
-      webhooksID: "wsu_12345abcde",
-      eventId: "wev_2L6m5BggBw9uPNuSmtg4MUiW4Re",
-      timestamp: "2026-03-14T01:15:20.419714619Z",
-      eventType: "job.run.errored",
-      webhookName: "pipemedic",
-      data: { jobId: "123", jobName: "orders marts", runId: "12345", environmentId: "1234", environmentName: "prod", projectName: "analytics", projectId: "167194", runStatus: "Errored", runStatusCode: 20, runStatusMessage: "None", runReason: "scheduled", runStartedAt: "2026-03-14T01:14:41Z", runErroredAt: "2026-03-14T01:15:20Z" },
-    });
+    const dbt = JSON.stringify(dbtCloudRunErrored());
     expect((await rig.post("pagerduty", pd, signed("pagerduty", pd))).status).toBe(202);
     expect((await rig.post("dbt-cloud", dbt, signed("dbt-cloud", dbt))).status).toBe(202);
     expect(rig.emu.dispatches.map((d) => d.client_payload.source)).toEqual(["pagerduty", "dbt-cloud"]);
