@@ -12,9 +12,13 @@ export function visible(text: string): string {
   return text.replace(INVISIBLE, "");
 }
 
-/** Cuts text to `max` characters, marking the cut. */
+/** Cuts text to `max` characters, marking the cut; never between the two halves of a surrogate pair. */
 export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // a lone half would reach the reader as U+FFFD
+  return `${text.slice(0, end)}…`;
 }
 
 /** One line of untrusted text: visible characters, whitespace collapsed, cut to `max` characters. */
