@@ -1,6 +1,6 @@
 import type { Alert, Delivery, Source } from "../model/index.js";
 import { adapterFor, detectSource } from "./detect.js";
-import { inert, isRecord, jsonProblem, kind, MAX_ITEMS } from "./sources/fields.js";
+import { asciiExcerpt, isRecord, jsonProblem, kind, MAX_ITEMS } from "./sources/fields.js";
 import { unwrapDispatch, type Unwrapped } from "./sources/dispatch.js";
 import { genericMatches } from "./sources/generic.js";
 import { GenericMappingSchema, type GenericMapping, type GenericMappingInput } from "./sources/generic-mapping.js";
@@ -52,7 +52,7 @@ function lowerHeaders(headers: unknown): Record<string, string> {
 function topKeys(body: unknown): string {
   if (!isRecord(body)) return kind(body);
   const keys = Object.keys(body);
-  return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => inert(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+  return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => asciiExcerpt(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
 }
 
 function reject(reason: string): IngestOutcome {
@@ -104,7 +104,7 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
     detectSource(inner.body, inner.headers) ??
     (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
   if (!wanted) {
-    const hint = delivery.sourceHint ? ` (the file name suggests ${inert(delivery.sourceHint, 30)})` : "";
+    const hint = delivery.sourceHint ? ` (the file name suggests ${asciiExcerpt(delivery.sourceHint, 30)})` : "";
     return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
   }
   const adapter: SourceAdapter | undefined = adapterFor(wanted);
@@ -119,7 +119,7 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
     });
   } catch (err) {
     if (err instanceof ParseError) return reject(`${adapter.source}: ${err.message}`);
-    return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
+    return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
   }
   if (!alerts.length) return reject(`${adapter.source}: the payload holds no alerts`);
   if (alerts.length > MAX_ITEMS) return reject(`${adapter.source}: ${alerts.length} alerts in one body, over the limit of ${MAX_ITEMS}`);
@@ -134,7 +134,7 @@ export function normalize(delivery: Delivery, options: NormalizeOptions = {}): I
   try {
     return run(delivery, options);
   } catch (err) {
-    return reject(`could not normalize the delivery (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
+    return reject(`could not normalize the delivery (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
   }
 }
 

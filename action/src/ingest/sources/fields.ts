@@ -32,15 +32,19 @@ export function kind(value: unknown): string {
   return typeof value;
 }
 
-/** Text made inert for a log line or a report: cut to `max` characters, anything but plain characters replaced by `?`. */
-export function inert(value: string, max = 40): string {
+/**
+ * A short excerpt of payload text for a rejection reason or a log line: cut to `max` characters,
+ * anything but plain ASCII letters, digits and a few marks replaced by `?`. (Reports render text
+ * through report/markdown/inert.ts instead, which keeps Unicode and neutralises Markdown.)
+ */
+export function asciiExcerpt(value: string, max = 40): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
   return cut.replace(/[^A-Za-z0-9 _.:/@+=(),'-]/g, "?").replace(/…$/, "...");
 }
 
-/** A short excerpt of untrusted text, quoted and inert (see `inert`). */
+/** A short excerpt of untrusted text, quoted (see `asciiExcerpt`). */
 export function quote(value: string): string {
-  return `"${inert(value)}"`;
+  return `"${asciiExcerpt(value)}"`;
 }
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/;
