@@ -163,6 +163,7 @@ export class CheckRunner {
     check: Check,
     range: TimeRange,
     signal: AbortSignal,
+    baseline = false,
   ): Promise<{ measured: Measurement[] | { noData: string }; data: unknown; matched: TelemetryRecord[] }> {
     const at = { ...check, query: { ...check.query, start: range.start, end: range.end } } as Check;
     const spec = check.spec;
@@ -179,6 +180,8 @@ export class CheckRunner {
       };
     }
     let records = await this.records(at, signal);
+    // A baseline counts only what it can date inside itself: a run still queued, or an object with no time, is not "before".
+    if (baseline) records = records.filter((r) => r.at !== null && r.at >= range.start && r.at <= range.end);
     records = applyWhere(records, (spec.orchestrator ?? spec.warehouse)?.where);
     if (spec.match) {
       const re = new RegExp(spec.match, "i");
@@ -193,6 +196,27 @@ export class CheckRunner {
           : { noData: `${check.primitive} does not read ${check.capability}` };
     if ("noData" in out) return { measured: out, data, matched: [] };
     return { measured: [out.measurement], data, matched: out.matched };
+  }
+
+  /**
+   * Whether a passing check is background: it passes on the window just before the incident's data
+   * and on the one before that as well (a detector alert often fires after its cause began, so one
+   * earlier window alone can still hold the cause). The finding of that baseline when it is
+   * background, "" → never; null when no baseline applies or the data cannot say.
+   */
+  private async background(check: Check, range: TimeRange, signal: AbortSignal): Promise<string | null> {
+    const first = baselineRange(check, range);
+    if (!first) return null;
+    const len = first.end - first.start;
+    let text = "";
+    for (const window of [first, { start: first.start - len, end: first.start }]) {
+      const b = await this.measure(check, window, signal, true);
+      const again = "noData" in b.measured ? null : judge(check, b.measured);
+      if (!again || "missing" in again) return null;
+      if (!again.pass) return "";
+      text ||= again.text;
+    }
+    return text;
   }
 
   private async evaluate(
@@ -227,15 +251,11 @@ export class CheckRunner {
       ms: ms(),
     };
     if (judged.pass) {
-      // Evidence counts only where it discriminates: the same check on a window before the onset must not pass too.
-      const before = baselineRange(check, range);
-      if (before) {
-        const b = await this.measure(check, before, signal);
-        const again = "noData" in b.measured ? null : judge(check, b.measured);
-        if (again && !("missing" in again)) {
-          evidence.specific = !again.pass;
-          if (again.pass) evidence.finding += `; but also before the onset (${again.text}): not specific to this incident`;
-        }
+      // Evidence counts only where it discriminates: background holds in the windows before the onset too.
+      const background = await this.background(check, range, signal);
+      if (background !== null) {
+        evidence.specific = !background;
+        if (background) evidence.finding += `; but also in the two windows before the onset (${background}): not specific to this incident`;
       }
     }
     if (matched.length && (check.capability === "changes" || check.capability === "events")) {

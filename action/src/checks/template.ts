@@ -10,7 +10,7 @@ import type {
 } from "../model/index.js";
 import { parseSelector } from "../memory/selector.js";
 import { subjectValue } from "../model/index.js";
-import { canonicalKey, SUBJECT_KINDS } from "../subjects/vocabulary.js";
+import { canonicalKey, KEY_FALLBACKS, SUBJECT_KINDS } from "../subjects/vocabulary.js";
 import { parseDuration } from "../model/index.js";
 
 /**
@@ -45,7 +45,9 @@ export function templateContext(problem: Problem): TemplateContext {
         return undefined;
       }
       if (path === "pipeline.id") return problem.pipelines[0]?.id;
-      return subjectValue(problem.subjects, canonicalKey(path));
+      const key = canonicalKey(path);
+      const fallback = KEY_FALLBACKS[key];
+      return subjectValue(problem.subjects, key) ?? (fallback ? subjectValue(problem.subjects, fallback) : undefined);
     },
   };
 }

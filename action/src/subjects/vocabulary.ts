@@ -62,8 +62,12 @@ for (const kind of SUBJECT_KINDS) for (const l of kind.labels) if (!BY_LABEL.has
 /** Keys that are spelled differently in templates than in the vocabulary (`pipeline.dependency.probe` is a probe target). */
 const KEY_ALIASES: Readonly<Record<string, string>> = {
   "dependency.probe": "probe.target",
-  "kafka.service": "service",
   "warehouse.user": "dbt.user",
+};
+
+/** A narrower key and the wider one that stands in when nobody named it (a Kafka consumer's service, else the service). */
+export const KEY_FALLBACKS: Readonly<Record<string, string>> = {
+  "kafka.service": "service",
 };
 
 /** The canonical subject key of a template path (`pipeline.` prefix dropped, aliases applied). */
