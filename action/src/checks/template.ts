@@ -222,6 +222,8 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
           }),
         )
       : undefined;
+    // Without knowledge's paths or repositories, a change is tied to the pipeline only by a name it mentions.
+    if (spec.changes?.scope === "pipeline" && !scope.paths.length && !scope.repos.length) missing.push("pipeline.paths");
     const unscoped = [...new Set(missing)];
     const check: Check = {
       key: `${runbook.id}/${spec.id}`,
