@@ -7154,6 +7154,15 @@ const CheckSpecSchema = object({
     events: object({ kind: string$3(), labels: TemplatedMap.default({}) }).optional(),
     orchestrator: object({ kind: OrchestratorKindSchema, where: WhereSchema.default({}) }).optional(),
     warehouse: object({ kind: WarehouseKindSchema, where: WhereSchema.default({}) }).optional(),
+    /** The incident's own alerts (titles, annotations, labels: a callback's exception, a vendor's message), read with `match`. */
+    alert: object({}).strict().optional(),
+    /**
+     * A signature: a cheap log, event or alert match that is this cause's fingerprint. Signatures of
+     * every runbook are swept over the incident's window (against a baseline before the onset), and a
+     * runbook whose signature holds is investigated even when no alert name or metric led to it.
+     * Default: a confirming `count` over logs, events or alerts with a `match` or an event kind.
+     */
+    signature: boolean().optional(),
     /** A regular expression matched against log lines, messages and stack traces. */
     match: string$3().optional(),
     primitive: PrimitiveSchema,
@@ -7173,11 +7182,11 @@ const CheckSpecSchema = object({
     role: _enum(["confirm", "rule_out"]).default("confirm"),
 })
     .superRefine((c, ctx) => {
-    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse"].filter((k) => c[k] !== undefined);
+    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter((k) => c[k] !== undefined);
     if (sources.length !== 1) {
         ctx.addIssue({
             code: "custom",
-            message: `a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse; got ${sources.length ? sources.join(", ") : "none"}`,
+            message: `a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse, alert; got ${sources.length ? sources.join(", ") : "none"}`,
         });
     }
 });
@@ -7207,8 +7216,10 @@ const RunbookSchema = object({
     applies_to: object({
         /** Globs over alert names (the `alertname` label, or the title). */
         alerts: array$1(string$3()).default([]),
-        /** Component kinds of the impacted pipelines (kafka, airflow, dbt, …). */
+        /** Component kinds of the impacted pipelines, or of the subjects the alert names (kafka, airflow, dbt, …). */
         components: array$1(string$3()).default([]),
+        /** Globs over the metric names the alert is about (its PromQL expression, its query). */
+        metrics: array$1(string$3()).default([]),
     }),
     /** Prior probability before evidence, 0..1. */
     prior: number().min(0).max(1).default(0.1),
@@ -31840,7 +31851,7 @@ const SHA256_SIGNATURE_LENGTH = 32;
 function webhookSignatureRequiresSigning(signatureHeader) {
     return (signatureHeader.split(' ', MAX_DIRECT_WEBHOOK_VERIFICATIONS + 1).length > MAX_DIRECT_WEBHOOK_VERIFICATIONS);
 }
-function* signatureCandidates(signatureHeader) {
+function* signatureCandidates$1(signatureHeader) {
     let start = 0;
     while (start <= signatureHeader.length) {
         const separator = signatureHeader.indexOf(' ', start);
@@ -31863,7 +31874,7 @@ function decodeSignature(signature) {
     }
 }
 function firstValidLengthSignature(signatureHeader) {
-    for (const signature of signatureCandidates(signatureHeader)) {
+    for (const signature of signatureCandidates$1(signatureHeader)) {
         const signatureBytes = decodeSignature(signature);
         if (signatureBytes) {
             return signatureBytes;
@@ -31873,7 +31884,7 @@ function firstValidLengthSignature(signatureHeader) {
 }
 function selectMatchingSignature(signatureHeader, expectedSignature, firstSignature) {
     let matchingSignature = firstSignature;
-    for (const signature of signatureCandidates(signatureHeader)) {
+    for (const signature of signatureCandidates$1(signatureHeader)) {
         const signatureBytes = decodeSignature(signature);
         if (!signatureBytes) {
             continue;
@@ -31931,7 +31942,7 @@ async function verifyWebhookSignature(payload, signatureHeader, timestamp, webho
         }
         throw new InvalidWebhookSignatureError('The given webhook signature does not match the expected signature');
     }
-    for (const signature of signatureCandidates(signatureHeader)) {
+    for (const signature of signatureCandidates$1(signatureHeader)) {
         try {
             const signatureBytes = Uint8Array.from(fromBase64(signature));
             // oxlint-disable-next-line no-await-in-loop -- Check signatures in order and stop at the first match.
@@ -34686,9 +34697,15 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\
 function visible(text) {
     return text.replace(INVISIBLE, "");
 }
-/** Cuts text to `max` characters, marking the cut. */
+/** Cuts text to `max` characters, marking the cut; never between the two halves of a surrogate pair. */
 function cut(text, max) {
-    return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--; // a lone half would reach the reader as U+FFFD
+    return `${text.slice(0, end)}…`;
 }
 /** One line of untrusted text: visible characters, whitespace collapsed, cut to `max` characters. */
 function oneLine$1(text, max = 300) {
@@ -58221,6 +58238,8 @@ function describeQuery(kind, query) {
         case "orchestrator":
         case "warehouse":
             return `${kind} ${query.kind} ${range}`;
+        case "alerts":
+            return "the incident's own alerts (titles, annotations, labels)";
     }
 }
 
@@ -58285,6 +58304,8 @@ function inferred(t) {
         events: t.events.events.length > 0,
         orchestrator: Object.values(t.orchestrator).some((v) => Array.isArray(v) && v.length > 0),
         warehouse: t.warehouse.schemas.length + t.warehouse.query_errors.length + t.warehouse.tables.length > 0,
+        // a recording holds no alerts: the pipeline answers them from the incident
+        alerts: false,
     };
     return new Set(CAPABILITIES.filter((c) => has[c]));
 }
@@ -58561,8 +58582,11 @@ for (const kind of SUBJECT_KINDS)
 /** Keys that are spelled differently in templates than in the vocabulary (`pipeline.dependency.probe` is a probe target). */
 const KEY_ALIASES = {
     "dependency.probe": "probe.target",
-    "kafka.service": "service",
     "warehouse.user": "dbt.user",
+};
+/** A narrower key and the wider one that stands in when nobody named it (a Kafka consumer's service, else the service). */
+const KEY_FALLBACKS = {
+    "kafka.service": "service",
 };
 /** The canonical subject key of a template path (`pipeline.` prefix dropped, aliases applied). */
 function canonicalKey(path) {
@@ -61508,6 +61532,15 @@ function fromLogs(lines) {
         label: l.line.length > 160 ? `${l.line.slice(0, 157)}…` : l.line,
     }));
 }
+/** The incident's alerts as records: title, annotations (a callback's exception, a vendor's message) and label values. */
+function fromAlerts(alerts) {
+    return alerts.map((a) => ({
+        at: ms$1(a.startsAt),
+        text: [a.title, ...Object.values(a.annotations), ...Object.entries(a.labels).map(([k, v]) => `${k}=${v}`)].join("\n"),
+        fields: { ...a.labels, source: a.source, status: a.status },
+        label: `${a.source} alert: ${a.title.length > 140 ? `${a.title.slice(0, 137)}…` : a.title}`,
+    }));
+}
 /** Events as records, filtered by kind glob and labels. */
 function fromEvents(events, check) {
     const spec = check.spec.events;
@@ -61684,6 +61717,7 @@ class CheckRunner {
                 events: () => t.events(q, signal),
                 orchestrator: () => t.orchestrator(q, signal),
                 warehouse: () => t.warehouse(q, signal),
+                alerts: () => (t.alerts ? t.alerts(q, signal) : Promise.reject(new Error("no alerts source"))),
             }[check.capability]();
             // A failed fetch must not poison later checks that could retry it.
             call.catch(() => this.cache.delete(key));
@@ -61726,7 +61760,7 @@ class CheckRunner {
         return check;
     }
     /** The check's data over `range` (its own, or a baseline), measured by its primitive. */
-    async measure(check, range, signal) {
+    async measure(check, range, signal, baseline = false) {
         const at = { ...check, query: { ...check.query, start: range.start, end: range.end } };
         const spec = check.spec;
         const ctx = { spec, start: range.start, end: range.end, onset: check.onset };
@@ -61744,6 +61778,9 @@ class CheckRunner {
             };
         }
         let records = await this.records(at, signal);
+        // A baseline counts only what it can date inside itself: a run still queued, or an object with no time, is not "before".
+        if (baseline)
+            records = records.filter((r) => r.at !== null && r.at >= range.start && r.at <= range.end);
         records = applyWhere(records, (spec.orchestrator ?? spec.warehouse)?.where);
         if (spec.match) {
             const re = new RegExp(spec.match, "i");
@@ -61758,6 +61795,29 @@ class CheckRunner {
         if ("noData" in out)
             return { measured: out, data, matched: [] };
         return { measured: [out.measurement], data, matched: out.matched };
+    }
+    /**
+     * Whether a passing check is background: it passes on the window just before the incident's data
+     * and on the one before that as well (a detector alert often fires after its cause began, so one
+     * earlier window alone can still hold the cause). The finding of that baseline when it is
+     * background, "" → never; null when no baseline applies or the data cannot say.
+     */
+    async background(check, range, signal) {
+        const first = baselineRange(check, range);
+        if (!first)
+            return null;
+        const len = first.end - first.start;
+        let text = "";
+        for (const window of [first, { start: first.start - len, end: first.start }]) {
+            const b = await this.measure(check, window, signal, true);
+            const again = "noData" in b.measured ? null : judge(check, b.measured);
+            if (!again || "missing" in again)
+                return null;
+            if (!again.pass)
+                return "";
+            text ||= again.text;
+        }
+        return text;
     }
     async evaluate(original, base, signal, t0) {
         const ms = () => Date.now() - t0;
@@ -61786,16 +61846,12 @@ class CheckRunner {
             ms: ms(),
         };
         if (judged.pass) {
-            // Evidence counts only where it discriminates: the same check on a window before the onset must not pass too.
-            const before = baselineRange(check, range);
-            if (before) {
-                const b = await this.measure(check, before, signal);
-                const again = "noData" in b.measured ? null : judge(check, b.measured);
-                if (again && !("missing" in again)) {
-                    evidence.specific = !again.pass;
-                    if (again.pass)
-                        evidence.finding += `; but also before the onset (${again.text}): not specific to this incident`;
-                }
+            // Evidence counts only where it discriminates: background holds in the windows before the onset too.
+            const background = await this.background(check, range, signal);
+            if (background !== null) {
+                evidence.specific = !background;
+                if (background)
+                    evidence.finding += `; but also in the two windows before the onset (${background}): not specific to this incident`;
             }
         }
         if (matched.length && (check.capability === "changes" || check.capability === "events")) {
@@ -61820,6 +61876,8 @@ class CheckRunner {
             case "orchestrator":
             case "warehouse":
                 return fromObjects(await this.fetch(check, signal), check.query.kind);
+            case "alerts":
+                return fromAlerts(await this.fetch(check, signal));
             default:
                 return [];
         }
@@ -61848,7 +61906,7 @@ const BASELINED = new Set(["count", "threshold", "oscillation", "growth", "skew"
 function baselineRange(check, range) {
     if (!BASELINED.has(check.primitive))
         return null;
-    if (check.capability === "changes")
+    if (check.capability === "changes" || check.capability === "alerts")
         return null;
     if (check.query.kind === "pools")
         return null;
@@ -61994,7 +62052,7 @@ function breakMentions(text) {
     return text.replace(/@(?=[A-Za-z0-9])/g, "@\u200d");
 }
 /** Untrusted text as phrasing nodes: one line, mentions broken, anything GFM would autolink shown as code. */
-function inert$1(text, max = 300) {
+function inert(text, max = 300) {
     const line = oneLine$1(text, max);
     if (!line)
         return [{ type: "text", value: "—" }];
@@ -87448,7 +87506,7 @@ function pipelines(i) {
     return i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code$3(p, 60)] : [code$3(p, 60)])) : ["—"];
 }
 function incidentTable(rows) {
-    return table(["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"], rows.map((i) => [name(i), inert$1(i.title, 120), i.status, i.severity, utc(i.openedAt), pipelines(i), cause(i)]));
+    return table(["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"], rows.map((i) => [name(i), inert(i.title, 120), i.status, i.severity, utc(i.openedAt), pipelines(i), cause(i)]));
 }
 function section(title, rows, empty, intro = []) {
     return [heading$1(2, `${title} (${rows.length})`), ...(rows.length ? [...intro, incidentTable(rows)] : [paragraph$1(empty)])];
@@ -87829,7 +87887,7 @@ function renderScorecard(month, incidents, opts = {}) {
             : [paragraph$1("No repeats: no fingerprint and no pipeline with the same cause came back this month.")]),
         heading$1(2, `Incidents (${f.incidents})`),
         ...(rows.length
-            ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert$1(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
+            ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
             : [paragraph$1("No incidents opened this month.")]),
         ...(f.incidents > LISTED
             ? [paragraph$1(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link$2(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code$3(`${monthFolder(month)}/`)), ".")]
@@ -88697,14 +88755,18 @@ function kind(value) {
         return "an object";
     return typeof value;
 }
-/** Text made inert for a log line or a report: cut to `max` characters, anything but plain characters replaced by `?`. */
-function inert(value, max = 40) {
+/**
+ * A short excerpt of payload text for a rejection reason or a log line: cut to `max` characters,
+ * anything but plain ASCII letters, digits and a few marks replaced by `?`. (Reports render text
+ * through report/markdown/inert.ts instead, which keeps Unicode and neutralises Markdown.)
+ */
+function asciiExcerpt(value, max = 40) {
     const cut = value.length > max ? `${value.slice(0, max)}…` : value;
     return cut.replace(/[^A-Za-z0-9 _.:/@+=(),'-]/g, "?").replace(/…$/, "...");
 }
-/** A short excerpt of untrusted text, quoted and inert (see `inert`). */
+/** A short excerpt of untrusted text, quoted (see `asciiExcerpt`). */
 function quote(value) {
-    return `"${inert(value)}"`;
+    return `"${asciiExcerpt(value)}"`;
 }
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,4}$/;
 /** Keys seen before and whether they are plain; field paths are built for every field read, so this is hot. */
@@ -90420,7 +90482,7 @@ function topKeys(body) {
     if (!isRecord$1(body))
         return kind(body);
     const keys = Object.keys(body);
-    return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => inert(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+    return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => asciiExcerpt(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
 }
 function reject(reason) {
     return { ok: false, reason };
@@ -90476,7 +90538,7 @@ function run(delivery, options) {
         detectSource(inner.body, inner.headers) ??
         (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
     if (!wanted) {
-        const hint = delivery.sourceHint ? ` (the file name suggests ${inert(delivery.sourceHint, 30)})` : "";
+        const hint = delivery.sourceHint ? ` (the file name suggests ${asciiExcerpt(delivery.sourceHint, 30)})` : "";
         return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
     }
     const adapter = adapterFor(wanted);
@@ -90494,7 +90556,7 @@ function run(delivery, options) {
     catch (err) {
         if (err instanceof ParseError)
             return reject(`${adapter.source}: ${err.message}`);
-        return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
+        return reject(`${adapter.source}: unexpected payload shape (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"})`);
     }
     if (!alerts.length)
         return reject(`${adapter.source}: the payload holds no alerts`);
@@ -90511,7 +90573,7 @@ function normalize$1(delivery, options = {}) {
         return run(delivery, options);
     }
     catch (err) {
-        return reject(`could not normalize the delivery (${err instanceof Error ? inert(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
+        return reject(`could not normalize the delivery (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
     }
 }
 
@@ -90565,7 +90627,9 @@ function templateContext(problem) {
             }
             if (path === "pipeline.id")
                 return problem.pipelines[0]?.id;
-            return subjectValue(problem.subjects, canonicalKey(path));
+            const key = canonicalKey(path);
+            const fallback = KEY_FALLBACKS[key];
+            return subjectValue(problem.subjects, key) ?? (fallback ? subjectValue(problem.subjects, fallback) : undefined);
         },
     };
 }
@@ -90608,6 +90672,8 @@ function capabilityOf(spec) {
         return "events";
     if (spec.orchestrator !== undefined)
         return "orchestrator";
+    if (spec.alert !== undefined)
+        return "alerts";
     return "warehouse";
 }
 /** The time range a check reads, from its anchor and window (change_in_window looks back from the onset). */
@@ -90677,7 +90743,8 @@ function resolveChecks(runbook, problem, knowledge) {
                 break;
             }
             case "logs": {
-                const selector = Object.fromEntries(Object.entries(spec.logs).flatMap(([k, v]) => {
+                const entries = Object.entries(spec.logs);
+                const selector = Object.fromEntries(entries.flatMap(([k, v]) => {
                     const value = fill(v);
                     return value === null ? [] : [[k, value]];
                 }));
@@ -90695,6 +90762,9 @@ function resolveChecks(runbook, problem, knowledge) {
                 break;
             case "warehouse":
                 query = { ...base, kind: spec.warehouse.kind };
+                break;
+            case "alerts":
+                query = { ...base, incident: true };
                 break;
         }
         const fillAll = (values) => values.flatMap((x) => {
@@ -91112,19 +91182,52 @@ function matches(rule, alert, incident) {
     return true;
 }
 
-/** Why a runbook applies to this problem, or null when it does not. */
+/**
+ * Why a runbook applies to this problem, or null when it does not: the alert's name, the metric the
+ * alert is about (its expression or query), or the components involved (knowledge's pipelines, or
+ * the subjects the alert names: a consumer group involves Kafka). The route is the reason reported.
+ */
 function appliesTo(runbook, problem) {
     const names = runbook.applies_to.alerts;
     if (names.length) {
         const isMatch = picomatch(names, { nocase: true });
         const hit = problem.alertnames.find((n) => isMatch(n));
         if (hit)
-            return `alert ${hit} matches ${names.join(", ")}`;
+            return `by alert name: ${hit} matches ${names.join(", ")}`;
+    }
+    const metrics = runbook.applies_to.metrics;
+    if (metrics.length) {
+        const isMatch = picomatch(metrics, { nocase: true });
+        const hit = problem.metrics.find((m) => isMatch(m));
+        if (hit)
+            return `by metric: the alert is about ${hit}`;
     }
     const kinds = runbook.applies_to.components.filter((k) => problem.components.includes(k));
-    if (kinds.length)
-        return `impacted pipeline has ${kinds.join(", ")} components`;
+    if (kinds.length) {
+        const fromKnowledge = problem.pipelines.some((p) => p.components.some((c) => kinds.includes(c.kind)));
+        return fromKnowledge ? `by component: the impacted pipeline has ${kinds.join(", ")} components` : `by subject: the alert names a ${kinds.join(", ")} entity`;
+    }
     return null;
+}
+/** True for a check that is its cause's signature: a confirming count of a specific log, event or alert match. */
+function isSignature(spec) {
+    if (spec.signature !== undefined)
+        return spec.signature;
+    if (spec.role !== "confirm" || spec.primitive !== "count" || spec.weight === "weak")
+        return false;
+    if (spec.events)
+        return !spec.events.kind.includes("*") || spec.match !== undefined;
+    return (spec.logs !== undefined || spec.alert !== undefined) && spec.match !== undefined;
+}
+/** Runbooks no route led to, with the signature checks a sweep runs to see whether their cause shows anyway. */
+function signatureCandidates(problem, runbooks, knowledge, existing) {
+    const taken = new Set(existing.map((h) => h.id));
+    return runbooks
+        .filter((rb) => !taken.has(rb.id) && rb.checks.some(isSignature))
+        .map((rb) => {
+        const h = hypothesisFrom(rb, problem, knowledge, { reason: "by signature", round: 1 });
+        return { ...h, signatures: h.checks.filter((c) => isSignature(c.spec)).map((c) => c.key) };
+    });
 }
 /** Builds a hypothesis from a runbook: its checks resolved against the problem. */
 function hypothesisFrom(runbook, problem, knowledge, extra) {
@@ -91192,6 +91295,8 @@ function score(h, evidence) {
     const support = [];
     const against = [];
     const gaps = [];
+    let confirmed = 0;
+    let absentSiblings = 0;
     for (const e of mine) {
         // Background: it held before the onset too, so it says nothing about this incident either way.
         if (e.specific === false)
@@ -91206,6 +91311,7 @@ function score(h, evidence) {
         if (e.role === "confirm") {
             if (e.verdict === "pass") {
                 x += w;
+                confirmed += w;
                 support.push(e.key);
             }
             else {
@@ -91223,10 +91329,12 @@ function score(h, evidence) {
         }
         else {
             // The sibling cause's signature is absent: a little support, never enough alone.
-            x += w * 0.25;
+            absentSiblings += w * 0.25;
             support.push(e.key);
         }
     }
+    // Absent siblings only sharpen a cause its own evidence supports: they never outweigh half of it.
+    x += Math.min(absentSiblings, confirmed / 2);
     const coverage = total ? concluded / total : 0;
     const posterior = sigmoid(x);
     const confidence = round2(posterior * (0.3 + 0.7 * coverage));
@@ -91317,11 +91425,13 @@ const FOLLOW_UP_AT = 0.4;
  * supported mechanisms as follow-up hypotheses, and repeat until nothing new is worth testing or
  * the budget is spent.
  */
-async function investigate$1(problem, candidates, ports, budget, followUp = () => null) {
-    const t0 = Date.now();
+async function investigate$1(problem, routed, ports, budget, followUp = () => null, swept = []) {
+    // Windows come from problem.now (the investigation clock); budgets and durations are wall time.
+    const started = Date.now();
     const runner = new CheckRunner(ports.telemetry, budget, ports.progress);
     const hypotheses = [];
     const evidence = [];
+    const candidates = [...routed, ...(await sweep(swept, runner, ports.progress))];
     // Memory first: causes review confirmed on similar incidents are tested alone in round one; the
     // rest wait for round two and run only if the familiar cause is not confirmed.
     const familiar = candidates.filter((h) => h.seenBefore);
@@ -91376,7 +91486,29 @@ async function investigate$1(problem, candidates, ports, budget, followUp = () =
         pending = next;
     }
     const rca = rank(hypotheses, evidence, { rounds: round, budgetExhausted: runner.exhausted });
-    return { hypotheses, evidence, rca, ms: Date.now() - t0 };
+    return { hypotheses, evidence, rca, ms: Date.now() - started };
+}
+/**
+ * The signature sweep: every signature check of the runbooks no route led to runs once over the
+ * incident's window; a runbook whose signature holds there, and not before the onset, becomes a
+ * candidate with the finding as its reason. The sweep's own results are not evidence: the admitted
+ * hypotheses run all their checks in round one (the fetches are shared).
+ */
+async function sweep(swept, runner, progress) {
+    const checks = swept.flatMap((h) => h.checks.filter((c) => h.signatures?.includes(c.key)));
+    if (!checks.length)
+        return [];
+    progress.info(`signature sweep: ${checks.length} checks of ${swept.length} runbooks no alert name, metric or subject led to`);
+    const results = await runner.run(checks, 0);
+    const admitted = [];
+    for (const h of swept) {
+        const hit = results.find((e) => e.hypothesis === h.id && e.verdict === "pass" && e.specific !== false);
+        if (!hit)
+            continue;
+        const { signatures: _s, ...rest } = h;
+        admitted.push({ ...rest, reason: `by signature: ${hit.finding}` });
+    }
+    return admitted;
 }
 /** True when `id` is already an ancestor of `h`, so linking would make a cycle. */
 function chainHas(all, h, id) {
@@ -91671,19 +91803,34 @@ function renderPullRequestBody(input) {
             paragraph$1(strong$1("Cause:"), " ", code$3(rca.rootCause), ` — ${rca.conclusion}, confidence ${rca.confidence.toFixed(2)}`),
             ...(rca.chain.length > 1 ? [paragraph$1(strong$1("Chain:"), " ", rca.chain.map((c, i) => [i ? " → " : "", code$3(c)]))] : []),
             heading$1(3, "Evidence"),
-            list$3(decisive.length ? decisive.map((e) => [code$3(e.check), " ", inert$1(e.finding)]) : [["No passing check: review carefully."]]),
+            list$3(decisive.length ? decisive.map((e) => [code$3(e.check), " ", inert(e.finding)]) : [["No passing check: review carefully."]]),
             ...(against.length ? [paragraph$1(strong$1("Not supporting or not checked:"), " ", against.map((e, i) => [i ? ", " : "", code$3(e.check)]))] : []),
             heading$1(3, "Change"),
-            paragraph$1(inert$1(proposal.description, 1000)),
+            paragraph$1(inert(proposal.description, 1000)),
             paragraph$1(strong$1("Why this change:"), ` the runbook for `, code$3(proposal.cause), ` defines it as the safe fix for this cause.`),
             heading$1(3, "Roll back"),
-            paragraph$1(inert$1(proposal.rollback, 1000)),
+            paragraph$1(inert(proposal.rollback, 1000)),
             heading$1(3, "Investigation"),
             paragraph$1(link$2(input.reportUrl, `Incident ${input.incidentId}`), proposal.draft ? " — opened as a draft because the confidence is below the policy's threshold." : ""),
         ],
     };
     const body = toMarkdown(tree);
     return body.length > PR_BODY_MAX ? `${body.slice(0, PR_BODY_MAX)}\n\n… (cut to fit GitHub's limit; the full evidence is in the incident folder)\n` : body;
+}
+
+/**
+ * The telemetry port with the incident's own alerts as one more source: what an alert says (an
+ * Airflow callback's exception, a dbt Cloud run's error, a Sentry exception type) is evidence too,
+ * read by runbook checks with `alert: {}` and a `match` like any log line.
+ */
+function withIncidentAlerts(telemetry, alerts) {
+    const capabilities = new Set([...telemetry.capabilities, "alerts"]);
+    return {
+        ...telemetry,
+        capabilities,
+        describe: (kind, query) => (kind === "alerts" ? "the incident's own alerts (titles, annotations, labels)" : telemetry.describe(kind, query)),
+        alerts: async () => alerts,
+    };
 }
 
 /**
@@ -91906,10 +92053,11 @@ async function investigateIncident(incident, alerts, ctx) {
     const initial = candidates(problem, runbooks, knowledge);
     if (llm)
         initial.push(...(await llmHypotheses(llm, problem, initial, ctx)));
-    const investigation = await investigate$1(problem, initial, ports, ctx.budget, (cause, _parent, round) => {
+    const telemetry = withIncidentAlerts(ports.telemetry, problem.alerts);
+    const investigation = await investigate$1(problem, initial, { telemetry, progress: ports.progress }, ctx.budget, (cause, _parent, round) => {
         const rb = runbooks.find((x) => x.id === cause);
         return rb ? hypothesisFrom(rb, problem, knowledge, { reason: "deeper cause", round }) : null;
-    });
+    }, signatureCandidates(problem, runbooks, knowledge, initial));
     incident.investigation = "done";
     incident.rootCause = { id: investigation.rca.rootCause, confidence: investigation.rca.confidence, status: investigation.rca.conclusion };
     outcome.investigated = true;
@@ -92058,7 +92206,7 @@ function similarList(similar, fromFolder, linkTo) {
         const cause = s.rootCause
             ? [" — root cause ", code$3(s.rootCause), s.confirmed ? " (confirmed by review)" : " (not confirmed)"]
             : [" — root cause unknown"];
-        return [name, ...cause, ", ", ...inert$1(s.reason || "similar", 120)];
+        return [name, ...cause, ", ", ...inert(s.reason || "similar", 120)];
     }));
 }
 /** The text of a node and its children: for matching runbook headings. */
@@ -92132,7 +92280,7 @@ function incidentRecord(input) {
 /** A cause's name for people: its title (inert) and id. */
 function causeName(input, id, title) {
     const t = title ?? input.runbooks[id]?.title;
-    return t && t !== id ? [...inert$1(t, 120), " (", code$3(id), ")"] : [code$3(id)];
+    return t && t !== id ? [...inert(t, 120), " (", code$3(id), ")"] : [code$3(id)];
 }
 function ids(keys, max = 4) {
     if (!keys.length)
@@ -92144,7 +92292,7 @@ function header(input) {
     const i = input.incident;
     const pipelines = i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code$3(p)] : [code$3(p)])) : ["none known"];
     return [
-        heading$1(1, inert$1(i.title, 200)),
+        heading$1(1, inert(i.title, 200)),
         paragraph$1(code$3(i.id), ` · severity ${i.severity} · ${i.status} · opened ${utc(i.openedAt)}`, ...(i.resolvedAt ? [` · resolved ${utc(i.resolvedAt)}`] : []), " · pipelines: ", ...pipelines),
     ];
 }
@@ -92174,7 +92322,7 @@ function rootCause(input, inv) {
         out.push(paragraph$1(meaning$1(rca.conclusion)));
     }
     if (rca.conclusion !== "confirmed") {
-        const missing = rca.gaps.slice(0, 10).map((g) => [...inert$1(g, 200)]);
+        const missing = rca.gaps.slice(0, 10).map((g) => [...inert(g, 200)]);
         const rival = rca.ranked.find((c) => top && c.id !== top.id && !top.chain.includes(c.id) && c.confidence > 0);
         if (rca.conclusion === "likely" && rival)
             missing.unshift(["a rival cause is close: ", ...causeName(input, rival.id, rival.title), ` at ${confidence(rival.confidence)}`]);
@@ -92210,7 +92358,7 @@ function decisive(input, inv) {
     }
     if (!isStrong)
         out.push(paragraph$1("No strong check passed; the support comes from weaker checks:"));
-    out.push(list$3(evidence.slice(0, 12).map((e) => [code$3(e.check, 60), " — ", ...inert$1(e.finding, 300), ` (${e.weight}; `, evidenceLink(input, e), ")"])));
+    out.push(list$3(evidence.slice(0, 12).map((e) => [code$3(e.check, 60), " — ", ...inert(e.finding, 300), ` (${e.weight}; `, evidenceLink(input, e), ")"])));
     for (const e of evidence) {
         const chart = seriesChart(e.data, e.finding.split(":")[0] ?? e.check);
         if (!chart)
@@ -92268,13 +92416,13 @@ function ruledOut(input, inv) {
     out.push(blockList(causes.map((c) => {
         const why = findings(c).slice(0, 3);
         const head = paragraph$1(...causeName(input, c.id, c.title), ` — ${c.status.replace("_", " ")}${why.length ? ", because:" : "."}`);
-        return why.length ? [head, list$3(why.map((e) => [...inert$1(e.finding, 240), " (", evidenceLink(input, e), ")"]))] : [head];
+        return why.length ? [head, list$3(why.map((e) => [...inert(e.finding, 240), " (", evidenceLink(input, e), ")"]))] : [head];
     })));
     return out;
 }
 function gaps(inv) {
     const out = [heading$1(2, "Could not check")];
-    const items = inv.rca.gaps.map((g) => inert$1(g, 240));
+    const items = inv.rca.gaps.map((g) => inert(g, 240));
     const untested = inv.rca.ranked.filter((c) => c.status === "untested");
     if (untested.length)
         items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
@@ -92290,7 +92438,7 @@ function fixSection(input) {
     if (!fix)
         return [...out, paragraph$1("No fix was proposed.")];
     if (fix.kind === "none")
-        return [...out, paragraph$1(strong$1("No safe automatic fix."), " ", ...inert$1(fix.description || "No runbook of the cause defines a safe fix.", 400))];
+        return [...out, paragraph$1(strong$1("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
     const items = [];
     if (fix.branch)
         items.push(["branch ", code$3(fix.branch, 120)]);
@@ -92300,7 +92448,7 @@ function fixSection(input) {
     items.push([fix.reversible ? "reversible: revert the pull request to undo it" : "not reversible: review with care"]);
     return [
         ...out,
-        paragraph$1(strong$1(fix.kind === "revert" ? "Revert" : "Configuration patch"), ": ", ...inert$1(fix.description || fix.kind, 400)),
+        paragraph$1(strong$1(fix.kind === "revert" ? "Revert" : "Configuration patch"), ": ", ...inert(fix.description || fix.kind, 400)),
         list$3(items),
         paragraph$1("Nothing changes until a person reviews and merges it."),
     ];
@@ -92340,12 +92488,12 @@ function llmSummary(input) {
     if (input.narrative) {
         out.push(heading$1(2, "Summary"));
         for (const para of input.narrative.split(/\n{2,}/).slice(0, 6))
-            out.push(paragraph$1(inert$1(para, 1200)));
+            out.push(paragraph$1(inert(para, 1200)));
         out.push(paragraph$1(`Written by an LLM (${input.llm?.model ?? "configured model"}) from the verified findings below; the verdicts are the checks', not the model's.`));
     }
     if (input.llm?.degraded) {
         const why = input.llm.errors[input.llm.errors.length - 1] ?? "the provider did not answer";
-        out.push(paragraph$1("The LLM's part of this investigation is missing (", inert$1(why, 300), "); everything here comes from runbooks and deterministic checks."));
+        out.push(paragraph$1("The LLM's part of this investigation is missing (", inert(why, 300), "); everything here comes from runbooks and deterministic checks."));
     }
     return out;
 }
@@ -92365,15 +92513,15 @@ function buildReadme(input) {
 const MARK = { pass: "✔ pass", fail: "✘ fail", inconclusive: "? inconclusive" };
 function row(input, e) {
     const file = input.evidenceFile.get(e);
-    const finding = [...inert$1(e.finding, 300)];
+    const finding = [...inert(e.finding, 300)];
     if (e.verdict === "inconclusive" && e.reason && !e.finding.includes(e.reason))
-        finding.push(" — ", ...inert$1(e.reason, 200));
+        finding.push(" — ", ...inert(e.reason, 200));
     return [code$3(e.check, 60), MARK[e.verdict], finding, `${e.weight}, ${e.role === "rule_out" ? "rule out" : "confirm"}`, file ? link$2(file, file) : "—"];
 }
 /** hypotheses.md: what ran, round by round: each check's verdict, finding and a link to its evidence. */
 function buildHypotheses(input) {
     const inv = input.investigation;
-    const out = [heading$1(1, "What ran: ", ...inert$1(input.incident.title, 200))];
+    const out = [heading$1(1, "What ran: ", ...inert(input.incident.title, 200))];
     if (!inv)
         return { type: "root", children: [...out, paragraph$1("Not investigated yet.")] };
     const rca = inv.rca;
@@ -92424,7 +92572,7 @@ function dataSource(spec) {
 /** The check's query with its templates resolved (alert values included, so shown as code). */
 function query(check) {
     if (check.unresolved)
-        return ["unresolved: ", ...inert$1(check.unresolved, 200)];
+        return ["unresolved: ", ...inert(check.unresolved, 200)];
     const q = check.query;
     const window = ` from ${utc(q.start)} to ${utc(q.end)}`;
     switch (check.capability) {
@@ -92465,7 +92613,7 @@ function hypothesis(input, h) {
     const file = h.runbookFile ?? input.runbooks[h.id]?.file;
     const href = file ? hrefFrom(input.incident.path, file, input.link) : null;
     const origin = h.origin === "runbook" ? ["From ", href ? link$2(href, "its runbook") : "its runbook"] : h.origin === "memory" ? ["From memory of past incidents"] : ["Proposed by the LLM"];
-    const facts = [...origin, `, round ${h.round}, prior ${h.prior.toFixed(2)}. Why: `, ...inert$1(h.reason, 240), "."];
+    const facts = [...origin, `, round ${h.round}, prior ${h.prior.toFixed(2)}. Why: `, ...inert(h.reason, 240), "."];
     if (h.parent)
         facts.push(" Asked for as the deeper cause of ", code$3(h.parent), ".");
     if (h.deeper.length)
@@ -92484,7 +92632,7 @@ function buildPlan(input) {
     return {
         type: "root",
         children: [
-            heading$1(1, "Plan: ", ...inert$1(input.incident.title, 200)),
+            heading$1(1, "Plan: ", ...inert(input.incident.title, 200)),
             paragraph$1(`${count(hyps.length, "hypothesis", "hypotheses")} with ${count(checks, "check")}, in the order they were planned. A `, code$3("confirm"), " check that passes supports its cause; a ", code$3("rule out"), " check that passes counts against it. Missing data or an error makes a check inconclusive, never a pass. Results are in ", link$2("hypotheses.md", "hypotheses.md"), "."),
             ...hyps.flatMap((h) => hypothesis(input, h)),
         ],
@@ -92504,7 +92652,7 @@ function more(total, what) {
 function whatFired(input) {
     const alerts = [...input.problem.alerts].sort((a, b) => (a.startsAt ?? "").localeCompare(b.startsAt ?? ""));
     const row = (a) => [
-        inert$1(a.title, 160),
+        inert(a.title, 160),
         a.source,
         a.severity,
         a.status,
@@ -92520,7 +92668,7 @@ function whatFired(input) {
     ];
     const labels = Object.entries(input.problem.labels);
     if (labels.length) {
-        out.push(paragraph$1("Labels every firing alert agrees on:"), table(["Label", "Value"], labels.slice(0, MAX_ROWS).map(([k, v]) => [code$3(k, 80), inert$1(v, 200)])));
+        out.push(paragraph$1("Labels every firing alert agrees on:"), table(["Label", "Value"], labels.slice(0, MAX_ROWS).map(([k, v]) => [code$3(k, 80), inert(v, 200)])));
     }
     return out;
 }
@@ -92541,7 +92689,7 @@ function timeline(input) {
     const chart = timelineChart(entries);
     if (chart)
         out.push(chart);
-    out.push(table(["Time", "Kind", "Event"], entries.slice(0, MAX_ROWS).map((e) => [utc(e.at), e.kind, inert$1(e.text, 240)])), ...more(entries.length, "events"));
+    out.push(table(["Time", "Kind", "Event"], entries.slice(0, MAX_ROWS).map((e) => [utc(e.at), e.kind, inert(e.text, 240)])), ...more(entries.length, "events"));
     return out;
 }
 function pipeline(p) {
@@ -92558,12 +92706,12 @@ function pipeline(p) {
         ["downstream: ", ...codes(p.downstream)],
     ];
     if (p.sla)
-        items.push(["SLA: ", ...inert$1(p.sla, 120)]);
+        items.push(["SLA: ", ...inert(p.sla, 120)]);
     if (p.repository)
         items.push(["repository: ", code$3(p.repository, 120)]);
-    const out = [heading$1(3, code$3(p.id), ...(p.title ? [" — ", ...inert$1(p.title, 120)] : []))];
+    const out = [heading$1(3, code$3(p.id), ...(p.title ? [" — ", ...inert(p.title, 120)] : []))];
     if (p.description)
-        out.push(paragraph$1(...inert$1(p.description, 400)));
+        out.push(paragraph$1(...inert(p.description, 400)));
     out.push(list$3(items));
     if (components.length)
         out.push(paragraph$1("Components:"), list$3(components));
@@ -92588,11 +92736,11 @@ function changes(input) {
         return [...out, paragraph$1("No commits or deployments in the window.")];
     if (commits.length) {
         const sorted = [...commits].sort((a, b) => b.at.localeCompare(a.at));
-        out.push(heading$1(3, "Commits"), table(["Time", "Repository", "Commit", "Author", "Message", "Files"], sorted.slice(0, MAX_ROWS).map((c) => [utc(c.at), c.repo ? code$3(c.repo, 80) : "—", code$3(c.sha.slice(0, 12)), inert$1(c.author || "—", 60), inert$1(c.message.split("\n")[0] ?? "", 160), String(c.files.length)])), ...more(commits.length, "commits"));
+        out.push(heading$1(3, "Commits"), table(["Time", "Repository", "Commit", "Author", "Message", "Files"], sorted.slice(0, MAX_ROWS).map((c) => [utc(c.at), c.repo ? code$3(c.repo, 80) : "—", code$3(c.sha.slice(0, 12)), inert(c.author || "—", 60), inert(c.message.split("\n")[0] ?? "", 160), String(c.files.length)])), ...more(commits.length, "commits"));
     }
     if (deployments.length) {
         const sorted = [...deployments].sort((a, b) => b.at.localeCompare(a.at));
-        out.push(heading$1(3, "Deployments"), table(["Time", "Service", "Environment", "Ref", "Commit", "Status"], sorted.slice(0, MAX_ROWS).map((d) => [utc(d.at), d.service ? code$3(d.service, 80) : "—", inert$1(d.environment || "—", 40), d.ref ? code$3(d.ref, 80) : "—", d.sha ? code$3(d.sha.slice(0, 12)) : "—", inert$1(d.status, 40)])), ...more(deployments.length, "deployments"));
+        out.push(heading$1(3, "Deployments"), table(["Time", "Service", "Environment", "Ref", "Commit", "Status"], sorted.slice(0, MAX_ROWS).map((d) => [utc(d.at), d.service ? code$3(d.service, 80) : "—", inert(d.environment || "—", 40), d.ref ? code$3(d.ref, 80) : "—", d.sha ? code$3(d.sha.slice(0, 12)) : "—", inert(d.status, 40)])), ...more(deployments.length, "deployments"));
     }
     return out;
 }
@@ -92601,7 +92749,7 @@ function buildProblem(input) {
     return {
         type: "root",
         children: [
-            heading$1(1, "Problem: ", ...inert$1(input.problem.title || input.incident.title, 200)),
+            heading$1(1, "Problem: ", ...inert(input.problem.title || input.incident.title, 200)),
             paragraph$1("Facts only, gathered before any hypothesis: nothing here is a guess. Incident ", code$3(input.incident.id), "."),
             ...whatFired(input),
             ...onset(input),
