@@ -37,17 +37,40 @@ export function adaptMetricQuery(q: MetricQuery, series: Labels[]): MetricQuery 
   return { ...q, matchers };
 }
 
+/** The selector key a runbook uses for "any label": `logs: { "*": scheduler }` reads every stream some label of which names a scheduler. */
+export const ANY_LABEL = "*";
+
+/** True when a label value names `word` as a whole segment (`scheduler`, `airflow-scheduler-5d8f`, `airflow_scheduler.service`). */
+export function namesSegment(value: string, word: string): boolean {
+  const v = value.toLowerCase();
+  const w = word.toLowerCase();
+  for (let i = v.indexOf(w); i >= 0; i = v.indexOf(w, i + 1)) {
+    const before = i === 0 ? "" : v[i - 1]!;
+    const after = v[i + w.length] ?? "";
+    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+  }
+  return false;
+}
+
 /** The log query with its selector spelled as the streams spell it, or why no stream can answer it. */
 export function adaptLogQuery(q: LogQuery, streams: Labels[]): LogQuery | { noStream: string } {
-  if (!streams.length) return q;
+  const { [ANY_LABEL]: word, ...rest } = q.selector;
+  if (!streams.length) {
+    // Nothing to discover with: an "any label" selector cannot be sent as it is.
+    return word === undefined ? q : { noStream: `no log streams were found to look for one naming "${word}"` };
+  }
   const selector: Labels = {};
-  for (const [label, value] of Object.entries(q.selector)) {
+  for (const [label, value] of Object.entries(rest)) {
     const found = labelSynonyms(label).find((l) => streams.some((s) => s[l] === value));
     selector[found ?? label] = value;
   }
   const entries = Object.entries(selector);
-  if (!streams.some((s) => entries.every(([k, v]) => s[k] === v))) {
-    return { noStream: `no log stream carries ${entries.map(([k, v]) => `${k}="${v}"`).join(", ")} in the window` };
-  }
-  return { ...q, selector };
+  let candidates = streams.filter((s) => entries.every(([k, v]) => s[k] === v));
+  const described = [...entries.map(([k, v]) => `${k}="${v}"`), ...(word === undefined ? [] : [`a label naming "${word}"`])].join(", ");
+  if (word !== undefined) candidates = candidates.filter((s) => Object.values(s).some((v) => namesSegment(v, word)));
+  if (!candidates.length) return { noStream: `no log stream carries ${described} in the window` };
+  // Every stream: a log store needs at least one stream label, so name them (when they are few enough).
+  if (!entries.length && word === undefined) return candidates.length <= 20 ? { ...q, selector, streams: candidates } : q;
+  if (word === undefined) return { ...q, selector };
+  return { ...q, selector, streams: candidates.slice(0, 20) };
 }

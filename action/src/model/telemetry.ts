@@ -91,6 +91,11 @@ export interface MetricQuery extends TimeRange {
 export interface LogQuery extends TimeRange {
   /** Stream selector: label equality only (values escaped by the adapter). */
   selector: Labels;
+  /**
+   * Only these streams (label sets discovery found, each combined with `selector`): how a runbook's
+   * "any stream whose labels name the scheduler" reaches an adapter as concrete selectors.
+   */
+  streams?: Labels[];
   /** A regular expression from a runbook (trusted text), never from an alert. */
   pattern?: string;
   limit: number;

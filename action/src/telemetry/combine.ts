@@ -20,5 +20,19 @@ export function combineTelemetry(parts: Telemetry[]): Telemetry {
     events: async (q, s) => route("events").events(q, s),
     orchestrator: async (q, s) => route("orchestrator").orchestrator(q, s),
     warehouse: async (q, s) => route("warehouse").warehouse(q, s),
+    // Discovery goes where its kind is answered: series to the metrics backend, streams to the logs one.
+    ...discovery(parts),
+  };
+}
+
+/** The discovery methods of the parts that answer metrics and logs, when they have them. */
+function discovery(parts: Telemetry[]): Pick<Telemetry, "series" | "streams" | "alerts"> {
+  const metrics = parts.find((p) => p.capabilities.has("metrics"));
+  const logs = parts.find((p) => p.capabilities.has("logs"));
+  const alerts = parts.find((p) => p.capabilities.has("alerts"));
+  return {
+    ...(metrics?.series ? { series: (q, s) => metrics.series!(q, s) } : {}),
+    ...(logs?.streams ? { streams: (q, s) => logs.streams!(q, s) } : {}),
+    ...(alerts?.alerts ? { alerts: (q, s) => alerts.alerts!(q, s) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Capability, LogLine, LogQuery, Telemetry } from "../model/index.js";
+import type { Capability, Labels, LogLine, LogQuery, StreamQuery, Telemetry } from "../model/index.js";
 import { renderLogSelector } from "./escape.js";
 import { requestJson } from "./http.js";
 
@@ -27,10 +27,19 @@ export interface LokiOptions {
   maxBytes?: number;
 }
 
-/** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped. */
+/** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped; one per stream discovery named. */
 export function logql(q: LogQuery): string {
-  return renderLogSelector(q.selector, q.pattern);
+  if (!q.streams?.length) return renderLogSelector(q.selector, q.pattern);
+  return q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern)).join(" or ");
 }
+
+/** Streams one query may read at the most (each is a request). */
+const MAX_STREAMS = 10;
+/** Label names whose values list streams when discovery asks for every stream (Loki has no "all" selector). */
+const MAX_LABELS = 15;
+
+const SeriesSchema = z.object({ status: z.string(), data: z.array(z.record(z.string(), z.string())).optional(), error: z.string().optional() });
+const LabelsSchema = z.object({ status: z.string(), data: z.array(z.string()).optional(), error: z.string().optional() });
 
 const NS_PER_MS = 1_000_000n;
 const ns = (ms: number) => `${BigInt(Math.round(ms)) * NS_PER_MS}`;
@@ -50,6 +59,50 @@ export function nsToRfc3339(value: string): string {
 export function lokiTelemetry(opts: LokiOptions): Telemetry {
   const base = opts.url.replace(/\/+$/, "");
   const unsupported = (kind: string) => () => Promise.reject(new Error(`loki: this backend does not answer ${kind} queries`));
+  const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
+  const get = (url: URL, signal: AbortSignal) =>
+    requestJson(url, {
+      backend: "loki",
+      signal,
+      headers,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+    });
+  const listLabels = async (q: StreamQuery, signal: AbortSignal): Promise<string[]> => {
+    const url = new URL(`${base}/loki/api/v1/labels`);
+    url.searchParams.set("start", ns(q.start));
+    url.searchParams.set("end", ns(q.end));
+    const { status, body } = await get(url, signal);
+    const parsed = LabelsSchema.safeParse(body);
+    if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/labels: HTTP ${status}`);
+    return (parsed.data.data ?? []).filter((l) => !l.startsWith("__"));
+  };
+  /** One query_range of one selector: entries with their nanosecond time, refused when outside the window (other units). */
+  const queryRange = async (q: LogQuery, signal: AbortSignal): Promise<Array<{ at: bigint; line: LogLine }>> => {
+    const url = new URL(`${base}/loki/api/v1/query_range`);
+    url.searchParams.set("query", renderLogSelector(q.selector, q.pattern));
+    url.searchParams.set("start", ns(q.start));
+    url.searchParams.set("end", ns(q.end));
+    url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
+    url.searchParams.set("direction", "forward");
+    const { status, body } = await get(url, signal);
+    const parsed = ResponseSchema.safeParse(body);
+    if (!parsed.success) throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+    if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
+      throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+    }
+    if (parsed.data.data.resultType !== "streams") throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
+    const lo = BigInt(ns(q.start));
+    const hi = BigInt(ns(q.end));
+    return parsed.data.data.result.flatMap((s) =>
+      s.values.map(([t, line]) => {
+        const at = BigInt(t);
+        // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
+        if (at < lo || at > hi) throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
+        return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } satisfies LogLine };
+      }),
+    );
+  };
   return {
     capabilities: new Set<Capability>(["logs"]),
     describe(_kind, query) {
@@ -64,37 +117,33 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
       if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
         throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
       }
-      const url = new URL(`${base}/loki/api/v1/query_range`);
-      url.searchParams.set("query", logql(q));
-      url.searchParams.set("start", ns(q.start));
-      url.searchParams.set("end", ns(q.end));
-      url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
-      url.searchParams.set("direction", "forward");
-      const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
-      const { status, body } = await requestJson(url, {
-        backend: "loki",
-        signal,
-        headers,
-        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
-      });
-      const parsed = ResponseSchema.safeParse(body);
-      if (!parsed.success) throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
-      if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
-        throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+      const selectors = q.streams?.length ? q.streams.slice(0, MAX_STREAMS).map((s) => ({ ...s, ...q.selector })) : [q.selector];
+      const parts = await Promise.all(selectors.map((selector) => queryRange({ ...q, selector, streams: [] }, signal)));
+      return parts
+        .flat()
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+        .slice(-Math.max(1, Math.floor(q.limit)))
+        .map((e) => e.line);
+    },
+    async streams(q: StreamQuery, signal): Promise<Labels[]> {
+      const names = Object.keys(q.selector).length ? [null] : (await listLabels(q, signal)).slice(0, MAX_LABELS);
+      const seen = new Map<string, Labels>();
+      for (const name of names) {
+        const url = new URL(`${base}/loki/api/v1/series`);
+        // Loki has no selector for "every stream": a non-empty value of each label name covers them.
+        url.searchParams.append("match[]", name === null ? renderLogSelector(q.selector) : `{${name}=~".+"}`);
+        url.searchParams.set("start", ns(q.start));
+        url.searchParams.set("end", ns(q.end));
+        const { status, body } = await get(url, signal);
+        const parsed = SeriesSchema.safeParse(body);
+        if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+        for (const labels of parsed.data.data ?? []) {
+          const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+          if (!seen.has(key)) seen.set(key, labels);
+          if (seen.size >= q.limit) return [...seen.values()];
+        }
       }
-      if (parsed.data.data.resultType !== "streams") throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
-      const lo = BigInt(ns(q.start));
-      const hi = BigInt(ns(q.end));
-      const entries = parsed.data.data.result.flatMap((s) =>
-        s.values.map(([t, line]) => {
-          const at = BigInt(t);
-          // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
-          if (at < lo || at > hi) throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
-          return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } satisfies LogLine };
-        }),
-      );
-      return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.line);
+      return [...seen.values()];
     },
     metrics: unsupported("metric"),
     changes: unsupported("change"),

@@ -36,8 +36,10 @@ export function promql(q: MetricQuery): string {
 
 /** The LogQL query of a log query. */
 export function logql(q: LogQuery): string {
-  const sel = Object.entries(q.selector).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ");
-  return `{${sel}}${q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : ""}`;
+  const filter = q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : "";
+  const one = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ")}}${filter}`;
+  if (!q.streams?.length) return one(q.selector);
+  return q.streams.map((s) => one({ ...s, ...q.selector })).join(" or ");
 }
 
 /** Describes a query the way its backend would read it, with its time range; kept as evidence. */

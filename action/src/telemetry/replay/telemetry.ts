@@ -138,8 +138,10 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
       abortIfNeeded(signal);
       const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
       const selector = Object.entries(query.selector);
+      const streams = query.streams?.map((s) => Object.entries(s));
+      const inStreams = (labels: Labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
       const hits = logs.filter(
-        ({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && (!re || re.test(line.line)),
+        ({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)),
       );
       // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
       return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);

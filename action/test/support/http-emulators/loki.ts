@@ -4,8 +4,8 @@ import type { LogLine } from "../../../src/model/index.js";
 import { readLogSelector } from "./query-reader.js";
 
 /**
- * A Loki emulator serving recorded lines through `/loki/api/v1/query_range` in Loki's documented
- * response shape. It parses the LogQL Pipemedic sends (a stream selector of equality matchers and an
+ * A Loki emulator serving recorded lines through `/loki/api/v1/query_range`, and their streams through
+ * `/loki/api/v1/series` and `/loki/api/v1/labels`, in Loki's documented response shapes. It parses the LogQL Pipemedic sends (a stream selector of equality matchers and an
  * optional `|~` filter) with the language's own string rules, and answers 400 (text/plain, as Loki
  * does) to anything else. Entries carry nanosecond string timestamps; with `metadata`, a third element.
  */
@@ -17,6 +17,26 @@ export async function startLokiEmulator(
   const tenants: Array<string | undefined> = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    const from = BigInt(url.searchParams.get("start") ?? "0");
+    const to = BigInt(url.searchParams.get("end") ?? String(BigInt(Date.now()) * 1_000_000n));
+    const inRange = (l: LogLine) => {
+      const t = BigInt(Date.parse(l.ts)) * 1_000_000n;
+      return t >= from && t <= to;
+    };
+    if (url.pathname === "/loki/api/v1/labels") {
+      const names = new Set(lines.filter(inRange).flatMap((l) => Object.keys(l.labels)));
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: [...names].sort() }));
+    }
+    if (url.pathname === "/loki/api/v1/series") {
+      const matchers = url.searchParams.getAll("match[]").map(parseSeriesMatch);
+      if (!matchers.length || matchers.some((m) => m === null)) return void res.writeHead(400, { "content-type": "text/plain" }).end("parse error: match[]");
+      const found = new Map<string, Record<string, string>>();
+      for (const l of lines.filter(inRange)) {
+        if (!matchers.some((m) => m!.every(([k, op, v]) => (op === "=" ? l.labels[k] === v : (l.labels[k] ?? "") !== "")))) continue;
+        found.set(JSON.stringify(Object.entries(l.labels).sort()), l.labels);
+      }
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: [...found.values()] }));
+    }
     if (url.pathname !== "/loki/api/v1/query_range") return void res.writeHead(404).end("404 page not found");
     const query = url.searchParams.get("query") ?? "";
     queries.push(query);
@@ -60,4 +80,13 @@ function parseLogql(q: string): { selector: Record<string, string>; filter?: str
   const read = readLogSelector(q);
   if (!read) return null;
   return { selector: Object.fromEntries(read.selector.map((m) => [m.label, m.value])), ...(read.filter !== null ? { filter: read.filter } : {}) };
+}
+
+/** A `/series` match: equality matchers as Pipemedic renders them, or the `{name=~".+"}` it sends to list every stream. */
+function parseSeriesMatch(q: string): Array<[string, "=" | "nonempty", string]> | null {
+  const any = /^\{([a-zA-Z_][a-zA-Z0-9_]*)=~"\.\+"\}$/.exec(q);
+  if (any) return [[any[1]!, "nonempty", ""]];
+  const read = readLogSelector(q);
+  if (!read || read.filter !== null) return null;
+  return read.selector.map((m) => [m.label, "=", m.value]);
 }
