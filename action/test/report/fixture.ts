@@ -188,6 +188,8 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
       deployments: [{ repo: "acme/orders", service: "orders-consumer", environment: "prod", ref: "v2.14.0", sha: "a1b2c3d4e5f6", at: T("09:58"), status: "success" }],
     },
     similar: [{ id: "2026-02-20-orders-consumer-lag-1c2d", path: "incidents/2026/02/2026-02-20-orders-consumer-lag-1c2d", rootCause: "kafka-lag-slow-consumer", confirmed: true, reason: "same fingerprint" }],
+    subjects: {},
+    metrics: [],
     timeline: [
       { at: T("09:55"), kind: "commit", text: over.commitMessage?.split("\n")[0] ?? "a1b2c3d consumer: raise batch size to 5000" },
       { at: T("09:58"), kind: "deployment", text: "orders-consumer v2.14.0 to prod" },
