@@ -44,7 +44,7 @@ const r3 = new Map([0, 1].map((i) => [`r3-${i}`, hypothesis(`r3-${i}`, 4, [], 3)
 const rows = [["concurrency", "checks", "rounds", "wall ms", "ideal ms", "ratio"]];
 for (const concurrency of [4, DEFAULT_BUDGET.concurrency, 16]) {
   const t0 = performance.now();
-  const inv = await investigate(problem, r1, { telemetry: slow, clock: { now: () => NOW }, progress: silentProgress }, { ...DEFAULT_BUDGET, concurrency }, (id) => r2.get(id) ?? r3.get(id) ?? null);
+  const inv = await investigate(problem, r1, { telemetry: slow, progress: silentProgress }, { ...DEFAULT_BUDGET, concurrency }, (id) => r2.get(id) ?? r3.get(id) ?? null);
   const wall = performance.now() - t0;
   const waves = [20, 12, 8].reduce((sum, n) => sum + Math.ceil(n / concurrency), 0);
   const ideal = waves * LATENCY;

@@ -201,19 +201,24 @@ export class CheckRunner {
   /**
    * Whether a passing check is background: it passes on the window just before the incident's data
    * and on the one before that as well (a detector alert often fires after its cause began, so one
-   * earlier window alone can still hold the cause). The finding of that baseline when it is
-   * background, "" → never; null when no baseline applies or the data cannot say.
+   * earlier window alone can still hold the cause). A check that could not be narrowed to the
+   * problem's subjects reads everyone's data, so one earlier window where it holds is enough to
+   * call it background. The finding of that baseline when it is background, "" when it is not;
+   * null when no baseline applies or the data cannot say.
    */
-  private async background(check: Check, range: TimeRange, signal: AbortSignal): Promise<string | null> {
+  private async background(check: Check, range: TimeRange, signal: AbortSignal, incident: Record<string, number>): Promise<string | null> {
     const first = baselineRange(check, range);
     if (!first) return null;
     const len = first.end - first.start;
+    const windows = check.unscoped?.length ? [first] : [first, { start: first.start - len, end: first.start }];
     let text = "";
-    for (const window of [first, { start: first.start - len, end: first.start }]) {
+    for (const window of windows) {
       const b = await this.measure(check, window, signal, true);
       const again = "noData" in b.measured ? null : judge(check, b.measured);
       if (!again || "missing" in again) return null;
-      if (!again.pass) return "";
+      // A count that merely holds is not background when the incident has several times as much of it.
+      const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.count ?? 0);
+      if (!again.pass || fainter) return "";
       text ||= again.text;
     }
     return text;
@@ -252,10 +257,10 @@ export class CheckRunner {
     };
     if (judged.pass) {
       // Evidence counts only where it discriminates: background holds in the windows before the onset too.
-      const background = await this.background(check, range, signal);
+      const background = await this.background(check, range, signal, judged.observed);
       if (background !== null) {
         evidence.specific = !background;
-        if (background) evidence.finding += `; but also in the two windows before the onset (${background}): not specific to this incident`;
+        if (background) evidence.finding += `; but also before the onset (${background}): not specific to this incident`;
       }
     }
     if (matched.length && (check.capability === "changes" || check.capability === "events")) {

@@ -34,7 +34,7 @@ describe("GitHub changes adapter against the GitHub emulator", () => {
     expect(changes.deployments).toEqual([expect.objectContaining({ repo: "acme/pipelines", service: "orders-enricher", environment: "production", status: "success", sha: head })]);
 
     const problem = {
-      incidentId: "t", title: "t", now, onset: now - 60_000, alerts: [], alertnames: [], labels: {}, components: [], upstream: [], downstream: [],
+      incidentId: "t", title: "t", now, onset: now - 60_000, alerts: [], alertnames: [], labels: {}, components: [], subjects: {}, metrics: [], upstream: [], downstream: [],
       pipelines: [{ id: "orders", components: [], upstream: [], downstream: [], owners: [], config: {}, paths: ["pipelines/orders/**"], services: ["orders-enricher"] }],
       changes: { commits: [], deployments: [] }, similar: [], timeline: [],
     } as Problem;

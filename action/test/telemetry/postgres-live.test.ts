@@ -13,7 +13,7 @@ const live = requireService("PostgreSQL server", postgresBin() !== null, "apt-ge
 const NOW = Date.parse("2026-03-14T02:00:00Z");
 const problem = {
   incidentId: "t", title: "t", now: NOW, onset: NOW - 3_600_000, alerts: [], alertnames: [], labels: {}, pipelines: [],
-  upstream: [], downstream: [], components: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
+  upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
 } as Problem;
 const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
 
