@@ -64,6 +64,8 @@ describe("proposeHypotheses", () => {
       [proposal({ id: "p12", checks: [check({ primitive: "count", pass_if: { count: ">= 1" } })] }), /primitive count cannot read metric/],
       [proposal({ id: "p13", checks: [check({ window: "30d" })] }), /at most 7d/],
       [proposal({ id: "p14", remediation: { kind: "config-patch" } }), /tries to act/],
+      [proposal({ id: "p15", checks: [check({ metric: undefined, alert: {}, match: ".", primitive: "count", pass_if: { count: ">= 1" } })] }), /only runbook checks may \(alert text is untrusted\)/],
+      [proposal({ id: "p16", checks: [check({ signature: true })] }), /only runbooks choose their signatures/],
     ];
     stub.enqueue({ json: { proposals: [GOOD_PROPOSAL, ...bad.map(([p]) => p)] } });
     const llm = client(stub.baseURL, {}, { tasks: { maxProposals: 20 } });

@@ -40,6 +40,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** The first problem with one parsed check, or null. */
 function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: ReadonlySet<string>): string | null {
+  // The alert's text is as untrusted as the model: a check over it would let one confirm the other.
+  if (c.alert !== undefined) return "reads the incident's own alerts: only runbook checks may (alert text is untrusted)";
+  if (c.signature !== undefined) return "sets `signature`: only runbooks choose their signatures";
   const source = (Object.keys(DATA_SOURCES) as DataSource[]).find((k) => c[k] !== undefined)!;
   const capability = DATA_SOURCES[source];
   if (!capabilities.has(capability)) return `reads ${source}, but no telemetry with the "${capability}" capability is configured`;
