@@ -12,7 +12,11 @@ import { UsageError } from "./usage.js";
 
 /** `pipemedic eval <dir>`: replays and scores every scenario folder under dir, beside two baselines. */
 export async function evaluate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: "boolean" }, "no-knowledge": { type: "boolean" }, help: { type: "boolean" } },
+  });
   if (values.help) return help(io, "eval");
   const root = positionals[0];
   if (!root) throw new UsageError("eval needs a folder of scenarios: pipemedic eval <dir>");
@@ -25,7 +29,8 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   const failures: Array<{ dir: string; error: string }> = [];
   for (const dir of dirs) {
     try {
-      scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory, ...(llm ? { llm } : {}) })));
+      const knowledge = values["no-knowledge"] !== true;
+      scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory, knowledge, ...(llm ? { llm } : {}) })));
     } catch (err) {
       failures.push({ dir, error: err instanceof Error ? err.message : String(err) });
     }

@@ -10,7 +10,7 @@ Usage: pipemedic <command> [options]
 Commands:
   demo                      replay a bundled scenario into a temporary git repository and show the result
   replay <dir>              replay one scenario folder (spec: scenario format v1)
-  eval <dir>                score every scenario folder under <dir>
+  eval <dir>                score every scenario folder under <dir> (--no-knowledge: as on an undescribed stack)
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
@@ -26,10 +26,12 @@ prints the root cause, its confidence and where the report is, and leaves the re
 
 Replays one scenario. With --out, commits the incident (and the fix branch) into that git
 repository (created when missing); otherwise keeps everything in memory and prints the result.`,
-  eval: `Usage: pipemedic eval <dir> [--json]
+  eval: `Usage: pipemedic eval <dir> [--json] [--no-knowledge]
 
 Replays every scenario folder under <dir> (any folder with a scenario.yaml) and scores it:
-top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).`,
+top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).
+--no-knowledge leaves out every knowledge/ file (the project's and each scenario's), as on a stack
+nobody described yet: subjects then come from the alerts and discovery alone.`,
   investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
 
 Investigates one webhook body in a local git repository (default: the current directory), using

@@ -37,6 +37,16 @@ export interface ReplayOptions {
   progress?: Progress;
   llm?: Llm;
   telemetry?: (s: Scenario) => Telemetry;
+  /**
+   * false: leave out every knowledge/ file, the project's and the scenario's, as a new user who
+   * described nothing would run (`eval --no-knowledge`); runbooks stay.
+   */
+  knowledge?: boolean;
+}
+
+/** Files without knowledge/: what Pipemedic knows before anyone describes the stack. */
+export function withoutKnowledge(files: Files): Files {
+  return Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith("knowledge/")));
 }
 
 /** The scenario's alerts as the deliveries that brought them, each at its recorded time. */
@@ -54,9 +64,11 @@ function deliveriesOf(scenario: Scenario): Delivery[] {
 export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Promise<ReplayRun> {
   const progress = opts.progress ?? silentProgress;
   const config = scenario.repo[CONFIG_PATH];
+  const knowledge = opts.knowledge === false ? {} : scenario.knowledge;
+  const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
   const { ports, options } = await composeRun({
     // The scenario is the workspace: its policy, and its knowledge/ and runbooks/ over the project's.
-    workspace: { files: { ...(config !== undefined ? { [CONFIG_PATH]: config } : {}), ...scenario.knowledge, ...scenario.runbooks } },
+    workspace: { files: { ...(config !== undefined ? { [CONFIG_PATH]: config } : {}), ...knowledge, ...scenario.runbooks } },
     // A replay reads nothing from the environment: no live connectors, and an LLM only when given one.
     env: {},
     warn: (m) => progress.warn(m),
@@ -65,7 +77,7 @@ export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Pro
     replay: scenario,
     ...(opts.telemetry ? { telemetry: opts.telemetry(scenario) } : {}),
     llm: opts.llm ?? null,
-    memory: opts.memory ?? (await projectMemory(opts.projectRoot)),
+    memory: opts.knowledge === false ? withoutKnowledge(memory) : memory,
     investigateAll: true,
   });
   const t0 = performance.now();
