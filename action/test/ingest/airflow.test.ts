@@ -92,6 +92,32 @@ describe("airflow", () => {
     expect(rejected(ingest({ ...callback, event: "task_exploded" }))).toMatch(/^airflow: event: unknown event "task_exploded"; expected one of task_failure/);
   });
 
+  it("starts an SLA miss when it was missed, not at the logical date (the start of the data interval), which stays an annotation", () => {
+    const sla = {
+      event: "sla_miss",
+      dag_id: "actuarial__loss_ratio_daily",
+      task_id: "publish_loss_ratio",
+      run_id: "scheduled__2026-10-21T04:30:00+00:00",
+      logical_date: "2026-10-21T04:30:00+00:00",
+      sla: "2:00:00",
+      sla_missed_at: "2026-10-22T06:30:41.208114+00:00",
+      state: null,
+      labels: { pipeline: "actuarial-loss-ratio" },
+    };
+    const [a] = accepted(ingest(sla), "airflow");
+    expect(a).toMatchObject({ status: "firing", severity: "medium", startsAt: "2026-10-22T06:30:41.208Z" });
+    expect(a!.labels.alertname).toBe("AirflowSlaMiss");
+    expect(a!.annotations).toMatchObject({ logical_date: "2026-10-21T04:30:00.000Z", sla: "2:00:00" });
+    // Airflow's SlaMiss record calls it `timestamp`; a callback may only have its own `time`.
+    const { sla_missed_at: _, ...withoutMissTime } = sla;
+    expect(accepted(ingest({ ...withoutMissTime, timestamp: "2026-10-22T06:31:00Z" }))[0]!.startsAt).toBe("2026-10-22T06:31:00.000Z");
+    expect(accepted(ingest({ ...withoutMissTime, time: "2026-10-22T06:32:00Z" }))[0]!.startsAt).toBe("2026-10-22T06:32:00.000Z");
+    // Without a time of the miss, no start: correlation places it when it is received, never a day early.
+    expect(accepted(ingest(withoutMissTime))[0]!.startsAt).toBeNull();
+    // A failure keeps its task's start.
+    expect(accepted(ingest(callback))[0]!.startsAt).toBe("2026-03-14T01:40:00.512Z");
+  });
+
   it("names mistyped fields", () => {
     expect(rejected(ingest({ ...callback, labels: ["pipeline"] }))).toBe("airflow: labels: expected an object of strings, got an array");
     expect(rejected(ingest({ ...callback, start_date: "soon" }))).toMatch(/^airflow: start_date: expected an RFC 3339 time/);

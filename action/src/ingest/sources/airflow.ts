@@ -43,6 +43,16 @@ function meaning(state: string, task: boolean): Meaning | null {
 }
 
 /**
+ * When an SLA was missed: `sla_missed_at` (the documented callback), else `timestamp` (Airflow's
+ * SlaMiss record), else the callback's own `time`. Never the logical date: that is the start of the
+ * run's data interval, an hour or a day before the miss; it stays an annotation. Without any of
+ * them the alert has no start and correlation places it at the time it was received.
+ */
+function slaMissTime(b: Record<string, unknown>): string | null {
+  return time(b.sla_missed_at, "sla_missed_at") ?? time(b.timestamp, "timestamp") ?? time(b.time, "time");
+}
+
+/**
  * Airflow has no wire format of its own. Two shapes are read: the JSON the on_failure_callback in
  * docs/sources.md posts (`event`, `dag_id`, `task_id`, …, `labels`), and Airflow's REST task-instance
  * or DAG-run object (v1 and v2 field names) as a callback or a relay may post it. The fingerprint is
@@ -83,6 +93,8 @@ export const airflow: SourceAdapter = {
     const annotations: Record<string, string> = {};
     fill(annotations, "exception", optText(b.exception, "exception"));
     fill(annotations, "logical_date", time(b.logical_date ?? b.execution_date, b.logical_date !== undefined ? "logical_date" : "execution_date") ?? undefined);
+    // An SLA miss says how late it is: the run was due `sla` after it started.
+    if (state === "sla_miss") fill(annotations, "sla", optText(b.sla, "sla", false));
     const subject = task ? `${dag}.${task}${mapIndex ? `[${mapIndex}]` : ""}` : dag;
     return [
       buildAlert(
@@ -95,7 +107,7 @@ export const airflow: SourceAdapter = {
           identity: ["dag_id", "task_id"],
           labels: { ...labels, alertname },
           annotations,
-          startsAt: time(b.start_date, "start_date") ?? time(b.logical_date ?? b.execution_date, "logical_date"),
+          startsAt: state === "sla_miss" ? slaMissTime(b) : (time(b.start_date, "start_date") ?? time(b.logical_date ?? b.execution_date, "logical_date")),
           endsAt: time(b.end_date, "end_date"),
           links: link("log", b.log_url),
         },
