@@ -151,15 +151,30 @@ export function standardLabels(knowledge: Knowledge, labels: Record<string, stri
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or service (after aliases). */
+/** Component fields for resources that many pipelines share by design: they name a pipeline only when no other one uses the value. */
+const SHARED_FIELDS: ReadonlySet<string> = new Set(["pool"]);
+
+/** Values that name no pipeline whatever the field: the defaults every deployment has. */
+const GENERIC_VALUES: ReadonlySet<string> = new Set(["default_pool", "default"]);
+
+const names = (p: Pipeline, field: string, v: string) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
+
+/**
+ * The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or
+ * service (after aliases). A match rests on an identifying value: a default (`default_pool`) names
+ * nothing, and a pool names a pipeline only when it is the only one using it (a shared pool is a
+ * resource, not an identity).
+ */
 export function findPipelines(knowledge: Knowledge, labels: Record<string, string>): Pipeline[] {
   const l = standardLabels(knowledge, labels);
+  const identifying = (field: string, v: string) =>
+    !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names(q, field, v)).length === 1);
   return knowledge.pipelines.filter((p) => {
     if (l.pipeline !== undefined && same(l.pipeline, p.id)) return true;
     for (const [label, field] of Object.entries(LABEL_TO_COMPONENT_FIELD)) {
       const v = l[label];
       if (v === undefined || v === "") continue;
-      if (p.components.some((c) => c[field] !== undefined && same(String(c[field]), v))) return true;
+      if (names(p, field, v) && identifying(field, v)) return true;
     }
     for (const label of SERVICE_LABELS) {
       const v = l[label];

@@ -138,6 +138,19 @@ describe("knowledge helpers", () => {
     expect(findPipelines(knowledge, labels as Record<string, string>).map((p) => p.id)).toEqual(ids);
   });
 
+  it("matches a pipeline on an identifying value only: a default pool or a pool several pipelines share names none", () => {
+    const shared = loadKnowledge({
+      "knowledge/pipelines/ads.md": "---\nid: ads\ncomponents:\n  - {kind: airflow, dag_id: ads_hourly, pool: dbt}\n---\n",
+      "knowledge/pipelines/finance.md": "---\nid: finance\ncomponents:\n  - {kind: airflow, dag_id: finance_daily, pool: dbt}\n---\n",
+      "knowledge/pipelines/attribution.md": "---\nid: attribution\ncomponents:\n  - {kind: airflow, dag_id: attribution_daily, pool: default_pool}\n---\n",
+    }).knowledge;
+    // An alert of another team's DAG that runs in the default pool is not about the attribution pipeline.
+    expect(findPipelines(shared, { dag_id: "claims__adjudication_daily", pool: "default_pool" })).toEqual([]);
+    expect(findPipelines(shared, { pool: "dbt" })).toEqual([]);
+    expect(findPipelines(shared, { dag_id: "finance_daily", pool: "dbt" }).map((p) => p.id)).toEqual(["finance"]);
+    expect(findPipelines(shared, { dag_id: "attribution_daily", pool: "default_pool" }).map((p) => p.id)).toEqual(["attribution"]);
+  });
+
   it("finds neighbours from both directions", () => {
     expect(neighbours(knowledge, "orders-analytics")).toEqual({ upstream: ["orders-streaming"], downstream: ["finance-marts"] });
     expect(neighbours(knowledge, "orders-streaming")).toEqual({ upstream: [], downstream: ["orders-analytics"] });
