@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Alert, Incident, Severity } from "../model/index.js";
 import { incidentPath } from "../record/paths.js";
+import { addGroupKeys, groupingFacts, groupingKeys, identityKey, mentionKey, type GroupingFacts } from "./grouping.js";
 
 /** What correlation needs to know beyond the alerts: lineage and windows. */
 export interface CorrelateOptions {
   /** Epoch ms of this run. */
   now: number;
+  /** Alerts of another fingerprint join an incident whose last alert is this close (and a resolved one this soon after it resolved). */
   groupWindowMs: number;
+  /** A re-fire this soon after resolution reopens an incident; an incident still firing stays open this long to alerts of its entities. */
   reopenWindowMs: number;
   /** Impacted pipeline ids of an alert (from labels and knowledge). */
   pipelinesOf(alert: Alert): string[];
@@ -61,19 +64,37 @@ function alertTime(a: Alert, fallback: number): number {
 }
 
 /**
- * Attaches alerts to incidents: the same fingerprint joins its incident; another fingerprint on the
- * same pipeline or a lineage neighbour within the group window joins too, with the reason recorded;
- * anything else opens an incident. An alert id already recorded is a duplicate and changes nothing.
- * Pure: the same state and alerts always give the same result.
+ * Attaches alerts to incidents, first match wins: the same fingerprint; the same pipeline (knowledge);
+ * the same rule on the same labels but the volatile ones (partition, pod, instance…); the same vendor
+ * notification group whose group labels name something; the same entity (consumer group, DAG, Flink
+ * job, table, service, … or a host or cluster for alerts that name nothing more specific); an
+ * entity one of them names in its text; a lineage neighbour (knowledge). A pipeline or lineage join
+ * needs the group window; the entity rules accept any incident that still fires within the reopen
+ * window of its last alert, as a vendor keeps a group open while it fires. Anything else opens an
+ * incident. Every join records its reason. An alert id already recorded is a duplicate and changes
+ * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
  */
 export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOptions): Correlation {
-  const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints] }));
+  const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints], ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}) }));
   const byId = new Map(incidents.map((i) => [i.id, i]));
   const seenAlert = new Map<string, string>();
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
   // Indexes keep correlation linear in the number of alerts, however many incidents are open.
   const byFingerprint = new Map<string, Incident[]>();
   const byPipeline = new Map<string, Set<Incident>>();
+  // Grouping keys → the incidents that hold them, most recently joined last (a few per key suffice).
+  const byKey = new Map<string, Incident[]>();
+  const keysOf = new Map<Incident, Set<string>>();
+  const indexKey = (key: string, i: Incident) => {
+    const list = byKey.get(key);
+    if (!list) byKey.set(key, [i]);
+    else if (list[list.length - 1] !== i) {
+      const at = list.indexOf(i);
+      if (at >= 0) list.splice(at, 1);
+      list.push(i);
+      if (list.length > 4) list.shift();
+    }
+  };
   const index = (i: Incident) => {
     for (const f of i.fingerprints) {
       const list = byFingerprint.get(f) ?? [];
@@ -87,8 +108,35 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
   };
   incidents.forEach(index);
+  // Only incidents some alert of this run could still join are worth indexing by their keys.
+  let earliest = Infinity;
+  for (const a of alerts) earliest = Math.min(earliest, alertTime(a, opts.now));
+  const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
+  const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
+  for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) for (const k of i.groupKeys!) indexKey(k, i);
   const touched = new Set<string>();
   const assignments: Assignment[] = [];
+  const ms = (iso: string) => Date.parse(iso);
+  // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
+  const near = (inc: Incident, at: number) =>
+    Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
+    (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs));
+  // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
+  const live = (inc: Incident, at: number) => near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs);
+  // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
+  // whatever their start times (a week-old warning re-sent beside today's failure).
+  const byDelivery = new Map<string, Set<Incident>>();
+  let delivery = "";
+  const lookup = (key: string, at: number): Incident | undefined => {
+    const list = byKey.get(key);
+    if (!list) return undefined;
+    for (let n = list.length - 1; n >= 0; n--) if (live(list[n]!, at)) return list[n];
+    if (key.startsWith("g:")) {
+      const same = byDelivery.get(delivery);
+      for (let n = list.length - 1; n >= 0; n--) if (same?.has(list[n]!)) return list[n];
+    }
+    return undefined;
+  };
 
   const ordered = [...alerts].sort((a, b) => alertTime(a, opts.now) - alertTime(b, opts.now) || a.id.localeCompare(b.id));
   for (const alert of ordered) {
@@ -100,6 +148,9 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
     const at = alertTime(alert, opts.now);
     const pipelines = opts.pipelinesOf(alert);
+    // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
+    let facts: GroupingFacts | undefined;
+    delivery = alert.raw.delivery;
     let target: Incident | undefined;
     let reason = "";
     const sameFp = [...(byFingerprint.get(alert.fingerprint) ?? [])]
@@ -112,29 +163,27 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       }
     }
     if (!target) {
-      // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline
-      // or a lineage neighbour: deliveries arrive in any order, a resolution can come before its firing.
-      const near = (inc: Incident) =>
-        Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs &&
-        (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - Date.parse(inc.resolvedAt)) <= opts.reopenWindowMs));
+      // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline:
+      // deliveries arrive in any order, a resolution can come before its firing.
       search: for (const p of pipelines) {
         for (const inc of byPipeline.get(p) ?? []) {
-          if (near(inc)) {
+          if (near(inc, at)) {
             target = inc;
             reason = `same pipeline ${p} within the group window`;
             break search;
           }
         }
       }
-      if (!target) {
-        search: for (const p of pipelines) {
-          for (const q of opts.neighboursOf(p)) {
-            for (const inc of byPipeline.get(q) ?? []) {
-              if (near(inc)) {
-                target = inc;
-                reason = `lineage neighbours ${p} and ${q} within the group window`;
-                break search;
-              }
+    }
+    if (!target) ({ target, reason } = byEntity((facts = groupingFacts(alert)), at, lookup));
+    if (!target) {
+      search: for (const p of pipelines) {
+        for (const q of opts.neighboursOf(p)) {
+          for (const inc of byPipeline.get(q) ?? []) {
+            if (near(inc, at)) {
+              target = inc;
+              reason = `lineage neighbours ${p} and ${q} within the group window`;
+              break search;
             }
           }
         }
@@ -167,19 +216,57 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
           rootCause: null,
           groupingReasons: [],
           duplicates: 0,
+          groupKeys: [],
         };
         incidents.push(target);
         byId.set(id, target);
       }
       reason = reason || "new problem";
     }
+    const repeat = target.fingerprints.includes(alert.fingerprint);
     attach(target, alert, pipelines, reason, at);
     index(target);
+    if (!repeat) {
+      let seen = keysOf.get(target);
+      if (!seen) keysOf.set(target, (seen = new Set(target.groupKeys ?? [])));
+      for (const k of addGroupKeys((target.groupKeys ??= []), seen, groupingKeys(facts ?? groupingFacts(alert)))) indexKey(k, target);
+    }
+    const joined = byDelivery.get(delivery);
+    if (joined) joined.add(target);
+    else byDelivery.set(delivery, new Set([target]));
     seenAlert.set(alert.id, target.id);
     touched.add(target.id);
     assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
   }
   return { incidents, assignments, touched: [...touched] };
+}
+
+/** The entity rules, strongest first: rule and labels, vendor group, shared entity, named entity. */
+function byEntity(
+  facts: GroupingFacts,
+  at: number,
+  lookup: (key: string, at: number) => Incident | undefined,
+): { target: Incident | undefined; reason: string } {
+  const { rule, group, identities, mentions, names } = facts;
+  let target = lookup(rule.key, at);
+  if (target) {
+    const apart = rule.volatile.length ? ` apart from ${rule.volatile.join(", ")}` : "";
+    return { target, reason: `same rule ${rule.name} on the same labels${apart}` };
+  }
+  if (group && (target = lookup(group.key, at))) return { target, reason: `same notification group {${group.labels}}` };
+  for (const [value, what] of identities) {
+    if ((target = lookup(identityKey(value), at))) return { target, reason: `same ${what} ${value}` };
+  }
+  for (const [value, what] of identities) {
+    if ((target = lookup(mentionKey(value), at))) return { target, reason: `the incident names its ${what} ${value}` };
+  }
+  for (const token of mentions) {
+    if ((target = lookup(identityKey(token), at))) return { target, reason: `names ${token}, an entity of the incident` };
+  }
+  for (const [key, { words, value, what }] of names) {
+    if ((target = lookup(key, at))) return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
+  }
+  return { target: undefined, reason: "" };
 }
 
 function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number): void {

@@ -30,6 +30,11 @@ export const IncidentSchema = z.object({
     .default(null),
   groupingReasons: z.array(z.string()).default([]),
   duplicates: z.number().int().nonnegative().default(0),
+  /**
+   * What later alerts of the same problem share with this one (ingest/grouping.ts): its rules on their
+   * labels, vendor notification groups, entity names, and hashes of entity-like words of its text.
+   */
+  groupKeys: z.array(z.string()).optional(),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Files, Incident, Severity } from "../model/index.js";
 import { AlertSchema, IncidentSchema } from "../model/index.js";
+import { addGroupKeys, groupingFacts, groupingKeys } from "../ingest/grouping.js";
 import { alertLines, dedupeAlerts } from "../record/alerts.js";
 import { readIncidentFrontmatter, type IncidentFrontmatter } from "../record/frontmatter.js";
 import { indexFiles, orderIncidents, parseIndex } from "../record/index-file.js";
@@ -18,7 +19,8 @@ import { monthsOf } from "./scorecard.js";
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
 // The alert fields an index entry is rebuilt from, checked as the model defines them; the rest is not read.
 const RecordedAlertSchema = AlertSchema.pick({ id: true, title: true, severity: true, status: true, fingerprint: true, labels: true, startsAt: true, pipeline: true, raw: true });
-type RecordedAlert = z.infer<typeof RecordedAlertSchema>;
+/** A recorded alert, with correlation's grouping keys when the line holds a whole alert. */
+type RecordedAlert = z.infer<typeof RecordedAlertSchema> & { groupKeys?: string[] };
 
 /** A folder that could not be read (fully): the file, the field and what is wrong. */
 export interface FolderError {
@@ -57,7 +59,8 @@ function alertsOf(path: string, text: string, errors: FolderError[]): RecordedAl
       errors.push({ path, field: `line ${l.line}: ${issue.path.join(".") || "(alert)"}`, message: `${issue.message}; this alert's id is not recorded` });
       continue;
     }
-    out.push(parsed.data);
+    const whole = AlertSchema.safeParse(l.value);
+    out.push(whole.success ? { ...parsed.data, groupKeys: groupingKeys(groupingFacts(whole.data)) } : parsed.data);
   }
   return dedupeAlerts(out);
 }
@@ -81,6 +84,8 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
   const pipelines = [...fm.pipelines];
   const resolved = new Set<string>();
   const groupingReasons: string[] = [];
+  const groupKeys: string[] = [];
+  const seenKeys = new Set<string>();
   const deliveries: string[] = [];
   let severity: Severity = alerts[0]?.severity ?? fm.severity;
   let duplicates = 0;
@@ -93,6 +98,8 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
       if (a.status === "firing") duplicates += 1;
     } else {
       fingerprints.push(a.fingerprint);
+      // What later alerts of the problem share with this one, as correlation keeps it for a fingerprint's first alert.
+      if (a.groupKeys) addGroupKeys(groupKeys, seenKeys, a.groupKeys);
       // Correlation's reason (same pipeline, lineage neighbour) is not kept in the folder.
       if (n > 0) groupingReasons.push(`${a.labels.alertname ?? a.title}: grouped (reason not kept in the incident folder)`);
     }
@@ -136,6 +143,7 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
     rootCause: fm.root_cause,
     groupingReasons,
     duplicates,
+    ...(alerts.length ? { groupKeys } : {}),
   };
 }
 

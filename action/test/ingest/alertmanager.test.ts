@@ -163,4 +163,22 @@ describe("alertmanager", () => {
     const body = JSON.stringify(current).replace('"consumergroup":', '"__proto__":"x","consumergroup":');
     expect(rejected(ingest(body))).toMatch(/alerts\[0\]\.labels\.__proto__: "__proto__" cannot be used/);
   });
+  it("keeps the notification group for correlation as annotations, never labels: fingerprints and ids stay as they were", () => {
+    const [a, b] = accepted(ingest(current));
+    for (const x of [a!, b!]) {
+      expect(x.annotations).toMatchObject({ group_key: current.groupKey, group_labels: "alertname=KafkaConsumerGroupLagHigh" });
+      expect(x.labels.group_key).toBeUndefined();
+    }
+    const bare = clone(current) as Partial<typeof current>;
+    delete bare.groupKey;
+    delete bare.groupLabels;
+    const [c] = accepted(ingest(bare));
+    expect(c!.annotations.group_key).toBeUndefined();
+    expect(c!.fingerprint).toBe(a!.fingerprint);
+    expect(c!.id).toBe(a!.id);
+    // A group key that is not plain text is left out; the alerts are recorded all the same.
+    const odd = clone(current);
+    odd.groupKey = "{}:{a=\"\u0007\"}";
+    expect(accepted(ingest(odd))[0]!.annotations.group_key).toBeUndefined();
+  });
 });

@@ -72,6 +72,12 @@ describe("grafana unified alerting", () => {
     expect(alerts[1]!.title).toBe("dbt model run errors");
   });
 
+  it("keeps the notification group (groupKey, groupLabels) as annotations for correlation", () => {
+    const [a] = accepted(ingest(unified));
+    expect(a!.annotations).toMatchObject({ group_key: unified.groupKey, group_labels: "alertname=dbt model run errors" });
+    expect(a!.labels.group_key).toBeUndefined();
+  });
+
   it("resolves relative URLs against externalURL and skips empty ones", () => {
     const [a] = accepted(ingest(unified));
     expect(a!.links).toEqual([

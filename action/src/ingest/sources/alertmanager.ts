@@ -1,7 +1,8 @@
 import type { AlertStatus } from "../../model/index.js";
 import { severityOf } from "../severity.js";
+import { formatPairs, GROUP_KEY, GROUP_LABELS } from "../grouping.js";
 import { buildAlert } from "./build.js";
-import { array, at, isRecord, kind, optText, quote, record, stringMap } from "./fields.js";
+import { array, at, isRecord, kind, optText, plainText, quote, record, stringMap } from "./fields.js";
 import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type SourceAdapter } from "./types.js";
@@ -11,6 +12,23 @@ export function amStatus(value: unknown, field: string, fallback?: AlertStatus):
   if (value === "firing" || value === "resolved") return value;
   if ((value === undefined || value === null) && fallback) return fallback;
   throw new ParseError(field, `expected "firing" or "resolved", got ${typeof value === "string" ? quote(value) : kind(value)}`);
+}
+
+/**
+ * The notification group an Alertmanager-shaped body belongs to (`groupKey`, and `groupLabels` as
+ * `k=v, …`), kept as annotations for correlation (ingest/grouping.ts): the routing's own statement of
+ * which alerts belong together. Never a label, so fingerprints stay as they were. A group key that is
+ * not text, or group labels that are not a string map, are ignored rather than rejected: neither is
+ * needed to record the alerts.
+ */
+export function notificationGroup(groupKey: unknown, groupLabels: unknown): Record<string, string> {
+  if (typeof groupKey !== "string" || !groupKey.trim() || groupKey.length > 2_000 || !plainText(groupKey) || !isRecord(groupLabels)) return {};
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(groupLabels)) {
+    if (typeof v !== "string" || !plainText(k) || !plainText(v) || k === "__proto__") return {};
+    labels[k] = v;
+  }
+  return { [GROUP_KEY]: groupKey, [GROUP_LABELS]: formatPairs(labels) };
 }
 
 /**
@@ -33,12 +51,13 @@ export const alertmanager: SourceAdapter = {
     const common = stringMap(b.commonLabels, "commonLabels");
     const commonAnnotations = stringMap(b.commonAnnotations, "commonAnnotations");
     const groupStatus = amStatus(b.status, "status", "firing");
+    const group = notificationGroup(b.groupKey, b.groupLabels);
     return alerts.map((raw, i) => {
       const f = at("alerts", i);
       const a = record(raw, f);
       // commonLabels are by definition in every alert; merging keeps older, trimmed payloads whole.
       const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-      const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")) };
+      const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")), ...group };
       const status = amStatus(a.status, at(f, "status"), groupStatus);
       return buildAlert(
         "alertmanager",

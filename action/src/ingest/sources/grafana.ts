@@ -1,6 +1,6 @@
 import type { Alert } from "../../model/index.js";
 import { firstSeverity, severityOf } from "../severity.js";
-import { amStatus } from "./alertmanager.js";
+import { amStatus, notificationGroup } from "./alertmanager.js";
 import { buildAlert } from "./build.js";
 import { array, at, fill, isRecord, optArray, optText, quote, record, stringMap, type Obj } from "./fields.js";
 import { link } from "./link.js";
@@ -24,11 +24,12 @@ function unified(b: Obj, ctx: ParseContext): Alert[] {
   if (!alerts.length) throw new ParseError("alerts", "the notification holds no alerts");
   const common = stringMap(b.commonLabels, "commonLabels");
   const groupStatus = amStatus(b.status, "status", "firing");
+  const group = notificationGroup(b.groupKey, b.groupLabels);
   return alerts.map((raw, i) => {
     const f = at("alerts", i);
     const a = record(raw, f);
     const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-    const annotations = stringMap(a.annotations, at(f, "annotations"));
+    const annotations = { ...stringMap(a.annotations, at(f, "annotations")), ...group };
     fill(labels, "rule_uid", optText(a.ruleUID, at(f, "ruleUID"), false));
     fill(annotations, "values", valuesText(a.values, at(f, "values")));
     fill(annotations, "value_string", optText(a.valueString, at(f, "valueString")));
