@@ -60,9 +60,17 @@ export function adaptLogQuery(q: LogQuery, streams: Labels[]): LogQuery | { noSt
     return word === undefined ? q : { noStream: `no log streams were found to look for one naming "${word}"` };
   }
   const selector: Labels = {};
-  for (const [label, value] of Object.entries(rest)) {
-    const found = labelSynonyms(label).find((l) => streams.some((s) => s[l] === value));
-    selector[found ?? label] = value;
+  for (const [label, first] of Object.entries(rest)) {
+    // The subject's value the streams carry, under the spelling they carry it: the runbook's first.
+    let chosen: [string, string] = [label, first];
+    for (const value of [first, ...(q.alternatives?.[label] ?? [])]) {
+      const found = labelSynonyms(label).find((l) => streams.some((s) => s[l] === value));
+      if (found) {
+        chosen = [found, value];
+        break;
+      }
+    }
+    selector[chosen[0]] = chosen[1];
   }
   const entries = Object.entries(selector);
   let candidates = streams.filter((s) => entries.every(([k, v]) => s[k] === v));
@@ -70,7 +78,8 @@ export function adaptLogQuery(q: LogQuery, streams: Labels[]): LogQuery | { noSt
   if (word !== undefined) candidates = candidates.filter((s) => Object.values(s).some((v) => namesSegment(v, word)));
   if (!candidates.length) return { noStream: `no log stream carries ${described} in the window` };
   // Every stream: a log store needs at least one stream label, so name them (when they are few enough).
-  if (!entries.length && word === undefined) return candidates.length <= 20 ? { ...q, selector, streams: candidates } : q;
-  if (word === undefined) return { ...q, selector };
-  return { ...q, selector, streams: candidates.slice(0, 20) };
+  if (!entries.length && word === undefined) return candidates.length <= 20 ? { ...q, selector, streams: candidates } : { ...q, selector };
+  const { alternatives: _a, ...plain } = q;
+  if (word === undefined) return { ...plain, selector };
+  return { ...plain, selector, streams: candidates.slice(0, 20) };
 }

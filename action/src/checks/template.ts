@@ -151,9 +151,14 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
     switch (capability) {
       case "metrics": {
         const sel = parseSelector(spec.metric!);
-        const matchers: Matcher[] = sel.matchers.flatMap((m) => {
+        const matchers: Matcher[] = sel.matchers.flatMap((m): Matcher[] => {
           const value = fill(m.value, m.op === "=~" || m.op === "!~" ? escapeRegex : undefined);
-          return value === null ? [] : [{ label: knowledge.aliases.labels[m.label] ?? m.label, op: m.op, value }];
+          if (value === null) return [];
+          const label = knowledge.aliases.labels[m.label] ?? m.label;
+          // A subject spelled several ways (an app's name with and without its run date): any of them.
+          const all = m.op === "=" ? valuesOf(m.value, problem) : [];
+          if (all.length > 1) return [{ label, op: "=~", value: all.map(escapeRegex).join("|") }];
+          return [{ label, op: m.op, value }];
         });
         query = {
           ...base,
@@ -171,7 +176,8 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
             return value === null ? [] : [[k, value]];
           }),
         );
-        query = { ...base, selector, pattern: spec.match, limit: 5000 };
+        const alternatives = Object.fromEntries(entries.map(([k, v]) => [k, valuesOf(v, problem).slice(1)]).filter(([, vs]) => vs!.length));
+        query = { ...base, selector, pattern: spec.match, limit: 5000, ...(Object.keys(alternatives).length ? { alternatives } : {}) };
         break;
       }
       case "changes":

@@ -96,6 +96,8 @@ export interface LogQuery extends TimeRange {
    * "any stream whose labels name the scheduler" reaches an adapter as concrete selectors.
    */
   streams?: Labels[];
+  /** Other values of a selector label's subject (the runner uses the first the streams carry); adapters ignore it. */
+  alternatives?: Record<string, string[]>;
   /** A regular expression from a runbook (trusted text), never from an alert. */
   pattern?: string;
   limit: number;

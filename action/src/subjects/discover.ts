@@ -83,8 +83,9 @@ const SERVICE_LABELS = kindOfKey("service")!.labels;
 async function fromStreams(subjects: Subjects, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
   if (subjects.service?.length) return;
   const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
+  // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
   const known = Object.entries(subjects)
-    .filter(([key]) => !key.startsWith("config."))
+    .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
     .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
     .filter((k) => k.value.length >= 3);
   const services = new Map<string, string>();

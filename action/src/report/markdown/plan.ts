@@ -6,6 +6,7 @@ import { code, inert } from "./inert.js";
 import { hrefFrom } from "./links.js";
 import { heading, link, paragraph, table, type Inline } from "./nodes.js";
 import { causeName } from "./readme.js";
+import { knowledgeGapSection, subjectsSection } from "./subjects.js";
 
 const labelsText = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;
 
@@ -33,7 +34,8 @@ function dataSource(spec: CheckSpec): Inline[] {
 function query(check: Check): Inline[] {
   if (check.unresolved) return ["unresolved: ", ...inert(check.unresolved, 200)];
   const q = check.query;
-  const window = ` from ${utc(q.start)} to ${utc(q.end)}`;
+  const wider = check.unscoped?.length ? `; wider: no value for ${check.unscoped.join(", ")}` : "";
+  const window = ` from ${utc(q.start)} to ${utc(q.end)}${wider}`;
   switch (check.capability) {
     case "metrics": {
       const m = q as MetricQuery;
@@ -101,6 +103,8 @@ export function buildPlan(input: PreparedInput): Root {
         link("hypotheses.md", "hypotheses.md"),
         ".",
       ),
+      ...subjectsSection(input.problem),
+      ...knowledgeGapSection(input.problem, input.investigation),
       ...hyps.flatMap((h) => hypothesis(input, h)),
     ],
   };

@@ -8,6 +8,7 @@ import { confidence, count, duration, meaning, round2, utc } from "./format.js";
 import { breakMentions, code, inert, oneLine } from "./inert.js";
 import { seriesChart, timelineChart } from "./mermaid.js";
 import { blockList, codeBlock, heading, link, list, paragraph, strong, table, type Inline } from "./nodes.js";
+import { missingSubjects } from "./subjects.js";
 import { runbookSection } from "./runbook-excerpt.js";
 import { similarList } from "./shared-sections.js";
 
@@ -202,6 +203,17 @@ function gaps(inv: Investigation): RootContent[] {
   const untested = inv.rca.ranked.filter((c) => c.status === "untested");
   if (untested.length) items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
   if (inv.rca.budgetExhausted) items.push(["the budget ran out before every planned check ran"]);
+  const missing = missingSubjects(inv);
+  if (missing.size) {
+    const wider = [...missing.values()].reduce((n, checks) => n + checks.length, 0);
+    items.push([
+      `${wider} checks read every series or stream because no one named `,
+      ...[...missing.keys()].flatMap((k, i) => [...(i ? [", "] : []), code(k, 80)]),
+      ": ",
+      link("plan.md#what-knowledge-would-sharpen", "the knowledge/ lines that would"),
+      " are in the plan",
+    ]);
+  }
   if (!items.length) return [...out, paragraph("Every planned check ran and gave a verdict.")];
   return [...out, paragraph("These gaps lower the confidence; closing them (a missing data source, a timeout) would sharpen the answer:"), list(items)];
 }
