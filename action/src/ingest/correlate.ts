@@ -108,9 +108,15 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
   };
   incidents.forEach(index);
-  // Only incidents some alert of this run could still join are worth indexing by their keys.
+  // Each alert's time, parsed once (sorting would parse it at every comparison).
+  const times = new Map<Alert, number>();
   let earliest = Infinity;
-  for (const a of alerts) earliest = Math.min(earliest, alertTime(a, opts.now));
+  for (const a of alerts) {
+    const t = alertTime(a, opts.now);
+    times.set(a, t);
+    if (t < earliest) earliest = t;
+  }
+  // Only incidents some alert of this run could still join are worth indexing by their keys.
   const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
   const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
   for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) for (const k of i.groupKeys!) indexKey(k, i);
@@ -138,7 +144,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     return undefined;
   };
 
-  const ordered = [...alerts].sort((a, b) => alertTime(a, opts.now) - alertTime(b, opts.now) || a.id.localeCompare(b.id));
+  const ordered = [...alerts].sort((a, b) => times.get(a)! - times.get(b)! || a.id.localeCompare(b.id));
   for (const alert of ordered) {
     const known = seenAlert.get(alert.id);
     if (known) {
@@ -146,15 +152,14 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
       continue;
     }
-    const at = alertTime(alert, opts.now);
+    const at = times.get(alert)!;
     const pipelines = opts.pipelinesOf(alert);
     // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
     let facts: GroupingFacts | undefined;
     delivery = alert.raw.delivery;
     let target: Incident | undefined;
     let reason = "";
-    const sameFp = [...(byFingerprint.get(alert.fingerprint) ?? [])]
-      .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
+    const sameFp = latest(byFingerprint.get(alert.fingerprint));
     if (sameFp) {
       const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
       if (reopenable || alert.status === "resolved") {
@@ -239,6 +244,14 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
   }
   return { incidents, assignments, touched: [...touched] };
+}
+
+/** The most recently updated of some incidents (the first of equals). */
+function latest(list: Incident[] | undefined): Incident | undefined {
+  if (!list?.length) return undefined;
+  let best = list[0]!;
+  for (let n = 1; n < list.length; n++) if (Date.parse(list[n]!.updatedAt) > Date.parse(best.updatedAt)) best = list[n]!;
+  return best;
 }
 
 /** The entity rules, strongest first: rule and labels, vendor group, shared entity, named entity. */

@@ -285,11 +285,12 @@ function mentionsOf(alert: Alert): Set<string> {
   for (const k of TEXT_ANNOTATIONS) if (alert.annotations[k]) texts.push(alert.annotations[k]!);
   for (const k of TEXT_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]!);
   for (const text of texts) {
-    for (const raw of text.slice(0, MAX_TEXT).split(/[\s"'`()[\]{}<>,;|=*]+/)) {
+    for (const raw of text.slice(0, MAX_TEXT).toLowerCase().split(/[\s"'`()[\]{}<>,;|=*]+/)) {
       if (out.size >= MAX_TOKENS) return out;
-      const token = trimPunctuation(raw.toLowerCase());
-      if (!token) continue;
-      for (const v of tokenParts(token)) if (entityLike(v)) out.add(v);
+      const token = trimPunctuation(raw);
+      if (token.length < 4) continue;
+      if (entityLike(token)) out.add(token);
+      if (token.includes(":") || token.includes("/") || token.includes(".")) for (const v of tokenParts(token)) if (entityLike(v)) out.add(v);
     }
   }
   return out;
@@ -297,7 +298,7 @@ function mentionsOf(alert: Alert): Set<string> {
 
 /** A token and the names inside it: a URL's or `host:port`'s host, the segments of a path or key, a dotted name's first part. */
 function tokenParts(token: string): string[] {
-  const parts = [token];
+  const parts: string[] = [];
   const host = hostOf(token);
   if (host !== token) parts.push(host);
   if (token.includes("/") || token.includes(":")) for (const p of token.split(/[/:]+/)) if (p) parts.push(trimPunctuation(p));
