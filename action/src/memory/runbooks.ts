@@ -20,7 +20,7 @@ const HINTS: Record<string, string> = {
   kind: "use a kind listed in docs/runbooks.md",
   prior: "write a probability between 0 and 1",
   deeper: "list runbook ids, as in [kafka-lag-slow-consumer]",
-  "(custom)": "give the check exactly one of metric, logs, changes, events, orchestrator, warehouse",
+  "(custom)": "give the check exactly one of metric, logs, changes, events, orchestrator, warehouse, alert",
 };
 
 /** The pass_if keys each primitive produces (docs/runbooks.md explains them). */

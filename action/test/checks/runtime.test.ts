@@ -44,7 +44,8 @@ describe("check runtime faults", () => {
 
   it("finishes inside its total budget: checks not started in time are inconclusive", async () => {
     const slow = telemetry(() => new Promise((r) => setTimeout(() => r([{ labels: {}, points: [[NOW - 1000, 1]] }]), 40)));
-    const runner = new CheckRunner(slow, { ...DEFAULT_BUDGET, concurrency: 1, totalMs: 100 }, silentProgress);
+    // a passing check reads three windows (its own and two baselines): 120 ms of a 300 ms budget
+    const runner = new CheckRunner(slow, { ...DEFAULT_BUDGET, concurrency: 1, totalMs: 300 }, silentProgress);
     const out = await runner.run(checks(10), 1);
     expect(out.filter((e) => e.verdict === "pass").length).toBeGreaterThan(0);
     expect(out.some((e) => /budget was spent|timed out/.test(e.reason ?? ""))).toBe(true);
@@ -59,6 +60,46 @@ describe("check runtime faults", () => {
     });
     const same = resolveChecks({ id: "h", checks: ["a", "b", "c"].map((id) => CheckSpecSchema.parse({ id, metric: "m", primitive: "threshold", pass_if: { value: ">= 0" } })) }, problem, knowledge);
     await new CheckRunner(counted, DEFAULT_BUDGET, silentProgress).run(same, 1);
-    expect(calls).toBe(1);
+    // one fetch per window (the incident's and the two baselines before the onset), shared by all three checks
+    expect(calls).toBe(3);
+  });
+});
+
+describe("evidence counts only where it discriminates", () => {
+  const ONSET = NOW - 1_800_000;
+  const threshold = (): Check[] =>
+    resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "high", metric: "m", primitive: "threshold", pass_if: { value: ">= 3" }, anchor: "onset", window: "10m" })] }, problem, knowledge);
+  /** A gauge at `before` until the onset, `after` from it on; each query gets the points of its own range. */
+  const gauge = (before: number, after: number) =>
+    telemetry(async (q) => [{ labels: {}, points: [[q.end - 1000, q.end - 1000 < ONSET ? before : after]] }]);
+
+  it("a signal that holds only since the onset is specific", async () => {
+    const [e] = await new CheckRunner(gauge(0, 5), DEFAULT_BUDGET, silentProgress).run(threshold(), 1);
+    expect(e).toMatchObject({ verdict: "pass", specific: true });
+  });
+
+  it("a signal that held in both windows before the onset is background: it passes, says so, and is marked not specific", async () => {
+    const [e] = await new CheckRunner(gauge(5, 5), DEFAULT_BUDGET, silentProgress).run(threshold(), 1);
+    expect(e).toMatchObject({ verdict: "pass", specific: false });
+    expect(e!.finding).toMatch(/but also before the onset .*not specific to this incident/);
+  });
+
+  it("a count several times its baseline is specific even though the baseline also meets the threshold", async () => {
+    const lines = (from: number, to: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ts: new Date(from + ((i + 0.5) * (to - from)) / n).toISOString(), labels: { app: "x" }, line: "boom" }));
+    const none = () => Promise.reject(new Error("unused"));
+    const logs: Telemetry = {
+      capabilities: new Set(["logs"]),
+      describe: () => "q",
+      metrics: none,
+      changes: none,
+      events: none,
+      orchestrator: none,
+      warehouse: none,
+      logs: async (q) => (q.end <= ONSET - 600_000 ? lines(q.start, q.end, 2) : lines(q.start, q.end, 12)),
+    };
+    const check = resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "boom", logs: { app: "x" }, match: "boom", primitive: "count", anchor: "onset", window: "10m", pass_if: { count: ">= 1" } })] }, problem, knowledge);
+    const [e] = await new CheckRunner(logs, DEFAULT_BUDGET, silentProgress).run(check, 1);
+    expect(e).toMatchObject({ verdict: "pass", specific: true });
   });
 });

@@ -61,14 +61,22 @@ describe("templates", () => {
   it("escapes template values that land in a regular expression", () => {
     const p = problem({});
     p.pipelines[0]!.components[0]!.topic = "orders.v2|.*";
+    Object.assign(p, resolveSubjects(p));
     const [, re] = resolveChecks(runbook, p, knowledge);
     expect((re!.query as MetricQuery).matchers[0]!.value).toBe("orders\\.v2\\|\\.\\*.*");
   });
 
-  it("a missing value makes the check unresolved (so inconclusive), never an empty match", () => {
+  it("a value nobody can fill leaves its part of the query out, never an empty match: the check reads wider, weighs less and says what is missing", () => {
     const checks = resolveChecks(runbook, problem({}), knowledge);
-    expect(checks[0]!.unresolved).toBe("no value for {{alert.labels.consumergroup}}");
-    expect(checks[2]!.unresolved).toBe("no value for {{pipeline.airflow.pool}}");
+    expect((checks[0]!.query as MetricQuery).matchers).toEqual([]);
+    expect(checks[0]!.unscoped).toEqual(["alert.labels.consumergroup"]);
+    expect(checks[0]!.weight).toBe("weak");
+    expect(checks[0]!.unresolved).toBeUndefined();
+    expect((checks[2]!.query as MetricQuery).matchers).toEqual([]);
+    expect(checks[2]!.unscoped).toEqual(["airflow.pool"]);
+    // a check whose values are all known keeps its weight and its matchers
+    expect(checks[1]!.unscoped).toBeUndefined();
+    expect(checks[1]!.weight).toBe("moderate");
   });
 
   it("knows pipeline fields, configs and services", () => {

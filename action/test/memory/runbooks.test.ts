@@ -134,7 +134,7 @@ checks:
     primitive: threshold
     pass_if: { value: "> 1" }`);
     expect(errorsOf(text)).toEqual([
-      "runbooks/x.md:6: checks[0]: a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse; got metric, logs (fix: give the check exactly one of metric, logs, changes, events, orchestrator, warehouse)",
+      "runbooks/x.md:6: checks[0]: a check reads exactly one of metric, logs, changes, events, orchestrator, warehouse, alert; got metric, logs (fix: give the check exactly one of metric, logs, changes, events, orchestrator, warehouse, alert)",
     ]);
   });
 
