@@ -22,14 +22,28 @@ function withTelemetry(s: Scenario, telemetry: ScenarioTelemetry): Scenario {
   return { ...s, telemetry };
 }
 
+/** Keys whose numbers are epoch times in vendors' bodies (Opsgenie's `createdAt` in ms, Sentry's `received` in s, …). */
+const TIME_KEY = /(at|time|timestamp|date|received|since|until)$/i;
+
+/** Deep-maps a JSON value: strings through `f`, numbers under time-like keys through `num` (epoch s or ms, by magnitude). */
+function mapTimes(value: unknown, f: (s: string) => string, num: (n: number) => number, key = ""): unknown {
+  if (typeof value === "string") return f(value);
+  if (typeof value === "number") return TIME_KEY.test(key) ? num(value) : value;
+  if (Array.isArray(value)) return value.map((v) => mapTimes(v, f, num, key));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapTimes(v, f, num, k)]));
+  return value;
+}
+
 /** Moves every timestamp (alerts, telemetry, the clock, the expected onset) by `ms`. */
 export function shiftTime(s: Scenario, ms: number): Scenario {
   // Sentinels such as Alertmanager's 0001-01-01 ("unset") stay what they are.
   const shift = (v: string) => (ISO.test(v) && !v.startsWith("0001-") ? new Date(Date.parse(v) + ms).toISOString() : v);
+  // Epoch numbers in a vendor's body move too: milliseconds (2001–2100) or seconds; nanoseconds lose precision in JSON and are left alone.
+  const epoch = (n: number) => (n >= 1e12 && n < 4.2e12 ? n + ms : n >= 1e9 && n < 4.2e9 ? n + ms / 1000 : n);
   const moved: Scenario = {
     ...s,
     meta: { ...s.meta, now: shift(s.meta.now), expect: { ...s.meta.expect, ...(s.meta.expect.onset ? { onset: shift(s.meta.expect.onset) } : {}) } },
-    alerts: s.alerts.map((a) => ({ ...a, at: shift(a.at), body: JSON.stringify(mapStrings(JSON.parse(a.body) as unknown, shift)) })),
+    alerts: s.alerts.map((a) => ({ ...a, at: shift(a.at), body: JSON.stringify(mapTimes(JSON.parse(a.body) as unknown, shift, epoch)) })),
   };
   return withTelemetry(moved, mapStrings(s.telemetry, shift));
 }
