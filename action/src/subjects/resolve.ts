@@ -1,7 +1,7 @@
 import type { Alert, Knowledge, Pipeline, Subjects } from "../model/index.js";
 import { addSubject } from "../model/index.js";
 import { expressionOfUrl, readExpression } from "./expression.js";
-import { canonicalKey, kindOfKey, kindOfLabel } from "./vocabulary.js";
+import { canonicalKey, kindOfKey, kindOfLabel, plausibleValue } from "./vocabulary.js";
 
 /** Fields of a source's payload that name a subject although their label name is generic. */
 const SOURCE_FIELDS: Partial<Record<Alert["source"], Record<string, string>>> = {
@@ -38,14 +38,15 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
       if (NOT_SUBJECTS.has(label) || !value) continue;
       const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
       const key = sourceKey ?? kindOfLabel(label)?.key;
-      if (key) addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
+      if (key && plausibleValue(key, value)) addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
     }
   };
   fromLabels(input.labels, null);
   const firing = input.alerts.filter((a) => a.status === "firing");
   for (const a of firing.length ? firing : input.alerts) {
     fromLabels(a.labels, a);
-    if (a.service) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+    // A source's service, unless it is only the Prometheus scrape job that exported the metric.
+    if (a.service && a.service !== a.labels.job) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
     for (const [name, value] of Object.entries(a.annotations)) {
       const key = kindOfLabel(name)?.key;
       if (key && value.length <= 200) addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });

@@ -51,7 +51,7 @@ export const SUBJECT_KINDS: readonly SubjectKind[] = [
   { key: "k8s.pod", labels: ["pod", "pod_name", "kubernetes_pod_name", "k8s_pod", "exported_pod"], volatile: true },
   { key: "k8s.container", labels: ["container", "container_name", "kubernetes_container_name"], volatile: true },
   // Probes (blackbox_exporter, synthetic checks)
-  { key: "probe.target", labels: ["target", "probe_target", "url", "endpoint"] },
+  { key: "probe.target", labels: ["target", "probe_target", "endpoint"] },
   { key: "env", labels: ["env", "environment", "stage"], scope: true },
 ];
 
@@ -76,9 +76,26 @@ export function canonicalKey(path: string): string {
   return KEY_ALIASES[key] ?? key;
 }
 
+/**
+ * A label name as the vocabulary spells it: lower snake case, so CloudWatch's `ConsumerGroup`,
+ * Sentry's `kafka.topic` and a tag's `consumer-group` read as `consumer_group`, `kafka_topic`, … .
+ */
+export function normalizeLabel(label: string): string {
+  return label
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[.\-\s/]+/g, "_")
+    .toLowerCase();
+}
+
 /** The subject kind a label name carries, if the vocabulary knows it. */
 export function kindOfLabel(label: string): SubjectKind | undefined {
-  return BY_LABEL.get(label.toLowerCase());
+  return BY_LABEL.get(label.toLowerCase()) ?? BY_LABEL.get(normalizeLabel(label));
+}
+
+/** Whether a value can be a subject of this key (a Kubernetes namespace is a DNS label, never `AWS/S3`). */
+export function plausibleValue(key: string, value: string): boolean {
+  if (key === "k8s.namespace" || key === "k8s.pod" || key === "k8s.container") return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value);
+  return value.length <= 253;
 }
 
 /** The subject kind of a key. */
