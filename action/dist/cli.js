@@ -6983,6 +6983,11 @@ const IncidentSchema = object({
         .default(null),
     groupingReasons: array$1(string$3()).default([]),
     duplicates: number().int().nonnegative().default(0),
+    /**
+     * What later alerts of the same problem share with this one (ingest/grouping.ts): its rules on their
+     * labels, vendor notification groups, entity names, and hashes of entity-like words of its text.
+     */
+    groupKeys: array$1(string$3()).optional(),
 });
 const IncidentIndexSchema = object({
     version: literal(1),
@@ -7062,8 +7067,8 @@ const silentProgress = {
  * The raw data shapes every telemetry adapter returns. They mirror spec/scenario-format.md so that
  * a replayed scenario and a live backend hand the primitives identical data.
  */
-const LabelsSchema = record$2(string$3(), string$3());
-const LogLineSchema = object({ ts: TimestampSchema, labels: LabelsSchema.default({}), line: string$3() });
+const LabelsSchema$1 = record$2(string$3(), string$3());
+const LogLineSchema = object({ ts: TimestampSchema, labels: LabelsSchema$1.default({}), line: string$3() });
 const ChangedFileSchema = looseObject({
     path: string$3(),
     status: string$3().default("modified"),
@@ -7089,7 +7094,7 @@ const DeploymentSchema = looseObject({
 const EventSchema = looseObject({
     at: TimestampSchema,
     kind: string$3(),
-    labels: LabelsSchema.default({}),
+    labels: LabelsSchema$1.default({}),
     message: string$3().default(""),
 });
 /** Airflow REST objects keep Airflow's own field names; we only require what we read. */
@@ -7236,13 +7241,13 @@ const RunbookSchema = object({
 const Value = number().nullable();
 const ScenarioSeriesSchema = union([
     looseObject({
-        labels: LabelsSchema,
+        labels: LabelsSchema$1,
         start: TimestampSchema,
         step: DurationSchema,
         values: array$1(Value),
     }),
     looseObject({
-        labels: LabelsSchema,
+        labels: LabelsSchema$1,
         samples: array$1(tuple([TimestampSchema, Value])),
     }),
 ]);
@@ -49022,7 +49027,7 @@ const HINTS$2 = {
     kind: "use a kind listed in docs/runbooks.md",
     prior: "write a probability between 0 and 1",
     deeper: "list runbook ids, as in [kafka-lag-slow-consumer]",
-    "(custom)": "give the check exactly one of metric, logs, changes, events, orchestrator, warehouse",
+    "(custom)": "give the check exactly one of metric, logs, changes, events, orchestrator, warehouse, alert",
 };
 /** The pass_if keys each primitive produces (docs/runbooks.md explains them). */
 const PASS_IF_KEYS$1 = {
@@ -49628,6 +49633,11 @@ function keyProblem(key, where) {
 const isRecord$2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 /** The first problem with one parsed check, or null. */
 function checkProblem(c, raw, capabilities) {
+    // The alert's text is as untrusted as the model: a check over it would let one confirm the other.
+    if (c.alert !== undefined)
+        return "reads the incident's own alerts: only runbook checks may (alert text is untrusted)";
+    if (c.signature !== undefined)
+        return "sets `signature`: only runbooks choose their signatures";
     const source = Object.keys(DATA_SOURCES).find((k) => c[k] !== undefined);
     const capability = DATA_SOURCES[source];
     if (!capabilities.has(capability))
@@ -50065,6 +50075,19 @@ function combineTelemetry(parts) {
         events: async (q, s) => route("events").events(q, s),
         orchestrator: async (q, s) => route("orchestrator").orchestrator(q, s),
         warehouse: async (q, s) => route("warehouse").warehouse(q, s),
+        // Discovery goes where its kind is answered: series to the metrics backend, streams to the logs one.
+        ...discovery(parts),
+    };
+}
+/** The discovery methods of the parts that answer metrics and logs, when they have them. */
+function discovery(parts) {
+    const metrics = parts.find((p) => p.capabilities.has("metrics"));
+    const logs = parts.find((p) => p.capabilities.has("logs"));
+    const alerts = parts.find((p) => p.capabilities.has("alerts"));
+    return {
+        ...(metrics?.series ? { series: (q, s) => metrics.series(q, s) } : {}),
+        ...(logs?.streams ? { streams: (q, s) => logs.streams(q, s) } : {}),
+        ...(alerts?.alerts ? { alerts: (q, s) => alerts.alerts(q, s) } : {}),
     };
 }
 
@@ -50351,10 +50374,18 @@ const ResponseSchema = object({
     })
         .optional(),
 });
-/** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped. */
+/** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped; one per stream discovery named. */
 function logql$1(q) {
-    return renderLogSelector(q.selector, q.pattern);
+    if (!q.streams?.length)
+        return renderLogSelector(q.selector, q.pattern);
+    return q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern)).join(" or ");
 }
+/** Streams one query may read at the most (each is a request). */
+const MAX_STREAMS = 10;
+/** Label names whose values list streams when discovery asks for every stream (Loki has no "all" selector). */
+const MAX_LABELS = 15;
+const SeriesSchema = object({ status: string$3(), data: array$1(record$2(string$3(), string$3())).optional(), error: string$3().optional() });
+const LabelsSchema = object({ status: string$3(), data: array$1(string$3()).optional(), error: string$3().optional() });
 const NS_PER_MS = 1000000n;
 const ns = (ms) => `${BigInt(Math.round(ms)) * NS_PER_MS}`;
 /** A nanosecond epoch as RFC 3339, keeping the sub-millisecond digits Loki gave. */
@@ -50371,6 +50402,51 @@ function nsToRfc3339(value) {
 function lokiTelemetry(opts) {
     const base = opts.url.replace(/\/+$/, "");
     const unsupported = (kind) => () => Promise.reject(new Error(`loki: this backend does not answer ${kind} queries`));
+    const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
+    const get = (url, signal) => requestJson(url, {
+        backend: "loki",
+        signal,
+        headers,
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+    });
+    const listLabels = async (q, signal) => {
+        const url = new URL(`${base}/loki/api/v1/labels`);
+        url.searchParams.set("start", ns(q.start));
+        url.searchParams.set("end", ns(q.end));
+        const { status, body } = await get(url, signal);
+        const parsed = LabelsSchema.safeParse(body);
+        if (!parsed.success || status !== 200 || parsed.data.status !== "success")
+            throw new Error(`loki GET /loki/api/v1/labels: HTTP ${status}`);
+        return (parsed.data.data ?? []).filter((l) => !l.startsWith("__"));
+    };
+    /** One query_range of one selector: entries with their nanosecond time, refused when outside the window (other units). */
+    const queryRange = async (q, signal) => {
+        const url = new URL(`${base}/loki/api/v1/query_range`);
+        url.searchParams.set("query", renderLogSelector(q.selector, q.pattern));
+        url.searchParams.set("start", ns(q.start));
+        url.searchParams.set("end", ns(q.end));
+        url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
+        url.searchParams.set("direction", "forward");
+        const { status, body } = await get(url, signal);
+        const parsed = ResponseSchema.safeParse(body);
+        if (!parsed.success)
+            throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+        if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
+            throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+        }
+        if (parsed.data.data.resultType !== "streams")
+            throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
+        const lo = BigInt(ns(q.start));
+        const hi = BigInt(ns(q.end));
+        return parsed.data.data.result.flatMap((s) => s.values.map(([t, line]) => {
+            const at = BigInt(t);
+            // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
+            if (at < lo || at > hi)
+                throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
+            return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } };
+        }));
+    };
     return {
         capabilities: new Set(["logs"]),
         describe(_kind, query) {
@@ -50386,38 +50462,36 @@ function lokiTelemetry(opts) {
             if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
                 throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
             }
-            const url = new URL(`${base}/loki/api/v1/query_range`);
-            url.searchParams.set("query", logql$1(q));
-            url.searchParams.set("start", ns(q.start));
-            url.searchParams.set("end", ns(q.end));
-            url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
-            url.searchParams.set("direction", "forward");
-            const headers = { ...opts.headers, ...(opts.tenant ? { "X-Scope-OrgID": opts.tenant } : {}) };
-            const { status, body } = await requestJson(url, {
-                backend: "loki",
-                signal,
-                headers,
-                ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-                ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
-            });
-            const parsed = ResponseSchema.safeParse(body);
-            if (!parsed.success)
-                throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
-            if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
-                throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+            const selectors = q.streams?.length ? q.streams.slice(0, MAX_STREAMS).map((s) => ({ ...s, ...q.selector })) : [q.selector];
+            const parts = await Promise.all(selectors.map((selector) => queryRange({ ...q, selector}, signal)));
+            return parts
+                .flat()
+                .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+                .slice(-Math.max(1, Math.floor(q.limit)))
+                .map((e) => e.line);
+        },
+        async streams(q, signal) {
+            const names = Object.keys(q.selector).length ? [null] : (await listLabels(q, signal)).slice(0, MAX_LABELS);
+            const seen = new Map();
+            for (const name of names) {
+                const url = new URL(`${base}/loki/api/v1/series`);
+                // Loki has no selector for "every stream": a non-empty value of each label name covers them.
+                url.searchParams.append("match[]", name === null ? renderLogSelector(q.selector) : `{${name}=~".+"}`);
+                url.searchParams.set("start", ns(q.start));
+                url.searchParams.set("end", ns(q.end));
+                const { status, body } = await get(url, signal);
+                const parsed = SeriesSchema.safeParse(body);
+                if (!parsed.success || status !== 200 || parsed.data.status !== "success")
+                    throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+                for (const labels of parsed.data.data ?? []) {
+                    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+                    if (!seen.has(key))
+                        seen.set(key, labels);
+                    if (seen.size >= q.limit)
+                        return [...seen.values()];
+                }
             }
-            if (parsed.data.data.resultType !== "streams")
-                throw new Error(`loki GET /loki/api/v1/query_range: expected streams, got ${parsed.data.data.resultType}`);
-            const lo = BigInt(ns(q.start));
-            const hi = BigInt(ns(q.end));
-            const entries = parsed.data.data.result.flatMap((s) => s.values.map(([t, line]) => {
-                const at = BigInt(t);
-                // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
-                if (at < lo || at > hi)
-                    throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
-                return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } };
-            }));
-            return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.line);
+            return [...seen.values()];
         },
         metrics: unsupported("metric"),
         changes: unsupported("change"),
@@ -58214,8 +58288,11 @@ function promql(q) {
 }
 /** The LogQL query of a log query. */
 function logql(q) {
-    const sel = Object.entries(q.selector).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ");
-    return `{${sel}}${q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : ""}`;
+    const filter = q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : "";
+    const one = (labels) => `{${Object.entries(labels).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ")}}${filter}`;
+    if (!q.streams?.length)
+        return one(q.selector);
+    return q.streams.map((s) => one({ ...s, ...q.selector })).join(" or ");
 }
 /** Describes a query the way its backend would read it, with its time range; kept as evidence. */
 function describeQuery(kind, query) {
@@ -58393,7 +58470,9 @@ function replayTelemetry(telemetry, available) {
             abortIfNeeded(signal);
             const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
             const selector = Object.entries(query.selector);
-            const hits = logs.filter(({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && (!re || re.test(line.line)));
+            const streams = query.streams?.map((s) => Object.entries(s));
+            const inStreams = (labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
+            const hits = logs.filter(({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)));
             // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
             return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
         },
@@ -58570,7 +58649,7 @@ const SUBJECT_KINDS = [
     { key: "k8s.pod", labels: ["pod", "pod_name", "kubernetes_pod_name", "k8s_pod", "exported_pod"], volatile: true },
     { key: "k8s.container", labels: ["container", "container_name", "kubernetes_container_name"], volatile: true },
     // Probes (blackbox_exporter, synthetic checks)
-    { key: "probe.target", labels: ["target", "probe_target", "url", "endpoint"] },
+    { key: "probe.target", labels: ["target", "probe_target", "endpoint"] },
     { key: "env", labels: ["env", "environment", "stage"], scope: true },
 ];
 const BY_KEY = new Map(SUBJECT_KINDS.map((k) => [k.key, k]));
@@ -58593,9 +58672,25 @@ function canonicalKey(path) {
     const key = path.startsWith("pipeline.") ? path.slice("pipeline.".length) : path;
     return KEY_ALIASES[key] ?? key;
 }
+/**
+ * A label name as the vocabulary spells it: lower snake case, so CloudWatch's `ConsumerGroup`,
+ * Sentry's `kafka.topic` and a tag's `consumer-group` read as `consumer_group`, `kafka_topic`, … .
+ */
+function normalizeLabel(label) {
+    return label
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/[.\-\s/]+/g, "_")
+        .toLowerCase();
+}
 /** The subject kind a label name carries, if the vocabulary knows it. */
 function kindOfLabel(label) {
-    return BY_LABEL.get(label.toLowerCase());
+    return BY_LABEL.get(label.toLowerCase()) ?? BY_LABEL.get(normalizeLabel(label));
+}
+/** Whether a value can be a subject of this key (a Kubernetes namespace is a DNS label, never `AWS/S3`). */
+function plausibleValue(key, value) {
+    if (key === "k8s.namespace" || key === "k8s.pod" || key === "k8s.container")
+        return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value);
+    return value.length <= 253;
 }
 /** The subject kind of a key. */
 function kindOfKey(key) {
@@ -58645,20 +58740,54 @@ function adaptMetricQuery(q, series) {
     }
     return { ...q, matchers };
 }
+/** The selector key a runbook uses for "any label": `logs: { "*": scheduler }` reads every stream some label of which names a scheduler. */
+const ANY_LABEL = "*";
+/** True when a label value names `word` as a whole segment (`scheduler`, `airflow-scheduler-5d8f`, `airflow_scheduler.service`). */
+function namesSegment(value, word) {
+    const v = value.toLowerCase();
+    const w = word.toLowerCase();
+    for (let i = v.indexOf(w); i >= 0; i = v.indexOf(w, i + 1)) {
+        const before = i === 0 ? "" : v[i - 1];
+        const after = v[i + w.length] ?? "";
+        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after))
+            return true;
+    }
+    return false;
+}
 /** The log query with its selector spelled as the streams spell it, or why no stream can answer it. */
 function adaptLogQuery(q, streams) {
-    if (!streams.length)
-        return q;
+    const { [ANY_LABEL]: word, ...rest } = q.selector;
+    if (!streams.length) {
+        // Nothing to discover with: an "any label" selector cannot be sent as it is.
+        return word === undefined ? q : { noStream: `no log streams were found to look for one naming "${word}"` };
+    }
     const selector = {};
-    for (const [label, value] of Object.entries(q.selector)) {
-        const found = labelSynonyms(label).find((l) => streams.some((s) => s[l] === value));
-        selector[found ?? label] = value;
+    for (const [label, first] of Object.entries(rest)) {
+        // The subject's value the streams carry, under the spelling they carry it: the runbook's first.
+        let chosen = [label, first];
+        for (const value of [first, ...(q.alternatives?.[label] ?? [])]) {
+            const found = labelSynonyms(label).find((l) => streams.some((s) => s[l] === value));
+            if (found) {
+                chosen = [found, value];
+                break;
+            }
+        }
+        selector[chosen[0]] = chosen[1];
     }
     const entries = Object.entries(selector);
-    if (!streams.some((s) => entries.every(([k, v]) => s[k] === v))) {
-        return { noStream: `no log stream carries ${entries.map(([k, v]) => `${k}="${v}"`).join(", ")} in the window` };
-    }
-    return { ...q, selector };
+    let candidates = streams.filter((s) => entries.every(([k, v]) => s[k] === v));
+    const described = [...entries.map(([k, v]) => `${k}="${v}"`), ...(word === undefined ? [] : [`a label naming "${word}"`])].join(", ");
+    if (word !== undefined)
+        candidates = candidates.filter((s) => Object.values(s).some((v) => namesSegment(v, word)));
+    if (!candidates.length)
+        return { noStream: `no log stream carries ${described} in the window` };
+    // Every stream: a log store needs at least one stream label, so name them (when they are few enough).
+    if (!entries.length && word === undefined)
+        return candidates.length <= 20 ? { ...q, selector, streams: candidates } : { ...q, selector };
+    const { alternatives: _a, ...plain } = q;
+    if (word === undefined)
+        return { ...plain, selector };
+    return { ...plain, selector, streams: candidates.slice(0, 20) };
 }
 
 /** Parses and applies pass_if comparisons such as ">= 3". */
@@ -61799,21 +61928,26 @@ class CheckRunner {
     /**
      * Whether a passing check is background: it passes on the window just before the incident's data
      * and on the one before that as well (a detector alert often fires after its cause began, so one
-     * earlier window alone can still hold the cause). The finding of that baseline when it is
-     * background, "" → never; null when no baseline applies or the data cannot say.
+     * earlier window alone can still hold the cause). A check that could not be narrowed to the
+     * problem's subjects reads everyone's data, so one earlier window where it holds is enough to
+     * call it background. The finding of that baseline when it is background, "" when it is not;
+     * null when no baseline applies or the data cannot say.
      */
-    async background(check, range, signal) {
+    async background(check, range, signal, incident) {
         const first = baselineRange(check, range);
         if (!first)
             return null;
         const len = first.end - first.start;
+        const windows = check.unscoped?.length ? [first] : [first, { start: first.start - len, end: first.start }];
         let text = "";
-        for (const window of [first, { start: first.start - len, end: first.start }]) {
+        for (const window of windows) {
             const b = await this.measure(check, window, signal, true);
             const again = "noData" in b.measured ? null : judge(check, b.measured);
             if (!again || "missing" in again)
                 return null;
-            if (!again.pass)
+            // A count that merely holds is not background when the incident has several times as much of it.
+            const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.count ?? 0);
+            if (!again.pass || fainter)
                 return "";
             text ||= again.text;
         }
@@ -61847,11 +61981,11 @@ class CheckRunner {
         };
         if (judged.pass) {
             // Evidence counts only where it discriminates: background holds in the windows before the onset too.
-            const background = await this.background(check, range, signal);
+            const background = await this.background(check, range, signal, judged.observed);
             if (background !== null) {
                 evidence.specific = !background;
                 if (background)
-                    evidence.finding += `; but also in the two windows before the onset (${background}): not specific to this incident`;
+                    evidence.finding += `; but also before the onset (${background}): not specific to this incident`;
             }
         }
         if (matched.length && (check.capability === "changes" || check.capability === "events")) {
@@ -62075,6 +62209,11 @@ function plain(text) {
 /** Untrusted or identifier text as inline code: one line, mentions broken (remark picks a safe fence). */
 function code$3(text, max = 300) {
     return { type: "inlineCode", value: breakMentions(oneLine$1(text, max)) || " " };
+}
+/** Untrusted multi-line text for a fenced block: visible characters, mentions broken, cut to `maxLines`. */
+function block(text, maxLines = 40) {
+    const lines = breakMentions(visible(text)).split(/\r?\n/);
+    return lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`].join("\n") : lines.join("\n");
 }
 
 /**
@@ -88298,6 +88437,603 @@ async function withReview(head, similar) {
     }));
 }
 
+/**
+ * Reads what an alert's own query is about: metric names and equality matchers of a PromQL-like
+ * expression (Alertmanager's `generatorURL` carries it as `g0.expr`; Grafana and Datadog carry
+ * queries too). A hand-written linear scanner: the text is untrusted, so no regular expression
+ * with backtracking ever runs over it, and nothing it finds is spliced into a query.
+ */
+const KEYWORDS = new Set([
+    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset",
+    "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group",
+    "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "abs", "absent", "absent_over_time", "ceil", "floor",
+    "round", "clamp", "clamp_min", "clamp_max", "changes", "resets", "histogram_quantile", "label_replace", "label_join", "time",
+    "timestamp", "vector", "scalar", "sort", "sort_desc", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
+    "count_over_time", "last_over_time", "quantile_over_time", "stddev_over_time", "present_over_time", "exp", "ln", "log2",
+    "log10", "sqrt", "day_of_week", "hour", "minute", "month", "year", "days_in_month", "inf", "nan", "e", "pi", "atan2",
+]);
+const MAX_EXPRESSION = 4_000;
+const isStart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
+const isPart = (c) => isStart(c) || (c >= "0" && c <= "9");
+/** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
+function readExpression(text) {
+    const s = text.slice(0, MAX_EXPRESSION);
+    const metrics = [];
+    const matchers = [];
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        if (c === '"' || c === "'") {
+            i = skipString(s, i).end;
+            continue;
+        }
+        if (c === "[") {
+            // a range selector or subquery: [5m], [1h:1m]
+            while (i < s.length && s[i] !== "]")
+                i++;
+            i++;
+            continue;
+        }
+        if (c === "{") {
+            i = readMatchers(s, i + 1, matchers);
+            continue;
+        }
+        if (isStart(c)) {
+            let j = i;
+            while (j < s.length && isPart(s[j]))
+                j++;
+            const word = s.slice(i, j);
+            let k = j;
+            while (k < s.length && s[k] === " ")
+                k++;
+            const call = s[k] === "(";
+            if (!call && !KEYWORDS.has(word.toLowerCase()) && !metrics.includes(word))
+                metrics.push(word);
+            i = j;
+            continue;
+        }
+        i++;
+    }
+    return { metrics, matchers };
+}
+/** Reads `label op "value", …}` from after a `{`; keeps equality matchers. Returns the index after `}`. */
+function readMatchers(s, from, out) {
+    let i = from;
+    while (i < s.length && s[i] !== "}") {
+        while (i < s.length && (s[i] === " " || s[i] === ","))
+            i++;
+        let j = i;
+        while (j < s.length && isPart(s[j]))
+            j++;
+        const label = s.slice(i, j);
+        let k = j;
+        while (k < s.length && s[k] === " ")
+            k++;
+        let op = "";
+        while (k < s.length && "=!~".includes(s[k]))
+            op += s[k++];
+        while (k < s.length && s[k] === " ")
+            k++;
+        if (s[k] !== '"' && s[k] !== "'") {
+            // not a matcher we understand: skip to the next comma or the end
+            while (k < s.length && s[k] !== "," && s[k] !== "}")
+                k++;
+            i = k;
+            continue;
+        }
+        const str = skipString(s, k);
+        if (op === "=" && label && label !== "__name__")
+            out.push({ label, value: str.value });
+        i = str.end;
+    }
+    return i + 1;
+}
+/** A quoted string from `start` (its quote): the unescaped value and the index after the closing quote. */
+function skipString(s, start) {
+    const quote = s[start];
+    let value = "";
+    let i = start + 1;
+    while (i < s.length && s[i] !== quote) {
+        if (s[i] === "\\" && i + 1 < s.length) {
+            value += s[i + 1];
+            i += 2;
+        }
+        else
+            value += s[i++];
+    }
+    return { value, end: i + 1 };
+}
+/** The expression an alert link carries: Prometheus' `g0.expr`, or a Grafana/Datadog `query`/`expr` parameter. */
+function expressionOfUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url, "http://relative.invalid");
+    }
+    catch {
+        return null;
+    }
+    for (const [k, v] of parsed.searchParams) {
+        if (/^g\d+\.expr$/.test(k) || k === "expr" || k === "query")
+            return v;
+    }
+    return null;
+}
+
+/** Fields of a source's payload that name a subject although their label name is generic. */
+const SOURCE_FIELDS = {
+    "dbt-cloud": { job: "dbt.job", project: "dbt.project" },
+    pagerduty: { service: "service" },
+};
+/** Labels that describe the alert rule, not an entity. */
+const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "status", "state", "alertstate", "team", "receiver"]);
+/**
+ * Subjects from what is already known, without telemetry: knowledge's impacted pipelines (the
+ * override), the alerts' labels through the vocabulary, source fields, and the alert's own query
+ * expression. Values shared by every firing alert come first, then those of single alerts.
+ */
+function resolveSubjects(input) {
+    const subjects = {};
+    for (const p of input.pipelines) {
+        const from = `knowledge/pipelines/${p.id}.md`;
+        for (const c of p.components) {
+            for (const [field, value] of Object.entries(c)) {
+                if (field === "kind" || typeof value === "object")
+                    continue;
+                addSubject(subjects, canonicalKey(`${c.kind}.${field}`), { value: String(value), origin: "knowledge", from });
+            }
+        }
+        for (const s of p.services)
+            addSubject(subjects, "service", { value: s, origin: "knowledge", from });
+        for (const [name, path] of Object.entries(p.config))
+            addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
+    }
+    const fromLabels = (labels, alert) => {
+        for (const [label, value] of Object.entries(labels)) {
+            if (NOT_SUBJECTS.has(label) || !value)
+                continue;
+            const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
+            const key = sourceKey ?? kindOfLabel(label)?.key;
+            if (key && plausibleValue(key, value))
+                addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
+        }
+    };
+    fromLabels(input.labels, null);
+    const firing = input.alerts.filter((a) => a.status === "firing");
+    for (const a of firing.length ? firing : input.alerts) {
+        fromLabels(a.labels, a);
+        // A source's service, unless it is only the Prometheus scrape job that exported the metric.
+        if (a.service && a.service !== a.labels.job)
+            addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+        for (const [name, value] of Object.entries(a.annotations)) {
+            const key = kindOfLabel(name)?.key;
+            if (key && value.length <= 200)
+                addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });
+        }
+    }
+    const metrics = [];
+    for (const a of input.alerts) {
+        for (const text of expressionsOf(a)) {
+            const facts = readExpression(text);
+            for (const m of facts.metrics)
+                if (!metrics.includes(m))
+                    metrics.push(m);
+            for (const { label, value } of facts.matchers) {
+                const key = kindOfLabel(label)?.key;
+                if (key && value)
+                    addSubject(subjects, key, { value, origin: "expression", from: `alert expression ${label}="…"` });
+            }
+        }
+    }
+    return { subjects, metrics };
+}
+/** The query texts an alert carries: expressions in its links, and query-like annotations. */
+function expressionsOf(a) {
+    const out = [];
+    for (const l of a.links) {
+        const e = expressionOfUrl(l.url);
+        if (e)
+            out.push(e);
+    }
+    for (const [k, v] of Object.entries(a.annotations))
+        if (/^(query|expr|expression|metric_query)$/i.test(k))
+            out.push(v);
+    if (a.labels.metric)
+        out.push(a.labels.metric);
+    return out;
+}
+/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert and knowledge. */
+function subjectComponents(subjects) {
+    const kinds = new Set();
+    for (const [key, values] of Object.entries(subjects)) {
+        const kind = kindOfKey(key)?.component;
+        if (kind && values.some((v) => v.origin !== "discovery"))
+            kinds.add(kind);
+    }
+    return [...kinds];
+}
+
+/** Annotations the Alertmanager and Grafana adapters keep for grouping: the notification's groupKey and its group labels. */
+const GROUP_KEY = "group_key";
+const GROUP_LABELS = "group_labels";
+/**
+ * Identity tiers of subject keys. Tier 1 names what an alert is about (a consumer group, a DAG, a
+ * table…); tier 2 is where it happens (a host, a broker, a warehouse, a principal), the identity of
+ * alerts that name nothing of tier 1 (a disk alarm); tier 3 is a scope (a cluster, an Airflow
+ * deployment, a namespace), the identity of cluster-wide alerts only. A scope never joins an alert
+ * that names something more specific: two consumer groups on one cluster are two problems.
+ */
+const TIERS = {
+    "kafka.consumer_group": { tier: 1, what: "consumer group" },
+    "kafka.topic": { tier: 1, what: "topic" },
+    "airflow.dag_id": { tier: 1, what: "DAG" },
+    "airflow.pool": { tier: 1, what: "Airflow pool" },
+    "flink.job": { tier: 1, what: "Flink job" },
+    "spark.app": { tier: 1, what: "Spark application" },
+    "dbt.job": { tier: 1, what: "dbt job" },
+    "dbt.model": { tier: 1, what: "dbt model" },
+    "warehouse.table": { tier: 1, what: "table" },
+    service: { tier: 1, what: "service" },
+    "probe.target": { tier: 1, what: "probe target" },
+    "host.instance": { tier: 2, what: "host" },
+    "kafka.broker": { tier: 2, what: "broker" },
+    "warehouse.name": { tier: 2, what: "warehouse" },
+    "dbt.user": { tier: 2, what: "warehouse user" },
+    cluster: { tier: 3, what: "cluster" },
+    "airflow.deployment": { tier: 3, what: "Airflow deployment" },
+    "k8s.namespace": { tier: 3, what: "namespace" },
+};
+/** Values that name no particular entity, whatever label carries them. */
+const GENERIC_VALUES$1 = new Set([
+    "default", "default_pool", "none", "null", "nil", "unknown", "n/a", "na", "true", "false", "yes", "no", "all", "any", "other",
+    "prod", "production", "staging", "stage", "dev", "development", "test", "qa", "main", "master", "local", "localhost",
+]);
+/** Labels that only route or rank a notification: a vendor group made of them alone is not one problem. */
+const ROUTING_LABELS = new Set([
+    "severity", "priority", "urgency", "team", "owner", "squad", "receiver", "oncall", "status", "state", "alertstate",
+    "env", "environment", "stage", "prometheus", "replica", "__grafana_receiver__",
+]);
+/** Labels left out of the rule key besides the vocabulary's volatile kinds: the rank of one condition, not another condition. */
+const RANK_LABELS = new Set(["severity", "priority", "urgency", "value", "values", "timestamp"]);
+/** Annotations and labels whose text may name the entities of a problem. */
+const TEXT_ANNOTATIONS = ["summary", "description", "message", "exception", "exception_value", "details"];
+const TEXT_LABELS = ["incident_key", "dedup_key"];
+/** Words of an Alertmanager group title that rank or route, not name. */
+const RANK_WORDS = new Set(["page", "critical", "warning", "warn", "info", "high", "low", "medium", "error", "major", "minor", "ticket", "none"]);
+const MAX_TOKENS = 24;
+const MAX_TEXT = 4_000;
+const MAX_VALUE = 200;
+/** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
+function groupingFacts(alert) {
+    const { identities, tier } = identitiesOf(alert);
+    return { rule: ruleOf(alert), group: groupOf(alert), identities, mentions: mentionsOf(alert), names: tier === 1 ? namesOf(identities) : new Map() };
+}
+/** The keys an incident keeps for an alert that joined it (incidents/index.json `groupKeys`). */
+function groupingKeys(facts) {
+    const keys = [facts.rule.key];
+    if (facts.group)
+        keys.push(facts.group.key);
+    for (const v of facts.identities.keys())
+        keys.push(identityKey(v));
+    for (const k of facts.names.keys())
+        keys.push(k);
+    // Words of the text last: the most numerous and the weakest, the first left out when an incident is full.
+    for (const m of facts.mentions)
+        keys.push(mentionKey(m));
+    return keys;
+}
+/** Keys an incident keeps at most: enough for the rules and entities of one problem, bounded for a storm of odd ones. */
+const MAX_GROUP_KEYS = 64;
+/**
+ * Adds an alert's keys to an incident's (`seen` mirrors `keys`), up to MAX_GROUP_KEYS; returns the
+ * keys of the alert, for the caller's index. Correlation and `pipemedic index` both add them this
+ * way, for the first alert of each fingerprint of an incident.
+ */
+function addGroupKeys(keys, seen, alertKeys) {
+    for (const k of alertKeys) {
+        if (seen.has(k) || seen.size >= MAX_GROUP_KEYS)
+            continue;
+        seen.add(k);
+        keys.push(k);
+    }
+    return alertKeys;
+}
+/** The index key of an identity value. */
+function identityKey(value) {
+    return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
+}
+/** The index key of an entity-like word an incident's text names (hashed: text is not repeated in the index). */
+function mentionKey(token) {
+    return `m:${hash(token)}`;
+}
+function ruleOf(alert) {
+    const name = alert.labels.alertname ?? alert.title;
+    const volatile = [];
+    const kept = [];
+    for (const k of Object.keys(alert.labels).sort()) {
+        if (k === "alertname")
+            continue;
+        if (RANK_LABELS.has(k.toLowerCase()) || kindOfLabel(k)?.volatile) {
+            if (!RANK_LABELS.has(k.toLowerCase()))
+                volatile.push(k);
+            continue;
+        }
+        kept.push(`${k}=${alert.labels[k]}`);
+    }
+    return { key: `r:${hash([alert.source, name, ...kept].join("\u0000"))}`, name, volatile };
+}
+function groupOf(alert) {
+    const key = alert.annotations[GROUP_KEY];
+    const text = alert.annotations[GROUP_LABELS];
+    if (!key || text === undefined)
+        return null;
+    const pairs = parsePairs(text);
+    // The alert must carry the group's labels (every alert of an Alertmanager group does), and one of them must name something.
+    if (!pairs.length || pairs.some(([k, v]) => alert.labels[k] !== v))
+        return null;
+    if (pairs.every(([k]) => ROUTING_LABELS.has(k.toLowerCase())))
+        return null;
+    return { key: `g:${hash(`${alert.source}\u0000${key}`)}`, labels: text };
+}
+/** Group labels as the adapters write them: `k=v` pairs joined by `, `, in name order. */
+function formatPairs(labels) {
+    return Object.keys(labels)
+        .sort()
+        .map((k) => `${k}=${labels[k]}`)
+        .join(", ");
+}
+function parsePairs(text) {
+    if (!text)
+        return [];
+    return text.split(", ").map((p) => {
+        const i = p.indexOf("=");
+        return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
+    });
+}
+function identitiesOf(alert) {
+    const tiers = [new Map(), new Map(), new Map()];
+    const add = (tier, raw, what) => {
+        for (const v of normalizedValues(raw))
+            if (distinctive(v) && !tiers[tier - 1].has(v))
+                tiers[tier - 1].set(v, what);
+    };
+    // Sentry and OpenTelemetry spell labels with dots (`kafka.topic`); the vocabulary knows them with underscores.
+    const dotted = {};
+    for (const [k, v] of Object.entries(alert.labels))
+        if (k.includes("."))
+            dotted[k.replaceAll(".", "_")] = v;
+    const { subjects } = resolveSubjects({ alerts: [alert], labels: dotted, pipelines: [] });
+    for (const [key, values] of Object.entries(subjects)) {
+        const tier = TIERS[key];
+        if (!tier)
+            continue;
+        for (const s of values) {
+            if (!usable(alert, key, s.from))
+                continue;
+            if (key === "airflow.pool" && s.value.toLowerCase().endsWith("default_pool"))
+                continue;
+            add(tier.tier, s.value, tier.what);
+        }
+    }
+    const pipeline = alert.labels.pipeline || alert.pipeline;
+    if (pipeline)
+        add(1, pipeline, "pipeline");
+    // Opsgenie's entity is, by its definition, the entity the alert is about.
+    if (alert.source === "opsgenie" && alert.labels.entity)
+        add(1, alert.labels.entity, "Opsgenie entity");
+    if (alert.source === "cloudwatch") {
+        // A CloudWatch alarm's named dimensions (BucketName, FunctionName, DBInstanceIdentifier, …) are its resource.
+        for (const [k, v] of Object.entries(alert.labels))
+            if (/^[A-Z][A-Za-z]*[a-z](Name|Identifier)$/.test(k))
+                add(1, v, k);
+    }
+    for (const v of groupTitleValues(alert))
+        add(1, v, "value of its notification group");
+    const tier = tiers.findIndex((t) => t.size > 0);
+    return tier < 0 ? { identities: new Map(), tier: 0 } : { identities: tiers[tier], tier: tier + 1 };
+}
+/** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
+const NAME_STOPWORDS = new Set([
+    "daily", "hourly", "nightly", "weekly", "monthly", "minutely", "15min", "5min", "10min", "30min",
+    "raw", "stage", "staging", "stg", "mart", "marts", "dim", "fct", "fact", "int", "src", "source", "sources", "tmp", "temp",
+    "svc", "service", "app", "api", "job", "dag", "task", "pipeline", "sync", "ingest", "ingestion", "load", "loader", "etl",
+    "elt", "export", "import", "refresh", "build", "run", "runner", "worker", "consumer", "producer", "sink", "stream",
+    "streaming", "batch", "event", "data", "table", "topic", "model", "prod", "production", "dev", "test", "main", "default",
+]);
+/** The distinctive words of a name: split on separators, a plural `s` dropped, stop words, numbers and short words left out. */
+function nameWords(value) {
+    const words = new Set();
+    for (const part of value.split(/[-_.\s/:@]+/)) {
+        const w = part.length > 4 && part.endsWith("s") ? part.slice(0, -1) : part;
+        if (w.length < 3 || NAME_STOPWORDS.has(w) || NAME_STOPWORDS.has(part) || !/[a-z]/.test(w) || /^v\d+$/.test(w))
+            continue;
+        words.add(w);
+        if (words.size >= 8)
+            break;
+    }
+    return [...words].sort();
+}
+function namesOf(identities) {
+    const out = new Map();
+    for (const [value, what] of identities) {
+        if (value.startsWith("#"))
+            continue;
+        const words = nameWords(value);
+        for (let i = 0; i < words.length; i++) {
+            for (let j = i + 1; j < words.length; j++) {
+                const key = `w:${hash(`${words[i]}\u0000${words[j]}`)}`;
+                if (!out.has(key))
+                    out.set(key, { words: [words[i], words[j]], value, what });
+            }
+        }
+    }
+    return out;
+}
+/** Whether a resolved subject speaks for the alert's own entity (not a routing target, a link or a scrape job). */
+function usable(alert, key, from) {
+    // `alert.service` falls back to the scrape job (blackbox, node): only a label named like a service counts.
+    if (!from.startsWith("alert "))
+        return false;
+    // PagerDuty's service is where the page goes (an escalation target), not what failed.
+    if (alert.source === "pagerduty" && key === "service")
+        return false;
+    // A `url` label is a link to a dashboard far more often than a probed address.
+    if (key === "probe.target" && from === "alert label url")
+        return false;
+    // CloudWatch's `namespace` is the AWS metric namespace (AWS/S3, CWAgent), not a Kubernetes one.
+    if (alert.source === "cloudwatch" && key === "k8s.namespace")
+        return false;
+    return true;
+}
+/**
+ * The values an Alertmanager-style group title names (`[FIRING:1] KafkaBrokerMissing (kafka-rides-euw1
+ * monitoring/alloy-prod page data-platform)`), as PagerDuty, Opsgenie and chat relays carry it when
+ * the labels themselves are lost: entity-like words, without ranks, the team, Prometheus replicas and
+ * environment-scoped names.
+ */
+function groupTitleValues(alert) {
+    const t = alert.title;
+    if (!(t.startsWith("[FIRING") || t.startsWith("[RESOLVED")))
+        return [];
+    const close = t.indexOf("] ");
+    if (close < 0)
+        return [];
+    const team = alert.labels.team ? slugWord(alert.labels.team) : "";
+    const out = [];
+    for (const word of t.slice(close + 2).replaceAll("(", " ").replaceAll(")", " ").split(" ")) {
+        const w = word.trim().toLowerCase();
+        if (!w || w.includes("/") || RANK_WORDS.has(w) || w === team || envScoped(w) || !entityLike(w))
+            continue;
+        if (w === (alert.labels.alertname ?? "").toLowerCase())
+            continue;
+        out.push(w);
+    }
+    return out;
+}
+const slugWord = (s) => s.toLowerCase().trim().split(/\s+/).join("-");
+/** A name that only says where (`streaming-prod`, `prod-eu-west-1`): a scope, not an entity. */
+function envScoped(w) {
+    return w.split(/[-_.]/).some((p) => p === "prod" || p === "production" || p === "staging" || p === "stage" || p === "dev" || p === "qa");
+}
+function mentionsOf(alert) {
+    const out = new Set();
+    const texts = [alert.title];
+    for (const k of TEXT_ANNOTATIONS)
+        if (alert.annotations[k])
+            texts.push(alert.annotations[k]);
+    for (const k of TEXT_LABELS)
+        if (alert.labels[k])
+            texts.push(alert.labels[k]);
+    for (const text of texts) {
+        for (const raw of text.slice(0, MAX_TEXT).toLowerCase().split(/[\s"'`()[\]{}<>,;|=*]+/)) {
+            if (out.size >= MAX_TOKENS)
+                return out;
+            const token = trimPunctuation(raw);
+            if (token.length < 4)
+                continue;
+            if (entityLike(token))
+                out.add(token);
+            if (token.includes(":") || token.includes("/") || token.includes("."))
+                for (const v of tokenParts(token))
+                    if (entityLike(v))
+                        out.add(v);
+        }
+    }
+    return out;
+}
+/** A token and the names inside it: a URL's or `host:port`'s host, the segments of a path or key, a dotted name's first part. */
+function tokenParts(token) {
+    const parts = [];
+    const host = hostOf(token);
+    if (host !== token)
+        parts.push(host);
+    if (token.includes("/") || token.includes(":"))
+        for (const p of token.split(/[/:]+/))
+            if (p)
+                parts.push(trimPunctuation(p));
+    const dot = host.indexOf(".");
+    if (dot > 0)
+        parts.push(host.slice(0, dot));
+    return parts;
+}
+function trimPunctuation(s) {
+    let a = 0;
+    let b = s.length;
+    while (a < b && ".:!?".includes(s[a]))
+        a++;
+    while (b > a && ".:!?".includes(s[b - 1]))
+        b--;
+    return s.slice(a, b);
+}
+/** A URL's or `host:port`'s host; anything else as it is. */
+function hostOf(value) {
+    let v = value;
+    const scheme = v.indexOf("://");
+    if (scheme > 0) {
+        v = v.slice(scheme + 3);
+        const slash = v.indexOf("/");
+        if (slash >= 0)
+            v = v.slice(0, slash);
+    }
+    const colon = v.lastIndexOf(":");
+    if (colon > 0 && /^\d+$/.test(v.slice(colon + 1)) && !v.slice(0, colon).includes(":"))
+        v = v.slice(0, colon);
+    return v;
+}
+/** An identity value as it is compared: lower case, a URL or address by its host, a fully qualified host also by its first label. */
+function normalizedValues(raw) {
+    const v = raw.trim().toLowerCase();
+    if (!v || v.length > MAX_VALUE)
+        return v ? [`#${hash(v)}`] : [];
+    const host = hostOf(v);
+    const out = [host];
+    // A name of several words (a dbt Cloud job "risk_mart daily") is also named by its entity-like words.
+    if (v.includes(" "))
+        for (const w of v.split(" "))
+            if (entityLike(w))
+                out.push(w);
+    const dot = host.indexOf(".");
+    // fh-afc-wkr-03.claims.fernhill.internal is also fh-afc-wkr-03 (node_exporter's short host name).
+    if (dot > 0 && host !== v && entityLike(host.slice(0, dot)))
+        out.push(host.slice(0, dot));
+    return out;
+}
+/** A value specific enough to name one entity. */
+function distinctive(v) {
+    if (v.length < 3 || GENERIC_VALUES$1.has(v))
+        return false;
+    for (const c of v)
+        if ((c >= "a" && c <= "z") || c === "#")
+            return true;
+    return false;
+}
+/** A word that looks like an entity's name: a letter, and a separator or a digit (`geo-ingest`, `orders.v1`, `edi837`). */
+function entityLike(t) {
+    if (t.length < 4 || t.length > MAX_VALUE)
+        return false;
+    let letter = false;
+    let mark = false;
+    for (const c of t) {
+        if (c >= "a" && c <= "z")
+            letter = true;
+        else if ((c >= "0" && c <= "9") || c === "-" || c === "_" || c === ".")
+            mark = true;
+    }
+    return letter && mark;
+}
+/** cyrb53: a fast 53-bit string hash; keys only need to be equal for equal text and rarely for different text. */
+function hash(text) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 const SEVERITY_ORDER$1 = ["critical", "high", "medium", "low", "info"];
 /** The more severe of two severities. */
 function worst$1(a, b) {
@@ -88325,13 +89061,18 @@ function alertTime(a, fallback) {
     return Number.isFinite(t) ? t : fallback;
 }
 /**
- * Attaches alerts to incidents: the same fingerprint joins its incident; another fingerprint on the
- * same pipeline or a lineage neighbour within the group window joins too, with the reason recorded;
- * anything else opens an incident. An alert id already recorded is a duplicate and changes nothing.
- * Pure: the same state and alerts always give the same result.
+ * Attaches alerts to incidents, first match wins: the same fingerprint; the same pipeline (knowledge);
+ * the same rule on the same labels but the volatile ones (partition, pod, instance…); the same vendor
+ * notification group whose group labels name something; the same entity (consumer group, DAG, Flink
+ * job, table, service, … or a host or cluster for alerts that name nothing more specific); an
+ * entity one of them names in its text; a lineage neighbour (knowledge). A pipeline or lineage join
+ * needs the group window; the entity rules accept any incident that still fires within the reopen
+ * window of its last alert, as a vendor keeps a group open while it fires. Anything else opens an
+ * incident. Every join records its reason. An alert id already recorded is a duplicate and changes
+ * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
  */
 function correlate(state, alerts, opts) {
-    const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints] }));
+    const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints], ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}) }));
     const byId = new Map(incidents.map((i) => [i.id, i]));
     const seenAlert = new Map();
     for (const i of incidents)
@@ -88340,6 +89081,22 @@ function correlate(state, alerts, opts) {
     // Indexes keep correlation linear in the number of alerts, however many incidents are open.
     const byFingerprint = new Map();
     const byPipeline = new Map();
+    // Grouping keys → the incidents that hold them, most recently joined last (a few per key suffice).
+    const byKey = new Map();
+    const keysOf = new Map();
+    const indexKey = (key, i) => {
+        const list = byKey.get(key);
+        if (!list)
+            byKey.set(key, [i]);
+        else if (list[list.length - 1] !== i) {
+            const at = list.indexOf(i);
+            if (at >= 0)
+                list.splice(at, 1);
+            list.push(i);
+            if (list.length > 4)
+                list.shift();
+        }
+    };
     const index = (i) => {
         for (const f of i.fingerprints) {
             const list = byFingerprint.get(f) ?? [];
@@ -88354,9 +89111,49 @@ function correlate(state, alerts, opts) {
         }
     };
     incidents.forEach(index);
+    // Each alert's time, parsed once (sorting would parse it at every comparison).
+    const times = new Map();
+    let earliest = Infinity;
+    for (const a of alerts) {
+        const t = alertTime(a, opts.now);
+        times.set(a, t);
+        if (t < earliest)
+            earliest = t;
+    }
+    // Only incidents some alert of this run could still join are worth indexing by their keys.
+    const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
+    const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
+    for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)))
+        for (const k of i.groupKeys)
+            indexKey(k, i);
     const touched = new Set();
     const assignments = [];
-    const ordered = [...alerts].sort((a, b) => alertTime(a, opts.now) - alertTime(b, opts.now) || a.id.localeCompare(b.id));
+    const ms = (iso) => Date.parse(iso);
+    // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
+    const near = (inc, at) => Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
+        (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs));
+    // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
+    const live = (inc, at) => near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs);
+    // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
+    // whatever their start times (a week-old warning re-sent beside today's failure).
+    const byDelivery = new Map();
+    let delivery = "";
+    const lookup = (key, at) => {
+        const list = byKey.get(key);
+        if (!list)
+            return undefined;
+        for (let n = list.length - 1; n >= 0; n--)
+            if (live(list[n], at))
+                return list[n];
+        if (key.startsWith("g:")) {
+            const same = byDelivery.get(delivery);
+            for (let n = list.length - 1; n >= 0; n--)
+                if (same?.has(list[n]))
+                    return list[n];
+        }
+        return undefined;
+    };
+    const ordered = [...alerts].sort((a, b) => times.get(a) - times.get(b) || a.id.localeCompare(b.id));
     for (const alert of ordered) {
         const known = seenAlert.get(alert.id);
         if (known) {
@@ -88364,12 +89161,14 @@ function correlate(state, alerts, opts) {
             assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
             continue;
         }
-        const at = alertTime(alert, opts.now);
+        const at = times.get(alert);
         const pipelines = opts.pipelinesOf(alert);
+        // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
+        let facts;
+        delivery = alert.raw.delivery;
         let target;
         let reason = "";
-        const sameFp = [...(byFingerprint.get(alert.fingerprint) ?? [])]
-            .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
+        const sameFp = latest(byFingerprint.get(alert.fingerprint));
         if (sameFp) {
             const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
             if (reopenable || alert.status === "resolved") {
@@ -88378,28 +89177,28 @@ function correlate(state, alerts, opts) {
             }
         }
         if (!target) {
-            // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline
-            // or a lineage neighbour: deliveries arrive in any order, a resolution can come before its firing.
-            const near = (inc) => Math.abs(at - Date.parse(inc.updatedAt)) <= opts.groupWindowMs &&
-                (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - Date.parse(inc.resolvedAt)) <= opts.reopenWindowMs));
+            // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline:
+            // deliveries arrive in any order, a resolution can come before its firing.
             search: for (const p of pipelines) {
                 for (const inc of byPipeline.get(p) ?? []) {
-                    if (near(inc)) {
+                    if (near(inc, at)) {
                         target = inc;
                         reason = `same pipeline ${p} within the group window`;
                         break search;
                     }
                 }
             }
-            if (!target) {
-                search: for (const p of pipelines) {
-                    for (const q of opts.neighboursOf(p)) {
-                        for (const inc of byPipeline.get(q) ?? []) {
-                            if (near(inc)) {
-                                target = inc;
-                                reason = `lineage neighbours ${p} and ${q} within the group window`;
-                                break search;
-                            }
+        }
+        if (!target)
+            ({ target, reason } = byEntity((facts = groupingFacts(alert)), at, lookup));
+        if (!target) {
+            search: for (const p of pipelines) {
+                for (const q of opts.neighboursOf(p)) {
+                    for (const inc of byPipeline.get(q) ?? []) {
+                        if (near(inc, at)) {
+                            target = inc;
+                            reason = `lineage neighbours ${p} and ${q} within the group window`;
+                            break search;
                         }
                     }
                 }
@@ -88434,19 +89233,71 @@ function correlate(state, alerts, opts) {
                     rootCause: null,
                     groupingReasons: [],
                     duplicates: 0,
+                    groupKeys: [],
                 };
                 incidents.push(target);
                 byId.set(id, target);
             }
             reason = reason || "new problem";
         }
+        const repeat = target.fingerprints.includes(alert.fingerprint);
         attach(target, alert, pipelines, reason, at);
         index(target);
+        if (!repeat) {
+            let seen = keysOf.get(target);
+            if (!seen)
+                keysOf.set(target, (seen = new Set(target.groupKeys ?? [])));
+            for (const k of addGroupKeys((target.groupKeys ??= []), seen, groupingKeys(facts ?? groupingFacts(alert))))
+                indexKey(k, target);
+        }
+        const joined = byDelivery.get(delivery);
+        if (joined)
+            joined.add(target);
+        else
+            byDelivery.set(delivery, new Set([target]));
         seenAlert.set(alert.id, target.id);
         touched.add(target.id);
         assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
     }
     return { incidents, assignments, touched: [...touched] };
+}
+/** The most recently updated of some incidents (the first of equals). */
+function latest(list) {
+    if (!list?.length)
+        return undefined;
+    let best = list[0];
+    for (let n = 1; n < list.length; n++)
+        if (Date.parse(list[n].updatedAt) > Date.parse(best.updatedAt))
+            best = list[n];
+    return best;
+}
+/** The entity rules, strongest first: rule and labels, vendor group, shared entity, named entity. */
+function byEntity(facts, at, lookup) {
+    const { rule, group, identities, mentions, names } = facts;
+    let target = lookup(rule.key, at);
+    if (target) {
+        const apart = rule.volatile.length ? ` apart from ${rule.volatile.join(", ")}` : "";
+        return { target, reason: `same rule ${rule.name} on the same labels${apart}` };
+    }
+    if (group && (target = lookup(group.key, at)))
+        return { target, reason: `same notification group {${group.labels}}` };
+    for (const [value, what] of identities) {
+        if ((target = lookup(identityKey(value), at)))
+            return { target, reason: `same ${what} ${value}` };
+    }
+    for (const [value, what] of identities) {
+        if ((target = lookup(mentionKey(value), at)))
+            return { target, reason: `the incident names its ${what} ${value}` };
+    }
+    for (const token of mentions) {
+        if ((target = lookup(identityKey(token), at)))
+            return { target, reason: `names ${token}, an entity of the incident` };
+    }
+    for (const [key, { words, value, what }] of names) {
+        if ((target = lookup(key, at)))
+            return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
+    }
+    return { target: undefined, reason: "" };
 }
 function attach(inc, alert, pipelines, reason, at) {
     inc.alerts.push(alert.id);
@@ -88613,9 +89464,20 @@ function standardLabels(knowledge, labels) {
     return out;
 }
 const same = (a, b) => a.toLowerCase() === b.toLowerCase();
-/** The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or service (after aliases). */
+/** Component fields for resources that many pipelines share by design: they name a pipeline only when no other one uses the value. */
+const SHARED_FIELDS = new Set(["pool"]);
+/** Values that name no pipeline whatever the field: the defaults every deployment has. */
+const GENERIC_VALUES = new Set(["default_pool", "default"]);
+const names$1 = (p, field, v) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
+/**
+ * The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or
+ * service (after aliases). A match rests on an identifying value: a default (`default_pool`) names
+ * nothing, and a pool names a pipeline only when it is the only one using it (a shared pool is a
+ * resource, not an identity).
+ */
 function findPipelines(knowledge, labels) {
     const l = standardLabels(knowledge, labels);
+    const identifying = (field, v) => !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names$1(q, field, v)).length === 1);
     return knowledge.pipelines.filter((p) => {
         if (l.pipeline !== undefined && same(l.pipeline, p.id))
             return true;
@@ -88623,7 +89485,7 @@ function findPipelines(knowledge, labels) {
             const v = l[label];
             if (v === undefined || v === "")
                 continue;
-            if (p.components.some((c) => c[field] !== undefined && same(String(c[field]), v)))
+            if (names$1(p, field, v) && identifying(field, v))
                 return true;
         }
         for (const label of SERVICE_LABELS$1) {
@@ -89107,6 +89969,15 @@ function meaning(state, task) {
     }
 }
 /**
+ * When an SLA was missed: `sla_missed_at` (the documented callback), else `timestamp` (Airflow's
+ * SlaMiss record), else the callback's own `time`. Never the logical date: that is the start of the
+ * run's data interval, an hour or a day before the miss; it stays an annotation. Without any of
+ * them the alert has no start and correlation places it at the time it was received.
+ */
+function slaMissTime(b) {
+    return time(b.sla_missed_at, "sla_missed_at") ?? time(b.timestamp, "timestamp") ?? time(b.time, "time");
+}
+/**
  * Airflow has no wire format of its own. Two shapes are read: the JSON the on_failure_callback in
  * docs/sources.md posts (`event`, `dag_id`, `task_id`, …, `labels`), and Airflow's REST task-instance
  * or DAG-run object (v1 and v2 field names) as a callback or a relay may post it. The fingerprint is
@@ -89149,6 +90020,9 @@ const airflow = {
         const annotations = {};
         fill(annotations, "exception", optText(b.exception, "exception"));
         fill(annotations, "logical_date", time(b.logical_date ?? b.execution_date, b.logical_date !== undefined ? "logical_date" : "execution_date") ?? undefined);
+        // An SLA miss says how late it is: the run was due `sla` after it started.
+        if (state === "sla_miss")
+            fill(annotations, "sla", optText(b.sla, "sla", false));
         const subject = task ? `${dag}.${task}${mapIndex ? `[${mapIndex}]` : ""}` : dag;
         return [
             buildAlert("airflow", {
@@ -89159,7 +90033,7 @@ const airflow = {
                 identity: ["dag_id", "task_id"],
                 labels: { ...labels, alertname },
                 annotations,
-                startsAt: time(b.start_date, "start_date") ?? time(b.logical_date ?? b.execution_date, "logical_date"),
+                startsAt: state === "sla_miss" ? slaMissTime(b) : (time(b.start_date, "start_date") ?? time(b.logical_date ?? b.execution_date, "logical_date")),
                 endsAt: time(b.end_date, "end_date"),
                 links: link("log", b.log_url),
             }, ctx, 0),
@@ -89229,6 +90103,24 @@ function amStatus(value, field, fallback) {
     throw new ParseError(field, `expected "firing" or "resolved", got ${typeof value === "string" ? quote(value) : kind(value)}`);
 }
 /**
+ * The notification group an Alertmanager-shaped body belongs to (`groupKey`, and `groupLabels` as
+ * `k=v, …`), kept as annotations for correlation (ingest/grouping.ts): the routing's own statement of
+ * which alerts belong together. Never a label, so fingerprints stay as they were. A group key that is
+ * not text, or group labels that are not a string map, are ignored rather than rejected: neither is
+ * needed to record the alerts.
+ */
+function notificationGroup(groupKey, groupLabels) {
+    if (typeof groupKey !== "string" || !groupKey.trim() || groupKey.length > 2_000 || !plainText(groupKey) || !isRecord$1(groupLabels))
+        return {};
+    const labels = {};
+    for (const [k, v] of Object.entries(groupLabels)) {
+        if (typeof v !== "string" || !plainText(k) || !plainText(v) || k === "__proto__")
+            return {};
+        labels[k] = v;
+    }
+    return { [GROUP_KEY]: groupKey, [GROUP_LABELS]: formatPairs(labels) };
+}
+/**
  * Prometheus Alertmanager webhook v4: one POST carries many alerts, firing and resolved mixed.
  * Status is per alert (payloads older than v0.19 lack it, and the group status stands in);
  * `endsAt` of 0001-01-01 means unset; `fingerprint` is the label hash since v0.19 and is computed
@@ -89251,12 +90143,13 @@ const alertmanager = {
         const common = stringMap(b.commonLabels, "commonLabels");
         const commonAnnotations = stringMap(b.commonAnnotations, "commonAnnotations");
         const groupStatus = amStatus(b.status, "status", "firing");
+        const group = notificationGroup(b.groupKey, b.groupLabels);
         return alerts.map((raw, i) => {
             const f = at("alerts", i);
             const a = record(raw, f);
             // commonLabels are by definition in every alert; merging keeps older, trimmed payloads whole.
             const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-            const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")) };
+            const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")), ...group };
             const status = amStatus(a.status, at(f, "status"), groupStatus);
             return buildAlert("alertmanager", {
                 title: annotations.summary ?? annotations.title ?? labels.alertname ?? "",
@@ -89845,11 +90738,12 @@ function unified(b, ctx) {
         throw new ParseError("alerts", "the notification holds no alerts");
     const common = stringMap(b.commonLabels, "commonLabels");
     const groupStatus = amStatus(b.status, "status", "firing");
+    const group = notificationGroup(b.groupKey, b.groupLabels);
     return alerts.map((raw, i) => {
         const f = at("alerts", i);
         const a = record(raw, f);
         const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-        const annotations = stringMap(a.annotations, at(f, "annotations"));
+        const annotations = { ...stringMap(a.annotations, at(f, "annotations")), ...group };
         fill(labels, "rule_uid", optText(a.ruleUID, at(f, "ruleUID"), false));
         fill(annotations, "values", valuesText(a.values, at(f, "values")));
         fill(annotations, "value_string", optText(a.valueString, at(f, "valueString")));
@@ -90732,7 +91626,14 @@ function resolveChecks(runbook, problem, knowledge) {
                 const sel = parseSelector(spec.metric);
                 const matchers = sel.matchers.flatMap((m) => {
                     const value = fill(m.value, m.op === "=~" || m.op === "!~" ? escapeRegex : undefined);
-                    return value === null ? [] : [{ label: knowledge.aliases.labels[m.label] ?? m.label, op: m.op, value }];
+                    if (value === null)
+                        return [];
+                    const label = knowledge.aliases.labels[m.label] ?? m.label;
+                    // A subject spelled several ways (an app's name with and without its run date): any of them.
+                    const all = m.op === "=" ? valuesOf(m.value, problem) : [];
+                    if (all.length > 1)
+                        return [{ label, op: "=~", value: all.map(escapeRegex).join("|") }];
+                    return [{ label, op: m.op, value }];
                 });
                 query = {
                     ...base,
@@ -90748,7 +91649,8 @@ function resolveChecks(runbook, problem, knowledge) {
                     const value = fill(v);
                     return value === null ? [] : [[k, value]];
                 }));
-                query = { ...base, selector, pattern: spec.match, limit: 5000 };
+                const alternatives = Object.fromEntries(entries.map(([k, v]) => [k, valuesOf(v, problem).slice(1)]).filter(([, vs]) => vs.length));
+                query = { ...base, selector, pattern: spec.match, limit: 5000, ...(Object.keys(alternatives).length ? { alternatives } : {}) };
                 break;
             }
             case "changes":
@@ -90796,6 +91698,9 @@ function resolveChecks(runbook, problem, knowledge) {
                 return value === null ? [] : [[k, value]];
             }))
             : undefined;
+        // Without knowledge's paths or repositories, a change is tied to the pipeline only by a name it mentions.
+        if (spec.changes?.scope === "pipeline" && !scope.paths.length && !scope.repos.length)
+            missing.push("pipeline.paths");
         const unscoped = [...new Set(missing)];
         const check = {
             key: `${runbook.id}/${spec.id}`,
@@ -90831,220 +91736,6 @@ function valuesOf(text, problem) {
     const values = problem.subjects[canonicalKey(m[1])] ?? [];
     const best = values[0]?.origin;
     return values.filter((v) => v.origin === best).map((v) => v.value);
-}
-
-/**
- * Reads what an alert's own query is about: metric names and equality matchers of a PromQL-like
- * expression (Alertmanager's `generatorURL` carries it as `g0.expr`; Grafana and Datadog carry
- * queries too). A hand-written linear scanner: the text is untrusted, so no regular expression
- * with backtracking ever runs over it, and nothing it finds is spliced into a query.
- */
-const KEYWORDS = new Set([
-    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset",
-    "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group",
-    "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "abs", "absent", "absent_over_time", "ceil", "floor",
-    "round", "clamp", "clamp_min", "clamp_max", "changes", "resets", "histogram_quantile", "label_replace", "label_join", "time",
-    "timestamp", "vector", "scalar", "sort", "sort_desc", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
-    "count_over_time", "last_over_time", "quantile_over_time", "stddev_over_time", "present_over_time", "exp", "ln", "log2",
-    "log10", "sqrt", "day_of_week", "hour", "minute", "month", "year", "days_in_month", "inf", "nan", "e", "pi", "atan2",
-]);
-const MAX_EXPRESSION = 4_000;
-const isStart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
-const isPart = (c) => isStart(c) || (c >= "0" && c <= "9");
-/** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
-function readExpression(text) {
-    const s = text.slice(0, MAX_EXPRESSION);
-    const metrics = [];
-    const matchers = [];
-    let i = 0;
-    while (i < s.length) {
-        const c = s[i];
-        if (c === '"' || c === "'") {
-            i = skipString(s, i).end;
-            continue;
-        }
-        if (c === "[") {
-            // a range selector or subquery: [5m], [1h:1m]
-            while (i < s.length && s[i] !== "]")
-                i++;
-            i++;
-            continue;
-        }
-        if (c === "{") {
-            i = readMatchers(s, i + 1, matchers);
-            continue;
-        }
-        if (isStart(c)) {
-            let j = i;
-            while (j < s.length && isPart(s[j]))
-                j++;
-            const word = s.slice(i, j);
-            let k = j;
-            while (k < s.length && s[k] === " ")
-                k++;
-            const call = s[k] === "(";
-            if (!call && !KEYWORDS.has(word.toLowerCase()) && !metrics.includes(word))
-                metrics.push(word);
-            i = j;
-            continue;
-        }
-        i++;
-    }
-    return { metrics, matchers };
-}
-/** Reads `label op "value", …}` from after a `{`; keeps equality matchers. Returns the index after `}`. */
-function readMatchers(s, from, out) {
-    let i = from;
-    while (i < s.length && s[i] !== "}") {
-        while (i < s.length && (s[i] === " " || s[i] === ","))
-            i++;
-        let j = i;
-        while (j < s.length && isPart(s[j]))
-            j++;
-        const label = s.slice(i, j);
-        let k = j;
-        while (k < s.length && s[k] === " ")
-            k++;
-        let op = "";
-        while (k < s.length && "=!~".includes(s[k]))
-            op += s[k++];
-        while (k < s.length && s[k] === " ")
-            k++;
-        if (s[k] !== '"' && s[k] !== "'") {
-            // not a matcher we understand: skip to the next comma or the end
-            while (k < s.length && s[k] !== "," && s[k] !== "}")
-                k++;
-            i = k;
-            continue;
-        }
-        const str = skipString(s, k);
-        if (op === "=" && label && label !== "__name__")
-            out.push({ label, value: str.value });
-        i = str.end;
-    }
-    return i + 1;
-}
-/** A quoted string from `start` (its quote): the unescaped value and the index after the closing quote. */
-function skipString(s, start) {
-    const quote = s[start];
-    let value = "";
-    let i = start + 1;
-    while (i < s.length && s[i] !== quote) {
-        if (s[i] === "\\" && i + 1 < s.length) {
-            value += s[i + 1];
-            i += 2;
-        }
-        else
-            value += s[i++];
-    }
-    return { value, end: i + 1 };
-}
-/** The expression an alert link carries: Prometheus' `g0.expr`, or a Grafana/Datadog `query`/`expr` parameter. */
-function expressionOfUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url, "http://relative.invalid");
-    }
-    catch {
-        return null;
-    }
-    for (const [k, v] of parsed.searchParams) {
-        if (/^g\d+\.expr$/.test(k) || k === "expr" || k === "query")
-            return v;
-    }
-    return null;
-}
-
-/** Fields of a source's payload that name a subject although their label name is generic. */
-const SOURCE_FIELDS = {
-    "dbt-cloud": { job: "dbt.job", project: "dbt.project" },
-    pagerduty: { service: "service" },
-};
-/** Labels that describe the alert rule, not an entity. */
-const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "status", "state", "alertstate", "team", "receiver"]);
-/**
- * Subjects from what is already known, without telemetry: knowledge's impacted pipelines (the
- * override), the alerts' labels through the vocabulary, source fields, and the alert's own query
- * expression. Values shared by every firing alert come first, then those of single alerts.
- */
-function resolveSubjects(input) {
-    const subjects = {};
-    for (const p of input.pipelines) {
-        const from = `knowledge/pipelines/${p.id}.md`;
-        for (const c of p.components) {
-            for (const [field, value] of Object.entries(c)) {
-                if (field === "kind" || typeof value === "object")
-                    continue;
-                addSubject(subjects, canonicalKey(`${c.kind}.${field}`), { value: String(value), origin: "knowledge", from });
-            }
-        }
-        for (const s of p.services)
-            addSubject(subjects, "service", { value: s, origin: "knowledge", from });
-        for (const [name, path] of Object.entries(p.config))
-            addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
-    }
-    const fromLabels = (labels, alert) => {
-        for (const [label, value] of Object.entries(labels)) {
-            if (NOT_SUBJECTS.has(label) || !value)
-                continue;
-            const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
-            const key = sourceKey ?? kindOfLabel(label)?.key;
-            if (key)
-                addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
-        }
-    };
-    fromLabels(input.labels, null);
-    const firing = input.alerts.filter((a) => a.status === "firing");
-    for (const a of firing.length ? firing : input.alerts) {
-        fromLabels(a.labels, a);
-        if (a.service)
-            addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
-        for (const [name, value] of Object.entries(a.annotations)) {
-            const key = kindOfLabel(name)?.key;
-            if (key && value.length <= 200)
-                addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });
-        }
-    }
-    const metrics = [];
-    for (const a of input.alerts) {
-        for (const text of expressionsOf(a)) {
-            const facts = readExpression(text);
-            for (const m of facts.metrics)
-                if (!metrics.includes(m))
-                    metrics.push(m);
-            for (const { label, value } of facts.matchers) {
-                const key = kindOfLabel(label)?.key;
-                if (key && value)
-                    addSubject(subjects, key, { value, origin: "expression", from: `alert expression ${label}="…"` });
-            }
-        }
-    }
-    return { subjects, metrics };
-}
-/** The query texts an alert carries: expressions in its links, and query-like annotations. */
-function expressionsOf(a) {
-    const out = [];
-    for (const l of a.links) {
-        const e = expressionOfUrl(l.url);
-        if (e)
-            out.push(e);
-    }
-    for (const [k, v] of Object.entries(a.annotations))
-        if (/^(query|expr|expression|metric_query)$/i.test(k))
-            out.push(v);
-    if (a.labels.metric)
-        out.push(a.labels.metric);
-    return out;
-}
-/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert and knowledge. */
-function subjectComponents(subjects) {
-    const kinds = new Set();
-    for (const [key, values] of Object.entries(subjects)) {
-        const kind = kindOfKey(key)?.component;
-        if (kind && values.some((v) => v.origin !== "discovery"))
-            kinds.add(kind);
-    }
-    return [...kinds];
 }
 
 /** How far before the onset framing looks for changes. */
@@ -91917,8 +92608,9 @@ async function fromStreams(subjects, telemetry, range, signal) {
     if (subjects.service?.length)
         return;
     const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal);
+    // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
     const known = Object.entries(subjects)
-        .filter(([key]) => !key.startsWith("config."))
+        .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
         .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
         .filter((k) => k.value.length >= 3);
     const services = new Map();
@@ -92196,6 +92888,99 @@ function decisiveEvidence(inv) {
     return { evidence: [...passing].sort((a, b) => order[a.weight] - order[b.weight]), strong: false };
 }
 
+/** Where a subject came from, in a reader's words. */
+const ORIGIN = {
+    knowledge: "knowledge",
+    label: "the alert",
+    annotation: "the alert",
+    expression: "the alert's query",
+    discovery: "discovery",
+};
+/** plan.md's subjects: every entity the investigation is about, each value with where it came from. */
+function subjectsSection(problem) {
+    const rows = Object.entries(problem.subjects)
+        .filter(([, values]) => values.length)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, values]) => [
+        code$3(key, 80),
+        values.slice(0, 5).flatMap((v, i) => [...(i ? [", "] : []), code$3(v.value, 120)]),
+        values.slice(0, 5).flatMap((v, i) => [...(i ? "; " : ""), `${ORIGIN[v.origin] ?? v.origin}: `, ...inert(v.from, 120)]),
+    ]);
+    return [
+        heading$1(2, "Subjects"),
+        rows.length
+            ? table(["Subject", "Values", "From"], rows)
+            : paragraph$1("Neither knowledge, the alert nor discovery named an entity; every check reads its data unnarrowed."),
+    ];
+}
+/** Template keys checks needed and nobody could fill, each with the checks that ran wider because of it. */
+function missingSubjects(investigation) {
+    const missing = new Map();
+    for (const h of investigation?.hypotheses ?? []) {
+        for (const c of h.checks)
+            for (const key of c.unscoped ?? [])
+                missing.set(key, [...(missing.get(key) ?? []), c.key]);
+    }
+    return missing;
+}
+/** knowledge/ fields by subject key: component kind and field, or the pipeline's services. */
+function knowledgeField(key) {
+    if (key === "service")
+        return "services";
+    if (key === "paths")
+        return "paths";
+    if (key === "probe.target")
+        return { kind: "dependency", field: "probe" };
+    const dot = key.indexOf(".");
+    if (dot <= 0 || key.startsWith("config."))
+        return null;
+    return { kind: key.slice(0, dot), field: key.slice(dot + 1) };
+}
+/**
+ * The honest gap: which subjects no one named, what ran wider because of it, and the lines of
+ * knowledge/ that would name them, with the values discovery suggests filled in, ready to paste.
+ */
+function knowledgeGapSection(problem, investigation) {
+    const missing = missingSubjects(investigation);
+    if (!missing.size)
+        return [];
+    const known = (key) => problem.subjects[key]?.[0]?.value ?? problem.subjects[KEY_FALLBACKS[key] ?? ""]?.[0]?.value;
+    const components = new Map();
+    let services = [];
+    let paths = false;
+    for (const key of new Set([...missing.keys(), ...Object.keys(problem.subjects)])) {
+        const field = knowledgeField(key);
+        if (!field)
+            continue;
+        if (field === "paths")
+            paths = true;
+        else if (field === "services")
+            services = problem.subjects.service?.map((v) => v.value).slice(0, 3) ?? [];
+        else if (missing.has(key) || problem.subjects[key]?.some((v) => v.origin !== "knowledge")) {
+            const c = components.get(field.kind) ?? {};
+            c[field.field] = known(key) ?? `<${key}>`;
+            components.set(field.kind, c);
+        }
+    }
+    const name = (problem.subjects.service?.[0]?.value ?? problem.alertnames[0] ?? "pipeline").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "pipeline";
+    const yaml = [
+        "---",
+        `id: ${name}`,
+        "components:",
+        ...[...components].map(([kind, fields]) => `  - {kind: ${kind}, ${Object.entries(fields).map(([f, v]) => `${f}: ${JSON.stringify(v)}`).join(", ")}}`),
+        ...(services.length ? [`services: [${services.map((s) => JSON.stringify(s)).join(", ")}]`] : ["services: [\"<service>\"]"]),
+        ...(paths ? ["paths: [\"<folder of this pipeline in the repository>/**\"]"] : []),
+        "---",
+    ].join("\n");
+    const rows = [...missing].map(([key, checks]) => [code$3(key, 80), String(checks.length), checks.slice(0, 4).flatMap((k, i) => [...(i ? [", "] : []), code$3(k, 120)])]);
+    return [
+        heading$1(2, "What knowledge would sharpen"),
+        paragraph$1("These checks needed a subject that neither knowledge, the alert nor discovery named, so they read every series or stream instead and weigh one step less. ", `A file such as `, code$3(`knowledge/pipelines/${name}.md`), " names them (values in angle brackets are yours to fill; the others are what this investigation found):"),
+        table(["Subject", "Checks", "Examples"], rows),
+        codeBlock(block(yaml, 60), "yaml"),
+    ];
+}
+
 /** Past incidents that resemble this one, each linked to its README. */
 function similarList(similar, fromFolder, linkTo) {
     if (!similar.length)
@@ -92428,6 +93213,17 @@ function gaps(inv) {
         items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
     if (inv.rca.budgetExhausted)
         items.push(["the budget ran out before every planned check ran"]);
+    const missing = missingSubjects(inv);
+    if (missing.size) {
+        const wider = [...missing.values()].reduce((n, checks) => n + checks.length, 0);
+        items.push([
+            `${wider} checks read every series or stream because no one named `,
+            ...[...missing.keys()].flatMap((k, i) => [...(i ? [", "] : []), code$3(k, 80)]),
+            ": ",
+            link$2("plan.md#what-knowledge-would-sharpen", "the knowledge/ lines that would"),
+            " are in the plan",
+        ]);
+    }
     if (!items.length)
         return [...out, paragraph$1("Every planned check ran and gave a verdict.")];
     return [...out, paragraph$1("These gaps lower the confidence; closing them (a missing data source, a timeout) would sharpen the answer:"), list$3(items)];
@@ -92574,7 +93370,8 @@ function query(check) {
     if (check.unresolved)
         return ["unresolved: ", ...inert(check.unresolved, 200)];
     const q = check.query;
-    const window = ` from ${utc(q.start)} to ${utc(q.end)}`;
+    const wider = check.unscoped?.length ? `; wider: no value for ${check.unscoped.join(", ")}` : "";
+    const window = ` from ${utc(q.start)} to ${utc(q.end)}${wider}`;
     switch (check.capability) {
         case "metrics": {
             const m = q;
@@ -92634,6 +93431,8 @@ function buildPlan(input) {
         children: [
             heading$1(1, "Plan: ", ...inert(input.incident.title, 200)),
             paragraph$1(`${count(hyps.length, "hypothesis", "hypotheses")} with ${count(checks, "check")}, in the order they were planned. A `, code$3("confirm"), " check that passes supports its cause; a ", code$3("rule out"), " check that passes counts against it. Missing data or an error makes a check inconclusive, never a pass. Results are in ", link$2("hypotheses.md", "hypotheses.md"), "."),
+            ...subjectsSection(input.problem),
+            ...knowledgeGapSection(input.problem, input.investigation),
             ...hyps.flatMap((h) => hypothesis(input, h)),
         ],
     };
@@ -93249,6 +94048,10 @@ function scenarioRepoFiles(s) {
 async function replayScenario(dir, opts) {
     return replayLoaded(await loadScenario(dir), opts);
 }
+/** Files without knowledge/: what Pipemedic knows before anyone describes the stack. */
+function withoutKnowledge(files) {
+    return Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith("knowledge/")));
+}
 /** The scenario's alerts as the deliveries that brought them, each at its recorded time. */
 function deliveriesOf(scenario) {
     return scenario.alerts.map((a) => ({
@@ -93263,9 +94066,11 @@ function deliveriesOf(scenario) {
 async function replayLoaded(scenario, opts) {
     const progress = opts.progress ?? silentProgress;
     const config = scenario.repo[CONFIG_PATH];
+    const knowledge = opts.knowledge === false ? {} : scenario.knowledge;
+    const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
     const { ports, options } = await composeRun({
         // The scenario is the workspace: its policy, and its knowledge/ and runbooks/ over the project's.
-        workspace: { files: { ...(config !== undefined ? { [CONFIG_PATH]: config } : {}), ...scenario.knowledge, ...scenario.runbooks } },
+        workspace: { files: { ...(config !== undefined ? { [CONFIG_PATH]: config } : {}), ...knowledge, ...scenario.runbooks } },
         // A replay reads nothing from the environment: no live connectors, and an LLM only when given one.
         env: {},
         warn: (m) => progress.warn(m),
@@ -93274,7 +94079,7 @@ async function replayLoaded(scenario, opts) {
         replay: scenario,
         ...(opts.telemetry ? { telemetry: opts.telemetry(scenario) } : {}),
         llm: opts.llm ?? null,
-        memory: opts.memory ?? (await projectMemory(opts.projectRoot)),
+        memory: opts.knowledge === false ? withoutKnowledge(memory) : memory,
         investigateAll: true,
     });
     const t0 = performance.now();
@@ -93502,7 +94307,7 @@ Usage: pipemedic <command> [options]
 Commands:
   demo                      replay a bundled scenario into a temporary git repository and show the result
   replay <dir>              replay one scenario folder (spec: scenario format v1)
-  eval <dir>                score every scenario folder under <dir>
+  eval <dir>                score every scenario folder under <dir> (--no-knowledge: as on an undescribed stack)
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
@@ -93518,10 +94323,12 @@ prints the root cause, its confidence and where the report is, and leaves the re
 
 Replays one scenario. With --out, commits the incident (and the fix branch) into that git
 repository (created when missing); otherwise keeps everything in memory and prints the result.`,
-    eval: `Usage: pipemedic eval <dir> [--json]
+    eval: `Usage: pipemedic eval <dir> [--json] [--no-knowledge]
 
 Replays every scenario folder under <dir> (any folder with a scenario.yaml) and scores it:
-top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).`,
+top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).
+--no-knowledge leaves out every knowledge/ file (the project's and each scenario's), as on a stack
+nobody described yet: subjects then come from the alerts and discovery alone.`,
     investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
 
 Investigates one webhook body in a local git repository (default: the current directory), using
@@ -93900,7 +94707,11 @@ function baselineHit(s, ranked, k) {
 
 /** `pipemedic eval <dir>`: replays and scores every scenario folder under dir, beside two baselines. */
 async function evaluate(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean" } } });
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: "boolean" }, "no-knowledge": { type: "boolean" }, help: { type: "boolean" } },
+    });
     if (values.help)
         return help(io, "eval");
     const root = positionals[0];
@@ -93916,7 +94727,8 @@ async function evaluate(args, io) {
     const failures = [];
     for (const dir of dirs) {
         try {
-            scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory, ...(llm ? { llm } : {}) })));
+            const knowledge = values["no-knowledge"] !== true;
+            scores.push(scoreRun(await replayScenario(dir, { projectRoot: PACKAGE_ROOT, memory, knowledge, ...(llm ? { llm } : {}) })));
         }
         catch (err) {
             failures.push({ dir, error: err instanceof Error ? err.message : String(err) });
@@ -94147,7 +94959,8 @@ function alertsOf(path, text, errors) {
             errors.push({ path, field: `line ${l.line}: ${issue.path.join(".") || "(alert)"}`, message: `${issue.message}; this alert's id is not recorded` });
             continue;
         }
-        out.push(parsed.data);
+        const whole = AlertSchema.safeParse(l.value);
+        out.push(whole.success ? { ...parsed.data, groupKeys: groupingKeys(groupingFacts(whole.data)) } : parsed.data);
     }
     return dedupeAlerts(out);
 }
@@ -94168,6 +94981,8 @@ function incidentFrom(dir, fm, alerts) {
     const pipelines = [...fm.pipelines];
     const resolved = new Set();
     const groupingReasons = [];
+    const groupKeys = [];
+    const seenKeys = new Set();
     const deliveries = [];
     let severity = alerts[0]?.severity ?? fm.severity;
     let duplicates = 0;
@@ -94184,6 +94999,9 @@ function incidentFrom(dir, fm, alerts) {
         }
         else {
             fingerprints.push(a.fingerprint);
+            // What later alerts of the problem share with this one, as correlation keeps it for a fingerprint's first alert.
+            if (a.groupKeys)
+                addGroupKeys(groupKeys, seenKeys, a.groupKeys);
             // Correlation's reason (same pipeline, lineage neighbour) is not kept in the folder.
             if (n > 0)
                 groupingReasons.push(`${a.labels.alertname ?? a.title}: grouped (reason not kept in the incident folder)`);
@@ -94235,6 +95053,7 @@ function incidentFrom(dir, fm, alerts) {
         rootCause: fm.root_cause,
         groupingReasons,
         duplicates,
+        ...(alerts.length ? { groupKeys } : {}),
     };
 }
 /** Every incident folder's entry, with what went wrong in each. */
