@@ -201,16 +201,14 @@ export class CheckRunner {
   /**
    * Whether a passing check is background: it passes on the window just before the incident's data
    * and on the one before that as well (a detector alert often fires after its cause began, so one
-   * earlier window alone can still hold the cause). A check that could not be narrowed to the
-   * problem's subjects reads everyone's data, so one earlier window where it holds is enough to
-   * call it background. The finding of that baseline when it is background, "" when it is not;
+   * earlier window alone can still hold the cause). The finding of that baseline when it is background, "" when it is not;
    * null when no baseline applies or the data cannot say.
    */
   private async background(check: Check, range: TimeRange, signal: AbortSignal, incident: Record<string, number>): Promise<string | null> {
     const first = baselineRange(check, range);
     if (!first) return null;
     const len = first.end - first.start;
-    const windows = check.unscoped?.length ? [first] : [first, { start: first.start - len, end: first.start }];
+    const windows = [first, { start: first.start - len, end: first.start }];
     let text = "";
     for (const window of windows) {
       const b = await this.measure(check, window, signal, true);

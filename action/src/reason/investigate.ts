@@ -3,7 +3,7 @@ import { CheckRunner, type Budget } from "../checks/runtime.js";
 import { rank } from "./rank.js";
 
 /** A cause gains enough support to ask for its deeper cause at this confidence. */
-const FOLLOW_UP_AT = 0.4;
+const FOLLOW_UP_AT = 0.25;
 
 /** Produces the hypothesis for a deeper cause id, or null when no runbook defines it. */
 export type FollowUp = (id: string, parent: Hypothesis, round: number) => Hypothesis | null;
