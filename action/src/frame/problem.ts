@@ -81,7 +81,7 @@ export async function frame(input: {
   }
   const alertnames = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title).filter(Boolean))];
   const labels = commonLabels(alerts);
-  const { subjects, metrics } = resolveSubjects({ alerts, labels, pipelines: impacted });
+  const { subjects, metrics, mentions } = resolveSubjects({ alerts, labels, pipelines: impacted });
   return {
     incidentId: incident.id,
     title: incident.title,
@@ -96,6 +96,7 @@ export async function frame(input: {
     components: [...new Set([...impacted.flatMap((p) => p.components.map((c) => c.kind)), ...subjectComponents(subjects)])],
     subjects,
     metrics,
+    mentions,
     changes,
     similar: input.similar,
     timeline: timeline(alerts, changes),

@@ -39,6 +39,8 @@ export interface Problem {
   subjects: Subjects;
   /** Metric names the alert is about (from its expression or query), when the source says. */
   metrics: string[];
+  /** Identifier-like words the alerts' titles and summaries mention without naming their kind; discovery resolves them. */
+  mentions?: string[];
   changes: { commits: Commit[]; deployments: Deployment[] };
   similar: SimilarIncident[];
   timeline: TimelineEntry[];

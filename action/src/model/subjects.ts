@@ -5,7 +5,12 @@
  */
 
 /** Where a subject's value came from, most trusted first. */
-export type SubjectOrigin = "knowledge" | "label" | "annotation" | "expression" | "discovery";
+export type SubjectOrigin = "knowledge" | "label" | "annotation" | "expression" | "mention" | "discovery";
+
+/**
+ * `mention`: the alert's text names the value without saying what it is (a relayed title's
+ * `(vehicle-geofence-enricher streaming-prod)`); discovery found which label carries it.
+ */
 
 /** One value of a subject with its provenance (`label consumer_group of the alert`, `series of kafka_consumergroup_lag`). */
 export interface SubjectValue {

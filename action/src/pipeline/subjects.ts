@@ -1,5 +1,6 @@
 import type { Problem, Progress, Telemetry } from "../model/index.js";
 import { discoverSubjects } from "../subjects/discover.js";
+import { subjectComponents } from "../subjects/resolve.js";
 
 /** Discovery gets this long; what it has not found by then stays unknown (and the report says so). */
 const DISCOVERY_TIMEOUT_MS = 15_000;
@@ -12,5 +13,6 @@ export async function resolveSubjectsStage(problem: Problem, telemetry: Telemetr
   const subjects = await discoverSubjects(problem, telemetry, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS));
   const lines = Object.entries(subjects).map(([key, values]) => `${key}=${values.map((v) => `${v.value} (${v.origin})`).join(", ")}`);
   progress.info(lines.length ? `subjects: ${lines.join("; ")}` : "subjects: none named by knowledge, the alert or the telemetry");
-  return { ...problem, subjects };
+  // A name the alert only mentioned, once the telemetry says what it is, involves its component too.
+  return { ...problem, subjects, components: [...new Set([...problem.components, ...subjectComponents(subjects)])] };
 }

@@ -30,13 +30,15 @@ const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile).map((k) =>
 export async function discoverSubjects(problem: Problem, telemetry: Telemetry, signal: AbortSignal): Promise<Subjects> {
   const subjects: Subjects = structuredClone(problem.subjects);
   const range: TimeRange = { start: (problem.onset ?? problem.now) - LOOKBACK_MS, end: problem.now };
+  // What the alert's text mentions without saying what it is: the label that carries it in the telemetry says.
+  if (telemetry.series && problem.mentions?.length) await fromMentions(subjects, problem.mentions, telemetry, range, signal).catch(() => undefined);
   const tries: Array<Promise<void>> = [];
   if (telemetry.series) tries.push(fromSeries(subjects, telemetry, range, signal));
   if (telemetry.capabilities.has("orchestrator")) tries.push(fromOrchestrator(subjects, problem, telemetry, range, signal));
   if (telemetry.capabilities.has("warehouse")) tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
   // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
   await Promise.all(tries.map((t) => t.catch(() => undefined)));
-  if (telemetry.streams) await fromStreams(subjects, telemetry, range, signal).catch(() => undefined);
+  if (telemetry.streams) await fromStreams(subjects, problem.mentions ?? [], telemetry, range, signal).catch(() => undefined);
   return subjects;
 }
 
@@ -77,16 +79,31 @@ async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeR
   }
 }
 
+/** Labels that name an entity (not a replica, not a scope): where a mentioned name is looked for. */
+const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && !k.scope && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
+
+async function fromMentions(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  const selectors = mentions.flatMap((value) => IDENTITY_LABELS.map(({ label }) => [{ label, op: "=" as const, value }]));
+  const sets = await telemetry.series!({ ...range, selectors, limit: 2_000 }, signal);
+  for (const value of mentions) {
+    for (const { key, label } of IDENTITY_LABELS) {
+      const hit = sets.find((s) => s[label] === value);
+      if (hit) addSubject(subjects, key, { value, origin: "mention", from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}` });
+    }
+  }
+}
+
 /** Service-like labels of a stream, in the vocabulary's order. */
 const SERVICE_LABELS = kindOfKey("service")!.labels;
 
-async function fromStreams(subjects: Subjects, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
   if (subjects.service?.length) return;
   const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
   // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
   const known = Object.entries(subjects)
     .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
     .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
+    .concat(mentions.map((value) => ({ key: "a name the alert mentions", value })))
     .filter((k) => k.value.length >= 3);
   const services = new Map<string, string>();
   for (const s of streams) {

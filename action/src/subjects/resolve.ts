@@ -20,6 +20,7 @@ const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "s
 export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string, string>; pipelines: Pipeline[]; knowledge?: Knowledge }): {
   subjects: Subjects;
   metrics: string[];
+  mentions: string[];
 } {
   const subjects: Subjects = {};
   for (const p of input.pipelines) {
@@ -63,7 +64,27 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
       }
     }
   }
-  return { subjects, metrics };
+  const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
+  const mentions = [...new Set(input.alerts.flatMap(mentionsOf))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
+  return { subjects, metrics, mentions };
+}
+
+/** Mentions looked up per problem: enough for a relayed title's group labels, few enough to stay cheap. */
+const MAX_MENTIONS = 12;
+/** An identifier: letters, digits and separators, at least one separator (`points-accrual`, `claims__adjudication_daily`). */
+const IDENTIFIER = /^[a-z0-9][a-z0-9._:-]{2,78}[a-z0-9]$/i;
+
+/**
+ * Identifier-like words of an alert's title and summary: what a relayed notification (PagerDuty,
+ * Opsgenie, Slack) keeps of the labels it lost. The text is untrusted: it is only split and tested
+ * by linear patterns, and a mention becomes a subject only where the telemetry carries it as a label value.
+ */
+function mentionsOf(a: Alert): string[] {
+  const text = [a.title, a.annotations.summary ?? "", a.annotations.message ?? "", a.annotations.description ?? ""].join(" ").slice(0, 2_000);
+  return text
+    .split(/[\s,;()[\]{}<>"'`|=]+/)
+    .map((w) => w.replace(/[.:]+$/, ""))
+    .filter((w) => IDENTIFIER.test(w) && /[-_.]/.test(w) && /[a-z]/i.test(w) && !w.includes("://") && !/^\d+([.:-]\d+)*$/.test(w));
 }
 
 /** The query texts an alert carries: expressions in its links, and query-like annotations. */

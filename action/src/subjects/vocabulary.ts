@@ -27,7 +27,7 @@ export const SUBJECT_KINDS: readonly SubjectKind[] = [
   { key: "cluster", labels: ["cluster", "kafka_cluster", "cluster_name", "kafka_cluster_name", "k8s_cluster"], scope: true },
   // Airflow: the Helm chart's statsd-exporter mapping, Astronomer, MWAA, callbacks
   { key: "airflow.dag_id", labels: ["dag_id", "dag", "dagid", "airflow_dag", "dag_name"], component: "airflow" },
-  { key: "airflow.task_id", labels: ["task_id", "task", "airflow_task", "task_name"], component: "airflow" },
+  { key: "airflow.task_id", labels: ["task_id", "airflow_task"], component: "airflow" },
   { key: "airflow.pool", labels: ["pool", "pool_name", "airflow_pool"], component: "airflow" },
   { key: "airflow.deployment", labels: ["airflow_instance", "airflow_deployment", "airflow_env", "airflow_cluster", "deployment", "release"], scope: true },
   { key: "airflow.run_id", labels: ["run_id", "dag_run_id"], volatile: true },
