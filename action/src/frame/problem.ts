@@ -21,6 +21,23 @@ export function commonLabels(alerts: Alert[]): Record<string, string> {
   return Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
 }
 
+/**
+ * The alert names of an incident: each alert's rule name, and for a notification relayed through
+ * PagerDuty, Opsgenie or a chat tool with Alertmanager's default title (`[FIRING:2] RuleName (group
+ * label values)`), the rule name inside it as well.
+ */
+export function alertNames(alerts: Alert[]): string[] {
+  const names = new Set<string>();
+  for (const a of alerts) {
+    const name = a.labels.alertname ?? a.title;
+    if (!name) continue;
+    names.add(name);
+    const relayed = /^\[(?:FIRING|RESOLVED)(?::\d+)?\]\s+([A-Za-z_:][A-Za-z0-9_:.-]*)/.exec(name);
+    if (relayed) names.add(relayed[1]!);
+  }
+  return [...names];
+}
+
 /** The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives one. */
 export function onsetOf(alerts: Alert[]): number | null {
   const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
@@ -79,7 +96,7 @@ export async function frame(input: {
       // Framing states facts; an unreachable change source is reported by the checks that need it.
     }
   }
-  const alertnames = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title).filter(Boolean))];
+  const alertnames = alertNames(alerts);
   const labels = commonLabels(alerts);
   const { subjects, metrics, mentions } = resolveSubjects({ alerts, labels, pipelines: impacted });
   return {

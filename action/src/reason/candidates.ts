@@ -11,7 +11,8 @@ export function appliesTo(runbook: Runbook, problem: Problem): string | null {
   const names = runbook.applies_to.alerts;
   if (names.length) {
     const isMatch = picomatch(names, { nocase: true });
-    const hit = problem.alertnames.find((n) => isMatch(n));
+    // Alert names are not paths: a "/" in one (a relayed title's `monitoring/prod`) must not stop a `*`.
+    const hit = problem.alertnames.find((n) => isMatch(n.replace(/\//g, " ")));
     if (hit) return `by alert name: ${hit} matches ${names.join(", ")}`;
   }
   const metrics = runbook.applies_to.metrics;
