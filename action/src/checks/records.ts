@@ -45,6 +45,31 @@ export function fromEvents(events: TelemetryEvent[], check: Check): TelemetryRec
     }));
 }
 
+/** Words too common in service and file names to tie a change to one entity. */
+const GENERIC = new Set(["svc", "service", "services", "api", "app", "apps", "prod", "production", "staging", "dev", "data", "daily", "hourly", "raw", "mart", "marts", "job", "jobs", "dag", "dags", "src", "main", "java", "com", "the", "and", "v1", "v2", "v3", "etl", "pipeline", "pipelines", "config", "configs", "yaml", "yml", "json", "docs"]);
+
+/** The distinctive words of a name or path: lower case, split at separators and case changes. */
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !GENERIC.has(w));
+}
+
+/**
+ * Whether a text (a path, a repository, a service) names one of the subjects: the whole name, or two
+ * of its distinctive words (`fare-quote-publisher` is named by `avro/pricing/fare_quote.avsc`).
+ */
+export function namesAny(names: string[]): (text: string) => boolean {
+  const subjects = names.filter((n) => n.length >= 4).map((n) => ({ whole: n.toLowerCase(), words: [...new Set(words(n))] }));
+  return (text) => {
+    const lower = text.toLowerCase();
+    const have = new Set(words(text));
+    return subjects.some((n) => lower.includes(n.whole) || (n.words.length >= 2 && n.words.filter((w) => have.has(w)).length >= 2));
+  };
+}
+
 /** Commits and deployments as records, filtered by kind, path globs and the pipeline scope. */
 export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
   const spec = check.spec.changes ?? { kind: "any" as const, paths: [], scope: "any" as const };
@@ -52,8 +77,7 @@ export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
   const scope = check.scope ?? { paths: [], services: [], repos: [], names: [] };
   const scopePath = scope.paths.length ? picomatch(scope.paths, { dot: true }) : null;
   // Without knowledge's paths and repositories, a change belongs to the problem when it names one of its subjects.
-  const names = (scope.names ?? []).filter((n) => n.length >= 4).map((n) => n.toLowerCase());
-  const named = (text: string) => names.some((n) => text.toLowerCase().includes(n));
+  const named = namesAny(scope.names ?? []);
   const inScopeCommit = (repo: string, files: string[]) =>
     (scopePath !== null && files.some((f) => scopePath(f))) ||
     (scope.paths.length === 0 && scope.repos.includes(repo)) ||
