@@ -141,12 +141,23 @@ export class CheckRunner {
   private async adapt(check: Check, signal: AbortSignal): Promise<Check | { noData: string }> {
     const t = this.telemetry;
     if (check.capability === "metrics") {
-      const q = check.query as MetricQuery;
-      const series = t.series
-        ? await this.discover(`series:${q.name}:${q.start}:${q.end}`, () =>
-            t.series!({ start: q.start, end: q.end, selectors: [[{ label: "__name__", op: "=", value: q.name }]], limit: 5_000 }, signal),
-          )
-        : [];
+      let q = check.query as MetricQuery;
+      if (!t.series) return { ...check, query: adaptMetricQuery(q, []) };
+      const named = (name: string, op: "=" | "=~") =>
+        this.discover(`series:${op}${name}:${q.start}:${q.end}`, () =>
+          t.series!({ start: q.start, end: q.end, selectors: [[{ label: "__name__", op, value: name }]], limit: 5_000 }, signal),
+        );
+      let series = await named(q.name, "=");
+      if (!series.length) {
+        // The exporter may name it with a qualifier inside (statsd mappings add the executor class:
+        // airflow_celery_executor_open_slots for airflow_executor_open_slots): the closest such name.
+        const near = await named(qualifiedName(q.name), "=~");
+        const name = [...new Set(near.map((s) => s.__name__ ?? ""))].filter(Boolean).sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+        if (name) {
+          q = { ...q, name };
+          series = near.filter((s) => s.__name__ === name);
+        }
+      }
       return { ...check, query: adaptMetricQuery(q, series) };
     }
     if (check.capability === "logs" && t.streams) {
@@ -290,6 +301,15 @@ export class CheckRunner {
         return [];
     }
   }
+}
+
+/** A metric name's words in order, with qualifiers allowed between them: `airflow(_\w+)*_executor(_\w+)*_open…`. */
+export function qualifiedName(name: string): string {
+  return name
+    .split("_")
+    .filter(Boolean)
+    .map((w) => w.replace(/[^A-Za-z0-9:]/g, ""))
+    .join("(?:_[A-Za-z0-9]+)*_");
 }
 
 /** The verdict of a check's measurements against its pass_if, with the finding's text. */

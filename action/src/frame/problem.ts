@@ -38,10 +38,26 @@ export function alertNames(alerts: Alert[]): string[] {
   return [...names];
 }
 
-/** The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives one. */
+/** An SLA as Airflow's callback writes it (a timedelta: `0:30:00`, `1 day, 2:00:00`) or as seconds; null when it is neither. */
+export function slaMs(text: string | undefined): number | null {
+  if (!text) return null;
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const m = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})(?:\.\d+)?$/.exec(t);
+  if (!m) return null;
+  return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
+}
+
+/**
+ * The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives
+ * one. An SLA miss starts when the SLA was missed, but the run it is about was late from its start:
+ * the SLA before the miss.
+ */
 export function onsetOf(alerts: Alert[]): number | null {
   const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
-  const times = pool.flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt)] : [])).filter(Number.isFinite);
+  const times = pool
+    .flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : []))
+    .filter(Number.isFinite);
   return times.length ? Math.min(...times) : null;
 }
 
