@@ -182,25 +182,10 @@ export function loadRunbooks(files: Record<string, string>): { runbooks: Runbook
     .filter((f) => f.startsWith("runbooks/") && f.endsWith(".md") && posix.basename(f).toLowerCase() !== "readme.md")
     .sort();
   for (const file of paths) {
-    const fm = parseFrontmatter(files[file] ?? "", file);
-    if (!fm.ok) {
-      errors.push(fm.error);
-      continue;
-    }
-    const { data, body, lineOf } = fm.value;
-    if (!isRecord(data)) {
-      errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
-      continue;
-    }
-    const parsed = RunbookSchema.safeParse(data, { reportInput: true });
-    if (!parsed.success) {
-      errors.push(...issuesToLint(file, parsed.error.issues, lineOf, HINTS));
-      continue;
-    }
-    const found = validate(parsed.data, file, lineOf);
-    errors.push(...found);
-    if (found.some((e) => e.severity === "error")) continue;
-    const meta = parsed.data;
+    const one = readRunbookFile(file, files[file] ?? "");
+    errors.push(...one.errors);
+    if (!one.runbook) continue;
+    const { meta, body, lineOf } = one.runbook;
     if (runbooks.some((r) => r.id === meta.id)) {
       errors.push({ file, line: lineOf(["id"]), field: "id", message: `runbook id "${meta.id}" is already used by another file`, fix: "give every runbook a unique id; this file is ignored until then", severity: "error" });
       continue;
@@ -221,6 +206,41 @@ export function loadRunbooks(files: Record<string, string>): { runbooks: Runbook
     });
   }
   return { runbooks, errors };
+}
+
+/** One runbook file, parsed and validated on its own (before the checks across files). */
+interface RunbookFile {
+  runbook: { meta: RunbookMeta; body: string; lineOf: (p: FieldPath) => number } | null;
+  errors: LintError[];
+}
+
+// Parsing is pure and every run of an eval or a long-lived relay reads the same files: one parse
+// per file content. Bounded, so a process fed ever-new runbooks does not grow without end.
+const parsedFiles = new Map<string, RunbookFile>();
+const PARSED_FILES_MAX = 1_000;
+
+function readRunbookFile(file: string, text: string): RunbookFile {
+  const key = `${file}\u0000${text}`;
+  const hit = parsedFiles.get(key);
+  if (hit) return hit;
+  const out = parseRunbookFile(file, text);
+  if (parsedFiles.size >= PARSED_FILES_MAX) parsedFiles.delete(parsedFiles.keys().next().value!);
+  parsedFiles.set(key, out);
+  return out;
+}
+
+function parseRunbookFile(file: string, text: string): RunbookFile {
+  const fm = parseFrontmatter(text, file);
+  if (!fm.ok) return { runbook: null, errors: [fm.error] };
+  const { data, body, lineOf } = fm.value;
+  if (!isRecord(data)) {
+    return { runbook: null, errors: [{ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" }] };
+  }
+  const parsed = RunbookSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) return { runbook: null, errors: issuesToLint(file, parsed.error.issues, lineOf, HINTS) };
+  const found = validate(parsed.data, file, lineOf);
+  if (found.some((e) => e.severity === "error")) return { runbook: null, errors: found };
+  return { runbook: { meta: parsed.data, body, lineOf }, errors: found };
 }
 
 /** Adds `over` to `base`: a runbook with the same id replaces the base one. */

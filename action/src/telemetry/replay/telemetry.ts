@@ -116,6 +116,23 @@ function byTime(records: OrchestratorRecord[], field: string, range: TimeRange):
 export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterable<Capability>): Telemetry {
   const capabilities: ReadonlySet<Capability> = new Set(available ?? present.get(telemetry) ?? inferred(telemetry));
   const series = telemetry.metrics.series.map((s) => ({ labels: s.labels, points: seriesPoints(s) }));
+  // Indexes a live TSDB keeps too: series by metric name, and by label value for discovery's equality selectors.
+  const byName = new Map<string, typeof series>();
+  for (const s of series) {
+    const name = s.labels.__name__ ?? "";
+    const list = byName.get(name) ?? [];
+    list.push(s);
+    byName.set(name, list);
+  }
+  const byLabelValue = new Map<string, typeof series>();
+  for (const s of series) {
+    for (const [k, v] of Object.entries(s.labels)) {
+      const key = `${k}\u0000${v}`;
+      const list = byLabelValue.get(key) ?? [];
+      list.push(s);
+      byLabelValue.set(key, list);
+    }
+  }
   const logs = telemetry.logs.map((l) => ({ t: Date.parse(l.ts), line: l })).sort((a, b) => a.t - b.t);
 
   return {
@@ -126,8 +143,8 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
       abortIfNeeded(signal);
       const match = labelPredicate(query.matchers);
       const out: Series[] = [];
-      for (const s of series) {
-        if (s.labels.__name__ !== query.name || !match(s.labels)) continue;
+      for (const s of byName.get(query.name) ?? []) {
+        if (!match(s.labels)) continue;
         const points = rangeQuery(s.points, query);
         if (points.length) out.push({ labels: { ...s.labels }, points });
       }
@@ -150,12 +167,19 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
     async series(query, signal): Promise<Labels[]> {
       abortIfNeeded(signal);
       // As /api/v1/series: every series with a sample in the range that any selector matches.
-      const tests = query.selectors.map((sel) => labelPredicate(sel));
+      // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
+      const seen = new Set<(typeof series)[number]>();
       const out: Labels[] = [];
-      for (const s of series) {
-        if (out.length >= query.limit) break;
-        if (!tests.some((t) => t(s.labels))) continue;
-        if (s.points.some(([t, v]) => v !== null && within(t, query))) out.push({ ...s.labels });
+      for (const sel of query.selectors) {
+        const eq = sel.find((m) => m.op === "=");
+        const pool = eq ? (eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? [] : series;
+        const test = labelPredicate(sel);
+        for (const s of pool) {
+          if (out.length >= query.limit) return out;
+          if (seen.has(s) || !test(s.labels)) continue;
+          seen.add(s);
+          if (s.points.some(([t, v]) => v !== null && within(t, query))) out.push({ ...s.labels });
+        }
       }
       return out;
     },
