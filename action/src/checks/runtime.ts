@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { Check, Evidence, Labels, LogQuery, MetricQuery, Progress, Series, Telemetry, TimeRange } from "../model/index.js";
 import { adaptLogQuery, adaptMetricQuery } from "./adapt.js";
+import { METRIC_SYNONYMS } from "../subjects/vocabulary.js";
 import { evaluatePassIf } from "./compare.js";
 import { primitives, recordThreshold, type Measurement, type TelemetryRecord } from "./primitives/index.js";
 import { applyWhere, fromAlerts, fromChanges, fromEvents, fromLogs, fromObjects } from "./records.js";
@@ -156,6 +157,15 @@ export class CheckRunner {
         if (name) {
           q = { ...q, name };
           series = near.filter((s) => s.__name__ === name);
+        }
+      }
+      // Or another exporter's name for it altogether (KMinion, kafka-lag-exporter, Datadog, the kubelet).
+      for (const other of series.length ? [] : (METRIC_SYNONYMS[q.name] ?? [])) {
+        const found = await named(other, "=");
+        if (found.length) {
+          q = { ...q, name: other };
+          series = found;
+          break;
         }
       }
       return { ...check, query: adaptMetricQuery(q, series) };

@@ -22,7 +22,7 @@ export const SUBJECT_KINDS: readonly SubjectKind[] = [
   // Kafka: kafka_exporter (danielqsj), Burrow, kminion, Strimzi/Confluent exporters, Datadog's kafka integration
   { key: "kafka.consumer_group", labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"], component: "kafka" },
   { key: "kafka.topic", labels: ["topic", "kafka_topic", "topic_name"], component: "kafka" },
-  { key: "kafka.partition", labels: ["partition", "kafka_partition"], volatile: true },
+  { key: "kafka.partition", labels: ["partition", "kafka_partition", "partition_id"], volatile: true },
   { key: "kafka.broker", labels: ["broker", "broker_id", "brokerid", "kafka_broker"], component: "kafka" },
   { key: "cluster", labels: ["cluster", "kafka_cluster", "cluster_name", "kafka_cluster_name", "k8s_cluster"], scope: true },
   // Airflow: the Helm chart's statsd-exporter mapping, Astronomer, MWAA, callbacks
@@ -108,3 +108,18 @@ export function labelSynonyms(label: string): string[] {
   const kind = kindOfLabel(label);
   return kind ? [label, ...kind.labels.filter((l) => l !== label)] : [label];
 }
+
+/**
+ * Other exporters' names for the standard metrics runbooks read (kafka_exporter's and
+ * node_exporter's), for stacks that run another exporter: Lightbend's kafka-lag-exporter, Redpanda's
+ * KMinion, Burrow's exporter, Datadog's integrations, the kubelet. A name that is only the standard
+ * one with a qualifier inside (kafka_consumergroup_group_lag) needs no entry: the runner finds it.
+ */
+export const METRIC_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  kafka_consumergroup_lag: ["kminion_kafka_consumer_group_topic_partition_lag", "kafka_burrow_partition_lag", "kafka.consumer_lag"],
+  kafka_consumergroup_current_offset: ["kafka_consumergroup_group_offset", "kafka_burrow_partition_current_offset", "kafka.consumer_offset"],
+  kafka_topic_partition_current_offset: ["kafka_partition_latest_offset", "kminion_kafka_topic_partition_high_water_mark", "kafka.broker_offset"],
+  kafka_topic_partition_oldest_offset: ["kafka_partition_earliest_offset", "kminion_kafka_topic_partition_low_water_mark"],
+  kafka_consumergroup_members: ["kminion_kafka_consumer_group_members"],
+  node_filesystem_avail_bytes: ["kubelet_volume_stats_available_bytes", "system.disk.free"],
+};

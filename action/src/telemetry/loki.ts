@@ -1,6 +1,7 @@
+import pLimit from "p-limit";
 import { z } from "zod";
-import type { Capability, Labels, LogLine, LogQuery, StreamQuery, Telemetry } from "../model/index.js";
-import { renderLogSelector } from "./escape.js";
+import type { Capability, Labels, LogLine, LogQuery, StreamQuery, Telemetry, TimeRange } from "../model/index.js";
+import { isLabelName, logqlLineFilter, renderLogSelector } from "./escape.js";
 import { requestJson } from "./http.js";
 
 /** A stream entry is [ns timestamp string, line], optionally followed by structured metadata (Loki 3). */
@@ -29,14 +30,38 @@ export interface LokiOptions {
 
 /** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped; one per stream discovery named. */
 export function logql(q: LogQuery): string {
+  if (!q.streams?.length && !Object.keys(q.selector).length) return `every stream of the window (found by /loki/api/v1/series)${q.pattern ? ` ${logqlLineFilter(q.pattern)}` : ""}`;
   if (!q.streams?.length) return renderLogSelector(q.selector, q.pattern);
   return q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern)).join(" or ");
 }
 
-/** Streams one query may read at the most (each is a request). */
-const MAX_STREAMS = 10;
-/** Label names whose values list streams when discovery asks for every stream (Loki has no "all" selector). */
-const MAX_LABELS = 15;
+/** `{name=~".+"}`: every stream that carries the label (LogQL has no selector for all streams). */
+function anyValueOf(name: string, pattern?: string): string {
+  if (!isLabelName(name)) throw new Error(`LogQL selector: ${JSON.stringify(name)} is not a valid label name`);
+  return `{${name}=~".+"}${pattern ? ` ${logqlLineFilter(pattern)}` : ""}`;
+}
+
+/** Label names few enough that every stream carries one of them (greedy: the label most uncovered streams carry first). */
+export function coveringLabels(streams: Labels[]): string[] {
+  let left = streams.filter((s) => Object.keys(s).length);
+  const names: string[] = [];
+  while (left.length) {
+    const counts = new Map<string, number>();
+    for (const s of left) for (const k of Object.keys(s)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    names.push(best);
+    left = left.filter((s) => !(best in s));
+  }
+  return names;
+}
+
+/**
+ * Streams one log query may name (each is a request). Every named stream is read: dropping some would
+ * make a live check see fewer lines than replay of the same streams; more than this is refused instead.
+ */
+const MAX_STREAMS = 50;
+/** Stream requests of one log query in flight at once. */
+const STREAM_CONCURRENCY = 4;
 
 const SeriesSchema = z.object({ status: z.string(), data: z.array(z.record(z.string(), z.string())).optional(), error: z.string().optional() });
 const LabelsSchema = z.object({ status: z.string(), data: z.array(z.string()).optional(), error: z.string().optional() });
@@ -68,7 +93,7 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
     });
-  const listLabels = async (q: StreamQuery, signal: AbortSignal): Promise<string[]> => {
+  const listLabels = async (q: TimeRange, signal: AbortSignal): Promise<string[]> => {
     const url = new URL(`${base}/loki/api/v1/labels`);
     url.searchParams.set("start", ns(q.start));
     url.searchParams.set("end", ns(q.end));
@@ -77,10 +102,30 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
     if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/labels: HTTP ${status}`);
     return (parsed.data.data ?? []).filter((l) => !l.startsWith("__"));
   };
-  /** One query_range of one selector: entries with their nanosecond time, refused when outside the window (other units). */
-  const queryRange = async (q: LogQuery, signal: AbortSignal): Promise<Array<{ at: bigint; line: LogLine }>> => {
+  /** The distinct label sets of the streams any of the selectors match in the window (`match[]` repeated is a union). */
+  const series = async (selectors: string[], q: TimeRange, signal: AbortSignal): Promise<Labels[]> => {
+    if (!selectors.length) return [];
+    const url = new URL(`${base}/loki/api/v1/series`);
+    for (const sel of selectors) url.searchParams.append("match[]", sel);
+    url.searchParams.set("start", ns(q.start));
+    url.searchParams.set("end", ns(q.end));
+    const { status, body } = await get(url, signal);
+    const parsed = SeriesSchema.safeParse(body);
+    if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+    const seen = new Map<string, Labels>();
+    for (const labels of parsed.data.data ?? []) {
+      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+      if (!seen.has(key)) seen.set(key, labels);
+    }
+    return [...seen.values()];
+  };
+  /** Every stream of the window: Loki has no selector for all streams, but each stream carries some label with a value. */
+  const allStreams = async (q: TimeRange, signal: AbortSignal): Promise<Labels[]> =>
+    series((await listLabels(q, signal)).map((name) => anyValueOf(name)), q, signal);
+  /** One query_range of one LogQL selector: entries with their nanosecond time, refused when outside the window (other units). */
+  const queryRange = async (query: string, q: LogQuery, signal: AbortSignal): Promise<Array<{ at: bigint; line: LogLine }>> => {
     const url = new URL(`${base}/loki/api/v1/query_range`);
-    url.searchParams.set("query", renderLogSelector(q.selector, q.pattern));
+    url.searchParams.set("query", query);
     url.searchParams.set("start", ns(q.start));
     url.searchParams.set("end", ns(q.end));
     url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
@@ -117,33 +162,28 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
       if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
         throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
       }
-      const selectors = q.streams?.length ? q.streams.slice(0, MAX_STREAMS).map((s) => ({ ...s, ...q.selector })) : [q.selector];
-      const parts = await Promise.all(selectors.map((selector) => queryRange({ ...q, selector, streams: [] }, signal)));
-      return parts
-        .flat()
+      if ((q.streams?.length ?? 0) > MAX_STREAMS) throw new Error(`loki query_range: ${q.streams!.length} streams named, at most ${MAX_STREAMS} are read per query`);
+      let queries: string[];
+      if (q.streams?.length) queries = q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern));
+      else if (Object.keys(q.selector).length) queries = [renderLogSelector(q.selector, q.pattern)];
+      else {
+        // Every stream, as replay reads an empty selector: a LogQL selector needs a label, so read the
+        // streams of the window through a few labels that together cover them all.
+        queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+      }
+      const limit = pLimit(STREAM_CONCURRENCY);
+      const parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
+      // A stream carrying two of the covering labels comes back twice: one entry is one stream, time and line.
+      const unique = new Map<string, { at: bigint; line: LogLine }>();
+      for (const e of parts.flat()) unique.set(JSON.stringify([Object.entries(e.line.labels).sort(), `${e.at}`, e.line.line]), e);
+      return [...unique.values()]
         .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
         .slice(-Math.max(1, Math.floor(q.limit)))
         .map((e) => e.line);
     },
     async streams(q: StreamQuery, signal): Promise<Labels[]> {
-      const names = Object.keys(q.selector).length ? [null] : (await listLabels(q, signal)).slice(0, MAX_LABELS);
-      const seen = new Map<string, Labels>();
-      for (const name of names) {
-        const url = new URL(`${base}/loki/api/v1/series`);
-        // Loki has no selector for "every stream": a non-empty value of each label name covers them.
-        url.searchParams.append("match[]", name === null ? renderLogSelector(q.selector) : `{${name}=~".+"}`);
-        url.searchParams.set("start", ns(q.start));
-        url.searchParams.set("end", ns(q.end));
-        const { status, body } = await get(url, signal);
-        const parsed = SeriesSchema.safeParse(body);
-        if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
-        for (const labels of parsed.data.data ?? []) {
-          const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-          if (!seen.has(key)) seen.set(key, labels);
-          if (seen.size >= q.limit) return [...seen.values()];
-        }
-      }
-      return [...seen.values()];
+      const found = Object.keys(q.selector).length ? await series([renderLogSelector(q.selector)], q, signal) : await allStreams(q, signal);
+      return found.slice(0, Math.max(0, q.limit));
     },
     metrics: unsupported("metric"),
     changes: unsupported("change"),
