@@ -44,7 +44,11 @@ describe("the Loki adapter against a Loki emulator", () => {
         const got = await t.logs({ selector: { app }, ...range }, AbortSignal.timeout(5000));
         expect(got.map((l) => l.line)).toEqual([`line ${i}`]);
       }
-      await expect(t.logs({ selector: {}, ...range }, AbortSignal.timeout(5000))).rejects.toThrow(/at least one stream label/);
+      // No label at all means every stream, as in replay: read through `{app=~".+"}`, since LogQL needs a matcher.
+      const every = await t.logs({ selector: {}, ...range }, AbortSignal.timeout(5000));
+      expect(every.map((l) => l.line)).toEqual([...hostile.map((_, i) => `line ${i}`), "other"]);
+      expect(loki.queries.at(-1)).toBe('{app=~".+"}');
+      await expect(t.logs({ selector: { "not-a-label": "x" }, ...range }, AbortSignal.timeout(5000))).rejects.toThrow(/not a valid label name/);
     } finally {
       await loki.close();
     }

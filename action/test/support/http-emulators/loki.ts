@@ -6,7 +6,7 @@ import { readLogSelector } from "./query-reader.js";
 /**
  * A Loki emulator serving recorded lines through `/loki/api/v1/query_range`, and their streams through
  * `/loki/api/v1/series` and `/loki/api/v1/labels`, in Loki's documented response shapes. It parses the LogQL Pipemedic sends (a stream selector of equality matchers and an
- * optional `|~` filter) with the language's own string rules, and answers 400 (text/plain, as Loki
+ * optional `|~` filter, or `{name=~".+"}` for every stream carrying a label) with the language's own string rules, and answers 400 (text/plain, as Loki
  * does) to anything else. Entries carry nanosecond string timestamps; with `metadata`, a third element.
  */
 export async function startLokiEmulator(
@@ -52,7 +52,14 @@ export async function startLokiEmulator(
     const filter = parsed.filter ? new RegExp(parsed.filter.replace(/^\(\?i\)/, ""), parsed.filter.startsWith("(?i)") ? "i" : "") : null;
     const hits = lines
       .map((l) => ({ l, t: BigInt(Date.parse(l.ts)) * 1_000_000n }))
-      .filter(({ l, t }) => t >= start && t <= end && Object.entries(parsed.selector).every(([k, v]) => l.labels[k] === v) && (!filter || filter.test(l.line)))
+      .filter(
+        ({ l, t }) =>
+          t >= start &&
+          t <= end &&
+          Object.entries(parsed.selector).every(([k, v]) => l.labels[k] === v) &&
+          (parsed.carries === undefined || (l.labels[parsed.carries] ?? "") !== "") &&
+          (!filter || filter.test(l.line)),
+      )
       .slice(0, limit);
     const streams = new Map<string, { stream: Record<string, string>; values: Array<[string, string] | [string, string, Record<string, string>]> }>();
     for (const { l, t } of hits) {
@@ -75,11 +82,20 @@ export async function startLokiEmulator(
   };
 }
 
-/** The emulator's LogQL: the strict reader the escape tests check (Go string rules, one selector, one filter at most). */
-function parseLogql(q: string): { selector: Record<string, string>; filter?: string } | null {
-  const read = readLogSelector(q);
-  if (!read) return null;
-  return { selector: Object.fromEntries(read.selector.map((m) => [m.label, m.value])), ...(read.filter !== null ? { filter: read.filter } : {}) };
+/**
+ * The emulator's LogQL: the strict reader the escape tests check (Go string rules, one selector, one
+ * filter at most). The selector is equality matchers, or `{name=~".+"}` (every stream carrying the
+ * label: a regex matcher is fully anchored and, not matching the empty string, is a valid selector alone).
+ */
+function parseLogql(q: string): { selector: Record<string, string>; carries?: string; filter?: string } | null {
+  const any = /^\{([a-zA-Z_][a-zA-Z0-9_]*)=~"\.\+"\}/.exec(q);
+  const read = readLogSelector(any ? `{}${q.slice(any[0].length)}` : q);
+  if (!read || (!any && !read.selector.length)) return null;
+  return {
+    selector: Object.fromEntries(read.selector.map((m) => [m.label, m.value])),
+    ...(any ? { carries: any[1]! } : {}),
+    ...(read.filter !== null ? { filter: read.filter } : {}),
+  };
 }
 
 /** A `/series` match: equality matchers as Pipemedic renders them, or the `{name=~".+"}` it sends to list every stream. */
