@@ -17,6 +17,9 @@ const KEYWORDS = new Set([
 
 const MAX_EXPRESSION = 4_000;
 
+/** Modifiers followed by a parenthesised list of label names. */
+const GROUPING = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
+
 /** What an expression names: metric names and `label="value"` matchers (regex matchers are not values). */
 export interface ExpressionFacts {
   metrics: string[];
@@ -55,6 +58,12 @@ export function readExpression(text: string): ExpressionFacts {
       let k = j;
       while (k < s.length && s[k] === " ") k++;
       const call = s[k] === "(";
+      if (call && GROUPING.has(word.toLowerCase())) {
+        // `by (topic)`, `on (group)`: a list of label names, not metrics
+        while (k < s.length && s[k] !== ")") k++;
+        i = k + 1;
+        continue;
+      }
       if (!call && !KEYWORDS.has(word.toLowerCase()) && !metrics.includes(word)) metrics.push(word);
       i = j;
       continue;

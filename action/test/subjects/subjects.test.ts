@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import type { Labels, Problem, ScenarioTelemetry } from "../../src/model/index.js";
+import { ScenarioTelemetrySchema } from "../../src/model/index.js";
+import { adaptLogQuery, adaptMetricQuery, namesSegment } from "../../src/checks/adapt.js";
+import { qualifiedName } from "../../src/checks/runtime.js";
+import { namesAny } from "../../src/checks/records.js";
+import { alertNames, onsetOf, slaMs } from "../../src/frame/problem.js";
+import { discoverSubjects } from "../../src/subjects/discover.js";
+import { readExpression, expressionOfUrl } from "../../src/subjects/expression.js";
+import { resolveSubjects, subjectComponents } from "../../src/subjects/resolve.js";
+import { kindOfLabel, labelSynonyms, normalizeLabel } from "../../src/subjects/vocabulary.js";
+import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
+import { alert } from "../support/alert.js";
+
+const values = (s: { value: string; origin: string }[] | undefined) => (s ?? []).map((v) => `${v.value} (${v.origin})`);
+
+describe("the vocabulary", () => {
+  it("reads every exporter's spelling of a consumer group, in any casing", () => {
+    for (const l of ["consumergroup", "consumer_group", "group", "group_id", "ConsumerGroup", "consumer.group", "consumer-group"]) expect(kindOfLabel(l)?.key, l).toBe("kafka.consumer_group");
+    expect(normalizeLabel("DBInstanceIdentifier")).toBe("dbinstance_identifier");
+    expect(kindOfLabel("job")).toBeUndefined(); // Prometheus' scrape job is not an entity
+    expect(labelSynonyms("consumergroup")[0]).toBe("consumergroup");
+    expect(labelSynonyms("consumergroup")).toContain("group_id");
+  });
+});
+
+describe("subjects from the alert", () => {
+  it("takes labels through the vocabulary, knowledge first, and the alert's own PromQL", () => {
+    const a = alert({
+      labels: { alertname: "Lag", consumer_group: "billing-sink", cluster: "kafka-euw1", severity: "page" },
+      links: [{ title: "source", url: "http://prom:9090/graph?g0.expr=sum+by+(topic)+(kafka_consumergroup_lag%7Btopic%3D%22billing.events%22%7D)+%3E+100" }],
+      service: null,
+    });
+    const pipeline = { id: "billing", components: [{ kind: "kafka", consumer_group: "billing-writer" }], upstream: [], downstream: [], owners: [], config: {}, paths: [], services: [] };
+    const { subjects, metrics } = resolveSubjects({ alerts: [a], labels: a.labels, pipelines: [pipeline] });
+    expect(values(subjects["kafka.consumer_group"])).toEqual(["billing-writer (knowledge)", "billing-sink (label)"]);
+    expect(values(subjects["kafka.topic"])).toEqual(["billing.events (expression)"]);
+    expect(values(subjects.cluster)).toEqual(["kafka-euw1 (label)"]);
+    expect(metrics).toEqual(["kafka_consumergroup_lag"]);
+    expect(subjectComponents(subjects)).toEqual(["kafka"]);
+  });
+
+  it("refuses implausible values and keeps hostile text out of queries' text", () => {
+    const a = alert({ labels: { alertname: "S3Errors", namespace: "AWS/S3", topic: '"} or vector(1)' }, service: null });
+    const { subjects } = resolveSubjects({ alerts: [a], labels: a.labels, pipelines: [] });
+    expect(subjects["k8s.namespace"]).toBeUndefined();
+    // a value is data: it reaches a matcher's value, which the adapter escapes (telemetry/escape.ts)
+    expect(values(subjects["kafka.topic"])).toEqual(['"} or vector(1) (label)']);
+  });
+
+  it("mentions: identifier-like words of a relayed title, never words or URLs", () => {
+    const a = alert({ title: "[FIRING:1] StreamJobRestarting Streaming (vehicle-geofence-enricher streaming-prod page) see https://x.example/a-b", labels: { alertname: "x" }, annotations: {}, service: null });
+    const { mentions } = resolveSubjects({ alerts: [a], labels: {}, pipelines: [] });
+    expect(mentions).toEqual(["vehicle-geofence-enricher", "streaming-prod"]);
+    expect(alertNames([a])).toEqual(["x"]);
+    expect(alertNames([alert({ labels: {}, title: "[FIRING:2] KafkaPartitionsUnderReplicated (kafka-rides monitoring/prod)" })])).toContain("KafkaPartitionsUnderReplicated");
+  });
+
+  it("reads a PromQL expression with a linear scanner: names and equality matchers, functions and regex matchers left out", () => {
+    expect(readExpression('sum by (group) (rate(kafka_consumergroup_lag{group="a",topic=~"b.*"}[5m])) > on(group) kafka_consumergroup_members')).toEqual({
+      metrics: ["kafka_consumergroup_lag", "kafka_consumergroup_members"],
+      matchers: [{ label: "group", value: "a" }],
+    });
+    expect(expressionOfUrl("/graph?g0.expr=up%7Bjob%3D%22x%22%7D&g0.tab=1")).toBe('up{job="x"}');
+    // pathological input ends quickly and yields nothing harmful
+    expect(readExpression(`${"{".repeat(5000)}"`).metrics).toEqual([]);
+  });
+
+  it("an SLA miss began its SLA before the miss", () => {
+    expect(slaMs("0:30:00")).toBe(1_800_000);
+    expect(slaMs("1 day, 2:00:00")).toBe(26 * 3_600_000);
+    expect(slaMs("90")).toBe(90_000);
+    expect(slaMs("soon")).toBeNull();
+    expect(onsetOf([alert({ startsAt: "2026-03-14T10:30:00Z", annotations: { sla: "0:30:00" } })])).toBe(Date.parse("2026-03-14T10:00:00Z"));
+  });
+});
+
+describe("discovery against the telemetry", () => {
+  const now = Date.parse("2026-03-14T12:00:00Z");
+  const series = (labels: Labels) => ({ labels, start: "2026-03-14T09:00:00Z", step: "60s", values: Array.from({ length: 180 }, () => 1) });
+  const telemetry = (t: Partial<ScenarioTelemetry>) => replayTelemetry(ScenarioTelemetrySchema.parse(t));
+  const problem = (over: Partial<Problem>): Problem => ({
+    incidentId: "i", title: "t", now, onset: now - 3_600_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [],
+    subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [], ...over,
+  });
+
+  it("a consumer group's series name its topics and cluster; a mention is found under the label that carries it", async () => {
+    const t = telemetry({
+      metrics: {
+        series: [
+          series({ __name__: "kafka_consumergroup_lag", group: "billing-sink", topic: "billing.events", kafka_cluster: "euw1", partition: "0" }),
+          series({ __name__: "kafka_consumergroup_lag", group: "other", topic: "other.events", kafka_cluster: "euw1", partition: "0" }),
+          series({ __name__: "flink_jobmanager_job_uptime", job_name: "geo-enricher" }),
+        ],
+      },
+    });
+    const subjects = await discoverSubjects(
+      problem({ subjects: { "kafka.consumer_group": [{ value: "billing-sink", origin: "label", from: "alert label group" }] }, mentions: ["geo-enricher", "not-there-at-all"] }),
+      t,
+      AbortSignal.timeout(5_000),
+    );
+    expect(values(subjects["kafka.topic"])).toEqual(["billing.events (discovery)"]);
+    expect(values(subjects.cluster)).toEqual(["euw1 (discovery)"]);
+    expect(subjects["kafka.partition"]).toBeUndefined(); // a replica label is never learnt
+    expect(values(subjects["flink.job"])).toEqual(["geo-enricher (mention)"]);
+  });
+
+  it("the log streams that name a subject give its service; the orchestrator a DAG's pools and upstream runs", async () => {
+    const at = "2026-03-14T11:10:00Z";
+    const t = telemetry({
+      logs: [
+        { ts: at, labels: { app: "billing-sink", pod: "billing-sink-7d9c" }, line: "x" },
+        { ts: at, labels: { app: "unrelated" }, line: "y" },
+      ],
+      orchestrator: {
+        task_instances: [{ dag_id: "claims_daily", task_id: "load", state: "failed", pool: "warehouse", start_date: at, end_date: at }],
+        dag_runs: [{ dag_id: "upstream_hourly", state: "success", start_date: "2026-03-14T10:40:00Z", end_date: "2026-03-14T10:55:00Z" }],
+      },
+    });
+    const subjects = await discoverSubjects(
+      problem({
+        subjects: {
+          "k8s.pod": [{ value: "billing-sink-7d9c", origin: "label", from: "alert label pod" }],
+          "airflow.dag_id": [{ value: "claims_daily", origin: "label", from: "alert label dag_id" }],
+        },
+      }),
+      t,
+      AbortSignal.timeout(5_000),
+    );
+    expect(values(subjects.service)).toEqual(["billing-sink (discovery)"]);
+    expect(values(subjects["airflow.pool"])).toEqual(["warehouse (discovery)"]);
+    expect(values(subjects["airflow.task_id"])).toEqual(["load (discovery)"]);
+    expect(values(subjects["sensor.external_dag_id"])).toEqual(["upstream_hourly (discovery)"]);
+  });
+});
+
+describe("checks adapt to the stack", () => {
+  const q = { start: 0, end: 1, stepMs: 60_000 };
+  it("a runbook's label is read under the spelling the series carry, and the alert's scope only where they carry it", () => {
+    const series = [{ __name__: "lag", consumer_group: "a", cluster: "euw1" }, { __name__: "lag", consumer_group: "a", cluster: "use2" }];
+    const adapted = adaptMetricQuery(
+      { ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }, { label: "cluster", op: "=", value: "euw1", optional: true }, { label: "namespace", op: "=", value: "x", optional: true }] },
+      series,
+    );
+    expect(adapted.matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }, { label: "cluster", op: "=", value: "euw1" }]);
+  });
+
+  it("log selectors: synonyms, alternative values, a '*' label naming a stream, and an honest 'no stream'", () => {
+    const streams = [{ app: "enricher", namespace: "p" }, { container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }];
+    expect(adaptLogQuery({ ...q, selector: { service: "enricher-2026" }, alternatives: { service: ["enricher"] }, limit: 10 }, streams)).toMatchObject({ selector: { app: "enricher" } });
+    const any = adaptLogQuery({ ...q, selector: { "*": "scheduler" }, limit: 10 }, streams);
+    expect(any).toMatchObject({ selector: {}, streams: [{ container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }] });
+    expect(adaptLogQuery({ ...q, selector: { service: "ghost" }, limit: 10 }, streams)).toEqual({ noStream: 'no log stream carries service="ghost" in the window' });
+    expect(namesSegment("airflow-scheduler-5d8f", "scheduler")).toBe(true);
+    expect(namesSegment("schedulerless", "scheduler")).toBe(false);
+  });
+
+  it("a metric missing under its standard name is looked for with qualifiers inside, words in order", () => {
+    const re = new RegExp(`^(?:${qualifiedName("airflow_executor_open_slots")})$`);
+    expect(re.test("airflow_celery_executor_open_slots")).toBe(true);
+    expect(re.test("airflow_executor_open_slots")).toBe(true);
+    expect(re.test("airflow_open_executor_slots")).toBe(false);
+  });
+
+  it("without knowledge a change names a subject by its whole name or two of its distinctive words", () => {
+    const named = namesAny(["fare-quote-publisher", "api"]);
+    expect(named("avro/pricing/fare_quote.avsc")).toBe(true);
+    expect(named("brightline/fare-quote-publisher")).toBe(true);
+    expect(named("services/rider-api/main.go")).toBe(false);
+  });
+});
