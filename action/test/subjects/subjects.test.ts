@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Labels, Problem, ScenarioTelemetry } from "../../src/model/index.js";
+import type { Labels, Problem } from "../../src/model/index.js";
 import { ScenarioTelemetrySchema } from "../../src/model/index.js";
 import { adaptLogQuery, adaptMetricQuery, namesSegment } from "../../src/checks/adapt.js";
 import { qualifiedName } from "../../src/checks/runtime.js";
@@ -78,7 +78,7 @@ describe("subjects from the alert", () => {
 describe("discovery against the telemetry", () => {
   const now = Date.parse("2026-03-14T12:00:00Z");
   const series = (labels: Labels) => ({ labels, start: "2026-03-14T09:00:00Z", step: "60s", values: Array.from({ length: 180 }, () => 1) });
-  const telemetry = (t: Partial<ScenarioTelemetry>) => replayTelemetry(ScenarioTelemetrySchema.parse(t));
+  const telemetry = (t: Record<string, unknown>) => replayTelemetry(ScenarioTelemetrySchema.parse(t));
   const problem = (over: Partial<Problem>): Problem => ({
     incidentId: "i", title: "t", now, onset: now - 3_600_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [],
     subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [], ...over,
@@ -146,7 +146,7 @@ describe("checks adapt to the stack", () => {
   });
 
   it("log selectors: synonyms, alternative values, a '*' label naming a stream, and an honest 'no stream'", () => {
-    const streams = [{ app: "enricher", namespace: "p" }, { container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }];
+    const streams: Labels[] = [{ app: "enricher", namespace: "p" }, { container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }];
     expect(adaptLogQuery({ ...q, selector: { service: "enricher-2026" }, alternatives: { service: ["enricher"] }, limit: 10 }, streams)).toMatchObject({ selector: { app: "enricher" } });
     const any = adaptLogQuery({ ...q, selector: { "*": "scheduler" }, limit: 10 }, streams);
     expect(any).toMatchObject({ selector: {}, streams: [{ container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }] });
