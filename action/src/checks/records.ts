@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { Alert, Changes, Check, LogLine, OrchestratorRecord, TelemetryEvent } from "../model/index.js";
+import type { Alert, Changes, Check, LogLine, OrchestratorRecord, Series, TelemetryEvent } from "../model/index.js";
 import type { TelemetryRecord } from "./primitives/index.js";
 
 /** Turns each kind of telemetry into uniform records that the record primitives and filters understand. */
@@ -118,14 +118,34 @@ export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
 const TIME_FIELDS = ["end_date", "start_date", "queued_when", "logical_date", "execution_date", "timestamp", "at"];
 const TEXT_FIELDS = ["state", "stack_trace", "message", "error_code", "note", "dag_id", "task_id", "filename", "name", "table"];
 
-/** Orchestrator and warehouse objects as records. */
+/**
+ * Orchestrator and warehouse objects as records. A run or task instance with a start and an end
+ * also gets `duration_s`, so checks can compare a DAG's latest run with its usual ones.
+ */
 export function fromObjects(objects: OrchestratorRecord[], kind: string): TelemetryRecord[] {
   return objects.map((o) => {
     const at = TIME_FIELDS.map((f) => ms(o[f])).find((t) => t !== null) ?? null;
     const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : [])).join(" ");
     const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : []));
-    return { at, text, fields: o, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
+    const start = ms(o.start_date);
+    const end = ms(o.end_date);
+    const fields = o.duration_s === undefined && start !== null && end !== null && end >= start ? { ...o, duration_s: (end - start) / 1000 } : o;
+    return { at, text, fields, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
   });
+}
+
+/** Records as series for a series primitive: the numeric `field` of each record at its time, one series per DAG, task or table. */
+export function recordsAsSeries(records: TelemetryRecord[], field: string): Series[] {
+  const groups = new Map<string, Array<[number, number | null]>>();
+  for (const r of records) {
+    const v = Number(r.fields[field]);
+    if (r.at === null || !Number.isFinite(v)) continue;
+    const key = ["dag_id", "task_id", "table", "name"].map((f) => r.fields[f]).filter((x) => typeof x === "string").join("/") || field;
+    const points = groups.get(key) ?? [];
+    points.push([r.at, v]);
+    groups.set(key, points);
+  }
+  return [...groups].map(([key, points]) => ({ labels: { __name__: field, subject: key }, points: points.sort((a, b) => a[0] - b[0]) }));
 }
 
 /** Keeps records whose fields equal the `where` values (or one of a list), compared as text. */

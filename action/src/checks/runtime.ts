@@ -4,7 +4,7 @@ import { adaptLogQuery, adaptMetricQuery } from "./adapt.js";
 import { METRIC_SYNONYMS } from "../subjects/vocabulary.js";
 import { evaluatePassIf } from "./compare.js";
 import { primitives, recordThreshold, type Measurement, type TelemetryRecord } from "./primitives/index.js";
-import { applyWhere, fromAlerts, fromChanges, fromEvents, fromLogs, fromObjects } from "./records.js";
+import { applyWhere, fromAlerts, fromChanges, fromEvents, fromLogs, fromObjects, recordsAsSeries } from "./records.js";
 import { aggregate, toRate } from "./series.js";
 
 /** Limits of one investigation's check execution. */
@@ -59,6 +59,7 @@ export class CheckRunner {
       hypothesis: check.hypothesis,
       weight: check.weight,
       role: check.role,
+      ...(check.spec.necessary === false ? { necessary: false } : {}),
       round,
       query: this.safeDescribe(check),
     };
@@ -209,6 +210,9 @@ export class CheckRunner {
       records = records.filter((r) => re.test(r.text));
     }
     const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
+    if (impl.input === "series" && check.primitive !== "threshold" && spec.field) {
+      return { measured: impl.measure(recordsAsSeries(records, spec.field), ctx), data, matched: [] };
+    }
     const out =
       check.primitive === "threshold"
         ? recordThreshold.measure(records, ctx)

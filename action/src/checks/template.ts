@@ -117,6 +117,12 @@ function stepFor(range: { start: number; end: number }): number {
 /** Identity keys whose values name the problem's entities in changes (files, repositories, services). */
 const NAME_KEYS = ["service", "airflow.dag_id", "flink.job", "spark.app", "kafka.consumer_group", "dbt.model", "dbt.job"];
 
+/**
+ * Subjects that name a neighbour of the problem of its own kind (its upstream DAG): left out, the
+ * check would read the problem's own DAG among the others, and mean something else.
+ */
+const RELATIONAL = new Set(["sensor.external_dag_id"]);
+
 /** One weight step less: evidence from a check that could not be narrowed to the problem's own subjects. */
 const WEAKER: Record<Weight, Weight> = { strong: "moderate", moderate: "weak", weak: "weak" };
 
@@ -251,7 +257,9 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
       onset: problem.onset,
     };
     if (unscoped.length) check.unscoped = unscoped.map((m) => canonicalKey(m));
-    if (!range) check.unresolved = "the problem has no onset to anchor this check on";
+    const relational = unscoped.filter((m) => RELATIONAL.has(canonicalKey(m)));
+    if (relational.length) check.unresolved = `no value for ${relational.map((m) => `{{${m}}}`).join(", ")}: without it the check would read other entities' data`;
+    else if (!range) check.unresolved = "the problem has no onset to anchor this check on";
     return check;
   });
 }

@@ -55,6 +55,9 @@ function incompatibility(check: CheckSpec): { message: string; fix: string } | n
       }
       return { message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "use count for logs, events or changes, or read a metric" };
     case "step_change":
+      // Over records, the `field` of each object in time order (a DAG's run durations) is a series.
+      if (source === "metric" || ((source === "orchestrator" || source === "warehouse") && check.field)) return null;
+      return { message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "read a metric selector, or add field: <a numeric record field>" };
     case "oscillation":
     case "growth":
     case "skew":
@@ -78,6 +81,9 @@ const ALLOWED_TEMPLATE = [
   /^pipeline\.(id|service)$/,
   /^pipeline\.config\.[A-Za-z0-9_.-]+$/,
   /^pipeline\.[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+  // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md)
+  /^(service|env|cluster)$/,
+  /^[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
 ];
 
 /** Every template in a string that is not one of the documented forms. */
@@ -150,8 +156,8 @@ function validate(meta: RunbookMeta, file: string, lineOf: (p: FieldPath) => num
     for (const k of keys) {
       if (!allowed.includes(k)) add(at("pass_if", k), `${c.primitive} produces no "${k}"`, `compare one of ${allowed.join(", ")}`);
     }
-    if (c.field !== undefined && c.primitive !== "threshold" && c.primitive !== "count") {
-      add(at("field"), `field is only read by threshold over records; ${c.primitive} ignores it`, "remove field", "warning");
+    if (c.field !== undefined && c.primitive !== "threshold" && c.primitive !== "count" && c.primitive !== "step_change") {
+      add(at("field"), `field is only read by threshold and step_change over records; ${c.primitive} ignores it`, "remove field", "warning");
     }
     if (sourceOf(c) !== "metric" && (c.rate || c.aggregate !== "none")) {
       add(at(c.rate ? "rate" : "aggregate"), "rate and aggregate apply to metrics only", "remove them from this check", "warning");
@@ -162,7 +168,7 @@ function validate(meta: RunbookMeta, file: string, lineOf: (p: FieldPath) => num
       add(
         path,
         `unknown template ${JSON.stringify(t)}`,
-        "use {{alert.labels.x}}, {{alert.annotations.x}}, {{pipeline.id}}, {{pipeline.service}}, {{pipeline.config.<name>}} or {{pipeline.<component-kind>.<field>}}",
+        "use a subject such as {{kafka.consumer_group}}, {{airflow.dag_id}} or {{service}} (docs/subjects.md), {{alert.labels.x}}, {{alert.annotations.x}}, {{pipeline.id}} or {{pipeline.config.<name>}}",
       );
     }
   });

@@ -75,6 +75,8 @@ export interface Evidence {
   data: unknown;
   weight: Weight;
   role: "confirm" | "rule_out";
+  /** false: one of several alternative signs; failing it is not evidence against the cause. */
+  necessary?: boolean;
   round: number;
   ms: number;
   /** For inconclusive results: why (no data, timeout, backend error, unresolved template). */

@@ -97,6 +97,11 @@ export const CheckSpecSchema = z
     weight: WeightSchema.default("moderate"),
     /** `confirm`: passing supports the cause. `rule_out`: passing is evidence against it. */
     role: z.enum(["confirm", "rule_out"]).default("confirm"),
+    /**
+     * false for one of several alternative signs of a cause (an upstream run that failed, or one that
+     * ran late): passing supports it, failing says nothing either way.
+     */
+    necessary: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
     const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter(

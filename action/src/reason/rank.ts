@@ -37,6 +37,8 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
   for (const e of mine) {
     // Background: it held before the onset too, so it says nothing about this incident either way.
     if (e.specific === false) continue;
+    // One of several alternative signs that did not show: nothing either way.
+    if (e.necessary === false && e.role === "confirm" && e.verdict === "fail") continue;
     const w = WEIGHT[e.weight];
     total += w;
     if (e.verdict === "inconclusive") {
