@@ -31,6 +31,30 @@ describe("score", () => {
   it("nothing checked is untested, not unlikely", () => {
     expect(score(hyp("a"), [ev("a", "x", "inconclusive")]).status).toBe("untested");
   });
+
+  it("background (a check that also held before the onset) weighs nothing either way", () => {
+    const alone = score(hyp("a"), [ev("a", "x", "pass")]);
+    const withBackground = score(hyp("a"), [ev("a", "x", "pass"), { ...ev("a", "noise", "pass"), specific: false }]);
+    expect(withBackground.confidence).toBe(alone.confidence);
+    expect(withBackground.support).toEqual(["a/x"]);
+  });
+
+  it("an alternative sign that did not show (necessary: false) is not evidence against", () => {
+    const missing = score(hyp("a"), [ev("a", "late", "pass"), { ...ev("a", "failed", "fail"), necessary: false }]);
+    const against = score(hyp("a"), [ev("a", "late", "pass"), ev("a", "failed", "fail")]);
+    expect(missing.confidence).toBeGreaterThan(against.confidence);
+    expect(missing.against).toEqual([]);
+    expect(missing.status).toBe("confirmed");
+  });
+
+  it("absent sibling signatures never outweigh half of the cause's own support", () => {
+    const siblings = (n: number) => Array.from({ length: n }, (_, i) => ev("a", `sib${i}`, "fail", "strong", "rule_out"));
+    // nothing of its own: six absent siblings leave the cause at its prior (0.2, all evidence concluded)
+    const none = score(hyp("a"), siblings(6));
+    expect(none.confidence).toBe(0.2);
+    expect(none.status).toBe("unlikely");
+    expect(score(hyp("a"), [ev("a", "x", "pass", "weak"), ...siblings(6)]).confidence).toBeLessThan(score(hyp("a"), [ev("a", "x", "pass", "strong")]).confidence);
+  });
 });
 
 describe("rank", () => {
