@@ -141,7 +141,7 @@ checks:
   it.each([
     ["threshold on logs", "logs: { service: x }\n    primitive: threshold\n    pass_if: { value: '> 1' }", "checks[0].primitive: threshold reads a metric, or orchestrator/warehouse records with `field`; this check reads logs"],
     ["threshold on records without field", "orchestrator: { kind: pools }\n    primitive: threshold\n    pass_if: { value: '> 1' }", "checks[0].primitive: threshold over orchestrator records needs `field`"],
-    ["step_change on events", "events: { kind: k8s.pod.oomkilled }\n    primitive: step_change\n    pass_if: { ratio: '> 1' }", "checks[0].primitive: step_change reads a metric; this check reads events"],
+    ["step_change on events", "events: { kind: k8s.pod.oomkilled }\n    primitive: step_change\n    pass_if: { ratio: '> 1' }", "checks[0].primitive: step_change reads a metric, or orchestrator/warehouse records with `field`; this check reads events"],
     ["count on a metric", "metric: up\n    primitive: count\n    pass_if: { count: '> 1' }", "checks[0].primitive: count reads records (logs, events, changes, orchestrator or warehouse); this check reads a metric"],
     ["change_in_window on logs", "logs: { service: x }\n    primitive: change_in_window\n    pass_if: { count: '> 1' }", "checks[0].primitive: change_in_window reads changes or events; this check reads logs"],
     ["schema_diff on query errors", "warehouse: { kind: query_errors }\n    primitive: schema_diff\n    pass_if: { removed: '>= 1' }", "checks[0].primitive: schema_diff reads warehouse schema snapshots"],
