@@ -211,7 +211,12 @@ export class CheckRunner {
     }
     const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
     if (impl.input === "series" && check.primitive !== "threshold" && spec.field) {
-      return { measured: impl.measure(recordsAsSeries(records, spec.field), ctx), data, matched: [] };
+      // Records come at their own cadence (a daily load, a DAG's runs): with none since the onset,
+      // the latest one is what the incident shows.
+      const series = recordsAsSeries(records, spec.field);
+      const latest = Math.max(...series.flatMap((s) => s.points.map(([t]) => t)));
+      const split = ctx.onset !== null && Number.isFinite(latest) ? Math.min(ctx.onset, latest) : ctx.onset;
+      return { measured: impl.measure(series, { ...ctx, onset: split }), data, matched: [] };
     }
     const out =
       check.primitive === "threshold"
