@@ -35,7 +35,7 @@ export const PASS_IF_KEYS: Readonly<Record<Primitive, readonly string[]>> = {
   schema_diff: ["removed", "added"],
 };
 
-const SOURCES = ["metric", "logs", "changes", "events", "orchestrator", "warehouse"] as const;
+const SOURCES = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"] as const;
 type Source = (typeof SOURCES)[number];
 
 /** The data source a check reads (the schema guarantees exactly one). */
@@ -63,7 +63,7 @@ function incompatibility(check: CheckSpec): { message: string; fix: string } | n
     case "skew":
       return source === "metric" ? null : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
     case "count":
-      return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator or warehouse); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
+      return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
     case "change_in_window":
       return source === "changes" || source === "events" ? null : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
     case "schema_diff":

@@ -97,10 +97,12 @@ async function fromMentions(subjects: Subjects, mentions: string[], telemetry: T
 const SERVICE_LABELS = kindOfKey("service")!.labels;
 
 async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
-  if (subjects.service?.length) return;
   const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
+  // A service already named whose streams exist is enough; one no stream carries is looked for again.
+  const known = new Set((subjects.service ?? []).map((v) => v.value));
+  if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l]!)))) return;
   // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
-  const known = Object.entries(subjects)
+  const names = Object.entries(subjects)
     .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
     .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
     .concat(mentions.map((value) => ({ key: "a name the alert mentions", value })))
@@ -109,14 +111,16 @@ async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Te
   for (const s of streams) {
     const service = SERVICE_LABELS.map((l) => s[l]).find((v): v is string => Boolean(v));
     if (!service) continue;
-    const hit = known.find((k) => Object.values(s).some((v) => names(v, k.value)));
+    const hit = names.find((k) => Object.values(s).some((v) => namesEntity(v, k.value)));
     if (hit && !services.has(service)) services.set(service, `log streams labelled with ${hit.key} "${hit.value}"`);
   }
-  for (const [value, from] of [...services].slice(0, MAX_VALUES)) addSubject(subjects, "service", { value, origin: "discovery", from });
+  // Found services come before a named one no stream carries: that name reaches no logs.
+  const found = [...services].slice(0, MAX_VALUES).map(([value, from]) => ({ value, origin: "discovery" as const, from }));
+  if (found.length) subjects.service = [...found, ...(subjects.service ?? []).filter((v) => !services.has(v.value))];
 }
 
 /** True when a label value names the entity: the same name, or a replica of it (`points-accrual-7d9c`). */
-function names(labelValue: string, entity: string): boolean {
+function namesEntity(labelValue: string, entity: string): boolean {
   if (labelValue === entity) return true;
   return labelValue.startsWith(entity) && /^[-_.]/.test(labelValue.slice(entity.length, entity.length + 1));
 }

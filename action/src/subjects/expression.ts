@@ -27,7 +27,16 @@ export interface ExpressionFacts {
 }
 
 const isStart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
-const isPart = (c: string) => isStart(c) || (c >= "0" && c <= "9");
+// Dots too: Datadog's metric names (kafka.consumer_lag); PromQL names never contain one.
+const isPart = (c: string) => isStart(c) || (c >= "0" && c <= "9") || c === ".";
+
+/** Datadog's timeframe in a monitor query (`avg(last_5m):…`). */
+const TIMEFRAME = /^last_\d+[smhdw]$/;
+/** A label name: no colon, no dot (those belong to metric names). */
+const isLabelPart = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c >= "0" && c <= "9");
+
+/** Datadog's space aggregator before a metric (`avg:kafka.consumer_lag`). */
+const AGGREGATOR = /^(avg|sum|min|max|count):/;
 
 /** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
 export function readExpression(text: string): ExpressionFacts {
@@ -54,7 +63,7 @@ export function readExpression(text: string): ExpressionFacts {
     if (isStart(c)) {
       let j = i;
       while (j < s.length && isPart(s[j]!)) j++;
-      const word = s.slice(i, j);
+      const word = s.slice(i, j).replace(/^:+/, "").replace(AGGREGATOR, "").replace(/\.+$/, "");
       let k = j;
       while (k < s.length && s[k] === " ") k++;
       const call = s[k] === "(";
@@ -64,7 +73,7 @@ export function readExpression(text: string): ExpressionFacts {
         i = k + 1;
         continue;
       }
-      if (!call && !KEYWORDS.has(word.toLowerCase()) && !metrics.includes(word)) metrics.push(word);
+      if (word && !call && !KEYWORDS.has(word.toLowerCase()) && !TIMEFRAME.test(word) && !metrics.includes(word)) metrics.push(word);
       i = j;
       continue;
     }
@@ -79,13 +88,22 @@ function readMatchers(s: string, from: number, out: Array<{ label: string; value
   while (i < s.length && s[i] !== "}") {
     while (i < s.length && (s[i] === " " || s[i] === ",")) i++;
     let j = i;
-    while (j < s.length && isPart(s[j]!)) j++;
+    while (j < s.length && isLabelPart(s[j]!)) j++;
     const label = s.slice(i, j);
     let k = j;
     while (k < s.length && s[k] === " ") k++;
     let op = "";
     while (k < s.length && "=!~".includes(s[k]!)) op += s[k++];
     while (k < s.length && s[k] === " ") k++;
+    if (!op && s[k] === ":") {
+      // Datadog's tag filter: {consumer_group:billing-sink,env:prod}
+      let e = k + 1;
+      while (e < s.length && s[e] !== "," && s[e] !== "}" && s[e] !== " ") e++;
+      const value = s.slice(k + 1, e);
+      if (label && value && value !== "*") out.push({ label, value });
+      i = e;
+      continue;
+    }
     if (s[k] !== '"' && s[k] !== "'") {
       // not a matcher we understand: skip to the next comma or the end
       while (k < s.length && s[k] !== "," && s[k] !== "}") k++;

@@ -5,7 +5,7 @@ import { canonicalKey, kindOfKey, kindOfLabel, plausibleValue } from "./vocabula
 
 /** Fields of a source's payload that name a subject although their label name is generic. */
 const SOURCE_FIELDS: Partial<Record<Alert["source"], Record<string, string>>> = {
-  "dbt-cloud": { job: "dbt.job", project: "dbt.project" },
+  "dbt-cloud": { job: "dbt.job", project: "dbt.project", run_id: "dbt.run_id" },
   pagerduty: { service: "service" },
 };
 
@@ -47,7 +47,7 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
   for (const a of firing.length ? firing : input.alerts) {
     fromLabels(a.labels, a);
     // A source's service, unless it is only the Prometheus scrape job that exported the metric.
-    if (a.service && a.service !== a.labels.job) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+    if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service)) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
     for (const [name, value] of Object.entries(a.annotations)) {
       const key = kindOfLabel(name)?.key;
       if (key && value.length <= 200) addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });

@@ -29,15 +29,17 @@ export const SUBJECT_KINDS: readonly SubjectKind[] = [
   { key: "airflow.dag_id", labels: ["dag_id", "dag", "dagid", "airflow_dag", "dag_name"], component: "airflow" },
   { key: "airflow.task_id", labels: ["task_id", "airflow_task"], component: "airflow" },
   { key: "airflow.pool", labels: ["pool", "pool_name", "airflow_pool"], component: "airflow" },
-  { key: "airflow.deployment", labels: ["airflow_instance", "airflow_deployment", "airflow_env", "airflow_cluster", "deployment", "release"], scope: true },
+  // not `release`: Helm puts its release name on every series of many stacks
+  { key: "airflow.deployment", labels: ["airflow_instance", "airflow_deployment", "airflow_env", "airflow_cluster", "deployment"], scope: true },
   { key: "airflow.run_id", labels: ["run_id", "dag_run_id"], volatile: true },
   // Stream and batch engines
   { key: "flink.job", labels: ["job_name", "flink_job", "flink_job_name"], component: "flink" },
-  { key: "spark.app", labels: ["application_name", "app_name", "spark_app", "spark_app_name", "spark_application", "application"], component: "spark" },
+  { key: "spark.app", labels: ["application_name", "app_name", "spark_app", "spark_app_name", "spark_application"], component: "spark" },
   // dbt and warehouses
   // dbt Cloud's `job` is read from its payload (resolve.ts): the bare label `job` is Prometheus' scrape job
   { key: "dbt.job", labels: ["dbt_job", "dbt_job_name", "dbt_job_id"], component: "dbt" },
-  { key: "dbt.model", labels: ["model", "dbt_model", "model_name", "node"], component: "dbt" },
+  // not `node`: Kubernetes' node label is on many series
+  { key: "dbt.model", labels: ["model", "dbt_model", "model_name"], component: "dbt" },
   { key: "dbt.user", labels: ["user", "db_user", "warehouse_user", "principal", "service_account", "username", "user_name"] },
   { key: "warehouse.table", labels: ["table", "table_name", "relation", "source_table", "fq_table", "dataset_table"], component: "warehouse" },
   { key: "warehouse.name", labels: ["warehouse", "warehouse_name", "snowflake_warehouse", "virtual_warehouse"], component: "warehouse" },
@@ -51,7 +53,8 @@ export const SUBJECT_KINDS: readonly SubjectKind[] = [
   { key: "k8s.pod", labels: ["pod", "pod_name", "kubernetes_pod_name", "k8s_pod", "exported_pod"], volatile: true },
   { key: "k8s.container", labels: ["container", "container_name", "kubernetes_container_name"], volatile: true },
   // Probes (blackbox_exporter, synthetic checks)
-  { key: "probe.target", labels: ["target", "probe_target", "endpoint"] },
+  // not `endpoint`: the Prometheus Operator puts its scrape endpoint on every series
+  { key: "probe.target", labels: ["target", "probe_target"] },
   { key: "env", labels: ["env", "environment", "stage"], scope: true },
 ];
 
@@ -95,6 +98,8 @@ export function kindOfLabel(label: string): SubjectKind | undefined {
 /** Whether a value can be a subject of this key (a Kubernetes namespace is a DNS label, never `AWS/S3`). */
 export function plausibleValue(key: string, value: string): boolean {
   if (key === "k8s.namespace" || key === "k8s.pod" || key === "k8s.container") return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value);
+  // a service a log stream or a metric can carry has no spaces (a pager's "Claims Data Platform" is a display name)
+  if (key === "service") return value.length <= 253 && !/\s/.test(value);
   return value.length <= 253;
 }
 

@@ -62,6 +62,13 @@ describe("subjects from the alert", () => {
       matchers: [{ label: "group", value: "a" }],
     });
     expect(expressionOfUrl("/graph?g0.expr=up%7Bjob%3D%22x%22%7D&g0.tab=1")).toBe('up{job="x"}');
+    // Datadog's monitor query: dotted names, a space aggregator, tag filters
+    expect(readExpression("avg(last_5m):avg:kafka.consumer_lag{consumer_group:billing-sink,env:prod} by {partition} > 1000")).toEqual({
+      metrics: ["kafka.consumer_lag"],
+      matchers: [{ label: "consumer_group", value: "billing-sink" }, { label: "env", value: "prod" }],
+    });
+    // a recording rule's colons stay in its name
+    expect(readExpression('job:http_requests:rate5m{job="x"} > 1').metrics).toEqual(["job:http_requests:rate5m"]);
     // pathological input ends quickly and yields nothing harmful
     expect(readExpression(`${"{".repeat(5000)}"`).metrics).toEqual([]);
   });

@@ -10,6 +10,7 @@ const ORIGIN: Record<string, string> = {
   label: "the alert",
   annotation: "the alert",
   expression: "the alert's query",
+  mention: "named in the alert's text",
   discovery: "discovery",
 };
 
