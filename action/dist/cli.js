@@ -7185,6 +7185,11 @@ const CheckSpecSchema = object({
     weight: WeightSchema.default("moderate"),
     /** `confirm`: passing supports the cause. `rule_out`: passing is evidence against it. */
     role: _enum(["confirm", "rule_out"]).default("confirm"),
+    /**
+     * false for one of several alternative signs of a cause (an upstream run that failed, or one that
+     * ran late): passing supports it, failing says nothing either way.
+     */
+    necessary: boolean().default(true),
 })
     .superRefine((c, ctx) => {
     const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter((k) => c[k] !== undefined);
@@ -49040,7 +49045,7 @@ const PASS_IF_KEYS$1 = {
     change_in_window: ["count"],
     schema_diff: ["removed", "added"],
 };
-const SOURCES = ["metric", "logs", "changes", "events", "orchestrator", "warehouse"];
+const SOURCES = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"];
 /** The data source a check reads (the schema guarantees exactly one). */
 function sourceOf(check) {
     return SOURCES.find((s) => check[s] !== undefined) ?? "metric";
@@ -49059,12 +49064,16 @@ function incompatibility(check) {
             }
             return { message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "use count for logs, events or changes, or read a metric" };
         case "step_change":
+            // Over records, the `field` of each object in time order (a DAG's run durations) is a series.
+            if (source === "metric" || ((source === "orchestrator" || source === "warehouse") && check.field))
+                return null;
+            return { message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "read a metric selector, or add field: <a numeric record field>" };
         case "oscillation":
         case "growth":
         case "skew":
             return source === "metric" ? null : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
         case "count":
-            return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator or warehouse); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
+            return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
         case "change_in_window":
             return source === "changes" || source === "events" ? null : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
         case "schema_diff":
@@ -49081,6 +49090,9 @@ const ALLOWED_TEMPLATE = [
     /^pipeline\.(id|service)$/,
     /^pipeline\.config\.[A-Za-z0-9_.-]+$/,
     /^pipeline\.[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md)
+    /^(service|env|cluster)$/,
+    /^[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
 ];
 /** Every template in a string that is not one of the documented forms. */
 function badTemplates(text) {
@@ -49160,8 +49172,8 @@ function validate(meta, file, lineOf) {
             if (!allowed.includes(k))
                 add(at("pass_if", k), `${c.primitive} produces no "${k}"`, `compare one of ${allowed.join(", ")}`);
         }
-        if (c.field !== undefined && c.primitive !== "threshold" && c.primitive !== "count") {
-            add(at("field"), `field is only read by threshold over records; ${c.primitive} ignores it`, "remove field", "warning");
+        if (c.field !== undefined && c.primitive !== "threshold" && c.primitive !== "count" && c.primitive !== "step_change") {
+            add(at("field"), `field is only read by threshold and step_change over records; ${c.primitive} ignores it`, "remove field", "warning");
         }
         if (sourceOf(c) !== "metric" && (c.rate || c.aggregate !== "none")) {
             add(at(c.rate ? "rate" : "aggregate"), "rate and aggregate apply to metrics only", "remove them from this check", "warning");
@@ -49169,7 +49181,7 @@ function validate(meta, file, lineOf) {
     });
     walkStrings(meta, [], (path, s) => {
         for (const t of badTemplates(s)) {
-            add(path, `unknown template ${JSON.stringify(t)}`, "use {{alert.labels.x}}, {{alert.annotations.x}}, {{pipeline.id}}, {{pipeline.service}}, {{pipeline.config.<name>}} or {{pipeline.<component-kind>.<field>}}");
+            add(path, `unknown template ${JSON.stringify(t)}`, "use a subject such as {{kafka.consumer_group}}, {{airflow.dag_id}} or {{service}} (docs/subjects.md), {{alert.labels.x}}, {{alert.annotations.x}}, {{pipeline.id}} or {{pipeline.config.<name>}}");
         }
     });
     const rem = meta.remediation;
@@ -49187,26 +49199,11 @@ function loadRunbooks(files) {
         .filter((f) => f.startsWith("runbooks/") && f.endsWith(".md") && posix.basename(f).toLowerCase() !== "readme.md")
         .sort();
     for (const file of paths) {
-        const fm = parseFrontmatter(files[file] ?? "", file);
-        if (!fm.ok) {
-            errors.push(fm.error);
+        const one = readRunbookFile(file, files[file] ?? "");
+        errors.push(...one.errors);
+        if (!one.runbook)
             continue;
-        }
-        const { data, body, lineOf } = fm.value;
-        if (!isRecord$3(data)) {
-            errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
-            continue;
-        }
-        const parsed = RunbookSchema.safeParse(data, { reportInput: true });
-        if (!parsed.success) {
-            errors.push(...issuesToLint(file, parsed.error.issues, lineOf, HINTS$2));
-            continue;
-        }
-        const found = validate(parsed.data, file, lineOf);
-        errors.push(...found);
-        if (found.some((e) => e.severity === "error"))
-            continue;
-        const meta = parsed.data;
+        const { meta, body, lineOf } = one.runbook;
         if (runbooks.some((r) => r.id === meta.id)) {
             errors.push({ file, line: lineOf(["id"]), field: "id", message: `runbook id "${meta.id}" is already used by another file`, fix: "give every runbook a unique id; this file is ignored until then", severity: "error" });
             continue;
@@ -49227,6 +49224,37 @@ function loadRunbooks(files) {
         });
     }
     return { runbooks, errors };
+}
+// Parsing is pure and every run of an eval or a long-lived relay reads the same files: one parse
+// per file content. Bounded, so a process fed ever-new runbooks does not grow without end.
+const parsedFiles = new Map();
+const PARSED_FILES_MAX = 1_000;
+function readRunbookFile(file, text) {
+    const key = `${file}\u0000${text}`;
+    const hit = parsedFiles.get(key);
+    if (hit)
+        return hit;
+    const out = parseRunbookFile(file, text);
+    if (parsedFiles.size >= PARSED_FILES_MAX)
+        parsedFiles.delete(parsedFiles.keys().next().value);
+    parsedFiles.set(key, out);
+    return out;
+}
+function parseRunbookFile(file, text) {
+    const fm = parseFrontmatter(text, file);
+    if (!fm.ok)
+        return { runbook: null, errors: [fm.error] };
+    const { data, body, lineOf } = fm.value;
+    if (!isRecord$3(data)) {
+        return { runbook: null, errors: [{ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" }] };
+    }
+    const parsed = RunbookSchema.safeParse(data, { reportInput: true });
+    if (!parsed.success)
+        return { runbook: null, errors: issuesToLint(file, parsed.error.issues, lineOf, HINTS$2) };
+    const found = validate(parsed.data, file, lineOf);
+    if (found.some((e) => e.severity === "error"))
+        return { runbook: null, errors: found };
+    return { runbook: { meta: parsed.data, body, lineOf }, errors: found };
 }
 /** Adds `over` to `base`: a runbook with the same id replaces the base one. */
 function mergeRunbooks(base, over) {
@@ -50091,6 +50119,233 @@ function discovery(parts) {
     };
 }
 
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
 /**
  * Escaping for the query languages template values land in. A value is always a double-quoted
  * string literal; these functions make sure it stays exactly one literal with exactly the intended
@@ -50159,6 +50414,10 @@ function logqlLabelValue(value) {
 /** A LogQL regex line filter `|~ "…"` for a runbook's pattern; case-insensitive unless told otherwise. */
 function logqlLineFilter(pattern, opts = {}) {
     return `|~ "${goStringContent(`${opts.caseSensitive ? "" : "(?i)"}${pattern}`, "LogQL line filter")}"`;
+}
+/** Whether a string is a valid PromQL/LogQL label name. */
+function isLabelName(name) {
+    return LABEL_NAME.test(name);
 }
 /**
  * Renders the PromQL vector selector `name{label op "value", …}`. Names that do not fit their grammar
@@ -50376,14 +50635,40 @@ const ResponseSchema = object({
 });
 /** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped; one per stream discovery named. */
 function logql$1(q) {
+    if (!q.streams?.length && !Object.keys(q.selector).length)
+        return `every stream of the window (found by /loki/api/v1/series)${q.pattern ? ` ${logqlLineFilter(q.pattern)}` : ""}`;
     if (!q.streams?.length)
         return renderLogSelector(q.selector, q.pattern);
     return q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern)).join(" or ");
 }
-/** Streams one query may read at the most (each is a request). */
-const MAX_STREAMS = 10;
-/** Label names whose values list streams when discovery asks for every stream (Loki has no "all" selector). */
-const MAX_LABELS = 15;
+/** `{name=~".+"}`: every stream that carries the label (LogQL has no selector for all streams). */
+function anyValueOf(name, pattern) {
+    if (!isLabelName(name))
+        throw new Error(`LogQL selector: ${JSON.stringify(name)} is not a valid label name`);
+    return `{${name}=~".+"}${pattern ? ` ${logqlLineFilter(pattern)}` : ""}`;
+}
+/** Label names few enough that every stream carries one of them (greedy: the label most uncovered streams carry first). */
+function coveringLabels(streams) {
+    let left = streams.filter((s) => Object.keys(s).length);
+    const names = [];
+    while (left.length) {
+        const counts = new Map();
+        for (const s of left)
+            for (const k of Object.keys(s))
+                counts.set(k, (counts.get(k) ?? 0) + 1);
+        const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+        names.push(best);
+        left = left.filter((s) => !(best in s));
+    }
+    return names;
+}
+/**
+ * Streams one log query may name (each is a request). Every named stream is read: dropping some would
+ * make a live check see fewer lines than replay of the same streams; more than this is refused instead.
+ */
+const MAX_STREAMS = 50;
+/** Stream requests of one log query in flight at once. */
+const STREAM_CONCURRENCY = 4;
 const SeriesSchema = object({ status: string$3(), data: array$1(record$2(string$3(), string$3())).optional(), error: string$3().optional() });
 const LabelsSchema = object({ status: string$3(), data: array$1(string$3()).optional(), error: string$3().optional() });
 const NS_PER_MS = 1000000n;
@@ -50420,10 +50705,33 @@ function lokiTelemetry(opts) {
             throw new Error(`loki GET /loki/api/v1/labels: HTTP ${status}`);
         return (parsed.data.data ?? []).filter((l) => !l.startsWith("__"));
     };
-    /** One query_range of one selector: entries with their nanosecond time, refused when outside the window (other units). */
-    const queryRange = async (q, signal) => {
+    /** The distinct label sets of the streams any of the selectors match in the window (`match[]` repeated is a union). */
+    const series = async (selectors, q, signal) => {
+        if (!selectors.length)
+            return [];
+        const url = new URL(`${base}/loki/api/v1/series`);
+        for (const sel of selectors)
+            url.searchParams.append("match[]", sel);
+        url.searchParams.set("start", ns(q.start));
+        url.searchParams.set("end", ns(q.end));
+        const { status, body } = await get(url, signal);
+        const parsed = SeriesSchema.safeParse(body);
+        if (!parsed.success || status !== 200 || parsed.data.status !== "success")
+            throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+        const seen = new Map();
+        for (const labels of parsed.data.data ?? []) {
+            const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+            if (!seen.has(key))
+                seen.set(key, labels);
+        }
+        return [...seen.values()];
+    };
+    /** Every stream of the window: Loki has no selector for all streams, but each stream carries some label with a value. */
+    const allStreams = async (q, signal) => series((await listLabels(q, signal)).map((name) => anyValueOf(name)), q, signal);
+    /** One query_range of one LogQL selector: entries with their nanosecond time, refused when outside the window (other units). */
+    const queryRange = async (query, q, signal) => {
         const url = new URL(`${base}/loki/api/v1/query_range`);
-        url.searchParams.set("query", renderLogSelector(q.selector, q.pattern));
+        url.searchParams.set("query", query);
         url.searchParams.set("start", ns(q.start));
         url.searchParams.set("end", ns(q.end));
         url.searchParams.set("limit", String(Math.max(1, Math.floor(q.limit))));
@@ -50462,36 +50770,32 @@ function lokiTelemetry(opts) {
             if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
                 throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
             }
-            const selectors = q.streams?.length ? q.streams.slice(0, MAX_STREAMS).map((s) => ({ ...s, ...q.selector })) : [q.selector];
-            const parts = await Promise.all(selectors.map((selector) => queryRange({ ...q, selector}, signal)));
-            return parts
-                .flat()
+            if ((q.streams?.length ?? 0) > MAX_STREAMS)
+                throw new Error(`loki query_range: ${q.streams.length} streams named, at most ${MAX_STREAMS} are read per query`);
+            let queries;
+            if (q.streams?.length)
+                queries = q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern));
+            else if (Object.keys(q.selector).length)
+                queries = [renderLogSelector(q.selector, q.pattern)];
+            else {
+                // Every stream, as replay reads an empty selector: a LogQL selector needs a label, so read the
+                // streams of the window through a few labels that together cover them all.
+                queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+            }
+            const limit = pLimit(STREAM_CONCURRENCY);
+            const parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
+            // A stream carrying two of the covering labels comes back twice: one entry is one stream, time and line.
+            const unique = new Map();
+            for (const e of parts.flat())
+                unique.set(JSON.stringify([Object.entries(e.line.labels).sort(), `${e.at}`, e.line.line]), e);
+            return [...unique.values()]
                 .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
                 .slice(-Math.max(1, Math.floor(q.limit)))
                 .map((e) => e.line);
         },
         async streams(q, signal) {
-            const names = Object.keys(q.selector).length ? [null] : (await listLabels(q, signal)).slice(0, MAX_LABELS);
-            const seen = new Map();
-            for (const name of names) {
-                const url = new URL(`${base}/loki/api/v1/series`);
-                // Loki has no selector for "every stream": a non-empty value of each label name covers them.
-                url.searchParams.append("match[]", name === null ? renderLogSelector(q.selector) : `{${name}=~".+"}`);
-                url.searchParams.set("start", ns(q.start));
-                url.searchParams.set("end", ns(q.end));
-                const { status, body } = await get(url, signal);
-                const parsed = SeriesSchema.safeParse(body);
-                if (!parsed.success || status !== 200 || parsed.data.status !== "success")
-                    throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
-                for (const labels of parsed.data.data ?? []) {
-                    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-                    if (!seen.has(key))
-                        seen.set(key, labels);
-                    if (seen.size >= q.limit)
-                        return [...seen.values()];
-                }
-            }
-            return [...seen.values()];
+            const found = Object.keys(q.selector).length ? await series([renderLogSelector(q.selector)], q, signal) : await allStreams(q, signal);
+            return found.slice(0, Math.max(0, q.limit));
         },
         metrics: unsupported("metric"),
         changes: unsupported("change"),
@@ -50778,233 +51082,6 @@ function airflowTelemetry(opts) {
         events: unsupported("event"),
         warehouse: unsupported("warehouse"),
     };
-}
-
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
 }
 
 const CommitItemSchema = looseObject({
@@ -58445,10 +58522,53 @@ function byTime(records, field, range) {
         return t === null || within(t, range);
     });
 }
+/** String order as Go compares label text (bytewise); UTF-16 order equals it except between astral and U+E000–U+FFFF characters. */
+function compareText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** A label set's pairs sorted by name, the way Prometheus holds them. */
+function sortedPairs(l) {
+    return Object.entries(l).sort(([a], [b]) => compareText(a, b));
+}
+/** One key per distinct label set. */
+function labelSetKey(l) {
+    return JSON.stringify(sortedPairs(l));
+}
+/** Prometheus' `labels.Compare`: pair by pair, name then value, bytewise; a prefix sorts first. */
+function compareLabelSets(a, b) {
+    const x = sortedPairs(a);
+    const y = sortedPairs(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const byName = compareText(x[i][0], y[i][0]);
+        if (byName)
+            return byName;
+        const byValue = compareText(x[i][1], y[i][1]);
+        if (byValue)
+            return byValue;
+    }
+    return x.length - y.length;
+}
 /** Implements the telemetry port over a scenario's recorded telemetry. */
 function replayTelemetry(telemetry, available) {
     const capabilities = new Set(present.get(telemetry) ?? inferred(telemetry));
     const series = telemetry.metrics.series.map((s) => ({ labels: s.labels, points: seriesPoints(s) }));
+    // Indexes a live TSDB keeps too: series by metric name, and by label value for discovery's equality selectors.
+    const byName = new Map();
+    for (const s of series) {
+        const name = s.labels.__name__ ?? "";
+        const list = byName.get(name) ?? [];
+        list.push(s);
+        byName.set(name, list);
+    }
+    const byLabelValue = new Map();
+    for (const s of series) {
+        for (const [k, v] of Object.entries(s.labels)) {
+            const key = `${k}\u0000${v}`;
+            const list = byLabelValue.get(key) ?? [];
+            list.push(s);
+            byLabelValue.set(key, list);
+        }
+    }
     const logs = telemetry.logs.map((l) => ({ t: Date.parse(l.ts), line: l })).sort((a, b) => a.t - b.t);
     return {
         capabilities,
@@ -58457,8 +58577,8 @@ function replayTelemetry(telemetry, available) {
             abortIfNeeded(signal);
             const match = labelPredicate(query.matchers);
             const out = [];
-            for (const s of series) {
-                if (s.labels.__name__ !== query.name || !match(s.labels))
+            for (const s of byName.get(query.name) ?? []) {
+                if (!match(s.labels))
                     continue;
                 const points = rangeQuery(s.points, query);
                 if (points.length)
@@ -58478,18 +58598,24 @@ function replayTelemetry(telemetry, available) {
         },
         async series(query, signal) {
             abortIfNeeded(signal);
-            // As /api/v1/series: every series with a sample in the range that any selector matches.
-            const tests = query.selectors.map((sel) => labelPredicate(sel));
-            const out = [];
-            for (const s of series) {
-                if (out.length >= query.limit)
-                    break;
-                if (!tests.some((t) => t(s.labels)))
-                    continue;
-                if (s.points.some(([t, v]) => v !== null && within(t, query)))
-                    out.push({ ...s.labels });
+            // As /api/v1/series: every series with a sample in the range that any selector matches, in
+            // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
+            // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
+            const seen = new Set();
+            const out = new Map();
+            for (const sel of query.selectors) {
+                const eq = sel.find((m) => m.op === "=");
+                const pool = eq ? (eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? [] : series;
+                const test = labelPredicate(sel);
+                for (const s of pool) {
+                    if (seen.has(s) || !test(s.labels))
+                        continue;
+                    seen.add(s);
+                    if (s.points.some(([t, v]) => v !== null && within(t, query)))
+                        out.set(labelSetKey(s.labels), { ...s.labels });
+                }
             }
-            return out;
+            return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
         },
         async streams(query, signal) {
             abortIfNeeded(signal);
@@ -58620,22 +58746,24 @@ const SUBJECT_KINDS = [
     // Kafka: kafka_exporter (danielqsj), Burrow, kminion, Strimzi/Confluent exporters, Datadog's kafka integration
     { key: "kafka.consumer_group", labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"], component: "kafka" },
     { key: "kafka.topic", labels: ["topic", "kafka_topic", "topic_name"], component: "kafka" },
-    { key: "kafka.partition", labels: ["partition", "kafka_partition"], volatile: true },
+    { key: "kafka.partition", labels: ["partition", "kafka_partition", "partition_id"], volatile: true },
     { key: "kafka.broker", labels: ["broker", "broker_id", "brokerid", "kafka_broker"], component: "kafka" },
     { key: "cluster", labels: ["cluster", "kafka_cluster", "cluster_name", "kafka_cluster_name", "k8s_cluster"], scope: true },
     // Airflow: the Helm chart's statsd-exporter mapping, Astronomer, MWAA, callbacks
     { key: "airflow.dag_id", labels: ["dag_id", "dag", "dagid", "airflow_dag", "dag_name"], component: "airflow" },
-    { key: "airflow.task_id", labels: ["task_id", "task", "airflow_task", "task_name"], component: "airflow" },
+    { key: "airflow.task_id", labels: ["task_id", "airflow_task"], component: "airflow" },
     { key: "airflow.pool", labels: ["pool", "pool_name", "airflow_pool"], component: "airflow" },
-    { key: "airflow.deployment", labels: ["airflow_instance", "airflow_deployment", "airflow_env", "airflow_cluster", "deployment", "release"], scope: true },
+    // not `release`: Helm puts its release name on every series of many stacks
+    { key: "airflow.deployment", labels: ["airflow_instance", "airflow_deployment", "airflow_env", "airflow_cluster", "deployment"], scope: true },
     { key: "airflow.run_id", labels: ["run_id", "dag_run_id"], volatile: true },
     // Stream and batch engines
     { key: "flink.job", labels: ["job_name", "flink_job", "flink_job_name"], component: "flink" },
-    { key: "spark.app", labels: ["application_name", "app_name", "spark_app", "spark_app_name", "spark_application", "application"], component: "spark" },
+    { key: "spark.app", labels: ["application_name", "app_name", "spark_app", "spark_app_name", "spark_application"], component: "spark" },
     // dbt and warehouses
     // dbt Cloud's `job` is read from its payload (resolve.ts): the bare label `job` is Prometheus' scrape job
     { key: "dbt.job", labels: ["dbt_job", "dbt_job_name", "dbt_job_id"], component: "dbt" },
-    { key: "dbt.model", labels: ["model", "dbt_model", "model_name", "node"], component: "dbt" },
+    // not `node`: Kubernetes' node label is on many series
+    { key: "dbt.model", labels: ["model", "dbt_model", "model_name"], component: "dbt" },
     { key: "dbt.user", labels: ["user", "db_user", "warehouse_user", "principal", "service_account", "username", "user_name"] },
     { key: "warehouse.table", labels: ["table", "table_name", "relation", "source_table", "fq_table", "dataset_table"], component: "warehouse" },
     { key: "warehouse.name", labels: ["warehouse", "warehouse_name", "snowflake_warehouse", "virtual_warehouse"], component: "warehouse" },
@@ -58649,7 +58777,8 @@ const SUBJECT_KINDS = [
     { key: "k8s.pod", labels: ["pod", "pod_name", "kubernetes_pod_name", "k8s_pod", "exported_pod"], volatile: true },
     { key: "k8s.container", labels: ["container", "container_name", "kubernetes_container_name"], volatile: true },
     // Probes (blackbox_exporter, synthetic checks)
-    { key: "probe.target", labels: ["target", "probe_target", "endpoint"] },
+    // not `endpoint`: the Prometheus Operator puts its scrape endpoint on every series
+    { key: "probe.target", labels: ["target", "probe_target"] },
     { key: "env", labels: ["env", "environment", "stage"], scope: true },
 ];
 const BY_KEY = new Map(SUBJECT_KINDS.map((k) => [k.key, k]));
@@ -58690,6 +58819,9 @@ function kindOfLabel(label) {
 function plausibleValue(key, value) {
     if (key === "k8s.namespace" || key === "k8s.pod" || key === "k8s.container")
         return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value);
+    // a service a log stream or a metric can carry has no spaces (a pager's "Claims Data Platform" is a display name)
+    if (key === "service")
+        return value.length <= 253 && !/\s/.test(value);
     return value.length <= 253;
 }
 /** The subject kind of a key. */
@@ -58701,6 +58833,20 @@ function labelSynonyms(label) {
     const kind = kindOfLabel(label);
     return kind ? [label, ...kind.labels.filter((l) => l !== label)] : [label];
 }
+/**
+ * Other exporters' names for the standard metrics runbooks read (kafka_exporter's and
+ * node_exporter's), for stacks that run another exporter: Lightbend's kafka-lag-exporter, Redpanda's
+ * KMinion, Burrow's exporter, Datadog's integrations, the kubelet. A name that is only the standard
+ * one with a qualifier inside (kafka_consumergroup_group_lag) needs no entry: the runner finds it.
+ */
+const METRIC_SYNONYMS = {
+    kafka_consumergroup_lag: ["kminion_kafka_consumer_group_topic_partition_lag", "kafka_burrow_partition_lag", "kafka.consumer_lag"],
+    kafka_consumergroup_current_offset: ["kafka_consumergroup_group_offset", "kafka_burrow_partition_current_offset", "kafka.consumer_offset"],
+    kafka_topic_partition_current_offset: ["kafka_partition_latest_offset", "kminion_kafka_topic_partition_high_water_mark", "kafka.broker_offset"],
+    kafka_topic_partition_oldest_offset: ["kafka_partition_earliest_offset", "kminion_kafka_topic_partition_low_water_mark"],
+    kafka_consumergroup_members: ["kminion_kafka_consumer_group_members"],
+    node_filesystem_avail_bytes: ["kubelet_volume_stats_available_bytes", "system.disk.free"],
+};
 
 /**
  * Adapts a runbook's query to the stack it runs against: a label the runbook spells one way
@@ -61684,6 +61830,28 @@ function fromEvents(events, check) {
         label: `${e.kind}: ${e.message}`,
     }));
 }
+/** Words too common in service and file names to tie a change to one entity. */
+const GENERIC = new Set(["svc", "service", "services", "api", "app", "apps", "prod", "production", "staging", "dev", "data", "daily", "hourly", "raw", "mart", "marts", "job", "jobs", "dag", "dags", "src", "main", "java", "com", "the", "and", "v1", "v2", "v3", "etl", "pipeline", "pipelines", "config", "configs", "yaml", "yml", "json", "docs"]);
+/** The distinctive words of a name or path: lower case, split at separators and case changes. */
+function words(text) {
+    return text
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length >= 3 && !GENERIC.has(w));
+}
+/**
+ * Whether a text (a path, a repository, a service) names one of the subjects: the whole name, or two
+ * of its distinctive words (`fare-quote-publisher` is named by `avro/pricing/fare_quote.avsc`).
+ */
+function namesAny(names) {
+    const subjects = names.filter((n) => n.length >= 4).map((n) => ({ whole: n.toLowerCase(), words: [...new Set(words(n))] }));
+    return (text) => {
+        const lower = text.toLowerCase();
+        const have = new Set(words(text));
+        return subjects.some((n) => lower.includes(n.whole) || (n.words.length >= 2 && n.words.filter((w) => have.has(w)).length >= 2));
+    };
+}
 /** Commits and deployments as records, filtered by kind, path globs and the pipeline scope. */
 function fromChanges(changes, check) {
     const spec = check.spec.changes ?? { kind: "any", paths: [], scope: "any" };
@@ -61691,8 +61859,7 @@ function fromChanges(changes, check) {
     const scope = check.scope ?? { paths: [], services: [], repos: [], names: [] };
     const scopePath = scope.paths.length ? picomatch(scope.paths, { dot: true }) : null;
     // Without knowledge's paths and repositories, a change belongs to the problem when it names one of its subjects.
-    const names = (scope.names ?? []).filter((n) => n.length >= 4).map((n) => n.toLowerCase());
-    const named = (text) => names.some((n) => text.toLowerCase().includes(n));
+    const named = namesAny(scope.names ?? []);
     const inScopeCommit = (repo, files) => (scopePath !== null && files.some((f) => scopePath(f))) ||
         (scope.paths.length === 0 && scope.repos.includes(repo)) ||
         (scope.paths.length === 0 && scope.repos.length === 0 && (named(repo) || files.some(named)));
@@ -61733,14 +61900,34 @@ function fromChanges(changes, check) {
 }
 const TIME_FIELDS = ["end_date", "start_date", "queued_when", "logical_date", "execution_date", "timestamp", "at"];
 const TEXT_FIELDS = ["state", "stack_trace", "message", "error_code", "note", "dag_id", "task_id", "filename", "name", "table"];
-/** Orchestrator and warehouse objects as records. */
+/**
+ * Orchestrator and warehouse objects as records. A run or task instance with a start and an end
+ * also gets `duration_s`, so checks can compare a DAG's latest run with its usual ones.
+ */
 function fromObjects(objects, kind) {
     return objects.map((o) => {
         const at = TIME_FIELDS.map((f) => ms$1(o[f])).find((t) => t !== null) ?? null;
         const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f]] : [])).join(" ");
         const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f]] : []));
-        return { at, text, fields: o, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
+        const start = ms$1(o.start_date);
+        const end = ms$1(o.end_date);
+        const fields = o.duration_s === undefined && start !== null && end !== null && end >= start ? { ...o, duration_s: (end - start) / 1000 } : o;
+        return { at, text, fields, label: `${kind} ${name.join("/")}${typeof o.state === "string" ? ` ${o.state}` : ""}`.trim() };
     });
+}
+/** Records as series for a series primitive: the numeric `field` of each record at its time, one series per DAG, task or table. */
+function recordsAsSeries(records, field) {
+    const groups = new Map();
+    for (const r of records) {
+        const v = Number(r.fields[field]);
+        if (r.at === null || !Number.isFinite(v))
+            continue;
+        const key = ["dag_id", "task_id", "table", "name"].map((f) => r.fields[f]).filter((x) => typeof x === "string").join("/") || field;
+        const points = groups.get(key) ?? [];
+        points.push([r.at, v]);
+        groups.set(key, points);
+    }
+    return [...groups].map(([key, points]) => ({ labels: { __name__: field, subject: key }, points: points.sort((a, b) => a[0] - b[0]) }));
 }
 /** Keeps records whose fields equal the `where` values (or one of a list), compared as text. */
 function applyWhere(records, where) {
@@ -61790,6 +61977,7 @@ class CheckRunner {
             hypothesis: check.hypothesis,
             weight: check.weight,
             role: check.role,
+            ...(check.spec.necessary === false ? { necessary: false } : {}),
             round,
             query: this.safeDescribe(check),
         };
@@ -61874,10 +62062,30 @@ class CheckRunner {
     async adapt(check, signal) {
         const t = this.telemetry;
         if (check.capability === "metrics") {
-            const q = check.query;
-            const series = t.series
-                ? await this.discover(`series:${q.name}:${q.start}:${q.end}`, () => t.series({ start: q.start, end: q.end, selectors: [[{ label: "__name__", op: "=", value: q.name }]], limit: 5_000 }, signal))
-                : [];
+            let q = check.query;
+            if (!t.series)
+                return { ...check, query: adaptMetricQuery(q, []) };
+            const named = (name, op) => this.discover(`series:${op}${name}:${q.start}:${q.end}`, () => t.series({ start: q.start, end: q.end, selectors: [[{ label: "__name__", op, value: name }]], limit: 5_000 }, signal));
+            let series = await named(q.name, "=");
+            if (!series.length) {
+                // The exporter may name it with a qualifier inside (statsd mappings add the executor class:
+                // airflow_celery_executor_open_slots for airflow_executor_open_slots): the closest such name.
+                const near = await named(qualifiedName(q.name), "=~");
+                const name = [...new Set(near.map((s) => s.__name__ ?? ""))].filter(Boolean).sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+                if (name) {
+                    q = { ...q, name };
+                    series = near.filter((s) => s.__name__ === name);
+                }
+            }
+            // Or another exporter's name for it altogether (KMinion, kafka-lag-exporter, Datadog, the kubelet).
+            for (const other of series.length ? [] : (METRIC_SYNONYMS[q.name] ?? [])) {
+                const found = await named(other, "=");
+                if (found.length) {
+                    q = { ...q, name: other };
+                    series = found;
+                    break;
+                }
+            }
             return { ...check, query: adaptMetricQuery(q, series) };
         }
         if (check.capability === "logs" && t.streams) {
@@ -61916,6 +62124,14 @@ class CheckRunner {
             records = records.filter((r) => re.test(r.text));
         }
         const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
+        if (impl.input === "series" && check.primitive !== "threshold" && spec.field) {
+            // Records come at their own cadence (a daily load, a DAG's runs): with none since the onset,
+            // the latest one is what the incident shows.
+            const series = recordsAsSeries(records, spec.field);
+            const latest = Math.max(...series.flatMap((s) => s.points.map(([t]) => t)));
+            const split = ctx.onset !== null && Number.isFinite(latest) ? Math.min(ctx.onset, latest) : ctx.onset;
+            return { measured: impl.measure(series, { ...ctx, onset: split }), data, matched: [] };
+        }
         const out = check.primitive === "threshold"
             ? recordThreshold.measure(records, ctx)
             : impl.input === "records"
@@ -61928,9 +62144,7 @@ class CheckRunner {
     /**
      * Whether a passing check is background: it passes on the window just before the incident's data
      * and on the one before that as well (a detector alert often fires after its cause began, so one
-     * earlier window alone can still hold the cause). A check that could not be narrowed to the
-     * problem's subjects reads everyone's data, so one earlier window where it holds is enough to
-     * call it background. The finding of that baseline when it is background, "" when it is not;
+     * earlier window alone can still hold the cause). The finding of that baseline when it is background, "" when it is not;
      * null when no baseline applies or the data cannot say.
      */
     async background(check, range, signal, incident) {
@@ -61938,7 +62152,7 @@ class CheckRunner {
         if (!first)
             return null;
         const len = first.end - first.start;
-        const windows = check.unscoped?.length ? [first] : [first, { start: first.start - len, end: first.start }];
+        const windows = [first, { start: first.start - len, end: first.start }];
         let text = "";
         for (const window of windows) {
             const b = await this.measure(check, window, signal, true);
@@ -62016,6 +62230,14 @@ class CheckRunner {
                 return [];
         }
     }
+}
+/** A metric name's words in order, with qualifiers allowed between them: `airflow(_\w+)*_executor(_\w+)*_open…`. */
+function qualifiedName(name) {
+    return name
+        .split("_")
+        .filter(Boolean)
+        .map((w) => w.replace(/[^A-Za-z0-9:]/g, ""))
+        .join("(?:_[A-Za-z0-9]+)*_");
 }
 /** The verdict of a check's measurements against its pass_if, with the finding's text. */
 function judge(check, measured) {
@@ -88453,8 +88675,17 @@ const KEYWORDS = new Set([
     "log10", "sqrt", "day_of_week", "hour", "minute", "month", "year", "days_in_month", "inf", "nan", "e", "pi", "atan2",
 ]);
 const MAX_EXPRESSION = 4_000;
+/** Modifiers followed by a parenthesised list of label names. */
+const GROUPING = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
 const isStart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
-const isPart = (c) => isStart(c) || (c >= "0" && c <= "9");
+// Dots too: Datadog's metric names (kafka.consumer_lag); PromQL names never contain one.
+const isPart = (c) => isStart(c) || (c >= "0" && c <= "9") || c === ".";
+/** Datadog's timeframe in a monitor query (`avg(last_5m):…`). */
+const TIMEFRAME = /^last_\d+[smhdw]$/;
+/** A label name: no colon, no dot (those belong to metric names). */
+const isLabelPart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c >= "0" && c <= "9");
+/** Datadog's space aggregator before a metric (`avg:kafka.consumer_lag`). */
+const AGGREGATOR = /^(avg|sum|min|max|count):/;
 /** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
 function readExpression(text) {
     const s = text.slice(0, MAX_EXPRESSION);
@@ -88482,12 +88713,19 @@ function readExpression(text) {
             let j = i;
             while (j < s.length && isPart(s[j]))
                 j++;
-            const word = s.slice(i, j);
+            const word = s.slice(i, j).replace(/^:+/, "").replace(AGGREGATOR, "").replace(/\.+$/, "");
             let k = j;
             while (k < s.length && s[k] === " ")
                 k++;
             const call = s[k] === "(";
-            if (!call && !KEYWORDS.has(word.toLowerCase()) && !metrics.includes(word))
+            if (call && GROUPING.has(word.toLowerCase())) {
+                // `by (topic)`, `on (group)`: a list of label names, not metrics
+                while (k < s.length && s[k] !== ")")
+                    k++;
+                i = k + 1;
+                continue;
+            }
+            if (word && !call && !KEYWORDS.has(word.toLowerCase()) && !TIMEFRAME.test(word) && !metrics.includes(word))
                 metrics.push(word);
             i = j;
             continue;
@@ -88503,7 +88741,7 @@ function readMatchers(s, from, out) {
         while (i < s.length && (s[i] === " " || s[i] === ","))
             i++;
         let j = i;
-        while (j < s.length && isPart(s[j]))
+        while (j < s.length && isLabelPart(s[j]))
             j++;
         const label = s.slice(i, j);
         let k = j;
@@ -88514,6 +88752,17 @@ function readMatchers(s, from, out) {
             op += s[k++];
         while (k < s.length && s[k] === " ")
             k++;
+        if (!op && s[k] === ":") {
+            // Datadog's tag filter: {consumer_group:billing-sink,env:prod}
+            let e = k + 1;
+            while (e < s.length && s[e] !== "," && s[e] !== "}" && s[e] !== " ")
+                e++;
+            const value = s.slice(k + 1, e);
+            if (label && value && value !== "*")
+                out.push({ label, value });
+            i = e;
+            continue;
+        }
         if (s[k] !== '"' && s[k] !== "'") {
             // not a matcher we understand: skip to the next comma or the end
             while (k < s.length && s[k] !== "," && s[k] !== "}")
@@ -88561,7 +88810,7 @@ function expressionOfUrl(url) {
 
 /** Fields of a source's payload that name a subject although their label name is generic. */
 const SOURCE_FIELDS = {
-    "dbt-cloud": { job: "dbt.job", project: "dbt.project" },
+    "dbt-cloud": { job: "dbt.job", project: "dbt.project", run_id: "dbt.run_id" },
     pagerduty: { service: "service" },
 };
 /** Labels that describe the alert rule, not an entity. */
@@ -88602,7 +88851,7 @@ function resolveSubjects(input) {
     for (const a of firing.length ? firing : input.alerts) {
         fromLabels(a.labels, a);
         // A source's service, unless it is only the Prometheus scrape job that exported the metric.
-        if (a.service && a.service !== a.labels.job)
+        if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service))
             addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
         for (const [name, value] of Object.entries(a.annotations)) {
             const key = kindOfLabel(name)?.key;
@@ -88624,7 +88873,25 @@ function resolveSubjects(input) {
             }
         }
     }
-    return { subjects, metrics };
+    const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
+    const mentions = [...new Set(input.alerts.flatMap(mentionsOf$1))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
+    return { subjects, metrics, mentions };
+}
+/** Mentions looked up per problem: enough for a relayed title's group labels, few enough to stay cheap. */
+const MAX_MENTIONS = 12;
+/** An identifier: letters, digits and separators, at least one separator (`points-accrual`, `claims__adjudication_daily`). */
+const IDENTIFIER = /^[a-z0-9][a-z0-9._:-]{2,78}[a-z0-9]$/i;
+/**
+ * Identifier-like words of an alert's title and summary: what a relayed notification (PagerDuty,
+ * Opsgenie, Slack) keeps of the labels it lost. The text is untrusted: it is only split and tested
+ * by linear patterns, and a mention becomes a subject only where the telemetry carries it as a label value.
+ */
+function mentionsOf$1(a) {
+    const text = [a.title, a.annotations.summary ?? "", a.annotations.message ?? "", a.annotations.description ?? ""].join(" ").slice(0, 2_000);
+    return text
+        .split(/[\s,;()[\]{}<>"'`|=]+/)
+        .map((w) => w.replace(/[.:]+$/, ""))
+        .filter((w) => IDENTIFIER.test(w) && /[-_.]/.test(w) && /[a-z]/i.test(w) && !w.includes("://") && !/^\d+([.:-]\d+)*$/.test(w));
 }
 /** The query texts an alert carries: expressions in its links, and query-like annotations. */
 function expressionsOf(a) {
@@ -89468,7 +89735,7 @@ const same = (a, b) => a.toLowerCase() === b.toLowerCase();
 const SHARED_FIELDS = new Set(["pool"]);
 /** Values that name no pipeline whatever the field: the defaults every deployment has. */
 const GENERIC_VALUES = new Set(["default_pool", "default"]);
-const names$1 = (p, field, v) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
+const names = (p, field, v) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
 /**
  * The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or
  * service (after aliases). A match rests on an identifying value: a default (`default_pool`) names
@@ -89477,7 +89744,7 @@ const names$1 = (p, field, v) => p.components.some((c) => c[field] !== undefined
  */
 function findPipelines(knowledge, labels) {
     const l = standardLabels(knowledge, labels);
-    const identifying = (field, v) => !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names$1(q, field, v)).length === 1);
+    const identifying = (field, v) => !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names(q, field, v)).length === 1);
     return knowledge.pipelines.filter((p) => {
         if (l.pipeline !== undefined && same(l.pipeline, p.id))
             return true;
@@ -89485,7 +89752,7 @@ function findPipelines(knowledge, labels) {
             const v = l[label];
             if (v === undefined || v === "")
                 continue;
-            if (names$1(p, field, v) && identifying(field, v))
+            if (names(p, field, v) && identifying(field, v))
                 return true;
         }
         for (const label of SERVICE_LABELS$1) {
@@ -91591,6 +91858,11 @@ function stepFor(range) {
 }
 /** Identity keys whose values name the problem's entities in changes (files, repositories, services). */
 const NAME_KEYS = ["service", "airflow.dag_id", "flink.job", "spark.app", "kafka.consumer_group", "dbt.model", "dbt.job"];
+/**
+ * Subjects that name a neighbour of the problem of its own kind (its upstream DAG): left out, the
+ * check would read the problem's own DAG among the others, and mean something else.
+ */
+const RELATIONAL = new Set(["sensor.external_dag_id"]);
 /** One weight step less: evidence from a check that could not be narrowed to the problem's own subjects. */
 const WEAKER = { strong: "moderate", moderate: "weak", weak: "weak" };
 /**
@@ -91723,7 +91995,10 @@ function resolveChecks(runbook, problem, knowledge) {
         };
         if (unscoped.length)
             check.unscoped = unscoped.map((m) => canonicalKey(m));
-        if (!range)
+        const relational = unscoped.filter((m) => RELATIONAL.has(canonicalKey(m)));
+        if (relational.length)
+            check.unresolved = `no value for ${relational.map((m) => `{{${m}}}`).join(", ")}: without it the check would read other entities' data`;
+        else if (!range)
             check.unresolved = "the problem has no onset to anchor this check on";
         return check;
     });
@@ -91748,10 +92023,46 @@ function commonLabels(alerts) {
         return {};
     return Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
 }
-/** The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives one. */
+/**
+ * The alert names of an incident: each alert's rule name, and for a notification relayed through
+ * PagerDuty, Opsgenie or a chat tool with Alertmanager's default title (`[FIRING:2] RuleName (group
+ * label values)`), the rule name inside it as well.
+ */
+function alertNames(alerts) {
+    const names = new Set();
+    for (const a of alerts) {
+        const name = a.labels.alertname ?? a.title;
+        if (!name)
+            continue;
+        names.add(name);
+        const relayed = /^\[(?:FIRING|RESOLVED)(?::\d+)?\]\s+([A-Za-z_:][A-Za-z0-9_:.-]*)/.exec(name);
+        if (relayed)
+            names.add(relayed[1]);
+    }
+    return [...names];
+}
+/** An SLA as Airflow's callback writes it (a timedelta: `0:30:00`, `1 day, 2:00:00`) or as seconds; null when it is neither. */
+function slaMs(text) {
+    if (!text)
+        return null;
+    const t = text.trim();
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const m = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})(?:\.\d+)?$/.exec(t);
+    if (!m)
+        return null;
+    return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
+}
+/**
+ * The onset: the earliest start among firing alerts (or all alerts), or null when no alert gives
+ * one. An SLA miss starts when the SLA was missed, but the run it is about was late from its start:
+ * the SLA before the miss.
+ */
 function onsetOf(alerts) {
     const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
-    const times = pool.flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt)] : [])).filter(Number.isFinite);
+    const times = pool
+        .flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : []))
+        .filter(Number.isFinite);
     return times.length ? Math.min(...times) : null;
 }
 /** The timeline: alerts, resolutions, commits and deployments in time order. */
@@ -91801,9 +92112,9 @@ async function frame(input) {
             // Framing states facts; an unreachable change source is reported by the checks that need it.
         }
     }
-    const alertnames = [...new Set(alerts.map((a) => a.labels.alertname ?? a.title).filter(Boolean))];
+    const alertnames = alertNames(alerts);
     const labels = commonLabels(alerts);
-    const { subjects, metrics } = resolveSubjects({ alerts, labels, pipelines: impacted });
+    const { subjects, metrics, mentions } = resolveSubjects({ alerts, labels, pipelines: impacted });
     return {
         incidentId: incident.id,
         title: incident.title,
@@ -91818,6 +92129,7 @@ async function frame(input) {
         components: [...new Set([...impacted.flatMap((p) => p.components.map((c) => c.kind)), ...subjectComponents(subjects)])],
         subjects,
         metrics,
+        mentions,
         changes,
         similar: input.similar,
         timeline: timeline$2(alerts, changes),
@@ -91882,7 +92194,8 @@ function appliesTo(runbook, problem) {
     const names = runbook.applies_to.alerts;
     if (names.length) {
         const isMatch = picomatch(names, { nocase: true });
-        const hit = problem.alertnames.find((n) => isMatch(n));
+        // Alert names are not paths: a "/" in one (a relayed title's `monitoring/prod`) must not stop a `*`.
+        const hit = problem.alertnames.find((n) => isMatch(n.replace(/\//g, " ")));
         if (hit)
             return `by alert name: ${hit} matches ${names.join(", ")}`;
     }
@@ -91991,6 +92304,9 @@ function score(h, evidence) {
     for (const e of mine) {
         // Background: it held before the onset too, so it says nothing about this incident either way.
         if (e.specific === false)
+            continue;
+        // One of several alternative signs that did not show: nothing either way.
+        if (e.necessary === false && e.role === "confirm" && e.verdict === "fail")
             continue;
         const w = WEIGHT[e.weight];
         total += w;
@@ -92110,7 +92426,7 @@ function rank(hypotheses, evidence, meta) {
 }
 
 /** A cause gains enough support to ask for its deeper cause at this confidence. */
-const FOLLOW_UP_AT = 0.4;
+const FOLLOW_UP_AT = 0.25;
 /**
  * The investigation state machine: run the candidates' checks, rank, add the deeper causes of
  * supported mechanisms as follow-up hypotheses, and repeat until nothing new is worth testing or
@@ -92548,6 +92864,9 @@ const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile).map((k) =>
 async function discoverSubjects(problem, telemetry, signal) {
     const subjects = structuredClone(problem.subjects);
     const range = { start: (problem.onset ?? problem.now) - LOOKBACK_MS, end: problem.now };
+    // What the alert's text mentions without saying what it is: the label that carries it in the telemetry says.
+    if (telemetry.series && problem.mentions?.length)
+        await fromMentions(subjects, problem.mentions, telemetry, range, signal).catch(() => undefined);
     const tries = [];
     if (telemetry.series)
         tries.push(fromSeries(subjects, telemetry, range, signal));
@@ -92558,7 +92877,7 @@ async function discoverSubjects(problem, telemetry, signal) {
     // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
     await Promise.all(tries.map((t) => t.catch(() => undefined)));
     if (telemetry.streams)
-        await fromStreams(subjects, telemetry, range, signal).catch(() => undefined);
+        await fromStreams(subjects, problem.mentions ?? [], telemetry, range, signal).catch(() => undefined);
     return subjects;
 }
 /** Known values of the anchor keys, as label selectors in every spelling: `{consumergroup="g"}`, `{group="g"}`, … */
@@ -92602,31 +92921,49 @@ async function fromSeries(subjects, telemetry, range, signal) {
             addSubject(subjects, key, { value, origin: "discovery", from });
     }
 }
+/** Labels that name an entity (not a replica, not a scope): where a mentioned name is looked for. */
+const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && !k.scope && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
+async function fromMentions(subjects, mentions, telemetry, range, signal) {
+    const selectors = mentions.flatMap((value) => IDENTITY_LABELS.map(({ label }) => [{ label, op: "=", value }]));
+    const sets = await telemetry.series({ ...range, selectors, limit: 2_000 }, signal);
+    for (const value of mentions) {
+        for (const { key, label } of IDENTITY_LABELS) {
+            const hit = sets.find((s) => s[label] === value);
+            if (hit)
+                addSubject(subjects, key, { value, origin: "mention", from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}` });
+        }
+    }
+}
 /** Service-like labels of a stream, in the vocabulary's order. */
 const SERVICE_LABELS = kindOfKey("service").labels;
-async function fromStreams(subjects, telemetry, range, signal) {
-    if (subjects.service?.length)
-        return;
+async function fromStreams(subjects, mentions, telemetry, range, signal) {
     const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal);
+    // A service already named whose streams exist is enough; one no stream carries is looked for again.
+    const known = new Set((subjects.service ?? []).map((v) => v.value));
+    if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l]))))
+        return;
     // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
-    const known = Object.entries(subjects)
+    const names = Object.entries(subjects)
         .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
         .flatMap(([key, values]) => values.map((v) => ({ key, value: v.value })))
+        .concat(mentions.map((value) => ({ key: "a name the alert mentions", value })))
         .filter((k) => k.value.length >= 3);
     const services = new Map();
     for (const s of streams) {
         const service = SERVICE_LABELS.map((l) => s[l]).find((v) => Boolean(v));
         if (!service)
             continue;
-        const hit = known.find((k) => Object.values(s).some((v) => names(v, k.value)));
+        const hit = names.find((k) => Object.values(s).some((v) => namesEntity(v, k.value)));
         if (hit && !services.has(service))
             services.set(service, `log streams labelled with ${hit.key} "${hit.value}"`);
     }
-    for (const [value, from] of [...services].slice(0, MAX_VALUES))
-        addSubject(subjects, "service", { value, origin: "discovery", from });
+    // Found services come before a named one no stream carries: that name reaches no logs.
+    const found = [...services].slice(0, MAX_VALUES).map(([value, from]) => ({ value, origin: "discovery", from }));
+    if (found.length)
+        subjects.service = [...found, ...(subjects.service ?? []).filter((v) => !services.has(v.value))];
 }
 /** True when a label value names the entity: the same name, or a replica of it (`points-accrual-7d9c`). */
-function names(labelValue, entity) {
+function namesEntity(labelValue, entity) {
     if (labelValue === entity)
         return true;
     return labelValue.startsWith(entity) && /^[-_.]/.test(labelValue.slice(entity.length, entity.length + 1));
@@ -92698,7 +93035,8 @@ async function resolveSubjectsStage(problem, telemetry, progress) {
     const subjects = await discoverSubjects(problem, telemetry, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS));
     const lines = Object.entries(subjects).map(([key, values]) => `${key}=${values.map((v) => `${v.value} (${v.origin})`).join(", ")}`);
     progress.info(lines.length ? `subjects: ${lines.join("; ")}` : "subjects: none named by knowledge, the alert or the telemetry");
-    return { ...problem, subjects };
+    // A name the alert only mentioned, once the telemetry says what it is, involves its component too.
+    return { ...problem, subjects, components: [...new Set([...problem.components, ...subjectComponents(subjects)])] };
 }
 
 /**
@@ -92894,6 +93232,7 @@ const ORIGIN = {
     label: "the alert",
     annotation: "the alert",
     expression: "the alert's query",
+    mention: "named in the alert's text",
     discovery: "discovery",
 };
 /** plan.md's subjects: every entity the investigation is about, each value with where it came from. */

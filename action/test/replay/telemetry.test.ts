@@ -90,6 +90,31 @@ describe("replay metrics", () => {
   });
 });
 
+describe("replay series discovery", () => {
+  const at = t("2026-03-14T01:00:00Z");
+  const recorded: ScenarioTelemetry["metrics"]["series"] = [
+    { labels: { __name__: "lag", topic: "b", partition: "1" }, samples: [["2026-03-14T01:00:00Z", 1]] },
+    { labels: { __name__: "lag", topic: "a", partition: "10" }, samples: [["2026-03-14T01:00:00Z", 1]] },
+    { labels: { __name__: "lag", topic: "a" }, samples: [["2026-03-14T01:00:00Z", 1]] },
+    { labels: { __name__: "members", topic: "a" }, samples: [["2026-03-14T01:00:00Z", 1]] },
+    { labels: { __name__: "lag", topic: "a", partition: "2" }, samples: [["2026-03-14T01:00:00Z", 1]] },
+    { labels: { __name__: "lag", topic: "c" }, samples: [["2026-03-13T01:00:00Z", 1]] },
+  ];
+  const replay = () => replayTelemetry({ ...raw, metrics: { series: recorded } });
+  const names = (sets: Array<Record<string, string>>) => sets.map((l) => `${l.__name__}{${l.partition ?? ""},${l.topic}}`);
+
+  it("answers in Prometheus' order (label sets compared pair by pair, bytewise), whatever the recording's order", async () => {
+    const got = await replay().series!({ selectors: [[{ label: "topic", op: "=~", value: "a|b|c" }], [{ label: "__name__", op: "=", value: "members" }]], start: at, end: at + 60_000, limit: 100 }, signal);
+    // Pairs sorted by name (__name__, partition, topic): partition "1" < "10" < "2" as text, and a set without one sorts by its next name.
+    expect(names(got)).toEqual(["lag{1,b}", "lag{10,a}", "lag{2,a}", "lag{,a}", "members{,a}"]);
+  });
+
+  it("cuts at the limit after sorting, and leaves out series without a sample in the range", async () => {
+    const got = await replay().series!({ selectors: [[{ label: "__name__", op: "=", value: "lag" }]], start: at, end: at + 60_000, limit: 2 }, signal);
+    expect(names(got)).toEqual(["lag{1,b}", "lag{10,a}"]);
+  });
+});
+
 describe("replay logs", () => {
   it("filters by selector equality, case-insensitive pattern and time range", async () => {
     const q = { selector: { service: "orders-enricher" }, pattern: "commitfailed", limit: 100, ...WIDE };

@@ -112,6 +112,34 @@ function byTime(records: OrchestratorRecord[], field: string, range: TimeRange):
   });
 }
 
+/** String order as Go compares label text (bytewise); UTF-16 order equals it except between astral and U+E000–U+FFFF characters. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A label set's pairs sorted by name, the way Prometheus holds them. */
+function sortedPairs(l: Labels): Array<[string, string]> {
+  return Object.entries(l).sort(([a], [b]) => compareText(a, b));
+}
+
+/** One key per distinct label set. */
+function labelSetKey(l: Labels): string {
+  return JSON.stringify(sortedPairs(l));
+}
+
+/** Prometheus' `labels.Compare`: pair by pair, name then value, bytewise; a prefix sorts first. */
+export function compareLabelSets(a: Labels, b: Labels): number {
+  const x = sortedPairs(a);
+  const y = sortedPairs(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const byName = compareText(x[i]![0], y[i]![0]);
+    if (byName) return byName;
+    const byValue = compareText(x[i]![1], y[i]![1]);
+    if (byValue) return byValue;
+  }
+  return x.length - y.length;
+}
+
 /** Implements the telemetry port over a scenario's recorded telemetry. */
 export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterable<Capability>): Telemetry {
   const capabilities: ReadonlySet<Capability> = new Set(available ?? present.get(telemetry) ?? inferred(telemetry));
@@ -166,22 +194,22 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
 
     async series(query, signal): Promise<Labels[]> {
       abortIfNeeded(signal);
-      // As /api/v1/series: every series with a sample in the range that any selector matches.
+      // As /api/v1/series: every series with a sample in the range that any selector matches, in
+      // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
       // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
       const seen = new Set<(typeof series)[number]>();
-      const out: Labels[] = [];
+      const out = new Map<string, Labels>();
       for (const sel of query.selectors) {
         const eq = sel.find((m) => m.op === "=");
         const pool = eq ? (eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? [] : series;
         const test = labelPredicate(sel);
         for (const s of pool) {
-          if (out.length >= query.limit) return out;
           if (seen.has(s) || !test(s.labels)) continue;
           seen.add(s);
-          if (s.points.some(([t, v]) => v !== null && within(t, query))) out.push({ ...s.labels });
+          if (s.points.some(([t, v]) => v !== null && within(t, query))) out.set(labelSetKey(s.labels), { ...s.labels });
         }
       }
-      return out;
+      return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
     },
 
     async streams(query, signal): Promise<Labels[]> {
