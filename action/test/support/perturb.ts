@@ -22,12 +22,17 @@ function withTelemetry(s: Scenario, telemetry: ScenarioTelemetry): Scenario {
   return { ...s, telemetry };
 }
 
-/** Keys whose numbers are epoch times in vendors' bodies (Opsgenie's `createdAt` in ms, Sentry's `received` in s, …). */
-const TIME_KEY = /(at|time|timestamp|date|received|since|until)$/i;
+/**
+ * Keys whose numbers are epoch times in vendors' bodies (Opsgenie's `createdAt` in ms, Sentry's `received`
+ * in s, Datadog's `date` and `last_updated` in ms written as strings, …).
+ */
+const TIME_KEY = /(at|time|timestamp|date|updated|received|since|until)$/i;
+/** An epoch written as a string of digits (Datadog's `"date": "1781285560000"`). */
+const EPOCH_TEXT = /^\d{9,13}$/;
 
-/** Deep-maps a JSON value: strings through `f`, numbers under time-like keys through `num` (epoch s or ms, by magnitude). */
+/** Deep-maps a JSON value: strings through `f`, numbers (and digit strings) under time-like keys through `num` (epoch s or ms, by magnitude). */
 function mapTimes(value: unknown, f: (s: string) => string, num: (n: number) => number, key = ""): unknown {
-  if (typeof value === "string") return f(value);
+  if (typeof value === "string") return TIME_KEY.test(key) && EPOCH_TEXT.test(value) ? String(num(Number(value))) : f(value);
   if (typeof value === "number") return TIME_KEY.test(key) ? num(value) : value;
   if (Array.isArray(value)) return value.map((v) => mapTimes(v, f, num, key));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapTimes(v, f, num, k)]));
