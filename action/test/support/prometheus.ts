@@ -66,12 +66,21 @@ export interface RunningPrometheus {
 async function assertBackfilled(url: string, series: Array<Pick<Series, "labels" | "points">>): Promise<void> {
   const withData = series.filter((s) => s.points.some(([, v]) => v !== null));
   if (!withData.length) return;
-  const times = withData.flatMap((s) => s.points.filter(([, v]) => v !== null).map(([t]) => t));
+  // A loop, not Math.min(...times): a whole golden suite holds millions of samples, too many arguments for one call.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of withData) {
+    for (const [t, v] of s.points) {
+      if (v === null) continue;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+  }
   const expected = new Set(withData.map((s) => JSON.stringify(Object.entries(s.labels).sort())));
   const q = new URL(`${url}/api/v1/series`);
   q.searchParams.append("match[]", '{__name__=~".+"}');
-  q.searchParams.set("start", String(Math.min(...times) / 1000));
-  q.searchParams.set("end", String(Math.max(...times) / 1000));
+  q.searchParams.set("start", String(first / 1000));
+  q.searchParams.set("end", String(last / 1000));
   const res = await fetch(q, { method: "POST", body: q.searchParams });
   const body = (await res.json()) as { status: string; data?: Array<Record<string, string>> };
   const found = new Set((body.data ?? []).map((l) => JSON.stringify(Object.entries(l).sort())));
@@ -82,14 +91,26 @@ async function assertBackfilled(url: string, series: Array<Pick<Series, "labels"
 }
 
 /**
+ * The TSDB block span promtool writes when asked for long blocks: the largest of Prometheus' compaction
+ * ranges (2h × 3^k) within the server's own maximum (10 % of its retention, at most 31 days), so the
+ * server never compacts the backfilled blocks again. Chunks never cross a block boundary.
+ */
+export const BACKFILL_BLOCK_MS = 486 * 3_600_000;
+
+/**
  * A real Prometheus from Debian's package with the series backfilled into its TSDB by
  * `promtool tsdb create-blocks-from openmetrics`, listening on loopback until `stop`. Retention is
  * 100 years so old (or future) scenario times stay queryable; startup fails unless the server
  * returns every backfilled series. With `live`, it runs the given configuration (scrape jobs, rule
  * files named relative to its folder) too.
+ *
+ * `series` may also be batches, each backfilled by its own promtool run into the same TSDB: promtool
+ * re-reads its whole input once per block span between the first and the last sample, so series
+ * spread over years (scenarios in their own time slots) are written batch by batch, each batch in
+ * blocks of `BACKFILL_BLOCK_MS`. Batches must not share a block span.
  */
 export async function startPrometheus(
-  series: Array<Pick<Series, "labels" | "points">>,
+  series: Array<Pick<Series, "labels" | "points">> | { batches: Array<Array<Pick<Series, "labels" | "points">>> },
   live?: { config: string; files?: Record<string, string> },
 ): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), "pipemedic-prom-"));
@@ -108,10 +129,21 @@ export async function startPrometheus(
   try {
     await writeFile(join(dir, "prometheus.yml"), live?.config ?? "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
     for (const [name, content] of Object.entries(live?.files ?? {})) await writeFile(join(dir, name), content);
-    if (series.length) {
-      await writeFile(join(dir, "series.om"), openMetrics(series));
-      await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", join(dir, "series.om"), data], { maxBuffer: 64 * 1024 * 1024 });
-    }
+    const batched = "batches" in series;
+    const batches = (batched ? series.batches : [series]).filter((b) => b.length);
+    // Two promtool runs at a time: each spends ~0.15 s starting and writing its blocks, a whole suite's worth adds up.
+    const backfill = async (i: number) => {
+      const file = join(dir, `series-${i}.om`);
+      await writeFile(file, openMetrics(batches[i]!));
+      const blocks = batched ? [`--max-block-duration=${BACKFILL_BLOCK_MS / 3_600_000}h`] : [];
+      await exec("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", ...blocks, file, data], { maxBuffer: 64 * 1024 * 1024 });
+      await rm(file);
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) await backfill(next++);
+    };
+    await Promise.all([worker(), worker()]);
     const port = await freePort();
     const proc = spawn(
       "prometheus",
@@ -141,7 +173,7 @@ export async function startPrometheus(
       if (Date.now() > deadline) throw new Error(`prometheus did not become ready in 30 s: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await assertBackfilled(url, series);
+    await assertBackfilled(url, "batches" in series ? series.batches.flat() : series);
     return { url, stop: cleanup };
   } catch (e) {
     await cleanup();
