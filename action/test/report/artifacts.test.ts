@@ -103,11 +103,32 @@ describe("buildIncidentFiles on an investigated incident", () => {
     expect(files["problem.md"]).toContain("a1b2c3d4e5f6");
   });
 
-  it("plan.md: one section per hypothesis with a row per check", () => {
+  it("plan.md: the subjects with where each came from, then one section per hypothesis with a row per check", () => {
     const { nodes } = parsed(files["plan.md"]!);
-    expect(headings(nodes, 2)).toHaveLength(4);
-    expect(tables(nodes).map((t) => t.children.length - 1)).toEqual([2, 1, 1, 2]);
-    expect(textOf(tables(nodes)[0]!.children[0]!)).toBe("CheckData sourceQueryPrimitivePass ifWeightRole");
+    const h2 = headings(nodes, 2);
+    expect(h2[0]).toBe("Subjects");
+    expect(h2.slice(1)).toHaveLength(4);
+    const [subjects, ...checks] = tables(nodes);
+    expect(textOf(subjects!.children[0]!)).toBe("SubjectValuesFrom");
+    expect(subjects!.children.slice(1).map((r) => textOf(r.children[0]!))).toEqual(["config.consumer", "kafka.cluster", "kafka.consumer_group", "kafka.topic", "service"]);
+    expect(textOf(subjects!.children[2]!)).toContain("discovery: series of kafka_consumergroup_lag");
+    expect(checks.map((t) => t.children.length - 1)).toEqual([2, 1, 1, 2]);
+    expect(textOf(checks[0]!.children[0]!)).toBe("CheckData sourceQueryPrimitivePass ifWeightRole");
+    // Every check had its subjects: nothing ran wider, so no knowledge is asked for.
+    expect(h2).not.toContain("What knowledge would sharpen");
+  });
+
+  it("plan.md: with no subject named, says so, and asks for the knowledge/ lines a check that ran wider lacked", () => {
+    const input = fixture();
+    input.problem.subjects = { "kafka.topic": [{ value: "orders.v2", origin: "label", from: "alert label topic" }] };
+    input.investigation!.hypotheses[0]!.checks[0]!.unscoped = ["kafka.consumer_group"];
+    const plan = buildIncidentFiles(input)["plan.md"]!;
+    const { nodes } = parsed(plan);
+    expect(headings(nodes, 2)).toContain("What knowledge would sharpen");
+    expect(plan).toContain("consumer_group: \"<kafka.consumer_group>\"");
+    expect(plan).toContain('topic: "orders.v2"');
+    input.problem.subjects = {};
+    expect(buildIncidentFiles(input)["plan.md"]).toContain("Neither knowledge, the alert nor discovery named an entity");
   });
 
   it("hypotheses.md: rounds in order, every check with its verdict and an evidence link", () => {

@@ -188,7 +188,15 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
       deployments: [{ repo: "acme/orders", service: "orders-consumer", environment: "prod", ref: "v2.14.0", sha: "a1b2c3d4e5f6", at: T("09:58"), status: "success" }],
     },
     similar: [{ id: "2026-02-20-orders-consumer-lag-1c2d", path: "incidents/2026/02/2026-02-20-orders-consumer-lag-1c2d", rootCause: "kafka-lag-slow-consumer", confirmed: true, reason: "same fingerprint" }],
-    subjects: {},
+    // As resolveSubjects and discovery would name them: knowledge's pipeline first, the alert's label
+    // adds nothing new, discovery adds the cluster the group's series carry.
+    subjects: {
+      "kafka.topic": [{ value: "orders.v2", origin: "knowledge", from: "knowledge/pipelines/orders.md" }],
+      "kafka.consumer_group": [{ value: "orders-consumer", origin: "knowledge", from: "knowledge/pipelines/orders.md" }],
+      service: [{ value: "orders-consumer", origin: "knowledge", from: "knowledge/pipelines/orders.md" }],
+      "config.consumer": [{ value: "pipelines/orders/consumer.yaml", origin: "knowledge", from: "knowledge/pipelines/orders.md" }],
+      "kafka.cluster": [{ value: "main-eu", origin: "discovery", from: 'series of kafka_consumergroup_lag with consumergroup="orders-consumer"' }],
+    },
     metrics: [],
     timeline: [
       { at: T("09:55"), kind: "commit", text: over.commitMessage?.split("\n")[0] ?? "a1b2c3d consumer: raise batch size to 5000" },
