@@ -19,6 +19,9 @@ describe("the Loki adapter against a Loki emulator", () => {
       try {
         const replayed = await replayScenario(dir, { projectRoot: REPO_ROOT, memory });
         const live = await replayScenario(dir, { projectRoot: REPO_ROOT, memory, telemetry: (s) => combineTelemetry([lokiTelemetry({ url: loki.url }), replayTelemetry(s.telemetry)]) });
+        // Stream discovery (through /loki/api/v1/series and /labels) resolves the same subjects as replay.
+        const subjects = (run: typeof replayed) => run.result.outcomes.map((o) => o.problem?.subjects ?? null);
+        expect(subjects(live), `${scenario.meta.id}: subjects live vs replay`).toEqual(subjects(replayed));
         const byKey = (run: typeof replayed) => new Map(run.result.outcomes.flatMap((o) => o.investigation?.evidence ?? []).map((e) => [e.key, e]));
         const a = byKey(replayed);
         const b = byKey(live);
