@@ -24,9 +24,15 @@ export function adaptMetricQuery(q: MetricQuery, series: Labels[]): MetricQuery 
   const required = q.matchers.filter((m) => !m.optional);
   if (!series.length) return { ...q, matchers: required };
   const carried = (label: string) => series.some((s) => label in s);
+  // The spelling under which the subject's value is found wins: a runbook's spelling carried only by
+  // other series (another exporter's, noise) must not hide the value under its synonym.
+  const holds = (label: string, m: Matcher) => series.some((s) => label in s && matchesAll(s, [{ ...m, label }]));
   const matchers: Matcher[] = required.map((m) => {
+    const spellings = labelSynonyms(m.label);
+    const found = m.op === "=" || m.op === "=~" ? spellings.find((l) => holds(l, m)) : undefined;
+    if (found) return { ...m, label: found };
     if (carried(m.label)) return m;
-    const alt = labelSynonyms(m.label).find(carried);
+    const alt = spellings.find(carried);
     return alt ? { ...m, label: alt } : m;
   });
   const selected = series.filter((s) => matchesAll(s, matchers));

@@ -234,7 +234,7 @@ export class CheckRunner {
    * earlier window alone can still hold the cause). The finding of that baseline when it is background, "" when it is not;
    * null when no baseline applies or the data cannot say.
    */
-  private async background(check: Check, range: TimeRange, signal: AbortSignal, incident: Record<string, number>): Promise<string | null> {
+  private async background(check: Check, range: TimeRange, signal: AbortSignal, incident: { observed: Record<string, number>; passing: string[] }): Promise<string | null> {
     const first = baselineRange(check, range);
     if (!first) return null;
     const len = first.end - first.start;
@@ -245,8 +245,10 @@ export class CheckRunner {
       const again = "noData" in b.measured ? null : judge(check, b.measured);
       if (!again || "missing" in again) return null;
       // A count that merely holds is not background when the incident has several times as much of it.
-      const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.count ?? 0);
-      if (!again.pass || fainter) return "";
+      const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.observed.count ?? 0);
+      // Background is the same series holding before: another series that held then says nothing of this one.
+      const same = check.spec.across === "all" || again.passing.some((subject) => incident.passing.includes(subject));
+      if (!again.pass || fainter || !same) return "";
       text ||= again.text;
     }
     return text;
@@ -285,7 +287,7 @@ export class CheckRunner {
     };
     if (judged.pass) {
       // Evidence counts only where it discriminates: background holds in the windows before the onset too.
-      const background = await this.background(check, range, signal, judged.observed);
+      const background = await this.background(check, range, signal, judged);
       if (background !== null) {
         evidence.specific = !background;
         if (background) evidence.finding += `; but also before the onset (${background}): not specific to this incident`;
@@ -332,7 +334,10 @@ export function qualifiedName(name: string): string {
 }
 
 /** The verdict of a check's measurements against its pass_if, with the finding's text. */
-function judge(check: Check, measured: Measurement[]): { pass: boolean; text: string; observed: Record<string, number> } | { missing: string[]; observed: Record<string, number> } {
+function judge(
+  check: Check,
+  measured: Measurement[],
+): { pass: boolean; text: string; observed: Record<string, number>; passing: string[] } | { missing: string[]; observed: Record<string, number> } {
   const spec = check.spec;
   const judged = measured.map((m) => ({ m, r: evaluatePassIf(spec.pass_if as Record<string, string>, m.observed) }));
   const missing = judged.find((j) => j.r.missing.length);
@@ -341,7 +346,7 @@ function judge(check: Check, measured: Measurement[]): { pass: boolean; text: st
   const pass = spec.across === "all" ? passing.length === judged.length : passing.length > 0;
   const shown = pass ? (passing[0] ?? judged[0]!) : (judged.find((j) => !j.r.pass) ?? judged[0]!);
   const subject = judged.length > 1 ? `${spec.across === "all" ? "all" : pass ? "one" : "no"} of ${judged.length} series (${shown.m.subject}): ` : "";
-  return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed };
+  return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed, passing: passing.map((j) => j.m.subject) };
 }
 
 /** Primitives whose verdict is a state within the window, which a window before the onset can show too. */

@@ -57,7 +57,7 @@ function scopeMatchers(problem: Problem, named: Set<string>): Matcher[] {
   const out: Matcher[] = [];
   for (const kind of SUBJECT_KINDS) {
     if (!kind.scope || kind.labels.some((l) => named.has(l))) continue;
-    const values = (problem.subjects[kind.key] ?? []).filter((v) => v.origin === "label" || v.origin === "expression");
+    const values = (problem.subjects[kind.key] ?? []).filter((v) => v.origin === "label" || v.origin === "expression" || v.origin === "mention");
     if (values.length === 1) out.push({ label: kind.labels[0]!, op: "=", value: values[0]!.value, optional: true });
   }
   return out;

@@ -79,8 +79,8 @@ async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeR
   }
 }
 
-/** Labels that name an entity (not a replica, not a scope): where a mentioned name is looked for. */
-const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && !k.scope && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
+/** Labels that name an entity or a scope (not a replica): where a mentioned name is looked for. */
+const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
 
 async function fromMentions(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
   const selectors = mentions.flatMap((value) => IDENTITY_LABELS.map(({ label }) => [{ label, op: "=" as const, value }]));
