@@ -152,6 +152,11 @@ describe("checks adapt to the stack", () => {
     expect(adapted.matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }, { label: "cluster", op: "=", value: "euw1" }]);
   });
 
+  it("the spelling that carries the subject's value wins over the runbook's spelling carried only by other series", () => {
+    const series = [{ __name__: "lag", consumergroup: "unrelated-noise" }, { __name__: "lag", consumer_group: "a" }];
+    expect(adaptMetricQuery({ ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }] }, series).matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }]);
+  });
+
   it("log selectors: synonyms, alternative values, a '*' label naming a stream, and an honest 'no stream'", () => {
     const streams: Labels[] = [{ app: "enricher", namespace: "p" }, { container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }];
     expect(adaptLogQuery({ ...q, selector: { service: "enricher-2026" }, alternatives: { service: ["enricher"] }, limit: 10 }, streams)).toMatchObject({ selector: { app: "enricher" } });
