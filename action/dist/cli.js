@@ -50647,6 +50647,34 @@ function anyValueOf(name, pattern) {
         throw new Error(`LogQL selector: ${JSON.stringify(name)} is not a valid label name`);
     return `{${name}=~".+"}${pattern ? ` ${logqlLineFilter(pattern)}` : ""}`;
 }
+/**
+ * Named streams in a few groups, each read with one selector: the label pairs every stream of the
+ * group shares (greedy: the pair most streams carry first; a stream that shares none is its own group).
+ */
+function groupStreams(streams) {
+    let left = streams.filter((s) => Object.keys(s).length);
+    const groups = [];
+    while (left.length) {
+        const counts = new Map();
+        for (const s of left)
+            for (const pair of Object.entries(s))
+                counts.set(JSON.stringify(pair), (counts.get(JSON.stringify(pair)) ?? 0) + 1);
+        const [best, n] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+        if (n < 2) {
+            groups.push(...left.map((s) => ({ selector: s, streams: [s] })));
+            break;
+        }
+        const [k, v] = JSON.parse(best);
+        const group = left.filter((s) => s[k] === v);
+        groups.push({ selector: Object.fromEntries(Object.entries(group[0]).filter(([gk, gv]) => group.every((s) => s[gk] === gv))), streams: group });
+        left = left.filter((s) => s[k] !== v);
+    }
+    return groups;
+}
+/** Whether a line's labels hold every pair of one of the streams (a selector of a stream's labels matches it, as replay reads them). */
+function inStreams(labels, streams) {
+    return streams.some((s) => Object.entries(s).every(([k, v]) => labels[k] === v));
+}
 /** Label names few enough that every stream carries one of them (greedy: the label most uncovered streams carry first). */
 function coveringLabels(streams) {
     let left = streams.filter((s) => Object.keys(s).length);
@@ -50663,8 +50691,8 @@ function coveringLabels(streams) {
     return names;
 }
 /**
- * Streams one log query may name (each is a request). Every named stream is read: dropping some would
- * make a live check see fewer lines than replay of the same streams; more than this is refused instead.
+ * Streams one log query may name. Every named stream is read: dropping some would make a live check
+ * see fewer lines than replay of the same streams; more than this is refused instead.
  */
 const MAX_STREAMS = 50;
 /** Stream requests of one log query in flight at once. */
@@ -50772,25 +50800,37 @@ function lokiTelemetry(opts) {
             }
             if ((q.streams?.length ?? 0) > MAX_STREAMS)
                 throw new Error(`loki query_range: ${q.streams.length} streams named, at most ${MAX_STREAMS} are read per query`);
-            let queries;
-            if (q.streams?.length)
-                queries = q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern));
+            const cap = Math.max(1, Math.floor(q.limit));
+            const limit = pLimit(STREAM_CONCURRENCY);
+            let parts;
+            if (q.streams?.length) {
+                // The named streams, a few at a time: one selector per group (the pairs its streams share),
+                // keeping only the group's streams. Where the limit may have cut a group, each of its streams
+                // is read alone, so a stream outside the group never takes another's place under the limit.
+                const groups = groupStreams(q.streams.map((s) => ({ ...s, ...q.selector })));
+                parts = await Promise.all(groups.map(async (g) => {
+                    const read = (selector) => limit(() => queryRange(renderLogSelector(selector, q.pattern), q, signal));
+                    const got = await read(g.selector);
+                    if (g.streams.length === 1 || got.length < cap)
+                        return got.filter((e) => inStreams(e.line.labels, g.streams));
+                    return (await Promise.all(g.streams.map(read))).flat();
+                }));
+            }
             else if (Object.keys(q.selector).length)
-                queries = [renderLogSelector(q.selector, q.pattern)];
+                parts = [await queryRange(renderLogSelector(q.selector, q.pattern), q, signal)];
             else {
                 // Every stream, as replay reads an empty selector: a LogQL selector needs a label, so read the
                 // streams of the window through a few labels that together cover them all.
-                queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+                const queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+                parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
             }
-            const limit = pLimit(STREAM_CONCURRENCY);
-            const parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
             // A stream carrying two of the covering labels comes back twice: one entry is one stream, time and line.
             const unique = new Map();
             for (const e of parts.flat())
                 unique.set(JSON.stringify([Object.entries(e.line.labels).sort(), `${e.at}`, e.line.line]), e);
             return [...unique.values()]
                 .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-                .slice(-Math.max(1, Math.floor(q.limit)))
+                .slice(-cap)
                 .map((e) => e.line);
         },
         async streams(q, signal) {
@@ -58872,10 +58912,17 @@ function adaptMetricQuery(q, series) {
     if (!series.length)
         return { ...q, matchers: required };
     const carried = (label) => series.some((s) => label in s);
+    // The spelling under which the subject's value is found wins: a runbook's spelling carried only by
+    // other series (another exporter's, noise) must not hide the value under its synonym.
+    const holds = (label, m) => series.some((s) => label in s && matchesAll(s, [{ ...m, label }]));
     const matchers = required.map((m) => {
+        const spellings = labelSynonyms(m.label);
+        const found = m.op === "=" || m.op === "=~" ? spellings.find((l) => holds(l, m)) : undefined;
+        if (found)
+            return { ...m, label: found };
         if (carried(m.label))
             return m;
-        const alt = labelSynonyms(m.label).find(carried);
+        const alt = spellings.find(carried);
         return alt ? { ...m, label: alt } : m;
     });
     const selected = series.filter((s) => matchesAll(s, matchers));
@@ -62160,8 +62207,10 @@ class CheckRunner {
             if (!again || "missing" in again)
                 return null;
             // A count that merely holds is not background when the incident has several times as much of it.
-            const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.count ?? 0);
-            if (!again.pass || fainter)
+            const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.observed.count ?? 0);
+            // Background is the same series holding before: another series that held then says nothing of this one.
+            const same = check.spec.across === "all" || again.passing.some((subject) => incident.passing.includes(subject));
+            if (!again.pass || fainter || !same)
                 return "";
             text ||= again.text;
         }
@@ -62195,7 +62244,7 @@ class CheckRunner {
         };
         if (judged.pass) {
             // Evidence counts only where it discriminates: background holds in the windows before the onset too.
-            const background = await this.background(check, range, signal, judged.observed);
+            const background = await this.background(check, range, signal, judged);
             if (background !== null) {
                 evidence.specific = !background;
                 if (background)
@@ -62250,7 +62299,7 @@ function judge(check, measured) {
     const pass = spec.across === "all" ? passing.length === judged.length : passing.length > 0;
     const shown = pass ? (passing[0] ?? judged[0]) : (judged.find((j) => !j.r.pass) ?? judged[0]);
     const subject = judged.length > 1 ? `${spec.across === "all" ? "all" : pass ? "one" : "no"} of ${judged.length} series (${shown.m.subject}): ` : "";
-    return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed };
+    return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed, passing: passing.map((j) => j.m.subject) };
 }
 /** Primitives whose verdict is a state within the window, which a window before the onset can show too. */
 const BASELINED = new Set(["count", "threshold", "oscillation", "growth", "skew", "schema_diff"]);
@@ -91800,7 +91849,7 @@ function scopeMatchers(problem, named) {
     for (const kind of SUBJECT_KINDS) {
         if (!kind.scope || kind.labels.some((l) => named.has(l)))
             continue;
-        const values = (problem.subjects[kind.key] ?? []).filter((v) => v.origin === "label" || v.origin === "expression");
+        const values = (problem.subjects[kind.key] ?? []).filter((v) => v.origin === "label" || v.origin === "expression" || v.origin === "mention");
         if (values.length === 1)
             out.push({ label: kind.labels[0], op: "=", value: values[0].value, optional: true });
     }
@@ -92921,8 +92970,8 @@ async function fromSeries(subjects, telemetry, range, signal) {
             addSubject(subjects, key, { value, origin: "discovery", from });
     }
 }
-/** Labels that name an entity (not a replica, not a scope): where a mentioned name is looked for. */
-const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && !k.scope && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
+/** Labels that name an entity or a scope (not a replica): where a mentioned name is looked for. */
+const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
 async function fromMentions(subjects, mentions, telemetry, range, signal) {
     const selectors = mentions.flatMap((value) => IDENTITY_LABELS.map(({ label }) => [{ label, op: "=", value }]));
     const sets = await telemetry.series({ ...range, selectors, limit: 2_000 }, signal);

@@ -41,6 +41,34 @@ function anyValueOf(name: string, pattern?: string): string {
   return `{${name}=~".+"}${pattern ? ` ${logqlLineFilter(pattern)}` : ""}`;
 }
 
+/**
+ * Named streams in a few groups, each read with one selector: the label pairs every stream of the
+ * group shares (greedy: the pair most streams carry first; a stream that shares none is its own group).
+ */
+export function groupStreams(streams: Labels[]): Array<{ selector: Labels; streams: Labels[] }> {
+  let left = streams.filter((s) => Object.keys(s).length);
+  const groups: Array<{ selector: Labels; streams: Labels[] }> = [];
+  while (left.length) {
+    const counts = new Map<string, number>();
+    for (const s of left) for (const pair of Object.entries(s)) counts.set(JSON.stringify(pair), (counts.get(JSON.stringify(pair)) ?? 0) + 1);
+    const [best, n] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    if (n < 2) {
+      groups.push(...left.map((s) => ({ selector: s, streams: [s] })));
+      break;
+    }
+    const [k, v] = JSON.parse(best) as [string, string];
+    const group = left.filter((s) => s[k] === v);
+    groups.push({ selector: Object.fromEntries(Object.entries(group[0]!).filter(([gk, gv]) => group.every((s) => s[gk] === gv))), streams: group });
+    left = left.filter((s) => s[k] !== v);
+  }
+  return groups;
+}
+
+/** Whether a line's labels hold every pair of one of the streams (a selector of a stream's labels matches it, as replay reads them). */
+function inStreams(labels: Labels, streams: Labels[]): boolean {
+  return streams.some((s) => Object.entries(s).every(([k, v]) => labels[k] === v));
+}
+
 /** Label names few enough that every stream carries one of them (greedy: the label most uncovered streams carry first). */
 export function coveringLabels(streams: Labels[]): string[] {
   let left = streams.filter((s) => Object.keys(s).length);
@@ -56,8 +84,8 @@ export function coveringLabels(streams: Labels[]): string[] {
 }
 
 /**
- * Streams one log query may name (each is a request). Every named stream is read: dropping some would
- * make a live check see fewer lines than replay of the same streams; more than this is refused instead.
+ * Streams one log query may name. Every named stream is read: dropping some would make a live check
+ * see fewer lines than replay of the same streams; more than this is refused instead.
  */
 const MAX_STREAMS = 50;
 /** Stream requests of one log query in flight at once. */
@@ -163,22 +191,35 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
         throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
       }
       if ((q.streams?.length ?? 0) > MAX_STREAMS) throw new Error(`loki query_range: ${q.streams!.length} streams named, at most ${MAX_STREAMS} are read per query`);
-      let queries: string[];
-      if (q.streams?.length) queries = q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern));
-      else if (Object.keys(q.selector).length) queries = [renderLogSelector(q.selector, q.pattern)];
+      const cap = Math.max(1, Math.floor(q.limit));
+      const limit = pLimit(STREAM_CONCURRENCY);
+      let parts: Array<Array<{ at: bigint; line: LogLine }>>;
+      if (q.streams?.length) {
+        // The named streams, a few at a time: one selector per group (the pairs its streams share),
+        // keeping only the group's streams. Where the limit may have cut a group, each of its streams
+        // is read alone, so a stream outside the group never takes another's place under the limit.
+        const groups = groupStreams(q.streams.map((s) => ({ ...s, ...q.selector })));
+        parts = await Promise.all(
+          groups.map(async (g) => {
+            const read = (selector: Labels) => limit(() => queryRange(renderLogSelector(selector, q.pattern), q, signal));
+            const got = await read(g.selector);
+            if (g.streams.length === 1 || got.length < cap) return got.filter((e) => inStreams(e.line.labels, g.streams));
+            return (await Promise.all(g.streams.map(read))).flat();
+          }),
+        );
+      } else if (Object.keys(q.selector).length) parts = [await queryRange(renderLogSelector(q.selector, q.pattern), q, signal)];
       else {
         // Every stream, as replay reads an empty selector: a LogQL selector needs a label, so read the
         // streams of the window through a few labels that together cover them all.
-        queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+        const queries = coveringLabels(await allStreams(q, signal)).map((name) => anyValueOf(name, q.pattern));
+        parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
       }
-      const limit = pLimit(STREAM_CONCURRENCY);
-      const parts = await Promise.all(queries.map((query) => limit(() => queryRange(query, q, signal))));
       // A stream carrying two of the covering labels comes back twice: one entry is one stream, time and line.
       const unique = new Map<string, { at: bigint; line: LogLine }>();
       for (const e of parts.flat()) unique.set(JSON.stringify([Object.entries(e.line.labels).sort(), `${e.at}`, e.line.line]), e);
       return [...unique.values()]
         .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-        .slice(-Math.max(1, Math.floor(q.limit)))
+        .slice(-cap)
         .map((e) => e.line);
     },
     async streams(q: StreamQuery, signal): Promise<Labels[]> {

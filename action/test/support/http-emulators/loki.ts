@@ -15,26 +15,28 @@ export async function startLokiEmulator(
 ): Promise<{ url: string; queries: string[]; tenants: Array<string | undefined>; close(): Promise<void> }> {
   const queries: string[] = [];
   const tenants: Array<string | undefined> = [];
+  // Parsed once: a golden scenario's log checks send hundreds of requests over the same lines.
+  const entries = lines
+    .map((l) => ({ l, t: BigInt(Date.parse(l.ts)) * 1_000_000n, stream: JSON.stringify(Object.entries(l.labels).sort()) }))
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  const streamLabels = new Map(entries.map((e) => [e.stream, e.l.labels]));
+  /** The streams (keys) whose labels satisfy a test: selectors match streams, then entries are read. */
+  const streamsWhere = (test: (labels: Record<string, string>) => boolean) => new Set([...streamLabels].filter(([, labels]) => test(labels)).map(([key]) => key));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const from = BigInt(url.searchParams.get("start") ?? "0");
     const to = BigInt(url.searchParams.get("end") ?? String(BigInt(Date.now()) * 1_000_000n));
-    const inRange = (l: LogLine) => {
-      const t = BigInt(Date.parse(l.ts)) * 1_000_000n;
-      return t >= from && t <= to;
-    };
+    const inRange = entries.filter((e) => e.t >= from && e.t <= to);
     if (url.pathname === "/loki/api/v1/labels") {
-      const names = new Set(lines.filter(inRange).flatMap((l) => Object.keys(l.labels)));
+      const names = new Set(inRange.flatMap((e) => Object.keys(e.l.labels)));
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: [...names].sort() }));
     }
     if (url.pathname === "/loki/api/v1/series") {
       const matchers = url.searchParams.getAll("match[]").map(parseSeriesMatch);
       if (!matchers.length || matchers.some((m) => m === null)) return void res.writeHead(400, { "content-type": "text/plain" }).end("parse error: match[]");
+      const selected = streamsWhere((labels) => matchers.some((m) => m!.every(([k, op, v]) => (op === "=" ? labels[k] === v : (labels[k] ?? "") !== ""))));
       const found = new Map<string, Record<string, string>>();
-      for (const l of lines.filter(inRange)) {
-        if (!matchers.some((m) => m!.every(([k, op, v]) => (op === "=" ? l.labels[k] === v : (l.labels[k] ?? "") !== "")))) continue;
-        found.set(JSON.stringify(Object.entries(l.labels).sort()), l.labels);
-      }
+      for (const e of inRange) if (selected.has(e.stream)) found.set(e.stream, e.l.labels);
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: [...found.values()] }));
     }
     if (url.pathname !== "/loki/api/v1/query_range") return void res.writeHead(404).end("404 page not found");
@@ -46,24 +48,16 @@ export async function startLokiEmulator(
     }
     const parsed = parseLogql(query);
     if (!parsed) return void res.writeHead(400, { "content-type": "text/plain" }).end(`parse error: ${query}`);
-    const start = BigInt(url.searchParams.get("start") ?? "0");
-    const end = BigInt(url.searchParams.get("end") ?? "0");
     const limit = Number(url.searchParams.get("limit") ?? 100);
     const filter = parsed.filter ? new RegExp(parsed.filter.replace(/^\(\?i\)/, ""), parsed.filter.startsWith("(?i)") ? "i" : "") : null;
-    const hits = lines
-      .map((l) => ({ l, t: BigInt(Date.parse(l.ts)) * 1_000_000n }))
-      .filter(
-        ({ l, t }) =>
-          t >= start &&
-          t <= end &&
-          Object.entries(parsed.selector).every(([k, v]) => l.labels[k] === v) &&
-          (parsed.carries === undefined || (l.labels[parsed.carries] ?? "") !== "") &&
-          (!filter || filter.test(l.line)),
-      )
-      .slice(0, limit);
+    const selected = streamsWhere(
+      (labels) => Object.entries(parsed.selector).every(([k, v]) => labels[k] === v) && (parsed.carries === undefined || (labels[parsed.carries] ?? "") !== ""),
+    );
+    // The limit cuts in the query's direction: forward keeps the oldest entries, backward the newest, newest first.
+    const matching = inRange.filter((e) => selected.has(e.stream) && (!filter || filter.test(e.l.line)));
+    const hits = url.searchParams.get("direction") === "backward" ? matching.reverse().slice(0, limit) : matching.slice(0, limit);
     const streams = new Map<string, { stream: Record<string, string>; values: Array<[string, string] | [string, string, Record<string, string>]> }>();
-    for (const { l, t } of hits) {
-      const key = JSON.stringify(Object.entries(l.labels).sort());
+    for (const { l, t, stream: key } of hits) {
       const s = streams.get(key) ?? { stream: l.labels, values: [] };
       // Loki 3 may add structured metadata as a third element of an entry.
       s.values.push(opts.metadata ? [String(t), l.line, { trace_id: "abc" }] : [String(t), l.line]);
