@@ -67,7 +67,7 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
   // One server for the whole golden suite, each scenario in its own time slot. The cost on a 2-core
   // machine: ~93 scenarios moved and written as OpenMetrics (~350 MB), one promtool run per scenario
   // into one TSDB (one run over all of them re-reads the whole input once per block span between its
-  // first and last sample: 164 s), one server start, then two replays per scenario, one through the
+  // first and last sample: over 100 s), one server start, then two replays per scenario, one through the
   // server's HTTP API: ~45 s on a quiet machine, ~100 s beside other test files. The 600 s timeout
   // leaves room for a busy machine; a hang still fails.
   it("gives every metric check of the golden suite the same verdict as replay, and discovery the same subjects", { timeout: 600_000 }, async () => {
