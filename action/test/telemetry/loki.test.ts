@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Labels, LogLine } from "../../src/model/index.js";
 import { replayScenario, projectMemory } from "../../src/eval/replay.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { lokiTelemetry, nsToRfc3339 } from "../../src/telemetry/loki.js";
@@ -61,7 +62,7 @@ describe("the Loki adapter against a Loki emulator", () => {
 
   it("reads named streams in groups by the labels they share, keeps only those streams, and reads each alone where the limit may have cut", async () => {
     const at = (m: number) => `2026-03-14T01:0${m}:00Z`;
-    const lines = [
+    const lines: LogLine[] = [
       { ts: at(1), labels: { app: "x", pod: "1" }, line: "a1" },
       { ts: at(2), labels: { app: "x", pod: "2" }, line: "b1" },
       { ts: at(3), labels: { app: "x", pod: "3" }, line: "c1 not named" },
@@ -71,7 +72,7 @@ describe("the Loki adapter against a Loki emulator", () => {
     const loki = await startLokiEmulator(lines);
     try {
       const t = lokiTelemetry({ url: loki.url });
-      const streams = [{ app: "x", pod: "1" }, { app: "x", pod: "2" }, { job: "solo" }];
+      const streams: Labels[] = [{ app: "x", pod: "1" }, { app: "x", pod: "2" }, { job: "solo" }];
       const range = { start: Date.parse("2026-03-14T01:00:00Z"), end: Date.parse("2026-03-14T02:00:00Z") };
       const all = await t.logs({ selector: {}, streams, ...range, limit: 100 }, AbortSignal.timeout(5000));
       expect(all.map((l) => l.line)).toEqual(["a1", "b1", "a2", "s1"]);
