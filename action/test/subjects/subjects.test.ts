@@ -153,7 +153,7 @@ describe("checks adapt to the stack", () => {
   });
 
   it("the spelling that carries the subject's value wins over the runbook's spelling carried only by other series", () => {
-    const series = [{ __name__: "lag", consumergroup: "unrelated-noise" }, { __name__: "lag", consumer_group: "a" }];
+    const series: Array<Record<string, string>> = [{ __name__: "lag", consumergroup: "unrelated-noise" }, { __name__: "lag", consumer_group: "a" }];
     expect(adaptMetricQuery({ ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }] }, series).matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }]);
   });
 
