@@ -81,9 +81,10 @@ const ALLOWED_TEMPLATE = [
   /^pipeline\.(id|service)$/,
   /^pipeline\.config\.[A-Za-z0-9_.-]+$/,
   /^pipeline\.[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
-  // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md)
+  // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md):
+  // only the kinds the vocabulary and knowledge name, so `{{secrets.TOKEN}}` or `{{env.HOME}}` never pass
   /^(service|env|cluster)$/,
-  /^[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+  /^(kafka|airflow|flink|spark|dbt|warehouse|host|k8s|probe|sensor|dependency)\.[a-z0-9_]+$/,
 ];
 
 /** Every template in a string that is not one of the documented forms. */

@@ -74,7 +74,8 @@ async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeR
     }
   }
   for (const [key, byValue] of found) {
-    const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, MAX_VALUES);
+    // most often seen first, then by name: the same answer whatever order a backend lists series in
+    const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, MAX_VALUES);
     for (const [value, { from }] of best) addSubject(subjects, key, { value, origin: "discovery", from });
   }
 }
@@ -108,7 +109,9 @@ async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Te
     .concat(mentions.map((value) => ({ key: "a name the alert mentions", value })))
     .filter((k) => k.value.length >= 3);
   const services = new Map<string, string>();
-  for (const s of streams) {
+  // in a stable order, whatever order the log store lists its streams in
+  const ordered = [...streams].sort((a, b) => JSON.stringify(Object.entries(a).sort()).localeCompare(JSON.stringify(Object.entries(b).sort())));
+  for (const s of ordered) {
     const service = SERVICE_LABELS.map((l) => s[l]).find((v): v is string => Boolean(v));
     if (!service) continue;
     const hit = names.find((k) => Object.values(s).some((v) => namesEntity(v, k.value)));
@@ -137,7 +140,7 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
     if (subjects[key]?.some((v) => v.origin !== "discovery")) return;
     const counts = new Map<string, number>();
     for (const v of values) if (typeof v === "string" && v) counts.set(v, (counts.get(v) ?? 0) + 1);
-    for (const [value] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_VALUES)) addSubject(subjects, key, { value, origin: "discovery", from });
+    for (const [value] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_VALUES)) addSubject(subjects, key, { value, origin: "discovery", from });
   };
   add("airflow.pool", ours.map((t) => t.pool), "the DAG's task instances");
   add("airflow.task_id", ours.filter((t) => t.state === "failed" || t.state === "up_for_retry").map((t) => t.task_id), "the DAG's failed task instances");

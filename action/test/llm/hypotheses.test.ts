@@ -66,6 +66,7 @@ describe("proposeHypotheses", () => {
       [proposal({ id: "p14", remediation: { kind: "config-patch" } }), /tries to act/],
       [proposal({ id: "p15", checks: [check({ metric: undefined, alert: {}, match: ".", primitive: "count", pass_if: { count: ">= 1" } })] }), /only runbook checks may \(alert text is untrusted\)/],
       [proposal({ id: "p16", checks: [check({ signature: true })] }), /only runbooks choose their signatures/],
+      [proposal({ id: "p17", checks: [check({ necessary: false })] }), /only runbooks mark alternative signs/],
     ];
     stub.enqueue({ json: { proposals: [GOOD_PROPOSAL, ...bad.map(([p]) => p)] } });
     const llm = client(stub.baseURL, {}, { tasks: { maxProposals: 20 } });

@@ -7,8 +7,8 @@ import { alert, problem } from "./fixture.js";
 const context = { knownCauseIds: ["b-cause", "a-cause"], capabilities: ["logs", "metrics"], existing: [] };
 
 describe("the check vocabulary follows the model and the runtime", () => {
-  it("the reply schema names exactly CheckSpecSchema's fields, but the runbook-only ones (the alert as a source, signatures)", () => {
-    const runbookOnly = ["alert", "signature"];
+  it("the reply schema names exactly CheckSpecSchema's fields, but the runbook-only ones (the alert as a source, signatures, alternative signs)", () => {
+    const runbookOnly = ["alert", "signature", "necessary"];
     expect(Object.keys(CHECK_JSON_SCHEMA.properties).sort()).toEqual(Object.keys(CheckSpecSchema.shape).filter((k) => !runbookOnly.includes(k)).sort());
     expect(CHECK_JSON_SCHEMA.properties.primitive.enum).toEqual([...PRIMITIVES]);
   });

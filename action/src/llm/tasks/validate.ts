@@ -43,6 +43,8 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   // The alert's text is as untrusted as the model: a check over it would let one confirm the other.
   if (c.alert !== undefined) return "reads the incident's own alerts: only runbook checks may (alert text is untrusted)";
   if (c.signature !== undefined) return "sets `signature`: only runbooks choose their signatures";
+  // a proposal that could mark its own checks optional could never be ruled out by them
+  if (c.necessary === false) return "sets `necessary: false`: only runbooks mark alternative signs";
   const source = (Object.keys(DATA_SOURCES) as DataSource[]).find((k) => c[k] !== undefined)!;
   const capability = DATA_SOURCES[source];
   if (!capabilities.has(capability)) return `reads ${source}, but no telemetry with the "${capability}" capability is configured`;
