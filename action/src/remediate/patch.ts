@@ -1,4 +1,4 @@
-import { parseDocument, isMap } from "yaml";
+import { parseDocument, isMap, isScalar } from "yaml";
 
 /**
  * Sets keys in a YAML or JSON file and keeps everything else as it was: comments, order and
@@ -15,13 +15,30 @@ function keyPath(has: (p: string[]) => boolean, key: string): string[] {
   return has(nested.slice(0, -1)) || has(nested) ? nested : [key];
 }
 
+/** Where a key already lives deeper in a YAML document (a Helm values file's `kafka.consumer."max.poll.interval.ms"`), when it lives in one place only. */
+function nestedKey(doc: ReturnType<typeof parseDocument>, key: string): string[] | null {
+  const found: string[][] = [];
+  const walk = (node: unknown, at: string[]) => {
+    if (!isMap(node) || at.length > 8) return;
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : null;
+      if (k === null) continue;
+      if (k === key && at.length) found.push([...at, k]);
+      walk(pair.value, [...at, k]);
+    }
+  };
+  walk(doc.contents, []);
+  return found.length === 1 ? found[0]! : null;
+}
+
 function patchYaml(path: string, content: string, set: Record<string, unknown>) {
   const doc = parseDocument(content);
   if (doc.errors.length) throw new Error(`${path}: not valid YAML (${doc.errors[0]!.message}); fix the file before a patch can be proposed`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error(`${path}: expected a mapping at the top level`);
   const changes: Array<{ key: string; from: unknown; to: unknown }> = [];
   for (const [key, to] of Object.entries(set)) {
-    const p = keyPath((k) => doc.hasIn(k), key);
+    const top = keyPath((k) => doc.hasIn(k), key);
+    const p = doc.hasIn(top) ? top : (nestedKey(doc, key) ?? top);
     const from = doc.getIn(p) ?? null;
     doc.setIn(p, to);
     changes.push({ key, from: from && typeof from === "object" && "toJSON" in from ? (from as { toJSON(): unknown }).toJSON() : from, to });

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import type { Config, Evidence, FixProposal, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
 import { interpolate, templateContext } from "../checks/template.js";
+import { namesAny } from "../checks/records.js";
 import { patchConfig } from "./patch.js";
 
 /** Paths a fix may never touch, whatever the policy says: workflows run with the repository's secrets. */
@@ -32,8 +33,16 @@ export async function proposeFix(input: {
   const branch = `pipemedic/fix/${input.problem.incidentId}`;
   const draft = rca.confidence < input.config.remediation.draft_below;
   if (remedy.kind === "config-patch") {
-    const { value: path, missing } = interpolate(remedy.path, templateContext(input.problem));
-    if (missing.length) return { proposal: null, note: `no fix: knowledge names no ${missing.map((m) => `{{${m}}}`).join(", ")}` };
+    const resolved = interpolate(remedy.path, templateContext(input.problem));
+    let path = resolved.value;
+    let found: string | null = null;
+    if (resolved.missing.length) {
+      // No knowledge names the config file: the one file of the repository that names the problem's
+      // subject and already holds the keys the fix sets, proposed as a draft for a person to confirm.
+      found = await configFileByName(input.problem, input.head, Object.keys(remedy.set), input.config);
+      if (!found) return { proposal: null, note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}` };
+      path = found;
+    }
     const denied = allowedPath(path, input.config);
     if (denied) return { proposal: null, note: `no fix: ${denied}` };
     const before = await input.head.read(path);
@@ -55,12 +64,12 @@ export async function proposeFix(input: {
         branch,
         title: `Fix ${h.title.toLowerCase()} (${input.problem.incidentId})`,
         message: `fix(${input.problem.incidentId}): ${h.id}: set ${patched.changes.map((c) => c.key).join(", ")} in ${path}`,
-        description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})`,
+        description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})${found ? ` No knowledge names this pipeline's config: ${path} was chosen because it names the problem's subject and holds these keys; confirm it is the right file.` : ""}`,
         rollback: `Revert this pull request's commit, or set ${patched.changes.map((c) => `\`${c.key}\` back to ${JSON.stringify(c.from)}`).join(", ")} in ${path}.`,
         reversible: remedy.reversible,
-        draft,
+        draft: draft || found !== null,
       },
-      note: `config patch of ${path}`,
+      note: `config patch of ${path}${found ? " (found by name, a draft)" : ""}`,
     };
   }
   return revert(remedy.from_check, h, input, branch, draft);
@@ -137,4 +146,27 @@ function findBlock(lines: string[], block: string[], from: number): number {
     if (block.every((l, j) => lines[i + j] === l)) return i;
   }
   return -1;
+}
+
+/** Config files a fix may patch, by extension. */
+const CONFIG_FILE = /\.(ya?ml|json)$/i;
+/** Subjects whose names a pipeline's config file carries in its path. */
+const NAMING_KEYS = ["service", "kafka.consumer_group", "airflow.dag_id", "flink.job", "spark.app", "dbt.job"];
+
+/**
+ * The repository's one config file that names the problem's subject in its path and already holds
+ * every key the fix sets (as a key, at any depth); null when there is none, or more than one.
+ */
+export async function configFileByName(problem: Problem, head: Snapshot, keys: string[], config: Config): Promise<string | null> {
+  const names = NAMING_KEYS.flatMap((k) => (problem.subjects[k] ?? []).map((v) => v.value));
+  if (!names.length || !keys.length) return null;
+  const named = namesAny(names);
+  const candidates = (await head.list("")).filter((p) => CONFIG_FILE.test(p) && !p.startsWith("incidents/") && allowedPath(p, config) === null && named(p));
+  const holding: string[] = [];
+  for (const path of candidates.slice(0, 50)) {
+    const text = await head.read(path);
+    // a dotted key may sit with its dots (Kafka's max.poll.interval.ms) or nested (its last part)
+    if (text !== null && keys.every((k) => text.includes(k) || text.includes(k.split(".").at(-1)!))) holding.push(path);
+  }
+  return holding.length === 1 ? holding[0]! : null;
 }

@@ -121,7 +121,7 @@ export function build(): Telemetry {
       files: [
         {
           path: "dags/actuarial/loss_ratio_daily.py",
-          patch: "@@ -44,7 +44,7 @@ with DAG(\n     dag_id=\"actuarial__loss_ratio_daily\",\n-    schedule=\"0 5 * * *\",\n+    schedule=\"30 4 * * *\",\n@@ -58,9 +58,9 @@ with DAG(\n     wait_for_adjudication_snapshot = SqlSensor(\n         task_id=\"wait_for_adjudication_snapshot\",\n         conn_id=\"snowflake_analytics\",\n-        sql=WATERMARK_SQL.format(ds=\"{{ ds }}\"),\n+        sql=WATERMARK_SQL.format(ds=\"{{ data_interval_end | ds }}\"),\n         mode=\"reschedule\",\n         poke_interval=300,\n-        timeout=6 * 60 * 60,\n+        timeout=2 * 60 * 60,\n     )\n",
+          patch: "@@ -44,7 +44,7 @@ with DAG(\n     dag_id=\"actuarial__loss_ratio_daily\",\n-    schedule=\"0 5 * * *\",\n+    schedule=\"30 4 * * *\",\n@@ -58,9 +58,9 @@ with DAG(\n     wait_for_adjudication_snapshot = SqlSensor(\n         task_id=\"wait_for_adjudication_snapshot\",\n         conn_id=\"snowflake_analytics\",\n-        sql=WATERMARK_SQL.format(ds=\"{{ ds }}\"),\n+        sql=WATERMARK_SQL.format(ds=\"{{ data_interval_end | ds }}\"),\n         mode=\"reschedule\",\n         poke_interval=300,\n-        timeout=6 * 60 * 60,\n+        timeout=2 * 60 * 60,\n         retries=0,\n",
         },
       ],
     }),
