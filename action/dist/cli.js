@@ -49090,9 +49090,10 @@ const ALLOWED_TEMPLATE = [
     /^pipeline\.(id|service)$/,
     /^pipeline\.config\.[A-Za-z0-9_.-]+$/,
     /^pipeline\.[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
-    // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md)
+    // subjects: `{{kafka.consumer_group}}`, `{{airflow.dag_id}}`, `{{service}}`, … (docs/subjects.md):
+    // only the kinds the vocabulary and knowledge name, so `{{secrets.TOKEN}}` or `{{env.HOME}}` never pass
     /^(service|env|cluster)$/,
-    /^[a-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    /^(kafka|airflow|flink|spark|dbt|warehouse|host|k8s|probe|sensor|dependency)\.[a-z0-9_]+$/,
 ];
 /** Every template in a string that is not one of the documented forms. */
 function badTemplates(text) {
@@ -49666,6 +49667,9 @@ function checkProblem(c, raw, capabilities) {
         return "reads the incident's own alerts: only runbook checks may (alert text is untrusted)";
     if (c.signature !== undefined)
         return "sets `signature`: only runbooks choose their signatures";
+    // a proposal that could mark its own checks optional could never be ruled out by them
+    if (c.necessary === false)
+        return "sets `necessary: false`: only runbooks mark alternative signs";
     const source = Object.keys(DATA_SOURCES).find((k) => c[k] !== undefined);
     const capability = DATA_SOURCES[source];
     if (!capabilities.has(capability))
@@ -92593,6 +92597,24 @@ function keyPath(has, key) {
     const nested = key.split(".");
     return has(nested.slice(0, -1)) || has(nested) ? nested : [key];
 }
+/** Where a key already lives deeper in a YAML document (a Helm values file's `kafka.consumer."max.poll.interval.ms"`), when it lives in one place only. */
+function nestedKey(doc, key) {
+    const found = [];
+    const walk = (node, at) => {
+        if (!distExports.isMap(node) || at.length > 8)
+            return;
+        for (const pair of node.items) {
+            const k = distExports.isScalar(pair.key) ? String(pair.key.value) : null;
+            if (k === null)
+                continue;
+            if (k === key && at.length)
+                found.push([...at, k]);
+            walk(pair.value, [...at, k]);
+        }
+    };
+    walk(doc.contents, []);
+    return found.length === 1 ? found[0] : null;
+}
 function patchYaml(path, content, set) {
     const doc = distExports.parseDocument(content);
     if (doc.errors.length)
@@ -92601,7 +92623,8 @@ function patchYaml(path, content, set) {
         throw new Error(`${path}: expected a mapping at the top level`);
     const changes = [];
     for (const [key, to] of Object.entries(set)) {
-        const p = keyPath((k) => doc.hasIn(k), key);
+        const top = keyPath((k) => doc.hasIn(k), key);
+        const p = doc.hasIn(top) ? top : (nestedKey(doc, key) ?? top);
         const from = doc.getIn(p) ?? null;
         doc.setIn(p, to);
         changes.push({ key, from: from && typeof from === "object" && "toJSON" in from ? from.toJSON() : from, to });
@@ -92655,9 +92678,17 @@ async function proposeFix(input) {
     const branch = `pipemedic/fix/${input.problem.incidentId}`;
     const draft = rca.confidence < input.config.remediation.draft_below;
     if (remedy.kind === "config-patch") {
-        const { value: path, missing } = interpolate(remedy.path, templateContext(input.problem));
-        if (missing.length)
-            return { proposal: null, note: `no fix: knowledge names no ${missing.map((m) => `{{${m}}}`).join(", ")}` };
+        const resolved = interpolate(remedy.path, templateContext(input.problem));
+        let path = resolved.value;
+        let found = null;
+        if (resolved.missing.length) {
+            // No knowledge names the config file: the one file of the repository that names the problem's
+            // subject and already holds the keys the fix sets, proposed as a draft for a person to confirm.
+            found = await configFileByName(input.problem, input.head, Object.keys(remedy.set), input.config);
+            if (!found)
+                return { proposal: null, note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}` };
+            path = found;
+        }
         const denied = allowedPath(path, input.config);
         if (denied)
             return { proposal: null, note: `no fix: ${denied}` };
@@ -92683,12 +92714,12 @@ async function proposeFix(input) {
                 branch,
                 title: `Fix ${h.title.toLowerCase()} (${input.problem.incidentId})`,
                 message: `fix(${input.problem.incidentId}): ${h.id}: set ${patched.changes.map((c) => c.key).join(", ")} in ${path}`,
-                description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})`,
+                description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})${found ? ` No knowledge names this pipeline's config: ${path} was chosen because it names the problem's subject and holds these keys; confirm it is the right file.` : ""}`,
                 rollback: `Revert this pull request's commit, or set ${patched.changes.map((c) => `\`${c.key}\` back to ${JSON.stringify(c.from)}`).join(", ")} in ${path}.`,
                 reversible: remedy.reversible,
-                draft,
+                draft: draft || found !== null,
             },
-            note: `config patch of ${path}`,
+            note: `config patch of ${path}${found ? " (found by name, a draft)" : ""}`,
         };
     }
     return revert(remedy.from_check, h, input, branch, draft);
@@ -92767,6 +92798,29 @@ function findBlock(lines, block, from) {
             return i;
     }
     return -1;
+}
+/** Config files a fix may patch, by extension. */
+const CONFIG_FILE = /\.(ya?ml|json)$/i;
+/** Subjects whose names a pipeline's config file carries in its path. */
+const NAMING_KEYS = ["service", "kafka.consumer_group", "airflow.dag_id", "flink.job", "spark.app", "dbt.job"];
+/**
+ * The repository's one config file that names the problem's subject in its path and already holds
+ * every key the fix sets (as a key, at any depth); null when there is none, or more than one.
+ */
+async function configFileByName(problem, head, keys, config) {
+    const names = NAMING_KEYS.flatMap((k) => (problem.subjects[k] ?? []).map((v) => v.value));
+    if (!names.length || !keys.length)
+        return null;
+    const named = namesAny(names);
+    const candidates = (await head.list("")).filter((p) => CONFIG_FILE.test(p) && !p.startsWith("incidents/") && allowedPath(p, config) === null && named(p));
+    const holding = [];
+    for (const path of candidates.slice(0, 50)) {
+        const text = await head.read(path);
+        // a dotted key may sit with its dots (Kafka's max.poll.interval.ms) or nested (its last part)
+        if (text !== null && keys.every((k) => text.includes(k) || text.includes(k.split(".").at(-1))))
+            holding.push(path);
+    }
+    return holding.length === 1 ? holding[0] : null;
 }
 
 /**
@@ -92965,7 +93019,8 @@ async function fromSeries(subjects, telemetry, range, signal) {
         }
     }
     for (const [key, byValue] of found) {
-        const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, MAX_VALUES);
+        // most often seen first, then by name: the same answer whatever order a backend lists series in
+        const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, MAX_VALUES);
         for (const [value, { from }] of best)
             addSubject(subjects, key, { value, origin: "discovery", from });
     }
@@ -92998,7 +93053,9 @@ async function fromStreams(subjects, mentions, telemetry, range, signal) {
         .concat(mentions.map((value) => ({ key: "a name the alert mentions", value })))
         .filter((k) => k.value.length >= 3);
     const services = new Map();
-    for (const s of streams) {
+    // in a stable order, whatever order the log store lists its streams in
+    const ordered = [...streams].sort((a, b) => JSON.stringify(Object.entries(a).sort()).localeCompare(JSON.stringify(Object.entries(b).sort())));
+    for (const s of ordered) {
         const service = SERVICE_LABELS.map((l) => s[l]).find((v) => Boolean(v));
         if (!service)
             continue;
@@ -93033,7 +93090,7 @@ async function fromOrchestrator(subjects, problem, telemetry, range, signal) {
         for (const v of values)
             if (typeof v === "string" && v)
                 counts.set(v, (counts.get(v) ?? 0) + 1);
-        for (const [value] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_VALUES))
+        for (const [value] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_VALUES))
             addSubject(subjects, key, { value, origin: "discovery", from });
     };
     add("airflow.pool", ours.map((t) => t.pool), "the DAG's task instances");
