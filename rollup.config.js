@@ -6,12 +6,7 @@ import { nodeResolve } from "@rollup/plugin-node-resolve";
 import typescript from "@rollup/plugin-typescript";
 
 const shared = {
-  plugins: [
-    typescript({ tsconfig: "./tsconfig.build.json" }),
-    nodeResolve({ preferBuiltins: true, exportConditions: ["node"] }),
-    commonjs(),
-    json(),
-  ],
+  plugins: [typescript({ tsconfig: "./tsconfig.build.json" }), nodeResolve({ preferBuiltins: true, exportConditions: ["node"] }), commonjs(), json()],
   onwarn(warning, warn) {
     // Dependencies' own circular imports, `this` rewrites and misplaced pure annotations are theirs
     // to fix and harmless here. gray-matter's eval sits in its JavaScript engine, which we never

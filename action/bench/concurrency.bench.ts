@@ -37,7 +37,9 @@ for (const writers of [5, 10, 20, 30]) {
   );
   const t0 = performance.now();
   const results = await Promise.all(
-    stores.map((s, i) => s.commit(`incident ${i}`, async (head) => ({ [`incidents/i${i}/README.md`]: `# ${i}\n`, "incidents/README.md": `${await index(head)}- i${i}\n` }))),
+    stores.map((s, i) =>
+      s.commit(`incident ${i}`, async (head) => ({ [`incidents/i${i}/README.md`]: `# ${i}\n`, "incidents/README.md": `${await index(head)}- i${i}\n` })),
+    ),
   );
   const ms = Math.round(performance.now() - t0);
   const attempts = results.reduce((sum, r) => sum + r.attempts, 0);
@@ -59,7 +61,8 @@ const workspace = await mkdtemp(join(tmpdir(), "pipemedic-bench-ws-"));
 const pipelines = ["orders-streaming", "payments-ledger", "clickstream-ingest", "inventory-sync"];
 await mkdir(join(workspace, "knowledge", "pipelines"), { recursive: true });
 await mkdir(join(workspace, ".github"), { recursive: true });
-for (const p of pipelines) await writeFile(join(workspace, "knowledge", "pipelines", `${p}.md`), `---\nid: ${p}\ncomponents: [{kind: kafka, consumer_group: ${p}-group}]\n---\n`);
+for (const p of pipelines)
+  await writeFile(join(workspace, "knowledge", "pipelines", `${p}.md`), `---\nid: ${p}\ncomponents: [{kind: kafka, consumer_group: ${p}-group}]\n---\n`);
 const T0 = Date.parse("2026-03-14T01:00:00Z");
 const event = (p: number, n: number) => ({
   action: "pipemedic-alert",
@@ -74,14 +77,24 @@ const event = (p: number, n: number) => ({
     }),
   },
 });
-const env = { GITHUB_API_URL: emu.url, GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "acme/data-ops", GITHUB_REF_NAME: "main", INPUT_TOKEN: TOKEN };
+const env = {
+  GITHUB_API_URL: emu.url,
+  GITHUB_SERVER_URL: "https://github.example",
+  GITHUB_REPOSITORY: "acme/data-ops",
+  GITHUB_REF_NAME: "main",
+  INPUT_TOKEN: TOKEN,
+};
 const actionRows = [["processes", "write interval", "exit 0", "incidents", "alerts recorded", "commits", "wall ms"]];
 for (const interval of ["1s", "20ms"]) {
   await writeFile(join(workspace, ".github", "pipemedic.yml"), `store:\n  write_interval: ${interval}\n`);
   // each configuration starts from the repository's first commit
-  execFileSync("git", ["update-ref", "refs/heads/main", execFileSync("git", ["rev-list", "--max-parents=0", "main"], { cwd: bare }).toString().trim()], { cwd: bare });
+  execFileSync("git", ["update-ref", "refs/heads/main", execFileSync("git", ["rev-list", "--max-parents=0", "main"], { cwd: bare }).toString().trim()], {
+    cwd: bare,
+  });
   const t0 = performance.now();
-  const runs = await Promise.all(Array.from({ length: 30 }, (_, i) => runAction({ workspace, eventName: "repository_dispatch", event: event(i % 4, Math.floor(i / 4)), env })));
+  const runs = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => runAction({ workspace, eventName: "repository_dispatch", event: event(i % 4, Math.floor(i / 4)), env })),
+  );
   const ms = Math.round(performance.now() - t0);
   const indexJson = JSON.parse(execFileSync("git", ["show", "main:incidents/index.json"], { cwd: bare }).toString()) as { incidents: Incident[] };
   actionRows.push([

@@ -14,14 +14,28 @@ import { printTable } from "./table.js";
 const FOLDERS = 10_000;
 const START = Date.parse("2025-04-01T00:00:00Z");
 const SPAN = 365 * 86_400_000; // a year of incidents: twelve scorecards
-const PIPELINES = Array.from({ length: 24 }, (_, n) => `${["orders", "payments", "clickstream", "inventory", "ledger", "finance"][n % 6]}-${["streaming", "daily", "ingest", "marts"][n % 4]}`);
-const CAUSES = ["kafka-lag-rebalance-storm", "kafka-lag-slow-consumer", "kafka-lag-traffic-spike", "af-pool-starvation", "dbt-schema-drift", "warehouse-quota", "upstream-late", "spark-oom", "plat-bad-deploy-config-change", "unknown"];
+const PIPELINES = Array.from(
+  { length: 24 },
+  (_, n) => `${["orders", "payments", "clickstream", "inventory", "ledger", "finance"][n % 6]}-${["streaming", "daily", "ingest", "marts"][n % 4]}`,
+);
+const CAUSES = [
+  "kafka-lag-rebalance-storm",
+  "kafka-lag-slow-consumer",
+  "kafka-lag-traffic-spike",
+  "af-pool-starvation",
+  "dbt-schema-drift",
+  "warehouse-quota",
+  "upstream-late",
+  "spark-oom",
+  "plat-bad-deploy-config-change",
+  "unknown",
+];
 // Weighted as pages are: mostly medium and high. The default policy investigates all but low.
 const SEVERITIES: Severity[] = ["critical", "high", "high", "high", "medium", "medium", "medium", "medium", "low", "low"];
 
 // A deterministic generator, so every run measures the same history.
 let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -70,7 +84,13 @@ function folder(n: number): Files {
     opened_at: new Date(opened).toISOString(),
     resolved_at: resolved ? new Date(opened + 3_600_000).toISOString() : null,
     investigation: done ? "done" : "awaiting",
-    root_cause: done ? { id: cause, confidence: cause === "unknown" ? 0 : 0.87, status: cause === "unknown" ? "inconclusive" : rand() < 0.3 ? "confirmed-by-review" : "confirmed" } : null,
+    root_cause: done
+      ? {
+          id: cause,
+          confidence: cause === "unknown" ? 0 : 0.87,
+          status: cause === "unknown" ? "inconclusive" : rand() < 0.3 ? "confirmed-by-review" : "confirmed",
+        }
+      : null,
     chain: done && cause !== "unknown" ? [cause] : [],
     fix: done ? { kind: "config-patch", pr: 100 + n, branch: `pipemedic/fix/${id}`, state: "open" } : null,
     feedback: { actual_root_cause: null, notes: null },
@@ -127,4 +147,6 @@ printTable(`history: ${FOLDERS} incident folders (${Object.keys(files).length} f
   ["indexFiles (what every pipeline commit adds)", String(incidents.length), f(commit.median), f(commit.min), ""],
 ]);
 const figures = scorecardFigures(newest, incidents);
-process.stdout.write(`folder errors: ${fromFolders.result.errors.length}; ${newest}: ${figures.repeats.length} repeats, ${figures.duplicatesAbsorbed} duplicates absorbed, ${figures.topCauses.length} causes\n`);
+process.stdout.write(
+  `folder errors: ${fromFolders.result.errors.length}; ${newest}: ${figures.repeats.length} repeats, ${figures.duplicatesAbsorbed} duplicates absorbed, ${figures.topCauses.length} causes\n`,
+);

@@ -24,7 +24,17 @@ function body(batch: number): string {
       fingerprint: `fp${problem.toString(16)}`,
     };
   });
-  return JSON.stringify({ version: "4", groupKey: `{}:{batch="${batch}"}`, status: "firing", receiver: "pipemedic", groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: "http://am.example", alerts });
+  return JSON.stringify({
+    version: "4",
+    groupKey: `{}:{batch="${batch}"}`,
+    status: "firing",
+    receiver: "pipemedic",
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "http://am.example",
+    alerts,
+  });
 }
 
 function openIncidents(): Incident[] {
@@ -84,5 +94,11 @@ printTable("ingest + correlate: 100,000 alerts against 10,000 open incidents", [
 ]);
 printTable("result", [
   ["incidents", "alerts recorded", "duplicates", "heap growth MiB", "target"],
-  [String(result.incidents.length), String(recorded), String(result.assignments.filter((a) => a.duplicate).length), ((heapAfter - heapBefore) / 2 ** 20).toFixed(0), ">= 50,000 alerts/s total"],
+  [
+    String(result.incidents.length),
+    String(recorded),
+    String(result.assignments.filter((a) => a.duplicate).length),
+    ((heapAfter - heapBefore) / 2 ** 20).toFixed(0),
+    ">= 50,000 alerts/s total",
+  ],
 ]);

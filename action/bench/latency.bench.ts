@@ -11,8 +11,22 @@ const LATENCY = 150;
 const NOW = Date.parse("2026-03-14T02:00:00Z");
 const ONSET = NOW - 30 * 60_000;
 const problem: Problem = {
-  incidentId: "bench", title: "bench", now: NOW, onset: ONSET, alerts: [], alertnames: ["Bench"], labels: {}, pipelines: [],
-  upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
+  incidentId: "bench",
+  title: "bench",
+  now: NOW,
+  onset: ONSET,
+  alerts: [],
+  alertnames: ["Bench"],
+  labels: {},
+  pipelines: [],
+  upstream: [],
+  downstream: [],
+  components: [],
+  subjects: {},
+  metrics: [],
+  changes: { commits: [], deployments: [] },
+  similar: [],
+  timeline: [],
 };
 
 /** Every metric answers after LATENCY ms with a step up at the onset, so every check passes. */
@@ -21,7 +35,16 @@ const slow: Telemetry = {
   describe: () => "bench",
   metrics: (q) =>
     new Promise<Series[]>((resolve) =>
-      setTimeout(() => resolve([{ labels: { __name__: q.name }, points: Array.from({ length: 60 }, (_, i) => [NOW - (60 - i) * 60_000, NOW - (60 - i) * 60_000 < ONSET ? 1 : 10] as [number, number]) }]), LATENCY),
+      setTimeout(
+        () =>
+          resolve([
+            {
+              labels: { __name__: q.name },
+              points: Array.from({ length: 60 }, (_, i) => [NOW - (60 - i) * 60_000, NOW - (60 - i) * 60_000 < ONSET ? 1 : 10] as [number, number]),
+            },
+          ]),
+        LATENCY,
+      ),
     ),
   logs: () => Promise.resolve([]),
   changes: () => Promise.resolve({ commits: [], deployments: [] }),
@@ -34,7 +57,16 @@ function hypothesis(id: string, checks: number, deeper: string[], round: number)
   const specs = Array.from({ length: checks }, (_, i) =>
     CheckSpecSchema.parse({ id: `c${i}`, metric: `m_${id.replace(/-/g, "_")}_${i}`, primitive: "step_change", pass_if: { ratio: ">= 2" }, weight: "strong" }),
   );
-  return { id, title: id, origin: "runbook", prior: 0.3, reason: "bench", deeper, round, checks: resolveChecks({ id, checks: specs }, problem, { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } }) };
+  return {
+    id,
+    title: id,
+    origin: "runbook",
+    prior: 0.3,
+    reason: "bench",
+    deeper,
+    round,
+    checks: resolveChecks({ id, checks: specs }, problem, { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } }),
+  };
 }
 
 // Round 1: 4 causes × 5 checks; round 2: their 3 deeper causes × 4; round 3: 2 deepest × 4. 40 checks.
@@ -44,10 +76,23 @@ const r3 = new Map([0, 1].map((i) => [`r3-${i}`, hypothesis(`r3-${i}`, 4, [], 3)
 const rows = [["concurrency", "checks", "rounds", "wall ms", "ideal ms", "ratio"]];
 for (const concurrency of [4, DEFAULT_BUDGET.concurrency, 16]) {
   const t0 = performance.now();
-  const inv = await investigate(problem, r1, { telemetry: slow, progress: silentProgress }, { ...DEFAULT_BUDGET, concurrency }, (id) => r2.get(id) ?? r3.get(id) ?? null);
+  const inv = await investigate(
+    problem,
+    r1,
+    { telemetry: slow, progress: silentProgress },
+    { ...DEFAULT_BUDGET, concurrency },
+    (id) => r2.get(id) ?? r3.get(id) ?? null,
+  );
   const wall = performance.now() - t0;
   const waves = [20, 12, 8].reduce((sum, n) => sum + Math.ceil(n / concurrency), 0);
   const ideal = waves * LATENCY;
-  rows.push([`${concurrency}${concurrency === DEFAULT_BUDGET.concurrency ? " (default)" : ""}`, String(inv.evidence.length), String(inv.rca.rounds), wall.toFixed(0), String(ideal), (wall / ideal).toFixed(2)]);
+  rows.push([
+    `${concurrency}${concurrency === DEFAULT_BUDGET.concurrency ? " (default)" : ""}`,
+    String(inv.evidence.length),
+    String(inv.rca.rounds),
+    wall.toFixed(0),
+    String(ideal),
+    (wall / ideal).toFixed(2),
+  ]);
 }
 printTable(`check runtime with ${LATENCY} ms per backend call (target ratio ≤ 1.2 at the default concurrency)`, rows);

@@ -29,9 +29,32 @@ const PROPOSALS_REPLY = {
     prior: 0.15,
     rationale: "The lag began without a change in the produce rate, and the consumer calls a remote service for every record.",
     checks: [
-      { id: "latency-step", metric: 'probe_duration_seconds{target=~"{{pipeline.dependency.name}}.*"}', primitive: "step_change", anchor: "onset", pass_if: { ratio: ">= 3" }, weight: "strong" },
-      { id: "timeout-logs", logs: { service: "{{pipeline.service}}" }, match: "ReadTimeout|timed out", primitive: "count", window: "1h", pass_if: { count: ">= 5" } },
-      { id: "rate-flat", metric: 'kafka_topic_partition_current_offset{topic="{{pipeline.kafka.topic}}"}', rate: true, aggregate: "sum", primitive: "step_change", anchor: "onset", pass_if: { ratio: "< 1.5" }, role: "confirm" },
+      {
+        id: "latency-step",
+        metric: 'probe_duration_seconds{target=~"{{pipeline.dependency.name}}.*"}',
+        primitive: "step_change",
+        anchor: "onset",
+        pass_if: { ratio: ">= 3" },
+        weight: "strong",
+      },
+      {
+        id: "timeout-logs",
+        logs: { service: "{{pipeline.service}}" },
+        match: "ReadTimeout|timed out",
+        primitive: "count",
+        window: "1h",
+        pass_if: { count: ">= 5" },
+      },
+      {
+        id: "rate-flat",
+        metric: 'kafka_topic_partition_current_offset{topic="{{pipeline.kafka.topic}}"}',
+        rate: true,
+        aggregate: "sum",
+        primitive: "step_change",
+        anchor: "onset",
+        pass_if: { ratio: "< 1.5" },
+        role: "confirm",
+      },
     ],
   })),
 };
@@ -54,7 +77,14 @@ function storm(base: Problem): Problem {
     ...base,
     alerts,
     changes: {
-      commits: Array.from({ length: 120 }, (_, i) => ({ repo: "shopfront/orders-enricher", sha: `${i}`.padStart(40, "c"), at: "2026-02-10T18:00:00Z", author: "dev", message: `chore: bump dependency ${i}\n\n${long}`, files: Array.from({ length: 30 }, (_, j) => ({ path: `src/module-${j}.py`, status: "modified" })) })),
+      commits: Array.from({ length: 120 }, (_, i) => ({
+        repo: "shopfront/orders-enricher",
+        sha: `${i}`.padStart(40, "c"),
+        at: "2026-02-10T18:00:00Z",
+        author: "dev",
+        message: `chore: bump dependency ${i}\n\n${long}`,
+        files: Array.from({ length: 30 }, (_, j) => ({ path: `src/module-${j}.py`, status: "modified" })),
+      })),
       deployments: base.changes.deployments,
     },
     timeline: Array.from({ length: 400 }, (_, i) => ({ at: "2026-02-10T19:00:00Z", kind: "alert" as const, text: `${i}: ${long.slice(0, 300)}` })),
@@ -110,11 +140,31 @@ const measure = async (c: Case, counted: boolean) => {
   await writeNarrative(llm, {
     summary: `${c.problem.title}: ${c.problem.alertnames.join(", ")} on ${c.problem.pipelines.map((p) => p.id).join(", ") || "no known pipeline"}`,
     findings: c.investigation?.evidence.map((e) => ({ key: e.key, verdict: e.verdict, finding: e.finding })) ?? [],
-    rca: c.investigation?.rca ?? { conclusion: "inconclusive", rootCause: "unknown", confidence: 0, ranked: [], chain: [], gaps: [], rounds: 0, checksRun: 0, budgetExhausted: false },
+    rca: c.investigation?.rca ?? {
+      conclusion: "inconclusive",
+      rootCause: "unknown",
+      confidence: 0,
+      ranked: [],
+      chain: [],
+      gaps: [],
+      rounds: 0,
+      checksRun: 0,
+      budgetExhausted: false,
+    },
   });
   const u = llm.usage();
   if (counted) inputs.push(u.input_tokens);
-  rows.push([c.name, String(c.problem.alerts.length), String(c.problem.changes.commits.length), String(afterProposals), String(u.input_tokens - afterProposals), String(u.input_tokens), String(u.output_tokens), String(u.calls), String(u.degraded)]);
+  rows.push([
+    c.name,
+    String(c.problem.alerts.length),
+    String(c.problem.changes.commits.length),
+    String(afterProposals),
+    String(u.input_tokens - afterProposals),
+    String(u.input_tokens),
+    String(u.output_tokens),
+    String(u.calls),
+    String(u.degraded),
+  ]);
 };
 for (const c of cases) await measure(c, true);
 await measure({ ...cases[0]!, name: "(stress) alert storm, not in the median", problem: storm(cases[0]!.problem) }, false);

@@ -20,9 +20,35 @@ function webhook(i: number): { source: RelaySource; body: string; headers: Recor
   const at = new Date(Date.UTC(2026, 2, 14, 1, 0, i % 60)).toISOString();
   const bodies: Record<RelaySource, unknown> = {
     sentry: { action: "triggered", data: { event: { title: `KeyError ${i}`, level: "error", issue_id: String(i), datetime: at }, triggered_rule: "errors" } },
-    pagerduty: { event: { id: `E${i}`, event_type: "incident.triggered", resource_type: "incident", occurred_at: at, data: { id: `P${i}`, type: "incident", title: `lag ${i}`, urgency: "high", status: "triggered", created_at: at } } },
-    "dbt-cloud": { accountId: 1, eventId: `wev_${i}`, eventType: "job.run.errored", timestamp: at, data: { jobId: String(i), jobName: "marts", runId: String(i), runStatus: "Errored", runStatusCode: 20, runStartedAt: at } },
-    alertmanager: { version: "4", groupKey: `{}:{n="${i}"}`, status: "firing", receiver: "pipemedic", groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: "", alerts: [{ status: "firing", labels: { alertname: "Lag", n: String(i) }, annotations: {}, startsAt: at, endsAt: "0001-01-01T00:00:00Z", fingerprint: `f${i}` }] },
+    pagerduty: {
+      event: {
+        id: `E${i}`,
+        event_type: "incident.triggered",
+        resource_type: "incident",
+        occurred_at: at,
+        data: { id: `P${i}`, type: "incident", title: `lag ${i}`, urgency: "high", status: "triggered", created_at: at },
+      },
+    },
+    "dbt-cloud": {
+      accountId: 1,
+      eventId: `wev_${i}`,
+      eventType: "job.run.errored",
+      timestamp: at,
+      data: { jobId: String(i), jobName: "marts", runId: String(i), runStatus: "Errored", runStatusCode: 20, runStartedAt: at },
+    },
+    alertmanager: {
+      version: "4",
+      groupKey: `{}:{n="${i}"}`,
+      status: "firing",
+      receiver: "pipemedic",
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      externalURL: "",
+      alerts: [
+        { status: "firing", labels: { alertname: "Lag", n: String(i) }, annotations: {}, startsAt: at, endsAt: "0001-01-01T00:00:00Z", fingerprint: `f${i}` },
+      ],
+    },
     grafana: {},
   };
   const body = JSON.stringify(bodies[source]);
@@ -41,7 +67,15 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 async function run(label: string, count: number, throttle: boolean): Promise<string[]> {
   const emu = await startGitHubEmulator({ token: TOKEN });
   await emu.createRepo("acme", "data-ops");
-  const config = { owner: "acme", repo: "data-ops", auth: { kind: "token" as const, token: TOKEN }, apiUrl: emu.url, secrets: Object.fromEntries(SOURCES.map((s) => [s, [SECRET]])), maxBodyBytes: 1 << 20, maxPending: 1000 };
+  const config = {
+    owner: "acme",
+    repo: "data-ops",
+    auth: { kind: "token" as const, token: TOKEN },
+    apiUrl: emu.url,
+    secrets: Object.fromEntries(SOURCES.map((s) => [s, [SECRET]])),
+    maxBodyBytes: 1 << 20,
+    maxPending: 1000,
+  };
   const dispatcher = githubDispatcher({ config, octokit: { throttle: { enabled: throttle, id: `bench-${label}` } }, warn: () => undefined });
   const relay = await startRelayServer({ config, dispatcher, host: "127.0.0.1", port: 0, log: () => undefined });
   const hooks = Array.from({ length: count }, (_, i) => webhook(i));
@@ -52,7 +86,12 @@ async function run(label: string, count: number, throttle: boolean): Promise<str
     hooks.map(async (h) => {
       const start = performance.now();
       try {
-        const res = await fetch(`${relay.url}/hooks/${h.source}`, { method: "POST", headers: h.headers, body: h.body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const res = await fetch(`${relay.url}/hooks/${h.source}`, {
+          method: "POST",
+          headers: h.headers,
+          body: h.body,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
         await res.arrayBuffer();
         if (res.status >= 200 && res.status < 300) ok++;
       } catch {
@@ -67,7 +106,17 @@ async function run(label: string, count: number, throttle: boolean): Promise<str
   await relay.close();
   await emu.close();
   latencies.sort((a, b) => a - b);
-  return [label, String(count), String(ok), `${received}${violations ? ` (${violations} violations)` : ""}`, wall.toFixed(2), (count / wall).toFixed(0), pct(latencies, 50).toFixed(0), pct(latencies, 90).toFixed(0), pct(latencies, 99).toFixed(0)];
+  return [
+    label,
+    String(count),
+    String(ok),
+    `${received}${violations ? ` (${violations} violations)` : ""}`,
+    wall.toFixed(2),
+    (count / wall).toFixed(0),
+    pct(latencies, 50).toFixed(0),
+    pct(latencies, 90).toFixed(0),
+    pct(latencies, 99).toFixed(0),
+  ];
 }
 
 const rows = [["relay → emulator", "webhooks", "2xx", "dispatches received", "wall s", "webhooks/s", "p50 ms", "p90 ms", "p99 ms"]];

@@ -29,6 +29,14 @@ for (const knowledge of [true, false]) {
     }
   }
   const p50 = pct(pipeline, 0.5);
-  rows.push([knowledge ? "project's" : "none", String(scenarios.length), String(p50), String(pct(pipeline, 0.9)), String(pct(investigation, 0.5)), String(pct(checks, 0.5)), p50 <= 150 ? "met" : "missed"]);
+  rows.push([
+    knowledge ? "project's" : "none",
+    String(scenarios.length),
+    String(p50),
+    String(pct(pipeline, 0.9)),
+    String(pct(investigation, 0.5)),
+    String(pct(checks, 0.5)),
+    p50 <= 150 ? "met" : "missed",
+  ]);
 }
 printTable("Replayed investigations of the golden suite (one process, in order)", rows);

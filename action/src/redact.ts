@@ -19,8 +19,7 @@ interface Rule {
 const mark = (kind: string) => `[REDACTED:${kind}]`;
 
 /** Words that make a key's value a credential; they must end the key (`db_password`, not `password_hash`). */
-const SECRET_KEY_WORD =
-  "(?:password|passwd|pwd|secret|client[_-]?secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)";
+const SECRET_KEY_WORD = "(?:password|passwd|pwd|secret|client[_-]?secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)";
 
 /** The marker kind for a sensitive key, so a reader knows what was removed. */
 function kindOfKey(key: string): string {
@@ -110,9 +109,7 @@ export function compilePatterns(patterns: readonly string[]): RegExp[] {
 export function redact(text: string, extra: RegExp[] = []): string {
   let out = text;
   for (const rule of RULES) {
-    out = rule.replace
-      ? out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string)
-      : out.replace(rule.pattern, mark(rule.kind));
+    out = rule.replace ? out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string) : out.replace(rule.pattern, mark(rule.kind));
   }
   for (const re of extra) out = out.replace(globalOf(re), mark("custom"));
   return out;

@@ -9,7 +9,17 @@ import { HOUR, Logs, MIN, Rand, axis, iso, type Telemetry } from "./lib.js";
 import { type Columns, queryError, snapshots } from "./warehouse.js";
 
 export const DBT_SA = "dbt-ads@shopfront-ads.iam.gserviceaccount.com";
-export const ADS_COLUMNS: Columns = { date: "DATE", customer_id: "INT64", campaign_id: "INT64", ad_group_id: "INT64", impressions: "INT64", clicks: "INT64", cost_micros: "INT64", currency_code: "STRING", _fivetran_synced: "TIMESTAMP" };
+export const ADS_COLUMNS: Columns = {
+  date: "DATE",
+  customer_id: "INT64",
+  campaign_id: "INT64",
+  ad_group_id: "INT64",
+  impressions: "INT64",
+  clicks: "INT64",
+  cost_micros: "INT64",
+  currency_code: "STRING",
+  _fivetran_synced: "TIMESTAMP",
+};
 
 export interface AdsRun {
   seed: number;
@@ -29,7 +39,8 @@ export function adsTelemetry(s: AdsRun): { telemetry: Telemetry; rand: Rand } {
   const ax = axis(s.now - 2.5 * HOUR, s.now);
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
-  const dbtLog = (t: number, level: string, line: string) => logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_ads_hourly", level }, line);
+  const dbtLog = (t: number, level: string, line: string) =>
+    logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_ads_hourly", level }, line);
   for (let t = s.run - 3 * HOUR; t < s.run; t += HOUR) {
     dbtLog(t, "info", "Running with dbt=1.9.4");
     dbtLog(t + rand.int(80, 110) * 1000, "info", "Done. PASS=6 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=6");
@@ -37,20 +48,37 @@ export function adsTelemetry(s: AdsRun): { telemetry: Telemetry; rand: Rand } {
   dbtLog(s.run, "info", "Running with dbt=1.9.4");
   dbtLog(s.run + 6_000, "info", "1 of 6 START sql incremental model ads.stg_ads_spend ..................... [RUN]");
   dbtLog(s.run + 7_300, "error", "1 of 6 ERROR creating sql incremental model ads.stg_ads_spend ............ [ERROR in 1.24s]");
-  dbtLog(s.run + 8_000, "error", `Database Error in model stg_ads_spend (models/ads/staging/stg_ads_spend.sql)\n  ${s.dbtError}\n  Location: EU\n  Job ID: ${rand.hex(8)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(12)}`);
+  dbtLog(
+    s.run + 8_000,
+    "error",
+    `Database Error in model stg_ads_spend (models/ads/staging/stg_ads_spend.sql)\n  ${s.dbtError}\n  Location: EU\n  Job ID: ${rand.hex(8)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(12)}`,
+  );
   dbtLog(s.run + 8_500, "info", "Done. PASS=0 WARN=0 ERROR=1 SKIP=5 NO-OP=0 TOTAL=6");
-  const errors = [...(s.otherErrors ?? []), queryError(s.run + 7_000, DBT_SA, "shopfront-ads", s.errorCode, s.dbtError, { query_tag: "dbt:stg_ads_spend" })].sort((a, b) => a.at.localeCompare(b.at));
+  const errors = [
+    ...(s.otherErrors ?? []),
+    queryError(s.run + 7_000, DBT_SA, "shopfront-ads", s.errorCode, s.dbtError, { query_tag: "dbt:stg_ads_spend" }),
+  ].sort((a, b) => a.at.localeCompare(b.at));
   return {
     rand,
     telemetry: {
       series: healthyAirflow(ax, rand),
       logs,
-      events: [{ at: iso(s.run - 30_000), kind: "k8s.pod.started", labels: { namespace: "airflow", pod: `dbt-ads-hourly-run-dbt-${rand.hex(5)}` }, message: "Started container base" }, ...(s.events ?? [])],
+      events: [
+        {
+          at: iso(s.run - 30_000),
+          kind: "k8s.pod.started",
+          labels: { namespace: "airflow", pod: `dbt-ads-hourly-run-dbt-${rand.hex(5)}` },
+          message: "Started container base",
+        },
+        ...(s.events ?? []),
+      ],
       changes: backgroundChanges(s.now, rand),
       warehouse: {
         schemas: snapshots("ads_raw.google_ads_spend", s.now - 30 * HOUR, s.now, s.columnsAt ?? (() => ADS_COLUMNS)),
         query_errors: errors,
-        tables: [{ table: "ads_raw.google_ads_spend", at: iso(s.now - MIN), row_count: 48_900_000 + rand.int(0, 90_000), max_loaded_at: iso(s.now - 11 * MIN) }],
+        tables: [
+          { table: "ads_raw.google_ads_spend", at: iso(s.now - MIN), row_count: 48_900_000 + rand.int(0, 90_000), max_loaded_at: iso(s.now - 11 * MIN) },
+        ],
       },
     },
   };

@@ -52,7 +52,11 @@ export function executorSeries(ax: Axis, e: ExecutorLoad): Series[] {
 }
 
 /** Scheduler health: the heartbeat counter (two HA schedulers, one beat each per 5 s while alive), DAG bag, import errors. */
-export function schedulerSeries(ax: Axis, rand: Rand, opts: { alive?(t: number): boolean; dags?: number; importErrors?(t: number): number; starving?(t: number): number } = {}): Series[] {
+export function schedulerSeries(
+  ax: Axis,
+  rand: Rand,
+  opts: { alive?(t: number): boolean; dags?: number; importErrors?(t: number): number; starving?(t: number): number } = {},
+): Series[] {
   const alive = opts.alive ?? (() => true);
   return [
     counter({ __name__: "airflow_scheduler_heartbeat", ...JOB }, ax, 1_482_113, (t) => (alive(t) ? rand.jitter(0.4, 0.03) : 0)),
@@ -103,11 +107,30 @@ export function airflowLog(logs: Logs, t: number, component: "scheduler" | "work
 }
 
 /** A task's log line, with the dag and task ids the task-log handler attaches. */
-export function taskLog(logs: Logs, t: number, task: { dag_id: string; task_id: string; try_number?: number }, level: string, source: string, text: string): void {
-  const stamp = new Date(t).toISOString().replace("T", ", ").replace(/\.\d+Z$/, " UTC");
+export function taskLog(
+  logs: Logs,
+  t: number,
+  task: { dag_id: string; task_id: string; try_number?: number },
+  level: string,
+  source: string,
+  text: string,
+): void {
+  const stamp = new Date(t)
+    .toISOString()
+    .replace("T", ", ")
+    .replace(/\.\d+Z$/, " UTC");
   logs.add(
     t,
-    { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", dag_id: task.dag_id, task_id: task.task_id, try_number: String(task.try_number ?? 1), level },
+    {
+      service: "airflow",
+      tier: "airflow",
+      component: "worker",
+      namespace: "airflow",
+      dag_id: task.dag_id,
+      task_id: task.task_id,
+      try_number: String(task.try_number ?? 1),
+      level,
+    },
     `[${stamp}] {${source}} ${level.toUpperCase()} - ${text}`,
   );
 }

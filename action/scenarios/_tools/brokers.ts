@@ -18,7 +18,14 @@ export function clusterSeries(ax: Axis, down: (t: number) => number | null): Ser
   for (const [topic, parts] of TOPICS) {
     for (let p = 0; p < parts; p++) {
       // Replicas of partition p live on brokers p%3, (p+1)%3, (p+2)%3 with RF 3: every partition has one on each broker.
-      out.push(gauge({ __name__: "kafka_topic_partition_under_replicated_partition", job: "kafka-exporter", topic, partition: String(p) }, ax, (t) => (down(t) === null ? 0 : 1), 0));
+      out.push(
+        gauge(
+          { __name__: "kafka_topic_partition_under_replicated_partition", job: "kafka-exporter", topic, partition: String(p) },
+          ax,
+          (t) => (down(t) === null ? 0 : 1),
+          0,
+        ),
+      );
     }
   }
   return out;
@@ -28,12 +35,27 @@ export function clusterSeries(ax: Axis, down: (t: number) => number | null): Ser
 export function brokerDisks(ax: Axis, rand: Rand, kafkaAvail: (broker: number, t: number) => number | null): Series[] {
   const GiB = 1024 ** 3;
   return [0, 1, 2].flatMap((b) => [
-    gauge({ __name__: "node_filesystem_avail_bytes", instance: `kafka-${b}`, mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs" }, ax, () => rand.jitter(31 * GiB, 0.002), 0),
-    gauge({ __name__: "node_filesystem_avail_bytes", instance: `kafka-${b}`, mountpoint: "/var/lib/kafka/data-0", device: "/dev/nvme1n1", fstype: "ext4" }, ax, (t) => {
-      const v = kafkaAvail(b, t);
-      return v === null ? null : Math.max(0, v);
-    }, 0),
-    gauge({ __name__: "node_filesystem_size_bytes", instance: `kafka-${b}`, mountpoint: "/var/lib/kafka/data-0", device: "/dev/nvme1n1", fstype: "ext4" }, ax, () => 500 * GiB, 0),
+    gauge(
+      { __name__: "node_filesystem_avail_bytes", instance: `kafka-${b}`, mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs" },
+      ax,
+      () => rand.jitter(31 * GiB, 0.002),
+      0,
+    ),
+    gauge(
+      { __name__: "node_filesystem_avail_bytes", instance: `kafka-${b}`, mountpoint: "/var/lib/kafka/data-0", device: "/dev/nvme1n1", fstype: "ext4" },
+      ax,
+      (t) => {
+        const v = kafkaAvail(b, t);
+        return v === null ? null : Math.max(0, v);
+      },
+      0,
+    ),
+    gauge(
+      { __name__: "node_filesystem_size_bytes", instance: `kafka-${b}`, mountpoint: "/var/lib/kafka/data-0", device: "/dev/nvme1n1", fstype: "ext4" },
+      ax,
+      () => 500 * GiB,
+      0,
+    ),
   ]);
 }
 

@@ -25,11 +25,29 @@ export function taskSeries(ax: Axis, rand: Rand, job: string, jobId: string, ops
       const labels: Labels = { job_name: job, job_id: jobId, task_name: op.name, subtask_index: String(i), tm_id: `${job}-taskmanager-1-${1 + (i % 4)}` };
       const ms = (v: number) => Math.max(0, Math.min(1000, v));
       out.push(gauge({ __name__: "flink_taskmanager_job_task_busyTimeMsPerSecond", ...labels }, ax, (t) => ms(rand.jitter(op.busy(t, i), 0.05)), 0));
-      out.push(gauge({ __name__: "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", ...labels }, ax, (t) => ms(rand.jitter(op.backpressured(t, i), 0.05)), 0));
-      out.push(gauge({ __name__: "flink_taskmanager_job_task_numRecordsInPerSecond", ...labels }, ax, (t) => Math.max(0, rand.jitter(op.recordsIn(t, i), 0.06)), 1));
-      out.push(gauge({ __name__: "flink_taskmanager_job_task_checkpointStartDelayNanos", ...labels }, ax, (t) => Math.max(0, rand.jitter(op.startDelayMs?.(t, i) ?? 40, 0.2)) * 1e6, 0));
+      out.push(
+        gauge({ __name__: "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", ...labels }, ax, (t) => ms(rand.jitter(op.backpressured(t, i), 0.05)), 0),
+      );
+      out.push(
+        gauge({ __name__: "flink_taskmanager_job_task_numRecordsInPerSecond", ...labels }, ax, (t) => Math.max(0, rand.jitter(op.recordsIn(t, i), 0.06)), 1),
+      );
+      out.push(
+        gauge(
+          { __name__: "flink_taskmanager_job_task_checkpointStartDelayNanos", ...labels },
+          ax,
+          (t) => Math.max(0, rand.jitter(op.startDelayMs?.(t, i) ?? 40, 0.2)) * 1e6,
+          0,
+        ),
+      );
       if (op.watermark) {
-        out.push(gauge({ __name__: "flink_taskmanager_job_task_operator_currentOutputWatermark", ...labels, operator_name: op.name }, ax, (t) => Math.round(op.watermark!(t, i)), 0));
+        out.push(
+          gauge(
+            { __name__: "flink_taskmanager_job_task_operator_currentOutputWatermark", ...labels, operator_name: op.name },
+            ax,
+            (t) => Math.round(op.watermark!(t, i)),
+            0,
+          ),
+        );
       }
     }
   }

@@ -95,8 +95,7 @@ export function simulateGroup(m: GroupModel, ax: Axis, rand: Rand): GroupRun {
   });
   const base = m.extra ?? {};
   const series: Series[] = [];
-  const seriesOf = (name: string, labels: Labels, values: number[]) =>
-    gauge({ __name__: name, ...base, ...labels }, ax, (_, i) => values[i]!, 0);
+  const seriesOf = (name: string, labels: Labels, values: number[]) => gauge({ __name__: name, ...base, ...labels }, ax, (_, i) => values[i]!, 0);
   for (let p = 0; p < P; p++) {
     series.push(seriesOf("kafka_topic_partition_current_offset", { topic: m.topic, partition: String(p) }, out.leo[p]!));
   }
@@ -107,9 +106,7 @@ export function simulateGroup(m: GroupModel, ax: Axis, rand: Rand): GroupRun {
     series.push(seriesOf("kafka_consumergroup_lag", { consumergroup: m.group, topic: m.topic, partition: String(p) }, out.lag[p]!));
   }
   series.push(seriesOf("kafka_consumergroup_lag_sum", { consumergroup: m.group, topic: m.topic }, lagSum));
-  series.push(
-    gauge({ __name__: "kafka_consumergroup_members", ...base, consumergroup: m.group }, ax, (t) => Math.round(m.membersAt?.(t) ?? m.members), 0),
-  );
+  series.push(gauge({ __name__: "kafka_consumergroup_members", ...base, consumergroup: m.group }, ax, (t) => Math.round(m.membersAt?.(t) ?? m.members), 0));
   series.push(gauge({ __name__: "kafka_topic_partitions", ...base, topic: m.topic }, ax, () => P, 0));
   return { series, lagSum, produced, consumed, times: ts };
 }
@@ -127,7 +124,16 @@ export function firesAt(run: GroupRun, threshold: number, forMs: number): number
 }
 
 /** A steady, healthy group on another topic: background series every real exporter also returns. */
-export function backgroundGroup(topic: string, group: string, partitions: number, members: number, rate: number, ax: Axis, rand: Rand, initialOffset: number): Series[] {
+export function backgroundGroup(
+  topic: string,
+  group: string,
+  partitions: number,
+  members: number,
+  rate: number,
+  ax: Axis,
+  rand: Rand,
+  initialOffset: number,
+): Series[] {
   return simulateGroup(
     {
       topic,

@@ -29,7 +29,17 @@ export function loyaltyTelemetry(s: LoyaltyStory): { telemetry: Telemetry; rand:
   const rand = new Rand(s.seed);
   const ax = axis(s.now - 2.5 * HOUR, s.now);
   const group = simulateGroup(
-    { topic: "loyalty.points.v2", group: "points-accrual", partitions: 8, members: 4, produce: s.produce, capacity: s.capacity, stall: s.stall, membersAt: s.membersAt, initialOffset: 9_310_000 },
+    {
+      topic: "loyalty.points.v2",
+      group: "points-accrual",
+      partitions: 8,
+      members: 4,
+      produce: s.produce,
+      capacity: s.capacity,
+      stall: s.stall,
+      membersAt: s.membersAt,
+      initialOffset: 9_310_000,
+    },
     ax,
     rand,
   );
@@ -38,7 +48,12 @@ export function loyaltyTelemetry(s: LoyaltyStory): { telemetry: Telemetry; rand:
     ...(s.dropGroupSeries ? [] : group.series),
     ...backgroundKafka(ax, rand),
     ...probes(ax, rand),
-    gauge({ __name__: "probe_duration_seconds", instance: REWARDS_DB, job: "blackbox-tcp" }, ax, (t) => Math.max(0.0005, rand.jitter(s.dbLatency?.(t) ?? 0.0018, 0.12)), 4),
+    gauge(
+      { __name__: "probe_duration_seconds", instance: REWARDS_DB, job: "blackbox-tcp" },
+      ax,
+      (t) => Math.max(0.0005, rand.jitter(s.dbLatency?.(t) ?? 0.0018, 0.12)),
+      4,
+    ),
     gauge({ __name__: "probe_success", instance: REWARDS_DB, job: "blackbox-tcp" }, ax, () => 1, 0),
   ];
   const logs = new Logs();
@@ -47,9 +62,25 @@ export function loyaltyTelemetry(s: LoyaltyStory): { telemetry: Telemetry; rand:
   for (const t of times(ax)) {
     pods.forEach((pod, r) => {
       const labels = { service: "points-accrual", namespace: "loyalty", pod, level: "info" };
-      if (rand.chance(0.3)) logs.add(t + rand.uniform(0, MIN), labels, `accrued batch events=${rand.int(200, 500)} partitions=${r},${r + 4} tx_ms=${rand.int(40, 160)}`);
+      if (rand.chance(0.3))
+        logs.add(t + rand.uniform(0, MIN), labels, `accrued batch events=${rand.int(200, 500)} partitions=${r},${r + 4} tx_ms=${rand.int(40, 160)}`);
       s.podLog?.(t, pod, rand, logs, labels);
     });
   }
-  return { telemetry: { series, logs, changes: backgroundChanges(s.now, rand), events: [{ at: iso(s.now - 95 * MIN), kind: "k8s.pod.started", labels: { namespace: "storefront", pod: "recommendations-api-7b9d5-x2c4v" }, message: "Started container recommendations-api" }] }, rand };
+  return {
+    telemetry: {
+      series,
+      logs,
+      changes: backgroundChanges(s.now, rand),
+      events: [
+        {
+          at: iso(s.now - 95 * MIN),
+          kind: "k8s.pod.started",
+          labels: { namespace: "storefront", pod: "recommendations-api-7b9d5-x2c4v" },
+          message: "Started container recommendations-api",
+        },
+      ],
+    },
+    rand,
+  };
 }

@@ -22,7 +22,11 @@ export function executorSeries(ax: Axis, rand: Rand, app: string, appId: string,
     const labels = { application_id: appId, application_name: app, executor_id: String(e) };
     const alive = (t: number) => load.alive(t, e);
     out.push(gauge({ __name__: "metrics_executor_activeTasks", ...labels }, ax, (t) => (alive(t) ? Math.max(0, Math.round(load.activeTasks(t, e))) : null), 0));
-    out.push(counter({ __name__: "metrics_executor_shuffleTotalBytesRead_bytes_total", ...labels }, ax, 0, (t) => (alive(t) ? Math.max(0, rand.jitter(load.shuffleReadRate(t, e), 0.08)) : 0)));
+    out.push(
+      counter({ __name__: "metrics_executor_shuffleTotalBytesRead_bytes_total", ...labels }, ax, 0, (t) =>
+        alive(t) ? Math.max(0, rand.jitter(load.shuffleReadRate(t, e), 0.08)) : 0,
+      ),
+    );
     out.push(counter({ __name__: "metrics_executor_failedTasks_total", ...labels }, ax, 0, (t) => (alive(t) ? load.failRate(t, e) : 0), 2));
     out.push(gauge({ __name__: "metrics_executor_JVMHeapMemory_bytes", ...labels }, ax, (t) => (alive(t) ? rand.jitter(load.heapBytes(t, e), 0.04) : null), 0));
     out.push(gauge({ __name__: "metrics_executor_maxMemory_bytes", ...labels }, ax, (t) => (alive(t) ? 7.2e9 : null), 0));

@@ -29,10 +29,7 @@ export function holds(actual: number, c: Comparison): boolean {
 }
 
 /** Evaluates every pass_if key against the observed numbers; a key the primitive did not observe is an error. */
-export function evaluatePassIf(
-  passIf: Record<string, string>,
-  observed: Record<string, number>,
-): { pass: boolean; parts: string[]; missing: string[] } {
+export function evaluatePassIf(passIf: Record<string, string>, observed: Record<string, number>): { pass: boolean; parts: string[]; missing: string[] } {
   const parts: string[] = [];
   const missing: string[] = [];
   let pass = true;

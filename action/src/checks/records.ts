@@ -46,7 +46,46 @@ export function fromEvents(events: TelemetryEvent[], check: Check): TelemetryRec
 }
 
 /** Words too common in service and file names to tie a change to one entity. */
-const GENERIC = new Set(["svc", "service", "services", "api", "app", "apps", "prod", "production", "staging", "dev", "data", "daily", "hourly", "raw", "mart", "marts", "job", "jobs", "dag", "dags", "src", "main", "java", "com", "the", "and", "v1", "v2", "v3", "etl", "pipeline", "pipelines", "config", "configs", "yaml", "yml", "json", "docs"]);
+const GENERIC = new Set([
+  "svc",
+  "service",
+  "services",
+  "api",
+  "app",
+  "apps",
+  "prod",
+  "production",
+  "staging",
+  "dev",
+  "data",
+  "daily",
+  "hourly",
+  "raw",
+  "mart",
+  "marts",
+  "job",
+  "jobs",
+  "dag",
+  "dags",
+  "src",
+  "main",
+  "java",
+  "com",
+  "the",
+  "and",
+  "v1",
+  "v2",
+  "v3",
+  "etl",
+  "pipeline",
+  "pipelines",
+  "config",
+  "configs",
+  "yaml",
+  "yml",
+  "json",
+  "docs",
+]);
 
 /** The distinctive words of a name or path: lower case, split at separators and case changes. */
 function words(text: string): string[] {
@@ -101,7 +140,13 @@ export function fromChanges(changes: Changes, check: Check): TelemetryRecord[] {
   }
   if (spec.kind !== "commits" && !pathOk) {
     for (const d of changes.deployments) {
-      if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo) && !(scope.repos.length === 0 && (named(d.service) || named(d.repo)))) continue;
+      if (
+        spec.scope === "pipeline" &&
+        !scope.services.includes(d.service) &&
+        !scope.repos.includes(d.repo) &&
+        !(scope.repos.length === 0 && (named(d.service) || named(d.repo)))
+      )
+        continue;
       out.push({
         at: ms(d.at),
         text: `deploy ${d.service} ${d.ref} ${d.environment} ${d.status}`,
@@ -140,7 +185,11 @@ export function recordsAsSeries(records: TelemetryRecord[], field: string): Seri
   for (const r of records) {
     const v = Number(r.fields[field]);
     if (r.at === null || !Number.isFinite(v)) continue;
-    const key = ["dag_id", "task_id", "table", "name"].map((f) => r.fields[f]).filter((x) => typeof x === "string").join("/") || field;
+    const key =
+      ["dag_id", "task_id", "table", "name"]
+        .map((f) => r.fields[f])
+        .filter((x) => typeof x === "string")
+        .join("/") || field;
     const points = groups.get(key) ?? [];
     points.push([r.at, v]);
     groups.set(key, points);

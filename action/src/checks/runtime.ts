@@ -209,7 +209,10 @@ export class CheckRunner {
       const re = new RegExp(spec.match, "i");
       records = records.filter((r) => re.test(r.text));
     }
-    const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
+    const data = {
+      records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })),
+      total: records.length,
+    };
     if (impl.input === "series" && check.primitive !== "threshold" && spec.field) {
       // Records come at their own cadence (a daily load, a DAG's runs): with none since the onset,
       // the latest one is what the incident shows.
@@ -234,7 +237,12 @@ export class CheckRunner {
    * earlier window alone can still hold the cause). The finding of that baseline when it is background, "" when it is not;
    * null when no baseline applies or the data cannot say.
    */
-  private async background(check: Check, range: TimeRange, signal: AbortSignal, incident: { observed: Record<string, number>; passing: string[] }): Promise<string | null> {
+  private async background(
+    check: Check,
+    range: TimeRange,
+    signal: AbortSignal,
+    incident: { observed: Record<string, number>; passing: string[] },
+  ): Promise<string | null> {
     const first = baselineRange(check, range);
     if (!first) return null;
     const len = first.end - first.start;
@@ -391,4 +399,3 @@ function withSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
     );
   });
 }
-

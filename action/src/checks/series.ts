@@ -37,9 +37,7 @@ export function aggregate(series: Series[], how: keyof typeof reducers): Series[
       else byTime.set(t, [v]);
     }
   }
-  const points = [...byTime.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([t, vs]) => [t, reducers[how](vs)] as [number, number]);
+  const points = [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, vs]) => [t, reducers[how](vs)] as [number, number]);
   return [{ labels: { __aggregate__: how }, points }];
 }
 

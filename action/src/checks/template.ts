@@ -1,13 +1,4 @@
-import type {
-  Weight,
-  Capability,
-  Check,
-  CheckSpec,
-  Knowledge,
-  Matcher,
-  Problem,
-  Runbook,
-} from "../model/index.js";
+import type { Weight, Capability, Check, CheckSpec, Knowledge, Matcher, Problem, Runbook } from "../model/index.js";
 import { parseSelector } from "../memory/selector.js";
 import { subjectValue } from "../model/index.js";
 import { canonicalKey, KEY_FALLBACKS, SUBJECT_KINDS } from "../subjects/vocabulary.js";
@@ -64,11 +55,7 @@ function scopeMatchers(problem: Problem, named: Set<string>): Matcher[] {
 }
 
 /** Replaces every `{{path}}` in text; returns the names it could not resolve. */
-export function interpolate(
-  text: string,
-  ctx: TemplateContext,
-  escape: (v: string) => string = (v) => v,
-): { value: string; missing: string[] } {
+export function interpolate(text: string, ctx: TemplateContext, escape: (v: string) => string = (v) => v): { value: string; missing: string[] } {
   const missing: string[] = [];
   const value = text.replace(TEMPLATE, (_, path: string) => {
     const v = ctx.lookup(path);
@@ -202,10 +189,11 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
         query = { ...base, incident: true };
         break;
     }
-    const fillAll = (values: string[]) => values.flatMap((x) => {
-      const v = fill(x);
-      return v === null ? [] : [v];
-    });
+    const fillAll = (values: string[]) =>
+      values.flatMap((x) => {
+        const v = fill(x);
+        return v === null ? [] : [v];
+      });
     const where = spec.orchestrator?.where ?? spec.warehouse?.where;
     const resolvedWhere = where
       ? Object.fromEntries(
@@ -258,7 +246,8 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
     };
     if (unscoped.length) check.unscoped = unscoped.map((m) => canonicalKey(m));
     const relational = unscoped.filter((m) => RELATIONAL.has(canonicalKey(m)));
-    if (relational.length) check.unresolved = `no value for ${relational.map((m) => `{{${m}}}`).join(", ")}: without it the check would read other entities' data`;
+    if (relational.length)
+      check.unresolved = `no value for ${relational.map((m) => `{{${m}}}`).join(", ")}: without it the check would read other entities' data`;
     else if (!range) check.unresolved = "the problem has no onset to anchor this check on";
     return check;
   });

@@ -32,12 +32,17 @@ export async function normalize(args: string[], io: CliIo): Promise<number> {
   const source = sourceOption(values.source);
   // The generic source's field mapping lives in the repository's policy file (in the current directory).
   const generic = (await readPolicy({ dir: "." })).generic as GenericMappingInput | undefined;
-  const out = normalizeDelivery({ id: file, body, headers, receivedAt: new Date().toISOString() }, { ...(source ? { source } : {}), ...(generic ? { generic } : {}) });
+  const out = normalizeDelivery(
+    { id: file, body, headers, receivedAt: new Date().toISOString() },
+    { ...(source ? { source } : {}), ...(generic ? { generic } : {}) },
+  );
   if (values.json) {
     io.out(`${JSON.stringify(out.ok ? { alerts: out.alerts } : { error: out.reason, unparsed: true }, null, 2)}\n`);
   } else if (out.ok) {
     for (const a of out.alerts) {
-      io.out(`${a.status.padEnd(8)} ${a.severity.padEnd(8)} ${a.source} ${a.title}\n         fingerprint ${a.fingerprint}${a.fingerprintComputed ? " (computed)" : ""} · starts ${a.startsAt ?? "unknown"}\n`);
+      io.out(
+        `${a.status.padEnd(8)} ${a.severity.padEnd(8)} ${a.source} ${a.title}\n         fingerprint ${a.fingerprint}${a.fingerprintComputed ? " (computed)" : ""} · starts ${a.startsAt ?? "unknown"}\n`,
+      );
     }
   } else {
     io.out(`rejected: ${out.reason}\n`);

@@ -34,7 +34,8 @@ export async function rebuildIndex(args: string[], io: CliIo): Promise<number> {
   } else {
     if (result.indexProblem) io.out(`${result.indexProblem}: rebuilt from the incident folders\n`);
     for (const e of result.errors) io.out(`error: ${e.path}: ${e.field}: ${e.message}\n`);
-    for (const d of result.unlisted) io.out(`note: ${d} is not in incidents/index.json and was left out (--from-folders rebuilds the index from every folder)\n`);
+    for (const d of result.unlisted)
+      io.out(`note: ${d} is not in incidents/index.json and was left out (--from-folders rebuilds the index from every folder)\n`);
     for (const d of result.missingFolders) io.out(`note: ${d} is in incidents/index.json but has no README.md\n`);
     const scorecards = written.filter((p) => p.startsWith("incidents/scorecards/")).length;
     io.out(

@@ -67,7 +67,14 @@ function deliveryOf(body: string, receivedAt: string): Delivery {
 function gitPorts(input: Inputs, config: Config, workspace: string, { core, env }: ActionDeps): GitPorts {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const useApi = input.store === "api" || (input.store === "auto" && Boolean(input.token) && Boolean(owner && repo));
-  if (!useApi) return { store: new LocalGitStore({ dir: workspace, ...(config.store.branch ? { branch: config.store.branch } : {}), ...(input.push ? { remote: "origin" } : {}) }) };
+  if (!useApi)
+    return {
+      store: new LocalGitStore({
+        dir: workspace,
+        ...(config.store.branch ? { branch: config.store.branch } : {}),
+        ...(input.push ? { remote: "origin" } : {}),
+      }),
+    };
   if (!input.token || !owner || !repo) throw new Error("input store: api needs the token input and GITHUB_REPOSITORY");
   const octokit = createOctokit({
     token: input.token,
@@ -108,7 +115,11 @@ async function act(deps: ActionDeps): Promise<void> {
     const pr = event.pull_request as { number: number; merged?: boolean; closed_at?: string | null; head?: { ref?: string } } | undefined;
     if (event.action !== "closed" || !pr?.head?.ref) return core.notice("nothing to learn: not a closed pull request");
     const { store } = gitPorts(input, await readPolicy({ dir: workspace }, input.config), workspace, deps);
-    const out = await learnFromReview(store, { branch: pr.head.ref, number: pr.number, merged: pr.merged === true, at: pr.closed_at ?? new Date().toISOString() }, progress);
+    const out = await learnFromReview(
+      store,
+      { branch: pr.head.ref, number: pr.number, merged: pr.merged === true, at: pr.closed_at ?? new Date().toISOString() },
+      progress,
+    );
     core.setOutput("incident-id", out.incidentId ?? "");
     return;
   }

@@ -1,5 +1,16 @@
 import { join } from "node:path";
-import { CONFIG_PATH, type Config, type Files, type Forge, type Llm, type Progress, type Scenario, type Source, type Store, type Telemetry } from "../model/index.js";
+import {
+  CONFIG_PATH,
+  type Config,
+  type Files,
+  type Forge,
+  type Llm,
+  type Progress,
+  type Scenario,
+  type Source,
+  type Store,
+  type Telemetry,
+} from "../model/index.js";
 import { llmFromEnvironment } from "../llm/index.js";
 import { parseConfig } from "../memory/config.js";
 import { PACKAGE_ROOT } from "../paths.js";

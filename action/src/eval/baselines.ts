@@ -19,7 +19,8 @@ export function lastChange(s: Scenario, onset: number | null): string[] {
   ].filter((c) => c.at <= cut && c.at >= cut - DAY);
   const latest = changes.sort((a, b) => b.at - a.at)[0];
   if (!latest) return [];
-  if (latest.files.some((f) => /(^|\/)(package-lock\.json|poetry\.lock|requirements[^/]*\.txt|Dockerfile|go\.sum|pom\.xml)$/.test(f))) return ["plat-dependency-version-bump"];
+  if (latest.files.some((f) => /(^|\/)(package-lock\.json|poetry\.lock|requirements[^/]*\.txt|Dockerfile|go\.sum|pom\.xml)$/.test(f)))
+    return ["plat-dependency-version-bump"];
   if (latest.files.some((f) => /\.(avsc|proto)$/.test(f))) return ["kafka-schema-incompatible"];
   if (latest.files.some((f) => /(^|\/)dags\/.*\.py$/.test(f))) return ["af-dag-import-error-after-deploy"];
   return ["plat-bad-deploy-config-change"];

@@ -1,4 +1,15 @@
-import { CONFIG_PATH, silentProgress, type Delivery, type Files, type Llm, type PipelineResult, type Progress, type Scenario, type Store, type Telemetry } from "../model/index.js";
+import {
+  CONFIG_PATH,
+  silentProgress,
+  type Delivery,
+  type Files,
+  type Llm,
+  type PipelineResult,
+  type Progress,
+  type Scenario,
+  type Store,
+  type Telemetry,
+} from "../model/index.js";
 import { composeRun } from "../entries/compose.js";
 import { runPipeline } from "../pipeline/index.js";
 import { MemoryStore } from "../store/memory.js";

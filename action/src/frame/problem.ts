@@ -1,13 +1,4 @@
-import type {
-  Alert,
-  Changes,
-  Incident,
-  Pipeline,
-  Problem,
-  SimilarIncident,
-  Telemetry,
-  TimelineEntry,
-} from "../model/index.js";
+import type { Alert, Changes, Incident, Pipeline, Problem, SimilarIncident, Telemetry, TimelineEntry } from "../model/index.js";
 import { resolveSubjects, subjectComponents } from "../subjects/resolve.js";
 
 /** How far before the onset framing looks for changes. */
@@ -55,9 +46,7 @@ export function slaMs(text: string | undefined): number | null {
  */
 export function onsetOf(alerts: Alert[]): number | null {
   const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
-  const times = pool
-    .flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : []))
-    .filter(Number.isFinite);
+  const times = pool.flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : [])).filter(Number.isFinite);
   return times.length ? Math.min(...times) : null;
 }
 

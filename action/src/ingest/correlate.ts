@@ -75,7 +75,12 @@ function alertTime(a: Alert, fallback: number): number {
  * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
  */
 export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOptions): Correlation {
-  const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints], ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}) }));
+  const incidents = state.map((i) => ({
+    ...i,
+    alerts: [...i.alerts],
+    fingerprints: [...i.fingerprints],
+    ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
+  }));
   const byId = new Map(incidents.map((i) => [i.id, i]));
   const seenAlert = new Map<string, string>();
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
@@ -164,7 +169,8 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
       if (reopenable || alert.status === "resolved") {
         target = sameFp;
-        reason = sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
+        reason =
+          sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
       }
     }
     if (!target) {
@@ -277,7 +283,8 @@ function byEntity(
     if ((target = lookup(identityKey(token), at))) return { target, reason: `names ${token}, an entity of the incident` };
   }
   for (const [key, { words, value, what }] of names) {
-    if ((target = lookup(key, at))) return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
+    if ((target = lookup(key, at)))
+      return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
   }
   return { target: undefined, reason: "" };
 }

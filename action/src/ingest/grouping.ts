@@ -60,14 +60,54 @@ const TIERS: Readonly<Record<string, { tier: 1 | 2 | 3; what: string }>> = {
 
 /** Values that name no particular entity, whatever label carries them. */
 const GENERIC_VALUES = new Set([
-  "default", "default_pool", "none", "null", "nil", "unknown", "n/a", "na", "true", "false", "yes", "no", "all", "any", "other",
-  "prod", "production", "staging", "stage", "dev", "development", "test", "qa", "main", "master", "local", "localhost",
+  "default",
+  "default_pool",
+  "none",
+  "null",
+  "nil",
+  "unknown",
+  "n/a",
+  "na",
+  "true",
+  "false",
+  "yes",
+  "no",
+  "all",
+  "any",
+  "other",
+  "prod",
+  "production",
+  "staging",
+  "stage",
+  "dev",
+  "development",
+  "test",
+  "qa",
+  "main",
+  "master",
+  "local",
+  "localhost",
 ]);
 
 /** Labels that only route or rank a notification: a vendor group made of them alone is not one problem. */
 const ROUTING_LABELS = new Set([
-  "severity", "priority", "urgency", "team", "owner", "squad", "receiver", "oncall", "status", "state", "alertstate",
-  "env", "environment", "stage", "prometheus", "replica", "__grafana_receiver__",
+  "severity",
+  "priority",
+  "urgency",
+  "team",
+  "owner",
+  "squad",
+  "receiver",
+  "oncall",
+  "status",
+  "state",
+  "alertstate",
+  "env",
+  "environment",
+  "stage",
+  "prometheus",
+  "replica",
+  "__grafana_receiver__",
 ]);
 
 /** Labels left out of the rule key besides the vocabulary's volatile kinds: the rank of one condition, not another condition. */
@@ -203,11 +243,70 @@ function identitiesOf(alert: Alert): { identities: Map<string, string>; tier: nu
 
 /** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
 const NAME_STOPWORDS = new Set([
-  "daily", "hourly", "nightly", "weekly", "monthly", "minutely", "15min", "5min", "10min", "30min",
-  "raw", "stage", "staging", "stg", "mart", "marts", "dim", "fct", "fact", "int", "src", "source", "sources", "tmp", "temp",
-  "svc", "service", "app", "api", "job", "dag", "task", "pipeline", "sync", "ingest", "ingestion", "load", "loader", "etl",
-  "elt", "export", "import", "refresh", "build", "run", "runner", "worker", "consumer", "producer", "sink", "stream",
-  "streaming", "batch", "event", "data", "table", "topic", "model", "prod", "production", "dev", "test", "main", "default",
+  "daily",
+  "hourly",
+  "nightly",
+  "weekly",
+  "monthly",
+  "minutely",
+  "15min",
+  "5min",
+  "10min",
+  "30min",
+  "raw",
+  "stage",
+  "staging",
+  "stg",
+  "mart",
+  "marts",
+  "dim",
+  "fct",
+  "fact",
+  "int",
+  "src",
+  "source",
+  "sources",
+  "tmp",
+  "temp",
+  "svc",
+  "service",
+  "app",
+  "api",
+  "job",
+  "dag",
+  "task",
+  "pipeline",
+  "sync",
+  "ingest",
+  "ingestion",
+  "load",
+  "loader",
+  "etl",
+  "elt",
+  "export",
+  "import",
+  "refresh",
+  "build",
+  "run",
+  "runner",
+  "worker",
+  "consumer",
+  "producer",
+  "sink",
+  "stream",
+  "streaming",
+  "batch",
+  "event",
+  "data",
+  "table",
+  "topic",
+  "model",
+  "prod",
+  "production",
+  "dev",
+  "test",
+  "main",
+  "default",
 ]);
 
 /** The distinctive words of a name: split on separators, a plural `s` dropped, stop words, numbers and short words left out. */
@@ -263,7 +362,11 @@ function groupTitleValues(alert: Alert): string[] {
   if (close < 0) return [];
   const team = alert.labels.team ? slugWord(alert.labels.team) : "";
   const out: string[] = [];
-  for (const word of t.slice(close + 2).replaceAll("(", " ").replaceAll(")", " ").split(" ")) {
+  for (const word of t
+    .slice(close + 2)
+    .replaceAll("(", " ")
+    .replaceAll(")", " ")
+    .split(" ")) {
     const w = word.trim().toLowerCase();
     if (!w || w.includes("/") || RANK_WORDS.has(w) || w === team || envScoped(w) || !entityLike(w)) continue;
     if (w === (alert.labels.alertname ?? "").toLowerCase()) continue;
@@ -285,7 +388,10 @@ function mentionsOf(alert: Alert): Set<string> {
   for (const k of TEXT_ANNOTATIONS) if (alert.annotations[k]) texts.push(alert.annotations[k]!);
   for (const k of TEXT_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]!);
   for (const text of texts) {
-    for (const raw of text.slice(0, MAX_TEXT).toLowerCase().split(/[\s"'`()[\]{}<>,;|=*]+/)) {
+    for (const raw of text
+      .slice(0, MAX_TEXT)
+      .toLowerCase()
+      .split(/[\s"'`()[\]{}<>,;|=*]+/)) {
       if (out.size >= MAX_TOKENS) return out;
       const token = trimPunctuation(raw);
       if (token.length < 4) continue;

@@ -52,7 +52,12 @@ function lowerHeaders(headers: unknown): Record<string, string> {
 function topKeys(body: unknown): string {
   if (!isRecord(body)) return kind(body);
   const keys = Object.keys(body);
-  return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => asciiExcerpt(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+  return keys.length
+    ? `top-level keys: ${keys
+        .slice(0, 10)
+        .map((k) => asciiExcerpt(k, 30))
+        .join(", ")}${keys.length > 10 ? ", ..." : ""}`
+    : "an empty object";
 }
 
 function reject(reason: string): IngestOutcome {
@@ -72,7 +77,8 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
   if (typeof delivery.body !== "string") return reject(`body is ${kind(delivery.body)}, expected the webhook's text`);
   const max = typeof options.maxBytes === "number" && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
   const size = Buffer.byteLength(delivery.body, "utf8");
-  if (size > max) return reject(`body is ${size} bytes, over the ${max}-byte limit; send fewer alerts per notification (Alertmanager max_alerts) or raise the limit`);
+  if (size > max)
+    return reject(`body is ${size} bytes, over the ${max}-byte limit; send fewer alerts per notification (Alertmanager max_alerts) or raise the limit`);
   if (!delivery.body.trim()) return reject("body is empty");
   let parsed: unknown;
   try {
@@ -105,7 +111,9 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
     (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
   if (!wanted) {
     const hint = delivery.sourceHint ? ` (the file name suggests ${asciiExcerpt(delivery.sourceHint, 30)})` : "";
-    return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
+    return reject(
+      `unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`,
+    );
   }
   const adapter: SourceAdapter | undefined = adapterFor(wanted);
   if (!adapter) return reject(`${wanted}: no adapter for this source`);
@@ -134,7 +142,9 @@ export function normalize(delivery: Delivery, options: NormalizeOptions = {}): I
   try {
     return run(delivery, options);
   } catch (err) {
-    return reject(`could not normalize the delivery (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`);
+    return reject(
+      `could not normalize the delivery (${err instanceof Error ? asciiExcerpt(`${err.name}: ${err.message}`, 120) : "unknown error"}); this is a Pipemedic bug, please report it`,
+    );
   }
 }
 

@@ -8,24 +8,74 @@ import type { Severity } from "../model/index.js";
  */
 export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
   // critical
-  critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical", panic: "critical",
-  disaster: "critical", page: "critical", blocker: "critical", p0: "critical", p1: "critical", sev0: "critical", sev1: "critical",
+  critical: "critical",
+  crit: "critical",
+  fatal: "critical",
+  emergency: "critical",
+  emerg: "critical",
+  panic: "critical",
+  disaster: "critical",
+  page: "critical",
+  blocker: "critical",
+  p0: "critical",
+  p1: "critical",
+  sev0: "critical",
+  sev1: "critical",
   // high
-  high: "high", error: "high", err: "high", major: "high", alarm: "high", alert: "high", errored: "high", failed: "high",
-  failure: "high", p2: "high", sev2: "high",
+  high: "high",
+  error: "high",
+  err: "high",
+  major: "high",
+  alarm: "high",
+  alert: "high",
+  errored: "high",
+  failed: "high",
+  failure: "high",
+  p2: "high",
+  sev2: "high",
   // medium
-  medium: "medium", warning: "medium", warn: "medium", moderate: "medium", average: "medium", nodata: "medium", p3: "medium", sev3: "medium",
+  medium: "medium",
+  warning: "medium",
+  warn: "medium",
+  moderate: "medium",
+  average: "medium",
+  nodata: "medium",
+  p3: "medium",
+  sev3: "medium",
   // low
-  low: "low", minor: "low", insufficientdata: "low", cancelled: "low", canceled: "low", p4: "low", sev4: "low",
+  low: "low",
+  minor: "low",
+  insufficientdata: "low",
+  cancelled: "low",
+  canceled: "low",
+  p4: "low",
+  sev4: "low",
   // info
-  info: "info", informational: "info", information: "info", notice: "info", debug: "info", trace: "info", ok: "info",
-  success: "info", succeeded: "info", resolved: "info", recovered: "info", none: "info", notclassified: "info", p5: "info", sev5: "info",
+  info: "info",
+  informational: "info",
+  information: "info",
+  notice: "info",
+  debug: "info",
+  trace: "info",
+  ok: "info",
+  success: "info",
+  succeeded: "info",
+  resolved: "info",
+  recovered: "info",
+  none: "info",
+  notclassified: "info",
+  p5: "info",
+  sev5: "info",
 };
 
 /** Numbers read as priorities: 0 and 1 are the most severe, 5 the least. */
 const NUMBERS: readonly Severity[] = ["critical", "critical", "high", "medium", "low", "info"];
 
-const compact = (word: string) => word.trim().toLowerCase().replace(/[\s_-]+/g, "");
+const compact = (word: string) =>
+  word
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
 
 /** The severity a word or number names, or null when it is not in the table. */
 export function knownSeverity(value: unknown): Severity | null {
@@ -36,7 +86,7 @@ export function knownSeverity(value: unknown): Severity | null {
   if (Object.hasOwn(SEVERITY_WORDS, word)) return SEVERITY_WORDS[word]!;
   // "P1 - Critical", "SEV2 (major)": the leading priority decides.
   const lead = /^(p|sev)([0-5])(?![0-9])/.exec(word);
-  return lead ? SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null : null;
+  return lead ? (SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null) : null;
 }
 
 /** Maps a source's severity word or number to the closed scale; unknown or missing → `medium`. */

@@ -21,9 +21,7 @@ export const LlmPriceSchema = z.object({
 export type LlmPrice = z.infer<typeof LlmPriceSchema>;
 
 /** What the budget lets one call use, or why it refuses it. */
-export type Admission =
-  | { ok: true; maxOutputTokens: number; maxRetries: number; timeoutMs: number; wallLeftMs: number }
-  | { ok: false; reason: string };
+export type Admission = { ok: true; maxOutputTokens: number; maxRetries: number; timeoutMs: number; wallLeftMs: number } | { ok: false; reason: string };
 
 /** Below this many output tokens a call cannot say anything useful, so it is not made. */
 const MIN_OUTPUT = 64;
@@ -62,7 +60,8 @@ export class BudgetTracker {
     const outputLeft = l.outputTokens - this.output;
     if (outputLeft < MIN_OUTPUT) return { ok: false, reason: `budget exhausted: ${this.output} of ${l.outputTokens} output tokens used` };
     const wallLeftMs = l.wallMs - this.waitedMs;
-    if (wallLeftMs < MIN_WALL_MS) return { ok: false, reason: `budget exhausted: ${Math.round(this.waitedMs)} of ${l.wallMs} ms spent waiting on the provider` };
+    if (wallLeftMs < MIN_WALL_MS)
+      return { ok: false, reason: `budget exhausted: ${Math.round(this.waitedMs)} of ${l.wallMs} ms spent waiting on the provider` };
     return {
       ok: true,
       maxOutputTokens: Math.min(l.maxOutputPerCall, outputLeft),

@@ -56,7 +56,9 @@ export function llmConfigFromEnv(
   };
   if (!policy.enabled) return { config, problems };
   if (REPOSITORY_TOKENS.test(policy.api_key_env)) {
-    problems.push(`${CONFIG_PATH}: llm.api_key_env: ${policy.api_key_env} holds a repository token, not an LLM key; name the variable your workflow maps the LLM secret to`);
+    problems.push(
+      `${CONFIG_PATH}: llm.api_key_env: ${policy.api_key_env} holds a repository token, not an LLM key; name the variable your workflow maps the LLM secret to`,
+    );
     return { config, problems };
   }
   const apiKey = env[policy.api_key_env]?.trim();

@@ -60,6 +60,8 @@ export type LlmPolicy = z.infer<typeof LlmPolicySchema>;
 export function parseLlmPolicy(raw: unknown): { policy: LlmPolicy; problems: string[] } {
   const parsed = LlmPolicySchema.safeParse(raw ?? {});
   if (parsed.success) return { policy: parsed.data, problems: [] };
-  const problems = parsed.error.issues.map((i) => `${CONFIG_PATH}: ${["llm", ...i.path.map(String)].join(".")}: ${i.message}; the LLM stays off until this is fixed`);
+  const problems = parsed.error.issues.map(
+    (i) => `${CONFIG_PATH}: ${["llm", ...i.path.map(String)].join(".")}: ${i.message}; the LLM stays off until this is fixed`,
+  );
   return { policy: { ...LlmPolicySchema.parse({}), enabled: false }, problems };
 }

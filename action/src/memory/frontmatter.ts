@@ -161,7 +161,7 @@ function deepest(b: Issue[]): number {
 }
 
 function show(v: unknown): string {
-  const s = typeof v === "string" ? `"${v}"` : JSON.stringify(v) ?? String(v);
+  const s = typeof v === "string" ? `"${v}"` : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
@@ -202,7 +202,11 @@ export function describeIssue(raw: Issue, hints: Record<string, string> = {}): {
       fix = hint ?? `rewrite ${name} in the expected format`;
       break;
     case "too_small":
-      fix = hint ?? (issue.origin === "array" ? `add at least ${issue.minimum} item(s) to ${name}` : `raise ${name} to ${issue.inclusive === false ? "above" : "at least"} ${issue.minimum}`);
+      fix =
+        hint ??
+        (issue.origin === "array"
+          ? `add at least ${issue.minimum} item(s) to ${name}`
+          : `raise ${name} to ${issue.inclusive === false ? "above" : "at least"} ${issue.minimum}`);
       break;
     case "too_big":
       fix = hint ?? `lower ${name}`;

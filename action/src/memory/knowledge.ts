@@ -1,13 +1,5 @@
 import { posix } from "node:path";
-import {
-  AliasesSchema,
-  PipelineSchema,
-  ServiceSchema,
-  type Aliases,
-  type Knowledge,
-  type Pipeline,
-  type Service,
-} from "../model/index.js";
+import { AliasesSchema, PipelineSchema, ServiceSchema, type Aliases, type Knowledge, type Pipeline, type Service } from "../model/index.js";
 import { isRecord, issuesToLint, parseFrontmatter, type LintError } from "./frontmatter.js";
 
 /** Knowledge with nothing in it: what a repository without knowledge/ has. */
@@ -44,7 +36,14 @@ function readEntity<T>(
     return null;
   }
   if (!isRecord(fm.value.data)) {
-    errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
+    errors.push({
+      file,
+      line: 1,
+      field: "(frontmatter)",
+      message: "the frontmatter is not a YAML mapping",
+      fix: "write the fields as `key: value` lines",
+      severity: "error",
+    });
     return null;
   }
   const r = parse(fm.value.data);
@@ -73,11 +72,25 @@ export function loadKnowledge(files: Record<string, string>): {
     const stem = posix.basename(file, ".md");
     const dup = pipelines.find((p) => p.id === e.value.id);
     if (dup) {
-      errors.push({ file, line: e.line("id"), field: "id", message: `pipeline id "${e.value.id}" is already used by another file`, fix: "give every pipeline a unique id; this file is ignored until then", severity: "error" });
+      errors.push({
+        file,
+        line: e.line("id"),
+        field: "id",
+        message: `pipeline id "${e.value.id}" is already used by another file`,
+        fix: "give every pipeline a unique id; this file is ignored until then",
+        severity: "error",
+      });
       continue;
     }
     if (stem !== e.value.id) {
-      errors.push({ file, line: e.line("id"), field: "id", message: `id "${e.value.id}" differs from the file name "${stem}"`, fix: `rename the file to ${e.value.id}.md or the id to ${stem}`, severity: "warning" });
+      errors.push({
+        file,
+        line: e.line("id"),
+        field: "id",
+        message: `id "${e.value.id}" differs from the file name "${stem}"`,
+        fix: `rename the file to ${e.value.id}.md or the id to ${stem}`,
+        severity: "warning",
+      });
     }
     pipelines.push(e.value);
     sources[e.value.id] = { file, lines: e.lines };
@@ -86,7 +99,14 @@ export function loadKnowledge(files: Record<string, string>): {
     const e = readEntity(files, file, (d) => ServiceSchema.safeParse(d, parseOpts), errors);
     if (!e) continue;
     if (services.some((s) => s.id === e.value.id)) {
-      errors.push({ file, line: e.line("id"), field: "id", message: `service id "${e.value.id}" is already used by another file`, fix: "give every service a unique id; this file is ignored until then", severity: "error" });
+      errors.push({
+        file,
+        line: e.line("id"),
+        field: "id",
+        message: `service id "${e.value.id}" is already used by another file`,
+        fix: "give every service a unique id; this file is ignored until then",
+        severity: "error",
+      });
       continue;
     }
     services.push(e.value);

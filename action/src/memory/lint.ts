@@ -6,7 +6,17 @@ import { loadRunbooks, templatesIn } from "./runbooks.js";
 
 export { formatLintError, type LintError } from "./frontmatter.js";
 
-const KNOWN_CONFIG_KEYS = new Set(["investigate", "autonomy", "connectors", "budgets", "redaction", "store", "remediation", "llm", ...Object.keys(ConfigSchema.shape)]);
+const KNOWN_CONFIG_KEYS = new Set([
+  "investigate",
+  "autonomy",
+  "connectors",
+  "budgets",
+  "redaction",
+  "store",
+  "remediation",
+  "llm",
+  ...Object.keys(ConfigSchema.shape),
+]);
 
 /** Lints `.github/pipemedic.yml`: valid YAML, a mapping at the top, known keys, and the schema. */
 function lintConfig(text: string): LintError[] {
@@ -15,11 +25,29 @@ function lintConfig(text: string): LintError[] {
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    return [{ file, line: e.linePos?.[0]?.line, field: "(file)", message: `not valid YAML: ${yamlMessage(e.message)}`, fix: "fix the YAML syntax (indentation, quoting, a duplicated key)", severity: "error" }];
+    return [
+      {
+        file,
+        line: e.linePos?.[0]?.line,
+        field: "(file)",
+        message: `not valid YAML: ${yamlMessage(e.message)}`,
+        fix: "fix the YAML syntax (indentation, quoting, a duplicated key)",
+        severity: "error",
+      },
+    ];
   }
   if (doc.contents === null) return [];
   if (!isMap(doc.contents)) {
-    return [{ file, line: 1, field: "(file)", message: "the top level is not a mapping", fix: "write top-level keys such as `investigate:` and `budgets:`", severity: "error" }];
+    return [
+      {
+        file,
+        line: 1,
+        field: "(file)",
+        message: "the top level is not a mapping",
+        fix: "write top-level keys such as `investigate:` and `budgets:`",
+        severity: "error",
+      },
+    ];
   }
   const errors: LintError[] = [];
   for (const item of doc.contents.items) {
@@ -27,7 +55,14 @@ function lintConfig(text: string): LintError[] {
     const key = String(item.key.value);
     const line = item.key.range ? counter.linePos(item.key.range[0]).line : undefined;
     if (!KNOWN_CONFIG_KEYS.has(key)) {
-      errors.push({ file, line, field: key, message: `unknown top-level key "${key}" is ignored`, fix: `use one of ${[...KNOWN_CONFIG_KEYS].join(", ")}`, severity: "warning" });
+      errors.push({
+        file,
+        line,
+        field: key,
+        message: `unknown top-level key "${key}" is ignored`,
+        fix: `use one of ${[...KNOWN_CONFIG_KEYS].join(", ")}`,
+        severity: "warning",
+      });
     }
   }
   const lineIn = (path: ReadonlyArray<PropertyKey>): number => {
@@ -89,11 +124,5 @@ export function lint(files: Record<string, string>): LintError[] {
   const k = loadKnowledge(files);
   const r = loadRunbooks(files);
   const config = files[CONFIG_PATH];
-  return [
-    ...k.errors,
-    ...lintLineage(k),
-    ...r.errors,
-    ...lintTemplates(r.runbooks, k.knowledge),
-    ...(config !== undefined ? lintConfig(config) : []),
-  ];
+  return [...k.errors, ...lintLineage(k), ...r.errors, ...lintTemplates(r.runbooks, k.knowledge), ...(config !== undefined ? lintConfig(config) : [])];
 }

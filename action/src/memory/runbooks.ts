@@ -8,7 +8,7 @@ export { formatLintError, LintErrorSchema, type LintError } from "./frontmatter.
 const HINTS: Record<string, string> = {
   id: "give a kebab-case id from spec/root-causes.md, the file name without .md",
   title: "add a one-line title",
-  applies_to: "add applies_to: { alerts: [\"KafkaConsumerGroupLag*\"], components: [kafka] }",
+  applies_to: 'add applies_to: { alerts: ["KafkaConsumerGroupLag*"], components: [kafka] }',
   checks: "add at least one check (see docs/runbooks.md)",
   primitive: "use one of threshold, step_change, oscillation, growth, skew, count, change_in_window, schema_diff",
   window: 'write a duration such as "15m" or "2h"',
@@ -51,21 +51,39 @@ function incompatibility(check: CheckSpec): { message: string; fix: string } | n
       if (source === "metric") return null;
       if ((source === "orchestrator" || source === "warehouse") && check.field) return null;
       if (source === "orchestrator" || source === "warehouse") {
-        return { message: `threshold over ${source} records needs \`field\` (the numeric field to test)`, fix: "add field: <a numeric record field>, for example field: queued_slots" };
+        return {
+          message: `threshold over ${source} records needs \`field\` (the numeric field to test)`,
+          fix: "add field: <a numeric record field>, for example field: queued_slots",
+        };
       }
-      return { message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "use count for logs, events or changes, or read a metric" };
+      return {
+        message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`,
+        fix: "use count for logs, events or changes, or read a metric",
+      };
     case "step_change":
       // Over records, the `field` of each object in time order (a DAG's run durations) is a series.
       if (source === "metric" || ((source === "orchestrator" || source === "warehouse") && check.field)) return null;
-      return { message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "read a metric selector, or add field: <a numeric record field>" };
+      return {
+        message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`,
+        fix: "read a metric selector, or add field: <a numeric record field>",
+      };
     case "oscillation":
     case "growth":
     case "skew":
-      return source === "metric" ? null : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
+      return source === "metric"
+        ? null
+        : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
     case "count":
-      return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
+      return source === "metric"
+        ? {
+            message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric",
+            fix: "use threshold, step_change or growth for a metric",
+          }
+        : null;
     case "change_in_window":
-      return source === "changes" || source === "events" ? null : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
+      return source === "changes" || source === "events"
+        ? null
+        : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
     case "schema_diff":
       return source === "warehouse" && check.warehouse?.kind === "schemas"
         ? null
@@ -194,12 +212,26 @@ export function loadRunbooks(files: Record<string, string>): { runbooks: Runbook
     if (!one.runbook) continue;
     const { meta, body, lineOf } = one.runbook;
     if (runbooks.some((r) => r.id === meta.id)) {
-      errors.push({ file, line: lineOf(["id"]), field: "id", message: `runbook id "${meta.id}" is already used by another file`, fix: "give every runbook a unique id; this file is ignored until then", severity: "error" });
+      errors.push({
+        file,
+        line: lineOf(["id"]),
+        field: "id",
+        message: `runbook id "${meta.id}" is already used by another file`,
+        fix: "give every runbook a unique id; this file is ignored until then",
+        severity: "error",
+      });
       continue;
     }
     const stem = posix.basename(file, ".md");
     if (stem !== meta.id) {
-      errors.push({ file, line: lineOf(["id"]), field: "id", message: `id "${meta.id}" differs from the file name "${stem}"`, fix: `rename the file to ${meta.id}.md or the id to ${stem}`, severity: "warning" });
+      errors.push({
+        file,
+        line: lineOf(["id"]),
+        field: "id",
+        message: `id "${meta.id}" differs from the file name "${stem}"`,
+        fix: `rename the file to ${meta.id}.md or the id to ${stem}`,
+        severity: "warning",
+      });
     }
     lines.set(meta.id, lineOf);
     runbooks.push({ ...meta, file, body });
@@ -208,7 +240,14 @@ export function loadRunbooks(files: Record<string, string>): { runbooks: Runbook
   for (const r of runbooks) {
     r.deeper.forEach((d, i) => {
       if (!ids.has(d)) {
-        errors.push({ file: r.file, line: lines.get(r.id)?.(["deeper", i]), field: `deeper[${i}]`, message: `no runbook has id "${d}"`, fix: "write that runbook, or remove the id", severity: "warning" });
+        errors.push({
+          file: r.file,
+          line: lines.get(r.id)?.(["deeper", i]),
+          field: `deeper[${i}]`,
+          message: `no runbook has id "${d}"`,
+          fix: "write that runbook, or remove the id",
+          severity: "warning",
+        });
       }
     });
   }
@@ -241,7 +280,19 @@ function parseRunbookFile(file: string, text: string): RunbookFile {
   if (!fm.ok) return { runbook: null, errors: [fm.error] };
   const { data, body, lineOf } = fm.value;
   if (!isRecord(data)) {
-    return { runbook: null, errors: [{ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" }] };
+    return {
+      runbook: null,
+      errors: [
+        {
+          file,
+          line: 1,
+          field: "(frontmatter)",
+          message: "the frontmatter is not a YAML mapping",
+          fix: "write the fields as `key: value` lines",
+          severity: "error",
+        },
+      ],
+    };
   }
   const parsed = RunbookSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { runbook: null, errors: issuesToLint(file, parsed.error.issues, lineOf, HINTS) };

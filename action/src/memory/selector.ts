@@ -53,7 +53,7 @@ export function parseSelector(text: string): Selector {
   skip();
   const name = NAME.exec(text.slice(i))?.[0];
   if (!name) {
-    if (text.slice(i).startsWith("{")) fail("the metric name is missing before \"{\"");
+    if (text.slice(i).startsWith("{")) fail('the metric name is missing before "{"');
     fail(text.trim() ? `a metric name starts with a letter, "_" or ":" (column ${i + 1})` : "the selector is empty");
   }
   i += name!.length;

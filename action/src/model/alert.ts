@@ -1,18 +1,7 @@
 import { z } from "zod";
 
 /** The sources Pipemedic understands; `generic` uses a field mapping from policy, `unparsed` marks a rejected body. */
-export const SourceSchema = z.enum([
-  "alertmanager",
-  "grafana",
-  "datadog",
-  "sentry",
-  "pagerduty",
-  "opsgenie",
-  "cloudwatch",
-  "airflow",
-  "dbt-cloud",
-  "generic",
-]);
+export const SourceSchema = z.enum(["alertmanager", "grafana", "datadog", "sentry", "pagerduty", "opsgenie", "cloudwatch", "airflow", "dbt-cloud", "generic"]);
 export type Source = z.infer<typeof SourceSchema>;
 
 /** A closed severity scale; each source's words map onto it (see ingest/severity.ts). */

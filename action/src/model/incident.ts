@@ -24,10 +24,7 @@ export const IncidentSchema = z.object({
   openedAt: TimestampSchema,
   updatedAt: TimestampSchema,
   resolvedAt: TimestampSchema.nullable().default(null),
-  rootCause: z
-    .object({ id: z.string(), confidence: z.number(), status: z.string() })
-    .nullable()
-    .default(null),
+  rootCause: z.object({ id: z.string(), confidence: z.number(), status: z.string() }).nullable().default(null),
   groupingReasons: z.array(z.string()).default([]),
   duplicates: z.number().int().nonnegative().default(0),
   /**

@@ -124,12 +124,5 @@ export interface PullRequestRef {
 /** The forge port (GitHub): pull requests for fixes. Absent locally, where a fix stays a branch. */
 export interface Forge {
   /** Opens a pull request for `branch`, or updates the open one for it: never a duplicate. */
-  openPullRequest(input: {
-    branch: string;
-    title: string;
-    body: string;
-    draft: boolean;
-    labels: string[];
-    reviewers: string[];
-  }): Promise<PullRequestRef>;
+  openPullRequest(input: { branch: string; title: string; body: string; draft: boolean; labels: string[]; reviewers: string[] }): Promise<PullRequestRef>;
 }

@@ -26,16 +26,7 @@ export const ComparisonSchema = z
   .transform((v) => String(v).trim())
   .pipe(z.string().regex(/^(>=|<=|==|!=|>|<)\s*-?\d+(\.\d+)?$/, 'expected a comparison such as ">= 3"'));
 
-export const PrimitiveSchema = z.enum([
-  "threshold",
-  "step_change",
-  "oscillation",
-  "growth",
-  "skew",
-  "count",
-  "change_in_window",
-  "schema_diff",
-]);
+export const PrimitiveSchema = z.enum(["threshold", "step_change", "oscillation", "growth", "skew", "count", "change_in_window", "schema_diff"]);
 export type Primitive = z.infer<typeof PrimitiveSchema>;
 
 export const WeightSchema = z.enum(["strong", "moderate", "weak"]);
@@ -104,9 +95,7 @@ export const CheckSpecSchema = z
     necessary: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
-    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter(
-      (k) => c[k as keyof typeof c] !== undefined,
-    );
+    const sources = ["metric", "logs", "changes", "events", "orchestrator", "warehouse", "alert"].filter((k) => c[k as keyof typeof c] !== undefined);
     if (sources.length !== 1) {
       ctx.addIssue({
         code: "custom",

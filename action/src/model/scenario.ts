@@ -1,14 +1,7 @@
 import { z } from "zod";
 import { TimestampSchema } from "./alert.js";
 import { DurationSchema } from "./runbook.js";
-import {
-  CommitSchema,
-  DeploymentSchema,
-  EventSchema,
-  LabelsSchema,
-  LogLineSchema,
-  OrchestratorRecordSchema,
-} from "./telemetry.js";
+import { CommitSchema, DeploymentSchema, EventSchema, LabelsSchema, LogLineSchema, OrchestratorRecordSchema } from "./telemetry.js";
 
 /**
  * Replay scenario format, version 1 (spec/scenario-format.md). A contract: unknown fields are
@@ -44,9 +37,7 @@ export const OrchestratorFileSchema = z.looseObject({
   pools: z.array(OrchestratorRecordSchema).default([]),
 });
 export const WarehouseFileSchema = z.looseObject({
-  schemas: z
-    .array(z.looseObject({ at: TimestampSchema, table: z.string(), columns: z.record(z.string(), z.string()) }))
-    .default([]),
+  schemas: z.array(z.looseObject({ at: TimestampSchema, table: z.string(), columns: z.record(z.string(), z.string()) })).default([]),
   query_errors: z.array(OrchestratorRecordSchema).default([]),
   tables: z.array(OrchestratorRecordSchema).default([]),
 });
@@ -75,9 +66,7 @@ export const ScenarioFileSchema = z.looseObject({
     incidents: z.number().int().positive().default(1),
     pipelines: z.array(z.string()).optional(),
     onset: TimestampSchema.optional(),
-    fix: z
-      .looseObject({ kind: z.enum(["config-patch", "revert", "none"]), path: z.string().optional() })
-      .optional(),
+    fix: z.looseObject({ kind: z.enum(["config-patch", "revert", "none"]), path: z.string().optional() }).optional(),
   }),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFileSchema>;

@@ -65,18 +65,22 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
     const fresh = correlation.assignments.filter((a) => a.incidentId === id && !a.duplicate).map((a) => a.alert);
     const all = dedupeAlerts([...(await readAlerts(head, incident)), ...fresh]);
     outcomes.push(
-      await investigateIncident(incident, { all, fresh }, {
-        ports,
-        config,
-        memory,
-        budget: budgetOf(config, options.budget),
-        history,
-        head,
-        now,
-        redactPatterns,
-        ...(options.incidentId ? { incidentId: options.incidentId } : {}),
-        ...(options.investigateAll ? { investigateAll: true } : {}),
-      }),
+      await investigateIncident(
+        incident,
+        { all, fresh },
+        {
+          ports,
+          config,
+          memory,
+          budget: budgetOf(config, options.budget),
+          history,
+          head,
+          now,
+          redactPatterns,
+          ...(options.incidentId ? { incidentId: options.incidentId } : {}),
+          ...(options.investigateAll ? { investigateAll: true } : {}),
+        },
+      ),
     );
   }
 

@@ -1,14 +1,4 @@
-import type {
-  Alert,
-  Config,
-  Fix,
-  Hypothesis,
-  Incident,
-  IncidentOutcome,
-  Llm,
-  Problem,
-  Snapshot,
-} from "../model/index.js";
+import type { Alert, Config, Fix, Hypothesis, Incident, IncidentOutcome, Llm, Problem, Snapshot } from "../model/index.js";
 import type { Budget } from "../checks/runtime.js";
 import { resolveChecks } from "../checks/template.js";
 import { frame, unframedProblem } from "../frame/problem.js";
@@ -120,7 +110,16 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
   outcome.llm = llm ? llm.usage() : null;
   outcome.proposal = proposal;
   const fix: Fix = proposal
-    ? { kind: proposal.kind, path: proposal.path, description: proposal.description, branch: proposal.branch, commit: null, pr: null, state: "proposed", reversible: proposal.reversible }
+    ? {
+        kind: proposal.kind,
+        path: proposal.path,
+        description: proposal.description,
+        branch: proposal.branch,
+        commit: null,
+        pr: null,
+        state: "proposed",
+        reversible: proposal.reversible,
+      }
     : { kind: "none", path: null, description: note, branch: null, commit: null, pr: null, state: "none", reversible: true };
   outcome.fix = fix;
   if (proposal) {
@@ -131,7 +130,10 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
       const pr = await ports.forge.openPullRequest({
         branch: proposal.branch,
         title: proposal.title,
-        body: redact(renderPullRequestBody({ proposal, investigation, reportUrl: ports.store.linkTo(outcome.reportPath), incidentId: incident.id }), ctx.redactPatterns),
+        body: redact(
+          renderPullRequestBody({ proposal, investigation, reportUrl: ports.store.linkTo(outcome.reportPath), incidentId: incident.id }),
+          ctx.redactPatterns,
+        ),
         draft: proposal.draft,
         labels: config.remediation.labels,
         reviewers: await reviewersFor(problem, proposal, ctx.head),

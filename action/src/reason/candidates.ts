@@ -24,7 +24,9 @@ export function appliesTo(runbook: Runbook, problem: Problem): string | null {
   const kinds = runbook.applies_to.components.filter((k) => problem.components.includes(k));
   if (kinds.length) {
     const fromKnowledge = problem.pipelines.some((p) => p.components.some((c) => kinds.includes(c.kind)));
-    return fromKnowledge ? `by component: the impacted pipeline has ${kinds.join(", ")} components` : `by subject: the alert names a ${kinds.join(", ")} entity`;
+    return fromKnowledge
+      ? `by component: the impacted pipeline has ${kinds.join(", ")} components`
+      : `by subject: the alert names a ${kinds.join(", ")} entity`;
   }
   return null;
 }

@@ -44,7 +44,12 @@ export async function investigate(
       admitted.push({ ...h, round });
     }
     hypotheses.push(...admitted);
-    evidence.push(...(await runner.run(admitted.flatMap((h) => h.checks), round)));
+    evidence.push(
+      ...(await runner.run(
+        admitted.flatMap((h) => h.checks),
+        round,
+      )),
+    );
     const interim = rank(hypotheses, evidence, { rounds: round, budgetExhausted: runner.exhausted });
     const next: Hypothesis[] = [];
     for (const cause of interim.ranked) {

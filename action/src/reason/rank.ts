@@ -1,12 +1,4 @@
-import {
-  CONFIRMED_AT,
-  type CauseStatus,
-  type Evidence,
-  type Hypothesis,
-  type RankedCause,
-  type Rca,
-  type Weight,
-} from "../model/index.js";
+import { CONFIRMED_AT, type CauseStatus, type Evidence, type Hypothesis, type RankedCause, type Rca, type Weight } from "../model/index.js";
 
 /** Log-odds a check moves a cause by, per weight. */
 const WEIGHT: Record<Weight, number> = { strong: 3, moderate: 1.5, weak: 0.6 };

@@ -84,7 +84,12 @@ export function readIncidentFrontmatter(readme: string): { record: IncidentFront
   try {
     if (data === undefined) data = parse(split.yaml);
   } catch (err) {
-    return { problem: { field: WHOLE_FRONTMATTER, message: `the frontmatter is not valid YAML (${(err as Error).message.split("\n")[0]}); fix the YAML between the \`---\` lines` } };
+    return {
+      problem: {
+        field: WHOLE_FRONTMATTER,
+        message: `the frontmatter is not valid YAML (${(err as Error).message.split("\n")[0]}); fix the YAML between the \`---\` lines`,
+      },
+    };
   }
   const parsed = IncidentFrontmatterSchema.safeParse(data ?? {});
   if (!parsed.success) {

@@ -63,6 +63,10 @@ export function scorecardPath(month: string): string {
 
 /** Unparsed bodies are kept under incidents/_unparsed/, named by day and delivery, never by their content. */
 export function unparsedPath(u: Pick<Unparsed, "delivery" | "receivedAt">): string {
-  const safe = u.delivery.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 80) || "delivery";
+  const safe =
+    u.delivery
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^[.-]+/, "")
+      .slice(0, 80) || "delivery";
   return `${UNPARSED_DIR}/${u.receivedAt.slice(0, 10)}-${safe}.json`;
 }

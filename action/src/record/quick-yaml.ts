@@ -68,7 +68,8 @@ export function quickYaml(text: string): unknown {
       if (m[2] !== undefined) value = quickScalar(m[2]);
       else if (i < lines.length && indentOf(lines[i]!) === indent + 2) value = block(indent + 2);
       else if (i < lines.length && indentOf(lines[i]!) > indent) return UNSURE;
-      else if (i < lines.length && lines[i]!.startsWith("- ", indent)) return UNSURE; // a sequence at the key's own indent
+      else if (i < lines.length && lines[i]!.startsWith("- ", indent))
+        return UNSURE; // a sequence at the key's own indent
       else value = null;
       if (value === UNSURE) return UNSURE;
       map[m[1]!] = value;

@@ -99,8 +99,10 @@ function githubAuth(env: Record<string, string | undefined>, readFile: (path: st
     const missing = [!appId && "PIPEMEDIC_APP_ID", !key && "PIPEMEDIC_APP_PRIVATE_KEY", !installationId && "PIPEMEDIC_APP_INSTALLATION_ID"].filter(Boolean);
     if (missing.length) throw new RelayConfigError(`GitHub App: ${missing.join(", ")} not set; a GitHub App needs all three (or set GITHUB_TOKEN instead)`);
     if (!/^\d+$/.test(appId!)) throw new RelayConfigError(`PIPEMEDIC_APP_ID: expected the App's numeric id, got "${appId}"`);
-    if (!/^\d+$/.test(installationId!)) throw new RelayConfigError(`PIPEMEDIC_APP_INSTALLATION_ID: expected a numeric installation id, got "${installationId}"`);
-    if (!pem(key!).includes("PRIVATE KEY-----")) throw new RelayConfigError("PIPEMEDIC_APP_PRIVATE_KEY: expected the App's PEM private key (-----BEGIN RSA PRIVATE KEY-----…)");
+    if (!/^\d+$/.test(installationId!))
+      throw new RelayConfigError(`PIPEMEDIC_APP_INSTALLATION_ID: expected a numeric installation id, got "${installationId}"`);
+    if (!pem(key!).includes("PRIVATE KEY-----"))
+      throw new RelayConfigError("PIPEMEDIC_APP_PRIVATE_KEY: expected the App's PEM private key (-----BEGIN RSA PRIVATE KEY-----…)");
     return { kind: "app", appId: appId!, privateKey: pem(key!), installationId: installationId! };
   }
   const token = secretValue(env, "GITHUB_TOKEN", readFile);
@@ -118,11 +120,17 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>, read
   const secrets: Partial<Record<RelaySource, string[]>> = {};
   for (const source of RELAY_SOURCES) {
     const value = secretValue(env, SECRET_VARIABLES[source], readFile);
-    const list = value?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+    const list =
+      value
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     if (list.length) secrets[source] = list;
   }
   if (!Object.keys(secrets).length) {
-    throw new RelayConfigError(`no source configured: set at least one of ${Object.values(SECRET_VARIABLES).join(", ")}; a source without a secret is refused (404)`);
+    throw new RelayConfigError(
+      `no source configured: set at least one of ${Object.values(SECRET_VARIABLES).join(", ")}; a source without a secret is refused (404)`,
+    );
   }
   const [owner, repo] = e.PIPEMEDIC_REPOSITORY.split("/") as [string, string];
   return {

@@ -42,12 +42,17 @@ function explain(err: unknown, what: string, config: GitHubDispatcherOptions["co
   const detail = err instanceof Error ? err.message : String(err);
   const repo = `${config.owner}/${config.repo}`;
   const hint: Record<number, string> = {
-    401: config.auth.kind === "app" ? "the App's credentials were refused: check PIPEMEDIC_APP_ID, PIPEMEDIC_APP_PRIVATE_KEY and PIPEMEDIC_APP_INSTALLATION_ID" : "GITHUB_TOKEN was refused: it expired or was revoked",
+    401:
+      config.auth.kind === "app"
+        ? "the App's credentials were refused: check PIPEMEDIC_APP_ID, PIPEMEDIC_APP_PRIVATE_KEY and PIPEMEDIC_APP_INSTALLATION_ID"
+        : "GITHUB_TOKEN was refused: it expired or was revoked",
     403: `the credentials may not write to ${repo} (repository_dispatch needs Contents: write), or GitHub's rate limit held past the retries`,
     404: `${repo} is not visible to the credentials: check PIPEMEDIC_REPOSITORY and the token's or installation's repository access`,
     422: "GitHub rejected the body",
   };
-  const why = hint[status] ?? (status >= 500 ? "GitHub kept failing after the retries" : status === 0 ? "GitHub could not be reached (network or GITHUB_API_URL)" : "unexpected answer");
+  const why =
+    hint[status] ??
+    (status >= 500 ? "GitHub kept failing after the retries" : status === 0 ? "GitHub could not be reached (network or GITHUB_API_URL)" : "unexpected answer");
   return new DispatchError(status, `${what} → ${status || "no answer"}: ${why} (${detail})`);
 }
 
@@ -56,11 +61,23 @@ export function githubDispatcher(opts: GitHubDispatcherOptions): Dispatcher {
   const { config } = opts;
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const client = (token: string, id: string): GitHubClient =>
-    createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn, error: warn } });
+    createOctokit({
+      token,
+      baseUrl: config.apiUrl,
+      userAgent: opts.octokit?.userAgent ?? "pipemedic-relay",
+      retry: opts.octokit?.retry,
+      throttle: { ...opts.octokit?.throttle, id },
+      log: { warn, error: warn },
+    });
   const what = `POST /repos/${config.owner}/${config.repo}/dispatches`;
 
   const send = async (octokit: GitHubClient, body: DispatchBody) => {
-    await octokit.rest.repos.createDispatchEvent({ owner: config.owner, repo: config.repo, event_type: body.event_type, client_payload: { ...body.client_payload } });
+    await octokit.rest.repos.createDispatchEvent({
+      owner: config.owner,
+      repo: config.repo,
+      event_type: body.event_type,
+      client_payload: { ...body.client_payload },
+    });
   };
 
   if (config.auth.kind === "token") {
@@ -80,7 +97,9 @@ export function githubDispatcher(opts: GitHubDispatcherOptions): Dispatcher {
   const exchange = async (jwt: string, installationId: string): Promise<InstallationToken> => {
     const path = `POST /app/installations/${installationId}/access_tokens`;
     try {
-      const res = await client(jwt, "pipemedic-relay-app").request("POST /app/installations/{installation_id}/access_tokens", { installation_id: Number(installationId) });
+      const res = await client(jwt, "pipemedic-relay-app").request("POST /app/installations/{installation_id}/access_tokens", {
+        installation_id: Number(installationId),
+      });
       const data = TokenResponse.parse(res.data);
       const expiresAt = Date.parse(data.expires_at);
       if (Number.isNaN(expiresAt)) throw new Error(`expires_at is not a time: "${data.expires_at}"`);
@@ -89,7 +108,13 @@ export function githubDispatcher(opts: GitHubDispatcherOptions): Dispatcher {
       throw explain(err, path, config);
     }
   };
-  const tokens = installationTokens({ appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId, exchange, ...(opts.now ? { now: opts.now } : {}) });
+  const tokens = installationTokens({
+    appId: auth.appId,
+    privateKey: auth.privateKey,
+    installationId: auth.installationId,
+    exchange,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   // One client per token: the throttling plugin's limits are shared by id across clients.
   let current: { token: string; octokit: GitHubClient } | null = null;
   const clientFor = (token: string) => {

@@ -70,7 +70,12 @@ export function relayHandler(opts: RelayServerOptions): (req: IncomingMessage, r
     const started = now();
     const declared = Number(req.headers["content-length"]);
     const tooLarge = () => {
-      reply(res, 413, { error: `body over ${config.maxBodyBytes} bytes (PIPEMEDIC_RELAY_MAX_BODY_BYTES); lower the sender's max_alerts or raise the limit` }, { connection: "close" });
+      reply(
+        res,
+        413,
+        { error: `body over ${config.maxBodyBytes} bytes (PIPEMEDIC_RELAY_MAX_BODY_BYTES); lower the sender's max_alerts or raise the limit` },
+        { connection: "close" },
+      );
       log({ level: "warn", msg: "refused: body too large", source, limit: config.maxBodyBytes });
     };
     if (Number.isFinite(declared) && declared > config.maxBodyBytes) return tooLarge();
@@ -116,7 +121,8 @@ export function relayHandler(opts: RelayServerOptions): (req: IncomingMessage, r
     if (!match) return reply(res, 404, { error: `no route ${path}: POST webhooks to /hooks/<source> (${configured.join(", ")})` });
     const name = decodeURIComponent(match[1]!);
     const source = RELAY_SOURCES.find((s) => s === name);
-    if (!source) return reply(res, 404, { error: `unknown source "${name.slice(0, 40)}": this relay serves ${configured.map((s) => `/hooks/${s}`).join(", ")}` });
+    if (!source)
+      return reply(res, 404, { error: `unknown source "${name.slice(0, 40)}": this relay serves ${configured.map((s) => `/hooks/${s}`).join(", ")}` });
     if (!config.secrets[source]?.length) return reply(res, 404, { error: `source ${source} is not configured: set ${SECRET_VARIABLES[source]} on the relay` });
     if (req.method !== "POST") return reply(res, 405, { error: `use POST /hooks/${source}` }, { allow: "POST" });
     if (pending >= config.maxPending) {
@@ -142,7 +148,12 @@ export async function startRelayServer(opts: RelayServerOptions & { host: string
   const server = createServer((req, res) => {
     const p = handle(req, res)
       .catch((err: unknown) => {
-        log({ level: "error", msg: "relay crashed on a request; answered 500", path: req.url, reason: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        log({
+          level: "error",
+          msg: "relay crashed on a request; answered 500",
+          path: req.url,
+          reason: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
         reply(res, 500, { error: "relay error; retry later" });
       })
       .finally(() => inFlight.delete(p));

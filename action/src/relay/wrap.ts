@@ -38,7 +38,21 @@ const FORWARDED_HEADERS: Readonly<Record<RelaySource, readonly string[]>> = {
 };
 
 /** Fields of a Sentry event that are large and that no adapter reads; dropped only when the body would not fit. */
-const SENTRY_BULK = ["exception", "threads", "stacktrace", "breadcrumbs", "contexts", "request", "modules", "extra", "sdk", "debug_meta", "_meta", "entries", "user"];
+const SENTRY_BULK = [
+  "exception",
+  "threads",
+  "stacktrace",
+  "breadcrumbs",
+  "contexts",
+  "request",
+  "modules",
+  "extra",
+  "sdk",
+  "debug_meta",
+  "_meta",
+  "entries",
+  "user",
+];
 
 export type Wrapped = { ok: true; bodies: DispatchBody[]; trimmed: string[] } | { ok: false; reason: string };
 
@@ -64,7 +78,11 @@ function parseBody(raw: Buffer): unknown {
  * fit, each a complete notification of the same group with a subset of its alerts and the group
  * status recomputed. Fewer parts mean fewer workflow runs for one notification.
  */
-function splitGroup(group: Record<string, unknown> & { alerts: unknown[] }, wrap: (payload: unknown, delivery: string) => DispatchBody, delivery: string): DispatchBody[] | null {
+function splitGroup(
+  group: Record<string, unknown> & { alerts: unknown[] },
+  wrap: (payload: unknown, delivery: string) => DispatchBody,
+  delivery: string,
+): DispatchBody[] | null {
   // The id of the last part is the longest; "resolved" is the longer status: the estimate is an upper bound.
   const reserve = `${delivery}:${group.alerts.length}/${group.alerts.length}`;
   const base = jsonBytes(wrap({ ...group, status: "resolved", alerts: [] }, reserve));

@@ -5,7 +5,11 @@ import { parseDocument, isMap, isScalar } from "yaml";
  * formatting in YAML (the `yaml` Document API), indentation in JSON. A dotted key addresses nested
  * maps unless the file already has the key with its dots (Kafka-style `max.poll.interval.ms`).
  */
-export function patchConfig(path: string, content: string, set: Record<string, unknown>): { content: string; changes: Array<{ key: string; from: unknown; to: unknown }> } {
+export function patchConfig(
+  path: string,
+  content: string,
+  set: Record<string, unknown>,
+): { content: string; changes: Array<{ key: string; from: unknown; to: unknown }> } {
   return /\.json$/i.test(path) ? patchJson(content, set) : patchYaml(path, content, set);
 }
 

@@ -40,7 +40,11 @@ export async function proposeFix(input: {
       // No knowledge names the config file: the one file of the repository that names the problem's
       // subject and already holds the keys the fix sets, proposed as a draft for a person to confirm.
       found = await configFileByName(input.problem, input.head, Object.keys(remedy.set), input.config);
-      if (!found) return { proposal: null, note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}` };
+      if (!found)
+        return {
+          proposal: null,
+          note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}`,
+        };
       path = found;
     }
     const denied = allowedPath(path, input.config);
@@ -129,7 +133,10 @@ export function reversePatch(current: string, patch: string): string | null {
   if (!hunks.length) return null;
   let cursor = 0;
   for (const hunk of hunks) {
-    const body = hunk.replace(/\n$/, "").split("\n").filter((l) => !l.startsWith("\\"));
+    const body = hunk
+      .replace(/\n$/, "")
+      .split("\n")
+      .filter((l) => !l.startsWith("\\"));
     const after = body.filter((l) => !l.startsWith("-")).map((l) => l.slice(1));
     const before = body.filter((l) => !l.startsWith("+")).map((l) => l.slice(1));
     const at = findBlock(lines, after, cursor);

@@ -1,5 +1,4 @@
-import type {
-  LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
+import type { LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
 import { serializeAlerts } from "../record/alerts.js";
 import { ALERTS_FILE, README_FILE } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";

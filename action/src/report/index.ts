@@ -55,7 +55,13 @@ export function renderIncidentIndex(incidents: Incident[], opts: { now?: string;
     ),
     ...section("Open", open, "No open incidents."),
     ...section("Awaiting a manual trigger", awaiting, "None: every recorded incident was investigated.", [
-      paragraph("Recorded but not investigated, because the policy did not start them automatically. Run the Investigate workflow (", code("workflow_dispatch"), ") with ", code("incident-id"), " set to the incident's id to investigate one."),
+      paragraph(
+        "Recorded but not investigated, because the policy did not start them automatically. Run the Investigate workflow (",
+        code("workflow_dispatch"),
+        ") with ",
+        code("incident-id"),
+        " set to the incident's id to investigate one.",
+      ),
     ]),
     ...section(`Latest ${LATEST}`, sorted.slice(0, LATEST), "No incidents yet."),
     heading(2, "By pipeline"),

@@ -22,17 +22,36 @@ export function renderPullRequestBody(input: { proposal: FixProposal; investigat
     type: "root",
     children: [
       paragraph(strong("Cause:"), " ", code(rca.rootCause), ` — ${rca.conclusion}, confidence ${rca.confidence.toFixed(2)}`),
-      ...(rca.chain.length > 1 ? [paragraph(strong("Chain:"), " ", rca.chain.map((c, i) => [i ? " → " : "", code(c)]))] : []),
+      ...(rca.chain.length > 1
+        ? [
+            paragraph(
+              strong("Chain:"),
+              " ",
+              rca.chain.map((c, i) => [i ? " → " : "", code(c)]),
+            ),
+          ]
+        : []),
       heading(3, "Evidence"),
       list(decisive.length ? decisive.map((e) => [code(e.check), " ", inert(e.finding)]) : [["No passing check: review carefully."]]),
-      ...(against.length ? [paragraph(strong("Not supporting or not checked:"), " ", against.map((e, i) => [i ? ", " : "", code(e.check)]))] : []),
+      ...(against.length
+        ? [
+            paragraph(
+              strong("Not supporting or not checked:"),
+              " ",
+              against.map((e, i) => [i ? ", " : "", code(e.check)]),
+            ),
+          ]
+        : []),
       heading(3, "Change"),
       paragraph(inert(proposal.description, 1000)),
       paragraph(strong("Why this change:"), ` the runbook for `, code(proposal.cause), ` defines it as the safe fix for this cause.`),
       heading(3, "Roll back"),
       paragraph(inert(proposal.rollback, 1000)),
       heading(3, "Investigation"),
-      paragraph(link(input.reportUrl, `Incident ${input.incidentId}`), proposal.draft ? " — opened as a draft because the confidence is below the policy's threshold." : ""),
+      paragraph(
+        link(input.reportUrl, `Incident ${input.incidentId}`),
+        proposal.draft ? " — opened as a draft because the confidence is below the policy's threshold." : "",
+      ),
     ],
   };
   const body = toMarkdown(tree);

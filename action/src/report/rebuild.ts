@@ -18,7 +18,17 @@ import { monthsOf } from "./scorecard.js";
 
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
 // The alert fields an index entry is rebuilt from, checked as the model defines them; the rest is not read.
-const RecordedAlertSchema = AlertSchema.pick({ id: true, title: true, severity: true, status: true, fingerprint: true, labels: true, startsAt: true, pipeline: true, raw: true });
+const RecordedAlertSchema = AlertSchema.pick({
+  id: true,
+  title: true,
+  severity: true,
+  status: true,
+  fingerprint: true,
+  labels: true,
+  startsAt: true,
+  pipeline: true,
+  raw: true,
+});
 /** A recorded alert, with correlation's grouping keys when the line holds a whole alert. */
 type RecordedAlert = z.infer<typeof RecordedAlertSchema> & { groupKeys?: string[] };
 
@@ -148,7 +158,10 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
 }
 
 /** Every incident folder's entry, with what went wrong in each. */
-function fromFolders(files: Record<string, string>, readmes: Array<{ path: string; dir: string; id: string }>): { incidents: Incident[]; errors: FolderError[] } {
+function fromFolders(
+  files: Record<string, string>,
+  readmes: Array<{ path: string; dir: string; id: string }>,
+): { incidents: Incident[]; errors: FolderError[] } {
   const incidents: Incident[] = [];
   const errors: FolderError[] = [];
   const seen = new Map<string, string>();
@@ -169,7 +182,12 @@ function fromFolders(files: Record<string, string>, readmes: Array<{ path: strin
     }
     const alertsPath = incidentFiles.alerts({ path: dir });
     const text = files[alertsPath];
-    if (text === undefined) errors.push({ path: alertsPath, field: "(file)", message: "missing: the incident is rebuilt from its README alone, without its alert ids (a re-delivered alert would be recorded again)" });
+    if (text === undefined)
+      errors.push({
+        path: alertsPath,
+        field: "(file)",
+        message: "missing: the incident is rebuilt from its README alone, without its alert ids (a re-delivered alert would be recorded again)",
+      });
     const alerts = text === undefined ? [] : alertsOf(alertsPath, text, errors);
     const checked = IncidentSchema.safeParse(incidentFrom(dir, fm, alerts));
     if (!checked.success) {

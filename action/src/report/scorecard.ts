@@ -258,11 +258,25 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
   const linked = new Set([...monthly.slice(-LISTED).map((i) => i.id), ...f.repeated.slice(0, TOP_REPEATED).flatMap((g) => [g.first, g.latest])]);
   // Only what is shown, and only the fields shown: titles are alert text, redacted before they are cut to fit a cell.
   const shown = redactValue(
-    monthly.filter((i) => linked.has(i.id)).map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({ id, path, title, openedAt, severity, status, investigation, rootCause })),
+    monthly
+      .filter((i) => linked.has(i.id))
+      .map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({
+        id,
+        path,
+        title,
+        openedAt,
+        severity,
+        status,
+        investigation,
+        rootCause,
+      })),
     patterns,
   );
   const byId = new Map(shown.map((i) => [i.id, i]));
-  const rows = monthly.slice(-LISTED).reverse().map((i) => byId.get(i.id)!);
+  const rows = monthly
+    .slice(-LISTED)
+    .reverse()
+    .map((i) => byId.get(i.id)!);
   const ref = (id: string) => (byId.has(id) ? incidentLink(byId.get(id)!) : code(id, 80));
   const ttrc = f.timeToRootCause;
   const children: RootContent[] = [
@@ -322,15 +336,28 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
             ["First incident", "Seen again", "Why", "Latest"],
             f.repeated.slice(0, TOP_REPEATED).map((g) => [ref(g.first), String(g.repeats), g.reasons.join("; "), ref(g.latest)]),
           ),
-          ...(f.repeated.length > TOP_REPEATED ? [paragraph(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)] : []),
+          ...(f.repeated.length > TOP_REPEATED
+            ? [paragraph(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)]
+            : []),
         ]
       : [paragraph("No repeats: no fingerprint and no pipeline with the same cause came back this month.")]),
     heading(2, `Incidents (${f.incidents})`),
     ...(rows.length
-      ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
+      ? [
+          table(
+            ["Incident", "Title", "Opened", "Severity", "Status", "Root cause"],
+            rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]),
+          ),
+        ]
       : [paragraph("No incidents opened this month.")]),
     ...(f.incidents > LISTED
-      ? [paragraph(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code(`${monthFolder(month)}/`)), ".")]
+      ? [
+          paragraph(
+            `The newest ${LISTED} are listed; every incident of the month has its folder under `,
+            link(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code(`${monthFolder(month)}/`)),
+            ".",
+          ),
+        ]
       : []),
   ];
   const root: Root = { type: "root", children };

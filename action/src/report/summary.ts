@@ -34,28 +34,67 @@ function incidentBlocks(input: PreparedInput, reportPath: string): { head: RootC
   ];
   const rest: RootContent[] = [];
   if (!inv) {
-    head.push(paragraph(strong("Not investigated:"), " recorded and awaiting a manual trigger. Run the Investigate workflow with ", code("incident-id"), " set to ", code(i.id), "."));
+    head.push(
+      paragraph(
+        strong("Not investigated:"),
+        " recorded and awaiting a manual trigger. Run the Investigate workflow with ",
+        code("incident-id"),
+        " set to ",
+        code(i.id),
+        ".",
+      ),
+    );
     return { head, rest };
   }
   const rca = inv.rca;
   if (rca.conclusion === "inconclusive") {
     const top = rca.ranked[0];
-    head.push(paragraph(strong("Root cause: unknown"), " (inconclusive). ", ...(top ? ["Best candidate ", ...causeName(input, top.id, top.title), ` at ${confidence(top.confidence)}.`] : [])));
+    head.push(
+      paragraph(
+        strong("Root cause: unknown"),
+        " (inconclusive). ",
+        ...(top ? ["Best candidate ", ...causeName(input, top.id, top.title), ` at ${confidence(top.confidence)}.`] : []),
+      ),
+    );
   } else {
     const named = rca.ranked.find((c) => c.id === rca.rootCause);
-    head.push(paragraph(strong("Root cause:"), " ", ...causeName(input, rca.rootCause, named?.title), " — ", strong(rca.conclusion), `, confidence ${confidence(rca.confidence)}.`));
+    head.push(
+      paragraph(
+        strong("Root cause:"),
+        " ",
+        ...causeName(input, rca.rootCause, named?.title),
+        " — ",
+        strong(rca.conclusion),
+        `, confidence ${confidence(rca.confidence)}.`,
+      ),
+    );
   }
   const { evidence } = decisiveEvidence(inv);
-  if (evidence.length) rest.push(paragraph(strong("Top evidence")), list(evidence.slice(0, 5).map((e) => [code(e.check, 60), " — ", ...inert(e.finding, 300)])));
+  if (evidence.length)
+    rest.push(paragraph(strong("Top evidence")), list(evidence.slice(0, 5).map((e) => [code(e.check, 60), " — ", ...inert(e.finding, 300)])));
   if (rca.gaps.length) rest.push(paragraph(strong("Could not check:"), " ", `${count(rca.gaps.length, "gap")}, e.g. `, ...inert(rca.gaps[0]!, 200)));
   const fix = input.fix;
   if (fix && fix.kind !== "none") {
-    rest.push(paragraph(strong("Fix:"), " ", `${fix.kind} `, ...(fix.branch ? ["on ", code(fix.branch, 120), " "] : []), fix.pr !== null ? `(pull request #${fix.pr}, ${fix.state})` : `(${fix.state})`));
+    rest.push(
+      paragraph(
+        strong("Fix:"),
+        " ",
+        `${fix.kind} `,
+        ...(fix.branch ? ["on ", code(fix.branch, 120), " "] : []),
+        fix.pr !== null ? `(pull request #${fix.pr}, ${fix.state})` : `(${fix.state})`,
+      ),
+    );
   } else if (fix) {
     rest.push(paragraph(strong("Fix:"), " ", "no safe automatic fix. ", ...inert(fix.description, 200)));
   }
   const others = rca.ranked.slice(0, 5);
-  if (others.length > 1) rest.push(table(["Cause", "Confidence", "Status"], others.map((c) => [causeName(input, c.id, c.title), confidence(c.confidence), c.status.replace("_", " ")])));
+  if (others.length > 1)
+    rest.push(
+      table(
+        ["Cause", "Confidence", "Status"],
+        others.map((c) => [causeName(input, c.id, c.title), confidence(c.confidence), c.status.replace("_", " ")]),
+      ),
+    );
   rest.push(paragraph(`${count(rca.checksRun, "check")} in ${count(rca.rounds, "round")}, ${duration(inv.ms)}.`));
   return { head, rest };
 }

@@ -50,9 +50,7 @@ export function renderEvalTable(scores: ScenarioScore[], s: EvalSummary): string
   const mark = (b: boolean | undefined) => (b === undefined ? " " : b ? "✔" : "✘");
   const idW = Math.max(8, ...scores.map((x) => x.id.length));
   const expW = Math.max(8, ...scores.map((x) => x.expected.length));
-  const lines = [
-    `${"scenario".padEnd(idW)}  ${"expected".padEnd(expW)}  ${"ranked first".padEnd(36)} top1 top3 wrong! distr inc  fix   ms`,
-  ];
+  const lines = [`${"scenario".padEnd(idW)}  ${"expected".padEnd(expW)}  ${"ranked first".padEnd(36)} top1 top3 wrong! distr inc  fix   ms`];
   for (const x of scores) {
     const first = x.ranked[0] ? `${x.ranked[0].id} (${x.ranked[0].confidence})` : "—";
     lines.push(

@@ -26,7 +26,9 @@ function parse<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`GitHub ${what}: unexpected response at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}; is baseUrl a GitHub REST API?`);
+    throw new Error(
+      `GitHub ${what}: unexpected response at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}; is baseUrl a GitHub REST API?`,
+    );
   }
   return result.data;
 }
@@ -129,7 +131,10 @@ export function githubStore(opts: GitHubStoreOptions): Store {
 
   const requireHead = async (): Promise<string> => {
     const sha = await headOf(branch);
-    if (!sha) throw new Error(`GitHub store: branch "${branch}" does not exist in ${where}; create it, or set store.branch in .github/pipemedic.yml to an existing branch`);
+    if (!sha)
+      throw new Error(
+        `GitHub store: branch "${branch}" does not exist in ${where}; create it, or set store.branch in .github/pipemedic.yml to an existing branch`,
+      );
     return sha;
   };
 
@@ -259,12 +264,21 @@ export function githubStore(opts: GitHubStoreOptions): Store {
       if (target === branch) throw new Error(`GitHub store: proposeBranch needs a branch other than the store's own ("${branch}")`);
       const { head: base, snapshot } = latest ?? (await fresh());
       const present = await Promise.all(removes.map(async (path) => ((await snapshot.entry(path)) ? path : null)));
-      const tree = await createTree(await snapshot.treeSha(), files, present.filter((p): p is string => p !== null));
+      const tree = await createTree(
+        await snapshot.treeSha(),
+        files,
+        present.filter((p): p is string => p !== null),
+      );
       const existing = await headOf(target);
       if (existing) {
-        const current = await call(`getCommit ${existing.slice(0, 7)} in ${where}`, () => octokit.rest.git.getCommit({ owner, repo, commit_sha: existing }), CommitResponse);
+        const current = await call(
+          `getCommit ${existing.slice(0, 7)} in ${where}`,
+          () => octokit.rest.git.getCommit({ owner, repo, commit_sha: existing }),
+          CommitResponse,
+        );
         // same change on the same base: leave the branch (and its pull request) untouched
-        if (current.tree.sha === tree.sha && current.parents.length === 1 && current.parents[0]?.sha === base) return { branch: target, sha: existing, created: false };
+        if (current.tree.sha === tree.sha && current.parents.length === 1 && current.parents[0]?.sha === base)
+          return { branch: target, sha: existing, created: false };
       }
       const commit = await createCommit(message, tree.sha, base);
       const update = () => octokit.rest.git.updateRef({ owner, repo, ref: `heads/${target}`, sha: commit.sha, force: true });
@@ -324,7 +338,11 @@ export function githubForge(opts: GitHubForgeOptions): Forge {
 
   const findOpen = async (branch: string) => {
     const what = `pulls.list head=${owner}:${branch} in ${where}`;
-    const list = await call(what, () => octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, base, state: "open", per_page: 10 }), z.array(PullResponse));
+    const list = await call(
+      what,
+      () => octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, base, state: "open", per_page: 10 }),
+      z.array(PullResponse),
+    );
     return list[0] ?? null;
   };
 
@@ -340,7 +358,11 @@ export function githubForge(opts: GitHubForgeOptions): Forge {
         const message = (error as RequestErrorLike | null)?.message ?? "";
         if (statusOf(error) !== 422 || !message.includes("A pull request already exists")) explain(error, `pulls.create ${branch} → ${base} in ${where}`);
         const open = await findOpen(branch);
-        if (!open) throw new Error(`GitHub said a pull request exists for ${owner}:${branch} in ${where}, but none is open against ${base}; close the stale one or rename the branch`, { cause: error });
+        if (!open)
+          throw new Error(
+            `GitHub said a pull request exists for ${owner}:${branch} in ${where}, but none is open against ${base}; close the stale one or rename the branch`,
+            { cause: error },
+          );
         const res = await octokit.rest.pulls
           .update({ owner, repo, pull_number: open.number, title, body: text })
           .catch((e: unknown) => explain(e, `pulls.update #${open.number} in ${where}`));
@@ -348,18 +370,28 @@ export function githubForge(opts: GitHubForgeOptions): Forge {
         created = false;
       }
       if (labels.length) {
-        await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels }).catch((e: unknown) => explain(e, `issues.addLabels #${pr.number} in ${where}`));
+        await octokit.rest.issues
+          .addLabels({ owner, repo, issue_number: pr.number, labels })
+          .catch((e: unknown) => explain(e, `issues.addLabels #${pr.number} in ${where}`));
       }
       // Owners are written as in CODEOWNERS: `@user` asks a person, `@org/team` asks a team of this org.
       const users = [...new Set(reviewers.filter((r) => !r.includes("/")).map((r) => r.replace(/^@/, "")))];
       const teams = [...new Set(reviewers.filter((r) => r.replace(/^@/, "").startsWith(`${owner}/`)).map((r) => r.replace(/^@/, "").slice(owner.length + 1)))];
       if (users.length || teams.length) {
         try {
-          await octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: pr.number, reviewers: users, ...(teams.length ? { team_reviewers: teams } : {}) });
+          await octokit.rest.pulls.requestReviewers({
+            owner,
+            repo,
+            pull_number: pr.number,
+            reviewers: users,
+            ...(teams.length ? { team_reviewers: teams } : {}),
+          });
         } catch (error) {
           // a reviewer who is not a collaborator (or is the author) must not cost the fix its pull request
           if (statusOf(error) !== 422) explain(error, `pulls.requestReviewers #${pr.number} in ${where}`);
-          warn(`could not request reviewers ${reviewers.join(", ")} on ${where}#${pr.number}: ${(error as RequestErrorLike).message ?? error}; add them as collaborators or fix the owners in knowledge/`);
+          warn(
+            `could not request reviewers ${reviewers.join(", ")} on ${where}#${pr.number}: ${(error as RequestErrorLike).message ?? error}; add them as collaborators or fix the owners in knowledge/`,
+          );
         }
       }
       return { number: pr.number, url: pr.html_url, created };

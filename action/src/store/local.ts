@@ -70,9 +70,7 @@ export class LocalGitStore implements Store {
   private snapshotAt(commit: string | null): Snapshot {
     let listing: Promise<string[]> | null = null;
     const all = () =>
-      (listing ??= commit
-        ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean))
-        : Promise.resolve([]));
+      (listing ??= commit ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean)) : Promise.resolve([]));
     return {
       read: async (path) => {
         if (!commit) return null;
@@ -159,7 +157,10 @@ export class LocalGitStore implements Store {
     const local = await this.head();
     if (local === remote) return;
     if (local) {
-      const isAncestor = await this.git(["merge-base", "--is-ancestor", local, remote]).then(() => true, () => false);
+      const isAncestor = await this.git(["merge-base", "--is-ancestor", local, remote]).then(
+        () => true,
+        () => false,
+      );
       if (!isAncestor) return; // local has commits the remote lacks; the push decides
     }
     await this.git(["update-ref", `refs/heads/${branch}`, remote, local ?? "0".repeat(40)]);
@@ -168,7 +169,10 @@ export class LocalGitStore implements Store {
 
   /** Keeps the work tree in step when the store's branch is the checked-out one. */
   private async syncWorkTree(branch: string, from: string | null, to: string): Promise<void> {
-    const current = await this.git(["symbolic-ref", "-q", "--short", "HEAD"]).then((s) => s.trim(), () => "");
+    const current = await this.git(["symbolic-ref", "-q", "--short", "HEAD"]).then(
+      (s) => s.trim(),
+      () => "",
+    );
     if (current !== branch) return;
     if (from) await this.git(["read-tree", "-m", "-u", from, to]).catch(() => this.git(["reset", "-q", "--keep", to]).catch(() => undefined));
     else await this.git(["read-tree", "-m", "-u", to]).catch(() => undefined);
@@ -177,10 +181,16 @@ export class LocalGitStore implements Store {
   async proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }) {
     const base = await this.head();
     const tree = await this.writeTree(base, input.files, input.removes);
-    const existing = await this.git(["rev-parse", "--verify", "-q", `refs/heads/${input.branch}`]).then((s) => s.trim(), () => "");
+    const existing = await this.git(["rev-parse", "--verify", "-q", `refs/heads/${input.branch}`]).then(
+      (s) => s.trim(),
+      () => "",
+    );
     if (existing) {
       const existingTree = (await this.git(["rev-parse", `${existing}^{tree}`])).trim();
-      const existingParent = await this.git(["rev-parse", `${existing}^`]).then((s) => s.trim(), () => "");
+      const existingParent = await this.git(["rev-parse", `${existing}^`]).then(
+        (s) => s.trim(),
+        () => "",
+      );
       if (existingTree === tree && existingParent === base) return { branch: input.branch, sha: existing, created: false };
     }
     const sha = await this.commitTree(tree, base, input.message);

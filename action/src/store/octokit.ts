@@ -32,7 +32,14 @@ export interface CreateOctokitOptions {
    * a server without secondary rate limits (an emulator in tests, a GitHub Enterprise Server whose
    * admin turned them off).
    */
-  throttle?: { enabled?: boolean; retries?: number; retryAfterBaseValue?: number; fallbackSecondaryRateRetryAfter?: number; id?: string; writeIntervalMs?: number };
+  throttle?: {
+    enabled?: boolean;
+    retries?: number;
+    retryAfterBaseValue?: number;
+    fallbackSecondaryRateRetryAfter?: number;
+    id?: string;
+    writeIntervalMs?: number;
+  };
   log?: Partial<OctokitLog>;
 }
 
@@ -69,12 +76,16 @@ export function createOctokit(opts: CreateOctokitOptions): GitHubClient {
         : {}),
       onRateLimit: (retryAfter, options, _octokit, retryCount) => {
         const again = retryCount < limitRetries;
-        log.warn(`GitHub rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: wait for the limit to reset or use a GitHub App token"}`);
+        log.warn(
+          `GitHub rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: wait for the limit to reset or use a GitHub App token"}`,
+        );
         return again;
       },
       onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
         const again = retryCount < limitRetries;
-        log.warn(`GitHub secondary rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: fewer concurrent runs or writes will avoid it"}`);
+        log.warn(
+          `GitHub secondary rate limit hit by ${describe(options)}; ${again ? `retrying in ${retryAfter}s (retry ${retryCount + 1} of ${limitRetries})` : "giving up: fewer concurrent runs or writes will avoid it"}`,
+        );
         return again;
       },
     },

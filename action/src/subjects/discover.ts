@@ -24,7 +24,11 @@ const MAX_VALUES = 5;
 const ANCHORS = ["kafka.consumer_group", "kafka.topic", "airflow.dag_id", "flink.job", "spark.app", "service", "dbt.model", "warehouse.table"];
 
 /** Keys never learnt from a neighbour's series: they vary per replica, or say nothing about the entity. */
-const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile).map((k) => k.key).concat(["env", "probe.target", "dbt.user"]));
+const NOT_HARVESTED = new Set(
+  SUBJECT_KINDS.filter((k) => k.volatile)
+    .map((k) => k.key)
+    .concat(["env", "probe.target", "dbt.user"]),
+);
 
 /** Discovers what the telemetry says about the problem's subjects; returns the subjects with the discoveries added. */
 export async function discoverSubjects(problem: Problem, telemetry: Telemetry, signal: AbortSignal): Promise<Subjects> {
@@ -81,7 +85,9 @@ async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeR
 }
 
 /** Labels that name an entity or a scope (not a replica): where a mentioned name is looked for. */
-const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
+const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) =>
+  k.labels.map((label) => ({ key: k.key, label })),
+);
 
 async function fromMentions(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
   const selectors = mentions.flatMap((value) => IDENTITY_LABELS.map(({ label }) => [{ label, op: "=" as const, value }]));
@@ -89,7 +95,12 @@ async function fromMentions(subjects: Subjects, mentions: string[], telemetry: T
   for (const value of mentions) {
     for (const { key, label } of IDENTITY_LABELS) {
       const hit = sets.find((s) => s[label] === value);
-      if (hit) addSubject(subjects, key, { value, origin: "mention", from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}` });
+      if (hit)
+        addSubject(subjects, key, {
+          value,
+          origin: "mention",
+          from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}`,
+        });
     }
   }
 }
@@ -140,10 +151,19 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
     if (subjects[key]?.some((v) => v.origin !== "discovery")) return;
     const counts = new Map<string, number>();
     for (const v of values) if (typeof v === "string" && v) counts.set(v, (counts.get(v) ?? 0) + 1);
-    for (const [value] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_VALUES)) addSubject(subjects, key, { value, origin: "discovery", from });
+    for (const [value] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_VALUES))
+      addSubject(subjects, key, { value, origin: "discovery", from });
   };
-  add("airflow.pool", ours.map((t) => t.pool), "the DAG's task instances");
-  add("airflow.task_id", ours.filter((t) => t.state === "failed" || t.state === "up_for_retry").map((t) => t.task_id), "the DAG's failed task instances");
+  add(
+    "airflow.pool",
+    ours.map((t) => t.pool),
+    "the DAG's task instances",
+  );
+  add(
+    "airflow.task_id",
+    ours.filter((t) => t.state === "failed" || t.state === "up_for_retry").map((t) => t.task_id),
+    "the DAG's failed task instances",
+  );
   // Upstream candidates: other DAGs whose runs were under way or ending in the hours before the onset.
   const onset = problem.onset ?? problem.now;
   const upstream = runs.filter((r) => {
@@ -152,7 +172,11 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
     const start = Date.parse(String(r.start_date ?? r.logical_date ?? ""));
     return Number.isFinite(start) && start <= onset && start >= onset - LOOKBACK_MS;
   });
-  add("sensor.external_dag_id", upstream.map((r) => r.dag_id), "DAGs that ran in the hours before the onset");
+  add(
+    "sensor.external_dag_id",
+    upstream.map((r) => r.dag_id),
+    "DAGs that ran in the hours before the onset",
+  );
 }
 
 async function fromWarehouse(subjects: Subjects, problem: Problem, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
@@ -172,7 +196,8 @@ async function fromWarehouse(subjects: Subjects, problem: Problem, telemetry: Te
   for (const s of schemas) {
     const table = String(s.table ?? "");
     const cols = JSON.stringify(Object.keys((s.columns ?? {}) as Record<string, unknown>).sort());
-    if (columns.has(table) && columns.get(table) !== cols) addSubject(subjects, "warehouse.table", { value: table, origin: "discovery", from: "tables whose schema changed" });
+    if (columns.has(table) && columns.get(table) !== cols)
+      addSubject(subjects, "warehouse.table", { value: table, origin: "discovery", from: "tables whose schema changed" });
     columns.set(table, cols);
   }
 }

@@ -47,7 +47,8 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
   for (const a of firing.length ? firing : input.alerts) {
     fromLabels(a.labels, a);
     // A source's service, unless it is only the Prometheus scrape job that exported the metric.
-    if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service)) addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+    if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service))
+      addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
     for (const [name, value] of Object.entries(a.annotations)) {
       const key = kindOfLabel(name)?.key;
       if (key && value.length <= 200) addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });

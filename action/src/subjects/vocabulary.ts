@@ -20,7 +20,11 @@ export interface SubjectKind {
 
 export const SUBJECT_KINDS: readonly SubjectKind[] = [
   // Kafka: kafka_exporter (danielqsj), Burrow, kminion, Strimzi/Confluent exporters, Datadog's kafka integration
-  { key: "kafka.consumer_group", labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"], component: "kafka" },
+  {
+    key: "kafka.consumer_group",
+    labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"],
+    component: "kafka",
+  },
   { key: "kafka.topic", labels: ["topic", "kafka_topic", "topic_name"], component: "kafka" },
   { key: "kafka.partition", labels: ["partition", "kafka_partition", "partition_id"], volatile: true },
   { key: "kafka.broker", labels: ["broker", "broker_id", "brokerid", "kafka_broker"], component: "kafka" },

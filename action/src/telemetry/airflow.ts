@@ -101,7 +101,12 @@ export function airflowTelemetry(opts: AirflowOptions): Telemetry {
     const openStates = kind === "dag_runs" ? OPEN_RUN_STATES : OPEN_TI_STATES;
     const [ended, open] = await Promise.all([
       list(path, kind, window, signal),
-      list(path, kind, openStates.map((s) => ["state", s] as [string, string]), signal),
+      list(
+        path,
+        kind,
+        openStates.map((s) => ["state", s] as [string, string]),
+        signal,
+      ),
     ]);
     const seen = new Set<string>();
     const out: OrchestratorRecord[] = [];

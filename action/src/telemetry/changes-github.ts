@@ -69,7 +69,9 @@ function raced<T>(p: Promise<T>, signal: AbortSignal, where: string): Promise<T>
 export function githubChangesTelemetry(opts: GitHubChangesOptions): Telemetry {
   const send: GitHubRequest =
     opts.request ??
-    (opts.octokit ? (route, params) => (opts.octokit!.request as GitHubRequest)(route, params) : () => Promise.reject(new Error("github: no request function configured")));
+    (opts.octokit
+      ? (route, params) => (opts.octokit!.request as GitHubRequest)(route, params)
+      : () => Promise.reject(new Error("github: no request function configured")));
   const maxDetails = opts.maxCommitDetails ?? 100;
   const unsupported = (kind: string) => () => Promise.reject(new Error(`github: this adapter answers change queries, not ${kind}`));
 
@@ -185,7 +187,9 @@ export function githubChangesTelemetry(opts: GitHubChangesOptions): Telemetry {
     },
     async changes(q, signal): Promise<Changes> {
       const repos = q.repos?.length ? q.repos.filter((r) => opts.repos.includes(r)) : opts.repos;
-      const perRepo = await Promise.all(repos.map(async (full) => ({ commits: await commitsOf(full, q, signal), deployments: await deploymentsOf(full, q, signal) })));
+      const perRepo = await Promise.all(
+        repos.map(async (full) => ({ commits: await commitsOf(full, q, signal), deployments: await deploymentsOf(full, q, signal) })),
+      );
       return { commits: perRepo.flatMap((r) => r.commits), deployments: perRepo.flatMap((r) => r.deployments) };
     },
     metrics: unsupported("metrics"),

@@ -57,7 +57,12 @@ const ErrorsSchema = z.object({ errors: z.array(z.unknown()) });
 
 const errorsOf = (body: unknown) => {
   const e = ErrorsSchema.safeParse(body);
-  return e.success ? `: ${e.data.errors.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join("; ").slice(0, 200)}` : "";
+  return e.success
+    ? `: ${e.data.errors
+        .map((x) => (typeof x === "string" ? x : JSON.stringify(x)))
+        .join("; ")
+        .slice(0, 200)}`
+    : "";
 };
 
 /** A Datadog metric query from a selector: equality matchers only, as tags; anything Datadog cannot express safely is refused. */
@@ -92,7 +97,9 @@ export function datadogTelemetry(opts: DatadogOptions): Telemetry {
     capabilities: new Set<Capability>(["metrics", "logs"]),
     describe(kind, query) {
       try {
-        return kind === "metrics" ? datadogQuery(query as MetricQuery, opts.groupBy) : `logs ${datadogLogQuery((query as LogQuery).selector)}${(query as LogQuery).pattern ? ` matching /${(query as LogQuery).pattern}/i` : ""}`;
+        return kind === "metrics"
+          ? datadogQuery(query as MetricQuery, opts.groupBy)
+          : `logs ${datadogLogQuery((query as LogQuery).selector)}${(query as LogQuery).pattern ? ` matching /${(query as LogQuery).pattern}/i` : ""}`;
       } catch (e) {
         return `(not sent: ${(e as Error).message})`;
       }
@@ -107,7 +114,8 @@ export function datadogTelemetry(opts: DatadogOptions): Telemetry {
       const { status, body } = await requestJson(url, { ...http, signal });
       if (status !== 200) throw new Error(`datadog GET /api/v1/query: HTTP ${status}${errorsOf(body)}`);
       const parsed = MetricsResponseSchema.safeParse(body);
-      if (!parsed.success) throw new Error(`datadog GET /api/v1/query: HTTP ${status}, not a timeseries response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+      if (!parsed.success)
+        throw new Error(`datadog GET /api/v1/query: HTTP ${status}, not a timeseries response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
       if (parsed.data.status === "error") throw new Error(`datadog GET /api/v1/query: ${parsed.data.error ?? "status error"}`);
       // The response is in milliseconds; a point outside the window (e.g. seconds) means the units are not.
       const slack = Math.max(q.stepMs, 3_600_000);
@@ -115,7 +123,9 @@ export function datadogTelemetry(opts: DatadogOptions): Telemetry {
         labels: { __name__: s.metric, ...Object.fromEntries(s.tag_set.map((t) => [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)])) },
         points: s.pointlist.map(([t, v]) => {
           if (t < from * 1000 - slack || t > to * 1000 + slack) {
-            throw new Error(`datadog GET /api/v1/query: a point at ${t} lies outside the requested window [${from * 1000}, ${to * 1000}] ms; the response is not in milliseconds`);
+            throw new Error(
+              `datadog GET /api/v1/query: a point at ${t} lies outside the requested window [${from * 1000}, ${to * 1000}] ms; the response is not in milliseconds`,
+            );
           }
           return [t, v] as [number, number | null];
         }),
@@ -140,15 +150,20 @@ export function datadogTelemetry(opts: DatadogOptions): Telemetry {
         });
         if (status !== 200) throw new Error(`datadog POST /api/v2/logs/events/search: HTTP ${status}${errorsOf(body)}`);
         const parsed = LogsResponseSchema.safeParse(body);
-        if (!parsed.success) throw new Error(`datadog POST /api/v2/logs/events/search: not a logs response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
-        if (parsed.data.meta?.status === "timeout") throw new Error("datadog POST /api/v2/logs/events/search: the search timed out on Datadog's side; results would be incomplete");
+        if (!parsed.success)
+          throw new Error(`datadog POST /api/v2/logs/events/search: not a logs response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+        if (parsed.data.meta?.status === "timeout")
+          throw new Error("datadog POST /api/v2/logs/events/search: the search timed out on Datadog's side; results would be incomplete");
         for (const d of parsed.data.data) {
           const at = Date.parse(d.attributes.timestamp);
           if (!Number.isFinite(at)) throw new Error(`datadog POST /api/v2/logs/events/search: unreadable timestamp ${JSON.stringify(d.attributes.timestamp)}`);
           if (re && !re.test(d.attributes.message)) continue;
           out.push({
             ts: new Date(at).toISOString(),
-            labels: { ...(d.attributes.service ? { service: d.attributes.service } : {}), ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}) },
+            labels: {
+              ...(d.attributes.service ? { service: d.attributes.service } : {}),
+              ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}),
+            },
             line: d.attributes.message,
           });
           if (out.length >= q.limit) return out;

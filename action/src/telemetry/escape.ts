@@ -18,10 +18,37 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * `__name__` instead.
  */
 const PROMQL_RESERVED = new Set([
-  "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
-  "inf", "nan", "start", "end", "step",
-  "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
-  "limitk", "limit_ratio",
+  "and",
+  "or",
+  "unless",
+  "atan2",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "bool",
+  "offset",
+  "inf",
+  "nan",
+  "start",
+  "end",
+  "step",
+  "sum",
+  "avg",
+  "count",
+  "min",
+  "max",
+  "group",
+  "stddev",
+  "stdvar",
+  "topk",
+  "bottomk",
+  "count_values",
+  "quantile",
+  "limitk",
+  "limit_ratio",
 ]);
 
 /** RE2 metacharacters (Go's regexp.QuoteMeta set). */
@@ -115,8 +142,10 @@ export function renderSeriesSelector(matchers: readonly Matcher[]): string {
   if (!rest.length) throw new Error("PromQL selector: a series selector needs at least one matcher");
   return `{${rest
     .map((m) => {
-      if (m.label !== "__name__" && !LABEL_NAME.test(m.label)) throw new Error(`PromQL selector: ${JSON.stringify(m.label)} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
-      if (m.op !== "=" && m.op !== "!=" && m.op !== "=~" && m.op !== "!~") throw new Error(`PromQL selector: ${JSON.stringify(m.op)} is not a matcher operator`);
+      if (m.label !== "__name__" && !LABEL_NAME.test(m.label))
+        throw new Error(`PromQL selector: ${JSON.stringify(m.label)} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+      if (m.op !== "=" && m.op !== "!=" && m.op !== "=~" && m.op !== "!~")
+        throw new Error(`PromQL selector: ${JSON.stringify(m.op)} is not a matcher operator`);
       return `${m.label}${m.op}"${promqlLabelValue(m.value)}"`;
     })
     .join(", ")}}`;

@@ -28,7 +28,14 @@ const ConnectorsSchema = z.looseObject({
       password_env: z.string().optional(),
     })
     .optional(),
-  datadog: z.object({ url: z.url().default("https://api.datadoghq.com"), api_key_env: z.string().default("DD_API_KEY"), app_key_env: z.string().default("DD_APP_KEY"), group_by: z.array(z.string()).default([]) }).optional(),
+  datadog: z
+    .object({
+      url: z.url().default("https://api.datadoghq.com"),
+      api_key_env: z.string().default("DD_API_KEY"),
+      app_key_env: z.string().default("DD_APP_KEY"),
+      group_by: z.array(z.string()).default([]),
+    })
+    .optional(),
   loki: z.object({ url: z.url(), headers_env: HeadersFromEnv, tenant: z.string().optional() }).optional(),
   postgres: z
     .object({

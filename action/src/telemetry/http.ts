@@ -146,7 +146,9 @@ export async function requestJson(target: URL, opts: HttpOptions): Promise<HttpJ
       await res.body?.cancel().catch(() => undefined);
       // Waiting past the deadline only to be abandoned helps nobody: say so now.
       if (Date.now() + wait >= deadline) {
-        throw new Error(`${where}: HTTP ${res.status}${asked !== null ? `, Retry-After ${Math.ceil(asked / 1000)} s` : ""} reaches past the request's deadline (${timeoutMs} ms); not retried`);
+        throw new Error(
+          `${where}: HTTP ${res.status}${asked !== null ? `, Retry-After ${Math.ceil(asked / 1000)} s` : ""} reaches past the request's deadline (${timeoutMs} ms); not retried`,
+        );
       }
       try {
         await sleep(wait, signal);

@@ -30,7 +30,8 @@ export interface LokiOptions {
 
 /** The LogQL a log check runs: the stream selector and a case-insensitive line filter, both escaped; one per stream discovery named. */
 export function logql(q: LogQuery): string {
-  if (!q.streams?.length && !Object.keys(q.selector).length) return `every stream of the window (found by /loki/api/v1/series)${q.pattern ? ` ${logqlLineFilter(q.pattern)}` : ""}`;
+  if (!q.streams?.length && !Object.keys(q.selector).length)
+    return `every stream of the window (found by /loki/api/v1/series)${q.pattern ? ` ${logqlLineFilter(q.pattern)}` : ""}`;
   if (!q.streams?.length) return renderLogSelector(q.selector, q.pattern);
   return q.streams.map((s) => renderLogSelector({ ...s, ...q.selector }, q.pattern)).join(" or ");
 }
@@ -139,7 +140,8 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
     url.searchParams.set("end", ns(q.end));
     const { status, body } = await get(url, signal);
     const parsed = SeriesSchema.safeParse(body);
-    if (!parsed.success || status !== 200 || parsed.data.status !== "success") throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
+    if (!parsed.success || status !== 200 || parsed.data.status !== "success")
+      throw new Error(`loki GET /loki/api/v1/series: HTTP ${status}${parsed.success && parsed.data.error ? `: ${parsed.data.error}` : ""}`);
     const seen = new Map<string, Labels>();
     for (const labels of parsed.data.data ?? []) {
       const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
@@ -149,7 +151,11 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
   };
   /** Every stream of the window: Loki has no selector for all streams, but each stream carries some label with a value. */
   const allStreams = async (q: TimeRange, signal: AbortSignal): Promise<Labels[]> =>
-    series((await listLabels(q, signal)).map((name) => anyValueOf(name)), q, signal);
+    series(
+      (await listLabels(q, signal)).map((name) => anyValueOf(name)),
+      q,
+      signal,
+    );
   /** One query_range of one LogQL selector: entries with their nanosecond time, refused when outside the window (other units). */
   const queryRange = async (query: string, q: LogQuery, signal: AbortSignal): Promise<Array<{ at: bigint; line: LogLine }>> => {
     const url = new URL(`${base}/loki/api/v1/query_range`);
@@ -160,7 +166,10 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
     url.searchParams.set("direction", "forward");
     const { status, body } = await get(url, signal);
     const parsed = ResponseSchema.safeParse(body);
-    if (!parsed.success) throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`);
+    if (!parsed.success)
+      throw new Error(
+        `loki GET /loki/api/v1/query_range: HTTP ${status}, the body is not a Loki response (${parsed.error.issues[0]?.message ?? "unreadable"})`,
+      );
     if (status !== 200 || parsed.data.status !== "success" || !parsed.data.data) {
       throw new Error(`loki GET /loki/api/v1/query_range: HTTP ${status} ${parsed.data.status}${parsed.data.error ? `: ${parsed.data.error}` : ""}`);
     }
@@ -171,7 +180,8 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
       s.values.map(([t, line]) => {
         const at = BigInt(t);
         // Outside the window means other units (ms or s instead of ns): refuse rather than misplace lines.
-        if (at < lo || at > hi) throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
+        if (at < lo || at > hi)
+          throw new Error(`loki GET /loki/api/v1/query_range: an entry at ${t} lies outside the requested window; timestamps are not nanoseconds`);
         return { at, line: { ts: nsToRfc3339(t), labels: s.stream, line } satisfies LogLine };
       }),
     );
@@ -190,7 +200,8 @@ export function lokiTelemetry(opts: LokiOptions): Telemetry {
       if (!(Number.isFinite(q.start) && Number.isFinite(q.end)) || q.end < q.start) {
         throw new Error(`loki query_range: the window [${q.start}, ${q.end}] is not a time range (epoch ms, start <= end)`);
       }
-      if ((q.streams?.length ?? 0) > MAX_STREAMS) throw new Error(`loki query_range: ${q.streams!.length} streams named, at most ${MAX_STREAMS} are read per query`);
+      if ((q.streams?.length ?? 0) > MAX_STREAMS)
+        throw new Error(`loki query_range: ${q.streams!.length} streams named, at most ${MAX_STREAMS} are read per query`);
       const cap = Math.max(1, Math.floor(q.limit));
       const limit = pLimit(STREAM_CONCURRENCY);
       let parts: Array<Array<{ at: bigint; line: LogLine }>>;

@@ -68,8 +68,12 @@ export function postgresTelemetry(opts: PostgresOptions): Telemetry & { close():
 
   /** The columns of a relation as information_schema lists them, in order. */
   const columnsOf = async (client: Client, schema: string, table: string): Promise<Array<{ column_name: string; data_type: string }>> =>
-    (await client.query("select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position", [schema, table]))
-      .rows as Array<{ column_name: string; data_type: string }>;
+    (
+      await client.query(
+        "select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position",
+        [schema, table],
+      )
+    ).rows as Array<{ column_name: string; data_type: string }>;
 
   const watched = async (client: Client): Promise<string[]> => {
     if (configured.length) return configured;
@@ -108,13 +112,15 @@ export function postgresTelemetry(opts: PostgresOptions): Telemetry & { close():
   const tables = async (client: Client): Promise<OrchestratorRecord[]> => {
     if (!configured.length) throw new Error("postgres: row counts need the tables to watch (connectors.postgres.tables)");
     const explicit = opts.loadedAtColumn;
-    if (explicit !== undefined && !IDENT.test(explicit)) throw new Error(`postgres: "${explicit}" is not a plain column name (connectors.postgres.loaded_at_column)`);
+    if (explicit !== undefined && !IDENT.test(explicit))
+      throw new Error(`postgres: "${explicit}" is not a plain column name (connectors.postgres.loaded_at_column)`);
     const out: OrchestratorRecord[] = [];
     for (const name of configured) {
       const rel = await relation(client, name);
       const columns = new Set((await columnsOf(client, rel.schema, rel.table)).map((c) => c.column_name));
       const loadedAt = explicit ?? "loaded_at";
-      if (explicit !== undefined && !columns.has(explicit)) throw new Error(`postgres: ${name} has no column ${explicit} (connectors.postgres.loaded_at_column)`);
+      if (explicit !== undefined && !columns.has(explicit))
+        throw new Error(`postgres: ${name} has no column ${explicit} (connectors.postgres.loaded_at_column)`);
       const fresh = columns.has(loadedAt) ? client.escapeIdentifier(loadedAt) : null;
       const r = await client.query(`select count(*)::bigint as n${fresh ? `, max(${fresh}) as latest` : ""}, now() as at from ${rel.sql}`);
       const row = r.rows[0] as { n: string; latest?: Date | null; at: Date };

@@ -119,7 +119,9 @@ export function prometheusTelemetry(opts: PrometheusOptions): Telemetry {
         labels: r.metric,
         points: r.values.map(([t, v]) => {
           if (t < lo || t > hi) {
-            throw new Error(`prometheus GET /api/v1/query_range: a sample at ${t} lies outside the requested window [${q.start / 1000}, ${q.end / 1000}] s; the timestamps are not in seconds`);
+            throw new Error(
+              `prometheus GET /api/v1/query_range: a sample at ${t} lies outside the requested window [${q.start / 1000}, ${q.end / 1000}] s; the timestamps are not in seconds`,
+            );
           }
           const n = Number(v);
           // NaN and ±Inf have no JSON form in evidence; they count as missing samples.

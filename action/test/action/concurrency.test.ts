@@ -31,7 +31,13 @@ function event(p: number, n: number) {
 }
 
 function env() {
-  return { GITHUB_API_URL: emu.url, GITHUB_SERVER_URL: "https://github.example", GITHUB_REPOSITORY: "acme/data-ops", GITHUB_REF_NAME: "main", INPUT_TOKEN: TOKEN };
+  return {
+    GITHUB_API_URL: emu.url,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_REPOSITORY: "acme/data-ops",
+    GITHUB_REF_NAME: "main",
+    INPUT_TOKEN: TOKEN,
+  };
 }
 
 beforeAll(async () => {
@@ -63,8 +69,15 @@ describe("8 copies of the bundled Action started at once against the GitHub emul
     const index = JSON.parse(git(bare, "show", "main:incidents/index.json")) as { incidents: Incident[] };
     expect(index.incidents).toHaveLength(4);
     expect(new Set(index.incidents.flatMap((i) => i.alerts)).size).toBe(8);
-    expect(index.incidents.map((i) => i.pipelines).flat().sort()).toEqual([...PIPELINES].sort());
-    const folders = git(bare, "ls-tree", "-d", "--name-only", "-r", "main", "incidents").split("\n").filter((d) => /\/\d{4}-\d{2}-\d{2}-[^/]+$/.test(d));
+    expect(
+      index.incidents
+        .map((i) => i.pipelines)
+        .flat()
+        .sort(),
+    ).toEqual([...PIPELINES].sort());
+    const folders = git(bare, "ls-tree", "-d", "--name-only", "-r", "main", "incidents")
+      .split("\n")
+      .filter((d) => /\/\d{4}-\d{2}-\d{2}-[^/]+$/.test(d));
     expect(folders.sort()).toEqual(index.incidents.map((i) => i.path).sort());
     for (const i of index.incidents) {
       const lines = git(bare, "show", `main:${i.path}/alerts.jsonl`).split("\n").filter(Boolean);

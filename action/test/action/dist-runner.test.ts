@@ -113,4 +113,3 @@ describe("action/dist/index.js run as the Actions runner runs it", () => {
     expect(record.body).toContain("not an alert");
   });
 });
-

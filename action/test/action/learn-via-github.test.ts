@@ -55,7 +55,11 @@ describe("a fix pull request reviewed on GitHub teaches memory", () => {
     const learn = await runAction({
       workspace,
       eventName: "pull_request",
-      event: { action: "closed", number: pr!.number, pull_request: { number: pr!.number, merged: true, closed_at: closedAt, head: { ref: `pipemedic/fix/${incidentId}` } } },
+      event: {
+        action: "closed",
+        number: pr!.number,
+        pull_request: { number: pr!.number, merged: true, closed_at: closedAt, head: { ref: `pipemedic/fix/${incidentId}` } },
+      },
       env: env(),
     });
     expect(learn.code, learn.stdout.slice(-3000) + learn.stderr).toBe(0);
@@ -67,7 +71,13 @@ describe("a fix pull request reviewed on GitHub teaches memory", () => {
     expect(readme).toMatch(/state: merged/);
     expect(readme).toMatch(/status: confirmed-by-review/);
 
-    const next = await runAction({ workspace, eventName: "repository_dispatch", event: dispatch(10 * 60_000), inputs: { replay: "drills/ledger" }, env: env() });
+    const next = await runAction({
+      workspace,
+      eventName: "repository_dispatch",
+      event: dispatch(10 * 60_000),
+      inputs: { replay: "drills/ledger" },
+      env: env(),
+    });
     expect(next.code, next.stdout.slice(-3000) + next.stderr).toBe(0);
     expect(next.outputs["incident-id"]).not.toBe(incidentId);
     expect(next.outputs["root-cause"]).toBe(scenario.meta.expect.root_cause);

@@ -120,7 +120,10 @@ describe("run(deps): the Action with its toolkit, environment and event file inj
   it("investigates a dispatched alert against a recorded drill, commits with git, and sets outputs and the summary", async () => {
     const first = scenario.alerts[0]!;
     const payload = JSON.parse(first.body) as Record<string, unknown>;
-    const event = "client_payload" in payload ? { action: payload.event_type, client_payload: payload.client_payload } : { action: "pipemedic-alert", client_payload: { payload } };
+    const event =
+      "client_payload" in payload
+        ? { action: payload.event_type, client_payload: payload.client_payload }
+        : { action: "pipemedic-alert", client_payload: { payload } };
     const { said } = await runWith({
       inputs: { replay: `drills/${scenario.meta.id}`, store: "git", push: "false" },
       env: { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "repository_dispatch", GITHUB_STEP_SUMMARY: join(tmp, "summary") },

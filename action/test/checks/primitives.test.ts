@@ -5,13 +5,12 @@ import { aggregate, toRate } from "../../src/checks/series.js";
 import { evaluatePassIf } from "../../src/checks/compare.js";
 
 const MIN = 60_000;
-const spec = (extra: Record<string, unknown>) =>
-  CheckSpecSchema.parse({ id: "c", metric: "m", primitive: "threshold", pass_if: { value: ">= 1" }, ...extra });
+const spec = (extra: Record<string, unknown>) => CheckSpecSchema.parse({ id: "c", metric: "m", primitive: "threshold", pass_if: { value: ">= 1" }, ...extra });
 const series = (values: Array<number | null>, labels: Record<string, string> = {}, start = 0): Series => ({
   labels: { __name__: "m", ...labels },
   points: values.map((v, i) => [start + i * MIN, v]),
 });
-const ctx = (extra: Record<string, unknown> = {}) => ({ spec: spec(extra), start: 0, end: 60 * MIN, onset: 30 * MIN as number | null });
+const ctx = (extra: Record<string, unknown> = {}) => ({ spec: spec(extra), start: 0, end: 60 * MIN, onset: (30 * MIN) as number | null });
 
 function measure(name: keyof typeof primitives, data: Series[], c = ctx()) {
   const p = primitives[name];
@@ -51,8 +50,16 @@ describe("series primitives", () => {
   });
 
   it("skew finds one series carrying most of the sum after the onset", () => {
-    const hot = series(Array.from({ length: 60 }, (_, i) => (i >= 30 ? 900 : 100)), { partition: "0" });
-    const cold = [1, 2, 3].map((p) => series(Array.from({ length: 60 }, () => 100), { partition: String(p) }));
+    const hot = series(
+      Array.from({ length: 60 }, (_, i) => (i >= 30 ? 900 : 100)),
+      { partition: "0" },
+    );
+    const cold = [1, 2, 3].map((p) =>
+      series(
+        Array.from({ length: 60 }, () => 100),
+        { partition: String(p) },
+      ),
+    );
     const out = measure("skew", [hot, ...cold]);
     expect(Array.isArray(out) && out[0]!.observed.share).toBeCloseTo(0.75);
     expect(Array.isArray(out) && out[0]!.observed.ratio_to_even).toBeCloseTo(3);

@@ -5,11 +5,30 @@ import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
 
 const NOW = Date.parse("2026-03-14T02:00:00Z");
-const problem = { incidentId: "t", title: "t", now: NOW, onset: NOW - 1_800_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [] } as Problem;
+const problem = {
+  incidentId: "t",
+  title: "t",
+  now: NOW,
+  onset: NOW - 1_800_000,
+  alerts: [],
+  alertnames: [],
+  labels: {},
+  pipelines: [],
+  upstream: [],
+  downstream: [],
+  components: [],
+  subjects: {},
+  metrics: [],
+  changes: { commits: [], deployments: [] },
+  similar: [],
+  timeline: [],
+} as Problem;
 const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
 
 function checks(n: number, extra: Record<string, unknown> = {}): Check[] {
-  const specs = Array.from({ length: n }, (_, i) => CheckSpecSchema.parse({ id: `c${i}`, metric: `m${i}`, primitive: "threshold", pass_if: { value: ">= 0" }, ...extra }));
+  const specs = Array.from({ length: n }, (_, i) =>
+    CheckSpecSchema.parse({ id: `c${i}`, metric: `m${i}`, primitive: "threshold", pass_if: { value: ">= 0" }, ...extra }),
+  );
   return resolveChecks({ id: "h", checks: specs }, problem, knowledge);
 }
 
@@ -28,17 +47,37 @@ describe("check runtime faults", () => {
   });
 
   it("errors, malformed data and missing data are inconclusive with the reason", async () => {
-    const failing = new CheckRunner(telemetry(() => Promise.reject(new Error("HTTP 503 service unavailable"))), DEFAULT_BUDGET, silentProgress);
+    const failing = new CheckRunner(
+      telemetry(() => Promise.reject(new Error("HTTP 503 service unavailable"))),
+      DEFAULT_BUDGET,
+      silentProgress,
+    );
     expect((await failing.run(checks(1), 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "backend error: HTTP 503 service unavailable" });
-    const empty = new CheckRunner(telemetry(() => Promise.resolve([])), DEFAULT_BUDGET, silentProgress);
+    const empty = new CheckRunner(
+      telemetry(() => Promise.resolve([])),
+      DEFAULT_BUDGET,
+      silentProgress,
+    );
     expect((await empty.run(checks(1), 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "no samples in the window" });
-    const nulls = new CheckRunner(telemetry(() => Promise.resolve([{ labels: {}, points: [[NOW, null]] }])), DEFAULT_BUDGET, silentProgress);
+    const nulls = new CheckRunner(
+      telemetry(() => Promise.resolve([{ labels: {}, points: [[NOW, null]] }])),
+      DEFAULT_BUDGET,
+      silentProgress,
+    );
     expect((await nulls.run(checks(1), 1))[0]!.verdict).toBe("inconclusive");
   });
 
   it("a kind of telemetry nobody configured is inconclusive, named", async () => {
-    const runner = new CheckRunner(telemetry(() => Promise.resolve([])), DEFAULT_BUDGET, silentProgress);
-    const logs = resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "l", logs: { app: "x" }, match: "boom", primitive: "count", pass_if: { count: ">= 1" } })] }, problem, knowledge);
+    const runner = new CheckRunner(
+      telemetry(() => Promise.resolve([])),
+      DEFAULT_BUDGET,
+      silentProgress,
+    );
+    const logs = resolveChecks(
+      { id: "h", checks: [CheckSpecSchema.parse({ id: "l", logs: { app: "x" }, match: "boom", primitive: "count", pass_if: { count: ">= 1" } })] },
+      problem,
+      knowledge,
+    );
     expect((await runner.run(logs, 1))[0]).toMatchObject({ verdict: "inconclusive", reason: "no logs source is configured" });
   });
 
@@ -58,7 +97,11 @@ describe("check runtime faults", () => {
       calls++;
       return Promise.resolve([{ labels: {}, points: [[NOW - 1000, 1]] }]);
     });
-    const same = resolveChecks({ id: "h", checks: ["a", "b", "c"].map((id) => CheckSpecSchema.parse({ id, metric: "m", primitive: "threshold", pass_if: { value: ">= 0" } })) }, problem, knowledge);
+    const same = resolveChecks(
+      { id: "h", checks: ["a", "b", "c"].map((id) => CheckSpecSchema.parse({ id, metric: "m", primitive: "threshold", pass_if: { value: ">= 0" } })) },
+      problem,
+      knowledge,
+    );
     await new CheckRunner(counted, DEFAULT_BUDGET, silentProgress).run(same, 1);
     // one fetch per window (the incident's and the two baselines before the onset), shared by all three checks
     expect(calls).toBe(3);
@@ -68,10 +111,16 @@ describe("check runtime faults", () => {
 describe("evidence counts only where it discriminates", () => {
   const ONSET = NOW - 1_800_000;
   const threshold = (): Check[] =>
-    resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "high", metric: "m", primitive: "threshold", pass_if: { value: ">= 3" }, anchor: "onset", window: "10m" })] }, problem, knowledge);
+    resolveChecks(
+      {
+        id: "h",
+        checks: [CheckSpecSchema.parse({ id: "high", metric: "m", primitive: "threshold", pass_if: { value: ">= 3" }, anchor: "onset", window: "10m" })],
+      },
+      problem,
+      knowledge,
+    );
   /** A gauge at `before` until the onset, `after` from it on; each query gets the points of its own range. */
-  const gauge = (before: number, after: number) =>
-    telemetry(async (q) => [{ labels: {}, points: [[q.end - 1000, q.end - 1000 < ONSET ? before : after]] }]);
+  const gauge = (before: number, after: number) => telemetry(async (q) => [{ labels: {}, points: [[q.end - 1000, q.end - 1000 < ONSET ? before : after]] }]);
 
   it("a signal that holds only since the onset is specific", async () => {
     const [e] = await new CheckRunner(gauge(0, 5), DEFAULT_BUDGET, silentProgress).run(threshold(), 1);
@@ -98,7 +147,24 @@ describe("evidence counts only where it discriminates", () => {
       warehouse: none,
       logs: async (q) => (q.end <= ONSET - 600_000 ? lines(q.start, q.end, 2) : lines(q.start, q.end, 12)),
     };
-    const check = resolveChecks({ id: "h", checks: [CheckSpecSchema.parse({ id: "boom", logs: { app: "x" }, match: "boom", primitive: "count", anchor: "onset", window: "10m", pass_if: { count: ">= 1" } })] }, problem, knowledge);
+    const check = resolveChecks(
+      {
+        id: "h",
+        checks: [
+          CheckSpecSchema.parse({
+            id: "boom",
+            logs: { app: "x" },
+            match: "boom",
+            primitive: "count",
+            anchor: "onset",
+            window: "10m",
+            pass_if: { count: ">= 1" },
+          }),
+        ],
+      },
+      problem,
+      knowledge,
+    );
     const [e] = await new CheckRunner(logs, DEFAULT_BUDGET, silentProgress).run(check, 1);
     expect(e).toMatchObject({ verdict: "pass", specific: true });
   });

@@ -4,7 +4,11 @@ import { RunbookSchema } from "../../src/model/index.js";
 import { interpolate, resolveChecks, templateContext } from "../../src/checks/template.js";
 import { resolveSubjects } from "../../src/subjects/resolve.js";
 
-const knowledge: Knowledge = { pipelines: [], services: [], aliases: { metrics: { kafka_consumergroup_lag: "kafka_lag" }, labels: { consumergroup: "group" } } };
+const knowledge: Knowledge = {
+  pipelines: [],
+  services: [],
+  aliases: { metrics: { kafka_consumergroup_lag: "kafka_lag" }, labels: { consumergroup: "group" } },
+};
 
 function problem(labels: Record<string, string>): Problem {
   const p: Omit<Problem, "subjects" | "metrics"> = {

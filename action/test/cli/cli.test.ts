@@ -94,7 +94,10 @@ describe("pipemedic CLI (bundled)", () => {
   it("demo replays a scenario into a fresh git repository and prints the cause and the report", async () => {
     const { code, stdout } = await cli("demo", "--json");
     expect(code).toBe(0);
-    const out = JSON.parse(stdout) as { repository: string; incidents: Array<{ root_cause: string; confidence: number; report: string; fix: { branch: string | null } }> };
+    const out = JSON.parse(stdout) as {
+      repository: string;
+      incidents: Array<{ root_cause: string; confidence: number; report: string; fix: { branch: string | null } }>;
+    };
     tmp.push(out.repository);
     const [incident] = out.incidents;
     expect(incident!.root_cause).toMatch(/^[a-z]+(-[a-z0-9]+)+$/);
@@ -116,7 +119,16 @@ describe("pipemedic CLI (bundled)", () => {
         groupKey: "{}:{}",
         status: "firing",
         receiver: "x",
-        alerts: [{ status: "firing", labels: { alertname: "Lag", severity: "warning" }, annotations: {}, startsAt: "2026-03-14T01:00:00Z", endsAt: "0001-01-01T00:00:00Z", fingerprint: "abc" }],
+        alerts: [
+          {
+            status: "firing",
+            labels: { alertname: "Lag", severity: "warning" },
+            annotations: {},
+            startsAt: "2026-03-14T01:00:00Z",
+            endsAt: "0001-01-01T00:00:00Z",
+            fingerprint: "abc",
+          },
+        ],
       }),
     );
     const ok = await cli("normalize", good, "--json");

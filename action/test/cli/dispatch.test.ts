@@ -120,7 +120,11 @@ describe("the CLI dispatcher, imported (nothing runs on import)", () => {
     expect((JSON.parse(replayed.out) as { scenario: string }).scenario).toBe("replay-basic");
     const scored = await pipemedic("eval", FIXTURES, "--json");
     expect(scored.code, scored.err).toBe(0);
-    const out = JSON.parse(scored.out) as { summary: { scenarios: number }; baselines: Record<string, unknown>; scenarios: Array<{ id: string; baselines?: unknown }> };
+    const out = JSON.parse(scored.out) as {
+      summary: { scenarios: number };
+      baselines: Record<string, unknown>;
+      scenarios: Array<{ id: string; baselines?: unknown }>;
+    };
     expect(out.summary.scenarios).toBe(1);
     expect(Object.keys(out.baselines).sort()).toEqual(["anomaly", "last_change"]);
   });

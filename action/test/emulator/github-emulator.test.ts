@@ -73,7 +73,9 @@ describe("request validation against GitHub's OpenAPI description", () => {
     expect(noSha.status).toBe(422);
     expect(noSha.message).toContain("must have required property 'sha'");
     const head = (await octokit.rest.git.getRef({ ...r, ref: "heads/main" })).data.object.sha;
-    const badForce = await failure(octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...r, ref: "heads/main", sha: head, force: "yes" } as never));
+    const badForce = await failure(
+      octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...r, ref: "heads/main", sha: head, force: "yes" } as never),
+    );
     expect(badForce.message).toContain("body/force must be boolean");
     const unknown = await failure(octokit.request("GET /repos/{owner}/{repo}/pulls", { ...r, colour: "red" } as never));
     expect(unknown.status).toBe(422);
@@ -257,7 +259,8 @@ describe("dispatch, deployments, GraphQL and faults", () => {
   it("answers createCommitOnBranch, and STALE_DATA when expectedHeadOid is not the head", async () => {
     const { dir, ...r } = await repo();
     const query = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: "refs/heads/main") { target { oid } } } }`;
-    const read = async () => (await octokit.graphql<{ repository: { ref: { target: { oid: string } } } }>(query, { owner: r.owner, name: r.repo })).repository.ref.target.oid;
+    const read = async () =>
+      (await octokit.graphql<{ repository: { ref: { target: { oid: string } } } }>(query, { owner: r.owner, name: r.repo })).repository.ref.target.oid;
     const head = await read();
     const mutation = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
     const input = (expectedHeadOid: string) => ({

@@ -80,7 +80,14 @@ describe("airflow", () => {
   });
 
   it("reads a failed DAG run and an explicit alertname", () => {
-    const run = { dag_id: "orders_daily", dag_run_id: "manual__2026-03-14", run_type: "manual", state: "failed", start_date: "2026-03-14T01:00:00Z", end_date: null };
+    const run = {
+      dag_id: "orders_daily",
+      dag_run_id: "manual__2026-03-14",
+      run_type: "manual",
+      state: "failed",
+      start_date: "2026-03-14T01:00:00Z",
+      end_date: null,
+    };
     expect(accepted(ingest(run))[0]!.labels.alertname).toBe("AirflowDagRunFailed");
     expect(accepted(ingest({ ...callback, alertname: "OrdersLoadFailed" }))[0]!.labels.alertname).toBe("OrdersLoadFailed");
   });

@@ -16,7 +16,15 @@ const current = {
   alerts: [
     {
       status: "firing",
-      labels: { alertname: "KafkaConsumerGroupLagHigh", consumergroup: "orders-enricher", topic: "orders.v1", env: "prod", severity: "critical", job: "kafka-exporter", pipeline: "orders-streaming" },
+      labels: {
+        alertname: "KafkaConsumerGroupLagHigh",
+        consumergroup: "orders-enricher",
+        topic: "orders.v1",
+        env: "prod",
+        severity: "critical",
+        job: "kafka-exporter",
+        pipeline: "orders-streaming",
+      },
       annotations: { summary: "orders-enricher lag above 50k on orders.v1", description: "Lag grew for 10 minutes." },
       startsAt: "2026-03-14T01:52:27.531Z",
       endsAt: "0001-01-01T00:00:00Z",
@@ -178,7 +186,7 @@ describe("alertmanager", () => {
     expect(c!.id).toBe(a!.id);
     // A group key that is not plain text is left out; the alerts are recorded all the same.
     const odd = clone(current);
-    odd.groupKey = "{}:{a=\"\u0007\"}";
+    odd.groupKey = '{}:{a="\u0007"}';
     expect(accepted(ingest(odd))[0]!.annotations.group_key).toBeUndefined();
   });
 });

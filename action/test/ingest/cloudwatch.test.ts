@@ -52,14 +52,29 @@ describe("cloudwatch", () => {
       fingerprintComputed: false,
       startsAt: "2026-03-14T01:53:00.123Z",
     });
-    expect(a!.labels).toMatchObject({ FunctionName: "orders-loader", region: "eu-west-1", region_name: "EU (Ireland)", namespace: "AWS/Lambda", metric: "Errors", account: "123456789012" });
+    expect(a!.labels).toMatchObject({
+      FunctionName: "orders-loader",
+      region: "eu-west-1",
+      region_name: "EU (Ireland)",
+      namespace: "AWS/Lambda",
+      metric: "Errors",
+      account: "123456789012",
+    });
     expect(a!.links[0]!.url).toContain("region=eu-west-1");
   });
 
   it("reads the Lambda Records wrapper (one alert per record) and raw message delivery alike", () => {
-    const lambda = { Records: [{ EventSource: "aws:sns", EventVersion: "1.0", Sns: { ...https(alarm("ALARM")), SigningCertUrl: "x", UnsubscribeUrl: "y" } }, { EventSource: "aws:sns", Sns: https(alarm("OK", "2026-03-14T02:30:00.000+0000")) }] };
+    const lambda = {
+      Records: [
+        { EventSource: "aws:sns", EventVersion: "1.0", Sns: { ...https(alarm("ALARM")), SigningCertUrl: "x", UnsubscribeUrl: "y" } },
+        { EventSource: "aws:sns", Sns: https(alarm("OK", "2026-03-14T02:30:00.000+0000")) },
+      ],
+    };
     const alerts = accepted(ingest(lambda), "cloudwatch");
-    expect(alerts.map((a) => [a.status, a.raw.index])).toEqual([["firing", 0], ["resolved", 1]]);
+    expect(alerts.map((a) => [a.status, a.raw.index])).toEqual([
+      ["firing", 0],
+      ["resolved", 1],
+    ]);
     expect(alerts[1]).toMatchObject({ severity: "info", endsAt: "2026-03-14T02:30:00.000Z", fingerprint: alerts[0]!.fingerprint });
     const [raw] = accepted(ingest(alarm("ALARM")), "cloudwatch");
     expect(raw!.id).toBe(alerts[0]!.id);
@@ -84,7 +99,9 @@ describe("cloudwatch", () => {
         alarmName: "orders-loader-errors-critical",
         state: { value: "ALARM", reason: "Threshold Crossed", timestamp: "2026-03-14T01:53:00.123+0000" },
         previousState: { value: "OK" },
-        configuration: { metrics: [{ id: "m1", metricStat: { metric: { namespace: "AWS/Lambda", name: "Errors", dimensions: { FunctionName: "orders-loader" } } } }] },
+        configuration: {
+          metrics: [{ id: "m1", metricStat: { metric: { namespace: "AWS/Lambda", name: "Errors", dimensions: { FunctionName: "orders-loader" } } } }],
+        },
       },
     };
     const [a] = accepted(ingest(event), "cloudwatch");
@@ -96,8 +113,14 @@ describe("cloudwatch", () => {
     expect(rejected(ingest({ ...https(""), Type: "SubscriptionConfirmation", SubscribeURL: "https://sns.example/confirm" }))).toBe(
       "cloudwatch: Type: an SNS SubscriptionConfirmation, not an alert: confirm the subscription in the AWS console",
     );
-    expect(rejected(ingest(https("plain text from another publisher")))).toBe("cloudwatch: Message: not a CloudWatch alarm: the message is not JSON (invalid JSON)");
-    expect(rejected(ingest(https({ hello: "world" })))).toBe("cloudwatch: Message.AlarmName: expected the alarm's name; is this a CloudWatch alarm notification?");
-    expect(rejected(ingest(https({ ...alarm("ALARM"), NewStateValue: "BROKEN" })))).toBe('cloudwatch: Message.NewStateValue: expected ALARM, OK or INSUFFICIENT_DATA, got "BROKEN"');
+    expect(rejected(ingest(https("plain text from another publisher")))).toBe(
+      "cloudwatch: Message: not a CloudWatch alarm: the message is not JSON (invalid JSON)",
+    );
+    expect(rejected(ingest(https({ hello: "world" })))).toBe(
+      "cloudwatch: Message.AlarmName: expected the alarm's name; is this a CloudWatch alarm notification?",
+    );
+    expect(rejected(ingest(https({ ...alarm("ALARM"), NewStateValue: "BROKEN" })))).toBe(
+      'cloudwatch: Message.NewStateValue: expected ALARM, OK or INSUFFICIENT_DATA, got "BROKEN"',
+    );
   });
 });

@@ -79,7 +79,11 @@ describe("real payload samples (../shared/fixtures/payloads)", () => {
   const files = jsonFiles(samples).sort();
 
   it("include at least one sample per folder that holds alerts", () => {
-    for (const folder of Object.keys(FOLDER_SOURCE)) expect(files.some((f) => relative(samples, f).startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of Object.keys(FOLDER_SOURCE))
+      expect(
+        files.some((f) => relative(samples, f).startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
   });
 
   it("list only existing files as exceptions", () => {

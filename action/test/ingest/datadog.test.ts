@@ -41,13 +41,22 @@ describe("datadog", () => {
       fingerprintComputed: true,
     });
     expect(a!.labels).toMatchObject({ alertname: "Orders consumer lag", monitor_id: "4242", scope: "env:prod,service:orders-enricher", org: "Acme" });
-    expect(a!.annotations.description).toBe("Lag of orders-enricher above 50k.\n\n[[Monitor Status](https://app.datadoghq.com/monitors/4242?group=service%3Aorders)]");
+    expect(a!.annotations.description).toBe(
+      "Lag of orders-enricher above 50k.\n\n[[Monitor Status](https://app.datadoghq.com/monitors/4242?group=service%3Aorders)]",
+    );
   });
 
   it("keeps the fingerprint from trigger to recovery although $ID changes per event", () => {
     const [fired] = accepted(ingest(defaultTriggered));
     const [again] = accepted(ingest({ ...defaultTriggered, id: "7399999999999999999", date: "1773454200000" }));
-    const [recovered] = accepted(ingest({ ...defaultTriggered, id: "7400000000000000000", title: "[Recovered on {env:prod,service:orders-enricher}] Orders consumer lag", date: "1773457200000" }));
+    const [recovered] = accepted(
+      ingest({
+        ...defaultTriggered,
+        id: "7400000000000000000",
+        title: "[Recovered on {env:prod,service:orders-enricher}] Orders consumer lag",
+        date: "1773457200000",
+      }),
+    );
     expect(again!.fingerprint).toBe(fired!.fingerprint);
     expect(recovered!.fingerprint).toBe(fired!.fingerprint);
     expect(recovered).toMatchObject({ status: "resolved", severity: "info", startsAt: null, endsAt: "2026-03-14T03:00:00.000Z" });
@@ -68,7 +77,13 @@ describe("datadog", () => {
   });
 
   it("reads snake_case and camelCase variable names alike, and tags given as a list", () => {
-    const snake = { alert_transition: "Recovered", alert_cycle_key: "k1", alert_title: "[Recovered] Orders consumer lag", date: "1773453600000", tags: ["env:staging", "team:data"] };
+    const snake = {
+      alert_transition: "Recovered",
+      alert_cycle_key: "k1",
+      alert_title: "[Recovered] Orders consumer lag",
+      date: "1773453600000",
+      tags: ["env:staging", "team:data"],
+    };
     const camel = { alertTransition: "Recovered", alertCycleKey: "k1", alertTitle: "[Recovered] Orders consumer lag", date: "1773453600000" };
     const [a] = accepted(ingest(snake), "datadog");
     const [b] = accepted(ingest(camel), "datadog");
@@ -78,8 +93,18 @@ describe("datadog", () => {
   });
 
   it("rejects the unrendered template, naming the field", () => {
-    const template = { body: "$EVENT_MSG", last_updated: "$LAST_UPDATED", event_type: "$EVENT_TYPE", title: "$EVENT_TITLE", date: "$DATE", org: { id: "$ORG_ID", name: "$ORG_NAME" }, id: "$ID" };
-    expect(rejected(ingest(template))).toBe("datadog: title: holds an unrendered template variable or nothing; this is Datadog's payload template, not a notification");
+    const template = {
+      body: "$EVENT_MSG",
+      last_updated: "$LAST_UPDATED",
+      event_type: "$EVENT_TYPE",
+      title: "$EVENT_TITLE",
+      date: "$DATE",
+      org: { id: "$ORG_ID", name: "$ORG_NAME" },
+      id: "$ID",
+    };
+    expect(rejected(ingest(template))).toBe(
+      "datadog: title: holds an unrendered template variable or nothing; this is Datadog's payload template, not a notification",
+    );
   });
 
   it("names a date that is not a time", () => {

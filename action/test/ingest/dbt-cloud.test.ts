@@ -27,7 +27,7 @@ const run = (eventType: string, data: Record<string, unknown>) => ({
 const errored = run("job.run.errored", { runStatus: "Errored", runStatusCode: 20, runErroredAt: "2026-03-14T01:52:20Z" });
 
 describe("dbt-cloud", () => {
-  it("reads job.run.errored: labels to find the pipeline, the literal \"None\" message dropped", () => {
+  it('reads job.run.errored: labels to find the pipeline, the literal "None" message dropped', () => {
     const [a] = accepted(ingest(errored), "dbt-cloud");
     expect(a).toMatchObject({
       title: 'dbt Cloud job "Finance marts (dbt build)" run 311829 errored',
@@ -45,14 +45,33 @@ describe("dbt-cloud", () => {
 
   it("gives the errored and the completed(Error) notification of one run the same id", () => {
     const [first] = accepted(ingest(errored));
-    const [second] = accepted(ingest(run("job.run.completed", { runStatus: "Error", runStatusCode: 20, runFinishedAt: "2026-03-14T01:53:00Z", runStatusMessage: "Database Error in model fct_revenue" })));
+    const [second] = accepted(
+      ingest(
+        run("job.run.completed", {
+          runStatus: "Error",
+          runStatusCode: 20,
+          runFinishedAt: "2026-03-14T01:53:00Z",
+          runStatusMessage: "Database Error in model fct_revenue",
+        }),
+      ),
+    );
     expect(second!.id).toBe(first!.id);
     expect(second!.annotations.message).toBe("Database Error in model fct_revenue");
   });
 
   it("resolves on the job's next successful run, and reads a cancelled run as a low firing alert", () => {
     const [failed] = accepted(ingest(errored));
-    const [ok] = accepted(ingest(run("job.run.completed", { runId: "311901", runStatus: "Success", runStatusCode: 10, runStartedAt: "2026-03-14T02:40:00Z", runFinishedAt: "2026-03-14T02:50:00Z" })));
+    const [ok] = accepted(
+      ingest(
+        run("job.run.completed", {
+          runId: "311901",
+          runStatus: "Success",
+          runStatusCode: 10,
+          runStartedAt: "2026-03-14T02:40:00Z",
+          runFinishedAt: "2026-03-14T02:50:00Z",
+        }),
+      ),
+    );
     expect(ok).toMatchObject({ status: "resolved", severity: "info", fingerprint: failed!.fingerprint, endsAt: "2026-03-14T02:50:00.000Z" });
     expect(accepted(ingest(run("job.run.completed", { runStatusCode: 30 })))[0]).toMatchObject({ status: "firing", severity: "low" });
   });

@@ -3,10 +3,19 @@ import { accepted, ingest, rejected } from "./helpers.js";
 
 const am = {
   version: "4",
-  groupKey: "{}:{alertname=\"X\"}",
+  groupKey: '{}:{alertname="X"}',
   status: "firing",
   receiver: "relay",
-  alerts: [{ status: "firing", labels: { alertname: "AirflowTaskFailed", dag_id: "orders_daily" }, annotations: {}, startsAt: "2026-03-14T01:00:00Z", endsAt: "0001-01-01T00:00:00Z", fingerprint: "aa11bb22cc33dd44" }],
+  alerts: [
+    {
+      status: "firing",
+      labels: { alertname: "AirflowTaskFailed", dag_id: "orders_daily" },
+      annotations: {},
+      startsAt: "2026-03-14T01:00:00Z",
+      endsAt: "0001-01-01T00:00:00Z",
+      fingerprint: "aa11bb22cc33dd44",
+    },
+  ],
 };
 
 describe("repository_dispatch bodies", () => {
@@ -44,7 +53,9 @@ describe("repository_dispatch bodies", () => {
     expect(rejected(ingest({ event_type: "alert", client_payload: { payload: "{not json" } }))).toMatch(
       /^dispatch: client_payload\.payload: a string that is not valid JSON \(invalid JSON at byte offset 1\)/,
     );
-    expect(rejected(ingest({ event_type: "alert", client_payload: { payload: 12 } }))).toMatch(/^dispatch: client_payload\.payload: expected the source's body/);
+    expect(rejected(ingest({ event_type: "alert", client_payload: { payload: 12 } }))).toMatch(
+      /^dispatch: client_payload\.payload: expected the source's body/,
+    );
     expect(rejected(ingest({ event_type: "alert", client_payload: null }))).toMatch(/^dispatch: client_payload: expected an object/);
     expect(rejected(ingest({ event_type: "alert", client_payload: { payload: am, headers: { a: [1] } } }))).toBe(
       "dispatch: client_payload.headers.a: expected a string, got an array",

@@ -47,8 +47,20 @@ describe("generic", () => {
   });
 
   it("reads an array of alerts with label paths, and computes the fingerprint from identity labels", () => {
-    const body = { checks: [{ check: "row_count", table: "fct_orders", level: "warning" }, { check: "freshness", table: "raw.orders", level: "critical" }] };
-    const m: GenericMappingInput = { alerts: "checks", title: "check", alertname: "check", severity: "level", labels: { table: "table" }, identity: ["alertname", "table"] };
+    const body = {
+      checks: [
+        { check: "row_count", table: "fct_orders", level: "warning" },
+        { check: "freshness", table: "raw.orders", level: "critical" },
+      ],
+    };
+    const m: GenericMappingInput = {
+      alerts: "checks",
+      title: "check",
+      alertname: "check",
+      severity: "level",
+      labels: { table: "table" },
+      identity: ["alertname", "table"],
+    };
     const alerts = accepted(ingest(body, {}, { generic: m }), "generic");
     expect(alerts.map((a) => [a.title, a.severity, a.labels.table, a.fingerprintComputed])).toEqual([
       ["row_count", "medium", "fct_orders", true],
@@ -65,7 +77,14 @@ describe("generic", () => {
   });
 
   it("does not take bodies another source recognizes, unless the mapping's detect rule says so", () => {
-    const am = { version: "4", groupKey: "g", status: "firing", receiver: "r", alerts: [{ status: "firing", labels: { alertname: "X" }, startsAt: "2026-03-14T01:00:00Z" }], name: "x" };
+    const am = {
+      version: "4",
+      groupKey: "g",
+      status: "firing",
+      receiver: "r",
+      alerts: [{ status: "firing", labels: { alertname: "X" }, startsAt: "2026-03-14T01:00:00Z" }],
+      name: "x",
+    };
     expect(ingest(am, {}, { generic: { title: "name" } })).toMatchObject({ ok: true, source: "alertmanager" });
     expect(accepted(ingest(am, {}, { generic: { title: "name", detect: { path: "receiver", equals: "r" } } }), "generic")[0]!.title).toBe("x");
   });
@@ -78,6 +97,8 @@ describe("generic", () => {
       "generic: generic: no field mapping is configured; add `generic:` to .github/pipemedic.yml (see docs/sources.md)",
     );
     expect(rejected(ingest({ ...dagster, name: "" }, {}, { generic: mapping }))).toMatch(/^unknown payload shape/);
-    expect(rejected(ingest({ ...dagster, name: "" }, {}, { generic: mapping, source: "generic" }))).toBe("generic: name: expected the alert's title (mapping `title`)");
+    expect(rejected(ingest({ ...dagster, name: "" }, {}, { generic: mapping, source: "generic" }))).toBe(
+      "generic: name: expected the alert's title (mapping `title`)",
+    );
   });
 });

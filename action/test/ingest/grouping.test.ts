@@ -29,7 +29,14 @@ interface AmAlert {
 function amBody(alerts: AmAlert[], group?: Record<string, string>): unknown {
   return {
     version: "4",
-    ...(group ? { groupKey: `{}/{team="data"}:{${Object.entries(group).map(([k, v]) => `${k}="${v}"`).join(", ")}}`, groupLabels: group } : {}),
+    ...(group
+      ? {
+          groupKey: `{}/{team="data"}:{${Object.entries(group)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(", ")}}`,
+          groupLabels: group,
+        }
+      : {}),
     status: "firing",
     receiver: "pipemedic",
     commonLabels: {},
@@ -68,7 +75,12 @@ const reasons = (c: Correlation) => c.assignments.filter((a) => !a.duplicate).ma
 describe("grouping without knowledge", () => {
   it("(a) the same rule on the same labels joins across partitions and instances, and says which labels it left out", () => {
     const lag = (partition: string, instance: string, minute: number) =>
-      amBody([{ labels: { alertname: "KafkaPartitionLagHigh", consumergroup: "points-accrual", topic: "loyalty.points", partition, instance, severity: "page" }, minute }]);
+      amBody([
+        {
+          labels: { alertname: "KafkaPartitionLagHigh", consumergroup: "points-accrual", topic: "loyalty.points", partition, instance, severity: "page" },
+          minute,
+        },
+      ]);
     const { state, last } = runs(deliver(lag("3", "exporter-1:9308", 0)), deliver(lag("7", "exporter-2:9308", 5)));
     expect(state).toHaveLength(1);
     expect(reasons(last)).toEqual(["same rule KafkaPartitionLagHigh on the same labels apart from instance, partition"]);
@@ -141,7 +153,10 @@ describe("grouping without knowledge", () => {
               level: "error",
               datetime: at(0),
               issue_id: "5473920185",
-              tags: [["kafka.topic", "pricing.fare-quotes.v2"], ["environment", "production"]],
+              tags: [
+                ["kafka.topic", "pricing.fare-quotes.v2"],
+                ["environment", "production"],
+              ],
               web_url: "https://sentry.example/issues/5473920185/events/a1/",
             },
           },
@@ -159,8 +174,12 @@ describe("grouping without knowledge", () => {
   });
 
   it("(c) a consumer group, a service and a Flink job of one name are one entity", () => {
-    const lag = deliver(amBody([{ labels: { alertname: "ConsumerBacklogGrowing", consumer_group: "trip-risk-scorer", kafka_cluster: "kafka-rides" }, minute: 0 }]));
-    const flink = deliver(amBody([{ labels: { alertname: "StreamJobCheckpointsSlow", job_name: "trip-risk-scorer", namespace: "streaming-prod" }, minute: 3 }]));
+    const lag = deliver(
+      amBody([{ labels: { alertname: "ConsumerBacklogGrowing", consumer_group: "trip-risk-scorer", kafka_cluster: "kafka-rides" }, minute: 0 }]),
+    );
+    const flink = deliver(
+      amBody([{ labels: { alertname: "StreamJobCheckpointsSlow", job_name: "trip-risk-scorer", namespace: "streaming-prod" }, minute: 3 }]),
+    );
     const stale = deliver(amBody([{ labels: { alertname: "PricingEventsStale", app: "trip-risk-scorer", namespace: "pricing-prod" }, minute: 6 }]));
     const { state, last } = runs(lag, flink, stale);
     expect(state).toHaveLength(1);
@@ -168,7 +187,8 @@ describe("grouping without knowledge", () => {
   });
 
   it("(c) a scope alone (cluster, namespace) joins nothing that names an entity", () => {
-    const lag = (group: string, minute: number) => amBody([{ labels: { alertname: `Lag${minute}`, consumer_group: group, kafka_cluster: "kafka-rides", namespace: "rides-prod" }, minute }]);
+    const lag = (group: string, minute: number) =>
+      amBody([{ labels: { alertname: `Lag${minute}`, consumer_group: group, kafka_cluster: "kafka-rides", namespace: "rides-prod" }, minute }]);
     expect(runs(deliver(lag("trip-pricing-svc", 0)), deliver(lag("quote-audit-sink", 2))).state).toHaveLength(2);
   });
 
@@ -179,21 +199,40 @@ describe("grouping without knowledge", () => {
     expect(cluster.state).toHaveLength(1);
     expect(reasons(cluster.last)).toEqual(["same cluster kafka-billing"]);
 
-    const task = (dag: string, minute: number) => ({ event: "task_failure", dag_id: dag, task_id: "load", run_id: "r", start_date: at(minute), hostname: "worker-3.example.internal" });
+    const task = (dag: string, minute: number) => ({
+      event: "task_failure",
+      dag_id: dag,
+      task_id: "load",
+      run_id: "r",
+      start_date: at(minute),
+      hostname: "worker-3.example.internal",
+    });
     expect(runs(deliver(task("orders_daily", 0)), deliver(task("billing_daily", 2))).state).toHaveLength(2);
   });
 
   it("an alert that names an incident's entity in its text joins, and so does one an incident's text names", () => {
     const backlog = deliver(amBody([{ labels: { alertname: "PartitionBacklogHigh", group: "battery-health-svc", partition: "11" }, minute: 0 }]));
     const stale = deliver(
-      amBody([{ labels: { alertname: "ScooterStatusStale", city: "lis" }, annotations: { description: "battery-health-svc has not updated the state of charge for 15 minutes." }, minute: 17 }]),
+      amBody([
+        {
+          labels: { alertname: "ScooterStatusStale", city: "lis" },
+          annotations: { description: "battery-health-svc has not updated the state of charge for 15 minutes." },
+          minute: 17,
+        },
+      ]),
     );
     const forward = runs(backlog, stale);
     expect(forward.state).toHaveLength(1);
     expect(reasons(forward.last)).toEqual(["names battery-health-svc, an entity of the incident"]);
 
     const disk = deliver(
-      amBody([{ labels: { alertname: "BrokerVolumeNearlyFull", host: "kafka-billing-2" }, annotations: { description: "/data/kafka on kafka-billing-2 (kafka-billing-euw1) is above 98.5% used." }, minute: 0 }]),
+      amBody([
+        {
+          labels: { alertname: "BrokerVolumeNearlyFull", host: "kafka-billing-2" },
+          annotations: { description: "/data/kafka on kafka-billing-2 (kafka-billing-euw1) is above 98.5% used." },
+          minute: 0,
+        },
+      ]),
     );
     const urp = deliver(amBody([{ labels: { alertname: "KafkaPartitionsUnderReplicated", kafka_cluster: "kafka-billing-euw1" }, minute: 15 }]));
     const backward = runs(disk, urp);
@@ -209,7 +248,18 @@ describe("grouping without knowledge", () => {
           event_type: "incident.triggered",
           resource_type: "incident",
           occurred_at: at(minute),
-          data: { id: `Q${n}`, type: "incident", number: n, status: "triggered", incident_key: `key-${n}`, title, service: { id: "PS1", summary: "Streaming Jobs", type: "service_reference" }, teams: [{ id: "PT1", summary: "Streaming", type: "team_reference" }], urgency: "high", html_url: `https://pd.example/incidents/Q${n}` },
+          data: {
+            id: `Q${n}`,
+            type: "incident",
+            number: n,
+            status: "triggered",
+            incident_key: `key-${n}`,
+            title,
+            service: { id: "PS1", summary: "Streaming Jobs", type: "service_reference" },
+            teams: [{ id: "PT1", summary: "Streaming", type: "team_reference" }],
+            urgency: "high",
+            html_url: `https://pd.example/incidents/Q${n}`,
+          },
         },
       });
     const restart = pd(1, "[FIRING:1] StreamJobRestarting Streaming (vehicle-geofence-enricher streaming-prod page streaming)", 0);
@@ -244,7 +294,15 @@ describe("grouping without knowledge", () => {
 
   it("an incident keeps its grouping keys in the index, without the text they came from", () => {
     const { state } = runs(
-      deliver(amBody([{ labels: { alertname: "KafkaConsumerGroupLagHigh", consumergroup: "points-accrual" }, annotations: { description: "token=hunter2-secret on points-accrual" }, minute: 0 }])),
+      deliver(
+        amBody([
+          {
+            labels: { alertname: "KafkaConsumerGroupLagHigh", consumergroup: "points-accrual" },
+            annotations: { description: "token=hunter2-secret on points-accrual" },
+            minute: 0,
+          },
+        ]),
+      ),
     );
     const keys = state[0]!.groupKeys ?? [];
     expect(keys).toContain("v:points-accrual");

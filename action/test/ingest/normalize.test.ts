@@ -42,7 +42,13 @@ describe("normalize", () => {
   });
 
   it("never detects by the file-name hint, but mentions it", () => {
-    const out = normalize({ id: "01-datadog.json", body: JSON.stringify({ hello: "world" }), headers: {}, receivedAt: "2026-03-14T02:00:00Z", sourceHint: "datadog" });
+    const out = normalize({
+      id: "01-datadog.json",
+      body: JSON.stringify({ hello: "world" }),
+      headers: {},
+      receivedAt: "2026-03-14T02:00:00Z",
+      sourceHint: "datadog",
+    });
     expect(rejected(out)).toMatch(/\(the file name suggests datadog\)/);
   });
 
@@ -50,8 +56,12 @@ describe("normalize", () => {
     expect(rejected(ingest(am([alert({}, { annotations: { summary: "bell\u0007" } })])))).toBe(
       "alertmanager: alerts[0].annotations.summary: contains the control character U+0007; remove it at the source",
     );
-    expect(rejected(ingest(am([alert({ "bad\nkey": "v" })])))).toMatch(/^alertmanager: alerts\[0\]\.labels\["bad\?key"\]: contains the control character U\+000A/);
-    expect(rejected(ingest(am([alert({ team: "\ud800" })])))).toBe("alertmanager: alerts[0].labels.team: contains an unpaired UTF-16 surrogate (broken Unicode)");
+    expect(rejected(ingest(am([alert({ "bad\nkey": "v" })])))).toMatch(
+      /^alertmanager: alerts\[0\]\.labels\["bad\?key"\]: contains the control character U\+000A/,
+    );
+    expect(rejected(ingest(am([alert({ team: "\ud800" })])))).toBe(
+      "alertmanager: alerts[0].labels.team: contains an unpaired UTF-16 surrogate (broken Unicode)",
+    );
   });
 
   it("keeps valid Unicode (emoji, accents) and markup as plain data", () => {

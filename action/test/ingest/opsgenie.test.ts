@@ -63,7 +63,9 @@ describe("opsgenie", () => {
   });
 
   it("rejects unknown actions and a missing message, naming the field", () => {
-    expect(rejected(ingest({ ...create, action: "Explode" }))).toBe('opsgenie: action: unknown action "Explode"; expected Create, Close, Delete or an update such as Acknowledge');
+    expect(rejected(ingest({ ...create, action: "Explode" }))).toBe(
+      'opsgenie: action: unknown action "Explode"; expected Create, Close, Delete or an update such as Acknowledge',
+    );
     expect(rejected(ingest({ ...create, alert: { ...create.alert, message: " " } }))).toBe("opsgenie: alert.message: expected the alert's message (its title)");
     expect(rejected(ingest({ ...create, alert: { ...create.alert, tags: [{}] } }))).toBe("opsgenie: alert.tags[0]: expected a string, got an object");
   });

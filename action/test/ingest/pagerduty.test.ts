@@ -103,7 +103,16 @@ describe("pagerduty legacy webhooks", () => {
           type: "incident.trigger",
           id: "m1",
           created_on: "2026-03-14T01:53:00Z",
-          data: { incident: { id: "PIJ90N7", incident_number: 1, created_on: "2026-03-14T01:53:00Z", status: "triggered", trigger_summary_data: { subject: "Disk full on kafka-1" }, service: { id: "P1", name: "kafka" } } },
+          data: {
+            incident: {
+              id: "PIJ90N7",
+              incident_number: 1,
+              created_on: "2026-03-14T01:53:00Z",
+              status: "triggered",
+              trigger_summary_data: { subject: "Disk full on kafka-1" },
+              service: { id: "P1", name: "kafka" },
+            },
+          },
         },
       ],
     };
@@ -112,9 +121,17 @@ describe("pagerduty legacy webhooks", () => {
   });
 
   it("rejects a batch without incident messages, and names a malformed one", () => {
-    expect(rejected(ingest({ messages: [{ event: "incident.trigger", incident: 5 }] }))).toBe("pagerduty: messages[0].incident: expected an object, got number");
-    expect(rejected(ingest({ messages: [{ type: "incident.trigger", data: {} }] }))).toBe("pagerduty: messages[0].data.incident: expected an object, got undefined");
-    expect(rejected(ingest({ messages: [{ event: "incident.ping" }] }, {}, { source: "pagerduty" }))).toBe("pagerduty: messages[0].data.incident: expected an object, got undefined");
-    expect(rejected(ingest({ messages: [{ event: "ping" }] }, {}, { source: "pagerduty" }))).toBe("pagerduty: messages: no incident message in the batch, so no alert");
+    expect(rejected(ingest({ messages: [{ event: "incident.trigger", incident: 5 }] }))).toBe(
+      "pagerduty: messages[0].incident: expected an object, got number",
+    );
+    expect(rejected(ingest({ messages: [{ type: "incident.trigger", data: {} }] }))).toBe(
+      "pagerduty: messages[0].data.incident: expected an object, got undefined",
+    );
+    expect(rejected(ingest({ messages: [{ event: "incident.ping" }] }, {}, { source: "pagerduty" }))).toBe(
+      "pagerduty: messages[0].data.incident: expected an object, got undefined",
+    );
+    expect(rejected(ingest({ messages: [{ event: "ping" }] }, {}, { source: "pagerduty" }))).toBe(
+      "pagerduty: messages: no incident message in the batch, so no alert",
+    );
   });
 });

@@ -22,7 +22,12 @@ const eventAlert = {
       project: 42,
       environment: "production",
       platform: "python",
-      tags: [["environment", "production"], ["service", "orders-enricher"], ["user", "ip:10.0.0.1"], ["level", "error"]],
+      tags: [
+        ["environment", "production"],
+        ["service", "orders-enricher"],
+        ["user", "ip:10.0.0.1"],
+        ["level", "error"],
+      ],
       metadata: { type: "KeyError", value: "'customer_tier'" },
       url: "https://sentry.io/api/0/projects/acme/orders-enricher/events/e4874d66/",
       web_url: "https://sentry.io/organizations/acme/issues/4455667788/events/e4874d66/",
@@ -48,7 +53,15 @@ const metricAlert = {
       date_detected: "2026-03-14T01:50:00.000000Z",
       date_closed: null,
       projects: ["orders-enricher"],
-      alert_rule: { id: "7", name: "Orders error rate", aggregate: "count()", dataset: "events", environment: "production", query: "level:error", projects: ["orders-enricher"] },
+      alert_rule: {
+        id: "7",
+        name: "Orders error rate",
+        aggregate: "count()",
+        dataset: "events",
+        environment: "production",
+        query: "level:error",
+        projects: ["orders-enricher"],
+      },
     },
   },
 };
@@ -85,7 +98,10 @@ describe("sentry", () => {
   });
 
   it("reads a metric alert from critical to resolved under one fingerprint, with headers passed in a dispatch wrapper", () => {
-    const wrap = (body: unknown) => ({ event_type: "alert", client_payload: { source: "sentry", payload: body, headers: { "Sentry-Hook-Resource": "metric_alert" } } });
+    const wrap = (body: unknown) => ({
+      event_type: "alert",
+      client_payload: { source: "sentry", payload: body, headers: { "Sentry-Hook-Resource": "metric_alert" } },
+    });
     const [fired] = accepted(ingest(wrap(metricAlert)));
     const resolvedBody = clone(metricAlert);
     resolvedBody.action = "resolved";
@@ -97,7 +113,12 @@ describe("sentry", () => {
   });
 
   it("maps the issue resource, and rejects issue actions and resources that are not alerts", () => {
-    const issue = { action: "resolved", actor, installation, data: { issue: { id: "4455667788", title: "KeyError", level: "error", firstSeen: "2026-03-14T01:52:10Z", project: { slug: "orders-enricher" } } } };
+    const issue = {
+      action: "resolved",
+      actor,
+      installation,
+      data: { issue: { id: "4455667788", title: "KeyError", level: "error", firstSeen: "2026-03-14T01:52:10Z", project: { slug: "orders-enricher" } } },
+    };
     const [a] = accepted(ingest(issue, { "sentry-hook-resource": "issue" }));
     expect(a).toMatchObject({ status: "resolved", fingerprint: "4455667788" });
     expect(rejected(ingest({ ...issue, action: "assigned" }, { "sentry-hook-resource": "issue" }))).toBe(

@@ -81,7 +81,11 @@ describe("calls through the real SDK against the stub", () => {
     const llm = client(stub.baseURL, { maxOutputPerCall: 700 });
     await proposeHypotheses(llm, problem(), context);
     const [req] = stub.chats();
-    expect(req?.json).toMatchObject({ model: "stub-model", max_tokens: 700, response_format: { type: "json_schema", json_schema: { name: "pipemedic_proposals" } } });
+    expect(req?.json).toMatchObject({
+      model: "stub-model",
+      max_tokens: 700,
+      response_format: { type: "json_schema", json_schema: { name: "pipemedic_proposals" } },
+    });
     expect(req?.headers.authorization).toBe("Bearer test-key-not-a-secret");
   });
 
@@ -154,7 +158,10 @@ describe("calls through the real SDK against the stub", () => {
   });
 
   it("a 401 is not retried and its provider message never carries the key into usage", async () => {
-    stub.enqueue({ status: 401, body: JSON.stringify({ error: { message: "Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz012345", type: "invalid_request_error" } }) });
+    stub.enqueue({
+      status: 401,
+      body: JSON.stringify({ error: { message: "Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz012345", type: "invalid_request_error" } }),
+    });
     const llm = client(stub.baseURL);
     const out = await proposeHypotheses(llm, problem(), context);
     expect(stub.chats()).toHaveLength(1);

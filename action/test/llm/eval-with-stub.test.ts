@@ -59,7 +59,17 @@ beforeAll(async () => {
               title: "A noisy neighbour on the same nodes",
               prior: 0.3,
               rationale: "resource contention is common",
-              checks: [{ id: "any-error-logs", logs: { level: "error" }, match: "error", primitive: "count", window: "2h", pass_if: { count: ">= 1" }, weight: "weak" }],
+              checks: [
+                {
+                  id: "any-error-logs",
+                  logs: { level: "error" },
+                  match: "error",
+                  primitive: "count",
+                  window: "2h",
+                  pass_if: { count: ">= 1" },
+                  weight: "weak",
+                },
+              ],
             },
           ],
         },
@@ -77,36 +87,44 @@ describe("eval with an LLM configured", () => {
   // beside other test files. The whole suite twice took 60 s+ under load; what it proves (the model
   // never moves a verdict, no secret reaches it) holds scenario by scenario, so a subset spanning
   // every cause family and each company proves it as well. 120 s leaves room for a busy machine.
-  it("adds breadth without changing a single verdict of a representative subset of the golden suite, and no secret reaches the model", { timeout: 120_000 }, async () => {
-    const memory = await projectMemory(REPO_ROOT);
-    const llm = llmFromEnvironment({ PIPEMEDIC_LLM_BASE_URL: stub.baseURL, PIPEMEDIC_LLM_API_KEY: "test-key", PIPEMEDIC_LLM_MODEL: "stub-model" }, {}, { warn: () => {} });
-    expect(llm).toBeDefined();
-    const subset = representative(await Promise.all((await findScenarioDirs(SCENARIOS)).map((d) => loadScenario(d))));
-    // Every Shopfront family (kafka, af, spark, flink, dq, wh, bq, sf, plat, unknown) and the other companies.
-    expect(subset.length).toBeGreaterThanOrEqual(14);
-    const plain = [];
-    const withLlm = [];
-    for (const scenario of subset) {
-      plain.push(scoreRun(await replayLoaded(scenario, { projectRoot: REPO_ROOT, memory })));
-      withLlm.push(scoreRun(await replayLoaded(scenario, { projectRoot: REPO_ROOT, memory, llm: llm! })));
-    }
-    const a = summarize(plain);
-    const b = summarize(withLlm);
-    // Every cause the deterministic path names, it still names; where it concludes nothing, the
-    // model's guesses may reorder weak candidates but never produce a conclusion.
-    const named = plain.filter((p) => p.conclusion !== "inconclusive");
-    for (const p of named) expect(withLlm.find((w) => w.id === p.id)!.top1, p.id).toBe(p.top1);
-    expect(summarize(withLlm.filter((w) => named.some((p) => p.id === w.id))).top1).toBe(summarize(named).top1);
-    expect(b.top3).toBeGreaterThanOrEqual(a.top3);
-    expect(b.confident_wrong).toBeLessThanOrEqual(a.confident_wrong);
-    expect(b.distractor).toBeLessThanOrEqual(a.distractor);
-    // Scenario by scenario: a cause named before is still named; an honest "unknown" stays inconclusive.
-    for (const [i, p] of plain.entries()) {
-      const l = withLlm[i]!;
-      expect({ id: l.id, conclusion: l.conclusion }).toEqual({ id: p.id, conclusion: p.conclusion });
-      if (p.conclusion !== "inconclusive") expect(l.ranked[0]?.id).toBe(p.ranked[0]?.id);
-    }
-    expect(stub.chats().length).toBeGreaterThanOrEqual(subset.length);
-    expect(stub.violations).toEqual([]);
-  });
+  it(
+    "adds breadth without changing a single verdict of a representative subset of the golden suite, and no secret reaches the model",
+    { timeout: 120_000 },
+    async () => {
+      const memory = await projectMemory(REPO_ROOT);
+      const llm = llmFromEnvironment(
+        { PIPEMEDIC_LLM_BASE_URL: stub.baseURL, PIPEMEDIC_LLM_API_KEY: "test-key", PIPEMEDIC_LLM_MODEL: "stub-model" },
+        {},
+        { warn: () => {} },
+      );
+      expect(llm).toBeDefined();
+      const subset = representative(await Promise.all((await findScenarioDirs(SCENARIOS)).map((d) => loadScenario(d))));
+      // Every Shopfront family (kafka, af, spark, flink, dq, wh, bq, sf, plat, unknown) and the other companies.
+      expect(subset.length).toBeGreaterThanOrEqual(14);
+      const plain = [];
+      const withLlm = [];
+      for (const scenario of subset) {
+        plain.push(scoreRun(await replayLoaded(scenario, { projectRoot: REPO_ROOT, memory })));
+        withLlm.push(scoreRun(await replayLoaded(scenario, { projectRoot: REPO_ROOT, memory, llm: llm! })));
+      }
+      const a = summarize(plain);
+      const b = summarize(withLlm);
+      // Every cause the deterministic path names, it still names; where it concludes nothing, the
+      // model's guesses may reorder weak candidates but never produce a conclusion.
+      const named = plain.filter((p) => p.conclusion !== "inconclusive");
+      for (const p of named) expect(withLlm.find((w) => w.id === p.id)!.top1, p.id).toBe(p.top1);
+      expect(summarize(withLlm.filter((w) => named.some((p) => p.id === w.id))).top1).toBe(summarize(named).top1);
+      expect(b.top3).toBeGreaterThanOrEqual(a.top3);
+      expect(b.confident_wrong).toBeLessThanOrEqual(a.confident_wrong);
+      expect(b.distractor).toBeLessThanOrEqual(a.distractor);
+      // Scenario by scenario: a cause named before is still named; an honest "unknown" stays inconclusive.
+      for (const [i, p] of plain.entries()) {
+        const l = withLlm[i]!;
+        expect({ id: l.id, conclusion: l.conclusion }).toEqual({ id: p.id, conclusion: p.conclusion });
+        if (p.conclusion !== "inconclusive") expect(l.ranked[0]?.id).toBe(p.ranked[0]?.id);
+      }
+      expect(stub.chats().length).toBeGreaterThanOrEqual(subset.length);
+      expect(stub.violations).toEqual([]);
+    },
+  );
 });

@@ -55,8 +55,27 @@ export function problem(over: Partial<Problem> = {}): Problem {
     downstream: ["orders-analytics"],
     components: ["kafka", "dependency"],
     changes: {
-      commits: [{ repo: "shopfront/orders-enricher", sha: "9fceb02d0ae598e95dc970b74764e4f5c6a1b2c3", at: "2026-03-14T09:40:00Z", author: "dev", message: "Raise batch size to 1000", files: [{ path: "pipelines/orders-enricher/consumer.yaml", status: "modified" }] }],
-      deployments: [{ repo: "shopfront/orders-enricher", service: "orders-enricher", environment: "prod", ref: "v1.4.2", sha: "9fceb02d0ae5", at: "2026-03-14T09:45:00Z", status: "success" }],
+      commits: [
+        {
+          repo: "shopfront/orders-enricher",
+          sha: "9fceb02d0ae598e95dc970b74764e4f5c6a1b2c3",
+          at: "2026-03-14T09:40:00Z",
+          author: "dev",
+          message: "Raise batch size to 1000",
+          files: [{ path: "pipelines/orders-enricher/consumer.yaml", status: "modified" }],
+        },
+      ],
+      deployments: [
+        {
+          repo: "shopfront/orders-enricher",
+          service: "orders-enricher",
+          environment: "prod",
+          ref: "v1.4.2",
+          sha: "9fceb02d0ae5",
+          at: "2026-03-14T09:45:00Z",
+          status: "success",
+        },
+      ],
     },
     similar: [],
     timeline: [{ at: new Date(ONSET).toISOString(), kind: "alert", text: "KafkaConsumerGroupLag fired" }],

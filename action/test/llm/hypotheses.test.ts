@@ -6,7 +6,11 @@ import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
 
 const knowledge: Knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
-const context = { knownCauseIds: ["kafka-lag-slow-consumer", "kafka-lag-traffic-spike"], capabilities: ALL_CAPABILITIES, existing: ["kafka-lag-traffic-spike"] };
+const context = {
+  knownCauseIds: ["kafka-lag-slow-consumer", "kafka-lag-traffic-spike"],
+  capabilities: ALL_CAPABILITIES,
+  existing: ["kafka-lag-traffic-spike"],
+};
 const check = (over: Record<string, unknown>) => ({ id: "c1", metric: "kafka_consumergroup_lag", primitive: "threshold", pass_if: { value: ">= 1" }, ...over });
 const proposal = (over: Record<string, unknown>) => ({ ...GOOD_PROPOSAL, ...over });
 
@@ -45,16 +49,27 @@ describe("proposeHypotheses", () => {
       ["kafka-lag-slow-consumer", 0.3],
       ["llm-already-prefixed", 0.2],
     ]);
-    expect(out.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/"llm-kafka-lag-traffic-spike": already a candidate|"kafka-lag-traffic-spike": already a candidate/)]);
+    expect(out.rejected.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/"llm-kafka-lag-traffic-spike": already a candidate|"kafka-lag-traffic-spike": already a candidate/),
+    ]);
   });
 
   it("rejects, each with a reason, everything outside the closed vocabulary", async () => {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [proposal({ id: "p1", checks: [check({ primitive: "anomaly_ml" })] }), /unknown primitive "anomaly_ml"/],
-      [proposal({ id: "p2", checks: [check({ metric: undefined, warehouse: { kind: "tables" }, primitive: "count", pass_if: { count: ">= 1" } })] }), /no telemetry with the "warehouse" capability/],
+      [
+        proposal({ id: "p2", checks: [check({ metric: undefined, warehouse: { kind: "tables" }, primitive: "count", pass_if: { count: ">= 1" } })] }),
+        /no telemetry with the "warehouse" capability/,
+      ],
       [proposal({ id: "p3", checks: [check({ metric: "sum(rate(kafka_consumergroup_lag[5m]))" })] }), /functions are not supported/],
-      [proposal({ id: "p4", checks: [check({ metric: undefined, logs: { app: "x" }, match: "(a+)+$", primitive: "count", pass_if: { count: ">= 1" } })] }), /nested quantifiers/],
-      [proposal({ id: "p5", checks: [check({ metric: undefined, logs: { app: "x" }, match: "([unclosed", primitive: "count", pass_if: { count: ">= 1" } })] }), /invalid regular expression/],
+      [
+        proposal({ id: "p4", checks: [check({ metric: undefined, logs: { app: "x" }, match: "(a+)+$", primitive: "count", pass_if: { count: ">= 1" } })] }),
+        /nested quantifiers/,
+      ],
+      [
+        proposal({ id: "p5", checks: [check({ metric: undefined, logs: { app: "x" }, match: "([unclosed", primitive: "count", pass_if: { count: ">= 1" } })] }),
+        /invalid regular expression/,
+      ],
       [proposal({ id: "Not_Kebab" }), /not kebab-case/],
       [proposal({ id: "p7", checks: Array.from({ length: 7 }, (_, i) => check({ id: `c${i}` })) }), /7 checks \(at most 6\)/],
       [proposal({ id: "p8", confidence: 0.95 }), /never sets a verdict or confidence/],
@@ -64,7 +79,10 @@ describe("proposeHypotheses", () => {
       [proposal({ id: "p12", checks: [check({ primitive: "count", pass_if: { count: ">= 1" } })] }), /primitive count cannot read metric/],
       [proposal({ id: "p13", checks: [check({ window: "30d" })] }), /at most 7d/],
       [proposal({ id: "p14", remediation: { kind: "config-patch" } }), /tries to act/],
-      [proposal({ id: "p15", checks: [check({ metric: undefined, alert: {}, match: ".", primitive: "count", pass_if: { count: ">= 1" } })] }), /only runbook checks may \(alert text is untrusted\)/],
+      [
+        proposal({ id: "p15", checks: [check({ metric: undefined, alert: {}, match: ".", primitive: "count", pass_if: { count: ">= 1" } })] }),
+        /only runbook checks may \(alert text is untrusted\)/,
+      ],
       [proposal({ id: "p16", checks: [check({ signature: true })] }), /only runbooks choose their signatures/],
       [proposal({ id: "p17", checks: [check({ necessary: false })] }), /only runbooks mark alternative signs/],
     ];

@@ -8,7 +8,19 @@ const rca: Rca = {
   conclusion: "inconclusive",
   rootCause: "unknown",
   confidence: 0.4,
-  ranked: [{ id: "kafka-lag-traffic-spike", title: "Traffic spike", confidence: 0.4, status: "possible", support: ["t/in-rate"], against: [], gaps: ["t/campaign"], chain: [], origin: "runbook" }],
+  ranked: [
+    {
+      id: "kafka-lag-traffic-spike",
+      title: "Traffic spike",
+      confidence: 0.4,
+      status: "possible",
+      support: ["t/in-rate"],
+      against: [],
+      gaps: ["t/campaign"],
+      chain: [],
+      origin: "runbook",
+    },
+  ],
   chain: [],
   gaps: ["kafka-lag-traffic-spike/campaign: no events backend"],
   rounds: 1,
@@ -28,7 +40,12 @@ const stub = useOpenAiStub();
 
 describe("writeNarrative", () => {
   it("writes from the verified findings only and returns plain text", async () => {
-    stub.enqueue({ json: { narrative: "## Summary\n\n- The **produce rate** more than doubled at `10:02`.\n\n\n\nThe cause is not established:\u202E the campaign check could not run." } });
+    stub.enqueue({
+      json: {
+        narrative:
+          "## Summary\n\n- The **produce rate** more than doubled at `10:02`.\n\n\n\nThe cause is not established:\u202E the campaign check could not run.",
+      },
+    });
     const text = await writeNarrative(client(stub.baseURL), verified);
     expect(text).toBe("Summary\n\nThe produce rate more than doubled at 10:02.\n\nThe cause is not established: the campaign check could not run.");
     const body = stub.chats()[0]!.json!;
@@ -53,7 +70,11 @@ describe("writeNarrative", () => {
   });
 
   it("returns null, degraded with the reason, when the provider keeps failing", async () => {
-    stub.enqueue({ status: 500, headers: { "retry-after-ms": "0" } }, { status: 502, headers: { "retry-after-ms": "0" } }, { status: 503, headers: { "retry-after-ms": "0" } });
+    stub.enqueue(
+      { status: 500, headers: { "retry-after-ms": "0" } },
+      { status: 502, headers: { "retry-after-ms": "0" } },
+      { status: 503, headers: { "retry-after-ms": "0" } },
+    );
     const llm = client(stub.baseURL, { retries: 2 });
     expect(await writeNarrative(llm, verified)).toBeNull();
     expect(stub.chats()).toHaveLength(3);
@@ -105,7 +126,13 @@ describe("proposeFixPatch", () => {
       { path: file.path, content: `${file.content}sasl.password=hunter2-Prod!\n`, explanation: "x" },
       { path: file.path, content: null, explanation: "no safe edit" },
     ];
-    const reasons = [/edits "\.github\/workflows\/ci\.yml" instead of/, /changes \d+ lines/, /changes nothing/, /credential-like text/, /found no safe edit: no safe edit/];
+    const reasons = [
+      /edits "\.github\/workflows\/ci\.yml" instead of/,
+      /changes \d+ lines/,
+      /changes nothing/,
+      /credential-like text/,
+      /found no safe edit: no safe edit/,
+    ];
     for (const [i, json] of replies.entries()) {
       stub.enqueue({ json });
       const llm = fixer();

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { CheckSpecSchema, type CheckSpec, type Series } from "../../src/model/index.js";
 import { primitives, recordThreshold, type TelemetryRecord } from "../../src/checks/primitives/index.js";
-import { CHECK_JSON_SCHEMA, MAX_PROBLEM_CHARS, PASS_IF_KEYS, PRIMITIVES, PROPOSALS_SYSTEM, badPattern, badSelector, estimateTokens, problemData, proposalMessages } from "../../src/llm/index.js";
+import {
+  CHECK_JSON_SCHEMA,
+  MAX_PROBLEM_CHARS,
+  PASS_IF_KEYS,
+  PRIMITIVES,
+  PROPOSALS_SYSTEM,
+  badPattern,
+  badSelector,
+  estimateTokens,
+  problemData,
+  proposalMessages,
+} from "../../src/llm/index.js";
 import { alert, problem } from "./fixture.js";
 
 const context = { knownCauseIds: ["b-cause", "a-cause"], capabilities: ["logs", "metrics"], existing: [] };
@@ -9,13 +20,20 @@ const context = { knownCauseIds: ["b-cause", "a-cause"], capabilities: ["logs", 
 describe("the check vocabulary follows the model and the runtime", () => {
   it("the reply schema names exactly CheckSpecSchema's fields, but the runbook-only ones (the alert as a source, signatures, alternative signs)", () => {
     const runbookOnly = ["alert", "signature", "necessary"];
-    expect(Object.keys(CHECK_JSON_SCHEMA.properties).sort()).toEqual(Object.keys(CheckSpecSchema.shape).filter((k) => !runbookOnly.includes(k)).sort());
+    expect(Object.keys(CHECK_JSON_SCHEMA.properties).sort()).toEqual(
+      Object.keys(CheckSpecSchema.shape)
+        .filter((k) => !runbookOnly.includes(k))
+        .sort(),
+    );
     expect(CHECK_JSON_SCHEMA.properties.primitive.enum).toEqual([...PRIMITIVES]);
   });
 
   it("every pass_if key the prompt allows is one the primitive really observes", () => {
     const onset = 10 * 60_000;
-    const series = (k: number): Series => ({ labels: { p: String(k) }, points: Array.from({ length: 20 }, (_, i) => [i * 60_000, (i % 3) + (i >= 10 ? 10 * k : k)] as [number, number]) });
+    const series = (k: number): Series => ({
+      labels: { p: String(k) },
+      points: Array.from({ length: 20 }, (_, i) => [i * 60_000, (i % 3) + (i >= 10 ? 10 * k : k)] as [number, number]),
+    });
     const records: TelemetryRecord[] = [
       { at: 2 * 60_000, text: "x", fields: { table: "t", columns: ["a", "b"], value: 3 }, label: "r1" },
       { at: 5 * 60_000, text: "y", fields: { table: "t", columns: ["a", "c"], value: 5 }, label: "r2" },
@@ -54,7 +72,11 @@ describe("the check vocabulary follows the model and the runtime", () => {
 describe("prompts", () => {
   it("the system message is one constant, whatever the incident or repository", () => {
     const a = proposalMessages(problem(), context, { maxProposals: 5 });
-    const b = proposalMessages(problem({ title: "another", alerts: [alert({ title: "DbtRunFailed" })] }), { knownCauseIds: [], capabilities: ["warehouse"], existing: ["x"] }, { maxProposals: 2 });
+    const b = proposalMessages(
+      problem({ title: "another", alerts: [alert({ title: "DbtRunFailed" })] }),
+      { knownCauseIds: [], capabilities: ["warehouse"], existing: ["x"] },
+      { maxProposals: 2 },
+    );
     expect(a[0]).toEqual({ role: "system", content: PROPOSALS_SYSTEM });
     expect(b[0]).toEqual(a[0]);
     for (const p of PRIMITIVES) expect(PROPOSALS_SYSTEM).toContain(`- ${p} (`);
@@ -74,10 +96,21 @@ describe("prompts", () => {
     const long = "stack frame at org.apache.kafka.clients.consumer.internals ".repeat(200);
     const storm = problem({
       alerts: Array.from({ length: 500 }, (_, i) =>
-        alert({ id: `a${i}`, title: i % 50 === 0 ? `Distinct ${i}` : "KafkaConsumerGroupLag orders-enricher", annotations: { description: long, a: long, b: long, c: long, d: long, e: long, f: long, g: long } }),
+        alert({
+          id: `a${i}`,
+          title: i % 50 === 0 ? `Distinct ${i}` : "KafkaConsumerGroupLag orders-enricher",
+          annotations: { description: long, a: long, b: long, c: long, d: long, e: long, f: long, g: long },
+        }),
       ),
       changes: {
-        commits: Array.from({ length: 300 }, (_, i) => ({ repo: "r", sha: `${i}`.padStart(40, "a"), at: "2026-03-14T09:00:00Z", author: "a", message: long, files: Array.from({ length: 50 }, (_, j) => ({ path: `dir/file-${j}.py`, status: "modified" })) })),
+        commits: Array.from({ length: 300 }, (_, i) => ({
+          repo: "r",
+          sha: `${i}`.padStart(40, "a"),
+          at: "2026-03-14T09:00:00Z",
+          author: "a",
+          message: long,
+          files: Array.from({ length: 50 }, (_, j) => ({ path: `dir/file-${j}.py`, status: "modified" })),
+        })),
         deployments: [],
       },
       timeline: Array.from({ length: 1000 }, (_, i) => ({ at: "2026-03-14T09:00:00Z", kind: "alert" as const, text: `${i} ${long}` })),

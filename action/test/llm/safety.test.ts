@@ -14,7 +14,19 @@ const rca: Rca = {
   conclusion: "likely",
   rootCause: "kafka-lag-slow-consumer",
   confidence: 0.7,
-  ranked: [{ id: "kafka-lag-slow-consumer", title: "Slow consumer", confidence: 0.7, status: "likely", support: [], against: [], gaps: [], chain: [], origin: "runbook" }],
+  ranked: [
+    {
+      id: "kafka-lag-slow-consumer",
+      title: "Slow consumer",
+      confidence: 0.7,
+      status: "likely",
+      support: [],
+      against: [],
+      gaps: [],
+      chain: [],
+      origin: "runbook",
+    },
+  ],
   chain: ["kafka-lag-slow-consumer"],
   gaps: [],
   rounds: 1,
@@ -117,15 +129,23 @@ describe("no secret reaches the provider", () => {
       ),
       labels: { detail: texts[1]! },
       changes: {
-        commits: texts.map((t, i) => ({ repo: "shopfront/etl", sha: `${i}`.padStart(40, "0"), at: "2026-03-14T09:00:00Z", author: "dev", message: t, files: [] })),
+        commits: texts.map((t, i) => ({
+          repo: "shopfront/etl",
+          sha: `${i}`.padStart(40, "0"),
+          at: "2026-03-14T09:00:00Z",
+          author: "dev",
+          message: t,
+          files: [],
+        })),
         deployments: [],
       },
       timeline: texts.map((t) => ({ at: "2026-03-14T09:00:00Z", kind: "event" as const, text: t })),
     });
     stub.respondWith((req) => {
-      const system = ((req.json?.messages as Array<{ content: string }>)[0]?.content ?? "");
+      const system = (req.json?.messages as Array<{ content: string }>)[0]?.content ?? "";
       if (system.includes("summary of a data-pipeline incident")) return { json: { narrative: "The consumer is likely slow." } };
-      if (system.includes("smallest safe edit")) return { json: { path: "pipelines/etl/consumer.yaml", content: "max.poll.interval.ms: 600000\n", explanation: "longer poll interval" } };
+      if (system.includes("smallest safe edit"))
+        return { json: { path: "pipelines/etl/consumer.yaml", content: "max.poll.interval.ms: 600000\n", explanation: "longer poll interval" } };
       return { json: { proposals: [GOOD_PROPOSAL] } };
     });
     const llm = client(stub.baseURL, { calls: 10, inputTokens: 500_000 }, { tasks: { fix: true } });

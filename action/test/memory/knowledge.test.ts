@@ -92,7 +92,10 @@ describe("loadKnowledge", () => {
   });
 
   it("keeps the first of two pipelines with one id and reports the second", () => {
-    const { knowledge, errors } = loadKnowledge({ "knowledge/pipelines/a.md": "---\nid: a\n---\n", "knowledge/pipelines/b.md": "---\nid: a\ntitle: dup\n---\n" });
+    const { knowledge, errors } = loadKnowledge({
+      "knowledge/pipelines/a.md": "---\nid: a\n---\n",
+      "knowledge/pipelines/b.md": "---\nid: a\ntitle: dup\n---\n",
+    });
     expect(knowledge.pipelines).toHaveLength(1);
     expect(errors.map(formatLintError)).toContain(
       'knowledge/pipelines/b.md:2: id: pipeline id "a" is already used by another file (fix: give every pipeline a unique id; this file is ignored until then)',
@@ -133,7 +136,7 @@ describe("knowledge helpers", () => {
     [{ app: "finance-api" }, ["finance-marts"]],
     [{ topic: "orders", app: "finance-api" }, ["finance-marts", "orders-streaming"]],
     [{ topic: "payments", alertname: "orders-streaming", partition: "orders" }, []],
-    [{ pipeline: "" , service: "" }, []],
+    [{ pipeline: "", service: "" }, []],
   ])("findPipelines(%j)", (labels, ids) => {
     expect(findPipelines(knowledge, labels as Record<string, string>).map((p) => p.id)).toEqual(ids);
   });

@@ -13,7 +13,12 @@ async function projectMemory(): Promise<Record<string, string>> {
     for (const e of await readdir(join(REPO_ROOT, folder), { recursive: true, withFileTypes: true })) {
       if (e.isFile()) {
         const abs = join(e.parentPath, e.name);
-        out[abs.slice(REPO_ROOT.length + 1).split("\\").join("/")] = await readFile(abs, "utf8");
+        out[
+          abs
+            .slice(REPO_ROOT.length + 1)
+            .split("\\")
+            .join("/")
+        ] = await readFile(abs, "utf8");
       }
     }
   }
@@ -52,7 +57,9 @@ describe("lint", () => {
   });
 
   it("reports a config that is not YAML, not a mapping, or breaks the schema", () => {
-    expect(lint({ ".github/pipemedic.yml": "budgets: [1,\n" }).map((e) => `${e.field}: ${e.message}`)).toEqual([expect.stringMatching(/^\(file\): not valid YAML: /)]);
+    expect(lint({ ".github/pipemedic.yml": "budgets: [1,\n" }).map((e) => `${e.field}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^\(file\): not valid YAML: /),
+    ]);
     expect(lint({ ".github/pipemedic.yml": "- a\n- b\n" }).map(formatLintError)).toEqual([
       ".github/pipemedic.yml:1: (file): the top level is not a mapping (fix: write top-level keys such as `investigate:` and `budgets:`)",
     ]);
@@ -74,7 +81,10 @@ checks:
     pass_if: { value: "> 1" }
 ---
 `;
-    const errors = lint({ "runbooks/x.md": runbook, "knowledge/pipelines/p.md": "---\nid: p\ncomponents: [{kind: kafka, topic: t, consumer_group: g}]\n---\n" });
+    const errors = lint({
+      "runbooks/x.md": runbook,
+      "knowledge/pipelines/p.md": "---\nid: p\ncomponents: [{kind: kafka, topic: t, consumer_group: g}]\n---\n",
+    });
     expect(errors.map(formatLintError)).toEqual([
       'runbooks/x.md: checks[0].metric: no pipeline in knowledge/ has a kafka component with a "consumer_grp" field, so {{pipeline.kafka.consumer_grp}} is always missing (fix: add consumer_grp to a kafka component in knowledge/pipelines/, or correct the template) [warning]',
     ]);

@@ -66,7 +66,11 @@ function errorsOf(text: string, file = "runbooks/x.md"): string[] {
 
 describe("loadRunbooks", () => {
   it("loads meta, file and body, with defaults applied", () => {
-    const { runbooks, errors } = loadRunbooks({ "runbooks/kafka-lag-rebalance-storm.md": GOOD, "runbooks/kafka-lag-slow-consumer.md": SLOW, "runbooks/README.md": "# index" });
+    const { runbooks, errors } = loadRunbooks({
+      "runbooks/kafka-lag-rebalance-storm.md": GOOD,
+      "runbooks/kafka-lag-slow-consumer.md": SLOW,
+      "runbooks/README.md": "# index",
+    });
     expect(errors).toEqual([]);
     expect(runbooks.map((r) => r.id)).toEqual(["kafka-lag-rebalance-storm", "kafka-lag-slow-consumer"]);
     const storm = runbooks[0]!;
@@ -139,18 +143,66 @@ checks:
   });
 
   it.each([
-    ["threshold on logs", "logs: { service: x }\n    primitive: threshold\n    pass_if: { value: '> 1' }", "checks[0].primitive: threshold reads a metric, or orchestrator/warehouse records with `field`; this check reads logs"],
-    ["threshold on records without field", "orchestrator: { kind: pools }\n    primitive: threshold\n    pass_if: { value: '> 1' }", "checks[0].primitive: threshold over orchestrator records needs `field`"],
-    ["step_change on events", "events: { kind: k8s.pod.oomkilled }\n    primitive: step_change\n    pass_if: { ratio: '> 1' }", "checks[0].primitive: step_change reads a metric, or orchestrator/warehouse records with `field`; this check reads events"],
-    ["count on a metric", "metric: up\n    primitive: count\n    pass_if: { count: '> 1' }", "checks[0].primitive: count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric"],
-    ["change_in_window on logs", "logs: { service: x }\n    primitive: change_in_window\n    pass_if: { count: '> 1' }", "checks[0].primitive: change_in_window reads changes or events; this check reads logs"],
-    ["schema_diff on query errors", "warehouse: { kind: query_errors }\n    primitive: schema_diff\n    pass_if: { removed: '>= 1' }", "checks[0].primitive: schema_diff reads warehouse schema snapshots"],
-    ["a pass_if key the primitive does not produce", "metric: up\n    primitive: growth\n    pass_if: { value: '> 1' }", 'checks[0].pass_if.value: growth produces no "value" (fix: compare one of rising, increase, ratio)'],
-    ["an empty pass_if", "metric: up\n    primitive: threshold\n    pass_if: {}", "checks[0].pass_if: pass_if has no comparison, so the check could never fail (fix: add a comparison on value)"],
-    ["a regex that does not compile", "logs: { service: x }\n    match: 'a(b'\n    primitive: count\n    pass_if: { count: '> 1' }", "checks[0].match: not a valid regular expression"],
-    ["an unknown template", "metric: up{a=\"{{alert.label.x}}\"}\n    primitive: threshold\n    pass_if: { value: '> 1' }", 'checks[0].metric: unknown template "{{alert.label.x}}"'],
-    ["an unclosed template", "logs: { service: \"{{pipeline.id\" }\n    primitive: count\n    pass_if: { count: '> 1' }", 'checks[0].logs.service: unknown template "{{pipeline.id"'],
-    ["a template with an expression", "events: { kind: x, labels: { pod: \"{{ alert.labels.pod | upper }}\" } }\n    primitive: count\n    pass_if: { count: '> 1' }", "checks[0].events.labels.pod: unknown template"],
+    [
+      "threshold on logs",
+      "logs: { service: x }\n    primitive: threshold\n    pass_if: { value: '> 1' }",
+      "checks[0].primitive: threshold reads a metric, or orchestrator/warehouse records with `field`; this check reads logs",
+    ],
+    [
+      "threshold on records without field",
+      "orchestrator: { kind: pools }\n    primitive: threshold\n    pass_if: { value: '> 1' }",
+      "checks[0].primitive: threshold over orchestrator records needs `field`",
+    ],
+    [
+      "step_change on events",
+      "events: { kind: k8s.pod.oomkilled }\n    primitive: step_change\n    pass_if: { ratio: '> 1' }",
+      "checks[0].primitive: step_change reads a metric, or orchestrator/warehouse records with `field`; this check reads events",
+    ],
+    [
+      "count on a metric",
+      "metric: up\n    primitive: count\n    pass_if: { count: '> 1' }",
+      "checks[0].primitive: count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric",
+    ],
+    [
+      "change_in_window on logs",
+      "logs: { service: x }\n    primitive: change_in_window\n    pass_if: { count: '> 1' }",
+      "checks[0].primitive: change_in_window reads changes or events; this check reads logs",
+    ],
+    [
+      "schema_diff on query errors",
+      "warehouse: { kind: query_errors }\n    primitive: schema_diff\n    pass_if: { removed: '>= 1' }",
+      "checks[0].primitive: schema_diff reads warehouse schema snapshots",
+    ],
+    [
+      "a pass_if key the primitive does not produce",
+      "metric: up\n    primitive: growth\n    pass_if: { value: '> 1' }",
+      'checks[0].pass_if.value: growth produces no "value" (fix: compare one of rising, increase, ratio)',
+    ],
+    [
+      "an empty pass_if",
+      "metric: up\n    primitive: threshold\n    pass_if: {}",
+      "checks[0].pass_if: pass_if has no comparison, so the check could never fail (fix: add a comparison on value)",
+    ],
+    [
+      "a regex that does not compile",
+      "logs: { service: x }\n    match: 'a(b'\n    primitive: count\n    pass_if: { count: '> 1' }",
+      "checks[0].match: not a valid regular expression",
+    ],
+    [
+      "an unknown template",
+      "metric: up{a=\"{{alert.label.x}}\"}\n    primitive: threshold\n    pass_if: { value: '> 1' }",
+      'checks[0].metric: unknown template "{{alert.label.x}}"',
+    ],
+    [
+      "an unclosed template",
+      "logs: { service: \"{{pipeline.id\" }\n    primitive: count\n    pass_if: { count: '> 1' }",
+      'checks[0].logs.service: unknown template "{{pipeline.id"',
+    ],
+    [
+      "a template with an expression",
+      "events: { kind: x, labels: { pod: \"{{ alert.labels.pod | upper }}\" } }\n    primitive: count\n    pass_if: { count: '> 1' }",
+      "checks[0].events.labels.pod: unknown template",
+    ],
   ])("refuses %s", (_name, check, expected) => {
     const errors = errorsOf(withCheck(`  - id: a\n    ${check}`));
     expect(errors.some((e) => e.includes(expected))).toBe(true);
@@ -158,11 +210,11 @@ checks:
   });
 
   it.each([
-    "metric: m{a=\"{{alert.labels.consumergroup}}\", b=\"{{alert.annotations.summary}}\", c=\"{{pipeline.id}}\"}\n    primitive: threshold\n    pass_if: { value: '> 1' }",
-    "logs: { service: \"{{pipeline.service}}\", path: \"{{pipeline.config.consumer}}\", d: \"{{ pipeline.airflow.dag_id }}\" }\n    primitive: count\n    pass_if: { count: '> 1' }",
+    'metric: m{a="{{alert.labels.consumergroup}}", b="{{alert.annotations.summary}}", c="{{pipeline.id}}"}\n    primitive: threshold\n    pass_if: { value: \'> 1\' }',
+    'logs: { service: "{{pipeline.service}}", path: "{{pipeline.config.consumer}}", d: "{{ pipeline.airflow.dag_id }}" }\n    primitive: count\n    pass_if: { count: \'> 1\' }',
     "orchestrator: { kind: pools, where: { name: \"{{pipeline.airflow.pool}}\" } }\n    primitive: threshold\n    field: open_slots\n    pass_if: { value: '<= 0' }",
     "warehouse: { kind: schemas, where: { table: \"{{pipeline.warehouse.table}}\" } }\n    primitive: schema_diff\n    pass_if: { removed: '>= 1' }",
-    "events: { kind: \"k8s.*\" }\n    match: \"evict|a{2}\"\n    primitive: change_in_window\n    pass_if: { count: '>= 1' }",
+    'events: { kind: "k8s.*" }\n    match: "evict|a{2}"\n    primitive: change_in_window\n    pass_if: { count: \'>= 1\' }',
   ])("accepts %s", (check) => {
     expect(errorsOf(withCheck(`  - id: a\n    ${check}`))).toEqual([]);
   });
@@ -200,8 +252,15 @@ checks:
 
   it("merges: the same id replaces, new ids are added", () => {
     const base = loadRunbooks({ "runbooks/kafka-lag-rebalance-storm.md": GOOD, "runbooks/kafka-lag-slow-consumer.md": SLOW }).runbooks;
-    const over = loadRunbooks({ "runbooks/kafka-lag-slow-consumer.md": SLOW.replace("Slow consumer", "Scenario's own"), "runbooks/x.md": withCheck("  - id: a\n    metric: up\n    primitive: threshold\n    pass_if: { value: '> 1' }") }).runbooks;
+    const over = loadRunbooks({
+      "runbooks/kafka-lag-slow-consumer.md": SLOW.replace("Slow consumer", "Scenario's own"),
+      "runbooks/x.md": withCheck("  - id: a\n    metric: up\n    primitive: threshold\n    pass_if: { value: '> 1' }"),
+    }).runbooks;
     const merged = mergeRunbooks(base, over);
-    expect(merged.map((r) => `${r.id}:${r.title}`)).toEqual(["kafka-lag-rebalance-storm:Consumer group rebalance storm", "kafka-lag-slow-consumer:Scenario's own", "x:X"]);
+    expect(merged.map((r) => `${r.id}:${r.title}`)).toEqual([
+      "kafka-lag-rebalance-storm:Consumer group rebalance storm",
+      "kafka-lag-slow-consumer:Scenario's own",
+      "x:X",
+    ]);
   });
 });

@@ -11,7 +11,6 @@ import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
 import { REPO_ROOT } from "../support/runner.js";
 import { shiftStartsAt } from "../support/payloads.js";
 
-
 describe("learning from a merged fix", () => {
   it("confirms and resolves the incident, then recognises the next similar alert and tests that cause first", async () => {
     const scenario = await loadScenario(join(REPO_ROOT, "action", "scenarios", "ledger-rebalance-storm"));
@@ -20,7 +19,12 @@ describe("learning from a merged fix", () => {
     const now = Date.parse(scenario.meta.now);
     const ports = { telemetry: replayTelemetry(scenario.telemetry), store, clock: { now: () => now }, progress: silentProgress };
     // Short windows: the next occurrence, ten minutes later, is a new incident rather than a re-fire.
-    const options = { config: ConfigSchema.parse({ investigate: { group_window: "5m", reopen_window: "5m" } }), memory, overlay: { ...scenario.knowledge, ...scenario.runbooks }, investigateAll: true };
+    const options = {
+      config: ConfigSchema.parse({ investigate: { group_window: "5m", reopen_window: "5m" } }),
+      memory,
+      overlay: { ...scenario.knowledge, ...scenario.runbooks },
+      investigateAll: true,
+    };
     const deliveries = (shift: number): Delivery[] =>
       scenario.alerts.map((a) => ({ id: `${a.file}+${shift}`, body: shiftStartsAt(a.body, shift), headers: a.headers, receivedAt: a.at }));
 

@@ -10,9 +10,7 @@ import { alertmanagerNotification } from "../support/payloads.js";
 const T0 = Date.parse("2026-03-14T01:00:00Z");
 const PROBLEMS = ["orders-streaming", "payments-ledger", "clickstream-ingest", "inventory-sync", "finance-marts"];
 const memory = {
-  ...Object.fromEntries(
-    PROBLEMS.map((p) => [`knowledge/pipelines/${p}.md`, `---\nid: ${p}\ncomponents: [{kind: kafka, consumer_group: ${p}-group}]\n---\n`]),
-  ),
+  ...Object.fromEntries(PROBLEMS.map((p) => [`knowledge/pipelines/${p}.md`, `---\nid: ${p}\ncomponents: [{kind: kafka, consumer_group: ${p}-group}]\n---\n`])),
 };
 
 /** One Alertmanager notification: a problem's alert, firing or resolved, on one of its partitions. */

@@ -53,7 +53,9 @@ describe("score", () => {
     const none = score(hyp("a"), siblings(6));
     expect(none.confidence).toBe(0.2);
     expect(none.status).toBe("unlikely");
-    expect(score(hyp("a"), [ev("a", "x", "pass", "weak"), ...siblings(6)]).confidence).toBeLessThan(score(hyp("a"), [ev("a", "x", "pass", "strong")]).confidence);
+    expect(score(hyp("a"), [ev("a", "x", "pass", "weak"), ...siblings(6)]).confidence).toBeLessThan(
+      score(hyp("a"), [ev("a", "x", "pass", "strong")]).confidence,
+    );
   });
 });
 

@@ -43,9 +43,15 @@ describe("readIncidentFrontmatter", () => {
   });
 
   it("names the field and the fix for a bad record, and the block for a missing or broken one", () => {
-    expect(readIncidentFrontmatter(README.replace("severity: high", "severity: urgent"))).toEqual({ problem: { field: "severity", message: expect.stringMatching(/correct that field/) } });
-    expect(readIncidentFrontmatter("# no record\n")).toEqual({ problem: { field: "(frontmatter)", message: expect.stringMatching(/^no YAML frontmatter.*restore it/) } });
-    expect(readIncidentFrontmatter("---\nid: [unclosed\n---\n")).toEqual({ problem: { field: "(frontmatter)", message: expect.stringMatching(/not valid YAML.*fix the YAML/) } });
+    expect(readIncidentFrontmatter(README.replace("severity: high", "severity: urgent"))).toEqual({
+      problem: { field: "severity", message: expect.stringMatching(/correct that field/) },
+    });
+    expect(readIncidentFrontmatter("# no record\n")).toEqual({
+      problem: { field: "(frontmatter)", message: expect.stringMatching(/^no YAML frontmatter.*restore it/) },
+    });
+    expect(readIncidentFrontmatter("---\nid: [unclosed\n---\n")).toEqual({
+      problem: { field: "(frontmatter)", message: expect.stringMatching(/not valid YAML.*fix the YAML/) },
+    });
     expect(readIncidentFrontmatter("---\n- a\n---\n")).toEqual({ problem: { field: "(top level)", message: expect.stringMatching(/correct that field/) } });
   });
 
@@ -103,36 +109,101 @@ describe("quickYaml", () => {
   }
 
   // Strings YAML reads as something else, or that need quoting, plus the odd characters inert.ts worries about.
-  const TRICKY = ["null", "Null", "~", "true", "FALSE", "yes", "1e3", "-0", "+12", "007", "5.", ".5", "0x1F", "0o17", ".inf", "-.Inf", ".NaN", "12345678901234567890", "1_000",
-    "a: b", "a #b", "a#b", "#x", "- x", "-x", "[x]", "{x}", "x]", "'q'", '"q"', "x'y", " lead", "trail ", "", "@x", "`x", "|", ">", "%YAML", "---", "...", "*a", "&a", "!tag", "?x", ":x", "x:",
-    "\u2028", "\u0085", "\ufeff", "\ud800", "😀", "é", "2026-03-01T00:00:00.000Z", "tab\there", "new\nline", "back\\slash", 'q"uote'];
+  const TRICKY = [
+    "null",
+    "Null",
+    "~",
+    "true",
+    "FALSE",
+    "yes",
+    "1e3",
+    "-0",
+    "+12",
+    "007",
+    "5.",
+    ".5",
+    "0x1F",
+    "0o17",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "12345678901234567890",
+    "1_000",
+    "a: b",
+    "a #b",
+    "a#b",
+    "#x",
+    "- x",
+    "-x",
+    "[x]",
+    "{x}",
+    "x]",
+    "'q'",
+    '"q"',
+    "x'y",
+    " lead",
+    "trail ",
+    "",
+    "@x",
+    "`x",
+    "|",
+    ">",
+    "%YAML",
+    "---",
+    "...",
+    "*a",
+    "&a",
+    "!tag",
+    "?x",
+    ":x",
+    "x:",
+    "\u2028",
+    "\u0085",
+    "\ufeff",
+    "\ud800",
+    "😀",
+    "é",
+    "2026-03-01T00:00:00.000Z",
+    "tab\there",
+    "new\nline",
+    "back\\slash",
+    'q"uote',
+  ];
   const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: "binary", maxLength: 30 }), fc.string({ maxLength: 30 }));
 
   it("reads frontmatterYaml's output as the YAML parser does, whatever the strings and numbers", () => {
     let fast = 0;
     fc.assert(
-      fc.property(text, fc.array(text, { maxLength: 4 }), text, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.option(text, { nil: null }), (title, list, cause, confidence, ms, notes) => {
-        const record = {
-          id: "2026-03-14-orders-lag-7f3a",
-          title,
-          status: "open",
-          severity: "high",
-          // Copies: one array written twice becomes a YAML anchor and alias, which quickYaml leaves to the parser.
-          pipelines: [...list],
-          fingerprints: [...list],
-          alertnames: [title],
-          opened_at: "2026-03-14T10:02:00.000Z",
-          resolved_at: null,
-          investigation: "done",
-          root_cause: { id: cause, confidence, status: "likely" },
-          chain: [],
-          fix: { kind: "none", pr: null, branch: null, state: "none" },
-          feedback: { actual_root_cause: notes, notes },
-          similar: [...list],
-          cost: { checks: ms, ms: ms / 7, llm: { calls: 1, input_tokens: ms, output_tokens: 2 } },
-        } as unknown as IncidentFrontmatter;
-        if (!agrees(frontmatterYaml(record))) fast += 1;
-      }),
+      fc.property(
+        text,
+        fc.array(text, { maxLength: 4 }),
+        text,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.option(text, { nil: null }),
+        (title, list, cause, confidence, ms, notes) => {
+          const record = {
+            id: "2026-03-14-orders-lag-7f3a",
+            title,
+            status: "open",
+            severity: "high",
+            // Copies: one array written twice becomes a YAML anchor and alias, which quickYaml leaves to the parser.
+            pipelines: [...list],
+            fingerprints: [...list],
+            alertnames: [title],
+            opened_at: "2026-03-14T10:02:00.000Z",
+            resolved_at: null,
+            investigation: "done",
+            root_cause: { id: cause, confidence, status: "likely" },
+            chain: [],
+            fix: { kind: "none", pr: null, branch: null, state: "none" },
+            feedback: { actual_root_cause: notes, notes },
+            similar: [...list],
+            cost: { checks: ms, ms: ms / 7, llm: { calls: 1, input_tokens: ms, output_tokens: 2 } },
+          } as unknown as IncidentFrontmatter;
+          if (!agrees(frontmatterYaml(record))) fast += 1;
+        },
+      ),
       { numRuns: 2000 },
     );
     // The comparison means something only if the fast path ran for a good share of the records.
@@ -147,10 +218,42 @@ describe("quickYaml", () => {
 
   it("declines, or agrees, on hand edits", () => {
     const edits = [
-      "id: x\n# a comment", "id: x\n\nstatus: open", "id: &a x", "id: !!str 5", "title: |\n  block", "title: >\n  folded", "fp: [a, b]", "m: {a: 1}", "a:\n- x", "a:\n   - x",
-      "a: x\n  b: y", '"quoted key": 1', "a: 'it''s'", 'a: "\\x41"', "a: 1.50", "a:", "a: ", "a: b\na: c", "__proto__: 1", "a: x:y", "a: x: y", 'a: "x" y', "a:  two spaces", "A: upper",
-      "a: 0x1F", "a: 0o17", "a: .inf", "a: .NaN", "a: 12345678901234567890",
-      "a:\n  - x\n  - - y", "a:\n  - k: v", "a:\n  b:\n    c: 1\n  d: 2", "a: x\r\nb: y", "a: x\n b: y", "- a\n- b", "a:\n  - x\n  b: y",
+      "id: x\n# a comment",
+      "id: x\n\nstatus: open",
+      "id: &a x",
+      "id: !!str 5",
+      "title: |\n  block",
+      "title: >\n  folded",
+      "fp: [a, b]",
+      "m: {a: 1}",
+      "a:\n- x",
+      "a:\n   - x",
+      "a: x\n  b: y",
+      '"quoted key": 1',
+      "a: 'it''s'",
+      'a: "\\x41"',
+      "a: 1.50",
+      "a:",
+      "a: ",
+      "a: b\na: c",
+      "__proto__: 1",
+      "a: x:y",
+      "a: x: y",
+      'a: "x" y',
+      "a:  two spaces",
+      "A: upper",
+      "a: 0x1F",
+      "a: 0o17",
+      "a: .inf",
+      "a: .NaN",
+      "a: 12345678901234567890",
+      "a:\n  - x\n  - - y",
+      "a:\n  - k: v",
+      "a:\n  b:\n    c: 1\n  d: 2",
+      "a: x\r\nb: y",
+      "a: x\n b: y",
+      "- a\n- b",
+      "a:\n  - x\n  b: y",
     ];
     for (const e of edits) {
       let parsedOk = true;

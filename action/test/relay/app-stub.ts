@@ -51,7 +51,8 @@ function checkJwt(jwt: string, opts: AppStubOptions, nowSec: number): { claims: 
   const [h, c, s] = parts as [string, string, string];
   const header = JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>;
   if (header.alg !== "RS256") return { refused: `alg ${String(header.alg)}, expected RS256` };
-  if (!verify("sha256", Buffer.from(`${h}.${c}`), opts.publicKey, Buffer.from(s, "base64url"))) return { refused: "signature does not verify with the App's public key" };
+  if (!verify("sha256", Buffer.from(`${h}.${c}`), opts.publicKey, Buffer.from(s, "base64url")))
+    return { refused: "signature does not verify with the App's public key" };
   const claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
   if (String(claims.iss) !== opts.appId) return { refused: `iss ${String(claims.iss)} is not the App ${opts.appId}` };
   const iat = Number(claims.iat);
@@ -83,12 +84,18 @@ export async function startAppStub(opts: AppStubOptions): Promise<AppStub> {
         problems.push(`token exchange refused: ${checked.refused}`);
         return json(res, 401, { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest", status: "401" });
       }
-      if (exchange[1] !== opts.installationId) return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
+      if (exchange[1] !== opts.installationId)
+        return json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
       const token = `ghs_${randomBytes(18).toString("base64url")}`;
       const expiresAt = now() + ttl;
       live.set(token, expiresAt);
       exchanges.push({ installationId: exchange[1], claims: checked.claims, token });
-      const answer = { token, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"), permissions: { contents: "write", metadata: "read" }, repository_selection: "selected" };
+      const answer = {
+        token,
+        expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        permissions: { contents: "write", metadata: "read" },
+        repository_selection: "selected",
+      };
       const problem = validateResponse(op, 201, answer);
       if (problem) problems.push(`stub answer breaks the contract: ${problem}`);
       return json(res, 201, answer);

@@ -68,7 +68,14 @@ describe("relay with a GitHub App installation", () => {
   let rig: RelayRig;
 
   async function start(stubOpts: { tokenTtlMs?: number; key?: string } = {}) {
-    stub = await startAppStub({ appId: APP_ID, installationId: INSTALLATION, publicKey, upstream: emu.url, upstreamToken: TOKEN, ...(stubOpts.tokenTtlMs ? { tokenTtlMs: stubOpts.tokenTtlMs } : {}) });
+    stub = await startAppStub({
+      appId: APP_ID,
+      installationId: INSTALLATION,
+      publicKey,
+      upstream: emu.url,
+      upstreamToken: TOKEN,
+      ...(stubOpts.tokenTtlMs ? { tokenTtlMs: stubOpts.tokenTtlMs } : {}),
+    });
     rig = await startRig({
       emulator: emu,
       sources: ["alertmanager"],
@@ -76,7 +83,26 @@ describe("relay with a GitHub App installation", () => {
       auth: { kind: "app", appId: APP_ID, privateKey: stubOpts.key ?? PEM, installationId: INSTALLATION },
     });
   }
-  const body = JSON.stringify({ version: "4", groupKey: "{}:{}", status: "firing", receiver: "pipemedic", groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: "", alerts: [{ status: "firing", labels: { alertname: "DagRunLate" }, annotations: {}, startsAt: "2026-03-14T01:00:00Z", endsAt: "0001-01-01T00:00:00Z", fingerprint: "f1" }] });
+  const body = JSON.stringify({
+    version: "4",
+    groupKey: "{}:{}",
+    status: "firing",
+    receiver: "pipemedic",
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "",
+    alerts: [
+      {
+        status: "firing",
+        labels: { alertname: "DagRunLate" },
+        annotations: {},
+        startsAt: "2026-03-14T01:00:00Z",
+        endsAt: "0001-01-01T00:00:00Z",
+        fingerprint: "f1",
+      },
+    ],
+  });
   const post = () => rig.post("alertmanager", body, signed("alertmanager", body));
 
   beforeAll(async () => {

@@ -7,7 +7,10 @@ const CLI = join(REPO_ROOT, "action", "src", "cli.ts");
 
 /** Runs `pipemedic relay` from source with only the given environment; resolves on exit. */
 function relay(env: Record<string, string>, onLine?: (line: string, stop: () => void) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "relay"], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "relay"], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {
     const text = d.toString();
@@ -20,14 +23,17 @@ function relay(env: Record<string, string>, onLine?: (line: string, stop: () => 
 describe("pipemedic relay (the CLI command)", () => {
   it("starts from the environment, answers /healthz, and exits 0 after SIGTERM", async () => {
     let health: unknown = null;
-    const run = await relay({ PIPEMEDIC_REPOSITORY: "acme/data-ops", GITHUB_TOKEN: "ghs_x", PIPEMEDIC_RELAY_SENTRY_SECRET: "s", HOST: "127.0.0.1", PORT: "0" }, (line, stop) => {
-      if (!line.includes('"relay listening"')) return;
-      const { url } = JSON.parse(line) as { url: string };
-      void fetch(`${url}/healthz`)
-        .then((r) => r.json())
-        .then((body) => (health = body))
-        .finally(stop);
-    });
+    const run = await relay(
+      { PIPEMEDIC_REPOSITORY: "acme/data-ops", GITHUB_TOKEN: "ghs_x", PIPEMEDIC_RELAY_SENTRY_SECRET: "s", HOST: "127.0.0.1", PORT: "0" },
+      (line, stop) => {
+        if (!line.includes('"relay listening"')) return;
+        const { url } = JSON.parse(line) as { url: string };
+        void fetch(`${url}/healthz`)
+          .then((r) => r.json())
+          .then((body) => (health = body))
+          .finally(stop);
+      },
+    );
     expect(health).toMatchObject({ status: "ok", repository: "acme/data-ops", sources: ["sentry"] });
     expect(run.stderr).toContain("SIGTERM, finishing the webhooks in progress");
     expect(run.code).toBe(0);

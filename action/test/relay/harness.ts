@@ -131,7 +131,12 @@ export function alertmanagerGroup(n: number, annotationBytes = 400): Record<stri
 }
 
 /** A Sentry issue alert (`Sentry-Hook-Resource: event_alert`) in the documented envelope, with a stack trace. */
-export function sentryIssueAlert(): { action: string; data: { event: Record<string, unknown>; triggered_rule: string }; installation: { uuid: string }; actor: Record<string, string> } {
+export function sentryIssueAlert(): {
+  action: string;
+  data: { event: Record<string, unknown>; triggered_rule: string };
+  installation: { uuid: string };
+  actor: Record<string, string>;
+} {
   return {
     action: "triggered",
     installation: { uuid: "a8e5d37a-696c-4c54-adb5-b3f28d64c7de" },
@@ -148,10 +153,15 @@ export function sentryIssueAlert(): { action: string; data: { event: Record<stri
         culprit: "enrich.join_customer",
         datetime: "2026-03-14T01:02:03.000000Z",
         environment: "production",
-        tags: [["environment", "production"], ["release", "orders-enricher@2.3.0"]],
+        tags: [
+          ["environment", "production"],
+          ["release", "orders-enricher@2.3.0"],
+        ],
         metadata: { type: "KeyError", value: "'customer_id'" },
         web_url: "https://acme.sentry.example/organizations/acme/issues/1170820242/events/e4874d664c3540c1a32eab185f12c5ab/",
-        exception: { values: [{ type: "KeyError", value: "'customer_id'", stacktrace: { frames: [{ filename: "enrich.py", lineno: 88, function: "join_customer" }] } }] },
+        exception: {
+          values: [{ type: "KeyError", value: "'customer_id'", stacktrace: { frames: [{ filename: "enrich.py", lineno: 88, function: "join_customer" }] } }],
+        },
       },
     },
   };
@@ -166,6 +176,20 @@ export function dbtCloudRunErrored(): Record<string, unknown> {
     timestamp: "2026-03-14T01:15:20.419714619Z",
     eventType: "job.run.errored",
     webhookName: "pipemedic",
-    data: { jobId: "123", jobName: "orders marts", runId: "12345", environmentId: "1234", environmentName: "prod", projectName: "analytics", projectId: "167194", runStatus: "Errored", runStatusCode: 20, runStatusMessage: "None", runReason: "scheduled", runStartedAt: "2026-03-14T01:14:41Z", runErroredAt: "2026-03-14T01:15:20Z" },
+    data: {
+      jobId: "123",
+      jobName: "orders marts",
+      runId: "12345",
+      environmentId: "1234",
+      environmentName: "prod",
+      projectName: "analytics",
+      projectId: "167194",
+      runStatus: "Errored",
+      runStatusCode: 20,
+      runStatusMessage: "None",
+      runReason: "scheduled",
+      runStartedAt: "2026-03-14T01:14:41Z",
+      runErroredAt: "2026-03-14T01:15:20Z",
+    },
   };
 }

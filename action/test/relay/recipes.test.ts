@@ -50,7 +50,13 @@ function alertmanagerData(n: number, extra = 0) {
     status: "firing",
     alerts: Array.from({ length: n }, (_, i) => ({
       status: "firing",
-      labels: { alertname: "KafkaConsumerLagHigh", severity: i === 0 ? "critical" : "warning", consumergroup: "orders-enricher", partition: String(i), pipeline: "orders-streaming" },
+      labels: {
+        alertname: "KafkaConsumerLagHigh",
+        severity: i === 0 ? "critical" : "warning",
+        consumergroup: "orders-enricher",
+        partition: String(i),
+        pipeline: "orders-streaming",
+      },
       annotations: { summary: `Consumer lag on orders-enricher partition ${i}`, description: "d".repeat(extra) },
       startsAt: "2026-03-14T01:00:00Z",
       endsAt: "0001-01-01T00:00:00Z",
@@ -101,7 +107,10 @@ describe("recipe: Alertmanager 0.32+ straight to the dispatches API", () => {
     try {
       const remote = join(tmp, "remote.git");
       const workspace = join(tmp, "workspace");
-      const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd }).toString().trim();
+      const git = (cwd: string, ...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd })
+          .toString()
+          .trim();
       execFileSync("git", ["init", "-q", "--bare", "-b", "main", remote]);
       execFileSync("git", ["init", "-q", "-b", "main", workspace]);
       await writeFile(join(workspace, "README.md"), "# data ops\n");
@@ -109,13 +118,22 @@ describe("recipe: Alertmanager 0.32+ straight to the dispatches API", () => {
       git(workspace, "commit", "-qm", "ops repo");
       git(workspace, "remote", "add", "origin", remote);
       git(workspace, "push", "-q", "origin", "main");
-      const run = await runAction({ workspace, eventName: "repository_dispatch", event: { action: dispatch.event_type, client_payload: dispatch.client_payload } });
+      const run = await runAction({
+        workspace,
+        eventName: "repository_dispatch",
+        event: { action: dispatch.event_type, client_payload: dispatch.client_payload },
+      });
       expect(run.code, run.stdout.slice(-2000) + run.stderr).toBe(0);
       expect(run.outputs["incident-id"]).toBeTruthy();
       const files = git(remote, "ls-tree", "-r", "--name-only", "main").split("\n");
       const alertFiles = files.filter((f) => f.endsWith("/alerts.jsonl"));
       expect(alertFiles.length).toBeGreaterThan(0);
-      const lines = alertFiles.flatMap((f) => git(remote, "show", `main:${f}`).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Alert));
+      const lines = alertFiles.flatMap((f) =>
+        git(remote, "show", `main:${f}`)
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Alert),
+      );
       expect(lines.map((a) => [a.source, a.title]).sort()).toEqual([
         ["alertmanager", "Consumer lag on orders-enricher partition 0"],
         ["alertmanager", "Consumer lag on orders-enricher partition 1"],
@@ -154,9 +172,15 @@ describe("recipe: Grafana custom payload template", () => {
   };
 
   it("the contact point calls the template; the template renders a dispatch the Action reads as grafana", async () => {
-    const point = parseYaml(await recipe("grafana/contact-point.yaml")) as { contactPoints: Array<{ receivers: Array<{ type: string; settings: Record<string, unknown> }> }> };
+    const point = parseYaml(await recipe("grafana/contact-point.yaml")) as {
+      contactPoints: Array<{ receivers: Array<{ type: string; settings: Record<string, unknown> }> }>;
+    };
     const settings = point.contactPoints[0]!.receivers[0]!.settings;
-    expect(settings).toMatchObject({ url: expect.stringMatching(/\/repos\/OWNER\/REPO\/dispatches$/), authorization_scheme: "Bearer", payload: { template: '{{ template "pipemedic.payload" . }}' } });
+    expect(settings).toMatchObject({
+      url: expect.stringMatching(/\/repos\/OWNER\/REPO\/dispatches$/),
+      authorization_scheme: "Bearer",
+      payload: { template: '{{ template "pipemedic.payload" . }}' },
+    });
     const body = definition(await recipe("grafana/pipemedic.tmpl"), "pipemedic.payload");
     const rendered = evaluate(body.replace(/^\{\{\s*|\s*\}\}$/g, ""), grafanaData) as string;
     const dispatch = JSON.parse(rendered) as { event_type: string; client_payload: Record<string, unknown> };
@@ -220,7 +244,9 @@ describe("recipe: PagerDuty incident workflow webhook", () => {
     });
     const dispatch = JSON.parse(rendered) as { event_type: string; client_payload: Record<string, unknown> };
     await githubAccepts(dispatch);
-    expect(accepted(dispatch, "pagerduty").map((a) => [a.title, a.severity, a.status, a.fingerprint])).toEqual([['orders-enricher "lag" above 100k', "critical", "firing", "Q0RIJJZL24RC6W"]]);
+    expect(accepted(dispatch, "pagerduty").map((a) => [a.title, a.severity, a.status, a.fingerprint])).toEqual([
+      ['orders-enricher "lag" above 100k', "critical", "firing", "Q0RIJJZL24RC6W"],
+    ]);
   });
 });
 
@@ -273,8 +299,16 @@ pipemedic_on_failure_callback({"ti": ti, "dag_run": dag_run, "exception": KeyErr
 `;
     // Asynchronously: the emulator answering the callback runs in this process.
     const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", GITHUB_API_URL: emu.url, PIPEMEDIC_REPOSITORY: `${OWNER}/${REPO}`, PIPEMEDIC_GITHUB_TOKEN: TOKEN };
-      execFile("python3", ["-c", script], { env, encoding: "utf8" }, (err, stdout, stderr) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      const env = {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        GITHUB_API_URL: emu.url,
+        PIPEMEDIC_REPOSITORY: `${OWNER}/${REPO}`,
+        PIPEMEDIC_GITHUB_TOKEN: TOKEN,
+      };
+      execFile("python3", ["-c", script], { env, encoding: "utf8" }, (err, stdout, stderr) =>
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe("");
@@ -284,7 +318,10 @@ pipemedic_on_failure_callback({"ti": ti, "dag_run": dag_run, "exception": KeyErr
 
 describe("recipe: dbt Cloud through the relay", () => {
   it("a signed job.run.errored webhook reaches GitHub and the Action reads it as a high-severity dbt-cloud failure", async () => {
-    const env = (await recipe("dbt-cloud/relay.env")).split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+    const env = (await recipe("dbt-cloud/relay.env"))
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split("=")[0]);
     expect(env).toEqual(expect.arrayContaining(["PIPEMEDIC_REPOSITORY", "PIPEMEDIC_RELAY_DBT_CLOUD_SECRET_FILE", "HOST", "PORT"]));
     const rig = await startRig({ emulator: emu, sources: ["dbt-cloud"] });
     try {

@@ -21,7 +21,14 @@ afterEach(() => {
 
 /** Each dispatch the emulator accepted, normalized the way the Action does. */
 function normalizedDispatches() {
-  return rig.emu.dispatches.map((d, i) => normalize({ id: `d${i}`, body: JSON.stringify({ event_type: d.event_type, client_payload: d.client_payload }), headers: {}, receivedAt: "2026-03-14T01:05:00Z" }));
+  return rig.emu.dispatches.map((d, i) =>
+    normalize({
+      id: `d${i}`,
+      body: JSON.stringify({ event_type: d.event_type, client_payload: d.client_payload }),
+      headers: {},
+      receivedAt: "2026-03-14T01:05:00Z",
+    }),
+  );
 }
 
 describe("relay routes", () => {
@@ -118,7 +125,12 @@ describe("relay delivery", () => {
     expect(answer.error).toMatch(/not delivered, retry later: .*502/);
     expect(answer.dispatches).toBeUndefined();
     expect(rig.emu.dispatches).toHaveLength(0);
-    expect(rig.emu.callsTo("repos/create-dispatch-event").slice(-3).map((c) => c.status)).toEqual([502, 502, 502]);
+    expect(
+      rig.emu
+        .callsTo("repos/create-dispatch-event")
+        .slice(-3)
+        .map((c) => c.status),
+    ).toEqual([502, 502, 502]);
     expect(rig.logs).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringContaining("503"), dispatched: 0, parts: 1 }));
   });
 

@@ -72,12 +72,10 @@ export function evaluate(expr: string, dot: Value): Value {
 
 /** Renders a Go template string whose actions are pipelines (no range/if); comments are dropped. */
 export function renderGo(template: string, dot: Value): string {
-  return template
-    .replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, "")
-    .replace(/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g, (_, expr: string) => {
-      const v = evaluate(expr, dot);
-      return typeof v === "string" ? v : String(v);
-    });
+  return template.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, "").replace(/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g, (_, expr: string) => {
+    const v = evaluate(expr, dot);
+    return typeof v === "string" ? v : String(v);
+  });
 }
 
 /** The body of `{{ define "name" }}…{{ end }}` in a template file. */

@@ -66,7 +66,10 @@ describe("signature verification", () => {
       it("refuses a wrong secret, a secret one character short, another scheme and no header", () => {
         expect(verifyWebhook(source, body, { authorization: "Bearer nope" }, secrets(source)).ok).toBe(false);
         expect(verifyWebhook(source, body, { authorization: `Bearer ${SECRETS[source].slice(0, -1)}` }, secrets(source)).ok).toBe(false);
-        expect(verifyWebhook(source, body, { authorization: `Token ${SECRETS[source]}` }, secrets(source))).toMatchObject({ ok: false, reason: expect.stringContaining('scheme "Token"') });
+        expect(verifyWebhook(source, body, { authorization: `Token ${SECRETS[source]}` }, secrets(source))).toMatchObject({
+          ok: false,
+          reason: expect.stringContaining('scheme "Token"'),
+        });
         expect(verifyWebhook(source, body, {}, secrets(source)).ok).toBe(false);
       });
     });

@@ -17,9 +17,9 @@ describe("patchConfig", () => {
   });
 
   it("sets a key where it already lives deeper (a Helm values file's consumer properties), when it lives in one place", () => {
-    const values = "kafka:\n  group: geo-ingest\n  consumer:\n    session.timeout.ms: \"45000\"\n    max.poll.interval.ms: \"120000\" # librdkafka\n";
+    const values = 'kafka:\n  group: geo-ingest\n  consumer:\n    session.timeout.ms: "45000"\n    max.poll.interval.ms: "120000" # librdkafka\n';
     const out = patchConfig("values.yaml", values, { "max.poll.interval.ms": 600000 });
-    expect(out.content).toBe("kafka:\n  group: geo-ingest\n  consumer:\n    session.timeout.ms: \"45000\"\n    max.poll.interval.ms: 600000 # librdkafka\n");
+    expect(out.content).toBe('kafka:\n  group: geo-ingest\n  consumer:\n    session.timeout.ms: "45000"\n    max.poll.interval.ms: 600000 # librdkafka\n');
     expect(out.changes).toEqual([{ key: "max.poll.interval.ms", from: "120000", to: 600000 }]);
     // in two places it is ambiguous: the key is added at the top, where a reviewer sees it
     const twice = "a:\n  max.poll.interval.ms: 1\nb:\n  max.poll.interval.ms: 2\n";

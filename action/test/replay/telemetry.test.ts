@@ -23,7 +23,8 @@ const partitions = async (q: MetricQuery) => (await telemetry.metrics(q, signal)
 
 describe("replay metrics", () => {
   it("decodes start/step/values and samples into epoch-ms points, nulls kept (the raw recording)", () => {
-    const byPartition = (p: string) => raw.metrics.series.find((x) => x.labels.__name__ === "kafka_consumergroup_lag" && x.labels.partition === p && x.labels.consumergroup !== "billing")!;
+    const byPartition = (p: string) =>
+      raw.metrics.series.find((x) => x.labels.__name__ === "kafka_consumergroup_lag" && x.labels.partition === p && x.labels.consumergroup !== "billing")!;
     expect(seriesPoints(byPartition("0"))).toEqual([
       [t("2026-03-14T01:40:00Z"), 10],
       [t("2026-03-14T01:41:00Z"), 12],
@@ -41,7 +42,16 @@ describe("replay metrics", () => {
 
   it("answers like Prometheus' query_range: a step grid, each instant the latest sample of the last 5 minutes", async () => {
     const range = { start: t("2026-03-14T01:40:00Z"), end: t("2026-03-14T01:52:00Z") };
-    const [s] = await telemetry.metrics(lagQuery([{ label: "partition", op: "=", value: "0" }, { label: "consumergroup", op: "=", value: "orders-enricher" }], range), signal);
+    const [s] = await telemetry.metrics(
+      lagQuery(
+        [
+          { label: "partition", op: "=", value: "0" },
+          { label: "consumergroup", op: "=", value: "orders-enricher" },
+        ],
+        range,
+      ),
+      signal,
+    );
     expect(s!.labels).toMatchObject({ __name__: "kafka_consumergroup_lag", topic: "orders" });
     // 01:42 had no sample: the lookback carries 12 forward; after 01:45 the value holds for 5 minutes, then stops.
     expect(s!.points).toEqual([
@@ -65,7 +75,11 @@ describe("replay metrics", () => {
     expect(await partitions(lagQuery([{ label: "consumergroup", op: "!=", value: "billing" }]))).toEqual(["orders-enricher/0", "orders-enricher/1"]);
     // Anchored: "orders" alone does not match "orders-enricher".
     expect(await partitions(lagQuery([{ label: "consumergroup", op: "=~", value: "orders" }]))).toEqual([]);
-    expect(await partitions(lagQuery([{ label: "consumergroup", op: "=~", value: "orders.*|bill.+" }]))).toEqual(["billing/0", "orders-enricher/0", "orders-enricher/1"]);
+    expect(await partitions(lagQuery([{ label: "consumergroup", op: "=~", value: "orders.*|bill.+" }]))).toEqual([
+      "billing/0",
+      "orders-enricher/0",
+      "orders-enricher/1",
+    ]);
     expect(await partitions(lagQuery([{ label: "topic", op: "!~", value: "inv.*" }]))).toEqual(["orders-enricher/0", "orders-enricher/1"]);
     expect(await partitions(lagQuery([{ label: "absent", op: "=", value: "" }]))).toHaveLength(3);
     expect(await partitions(lagQuery([{ label: "absent", op: "=~", value: ".+" }]))).toEqual([]);
@@ -80,7 +94,9 @@ describe("replay metrics", () => {
   });
 
   it("fails the query on a regex that does not compile (the check goes inconclusive)", async () => {
-    await expect(telemetry.metrics(lagQuery([{ label: "topic", op: "=~", value: "(" }]), signal)).rejects.toThrow(/topic=~"\(": not a valid regular expression/);
+    await expect(telemetry.metrics(lagQuery([{ label: "topic", op: "=~", value: "(" }]), signal)).rejects.toThrow(
+      /topic=~"\(": not a valid regular expression/,
+    );
   });
 
   it("fails when the signal is aborted", async () => {
@@ -104,7 +120,15 @@ describe("replay series discovery", () => {
   const names = (sets: Array<Record<string, string>>) => sets.map((l) => `${l.__name__}{${l.partition ?? ""},${l.topic}}`);
 
   it("answers in Prometheus' order (label sets compared pair by pair, bytewise), whatever the recording's order", async () => {
-    const got = await replay().series!({ selectors: [[{ label: "topic", op: "=~", value: "a|b|c" }], [{ label: "__name__", op: "=", value: "members" }]], start: at, end: at + 60_000, limit: 100 }, signal);
+    const got = await replay().series!(
+      {
+        selectors: [[{ label: "topic", op: "=~", value: "a|b|c" }], [{ label: "__name__", op: "=", value: "members" }]],
+        start: at,
+        end: at + 60_000,
+        limit: 100,
+      },
+      signal,
+    );
     // Pairs sorted by name (__name__, partition, topic): partition "1" < "10" < "2" as text, and a set without one sorts by its next name.
     expect(names(got)).toEqual(["lag{1,b}", "lag{10,a}", "lag{2,a}", "lag{,a}", "members{,a}"]);
   });
@@ -186,7 +210,12 @@ describe("describe", () => {
   const range = { start: t("2026-03-14T00:10:00Z"), end: t("2026-03-14T02:10:00Z") };
 
   it("writes metric queries as PromQL with escaped values and the range", () => {
-    const d = telemetry.describe("metrics", { name: "kafka_consumergroup_lag", matchers: [{ label: "consumergroup", op: "=", value: 'or"ders\\' }], ...range, stepMs: 60_000 });
+    const d = telemetry.describe("metrics", {
+      name: "kafka_consumergroup_lag",
+      matchers: [{ label: "consumergroup", op: "=", value: 'or"ders\\' }],
+      ...range,
+      stepMs: 60_000,
+    });
     expect(d).toBe('kafka_consumergroup_lag{consumergroup="or\\"ders\\\\"} over 2026-03-14 00:10–02:10 UTC (step 60s)');
   });
 

@@ -29,9 +29,12 @@ describe("buildIncidentFiles on an investigated incident", () => {
     ]);
   });
 
-  it.each(["README.md", "problem.md", "plan.md", "hypotheses.md", "alerts.jsonl", "evidence/kafka-lag-slow-consumer--lag-step.json"])("matches the snapshot of %s", (path) => {
-    expect(files[path]).toMatchSnapshot();
-  });
+  it.each(["README.md", "problem.md", "plan.md", "hypotheses.md", "alerts.jsonl", "evidence/kafka-lag-slow-consumer--lag-step.json"])(
+    "matches the snapshot of %s",
+    (path) => {
+      expect(files[path]).toMatchSnapshot();
+    },
+  );
 
   it("README.md: frontmatter record, sections, chart and timeline", () => {
     const readme = files["README.md"]!;
@@ -110,7 +113,13 @@ describe("buildIncidentFiles on an investigated incident", () => {
     expect(h2.slice(1)).toHaveLength(4);
     const [subjects, ...checks] = tables(nodes);
     expect(textOf(subjects!.children[0]!)).toBe("SubjectValuesFrom");
-    expect(subjects!.children.slice(1).map((r) => textOf(r.children[0]!))).toEqual(["config.consumer", "kafka.cluster", "kafka.consumer_group", "kafka.topic", "service"]);
+    expect(subjects!.children.slice(1).map((r) => textOf(r.children[0]!))).toEqual([
+      "config.consumer",
+      "kafka.cluster",
+      "kafka.consumer_group",
+      "kafka.topic",
+      "service",
+    ]);
     expect(textOf(subjects!.children[2]!)).toContain("discovery: series of kafka_consumergroup_lag");
     expect(checks.map((t) => t.children.length - 1)).toEqual([2, 1, 1, 2]);
     expect(textOf(checks[0]!.children[0]!)).toBe("CheckData sourceQueryPrimitivePass ifWeightRole");
@@ -125,7 +134,7 @@ describe("buildIncidentFiles on an investigated incident", () => {
     const plan = buildIncidentFiles(input)["plan.md"]!;
     const { nodes } = parsed(plan);
     expect(headings(nodes, 2)).toContain("What knowledge would sharpen");
-    expect(plan).toContain("consumer_group: \"<kafka.consumer_group>\"");
+    expect(plan).toContain('consumer_group: "<kafka.consumer_group>"');
     expect(plan).toContain('topic: "orders.v2"');
     input.problem.subjects = {};
     expect(buildIncidentFiles(input)["plan.md"]).toContain("Neither knowledge, the alert nor discovery named an entity");
@@ -167,7 +176,9 @@ describe("buildIncidentFiles on an incident awaiting a manual trigger", () => {
     expect(fm.investigation).toBe("awaiting");
     expect(fm.root_cause).toBeNull();
     expect(fm.cost).toEqual({ checks: 0, ms: 0, llm: null });
-    const links = parsed(readme).nodes.filter((n) => n.type === "link").map((n) => (n as { url: string }).url);
+    const links = parsed(readme)
+      .nodes.filter((n) => n.type === "link")
+      .map((n) => (n as { url: string }).url);
     expect(links).not.toContain("plan.md");
   });
 });

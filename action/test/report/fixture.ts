@@ -73,21 +73,75 @@ function ev(c: Check, verdict: Evidence["verdict"], finding: string, over: Parti
 }
 
 /** The investigated fixture: hypotheses, evidence and the ranking the reasoner would produce. */
-export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Partial<Record<string, string>>; labels?: Record<string, string>; commitMessage?: string; hypothesisId?: string } = {}): ReportInput {
+export function fixture(
+  over: {
+    alerts?: Alert[];
+    title?: string;
+    findings?: Partial<Record<string, string>>;
+    labels?: Record<string, string>;
+    commitMessage?: string;
+    hypothesisId?: string;
+  } = {},
+): ReportInput {
   const stormId = over.hypothesisId ?? "kafka-lag-rebalance-storm";
-  const members = check(stormId, "members-oscillate", { title: "Consumer group members oscillate", metric: 'kafka_consumergroup_members{consumergroup="{{alert.labels.consumergroup}}"}', primitive: "oscillation", pass_if: { changes: ">= 3" }, weight: "strong" });
-  const commitLogs = check(stormId, "commit-failed-logs", { title: "CommitFailedException in consumer logs", logs: { service: "{{pipeline.consumer.service}}" }, match: "CommitFailedException|maximum poll interval", primitive: "count", pass_if: { count: ">= 1" }, weight: "strong" });
-  const lagStep = check("kafka-lag-slow-consumer", "lag-step", { title: "Lag stepped up at onset", metric: 'kafka_consumergroup_lag{consumergroup="{{alert.labels.consumergroup}}"}', aggregate: "sum", primitive: "step_change", pass_if: { ratio: ">= 3" }, weight: "strong", anchor: "onset" });
-  const deploy = check("kafka-lag-slow-consumer", "deploy-before-onset", { title: "Consumer deployed before onset", changes: { kind: "any", scope: "pipeline" }, primitive: "change_in_window", window: "-1h", anchor: "onset", pass_if: { count: ">= 1" }, weight: "moderate" });
-  const brokerDown = check("kafka-broker-down", "under-replicated", { title: "Under-replicated partitions", metric: "kafka_topic_partition_under_replicated_partition", primitive: "threshold", reduce: "max", pass_if: { value: "> 0" }, weight: "strong" });
-  const schema = check("warehouse-schema-drift", "schema-diff", { title: "Warehouse schema changed", events: { kind: "schema_change" }, primitive: "schema_diff", pass_if: { changes: ">= 1" }, weight: "moderate" });
+  const members = check(stormId, "members-oscillate", {
+    title: "Consumer group members oscillate",
+    metric: 'kafka_consumergroup_members{consumergroup="{{alert.labels.consumergroup}}"}',
+    primitive: "oscillation",
+    pass_if: { changes: ">= 3" },
+    weight: "strong",
+  });
+  const commitLogs = check(stormId, "commit-failed-logs", {
+    title: "CommitFailedException in consumer logs",
+    logs: { service: "{{pipeline.consumer.service}}" },
+    match: "CommitFailedException|maximum poll interval",
+    primitive: "count",
+    pass_if: { count: ">= 1" },
+    weight: "strong",
+  });
+  const lagStep = check("kafka-lag-slow-consumer", "lag-step", {
+    title: "Lag stepped up at onset",
+    metric: 'kafka_consumergroup_lag{consumergroup="{{alert.labels.consumergroup}}"}',
+    aggregate: "sum",
+    primitive: "step_change",
+    pass_if: { ratio: ">= 3" },
+    weight: "strong",
+    anchor: "onset",
+  });
+  const deploy = check("kafka-lag-slow-consumer", "deploy-before-onset", {
+    title: "Consumer deployed before onset",
+    changes: { kind: "any", scope: "pipeline" },
+    primitive: "change_in_window",
+    window: "-1h",
+    anchor: "onset",
+    pass_if: { count: ">= 1" },
+    weight: "moderate",
+  });
+  const brokerDown = check("kafka-broker-down", "under-replicated", {
+    title: "Under-replicated partitions",
+    metric: "kafka_topic_partition_under_replicated_partition",
+    primitive: "threshold",
+    reduce: "max",
+    pass_if: { value: "> 0" },
+    weight: "strong",
+  });
+  const schema = check("warehouse-schema-drift", "schema-diff", {
+    title: "Warehouse schema changed",
+    events: { kind: "schema_change" },
+    primitive: "schema_diff",
+    pass_if: { changes: ">= 1" },
+    weight: "moderate",
+  });
 
   const f = over.findings ?? {};
   const evidence: Evidence[] = [
     ev(members, "pass", f.members ?? "Consumer group members oscillate: changes 7 >= 3", { observed: { changes: 7 } }),
     ev(commitLogs, "pass", f.logs ?? "CommitFailedException in consumer logs: count 42 >= 1", {
       observed: { count: 42 },
-      data: { records: [{ at: T("10:04"), label: over.labels?.log ?? "CommitFailedException: Commit cannot be completed since the group has already rebalanced" }], total: 42 },
+      data: {
+        records: [{ at: T("10:04"), label: over.labels?.log ?? "CommitFailedException: Commit cannot be completed since the group has already rebalanced" }],
+        total: 42,
+      },
     }),
     ev(brokerDown, "fail", f.broker ?? "Under-replicated partitions: max 0 is not > 0", { observed: { value: 0 } }),
     ev(schema, "inconclusive", "inconclusive: no events backend configured", { reason: "no events backend configured" }),
@@ -100,10 +154,50 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
   ];
 
   const hypotheses: Hypothesis[] = [
-    { id: stormId, title: "Consumer group rebalance storm", origin: "runbook", prior: 0.2, reason: "alert KafkaConsumerGroupLag matched KafkaConsumerGroupLag*", deeper: ["kafka-lag-slow-consumer"], round: 1, checks: [members, commitLogs], runbookFile: "runbooks/kafka-lag-rebalance-storm.md" },
-    { id: "kafka-broker-down", title: "Broker down or partitions under-replicated", origin: "runbook", prior: 0.15, reason: "component kafka", deeper: [], round: 1, checks: [brokerDown], runbookFile: "runbooks/kafka-broker-down.md" },
-    { id: "warehouse-schema-drift", title: "Warehouse schema drift", origin: "memory", prior: 0.1, reason: "confirmed for 2026-02-02-orders-load-fails", deeper: [], round: 1, checks: [schema] },
-    { id: "kafka-lag-slow-consumer", title: "Slow consumer processing after a deploy", origin: "runbook", prior: 0.2, reason: "deeper cause", deeper: [], parent: stormId, round: 2, checks: [lagStep, deploy], runbookFile: "runbooks/kafka-lag-slow-consumer.md" },
+    {
+      id: stormId,
+      title: "Consumer group rebalance storm",
+      origin: "runbook",
+      prior: 0.2,
+      reason: "alert KafkaConsumerGroupLag matched KafkaConsumerGroupLag*",
+      deeper: ["kafka-lag-slow-consumer"],
+      round: 1,
+      checks: [members, commitLogs],
+      runbookFile: "runbooks/kafka-lag-rebalance-storm.md",
+    },
+    {
+      id: "kafka-broker-down",
+      title: "Broker down or partitions under-replicated",
+      origin: "runbook",
+      prior: 0.15,
+      reason: "component kafka",
+      deeper: [],
+      round: 1,
+      checks: [brokerDown],
+      runbookFile: "runbooks/kafka-broker-down.md",
+    },
+    {
+      id: "warehouse-schema-drift",
+      title: "Warehouse schema drift",
+      origin: "memory",
+      prior: 0.1,
+      reason: "confirmed for 2026-02-02-orders-load-fails",
+      deeper: [],
+      round: 1,
+      checks: [schema],
+    },
+    {
+      id: "kafka-lag-slow-consumer",
+      title: "Slow consumer processing after a deploy",
+      origin: "runbook",
+      prior: 0.2,
+      reason: "deeper cause",
+      deeper: [],
+      parent: stormId,
+      round: 2,
+      checks: [lagStep, deploy],
+      runbookFile: "runbooks/kafka-lag-slow-consumer.md",
+    },
   ];
 
   const investigation: Investigation = {
@@ -120,17 +214,65 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
       checksRun: 6,
       budgetExhausted: false,
       ranked: [
-        { id: "kafka-lag-slow-consumer", title: "Slow consumer processing after a deploy", confidence: 0.874, status: "confirmed", support: ["kafka-lag-slow-consumer/lag-step", "kafka-lag-slow-consumer/deploy-before-onset"], against: [], gaps: [], chain: [stormId, "kafka-lag-slow-consumer"], origin: "runbook" },
-        { id: stormId, title: "Consumer group rebalance storm", confidence: 0.82, status: "confirmed", support: [`${stormId}/members-oscillate`, `${stormId}/commit-failed-logs`], against: [], gaps: [], chain: [stormId], origin: "runbook" },
-        { id: "warehouse-schema-drift", title: "Warehouse schema drift", confidence: 0.1, status: "untested", support: [], against: [], gaps: ["warehouse-schema-drift/schema-diff"], chain: ["warehouse-schema-drift"], origin: "memory" },
-        { id: "kafka-broker-down", title: "Broker down or partitions under-replicated", confidence: 0.03, status: "ruled_out", support: [], against: ["kafka-broker-down/under-replicated"], gaps: [], chain: ["kafka-broker-down"], origin: "runbook" },
+        {
+          id: "kafka-lag-slow-consumer",
+          title: "Slow consumer processing after a deploy",
+          confidence: 0.874,
+          status: "confirmed",
+          support: ["kafka-lag-slow-consumer/lag-step", "kafka-lag-slow-consumer/deploy-before-onset"],
+          against: [],
+          gaps: [],
+          chain: [stormId, "kafka-lag-slow-consumer"],
+          origin: "runbook",
+        },
+        {
+          id: stormId,
+          title: "Consumer group rebalance storm",
+          confidence: 0.82,
+          status: "confirmed",
+          support: [`${stormId}/members-oscillate`, `${stormId}/commit-failed-logs`],
+          against: [],
+          gaps: [],
+          chain: [stormId],
+          origin: "runbook",
+        },
+        {
+          id: "warehouse-schema-drift",
+          title: "Warehouse schema drift",
+          confidence: 0.1,
+          status: "untested",
+          support: [],
+          against: [],
+          gaps: ["warehouse-schema-drift/schema-diff"],
+          chain: ["warehouse-schema-drift"],
+          origin: "memory",
+        },
+        {
+          id: "kafka-broker-down",
+          title: "Broker down or partitions under-replicated",
+          confidence: 0.03,
+          status: "ruled_out",
+          support: [],
+          against: ["kafka-broker-down/under-replicated"],
+          gaps: [],
+          chain: ["kafka-broker-down"],
+          origin: "runbook",
+        },
       ],
     },
   };
 
   const alerts = over.alerts ?? [
     alert(),
-    alert({ id: "am-77aa01", title: "OrdersFreshnessSLA: orders_daily older than 2h", severity: "medium", fingerprint: "f7e8d9c0", labels: { alertname: "OrdersFreshnessSLA", table: "analytics.orders_daily" }, startsAt: T("10:12"), pipeline: "orders-daily" }),
+    alert({
+      id: "am-77aa01",
+      title: "OrdersFreshnessSLA: orders_daily older than 2h",
+      severity: "medium",
+      fingerprint: "f7e8d9c0",
+      labels: { alertname: "OrdersFreshnessSLA", table: "analytics.orders_daily" },
+      startsAt: T("10:12"),
+      pipeline: "orders-daily",
+    }),
   ];
   const title = over.title ?? alerts[0]!.title;
 
@@ -167,7 +309,10 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
       {
         id: "orders",
         title: "Orders ingestion",
-        components: [{ kind: "kafka", topic: "orders.v2", consumergroup: "orders-consumer" }, { kind: "service", name: "orders-consumer" }],
+        components: [
+          { kind: "kafka", topic: "orders.v2", consumergroup: "orders-consumer" },
+          { kind: "service", name: "orders-consumer" },
+        ],
         upstream: ["checkout-events"],
         downstream: ["orders-daily"],
         owners: ["@acme/data-platform", "oncall-orders"],
@@ -183,11 +328,28 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
     components: ["kafka", "service"],
     changes: {
       commits: [
-        { repo: "acme/orders", sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", at: T("09:55"), author: "dev-jane", message: over.commitMessage ?? "consumer: raise batch size to 5000\n\nFaster backfills.", files: [{ path: "pipelines/orders/consumer.yaml", status: "modified" }] },
+        {
+          repo: "acme/orders",
+          sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+          at: T("09:55"),
+          author: "dev-jane",
+          message: over.commitMessage ?? "consumer: raise batch size to 5000\n\nFaster backfills.",
+          files: [{ path: "pipelines/orders/consumer.yaml", status: "modified" }],
+        },
       ],
-      deployments: [{ repo: "acme/orders", service: "orders-consumer", environment: "prod", ref: "v2.14.0", sha: "a1b2c3d4e5f6", at: T("09:58"), status: "success" }],
+      deployments: [
+        { repo: "acme/orders", service: "orders-consumer", environment: "prod", ref: "v2.14.0", sha: "a1b2c3d4e5f6", at: T("09:58"), status: "success" },
+      ],
     },
-    similar: [{ id: "2026-02-20-orders-consumer-lag-1c2d", path: "incidents/2026/02/2026-02-20-orders-consumer-lag-1c2d", rootCause: "kafka-lag-slow-consumer", confirmed: true, reason: "same fingerprint" }],
+    similar: [
+      {
+        id: "2026-02-20-orders-consumer-lag-1c2d",
+        path: "incidents/2026/02/2026-02-20-orders-consumer-lag-1c2d",
+        rootCause: "kafka-lag-slow-consumer",
+        confirmed: true,
+        reason: "same fingerprint",
+      },
+    ],
     // As resolveSubjects and discovery would name them: knowledge's pipeline first, the alert's label
     // adds nothing new, discovery adds the cluster the group's series carry.
     subjects: {
@@ -224,7 +386,11 @@ export function fixture(over: { alerts?: Alert[]; title?: string; findings?: Par
     fix,
     alerts,
     runbooks: {
-      "kafka-lag-rebalance-storm": { title: "Consumer group rebalance storm", file: "runbooks/kafka-lag-rebalance-storm.md", body: "## Why it happens\n\nMembers leave and rejoin.\n" },
+      "kafka-lag-rebalance-storm": {
+        title: "Consumer group rebalance storm",
+        file: "runbooks/kafka-lag-rebalance-storm.md",
+        body: "## Why it happens\n\nMembers leave and rejoin.\n",
+      },
       "kafka-lag-slow-consumer": {
         title: "Slow consumer processing after a deploy",
         file: "runbooks/kafka-lag-slow-consumer.md",

@@ -102,7 +102,10 @@ describe("hostile alert text in every artifact", () => {
 
   it("the job summary and the incident index stay inert", () => {
     expectInert(renderJobSummary({ ...input, reportPath: `${input.incident.path}/README.md` }), { mermaid: 0, code: 0 });
-    expectInert(renderIncidentIndex([input.incident, { ...input.incident, id: "2026-03-15-x", title: HOSTILE[8]!, pipelines: ["@octocat"] }]), { mermaid: 0, code: 0 });
+    expectInert(renderIncidentIndex([input.incident, { ...input.incident, id: "2026-03-15-x", title: HOSTILE[8]!, pipelines: ["@octocat"] }]), {
+      mermaid: 0,
+      code: 0,
+    });
   });
 
   it("keeps JSON files valid JSON with the data as it was", () => {
@@ -114,7 +117,30 @@ describe("hostile alert text in every artifact", () => {
 
 describe("inert text, for any input", () => {
   it("parses back as one paragraph of text and inline code, without mentions", () => {
-    const piece = fc.constantFrom(...HOSTILE, "@", "@a", "|", "`", "\n", "<", ">", "[", "]", "(", ")", "!", "*", "_", "#", "&", "https://", "www.", "x@y.z", "\\", " ");
+    const piece = fc.constantFrom(
+      ...HOSTILE,
+      "@",
+      "@a",
+      "|",
+      "`",
+      "\n",
+      "<",
+      ">",
+      "[",
+      "]",
+      "(",
+      ")",
+      "!",
+      "*",
+      "_",
+      "#",
+      "&",
+      "https://",
+      "www.",
+      "x@y.z",
+      "\\",
+      " ",
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 12 }), (parts) => {
         const md = toMarkdown({ type: "root", children: [paragraph(...inert(parts.join("")))] });

@@ -9,7 +9,15 @@ function incident(n: number, over: Partial<Incident> = {}): Incident {
   const base = fixture().incident;
   const day = String(1 + (n % 28)).padStart(2, "0");
   const id = `2026-02-${day}-lag-${n}`;
-  return { ...base, id, path: `incidents/2026/02/${id}`, title: `Lag ${n}`, openedAt: `2026-02-${day}T10:${String(n % 60).padStart(2, "0")}:00Z`, status: "resolved", ...over };
+  return {
+    ...base,
+    id,
+    path: `incidents/2026/02/${id}`,
+    title: `Lag ${n}`,
+    openedAt: `2026-02-${day}T10:${String(n % 60).padStart(2, "0")}:00Z`,
+    status: "resolved",
+    ...over,
+  };
 }
 
 describe("renderIncidentIndex", () => {

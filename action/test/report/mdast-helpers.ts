@@ -38,7 +38,13 @@ export const OWN_LINK =
 
 const MERMAID_LINE = {
   timeline: [/^timeline$/, /^ {4}title Timeline \(UTC\)$/, /^ {4}section \d{4}-\d{2}-\d{2}$/, /^ {8}\d{2}\.\d{2} : [\p{L}\p{N} ._\-/=+(),…]+$/u],
-  "xychart-beta": [/^xychart-beta$/, /^ {4}title "[\p{L}\p{N} ._\-/=+(),…]+"$/u, /^ {4}x-axis \["\d{2}\.\d{2}"(, "\d{2}\.\d{2}")+\]$/, /^ {4}y-axis "value"$/, /^ {4}line \[-?\d+(\.\d+)?(, -?\d+(\.\d+)?)+\]$/],
+  "xychart-beta": [
+    /^xychart-beta$/,
+    /^ {4}title "[\p{L}\p{N} ._\-/=+(),…]+"$/u,
+    /^ {4}x-axis \["\d{2}\.\d{2}"(, "\d{2}\.\d{2}")+\]$/,
+    /^ {4}y-axis "value"$/,
+    /^ {4}line \[-?\d+(\.\d+)?(, -?\d+(\.\d+)?)+\]$/,
+  ],
 };
 
 /** The lines of a Mermaid block that fall outside the grammar the report generates (empty when intact). */

@@ -31,7 +31,12 @@ function stormDelivery(problem: number, n: number, day = 0): Delivery {
   const startsAt = new Date(T0 + day * 86_400_000 + problem * 60_000 + n * 1000).toISOString();
   const body = alertmanagerNotification({
     status,
-    labels: { alertname: n % 2 ? "KafkaConsumerLagHigh" : "KafkaConsumerLagRising", consumergroup: group, partition: String(n % 3), severity: n === 3 ? "critical" : "warning" },
+    labels: {
+      alertname: n % 2 ? "KafkaConsumerLagHigh" : "KafkaConsumerLagRising",
+      consumergroup: group,
+      partition: String(n % 3),
+      severity: n === 3 ? "critical" : "warning",
+    },
     startsAt,
     endsAt: status === "resolved" ? new Date(T0 + 3_600_000).toISOString() : "0001-01-01T00:00:00Z",
     fingerprint: `${problem}-${n % 3}-${n % 2}-${day}`,
@@ -67,7 +72,12 @@ describe("rebuildHistory from what the pipeline commits", () => {
     const investigated = await runPipeline(
       scenario.alerts.map((a) => ({ id: a.file, body: shiftStartsAt(a.body, 0), headers: a.headers, receivedAt: a.at })),
       { telemetry: replayTelemetry(scenario.telemetry), store, clock: { now: () => now }, progress: silentProgress },
-      { config: ConfigSchema.parse({}), memory: await projectMemory(REPO_ROOT), overlay: { ...scenario.knowledge, ...scenario.runbooks }, investigateAll: true },
+      {
+        config: ConfigSchema.parse({}),
+        memory: await projectMemory(REPO_ROOT),
+        overlay: { ...scenario.knowledge, ...scenario.runbooks },
+        investigateAll: true,
+      },
     );
     const o = investigated.outcomes[0]!;
     reviewed = { id: o.incident.id, at: new Date(now + 60_000).toISOString() };
@@ -143,11 +153,13 @@ describe("rebuildHistory from what the pipeline commits", () => {
       [`${b.path}/README.md`]: files[`${b.path}/README.md`]!.replace(/^---\n/, ""),
     };
     const out = rebuildHistory(damaged);
-    expect(out.errors).toEqual([
-      { path: `${a.path}/README.md`, field: "severity", message: expect.stringMatching(/correct that field/) },
-      { path: `${b.path}/README.md`, field: "(frontmatter)", message: expect.stringMatching(/no YAML frontmatter/) },
-      { path: `${c.path}/alerts.jsonl`, field: "(file)", message: expect.stringMatching(/missing/) },
-    ].sort((x, y) => x.path.localeCompare(y.path)));
+    expect(out.errors).toEqual(
+      [
+        { path: `${a.path}/README.md`, field: "severity", message: expect.stringMatching(/correct that field/) },
+        { path: `${b.path}/README.md`, field: "(frontmatter)", message: expect.stringMatching(/no YAML frontmatter/) },
+        { path: `${c.path}/alerts.jsonl`, field: "(file)", message: expect.stringMatching(/missing/) },
+      ].sort((x, y) => x.path.localeCompare(y.path)),
+    );
     expect(out.incidents.map((i) => i.id)).toEqual(index.map((i) => i.id).filter((id) => id !== a.id && id !== b.id));
     expect(out.incidents.find((i) => i.id === c.id)!.alerts).toEqual([]);
     expect(JSON.parse(out.files[INDEX_PATH]!).incidents).toHaveLength(index.length - 2);
@@ -161,20 +173,32 @@ describe("rebuildHistory from what the pipeline commits", () => {
       [`${a.path}/alerts.jsonl`]: `{not json\n${lines}`,
       [`${b.path}/README.md`]: updateFrontmatter(files[`${b.path}/README.md`]!, { id: "2026-03-01-elsewhere-0000" }),
     });
-    expect(out.errors.map((e) => [e.path, e.field])).toEqual([
-      [`${a.path}/alerts.jsonl`, "line 1"],
-      [`${b.path}/README.md`, "id"],
-    ].sort((x, y) => x[0]!.localeCompare(y[0]!)));
+    expect(out.errors.map((e) => [e.path, e.field])).toEqual(
+      [
+        [`${a.path}/alerts.jsonl`, "line 1"],
+        [`${b.path}/README.md`, "id"],
+      ].sort((x, y) => x[0]!.localeCompare(y[0]!)),
+    );
     expect(out.incidents.find((i) => i.id === a.id)!.alerts).toEqual(a.alerts);
   });
 });
 
 describe("rebuildHistory with hostile alert text", () => {
-  const HOSTILE = "<script>alert(1)</script> [click me](https://evil.example/phish) ![p](https://evil.example/p.png) ping @octocat | a | b ``` fence\n# injected heading\n%% ]--> ;click x \u202Egnp.exe";
+  const HOSTILE =
+    "<script>alert(1)</script> [click me](https://evil.example/phish) ![p](https://evil.example/p.png) ping @octocat | a | b ``` fence\n# injected heading\n%% ]--> ;click x \u202Egnp.exe";
 
   function folder(id: string, day: string, title: string): Files {
     const input = fixture({ alerts: [alert({ id: `am-${id}`, title, startsAt: `2026-03-${day}T10:02:00Z` })], title });
-    input.incident = { ...input.incident, id, path: `incidents/2026/03/${id}`, title, openedAt: `2026-03-${day}T10:02:00Z`, updatedAt: `2026-03-${day}T10:12:00Z`, fingerprints: [input.alerts[0]!.fingerprint], alerts: [`am-${id}`] };
+    input.incident = {
+      ...input.incident,
+      id,
+      path: `incidents/2026/03/${id}`,
+      title,
+      openedAt: `2026-03-${day}T10:02:00Z`,
+      updatedAt: `2026-03-${day}T10:12:00Z`,
+      fingerprints: [input.alerts[0]!.fingerprint],
+      alerts: [`am-${id}`],
+    };
     return Object.fromEntries(Object.entries(buildIncidentFiles(input)).map(([p, c]) => [`${input.incident.path}/${p}`, c]));
   }
 
@@ -193,7 +217,10 @@ describe("rebuildHistory with hostile alert text", () => {
       const urls = nodes.filter((n): n is Link => n.type === "link").map((l) => l.url);
       expect(urls.length).toBeGreaterThan(0);
       for (const u of urls) expect(u === "../README.md" || OWN_LINK.test(u)).toBe(true);
-      const text = nodes.filter((n) => n.type === "text").map((n) => (n as { value: string }).value).join("\n");
+      const text = nodes
+        .filter((n) => n.type === "text")
+        .map((n) => (n as { value: string }).value)
+        .join("\n");
       expect(text).not.toMatch(MENTION);
       expect(text).not.toContain("\u202E");
       // No heading came from a title: the index has 7 of its own here (two pipelines), the scorecard 7.

@@ -51,7 +51,10 @@ const MARCH = [
   inc("h", "2026-04-01T00:30:00+02:00", 5 * MIN, { id: "2026-03-31-h", path: "incidents/2026/03/2026-03-31-h", rootCause: drift, pipelines: ["payments"] }),
 ];
 // Other months: a February incident with a's fingerprint is not a repeat within March.
-const OTHERS = [inc("g", "2026-02-28T23:00:00.000Z", MIN, { fingerprints: ["fp-a"], rootCause: lag("confirmed"), pipelines: ["orders"] }), inc("j", "2026-04-02T00:00:00.000Z", MIN)];
+const OTHERS = [
+  inc("g", "2026-02-28T23:00:00.000Z", MIN, { fingerprints: ["fp-a"], rootCause: lag("confirmed"), pipelines: ["orders"] }),
+  inc("j", "2026-04-02T00:00:00.000Z", MIN),
+];
 const ALL = [...OTHERS, ...MARCH];
 const id = (s: string) => MARCH.find((i) => i.id.endsWith(`-${s}`))!.id;
 
@@ -89,7 +92,9 @@ describe("scorecardFigures", () => {
   });
 
   it("groups repeats by the first incident, most repeated first", () => {
-    const again = [1, 2, 3].map((n) => inc(`a${n}`, `2026-03-0${n + 1}T10:00:00.000Z`, MIN, { fingerprints: ["fp-a"], rootCause: lag("confirmed"), pipelines: ["orders"] }));
+    const again = [1, 2, 3].map((n) =>
+      inc(`a${n}`, `2026-03-0${n + 1}T10:00:00.000Z`, MIN, { fingerprints: ["fp-a"], rootCause: lag("confirmed"), pipelines: ["orders"] }),
+    );
     const g = scorecardFigures("2026-03", [...MARCH, ...again]).repeated;
     expect(g[0]).toEqual({ first: id("a"), repeats: 4, reasons: ["same pipeline and cause", "same fingerprint"], latest: again[2]!.id });
     expect(g).toHaveLength(3);
@@ -235,9 +240,17 @@ describe("renderScorecard", () => {
     const out = renderScorecard("2026-03", hostile);
     const p = parsed(out);
     expect(p.nodes.some((n) => n.type === "html")).toBe(false);
-    expect(p.nodes.filter((n): n is Link => n.type === "link").map((l) => l.url).every((u) => u === "../README.md" || OWN_LINK.test(u))).toBe(true);
+    expect(
+      p.nodes
+        .filter((n): n is Link => n.type === "link")
+        .map((l) => l.url)
+        .every((u) => u === "../README.md" || OWN_LINK.test(u)),
+    ).toBe(true);
     expect(p.nodes.filter((n): n is Heading => n.type === "heading").map(textOf)).not.toContain("injected");
-    const text = p.nodes.filter((n) => n.type === "text").map((n) => (n as { value: string }).value).join(" ");
+    const text = p.nodes
+      .filter((n) => n.type === "text")
+      .map((n) => (n as { value: string }).value)
+      .join(" ");
     expect(text).not.toMatch(MENTION);
     const chart = p.nodes.find((n): n is Code => n.type === "code" && n.lang === "mermaid")!;
     expect(chart.value.split("\n")).toHaveLength(5);
@@ -246,7 +259,9 @@ describe("renderScorecard", () => {
   });
 
   it("redacts secrets in titles with the repository's patterns", () => {
-    const out = renderScorecard("2026-03", [inc("s", "2026-03-03T00:00:00.000Z", MIN, { title: "db down: password ACME-SECRET-123" })], { redactPatterns: [/ACME-SECRET-\d+/g] });
+    const out = renderScorecard("2026-03", [inc("s", "2026-03-03T00:00:00.000Z", MIN, { title: "db down: password ACME-SECRET-123" })], {
+      redactPatterns: [/ACME-SECRET-\d+/g],
+    });
     expect(out).not.toContain("ACME-SECRET-123");
   });
 });

@@ -36,7 +36,10 @@ const JWT = j(
   ".",
   "Qm9ndXNTaWduYXR1cmVOb3RSZWFsX2p3dC0xMjM0NTY",
 );
-const PEM_BODY = j("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0", "/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW");
+const PEM_BODY = j(
+  "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0",
+  "/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW",
+);
 const PEM = [
   j("-----BEGIN RSA ", "PRIVATE KEY-----"),
   PEM_BODY.slice(0, 64),
@@ -74,7 +77,11 @@ export const SECRET_SAMPLES: SecretSample[] = [
   { kind: "private-key", secret: PEM_BODY.slice(64, 128), text: JSON.stringify({ private_key: PEM }) },
   { kind: "private-key", secret: "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", text: `id_ed25519:\n${OPENSSH}` },
   { kind: "private-key", secret: PEM_BODY.slice(0, 64), text: `truncated: ${PEM.slice(0, 120)}` },
-  { kind: "url-password", secret: "S3cr3t!Pass", text: "psycopg2.OperationalError: could not connect to postgres://etl_user:S3cr3t!Pass@db.internal:5432/warehouse" },
+  {
+    kind: "url-password",
+    secret: "S3cr3t!Pass",
+    text: "psycopg2.OperationalError: could not connect to postgres://etl_user:S3cr3t!Pass@db.internal:5432/warehouse",
+  },
   { kind: "url-password", secret: "r3dis-pw-9911", text: "Error connecting to redis://:r3dis-pw-9911@cache.internal:6379/0" },
   { kind: "url-password", secret: "m0ng0-Pa55", text: "MONGO_URL=mongodb+srv://app:m0ng0-Pa55@cluster0.example.net/orders?retryWrites=true" },
   { kind: "url-password", secret: "guestpw123", text: "amqp://guest:guestpw123@rabbit:5672/ connection refused" },

@@ -18,7 +18,9 @@ describe("renderJobSummary", () => {
     expect(md).toContain("**Root cause:** Slow consumer processing after a deploy (`kafka-lag-slow-consumer`)");
     expect(md).toContain("**confirmed**, confidence 0.87");
     expect(md).toContain("Lag stepped up at onset: ratio 40.2 >= 3");
-    const links = parsed(md).nodes.filter((n) => n.type === "link").map((n) => (n as { url: string }).url);
+    const links = parsed(md)
+      .nodes.filter((n) => n.type === "link")
+      .map((n) => (n as { url: string }).url);
     expect(links).toEqual([`https://github.com/acme/data/blob/main/${input.reportPath}`]);
   });
 
@@ -45,8 +47,30 @@ describe("renderJobSummary", () => {
     const b = awaitingFixture();
     const result = {
       outcomes: [
-        { incident: a.incident, investigated: true, reason: "policy", problem: a.problem, investigation: a.investigation, fix: a.fix, proposal: null, reportPath: `${a.incident.path}/README.md`, narrative: null, llm: null },
-        { incident: { ...b.incident, id: "2026-03-14-other-1" }, investigated: false, reason: "low severity", problem: b.problem, investigation: null, fix: null, proposal: null, reportPath: "incidents/x/README.md", narrative: null, llm: null },
+        {
+          incident: a.incident,
+          investigated: true,
+          reason: "policy",
+          problem: a.problem,
+          investigation: a.investigation,
+          fix: a.fix,
+          proposal: null,
+          reportPath: `${a.incident.path}/README.md`,
+          narrative: null,
+          llm: null,
+        },
+        {
+          incident: { ...b.incident, id: "2026-03-14-other-1" },
+          investigated: false,
+          reason: "low severity",
+          problem: b.problem,
+          investigation: null,
+          fix: null,
+          proposal: null,
+          reportPath: "incidents/x/README.md",
+          narrative: null,
+          llm: null,
+        },
       ],
       unparsed: [],
       alerts: a.alerts,

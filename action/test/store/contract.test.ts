@@ -56,7 +56,10 @@ function gitViews(dir: string): Pick<Subject, "commits" | "branchFile" | "otherB
   return {
     commits: async () => Number(git(dir, "rev-list", "--count", "main")),
     branchFile: async (branch, path) => gitOrNull(dir, "show", `${branch}:${path}`),
-    otherBranches: async () => git(dir, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split("\n").filter((b) => b && b !== "main"),
+    otherBranches: async () =>
+      git(dir, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
+        .split("\n")
+        .filter((b) => b && b !== "main"),
     onHead: async (branch) => git(dir, "rev-parse", `${branch}^`) === git(dir, "rev-parse", "main"),
   };
 }
@@ -128,7 +131,13 @@ const github: Backend = {
     const dir = await emu.createRepo("acme", name, { files: seed });
     const open = (maxAttempts = 8) =>
       githubStore({
-        octokit: createOctokit({ token: "contract-token", baseUrl: emu.url, retry: { retryAfterBaseValue: 1 }, throttle: { enabled: false }, log: { warn: () => undefined } }),
+        octokit: createOctokit({
+          token: "contract-token",
+          baseUrl: emu.url,
+          retry: { retryAfterBaseValue: 1 },
+          throttle: { enabled: false },
+          log: { warn: () => undefined },
+        }),
         owner: "acme",
         repo: name,
         branch: "main",
@@ -155,7 +164,10 @@ async function incidentIndex(head: Snapshot, adding: string): Promise<string> {
     const m = /^incidents\/([^/]+)\/README\.md$/.exec(path);
     if (m) folders.add(m[1]!);
   }
-  return [...folders].sort().map((f) => `- ${f}\n`).join("");
+  return [...folders]
+    .sort()
+    .map((f) => `- ${f}\n`)
+    .join("");
 }
 
 describe.each([memory, localGit, github])("the $name store", (backend) => {
@@ -179,7 +191,13 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
       expect(await snap.list("incidents/a")).toEqual(["incidents/a/README.md", "incidents/a/evidence/lag.json"]);
       expect(await snap.list("incidents/a/")).toEqual(["incidents/a/README.md", "incidents/a/evidence/lag.json"]);
       expect(await snap.list("incidents/o")).toEqual([]); // a prefix names a folder, not the start of a name
-      expect(await snap.list("")).toEqual(["README.md", "incidents/README.md", "incidents/a/README.md", "incidents/a/evidence/lag.json", "incidents/old/README.md"]);
+      expect(await snap.list("")).toEqual([
+        "README.md",
+        "incidents/README.md",
+        "incidents/a/README.md",
+        "incidents/a/evidence/lag.json",
+        "incidents/old/README.md",
+      ]);
     }
   });
 
@@ -219,7 +237,9 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
     const ids = ["i0", "i1", "i2", "i3", "i4", "i5"];
     const results = await Promise.all(
       ids.map((id) =>
-        h.writer().commit(`incident ${id}`, async (head) => ({ [`incidents/${id}/README.md`]: `# ${id}\n`, "incidents/README.md": await incidentIndex(head, id) })),
+        h
+          .writer()
+          .commit(`incident ${id}`, async (head) => ({ [`incidents/${id}/README.md`]: `# ${id}\n`, "incidents/README.md": await incidentIndex(head, id) })),
       ),
     );
     expect(results.map((r) => r.sha === null)).toEqual(ids.map(() => false));

@@ -7,7 +7,13 @@ const emu = useGitHubEmulator({ token: "forge-token", viewer: "pipemedic-bot" })
 let n = 0;
 
 function client() {
-  return createOctokit({ token: "forge-token", baseUrl: emu.url, retry: { retryAfterBaseValue: 1 }, throttle: { enabled: false }, log: { warn: () => undefined } });
+  return createOctokit({
+    token: "forge-token",
+    baseUrl: emu.url,
+    retry: { retryAfterBaseValue: 1 },
+    throttle: { enabled: false },
+    log: { warn: () => undefined },
+  });
 }
 
 /** A repository with a fix branch ready for a pull request. */
@@ -24,11 +30,25 @@ describe("githubForge.openPullRequest", () => {
   it("opens one pull request and updates it on the second call, never a duplicate", async () => {
     const { name, octokit, branch } = await fixBranch();
     const forge = githubForge({ octokit, owner: "acme", repo: name, base: "main" });
-    const first = await forge.openPullRequest({ branch, title: "Fix orders lag", body: "first body", draft: true, labels: ["pipemedic", "incident-fix"], reviewers: ["alice"] });
+    const first = await forge.openPullRequest({
+      branch,
+      title: "Fix orders lag",
+      body: "first body",
+      draft: true,
+      labels: ["pipemedic", "incident-fix"],
+      reviewers: ["alice"],
+    });
     expect(first).toMatchObject({ number: 1, created: true });
     expect(first.url).toBe(`${emu.url}/acme/${name}/pull/1`);
 
-    const second = await forge.openPullRequest({ branch, title: "Fix orders lag (confirmed)", body: "second body", draft: true, labels: ["pipemedic"], reviewers: ["bob"] });
+    const second = await forge.openPullRequest({
+      branch,
+      title: "Fix orders lag (confirmed)",
+      body: "second body",
+      draft: true,
+      labels: ["pipemedic"],
+      reviewers: ["bob"],
+    });
     expect(second).toEqual({ number: 1, url: first.url, created: false });
 
     const pulls = emu.pulls("acme", name);
@@ -42,7 +62,14 @@ describe("githubForge.openPullRequest", () => {
 
   it("opens a ready pull request when draft is false", async () => {
     const { name, octokit, branch } = await fixBranch();
-    const pr = await githubForge({ octokit, owner: "acme", repo: name, base: "main" }).openPullRequest({ branch, title: "t", body: "b", draft: false, labels: [], reviewers: [] });
+    const pr = await githubForge({ octokit, owner: "acme", repo: name, base: "main" }).openPullRequest({
+      branch,
+      title: "t",
+      body: "b",
+      draft: false,
+      labels: [],
+      reviewers: [],
+    });
     expect(emu.pulls("acme", name).find((p) => p.number === pr.number)?.draft).toBe(false);
     expect(emu.callsTo("issues/add-labels").filter((c) => c.path.includes(`/${name}/`))).toHaveLength(0);
   });

@@ -39,7 +39,10 @@ function store(name: string, extra: Partial<CreateOctokitOptions> = {}, maxAttem
 /** A derived file: the index of every incident folder on the head being built on. */
 async function incidentIndex(head: Snapshot): Promise<string> {
   const folders = new Set((await head.list("incidents")).filter((p) => /^incidents\/[^/]+\/README\.md$/.test(p)).map((p) => p.split("/")[1]));
-  return [...folders].sort().map((f) => `- ${f}\n`).join("");
+  return [...folders]
+    .sort()
+    .map((f) => `- ${f}\n`)
+    .join("");
 }
 
 function callsOn(name: string, operationId: string) {
@@ -51,11 +54,18 @@ describe("githubStore.commit", () => {
     const { name, dir } = await repo({ "README.md": "# data\n", "incidents/old/README.md": "old\n" });
     const out = await store(name).commit("incident a", async (head) => ({
       "incidents/a/README.md": "# a\n",
-      "incidents/a/evidence/lag.json": "{\"lag\":1}\n",
+      "incidents/a/evidence/lag.json": '{"lag":1}\n',
       "incidents/README.md": await incidentIndex(head),
     }));
     expect(out.sha).toBe(git(dir, "rev-parse", "main"));
-    for (const [op, count] of [["git/get-ref", 1], ["git/get-tree", 1], ["git/create-tree", 1], ["git/create-commit", 1], ["git/update-ref", 1], ["git/create-blob", 0]] as const) {
+    for (const [op, count] of [
+      ["git/get-ref", 1],
+      ["git/get-tree", 1],
+      ["git/create-tree", 1],
+      ["git/create-commit", 1],
+      ["git/update-ref", 1],
+      ["git/create-blob", 0],
+    ] as const) {
       expect([op, callsOn(name, op).length]).toEqual([op, count]);
     }
   });

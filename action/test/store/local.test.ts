@@ -25,7 +25,7 @@ describe("LocalGitStore", () => {
     const dir = await repo();
     const store = new LocalGitStore({ dir });
     await store.commit("first", async () => ({ "incidents/a/README.md": "# a\n", "incidents/index.json": "{}\n" }));
-    await new LocalGitStore({ dir }).commit("second", async () => ({ "incidents/b/README.md": "# b\n", "incidents/index.json": "{\"n\":2}\n" }));
+    await new LocalGitStore({ dir }).commit("second", async () => ({ "incidents/b/README.md": "# b\n", "incidents/index.json": '{"n":2}\n' }));
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(await readFile(join(dir, "incidents/b/README.md"), "utf8")).toBe("# b\n");
     expect(await readFile(join(dir, "incidents/index.json"), "utf8")).toBe('{"n":2}\n');

@@ -16,7 +16,8 @@ const values = (s: { value: string; origin: string }[] | undefined) => (s ?? [])
 
 describe("the vocabulary", () => {
   it("reads every exporter's spelling of a consumer group, in any casing", () => {
-    for (const l of ["consumergroup", "consumer_group", "group", "group_id", "ConsumerGroup", "consumer.group", "consumer-group"]) expect(kindOfLabel(l)?.key, l).toBe("kafka.consumer_group");
+    for (const l of ["consumergroup", "consumer_group", "group", "group_id", "ConsumerGroup", "consumer.group", "consumer-group"])
+      expect(kindOfLabel(l)?.key, l).toBe("kafka.consumer_group");
     expect(normalizeLabel("DBInstanceIdentifier")).toBe("dbinstance_identifier");
     expect(kindOfLabel("job")).toBeUndefined(); // Prometheus' scrape job is not an entity
     expect(labelSynonyms("consumergroup")[0]).toBe("consumergroup");
@@ -31,7 +32,16 @@ describe("subjects from the alert", () => {
       links: [{ title: "source", url: "http://prom:9090/graph?g0.expr=sum+by+(topic)+(kafka_consumergroup_lag%7Btopic%3D%22billing.events%22%7D)+%3E+100" }],
       service: null,
     });
-    const pipeline = { id: "billing", components: [{ kind: "kafka", consumer_group: "billing-writer" }], upstream: [], downstream: [], owners: [], config: {}, paths: [], services: [] };
+    const pipeline = {
+      id: "billing",
+      components: [{ kind: "kafka", consumer_group: "billing-writer" }],
+      upstream: [],
+      downstream: [],
+      owners: [],
+      config: {},
+      paths: [],
+      services: [],
+    };
     const { subjects, metrics } = resolveSubjects({ alerts: [a], labels: a.labels, pipelines: [pipeline] });
     expect(values(subjects["kafka.consumer_group"])).toEqual(["billing-writer (knowledge)", "billing-sink (label)"]);
     expect(values(subjects["kafka.topic"])).toEqual(["billing.events (expression)"]);
@@ -49,11 +59,18 @@ describe("subjects from the alert", () => {
   });
 
   it("mentions: identifier-like words of a relayed title, never words or URLs", () => {
-    const a = alert({ title: "[FIRING:1] StreamJobRestarting Streaming (vehicle-geofence-enricher streaming-prod page) see https://x.example/a-b", labels: { alertname: "x" }, annotations: {}, service: null });
+    const a = alert({
+      title: "[FIRING:1] StreamJobRestarting Streaming (vehicle-geofence-enricher streaming-prod page) see https://x.example/a-b",
+      labels: { alertname: "x" },
+      annotations: {},
+      service: null,
+    });
     const { mentions } = resolveSubjects({ alerts: [a], labels: {}, pipelines: [] });
     expect(mentions).toEqual(["vehicle-geofence-enricher", "streaming-prod"]);
     expect(alertNames([a])).toEqual(["x"]);
-    expect(alertNames([alert({ labels: {}, title: "[FIRING:2] KafkaPartitionsUnderReplicated (kafka-rides monitoring/prod)" })])).toContain("KafkaPartitionsUnderReplicated");
+    expect(alertNames([alert({ labels: {}, title: "[FIRING:2] KafkaPartitionsUnderReplicated (kafka-rides monitoring/prod)" })])).toContain(
+      "KafkaPartitionsUnderReplicated",
+    );
   });
 
   it("reads a PromQL expression with a linear scanner: names and equality matchers, functions and regex matchers left out", () => {
@@ -65,7 +82,10 @@ describe("subjects from the alert", () => {
     // Datadog's monitor query: dotted names, a space aggregator, tag filters
     expect(readExpression("avg(last_5m):avg:kafka.consumer_lag{consumer_group:billing-sink,env:prod} by {partition} > 1000")).toEqual({
       metrics: ["kafka.consumer_lag"],
-      matchers: [{ label: "consumer_group", value: "billing-sink" }, { label: "env", value: "prod" }],
+      matchers: [
+        { label: "consumer_group", value: "billing-sink" },
+        { label: "env", value: "prod" },
+      ],
     });
     // a recording rule's colons stay in its name
     expect(readExpression('job:http_requests:rate5m{job="x"} > 1').metrics).toEqual(["job:http_requests:rate5m"]);
@@ -87,8 +107,23 @@ describe("discovery against the telemetry", () => {
   const series = (labels: Labels) => ({ labels, start: "2026-03-14T09:00:00Z", step: "60s", values: Array.from({ length: 180 }, () => 1) });
   const telemetry = (t: Record<string, unknown>) => replayTelemetry(ScenarioTelemetrySchema.parse(t));
   const problem = (over: Partial<Problem>): Problem => ({
-    incidentId: "i", title: "t", now, onset: now - 3_600_000, alerts: [], alertnames: [], labels: {}, pipelines: [], upstream: [], downstream: [], components: [],
-    subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [], ...over,
+    incidentId: "i",
+    title: "t",
+    now,
+    onset: now - 3_600_000,
+    alerts: [],
+    alertnames: [],
+    labels: {},
+    pipelines: [],
+    upstream: [],
+    downstream: [],
+    components: [],
+    subjects: {},
+    metrics: [],
+    changes: { commits: [], deployments: [] },
+    similar: [],
+    timeline: [],
+    ...over,
   });
 
   it("a consumer group's series name its topics and cluster; a mention is found under the label that carries it", async () => {
@@ -102,7 +137,10 @@ describe("discovery against the telemetry", () => {
       },
     });
     const subjects = await discoverSubjects(
-      problem({ subjects: { "kafka.consumer_group": [{ value: "billing-sink", origin: "label", from: "alert label group" }] }, mentions: ["geo-enricher", "not-there-at-all"] }),
+      problem({
+        subjects: { "kafka.consumer_group": [{ value: "billing-sink", origin: "label", from: "alert label group" }] },
+        mentions: ["geo-enricher", "not-there-at-all"],
+      }),
       t,
       AbortSignal.timeout(5_000),
     );
@@ -144,25 +182,48 @@ describe("discovery against the telemetry", () => {
 describe("checks adapt to the stack", () => {
   const q = { start: 0, end: 1, stepMs: 60_000 };
   it("a runbook's label is read under the spelling the series carry, and the alert's scope only where they carry it", () => {
-    const series = [{ __name__: "lag", consumer_group: "a", cluster: "euw1" }, { __name__: "lag", consumer_group: "a", cluster: "use2" }];
+    const series = [
+      { __name__: "lag", consumer_group: "a", cluster: "euw1" },
+      { __name__: "lag", consumer_group: "a", cluster: "use2" },
+    ];
     const adapted = adaptMetricQuery(
-      { ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }, { label: "cluster", op: "=", value: "euw1", optional: true }, { label: "namespace", op: "=", value: "x", optional: true }] },
+      {
+        ...q,
+        name: "lag",
+        matchers: [
+          { label: "consumergroup", op: "=", value: "a" },
+          { label: "cluster", op: "=", value: "euw1", optional: true },
+          { label: "namespace", op: "=", value: "x", optional: true },
+        ],
+      },
       series,
     );
-    expect(adapted.matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }, { label: "cluster", op: "=", value: "euw1" }]);
+    expect(adapted.matchers).toEqual([
+      { label: "consumer_group", op: "=", value: "a" },
+      { label: "cluster", op: "=", value: "euw1" },
+    ]);
   });
 
   it("the spelling that carries the subject's value wins over the runbook's spelling carried only by other series", () => {
-    const series: Array<Record<string, string>> = [{ __name__: "lag", consumergroup: "unrelated-noise" }, { __name__: "lag", consumer_group: "a" }];
-    expect(adaptMetricQuery({ ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }] }, series).matchers).toEqual([{ label: "consumer_group", op: "=", value: "a" }]);
+    const series: Array<Record<string, string>> = [
+      { __name__: "lag", consumergroup: "unrelated-noise" },
+      { __name__: "lag", consumer_group: "a" },
+    ];
+    expect(adaptMetricQuery({ ...q, name: "lag", matchers: [{ label: "consumergroup", op: "=", value: "a" }] }, series).matchers).toEqual([
+      { label: "consumer_group", op: "=", value: "a" },
+    ]);
   });
 
   it("log selectors: synonyms, alternative values, a '*' label naming a stream, and an honest 'no stream'", () => {
     const streams: Labels[] = [{ app: "enricher", namespace: "p" }, { container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }];
-    expect(adaptLogQuery({ ...q, selector: { service: "enricher-2026" }, alternatives: { service: ["enricher"] }, limit: 10 }, streams)).toMatchObject({ selector: { app: "enricher" } });
+    expect(adaptLogQuery({ ...q, selector: { service: "enricher-2026" }, alternatives: { service: ["enricher"] }, limit: 10 }, streams)).toMatchObject({
+      selector: { app: "enricher" },
+    });
     const any = adaptLogQuery({ ...q, selector: { "*": "scheduler" }, limit: 10 }, streams);
     expect(any).toMatchObject({ selector: {}, streams: [{ container: "scheduler", namespace: "airflow" }, { unit: "airflow-scheduler.service" }] });
-    expect(adaptLogQuery({ ...q, selector: { service: "ghost" }, limit: 10 }, streams)).toEqual({ noStream: 'no log stream carries service="ghost" in the window' });
+    expect(adaptLogQuery({ ...q, selector: { service: "ghost" }, limit: 10 }, streams)).toEqual({
+      noStream: 'no log stream carries service="ghost" in the window',
+    });
     expect(namesSegment("airflow-scheduler-5d8f", "scheduler")).toBe(true);
     expect(namesSegment("schedulerless", "scheduler")).toBe(false);
   });

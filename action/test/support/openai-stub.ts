@@ -69,9 +69,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 function completion(reply: ScriptedReply, request: RecordedRequest): string {
   const content = reply.content ?? (reply.json !== undefined ? JSON.stringify(reply.json) : JSON.stringify({ proposals: [] }));
   const usage =
-    reply.usage === null
-      ? undefined
-      : (reply.usage ?? { prompt_tokens: Math.ceil(request.body.length / 4), completion_tokens: Math.ceil(content.length / 4) });
+    reply.usage === null ? undefined : (reply.usage ?? { prompt_tokens: Math.ceil(request.body.length / 4), completion_tokens: Math.ceil(content.length / 4) });
   return JSON.stringify({
     id: `chatcmpl-stub-${Date.now()}`,
     object: "chat.completion",

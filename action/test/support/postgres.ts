@@ -68,7 +68,18 @@ export async function startPostgres(): Promise<RunningPostgres> {
     const port = await freePort();
     started = true;
     try {
-      asPostgres(join(bin, "pg_ctl"), ["start", "-D", data, "-l", log, "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`]);
+      asPostgres(join(bin, "pg_ctl"), [
+        "start",
+        "-D",
+        data,
+        "-l",
+        log,
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+      ]);
     } catch (e) {
       const tail = await readFile(log, "utf8").catch(() => "");
       throw new Error(`${(e as Error).message}\n${tail.slice(-2000)}`);

@@ -17,13 +17,24 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
       const o = scenario.telemetry.orchestrator;
       if (!o.dag_runs.length && !o.task_instances.length && !o.import_errors.length && !o.pools.length) continue;
       const replayed = await replayScenario(dir, { projectRoot: REPO_ROOT, memory });
-      const checks = replayed.result.outcomes.flatMap((x) => x.investigation?.hypotheses ?? []).flatMap((h) => h.checks).filter((c) => c.capability === "orchestrator" && !c.unresolved);
+      const checks = replayed.result.outcomes
+        .flatMap((x) => x.investigation?.hypotheses ?? [])
+        .flatMap((h) => h.checks)
+        .filter((c) => c.capability === "orchestrator" && !c.unresolved);
       const want = new Map(replayed.result.outcomes.flatMap((x) => x.investigation?.evidence ?? []).map((e) => [e.key, e.verdict]));
       for (const version of [1, 2] as const) {
-        const emu = await startAirflowEmulator(o, version === 1 ? `Basic ${Buffer.from("pipemedic:s3cret").toString("base64")}` : "Bearer airflow-token", version);
+        const emu = await startAirflowEmulator(
+          o,
+          version === 1 ? `Basic ${Buffer.from("pipemedic:s3cret").toString("base64")}` : "Bearer airflow-token",
+          version,
+        );
         try {
           const auth = version === 1 ? { basic: { username: "pipemedic", password: "s3cret" } } : { token: "airflow-token" };
-          const live = await replayScenario(dir, { projectRoot: REPO_ROOT, memory, telemetry: (s) => combineTelemetry([airflowTelemetry({ url: emu.url, version, auth }), replayTelemetry(s.telemetry)]) });
+          const live = await replayScenario(dir, {
+            projectRoot: REPO_ROOT,
+            memory,
+            telemetry: (s) => combineTelemetry([airflowTelemetry({ url: emu.url, version, auth }), replayTelemetry(s.telemetry)]),
+          });
           const got = new Map(live.result.outcomes.flatMap((x) => x.investigation?.evidence ?? []).map((e) => [e.key, e]));
           for (const c of checks) expect(got.get(c.key)?.verdict, `${scenario.meta.id} v${version} ${c.key}: ${got.get(c.key)?.finding}`).toBe(want.get(c.key));
           expect(emu.requests.every((r) => r.startsWith(`/api/v${version}/`))).toBe(true);
@@ -40,7 +51,9 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
     const emu = await startAirflowEmulator({ dag_runs: [], task_instances: [], import_errors: [], pools: [] }, "Bearer right");
     try {
       const t = airflowTelemetry({ url: emu.url, version: 2, auth: { token: "wrong" } });
-      await expect(t.orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).rejects.toThrow(/HTTP 401: check the connector's credentials/);
+      await expect(t.orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).rejects.toThrow(
+        /HTTP 401: check the connector's credentials/,
+      );
     } finally {
       await emu.close();
     }
@@ -51,19 +64,49 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
     const end = start + 3_600_000;
     const iso = (ms: number) => new Date(ms).toISOString();
     const finished = Array.from({ length: 230 }, (_, i) => ({
-      dag_id: "orders_daily", dag_run_id: `run_${i}`, task_id: "load", map_index: -1, state: "success", logical_date: iso(start - 86_400_000),
-      start_date: iso(start + i * 10_000), end_date: iso(start + i * 10_000 + 5_000),
+      dag_id: "orders_daily",
+      dag_run_id: `run_${i}`,
+      task_id: "load",
+      map_index: -1,
+      state: "success",
+      logical_date: iso(start - 86_400_000),
+      start_date: iso(start + i * 10_000),
+      end_date: iso(start + i * 10_000 + 5_000),
     }));
     const data = {
       dag_runs: [],
       task_instances: [
         ...finished,
         // Ended before the window: out.
-        { dag_id: "orders_daily", dag_run_id: "old", task_id: "load", map_index: -1, state: "failed", start_date: iso(start - 7_200_000), end_date: iso(start - 3_700_000) },
+        {
+          dag_id: "orders_daily",
+          dag_run_id: "old",
+          task_id: "load",
+          map_index: -1,
+          state: "failed",
+          start_date: iso(start - 7_200_000),
+          end_date: iso(start - 3_700_000),
+        },
         // Started before the window, still running: in.
-        { dag_id: "orders_daily", dag_run_id: "long", task_id: "load", map_index: -1, state: "running", start_date: iso(start - 7_200_000), queued_when: iso(start - 7_300_000) },
+        {
+          dag_id: "orders_daily",
+          dag_run_id: "long",
+          task_id: "load",
+          map_index: -1,
+          state: "running",
+          start_date: iso(start - 7_200_000),
+          queued_when: iso(start - 7_300_000),
+        },
         // Queued, never started (pool starvation): in, though it has no start_date to filter on.
-        { dag_id: "orders_daily", dag_run_id: "starved", task_id: "load", map_index: -1, state: "queued", queued_when: iso(start + 60_000), pool: "default_pool" },
+        {
+          dag_id: "orders_daily",
+          dag_run_id: "starved",
+          task_id: "load",
+          map_index: -1,
+          state: "queued",
+          queued_when: iso(start + 60_000),
+          pool: "default_pool",
+        },
         // Queued only after the window: out.
         { dag_id: "orders_daily", dag_run_id: "later", task_id: "load", map_index: -1, state: "queued", queued_when: iso(end + 60_000) },
       ],
@@ -73,7 +116,10 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
     for (const version of [1, 2] as const) {
       const emu = await startAirflowEmulator(data, "Bearer t", version);
       try {
-        const got = await airflowTelemetry({ url: emu.url, version, auth: { token: "t" } }).orchestrator({ kind: "task_instances", start, end }, AbortSignal.timeout(10_000));
+        const got = await airflowTelemetry({ url: emu.url, version, auth: { token: "t" } }).orchestrator(
+          { kind: "task_instances", start, end },
+          AbortSignal.timeout(10_000),
+        );
         const ids = got.map((r) => r.dag_run_id);
         expect(ids.filter((id) => String(id).startsWith("run_")).length, `v${version}`).toBe(finished.filter((r) => Date.parse(r.start_date) <= end).length);
         expect(ids, `v${version}`).toEqual(expect.arrayContaining(["long", "starved"]));
@@ -96,7 +142,9 @@ describe("the Airflow adapter against an Airflow REST emulator", () => {
     try {
       const t = (maxRecords?: number) => airflowTelemetry({ url: emu.url, version: 2, auth: { token: "t" }, ...(maxRecords ? { maxRecords } : {}) });
       expect((await t().orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).length).toBe(250);
-      await expect(t(150).orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).rejects.toThrow("airflow GET /api/v2/pools: more than 150 pools; narrow the window or raise maxRecords");
+      await expect(t(150).orchestrator({ kind: "pools", start: 0, end: 1 }, AbortSignal.timeout(5000))).rejects.toThrow(
+        "airflow GET /api/v2/pools: more than 150 pools; narrow the window or raise maxRecords",
+      );
     } finally {
       await emu.close();
     }

@@ -80,11 +80,28 @@ describe("query escaping (pure)", () => {
   it("renders each hostile value as exactly one selector holding exactly that value", () => {
     for (const v of HOSTILE) {
       for (const op of ["=", "!=", "=~", "!~"] as const) {
-        const read = readVectorSelector(renderSelector("kafka_consumergroup_lag", [{ label: "consumergroup", op, value: v }, { label: "topic", op: "=", value: "orders" }]));
-        expect(read, JSON.stringify(v)).toEqual({ name: "kafka_consumergroup_lag", matchers: [{ label: "consumergroup", op, value: v }, { label: "topic", op: "=", value: "orders" }] });
+        const read = readVectorSelector(
+          renderSelector("kafka_consumergroup_lag", [
+            { label: "consumergroup", op, value: v },
+            { label: "topic", op: "=", value: "orders" },
+          ]),
+        );
+        expect(read, JSON.stringify(v)).toEqual({
+          name: "kafka_consumergroup_lag",
+          matchers: [
+            { label: "consumergroup", op, value: v },
+            { label: "topic", op: "=", value: "orders" },
+          ],
+        });
       }
       const log = readLogSelector(renderLogSelector({ app: v, namespace: "streaming" }, v));
-      expect(log, JSON.stringify(v)).toEqual({ selector: [{ label: "app", op: "=", value: v }, { label: "namespace", op: "=", value: "streaming" }], filter: v ? `(?i)${v}` : null });
+      expect(log, JSON.stringify(v)).toEqual({
+        selector: [
+          { label: "app", op: "=", value: v },
+          { label: "namespace", op: "=", value: "streaming" },
+        ],
+        filter: v ? `(?i)${v}` : null,
+      });
     }
   });
 
@@ -117,11 +134,17 @@ const AT = Date.parse("2026-03-14T00:00:00Z");
 let prom: RunningPrometheus;
 
 /** What the real parser made of a selector: via /api/v1/parse_query (AST) where the server has it, else /api/v1/format_query. */
-async function parsedByPrometheus(url: string, query: string): Promise<{ name: string | null; matchers: Array<{ label: string; op: string; value: string }> } | null> {
+async function parsedByPrometheus(
+  url: string,
+  query: string,
+): Promise<{ name: string | null; matchers: Array<{ label: string; op: string; value: string }> } | null> {
   const body = new URLSearchParams({ query });
   const ast = await fetch(`${url}/api/v1/parse_query`, { method: "POST", body });
   if (ast.status !== 404) {
-    const json = (await ast.json()) as { status: string; data?: { type?: string; name?: string; matchers?: Array<{ type: string; name: string; value: string }> } };
+    const json = (await ast.json()) as {
+      status: string;
+      data?: { type?: string; name?: string; matchers?: Array<{ type: string; name: string; value: string }> };
+    };
     if (json.status !== "success" || json.data?.type !== "vectorSelector") return null;
     const matchers = (json.data.matchers ?? []).filter((m) => !(m.name === "__name__" && m.type === "=" && m.value === json.data?.name));
     return { name: json.data.name || null, matchers: matchers.map((m) => ({ label: m.name, op: m.type, value: m.value })) };
@@ -145,32 +168,54 @@ describe.runIf(live)("query escaping against the real PromQL parser and TSDB (De
     for (const v of HOSTILE) {
       for (const op of ["=", "!=", "=~", "!~"] as const) {
         const value = op.endsWith("~") ? re2QuoteMeta(v) : v;
-        const q = renderSelector("up", [{ label: "job", op, value }, { label: "env", op: "=", value: "prod" }]);
+        const q = renderSelector("up", [
+          { label: "job", op, value },
+          { label: "env", op: "=", value: "prod" },
+        ]);
         const got = await parsedByPrometheus(prom.url, q);
         expect(got, `${JSON.stringify(v)} ${op}: ${q}`).not.toBeNull();
         expect(got!.name).toBe("up");
         const sorted = (ms: Array<{ label: string; op: string; value: string }>) => [...ms].sort((a, b) => a.label.localeCompare(b.label));
-        expect(sorted(got!.matchers), `${JSON.stringify(v)} ${op}`).toEqual(sorted([{ label: "job", op, value }, { label: "env", op: "=", value: "prod" }]));
+        expect(sorted(got!.matchers), `${JSON.stringify(v)} ${op}`).toEqual(
+          sorted([
+            { label: "job", op, value },
+            { label: "env", op: "=", value: "prod" },
+          ]),
+        );
       }
     }
     const reserved = await parsedByPrometheus(prom.url, renderSelector("sum", [{ label: "job", op: "=", value: "x" }]));
-    expect(reserved?.matchers).toEqual(expect.arrayContaining([{ label: "__name__", op: "=", value: "sum" }, { label: "job", op: "=", value: "x" }]));
+    expect(reserved?.matchers).toEqual(
+      expect.arrayContaining([
+        { label: "__name__", op: "=", value: "sum" },
+        { label: "job", op: "=", value: "x" },
+      ]),
+    );
   });
 
   it("selects exactly the intended stored series with equality and with a regex-quoted literal", async () => {
     const telemetry = prometheusTelemetry({ url: prom.url });
     const range = { start: AT, end: AT + 60_000, stepMs: 60_000 };
     for (const [i, job] of STORABLE.entries()) {
-      for (const matcher of [{ label: "job", op: "=", value: job }, { label: "job", op: "=~", value: re2QuoteMeta(job) }] satisfies Matcher[]) {
+      for (const matcher of [
+        { label: "job", op: "=", value: job },
+        { label: "job", op: "=~", value: re2QuoteMeta(job) },
+      ] satisfies Matcher[]) {
         const got = await telemetry.metrics({ name: "up", matchers: [matcher], ...range }, AbortSignal.timeout(10_000));
-        expect(got.map((g) => g.labels.job), `${JSON.stringify(job)} ${matcher.op}`).toEqual([job]);
+        expect(
+          got.map((g) => g.labels.job),
+          `${JSON.stringify(job)} ${matcher.op}`,
+        ).toEqual([job]);
         expect(got[0]!.points[0]).toEqual([AT, i]);
       }
     }
     const reserved = await telemetry.metrics({ name: "sum", matchers: [{ label: "job", op: "=", value: "x" }], ...range }, AbortSignal.timeout(10_000));
     expect(reserved.map((s) => s.points[0]![1])).toEqual([7]);
     // Control characters no exporter stores still parse as one literal that matches nothing.
-    const odd = await telemetry.metrics({ name: "up", matchers: [{ label: "job", op: "=", value: "nul\u0000\ttab\rcr" }], ...range }, AbortSignal.timeout(10_000));
+    const odd = await telemetry.metrics(
+      { name: "up", matchers: [{ label: "job", op: "=", value: "nul\u0000\ttab\rcr" }], ...range },
+      AbortSignal.timeout(10_000),
+    );
     expect(odd).toEqual([]);
   });
 });

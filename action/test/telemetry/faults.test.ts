@@ -67,7 +67,10 @@ const subjects: Subject[] = [
     call: (url, signal, extra) => prometheusTelemetry({ url, ...extra }).metrics({ name: "up", matchers: [], ...WINDOW, stepMs: 60_000 }, signal),
     ok: { status: "success", data: { resultType: "matrix", result: [{ metric: { __name__: "up" }, values: [[T0 / 1000, "1"]] }] } },
     expected: [{ labels: { __name__: "up" }, points: [[T0, 1]] }],
-    wrongUnits: { body: { status: "success", data: { resultType: "matrix", result: [{ metric: { __name__: "up" }, values: [[T0, "1"]] }] } }, error: /outside the requested window .* not in seconds/ },
+    wrongUnits: {
+      body: { status: "success", data: { resultType: "matrix", result: [{ metric: { __name__: "up" }, values: [[T0, "1"]] }] } },
+      error: /outside the requested window .* not in seconds/,
+    },
   },
   {
     name: "Loki",
@@ -75,21 +78,23 @@ const subjects: Subject[] = [
     call: (url, signal, extra) => lokiTelemetry({ url, ...extra }).logs({ selector: { app: "a" }, ...WINDOW, limit: 10 }, signal),
     ok: { status: "success", data: { resultType: "streams", result: [{ stream: { app: "a" }, values: [[`${T0}000000`, "hello"]] }] } },
     expected: [{ ts: "2026-03-14T01:00:00Z", labels: { app: "a" }, line: "hello" }],
-    wrongUnits: { body: { status: "success", data: { resultType: "streams", result: [{ stream: { app: "a" }, values: [[`${T0}`, "hello"]] }] } }, error: /outside the requested window; timestamps are not nanoseconds/ },
+    wrongUnits: {
+      body: { status: "success", data: { resultType: "streams", result: [{ stream: { app: "a" }, values: [[`${T0}`, "hello"]] }] } },
+      error: /outside the requested window; timestamps are not nanoseconds/,
+    },
   },
-  ...([1, 2] as const).map(
-    (version): Subject => ({
-      name: `Airflow v${version}`,
-      backend: `airflow GET /api/v${version}/pools`,
-      call: (url, signal, extra) => airflowTelemetry({ url, version, auth: { token: "t" }, ...extra }).orchestrator({ kind: "pools", ...WINDOW }, signal),
-      ok: { pools: [{ name: "default_pool", slots: 16, open_slots: 0 }], total_entries: 1 },
-      expected: [{ name: "default_pool", slots: 16, open_slots: 0 }],
-    }),
-  ),
+  ...([1, 2] as const).map((version): Subject => ({
+    name: `Airflow v${version}`,
+    backend: `airflow GET /api/v${version}/pools`,
+    call: (url, signal, extra) => airflowTelemetry({ url, version, auth: { token: "t" }, ...extra }).orchestrator({ kind: "pools", ...WINDOW }, signal),
+    ok: { pools: [{ name: "default_pool", slots: 16, open_slots: 0 }], total_entries: 1 },
+    expected: [{ name: "default_pool", slots: 16, open_slots: 0 }],
+  })),
   {
     name: "Datadog metrics",
     backend: "datadog GET /api/v1/query",
-    call: (url, signal, extra) => datadogTelemetry({ url, apiKey: "k", appKey: "a", ...extra }).metrics({ name: "kafka.lag", matchers: [], ...WINDOW, stepMs: 60_000 }, signal),
+    call: (url, signal, extra) =>
+      datadogTelemetry({ url, apiKey: "k", appKey: "a", ...extra }).metrics({ name: "kafka.lag", matchers: [], ...WINDOW, stepMs: 60_000 }, signal),
     ok: { status: "ok", series: [{ metric: "kafka.lag", tag_set: [], pointlist: [[T0, 5]] }] },
     expected: [{ labels: { __name__: "kafka.lag" }, points: [[T0, 5]] }],
     wrongUnits: { body: { status: "ok", series: [{ metric: "kafka.lag", tag_set: [], pointlist: [[T0 / 1000, 5]] }] }, error: /not in milliseconds/ },
@@ -97,8 +102,12 @@ const subjects: Subject[] = [
   {
     name: "Datadog logs",
     backend: "datadog POST /api/v2/logs/events/search",
-    call: (url, signal, extra) => datadogTelemetry({ url, apiKey: "k", appKey: "a", ...extra }).logs({ selector: { service: "x" }, ...WINDOW, limit: 10 }, signal),
-    ok: { data: [{ id: "1", type: "log", attributes: { timestamp: "2026-03-14T01:00:00Z", message: "hello", service: "x" } }], meta: { status: "done", page: {} } },
+    call: (url, signal, extra) =>
+      datadogTelemetry({ url, apiKey: "k", appKey: "a", ...extra }).logs({ selector: { service: "x" }, ...WINDOW, limit: 10 }, signal),
+    ok: {
+      data: [{ id: "1", type: "log", attributes: { timestamp: "2026-03-14T01:00:00Z", message: "hello", service: "x" } }],
+      meta: { status: "done", page: {} },
+    },
     expected: [{ ts: "2026-03-14T01:00:00.000Z", labels: { service: "x" }, line: "hello" }],
   },
 ];
@@ -121,7 +130,9 @@ describe.each(subjects)("$name faults: a clear error (the check goes inconclusiv
 
   it("does not wait for a Retry-After past its deadline, and says so", async () => {
     const b = await backend((_req, res) => json(res, 429, { errors: ["rate limited"] }, { "retry-after": "600" }));
-    await expect(s.call(b.url, AbortSignal.timeout(60_000), { timeoutMs: 2_000 })).rejects.toThrow(`${s.backend}: HTTP 429, Retry-After 600 s reaches past the request's deadline`);
+    await expect(s.call(b.url, AbortSignal.timeout(60_000), { timeoutMs: 2_000 })).rejects.toThrow(
+      `${s.backend}: HTTP 429, Retry-After 600 s reaches past the request's deadline`,
+    );
     expect(b.count()).toBe(1);
   });
 
@@ -174,9 +185,9 @@ describe("backend errors in the API's own words", () => {
       [503, "timeout", "query timed out in expression evaluation"],
     ] as const) {
       const b = await backend((_req, res) => json(res, status, { status: "error", errorType, error }, { "retry-after": "0" }));
-      await expect(prometheusTelemetry({ url: b.url }).metrics({ name: "up", matchers: [], ...WINDOW, stepMs: 60_000 }, AbortSignal.timeout(5000))).rejects.toThrow(
-        `prometheus GET /api/v1/query_range: HTTP ${status} ${errorType}: ${error}`,
-      );
+      await expect(
+        prometheusTelemetry({ url: b.url }).metrics({ name: "up", matchers: [], ...WINDOW, stepMs: 60_000 }, AbortSignal.timeout(5000)),
+      ).rejects.toThrow(`prometheus GET /api/v1/query_range: HTTP ${status} ${errorType}: ${error}`);
     }
   });
 
@@ -187,7 +198,10 @@ describe("backend errors in the API's own words", () => {
       json(res, 200, { status: "success", data: { resultType: "matrix", result: [] } });
     });
     const month = 30 * 86_400_000;
-    await prometheusTelemetry({ url: b.url, timeoutMs: 7_500 }).metrics({ name: "up", matchers: [], start: T0 - month, end: T0, stepMs: 1_000 }, AbortSignal.timeout(5000));
+    await prometheusTelemetry({ url: b.url, timeoutMs: 7_500 }).metrics(
+      { name: "up", matchers: [], start: T0 - month, end: T0, stepMs: 1_000 },
+      AbortSignal.timeout(5000),
+    );
     const p = seen! as URLSearchParams;
     const step = Number(p.get("step"));
     expect((Number(p.get("end")) - Number(p.get("start"))) / step).toBeLessThanOrEqual(11_000);
@@ -198,16 +212,24 @@ describe("backend errors in the API's own words", () => {
 
   it("Airflow: the problem detail, and a hint on credentials", async () => {
     const b = await backend((_req, res, n) =>
-      n === 1 ? json(res, 400, { type: "about:blank", title: "Bad Request", status: 400, detail: "limit must be <= 100" }) : json(res, 403, { title: "Forbidden", status: 403 }),
+      n === 1
+        ? json(res, 400, { type: "about:blank", title: "Bad Request", status: 400, detail: "limit must be <= 100" })
+        : json(res, 403, { title: "Forbidden", status: 403 }),
     );
     const t = airflowTelemetry({ url: b.url, version: 2, auth: { token: "t" } });
-    await expect(t.orchestrator({ kind: "pools", ...WINDOW }, AbortSignal.timeout(5000))).rejects.toThrow("airflow GET /api/v2/pools: HTTP 400: limit must be <= 100");
-    await expect(t.orchestrator({ kind: "pools", ...WINDOW }, AbortSignal.timeout(5000))).rejects.toThrow("airflow GET /api/v2/pools: HTTP 403: check the connector's credentials");
+    await expect(t.orchestrator({ kind: "pools", ...WINDOW }, AbortSignal.timeout(5000))).rejects.toThrow(
+      "airflow GET /api/v2/pools: HTTP 400: limit must be <= 100",
+    );
+    await expect(t.orchestrator({ kind: "pools", ...WINDOW }, AbortSignal.timeout(5000))).rejects.toThrow(
+      "airflow GET /api/v2/pools: HTTP 403: check the connector's credentials",
+    );
   });
 
   it("Datadog: a timed-out log search is refused rather than read as complete", async () => {
     const b = await backend((_req, res) => json(res, 200, { data: [], meta: { status: "timeout" } }));
-    await expect(datadogTelemetry({ url: b.url, apiKey: "k", appKey: "a" }).logs({ selector: { service: "x" }, ...WINDOW, limit: 10 }, AbortSignal.timeout(5000))).rejects.toThrow(/timed out on Datadog's side/);
+    await expect(
+      datadogTelemetry({ url: b.url, apiKey: "k", appKey: "a" }).logs({ selector: { service: "x" }, ...WINDOW, limit: 10 }, AbortSignal.timeout(5000)),
+    ).rejects.toThrow(/timed out on Datadog's side/);
   });
 });
 
@@ -218,12 +240,16 @@ describe("GitHub changes faults (through the request function)", () => {
     const request: GitHubRequest = async () => {
       throw Object.assign(new Error("Server Error"), { status: 500 });
     };
-    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow("github GET /repos/acme/pipelines/commits: HTTP 500: Server Error");
+    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow(
+      "github GET /repos/acme/pipelines/commits: HTTP 500: Server Error",
+    );
   });
 
   it("refuses a response of the wrong shape", async () => {
     const request: GitHubRequest = async () => ({ data: [{ sha: 42 }] });
-    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow(/^github GET \/repos\/acme\/pipelines\/commits: unexpected response at 0\.sha/);
+    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow(
+      /^github GET \/repos\/acme\/pipelines\/commits: unexpected response at 0\.sha/,
+    );
   });
 
   it("abandons a request function that never settles, and passes it the signal", async () => {
@@ -232,12 +258,16 @@ describe("GitHub changes faults (through the request function)", () => {
       got = (params?.request as { signal?: AbortSignal } | undefined)?.signal;
       return new Promise(() => undefined);
     };
-    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(200))).rejects.toThrow("github GET /repos/acme/pipelines/commits: abandoned: the check's deadline passed");
+    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines"] }).changes(q, AbortSignal.timeout(200))).rejects.toThrow(
+      "github GET /repos/acme/pipelines/commits: abandoned: the check's deadline passed",
+    );
     expect(got?.aborted).toBe(true);
   });
 
   it("refuses a repository name that is not owner/repo", async () => {
     const request: GitHubRequest = async () => ({ data: [] });
-    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines/extra"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow('github: "acme/pipelines/extra" is not an owner/repo name');
+    await expect(githubChangesTelemetry({ request, repos: ["acme/pipelines/extra"] }).changes(q, AbortSignal.timeout(5000))).rejects.toThrow(
+      'github: "acme/pipelines/extra" is not an owner/repo name',
+    );
   });
 });

@@ -8,7 +8,9 @@ const servers: Array<() => Promise<void>> = [];
 afterEach(async () => Promise.all(servers.splice(0).map((c) => c())));
 
 /** A loopback server that answers as told, counting requests and keeping what it received. */
-async function server(handler: Handler): Promise<{ url: string; count: () => number; seen: Array<{ headers: IncomingMessage["headers"]; body: string; method: string }> }> {
+async function server(
+  handler: Handler,
+): Promise<{ url: string; count: () => number; seen: Array<{ headers: IncomingMessage["headers"]; body: string; method: string }> }> {
   let n = 0;
   const seen: Array<{ headers: IncomingMessage["headers"]; body: string; method: string }> = [];
   const srv = createServer((req, res) => {
@@ -56,9 +58,9 @@ describe("requestJson", () => {
 
   it("does not wait for a Retry-After that reaches past its deadline", async () => {
     const s = await server((_req, res) => json(res, 429, {}, { "retry-after": "3600" }));
-    await expect(requestJson(new URL(`${s.url}/api/v1/query_range`), { backend: "prometheus", signal: AbortSignal.timeout(60_000), timeoutMs: 5_000 })).rejects.toThrow(
-      "prometheus GET /api/v1/query_range: HTTP 429, Retry-After 3600 s reaches past the request's deadline (5000 ms); not retried",
-    );
+    await expect(
+      requestJson(new URL(`${s.url}/api/v1/query_range`), { backend: "prometheus", signal: AbortSignal.timeout(60_000), timeoutMs: 5_000 }),
+    ).rejects.toThrow("prometheus GET /api/v1/query_range: HTTP 429, Retry-After 3600 s reaches past the request's deadline (5000 ms); not retried");
     expect(s.count()).toBe(1);
   });
 
@@ -86,7 +88,9 @@ describe("requestJson", () => {
     const s = await server(() => undefined);
     const url = new URL(`${s.url}/gone`);
     await servers.pop()!();
-    await expect(requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000), retries: 0 })).rejects.toThrow(/^test GET \/gone: cannot reach the backend \(ECONNREFUSED\)/);
+    await expect(requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000), retries: 0 })).rejects.toThrow(
+      /^test GET \/gone: cannot reach the backend \(ECONNREFUSED\)/,
+    );
   });
 
   it("caps the bytes read, by content-length and while streaming", async () => {
@@ -114,11 +118,15 @@ describe("requestJson", () => {
   });
 
   it("refuses a body that is not JSON, quoting a little of it and never the query string", async () => {
-    const s = await server((_req, res, n) => (n === 1 ? res.writeHead(200).end("<html>proxy login</html>") : res.writeHead(400, { "content-type": "text/plain" }).end("parse error at line 1")));
+    const s = await server((_req, res, n) =>
+      n === 1 ? res.writeHead(200).end("<html>proxy login</html>") : res.writeHead(400, { "content-type": "text/plain" }).end("parse error at line 1"),
+    );
     const url = new URL(`${s.url}/api/v1/query?api_key=secret-value`);
     const first = requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000) });
     await expect(first).rejects.toThrow("test GET /api/v1/query: HTTP 200 but the body is not JSON (<html>proxy login</html>)");
-    await expect(requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000) })).rejects.toThrow("test GET /api/v1/query: HTTP 400: parse error at line 1");
+    await expect(requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000) })).rejects.toThrow(
+      "test GET /api/v1/query: HTTP 400: parse error at line 1",
+    );
     await first.catch((e: Error) => expect(e.message).not.toContain("secret-value"));
   });
 
@@ -127,9 +135,15 @@ describe("requestJson", () => {
     const url = new URL(s.url.replace("http://", "http://user:p%40ss@") + "/search");
     const got = await requestJson(url, { backend: "test", signal: AbortSignal.timeout(5_000), json: { q: 1 }, retries: 0 });
     expect(got.status).toBe(500);
-    expect(s.seen[0]).toMatchObject({ method: "POST", body: '{"q":1}', headers: { authorization: `Basic ${Buffer.from("user:p@ss").toString("base64")}`, "content-type": "application/json" } });
+    expect(s.seen[0]).toMatchObject({
+      method: "POST",
+      body: '{"q":1}',
+      headers: { authorization: `Basic ${Buffer.from("user:p@ss").toString("base64")}`, "content-type": "application/json" },
+    });
     const down = new URL("http://user:hunter2@127.0.0.1:9/x");
     await expect(requestJson(down, { backend: "test", signal: AbortSignal.timeout(5_000), retries: 0 })).rejects.toThrow(/^test GET \/x: cannot reach/);
-    await requestJson(down, { backend: "test", signal: AbortSignal.timeout(5_000), retries: 0 }).catch((e: Error) => expect(e.message).not.toMatch(/hunter2|user/));
+    await requestJson(down, { backend: "test", signal: AbortSignal.timeout(5_000), retries: 0 }).catch((e: Error) =>
+      expect(e.message).not.toMatch(/hunter2|user/),
+    );
   });
 });

@@ -21,14 +21,21 @@ describe("the Loki adapter against a Loki emulator", () => {
       const loki = await startLokiEmulator(scenario.telemetry.logs);
       try {
         const replayed = await replayScenario(dir, { projectRoot: REPO_ROOT, memory });
-        const live = await replayScenario(dir, { projectRoot: REPO_ROOT, memory, telemetry: (s) => combineTelemetry([lokiTelemetry({ url: loki.url }), replayTelemetry(s.telemetry)]) });
+        const live = await replayScenario(dir, {
+          projectRoot: REPO_ROOT,
+          memory,
+          telemetry: (s) => combineTelemetry([lokiTelemetry({ url: loki.url }), replayTelemetry(s.telemetry)]),
+        });
         // Stream discovery (through /loki/api/v1/series and /labels) resolves the same subjects as replay.
         const subjects = (run: typeof replayed) => run.result.outcomes.map((o) => o.problem?.subjects ?? null);
         expect(subjects(live), `${scenario.meta.id}: subjects live vs replay`).toEqual(subjects(replayed));
         const byKey = (run: typeof replayed) => new Map(run.result.outcomes.flatMap((o) => o.investigation?.evidence ?? []).map((e) => [e.key, e]));
         const a = byKey(replayed);
         const b = byKey(live);
-        const logChecks = replayed.result.outcomes.flatMap((o) => o.investigation?.hypotheses ?? []).flatMap((h) => h.checks).filter((c) => c.capability === "logs" && !c.unresolved);
+        const logChecks = replayed.result.outcomes
+          .flatMap((o) => o.investigation?.hypotheses ?? [])
+          .flatMap((h) => h.checks)
+          .filter((c) => c.capability === "logs" && !c.unresolved);
         for (const c of logChecks) expect(b.get(c.key)?.verdict, `${scenario.meta.id} ${c.key}: ${b.get(c.key)?.finding}`).toBe(a.get(c.key)?.verdict);
         compared += logChecks.length;
         expect(loki.queries.length).toBeGreaterThan(0);
@@ -41,7 +48,10 @@ describe("the Loki adapter against a Loki emulator", () => {
 
   it("keeps hostile values inside their LogQL strings, and reports Loki's errors", async () => {
     const hostile = ['"} |~ ".*"', "a\\", "x\ny", '{job="other"}'];
-    const lines = [...hostile.map((v, i) => ({ ts: `2026-03-14T01:0${i}:00Z`, labels: { app: v }, line: `line ${i}` })), { ts: "2026-03-14T01:05:00Z", labels: { app: "other" }, line: "other" }];
+    const lines = [
+      ...hostile.map((v, i) => ({ ts: `2026-03-14T01:0${i}:00Z`, labels: { app: v }, line: `line ${i}` })),
+      { ts: "2026-03-14T01:05:00Z", labels: { app: "other" }, line: "other" },
+    ];
     const loki = await startLokiEmulator(lines);
     try {
       const t = lokiTelemetry({ url: loki.url });
@@ -95,13 +105,18 @@ describe("the Loki adapter against a Loki emulator", () => {
     const loki = await startLokiEmulator(lines, { metadata: true });
     try {
       const t = lokiTelemetry({ url: `${loki.url}/`, tenant: "team-data" });
-      const got = await t.logs({ selector: { app: "a" }, start: Date.parse("2026-03-14T01:00:00Z"), end: Date.parse("2026-03-14T02:00:00Z"), limit: 10 }, AbortSignal.timeout(5000));
+      const got = await t.logs(
+        { selector: { app: "a" }, start: Date.parse("2026-03-14T01:00:00Z"), end: Date.parse("2026-03-14T02:00:00Z"), limit: 10 },
+        AbortSignal.timeout(5000),
+      );
       expect(got).toEqual([
         { ts: "2026-03-14T01:00:01Z", labels: { app: "a", pod: "1" }, line: "first" },
         { ts: "2026-03-14T01:00:02Z", labels: { app: "a", pod: "2" }, line: "second" },
       ]);
       expect(loki.tenants).toEqual(["team-data"]);
-      expect(t.describe("logs", { selector: { app: "a" }, pattern: "x", start: 0, end: 1, limit: 5 })).toBe('{app="a"} |~ "(?i)x" over [1970-01-01T00:00:00.000Z, 1970-01-01T00:00:00.001Z] limit 5');
+      expect(t.describe("logs", { selector: { app: "a" }, pattern: "x", start: 0, end: 1, limit: 5 })).toBe(
+        '{app="a"} |~ "(?i)x" over [1970-01-01T00:00:00.000Z, 1970-01-01T00:00:00.001Z] limit 5',
+      );
     } finally {
       await loki.close();
     }
@@ -117,7 +132,9 @@ describe("the Loki adapter against a Loki emulator", () => {
       // A pattern with a quote is escaped, so the emulator's strict parser still accepts it: no error.
       await expect(t.logs({ selector: { app: "a" }, pattern: 'say "hi"', start: 0, end: 1, limit: 1 }, AbortSignal.timeout(5000))).resolves.toEqual([]);
       const raw = lokiTelemetry({ url: `${loki.url}/nowhere` });
-      await expect(raw.logs({ selector: { app: "a" }, start: 0, end: 1, limit: 1 }, AbortSignal.timeout(5000))).rejects.toThrow("loki GET /nowhere/loki/api/v1/query_range: HTTP 404: 404 page not found");
+      await expect(raw.logs({ selector: { app: "a" }, start: 0, end: 1, limit: 1 }, AbortSignal.timeout(5000))).rejects.toThrow(
+        "loki GET /nowhere/loki/api/v1/query_range: HTTP 404: 404 page not found",
+      );
     } finally {
       await loki.close();
     }

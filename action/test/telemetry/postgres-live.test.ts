@@ -12,8 +12,22 @@ import { requireService } from "../support/service.js";
 const live = requireService("PostgreSQL server", postgresBin() !== null, "apt-get install postgresql");
 const NOW = Date.parse("2026-03-14T02:00:00Z");
 const problem = {
-  incidentId: "t", title: "t", now: NOW, onset: NOW - 3_600_000, alerts: [], alertnames: [], labels: {}, pipelines: [],
-  upstream: [], downstream: [], components: [], subjects: {}, metrics: [], changes: { commits: [], deployments: [] }, similar: [], timeline: [],
+  incidentId: "t",
+  title: "t",
+  now: NOW,
+  onset: NOW - 3_600_000,
+  alerts: [],
+  alertnames: [],
+  labels: {},
+  pipelines: [],
+  upstream: [],
+  downstream: [],
+  components: [],
+  subjects: {},
+  metrics: [],
+  changes: { commits: [], deployments: [] },
+  similar: [],
+  timeline: [],
 } as Problem;
 const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
 
@@ -44,15 +58,34 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
   });
   afterAll(async () => server?.stop());
 
-  const options = () => ({ connectionString: server.connectionString, tables: ["raw.orders"], loadedAtColumn: "loaded_at", snapshotsTable: "ops.schema_snapshots", queryErrorsView: "ops.failed_queries" });
+  const options = () => ({
+    connectionString: server.connectionString,
+    tables: ["raw.orders"],
+    loadedAtColumn: "loaded_at",
+    snapshotsTable: "ops.schema_snapshots",
+    queryErrorsView: "ops.failed_queries",
+  });
 
   it("finds the upstream rename, the failed queries it caused, and the table's size and freshness", async () => {
     const telemetry = postgresTelemetry(options());
     try {
       const specs = [
         { id: "renamed", warehouse: { kind: "schemas" }, primitive: "schema_diff", window: "6h", pass_if: { removed: ">= 1" } },
-        { id: "errors", warehouse: { kind: "query_errors" }, match: "does not exist|invalid identifier", primitive: "count", window: "2h", pass_if: { count: ">= 1" } },
-        { id: "rows", warehouse: { kind: "tables", where: { table: "raw.orders" } }, field: "row_count", primitive: "threshold", pass_if: { value: ">= 1000" } },
+        {
+          id: "errors",
+          warehouse: { kind: "query_errors" },
+          match: "does not exist|invalid identifier",
+          primitive: "count",
+          window: "2h",
+          pass_if: { count: ">= 1" },
+        },
+        {
+          id: "rows",
+          warehouse: { kind: "tables", where: { table: "raw.orders" } },
+          field: "row_count",
+          primitive: "threshold",
+          pass_if: { value: ">= 1000" },
+        },
       ].map((s) => CheckSpecSchema.parse(s));
       const evidence = await new CheckRunner(telemetry, DEFAULT_BUDGET, silentProgress).run(resolveChecks({ id: "wh", checks: specs }, problem, knowledge), 1);
       expect(evidence.map((e) => [e.check, e.verdict])).toEqual([
@@ -101,10 +134,14 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
       // Stamped by the server's clock when read, not with the query's end.
       expect(Math.abs(Date.parse(String(tables[0]!.at)) - Date.now())).toBeLessThan(3_600_000);
       const errors = await t.warehouse({ kind: "query_errors", ...window }, AbortSignal.timeout(5000));
-      expect(errors).toEqual([{ at: "2026-03-14T01:02:00.000Z", user: "dbt_prod", warehouse: "transform", error_code: "42703", message: 'column "customer_id" does not exist' }]);
+      expect(errors).toEqual([
+        { at: "2026-03-14T01:02:00.000Z", user: "dbt_prod", warehouse: "transform", error_code: "42703", message: 'column "customer_id" does not exist' },
+      ]);
       const explicit = postgresTelemetry({ connectionString: server.connectionString, tables: ["raw.events"], loadedAtColumn: "loaded_at" });
       try {
-        await expect(explicit.warehouse({ kind: "tables", ...window }, AbortSignal.timeout(5000))).rejects.toThrow("postgres: raw.events has no column loaded_at (connectors.postgres.loaded_at_column)");
+        await expect(explicit.warehouse({ kind: "tables", ...window }, AbortSignal.timeout(5000))).rejects.toThrow(
+          "postgres: raw.events has no column loaded_at (connectors.postgres.loaded_at_column)",
+        );
       } finally {
         await explicit.close();
       }
@@ -117,7 +154,9 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
       // Every user table with a plain name, none of the catalogue's; a name that would need quoting is left out.
       expect(snaps.map((x) => x.table).sort()).toEqual(["ops.failed_queries", "ops.schema_snapshots", "raw.events", "raw.orders"]);
       expect(snaps.find((x) => x.table === "raw.events")?.columns).toEqual({ id: "bigint", payload: "text" });
-      await expect(all.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow("postgres: row counts need the tables to watch (connectors.postgres.tables)");
+      await expect(all.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow(
+        "postgres: row counts need the tables to watch (connectors.postgres.tables)",
+      );
     } finally {
       await all.close();
     }
@@ -126,7 +165,9 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
   it("refuses a failed-queries view without an at column", async () => {
     const t = postgresTelemetry({ connectionString: server.connectionString, queryErrorsView: "ops.no_time" });
     try {
-      await expect(t.warehouse({ kind: "query_errors", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow('postgres: ops.no_time has no "at" column');
+      await expect(t.warehouse({ kind: "query_errors", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow(
+        'postgres: ops.no_time has no "at" column',
+      );
     } finally {
       await t.close();
     }
@@ -137,10 +178,14 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
     const c = new pg.Client({ connectionString: server.connectionString });
     await c.connect();
     try {
-      await expect(t.warehouse({ kind: "query_errors", start: 0, end: Date.now() + 60_000 }, AbortSignal.timeout(500))).rejects.toThrow("postgres query_errors: abandoned: the check's deadline passed");
+      await expect(t.warehouse({ kind: "query_errors", start: 0, end: Date.now() + 60_000 }, AbortSignal.timeout(500))).rejects.toThrow(
+        "postgres query_errors: abandoned: the check's deadline passed",
+      );
       let running = 1;
       for (let i = 0; i < 100 && running > 0; i++) {
-        running = (await c.query("select count(*)::int as n from pg_stat_activity where query like '%slow_errors%' and state = 'active' and pid <> pg_backend_pid()")).rows[0].n as number;
+        running = (
+          await c.query("select count(*)::int as n from pg_stat_activity where query like '%slow_errors%' and state = 'active' and pid <> pg_backend_pid()")
+        ).rows[0].n as number;
         if (running) await new Promise((r) => setTimeout(r, 100));
       }
       expect(running).toBe(0);
@@ -154,7 +199,9 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
     const port = await freePort();
     const t = postgresTelemetry({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`, tables: ["raw.orders"] });
     try {
-      await expect(t.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow(/^postgres tables: cannot connect \(.*ECONNREFUSED/);
+      await expect(t.warehouse({ kind: "tables", start: 0, end: NOW }, AbortSignal.timeout(5000))).rejects.toThrow(
+        /^postgres tables: cannot connect \(.*ECONNREFUSED/,
+      );
     } finally {
       await t.close();
     }

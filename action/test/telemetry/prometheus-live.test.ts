@@ -17,7 +17,14 @@ const live = requireService("Prometheus", prometheusAvailable(), "apt-get instal
 describe("the backfill file", () => {
   it("is OpenMetrics: one contiguous family per name, seconds, gaps left out, its own escapes, # EOF", () => {
     const text = openMetrics([
-      { labels: { __name__: "lag", p: "0" }, points: [[1773450060000, 2], [1773450000000, 1], [1773450120000, null]] },
+      {
+        labels: { __name__: "lag", p: "0" },
+        points: [
+          [1773450060000, 2],
+          [1773450000000, 1],
+          [1773450120000, null],
+        ],
+      },
       { labels: { __name__: "members", g: 'a"b\\c\nd\te' }, points: [[1773450000500, Infinity]] },
       { labels: { __name__: "lag", p: "1" }, points: [[1773450000000, 3]] },
     ]);
@@ -56,7 +63,9 @@ function inSlot(s: Scenario, k: number): Scenario {
   for (const series of moved.telemetry.metrics.series) {
     for (const [t] of seriesPoints(series)) {
       if (t < slot + BACKFILL_BLOCK_MS || t >= slot + SLOT_MS) {
-        throw new Error(`${s.meta.id}: a sample ${((Date.parse(moved.meta.now) - t) / DAY).toFixed(1)} days before its clock does not fit the ${BACKFILL_BLOCK_MS / DAY}-day block span of its slot; widen the slots`);
+        throw new Error(
+          `${s.meta.id}: a sample ${((Date.parse(moved.meta.now) - t) / DAY).toFixed(1)} days before its clock does not fit the ${BACKFILL_BLOCK_MS / DAY}-day block span of its slot; widen the slots`,
+        );
       }
     }
   }
@@ -77,7 +86,9 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
       const loaded = await loadScenario(dir);
       if (loaded.telemetry.metrics.series.length) scenarios.push(inSlot(loaded, scenarios.length));
     }
-    const prom = await startPrometheus({ batches: scenarios.map((s) => s.telemetry.metrics.series.map((x) => ({ labels: x.labels, points: seriesPoints(x) }))) });
+    const prom = await startPrometheus({
+      batches: scenarios.map((s) => s.telemetry.metrics.series.map((x) => ({ labels: x.labels, points: seriesPoints(x) }))),
+    });
     let compared = 0;
     let discovered = 0;
     try {
@@ -92,7 +103,9 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
         // Discovery (the subjects' series lookups through /api/v1/series) finds the same subjects, in the same order.
         const subjects = (run: typeof replayed) => run.result.outcomes.map((o) => o.problem?.subjects ?? null);
         expect(subjects(viaProm), `${id}: subjects live vs replay`).toEqual(subjects(replayed));
-        discovered += replayed.result.outcomes.flatMap((o) => Object.values(o.problem?.subjects ?? {}).flat()).filter((v) => v.origin === "discovery" || v.origin === "mention").length;
+        discovered += replayed.result.outcomes
+          .flatMap((o) => Object.values(o.problem?.subjects ?? {}).flat())
+          .filter((v) => v.origin === "discovery" || v.origin === "mention").length;
         const verdicts = (run: typeof replayed) =>
           Object.fromEntries(run.result.outcomes.flatMap((o) => o.investigation?.evidence ?? []).map((e) => [e.key, e]));
         const a = verdicts(replayed);
@@ -128,11 +141,17 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
       const range = { start: at, end: at + 60_000, stepMs: 60_000 };
       for (const [i, job] of hostile.entries()) {
         const got = await telemetry.metrics({ name: "up", matchers: [{ label: "job", op: "=", value: job }], ...range }, AbortSignal.timeout(10_000));
-        expect(got.map((g) => g.labels.job), job).toEqual([job]);
+        expect(
+          got.map((g) => g.labels.job),
+          job,
+        ).toEqual([job]);
         expect(got[0]!.points[0]![1]).toBe(i);
       }
       // Characters no exporter stores still parse as one literal that matches nothing.
-      const odd = await telemetry.metrics({ name: "up", matchers: [{ label: "job", op: "=", value: "nul\u0000\ttab\rcr" }], ...range }, AbortSignal.timeout(10_000));
+      const odd = await telemetry.metrics(
+        { name: "up", matchers: [{ label: "job", op: "=", value: "nul\u0000\ttab\rcr" }], ...range },
+        AbortSignal.timeout(10_000),
+      );
       expect(odd).toEqual([]);
     } finally {
       await prom.stop();
@@ -143,12 +162,21 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
     const day = 86_400_000;
     const t0 = Date.parse("2026-01-01T00:00:00Z");
     // Two TSDB blocks: two hours of five-minute samples at the start, one sample 40 days later.
-    const points: Array<[number, number]> = [...Array.from({ length: 24 }, (_, i) => [t0 + i * 300_000, i] as [number, number]), [t0 + 40 * day - 3_600_000, 99]];
+    const points: Array<[number, number]> = [
+      ...Array.from({ length: 24 }, (_, i) => [t0 + i * 300_000, i] as [number, number]),
+      [t0 + 40 * day - 3_600_000, 99],
+    ];
     const prom = await startPrometheus([{ labels: { __name__: "rows_loaded", table: "raw.orders" }, points }]);
     try {
       const telemetry = prometheusTelemetry({ url: prom.url });
       // 40 days at a requested 1 s step would be 3.4 million points: the adapter widens the step instead of being refused.
-      const q = { name: "rows_loaded", matchers: [{ label: "table", op: "=", value: "raw.orders" }] satisfies Matcher[], start: t0, end: t0 + 40 * day, stepMs: 1_000 };
+      const q = {
+        name: "rows_loaded",
+        matchers: [{ label: "table", op: "=", value: "raw.orders" }] satisfies Matcher[],
+        start: t0,
+        end: t0 + 40 * day,
+        stepMs: 1_000,
+      };
       const got = await telemetry.metrics(q, AbortSignal.timeout(20_000));
       expect(got).toHaveLength(1);
       const ts = got[0]!.points.map(([t]) => t);
@@ -158,7 +186,10 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
       expect(got[0]!.points[0]).toEqual([t0, 0]);
       expect(got[0]!.points.at(-1)).toEqual([expect.any(Number), 99]);
       await expect(
-        telemetry.metrics({ name: "rows_loaded", matchers: [{ label: "table", op: "=~", value: "(" }], start: t0, end: t0 + day, stepMs: 60_000 }, AbortSignal.timeout(20_000)),
+        telemetry.metrics(
+          { name: "rows_loaded", matchers: [{ label: "table", op: "=~", value: "(" }], start: t0, end: t0 + day, stepMs: 60_000 },
+          AbortSignal.timeout(20_000),
+        ),
       ).rejects.toThrow(/^prometheus GET \/api\/v1\/query_range: HTTP 400 bad_data: .*missing closing \)/);
     } finally {
       await prom.stop();

@@ -165,7 +165,13 @@ export function simulateTopic(tm: TopicModel, groups: ConsumerModel[], ax: Axis,
     for (let p = 0; p < P; p++) {
       const l = leoOut[p]!;
       const perStep = (l[l.length - 1]! - l[0]!) / Math.max(1, l.length - 1);
-      topicSeries.push(s("kafka_topic_partition_oldest_offset", { topic: tm.topic, partition: String(p) }, l.map((_, i) => (i >= keep ? l[i - keep]! : Math.round(l[0]! - (keep - i) * perStep)))));
+      topicSeries.push(
+        s(
+          "kafka_topic_partition_oldest_offset",
+          { topic: tm.topic, partition: String(p) },
+          l.map((_, i) => (i >= keep ? l[i - keep]! : Math.round(l[0]! - (keep - i) * perStep))),
+        ),
+      );
     }
   }
   topicSeries.push(gauge({ __name__: "kafka_topic_partitions", ...base, topic: tm.topic }, ax, (t) => (gap(t) ? null : P), 0));
@@ -174,9 +180,17 @@ export function simulateTopic(tm: TopicModel, groups: ConsumerModel[], ax: Axis,
     const series: Series[] = gi === 0 ? [...topicSeries] : [];
     for (let p = 0; p < P; p++) series.push(s("kafka_consumergroup_current_offset", { [g]: m.group, topic: tm.topic, partition: String(p) }, st.off[p]!));
     for (let p = 0; p < P; p++) series.push(s("kafka_consumergroup_lag", { [g]: m.group, topic: tm.topic, partition: String(p) }, st.lag[p]!));
-    series.push(s("kafka_consumergroup_current_offset_sum", { [g]: m.group, topic: tm.topic }, ts.map((_, i) => st.off.reduce((a, o) => a + o[i]!, 0))));
+    series.push(
+      s(
+        "kafka_consumergroup_current_offset_sum",
+        { [g]: m.group, topic: tm.topic },
+        ts.map((_, i) => st.off.reduce((a, o) => a + o[i]!, 0)),
+      ),
+    );
     series.push(s("kafka_consumergroup_lag_sum", { [g]: m.group, topic: tm.topic }, st.lagSum));
-    series.push(gauge({ __name__: "kafka_consumergroup_members", ...base, [g]: m.group }, ax, (t) => (gap(t) ? null : Math.round(m.membersAt?.(t) ?? m.members)), 0));
+    series.push(
+      gauge({ __name__: "kafka_consumergroup_members", ...base, [g]: m.group }, ax, (t) => (gap(t) ? null : Math.round(m.membersAt?.(t) ?? m.members)), 0),
+    );
     return { series, times: ts, lagSum: st.lagSum, lagByPartition: st.lag, produced, consumed: st.consumed };
   });
 }
@@ -199,7 +213,18 @@ export function firesAt(run: GroupRun, threshold: number, forMs: number, values:
 }
 
 /** A healthy group: consumers with plenty of headroom, produce following the day. */
-export function healthyGroup(cluster: ClusterKey, topic: string, group: string, partitions: number, members: number, rate: (t: number) => number, ax: Axis, rand: Rand, initialOffset: number, extra: Partial<GroupModel> = {}): GroupRun {
+export function healthyGroup(
+  cluster: ClusterKey,
+  topic: string,
+  group: string,
+  partitions: number,
+  members: number,
+  rate: (t: number) => number,
+  ax: Axis,
+  rand: Rand,
+  initialOffset: number,
+  extra: Partial<GroupModel> = {},
+): GroupRun {
   return simulateGroup(
     {
       cluster,
@@ -237,7 +262,15 @@ export interface BrokerTopic {
  * Strimzi JMX exporter's broker gauges. `replicas(topic, p)` lists the broker ids holding the
  * partition; `down(t)` is the set of broker ids that are gone at `t`.
  */
-export function clusterHealth(c: ClusterKey, ax: Axis, brokers: number, topics: BrokerTopic[], replicas: (topic: string, p: number) => number[], down: (t: number) => Set<number>, opts: { podPrefix: string; offlineLogDirs?: (t: number, broker: number) => number } = { podPrefix: "" }): Series[] {
+export function clusterHealth(
+  c: ClusterKey,
+  ax: Axis,
+  brokers: number,
+  topics: BrokerTopic[],
+  replicas: (topic: string, p: number) => number[],
+  down: (t: number) => Set<number>,
+  opts: { podPrefix: string; offlineLogDirs?: (t: number, broker: number) => number } = { podPrefix: "" },
+): Series[] {
   const base = kafkaBase(c);
   const out: Series[] = [gauge({ __name__: "kafka_brokers", ...base }, ax, (t) => brokers - down(t).size, 0)];
   const urpPerBroker = (t: number, b: number) => {
@@ -256,13 +289,22 @@ export function clusterHealth(c: ClusterKey, ax: Axis, brokers: number, topics: 
   for (const { topic, partitions } of topics) {
     for (let p = 0; p < partitions; p++) {
       const r = replicas(topic, p);
-      out.push(gauge({ __name__: "kafka_topic_partition_under_replicated_partition", ...base, topic, partition: String(p) }, ax, (t) => (r.some((x) => down(t).has(x)) ? 1 : 0), 0));
+      out.push(
+        gauge(
+          { __name__: "kafka_topic_partition_under_replicated_partition", ...base, topic, partition: String(p) },
+          ax,
+          (t) => (r.some((x) => down(t).has(x)) ? 1 : 0),
+          0,
+        ),
+      );
     }
   }
   for (let b = 0; b < brokers; b++) {
     const jmx: Labels = { job: "kafka-jmx", [KAFKA[c].clusterLabel]: KAFKA[c].name, pod: `${opts.podPrefix}${b}`, broker_id: String(b) };
     out.push(gauge({ __name__: "kafka_server_replicamanager_underreplicatedpartitions", ...jmx }, ax, (t) => (down(t).has(b) ? null : urpPerBroker(t, b)), 0));
-    out.push(gauge({ __name__: "kafka_log_logmanager_offlinelogdirectorycount", ...jmx }, ax, (t) => (down(t).has(b) ? null : (opts.offlineLogDirs?.(t, b) ?? 0)), 0));
+    out.push(
+      gauge({ __name__: "kafka_log_logmanager_offlinelogdirectorycount", ...jmx }, ax, (t) => (down(t).has(b) ? null : (opts.offlineLogDirs?.(t, b) ?? 0)), 0),
+    );
   }
   return out;
 }
@@ -288,7 +330,12 @@ export const PROBE = {
 } as const;
 
 /** blackbox_exporter probes: duration and success per target; `override` replaces one target's behaviour. */
-export function probes(ax: Axis, rand: Rand, targets: string[], override: Record<string, { dur?: (t: number) => number; ok?: (t: number) => number }> = {}): Series[] {
+export function probes(
+  ax: Axis,
+  rand: Rand,
+  targets: string[],
+  override: Record<string, { dur?: (t: number) => number; ok?: (t: number) => number }> = {},
+): Series[] {
   const usual: Record<string, number> = {
     [PROBE.zoneCatalog]: 0.012,
     [PROBE.schemaRegistryRides]: 0.019,
@@ -321,12 +368,54 @@ export function springLine(t: number, level: string, thread: string, logger: str
 /** Lines of services with nothing to do with any incident, a few per minute, with their usual warnings. */
 export function noiseLogs(ax: Axis, rand: Rand, logs: Logs, rate = 0.5): void {
   const src: Array<{ ns: string; app: string; pod: string; level: string; p: number; line: () => string }> = [
-    { ns: "rides-prod", app: "rider-api", pod: "rider-api-6d8f7c9b5-k2x4p", level: "info", p: 0.5, line: () => `method=GET path=/v3/rides/${rand.hex(12)} status=200 dur_ms=${rand.int(8, 60)}` },
-    { ns: "rides-prod", app: "rider-api", pod: "rider-api-6d8f7c9b5-w9q7m", level: "info", p: 0.5, line: () => `method=POST path=/v3/rides status=201 dur_ms=${rand.int(40, 160)} city=${rand.pick(["lis", "opo", "mad", "par", "ber"])}` },
-    { ns: "promo-prod", app: "rider-promo-svc", pod: "rider-promo-svc-5b7d9f6c8-tq2lz", level: "info", p: 0.3, line: () => `voucher evaluated campaign=${rand.pick(["SUMMER26", "WELCOME5", "NIGHTOWL"])} eligible=${rand.pick(["true", "false"])}` },
-    { ns: "matching-prod", app: "matching-engine", pod: "matching-engine-0", level: "info", p: 0.4, line: () => `matched request=${rand.hex(10)} candidates=${rand.int(3, 18)} eta_s=${rand.int(90, 600)} took_ms=${rand.int(4, 30)}` },
-    { ns: "rides-prod", app: "rider-api", pod: "rider-api-6d8f7c9b5-k2x4p", level: "warn", p: 0.03, line: () => `upstream maps-geocoder slow dur_ms=${rand.int(900, 1900)} fallback=cached` },
-    { ns: "promo-prod", app: "rider-promo-svc", pod: "rider-promo-svc-5b7d9f6c8-tq2lz", level: "error", p: 0.015, line: () => `redis: connection pool timeout (pool_size=50) cmd=GET key=promo:eligibility:${rand.hex(8)}` },
+    {
+      ns: "rides-prod",
+      app: "rider-api",
+      pod: "rider-api-6d8f7c9b5-k2x4p",
+      level: "info",
+      p: 0.5,
+      line: () => `method=GET path=/v3/rides/${rand.hex(12)} status=200 dur_ms=${rand.int(8, 60)}`,
+    },
+    {
+      ns: "rides-prod",
+      app: "rider-api",
+      pod: "rider-api-6d8f7c9b5-w9q7m",
+      level: "info",
+      p: 0.5,
+      line: () => `method=POST path=/v3/rides status=201 dur_ms=${rand.int(40, 160)} city=${rand.pick(["lis", "opo", "mad", "par", "ber"])}`,
+    },
+    {
+      ns: "promo-prod",
+      app: "rider-promo-svc",
+      pod: "rider-promo-svc-5b7d9f6c8-tq2lz",
+      level: "info",
+      p: 0.3,
+      line: () => `voucher evaluated campaign=${rand.pick(["SUMMER26", "WELCOME5", "NIGHTOWL"])} eligible=${rand.pick(["true", "false"])}`,
+    },
+    {
+      ns: "matching-prod",
+      app: "matching-engine",
+      pod: "matching-engine-0",
+      level: "info",
+      p: 0.4,
+      line: () => `matched request=${rand.hex(10)} candidates=${rand.int(3, 18)} eta_s=${rand.int(90, 600)} took_ms=${rand.int(4, 30)}`,
+    },
+    {
+      ns: "rides-prod",
+      app: "rider-api",
+      pod: "rider-api-6d8f7c9b5-k2x4p",
+      level: "warn",
+      p: 0.03,
+      line: () => `upstream maps-geocoder slow dur_ms=${rand.int(900, 1900)} fallback=cached`,
+    },
+    {
+      ns: "promo-prod",
+      app: "rider-promo-svc",
+      pod: "rider-promo-svc-5b7d9f6c8-tq2lz",
+      level: "error",
+      p: 0.015,
+      line: () => `redis: connection pool timeout (pool_size=50) cmd=GET key=promo:eligibility:${rand.hex(8)}`,
+    },
   ];
   for (const t of times(ax)) {
     for (const s of src) {
@@ -360,12 +449,27 @@ export function backgroundChanges(now: number, rand: Rand): { commits: Commit[];
     { path: "docs/oncall/escalation.md", message: "docs: weekend escalation for the payments bridge", author: "mfaria", h: 19.2 },
     { path: "terraform/eks/nodegroups.tf", message: "eks: add c7i.2xlarge to the batch node group", author: "jlindqvist", h: 14.6 },
     { path: "grafana/dashboards/rider-api.json", message: "dashboards: rider-api p99 by city", author: "acosta", h: 9.8 },
-  ].map((c) => ({ repo: "brightline/platform-config", sha: rand.hex(40), at: at(c.h + rand.uniform(0, 0.5)), author: c.author, message: c.message, files: [{ path: c.path, status: "modified", patch: "@@ -12,6 +12,7 @@\n \n+\n" }] }));
+  ].map((c) => ({
+    repo: "brightline/platform-config",
+    sha: rand.hex(40),
+    at: at(c.h + rand.uniform(0, 0.5)),
+    author: c.author,
+    message: c.message,
+    files: [{ path: c.path, status: "modified", patch: "@@ -12,6 +12,7 @@\n \n+\n" }],
+  }));
   const deployments: Deployment[] = [
     { repo: "brightline/rider-api", service: "rider-api", h: 17.5 },
     { repo: "brightline/driver-onboarding", service: "driver-onboarding-svc", h: 11.3 },
     { repo: "brightline/rider-api", service: "rider-api", h: 7.9 },
-  ].map((d) => ({ repo: d.repo, service: d.service, environment: "production", ref: `v${rand.int(3, 9)}.${rand.int(0, 40)}.${rand.int(0, 9)}`, sha: rand.hex(40), at: at(d.h + rand.uniform(0, 0.5)), status: "success" }));
+  ].map((d) => ({
+    repo: d.repo,
+    service: d.service,
+    environment: "production",
+    ref: `v${rand.int(3, 9)}.${rand.int(0, 40)}.${rand.int(0, 9)}`,
+    sha: rand.hex(40),
+    at: at(d.h + rand.uniform(0, 0.5)),
+    status: "success",
+  }));
   return { commits, deployments };
 }
 
@@ -419,12 +523,29 @@ export function flinkTaskSeries(ax: Axis, rand: Rand, job: FlinkJob, ops: FlinkO
   const out: Series[] = [];
   for (const op of ops) {
     for (let i = 0; i < op.parallelism; i++) {
-      const l: Labels = { job: "flink-taskmanager", namespace: job.namespace ?? "streaming-prod", job_name: job.name, job_id: job.id, task_name: op.name, subtask_index: String(i), tm_id: `${job.name}-taskmanager-1-${1 + (i % taskManagers)}` };
+      const l: Labels = {
+        job: "flink-taskmanager",
+        namespace: job.namespace ?? "streaming-prod",
+        job_name: job.name,
+        job_id: job.id,
+        task_name: op.name,
+        subtask_index: String(i),
+        tm_id: `${job.name}-taskmanager-1-${1 + (i % taskManagers)}`,
+      };
       const ms = (v: number) => Math.max(0, Math.min(1000, v));
       out.push(gauge({ __name__: "flink_taskmanager_job_task_busyTimeMsPerSecond", ...l }, ax, (t) => ms(rand.jitter(op.busy(t, i), 0.05)), 0));
-      out.push(gauge({ __name__: "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", ...l }, ax, (t) => ms(rand.jitter(op.backpressured(t, i), 0.08)), 0));
+      out.push(
+        gauge({ __name__: "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", ...l }, ax, (t) => ms(rand.jitter(op.backpressured(t, i), 0.08)), 0),
+      );
       out.push(gauge({ __name__: "flink_taskmanager_job_task_numRecordsInPerSecond", ...l }, ax, (t) => Math.max(0, rand.jitter(op.recordsIn(t, i), 0.05)), 1));
-      out.push(gauge({ __name__: "flink_taskmanager_job_task_checkpointStartDelayNanos", ...l }, ax, (t) => Math.round(Math.max(0, rand.jitter(op.startDelayMs(t, i), 0.2)) * 1e6), 0));
+      out.push(
+        gauge(
+          { __name__: "flink_taskmanager_job_task_checkpointStartDelayNanos", ...l },
+          ax,
+          (t) => Math.round(Math.max(0, rand.jitter(op.startDelayMs(t, i), 0.2)) * 1e6),
+          0,
+        ),
+      );
     }
   }
   return out;
@@ -460,14 +581,25 @@ export function executorSeries(ax: Axis, rand: Rand, app: SparkApp, executors: s
   const out: Series[] = [];
   for (const e of executors) {
     const idx = Number(e);
-    const l: Labels = { job: "spark-executors", namespace: app.namespace, spark_app: app.crName, application_id: app.id, application_name: app.name, executor_id: e };
+    const l: Labels = {
+      job: "spark-executors",
+      namespace: app.namespace,
+      spark_app: app.crName,
+      application_id: app.id,
+      application_name: app.name,
+      executor_id: e,
+    };
     const alive = (t: number) => s.alive(t, idx);
     out.push(gauge({ __name__: "metrics_executor_activeTasks", ...l }, ax, (t) => (alive(t) ? Math.round(s.activeTasks(t, idx)) : null), 0));
     out.push(gauge({ __name__: "metrics_executor_maxMemory_bytes", ...l }, ax, (t) => (alive(t) ? Math.round(maxHeap * 0.6) : null), 0));
-    out.push(gauge({ __name__: "metrics_executor_JVMHeapMemory_bytes", ...l }, ax, (t) => (alive(t) ? Math.min(maxHeap, rand.jitter(s.heap(t, idx), 0.03)) : null), 0));
+    out.push(
+      gauge({ __name__: "metrics_executor_JVMHeapMemory_bytes", ...l }, ax, (t) => (alive(t) ? Math.min(maxHeap, rand.jitter(s.heap(t, idx), 0.03)) : null), 0),
+    );
     out.push(counterOrNull({ __name__: "metrics_executor_failedTasks_total", ...l }, ax, (t) => s.failRate(t, idx), alive));
     out.push(counterOrNull({ __name__: "metrics_executor_completedTasks_total", ...l }, ax, (t) => s.completeRate(t, idx), alive, 2));
-    out.push(counterOrNull({ __name__: "metrics_executor_shuffleTotalBytesRead_bytes_total", ...l }, ax, (t) => rand.jitter(s.shuffleReadRate(t, idx), 0.08), alive));
+    out.push(
+      counterOrNull({ __name__: "metrics_executor_shuffleTotalBytesRead_bytes_total", ...l }, ax, (t) => rand.jitter(s.shuffleReadRate(t, idx), 0.08), alive),
+    );
   }
   return out;
 }

@@ -103,13 +103,19 @@ export function schedulerSeries(ax: Axis, rand: Rand, inst: Inst, o: SchedulerOp
   const base = statsd(inst);
   const replicas = o.replicas ?? 1;
   return [
-    counter({ __name__: "airflow_scheduler_heartbeat", ...base }, ax, inst === "airflow-claims" ? 3_911_204 : 1_207_551, (t) => (alive(t) ? replicas * rand.jitter(0.2, 0.02) : 0)),
+    counter({ __name__: "airflow_scheduler_heartbeat", ...base }, ax, inst === "airflow-claims" ? 3_911_204 : 1_207_551, (t) =>
+      alive(t) ? replicas * rand.jitter(0.2, 0.02) : 0,
+    ),
     gauge({ __name__: "airflow_dagbag_size", ...base }, ax, (t) => o.dags?.(t) ?? (inst === "airflow-claims" ? 37 : 52), 0),
     gauge({ __name__: "airflow_dag_processing_import_errors", ...base }, ax, (t) => o.importErrors?.(t) ?? 0, 0),
     gauge({ __name__: "airflow_scheduler_tasks_starving", ...base }, ax, (t) => Math.round(o.starving?.(t) ?? 0), 0),
     gauge({ __name__: "airflow_scheduler_tasks_executable", ...base }, ax, () => rand.int(0, 2), 0),
-    counter({ __name__: "airflow_ti_failures", ...base }, ax, inst === "airflow-claims" ? 18_433 : 9_120, (t) => (alive(t) ? o.failures?.(t) ?? (rand.chance(0.01) ? 1 / 60 : 0) : 0)),
-    counter({ __name__: "airflow_ti_successes", ...base }, ax, inst === "airflow-claims" ? 2_904_118 : 1_118_090, (t) => (alive(t) ? o.successes?.(t) ?? rand.uniform(0.05, 0.3) : 0)),
+    counter({ __name__: "airflow_ti_failures", ...base }, ax, inst === "airflow-claims" ? 18_433 : 9_120, (t) =>
+      alive(t) ? (o.failures?.(t) ?? (rand.chance(0.01) ? 1 / 60 : 0)) : 0,
+    ),
+    counter({ __name__: "airflow_ti_successes", ...base }, ax, inst === "airflow-claims" ? 2_904_118 : 1_118_090, (t) =>
+      alive(t) ? (o.successes?.(t) ?? rand.uniform(0.05, 0.3)) : 0,
+    ),
   ];
 }
 
@@ -132,7 +138,11 @@ export function dagrunDurationSeries(ax: Axis, inst: Inst, dagId: string, runs: 
     if (!obs.length) continue;
     const name = `airflow_dagrun_duration_${state}`;
     const base = { ...statsd(inst), dag_id: dagId };
-    const inWindow = (t: number) => obs.filter((r) => r.end <= t && r.end > t - 36 * HOUR).map((r) => r.seconds).sort((a, b) => a - b);
+    const inWindow = (t: number) =>
+      obs
+        .filter((r) => r.end <= t && r.end > t - 36 * HOUR)
+        .map((r) => r.seconds)
+        .sort((a, b) => a - b);
     const q = (t: number, p: number) => {
       const xs = inWindow(t);
       return xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : null;
@@ -141,7 +151,9 @@ export function dagrunDurationSeries(ax: Axis, inst: Inst, dagId: string, runs: 
     out.push(gauge({ __name__: name, ...base, quantile: "0.99" }, ax, (t) => q(t, 0.99), 1));
     const before = obs.filter((r) => r.end <= ax.start);
     const sum0 = 1_000_000 + before.reduce((a, r) => a + r.seconds, 0);
-    out.push(gauge({ __name__: `${name}_sum`, ...base }, ax, (t) => sum0 + obs.filter((r) => r.end > ax.start && r.end <= t).reduce((a, r) => a + r.seconds, 0), 1));
+    out.push(
+      gauge({ __name__: `${name}_sum`, ...base }, ax, (t) => sum0 + obs.filter((r) => r.end > ax.start && r.end <= t).reduce((a, r) => a + r.seconds, 0), 1),
+    );
     out.push(gauge({ __name__: `${name}_count`, ...base }, ax, (t) => 400 + before.length + obs.filter((r) => r.end > ax.start && r.end <= t).length, 0));
   }
   return out;
@@ -307,22 +319,106 @@ export function serviceLog(logs: Logs, t: number, namespace: string, app: string
  * heartbeat warnings and a prior-auth gateway that times out now and then.
  */
 export function backgroundLogs(ax: Axis, rand: Rand, logs: Logs, opts: { quietScheduler?: Inst; quietFrom?: number } = {}): void {
-  const schedPod = { "airflow-claims": "airflow-claims-scheduler-6d8f7c9b54-qk2vx", "airflow-analytics": "airflow-analytics-scheduler-5b7d94f6c8-m9wzt" } as const;
+  const schedPod = {
+    "airflow-claims": "airflow-claims-scheduler-6d8f7c9b54-qk2vx",
+    "airflow-analytics": "airflow-analytics-scheduler-5b7d94f6c8-m9wzt",
+  } as const;
   for (const t of times(ax)) {
     const s = t + rand.uniform(0, MIN);
-    if (rand.chance(0.5)) serviceLog(logs, s, "digital", "member-portal-api", "info", `method=GET path=/v1/members/${rand.int(100000, 999999)}/coverage status=200 duration_ms=${rand.int(14, 80)}`);
-    if (rand.chance(0.35)) serviceLog(logs, s + 400, "claims-svc", "claims-status-api", "info", `method=GET path=/v2/claims/C${rand.int(10000000, 99999999)}/status status=200 duration_ms=${rand.int(9, 60)}`);
-    if (rand.chance(0.04)) serviceLog(logs, s + 900, "care-mgmt", "prior-auth-gateway", "warning", `upstream utilization-review timed out after 5000ms, retry 1/3 request_id=${rand.hex(12)}`);
-    if (rand.chance(0.02)) serviceLog(logs, s + 1300, "digital", "member-portal-api", "error", `idcard render failed member=${rand.int(100000, 999999)} err="pdfgen: font cache miss, retrying"`);
+    if (rand.chance(0.5))
+      serviceLog(
+        logs,
+        s,
+        "digital",
+        "member-portal-api",
+        "info",
+        `method=GET path=/v1/members/${rand.int(100000, 999999)}/coverage status=200 duration_ms=${rand.int(14, 80)}`,
+      );
+    if (rand.chance(0.35))
+      serviceLog(
+        logs,
+        s + 400,
+        "claims-svc",
+        "claims-status-api",
+        "info",
+        `method=GET path=/v2/claims/C${rand.int(10000000, 99999999)}/status status=200 duration_ms=${rand.int(9, 60)}`,
+      );
+    if (rand.chance(0.04))
+      serviceLog(
+        logs,
+        s + 900,
+        "care-mgmt",
+        "prior-auth-gateway",
+        "warning",
+        `upstream utilization-review timed out after 5000ms, retry 1/3 request_id=${rand.hex(12)}`,
+      );
+    if (rand.chance(0.02))
+      serviceLog(
+        logs,
+        s + 1300,
+        "digital",
+        "member-portal-api",
+        "error",
+        `idcard render failed member=${rand.int(100000, 999999)} err="pdfgen: font cache miss, retrying"`,
+      );
     for (const inst of ["airflow-claims", "airflow-analytics"] as const) {
       const quiet = opts.quietScheduler === inst && opts.quietFrom !== undefined && t >= opts.quietFrom;
       if (quiet) continue;
-      if (rand.chance(0.3)) componentLog(logs, s + 2000, inst, "scheduler", schedPod[inst], "INFO", pyLine(s + 2000, "scheduler_job_runner.py:428", "INFO", `${rand.int(0, 4)} tasks up for execution:`));
-      if ((t / MIN) % 5 === 0) componentLog(logs, s + 2500, inst, "scheduler", schedPod[inst], "INFO", pyLine(s + 2500, "scheduler_job_runner.py:1938", "INFO", "Adopting or resetting orphaned tasks for active dag runs"));
+      if (rand.chance(0.3))
+        componentLog(
+          logs,
+          s + 2000,
+          inst,
+          "scheduler",
+          schedPod[inst],
+          "INFO",
+          pyLine(s + 2000, "scheduler_job_runner.py:428", "INFO", `${rand.int(0, 4)} tasks up for execution:`),
+        );
+      if ((t / MIN) % 5 === 0)
+        componentLog(
+          logs,
+          s + 2500,
+          inst,
+          "scheduler",
+          schedPod[inst],
+          "INFO",
+          pyLine(s + 2500, "scheduler_job_runner.py:1938", "INFO", "Adopting or resetting orphaned tasks for active dag runs"),
+        );
     }
-    if ((t / MIN) % 30 === 7) componentLog(logs, s, "airflow-analytics", "worker", "airflow-analytics-worker-1", "ERROR", pyLine(s, "slack_notifier.py:88", "ERROR", "Failed to send Slack notification for reporting__star_ratings_monthly: SlackApiError: The request to the Slack API failed. (url: https://slack.com/api/chat.postMessage) The server responded with: {'ok': False, 'error': 'channel_not_found'}"));
-    if ((t / MIN) % 20 === 11) componentLog(logs, s, "airflow-analytics", "worker", `airflow-analytics-worker-${rand.int(0, 2)}`, "WARNING", `[${new Date(s).toISOString().replace("T", " ").replace("Z", ",000")}: WARNING/MainProcess] Substantial drift from celery@airflow-analytics-worker-${rand.int(0, 2)} may mean clocks are out of sync.  Current drift is 1 seconds.`);
-    if (rand.chance(0.03)) hostLog(logs, s, rand.pick(CLAIMS_WORKERS), "airflow-celery-worker.service", "WARNING", `/home/airflow/.local/lib/python3.11/site-packages/airflow/utils/sqlalchemy.py:112 SAWarning: TypeDecorator ExtendedJSON() will not produce a cache key because the \`\`cache_ok\`\` attribute is not set to True.`);
+    if ((t / MIN) % 30 === 7)
+      componentLog(
+        logs,
+        s,
+        "airflow-analytics",
+        "worker",
+        "airflow-analytics-worker-1",
+        "ERROR",
+        pyLine(
+          s,
+          "slack_notifier.py:88",
+          "ERROR",
+          "Failed to send Slack notification for reporting__star_ratings_monthly: SlackApiError: The request to the Slack API failed. (url: https://slack.com/api/chat.postMessage) The server responded with: {'ok': False, 'error': 'channel_not_found'}",
+        ),
+      );
+    if ((t / MIN) % 20 === 11)
+      componentLog(
+        logs,
+        s,
+        "airflow-analytics",
+        "worker",
+        `airflow-analytics-worker-${rand.int(0, 2)}`,
+        "WARNING",
+        `[${new Date(s).toISOString().replace("T", " ").replace("Z", ",000")}: WARNING/MainProcess] Substantial drift from celery@airflow-analytics-worker-${rand.int(0, 2)} may mean clocks are out of sync.  Current drift is 1 seconds.`,
+      );
+    if (rand.chance(0.03))
+      hostLog(
+        logs,
+        s,
+        rand.pick(CLAIMS_WORKERS),
+        "airflow-celery-worker.service",
+        "WARNING",
+        `/home/airflow/.local/lib/python3.11/site-packages/airflow/utils/sqlalchemy.py:112 SAWarning: TypeDecorator ExtendedJSON() will not produce a cache key because the \`\`cache_ok\`\` attribute is not set to True.`,
+      );
   }
 }
 
@@ -341,7 +437,12 @@ const GiB = 1024 ** 3;
 export { GiB };
 
 /** node_exporter series of one claims worker (EC2), relabelled to `host`. */
-export function claimsHostSeries(ax: Axis, rand: Rand, host: string, o: { mounts?: Mount[]; memAvail?(t: number): number; oomKills?(t: number): number; load?(t: number): number } = {}): Series[] {
+export function claimsHostSeries(
+  ax: Axis,
+  rand: Rand,
+  host: string,
+  o: { mounts?: Mount[]; memAvail?(t: number): number; oomKills?(t: number): number; load?(t: number): number } = {},
+): Series[] {
   const ip = `10.61.4.${20 + CLAIMS_WORKERS.indexOf(host as (typeof CLAIMS_WORKERS)[number])}`;
   const base = { job: "node", host, instance: `${ip}:9100` };
   const mounts = o.mounts ?? defaultClaimsMounts(rand);
@@ -366,7 +467,13 @@ export function claimsHostSeries(ax: Axis, rand: Rand, host: string, o: { mounts
 export function defaultClaimsMounts(rand: Rand, scratchUsedGiB = 120): Mount[] {
   return [
     { mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs", size: 100 * GiB, avail: () => rand.jitter(61 * GiB, 0.002) },
-    { mountpoint: "/data/scratch", device: "/dev/nvme1n1", fstype: "xfs", size: 900 * GiB, avail: (t) => (900 - scratchUsedGiB - 40 * Math.sin(t / (3 * HOUR))) * GiB },
+    {
+      mountpoint: "/data/scratch",
+      device: "/dev/nvme1n1",
+      fstype: "xfs",
+      size: 900 * GiB,
+      avail: (t) => (900 - scratchUsedGiB - 40 * Math.sin(t / (3 * HOUR))) * GiB,
+    },
   ];
 }
 
@@ -390,7 +497,12 @@ export interface ProbeState {
 }
 
 /** blackbox_exporter series, target in `target`, exporter in `instance`; HTTP probes add status and certificate expiry. */
-export function probeSeries(ax: Axis, rand: Rand, overrides: Partial<Record<keyof typeof TARGETS, ProbeState>> = {}, only?: Array<keyof typeof TARGETS>): Series[] {
+export function probeSeries(
+  ax: Axis,
+  rand: Rand,
+  overrides: Partial<Record<keyof typeof TARGETS, ProbeState>> = {},
+  only?: Array<keyof typeof TARGETS>,
+): Series[] {
   const usual: Record<keyof typeof TARGETS, number> = {
     clearpathApi: 0.21,
     clearpathSftp: 0.048,
@@ -400,7 +512,11 @@ export function probeSeries(ax: Axis, rand: Rand, overrides: Partial<Record<keyo
     claimsReplica: 0.009,
     rxbridgeSftp: 0.052,
   };
-  const certExpiry: Record<string, number> = { clearpathApi: Date.parse("2026-11-02T23:59:59Z") / 1000, credentialstream: Date.parse("2026-09-18T12:00:00Z") / 1000, memberPortal: Date.parse("2026-08-30T08:14:03Z") / 1000 };
+  const certExpiry: Record<string, number> = {
+    clearpathApi: Date.parse("2026-11-02T23:59:59Z") / 1000,
+    credentialstream: Date.parse("2026-09-18T12:00:00Z") / 1000,
+    memberPortal: Date.parse("2026-08-30T08:14:03Z") / 1000,
+  };
   return (Object.keys(TARGETS) as Array<keyof typeof TARGETS>)
     .filter((k) => !only || only.includes(k))
     .flatMap((k) => {
@@ -460,14 +576,23 @@ export const deployment = (rand: Rand, d: { repo: string; service: string; at: n
 export function backgroundChanges(now: number, rand: Rand) {
   const commits = [
     { repo: "fernhill-health/platform-docs", path: "runbooks/member-portal.md", message: "docs: member portal on-call escalation path", author: "okafor-j" },
-    { repo: "fernhill-health/grafana-dashboards", path: "dashboards/claims-status-api.json", message: "dashboards: p95 panel for claims status lookups", author: "mlindqvist" },
+    {
+      repo: "fernhill-health/grafana-dashboards",
+      path: "dashboards/claims-status-api.json",
+      message: "dashboards: p95 panel for claims status lookups",
+      author: "mlindqvist",
+    },
     { repo: "fernhill-health/dbt-fernhill", path: "models/care_mgmt/schema.yml", message: "care_mgmt: document gap_closure_source", author: "tbhatt" },
-  ].map((c, i) => commit(rand, { repo: c.repo, at: now - (3 + i * 6 + rand.uniform(0, 2)) * HOUR, author: c.author, message: c.message, files: [{ path: c.path }] }));
+  ].map((c, i) =>
+    commit(rand, { repo: c.repo, at: now - (3 + i * 6 + rand.uniform(0, 2)) * HOUR, author: c.author, message: c.message, files: [{ path: c.path }] }),
+  );
   const deployments = [
     { repo: "fernhill-health/member-portal", service: "member-portal-api" },
     { repo: "fernhill-health/claims-status", service: "claims-status-api" },
     { repo: "fernhill-health/member-portal", service: "member-portal-web" },
-  ].map((d, i) => deployment(rand, { ...d, at: now - (1.2 + i * 7 + rand.uniform(0, 1.5)) * HOUR, ref: `v${rand.int(3, 19)}.${rand.int(0, 40)}.${rand.int(0, 9)}` }));
+  ].map((d, i) =>
+    deployment(rand, { ...d, at: now - (1.2 + i * 7 + rand.uniform(0, 1.5)) * HOUR, ref: `v${rand.int(3, 19)}.${rand.int(0, 40)}.${rand.int(0, 9)}` }),
+  );
   return { commits, deployments };
 }
 
@@ -477,7 +602,14 @@ export const CLAIMS_POOLS = ["default_pool", "edi_sftp", "clearpath_api", "snowf
 export const ANALYTICS_POOLS = ["default_pool", "snowflake_transform", "dbt_cloud_trigger", "sas_grid"] as const;
 
 /** A healthy deployment: its pools lightly used, executor with room, scheduler beating. `patch` replaces any pool by name. */
-export function healthyAirflow(ax: Axis, rand: Rand, inst: Inst, patch: Partial<Record<string, PoolLoad>> = {}, exec?: ExecutorLoad, sched?: SchedulerOpts): Series[] {
+export function healthyAirflow(
+  ax: Axis,
+  rand: Rand,
+  inst: Inst,
+  patch: Partial<Record<string, PoolLoad>> = {},
+  exec?: ExecutorLoad,
+  sched?: SchedulerOpts,
+): Series[] {
   const minute = (t: number) => (t % HOUR) / MIN;
   const burst = (from: number, to: number, lo: number, hi: number) => (t: number) => (minute(t) >= from && minute(t) < to ? rand.int(lo, hi) : 0);
   const pools: PoolLoad[] =

@@ -21,7 +21,22 @@ export function build() {
     errorCode: "invalidQuery",
     dbtError: "400 Unrecognized name: cost_micros; Did you mean metrics_cost_micros? at [14:7]",
     columnsAt: (t) => (t >= renamed - (renamed % HOUR) + HOUR ? { ...rest, metrics_cost_micros: cost_micros! } : ADS_COLUMNS),
-    otherErrors: [queryError(run - 70 * 60_000, "looker-studio@shopfront-ads.iam.gserviceaccount.com", "shopfront-ads", "rateLimitExceeded", "Exceeded rate limits: too many concurrent queries for this project_and_region. reason: rateLimitExceeded")],
-    events: [{ at: "2026-07-02T06:38:00Z", kind: "schema.column.renamed", labels: { table: "ads_raw.google_ads_spend", from: "cost_micros", to: "metrics_cost_micros" }, message: "Fivetran connector google_ads: column cost_micros renamed to metrics_cost_micros" }],
+    otherErrors: [
+      queryError(
+        run - 70 * 60_000,
+        "looker-studio@shopfront-ads.iam.gserviceaccount.com",
+        "shopfront-ads",
+        "rateLimitExceeded",
+        "Exceeded rate limits: too many concurrent queries for this project_and_region. reason: rateLimitExceeded",
+      ),
+    ],
+    events: [
+      {
+        at: "2026-07-02T06:38:00Z",
+        kind: "schema.column.renamed",
+        labels: { table: "ads_raw.google_ads_spend", from: "cost_micros", to: "metrics_cost_micros" },
+        message: "Fivetran connector google_ads: column cost_micros renamed to metrics_cost_micros",
+      },
+    ],
   }).telemetry;
 }

@@ -10,7 +10,8 @@ import { adsTelemetry } from "../ads.js";
 import { queryError } from "../warehouse.js";
 
 export const id = "ads-spend-table-update-rate";
-const RATE = "Exceeded rate limits: too many table update operations for this table. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas reason: rateLimitExceeded";
+const RATE =
+  "Exceeded rate limits: too many table update operations for this table. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas reason: rateLimitExceeded";
 
 export function build() {
   const run = at("2026-06-23T09:00:14Z");
@@ -23,7 +24,13 @@ export function build() {
     otherErrors: [
       queryError(run - 55 * MIN, "fivetran-ads@shopfront-ads.iam.gserviceaccount.com", "shopfront-ads", "rateLimitExceeded", RATE),
       queryError(run + 40_000, "fivetran-ads@shopfront-ads.iam.gserviceaccount.com", "shopfront-ads", "rateLimitExceeded", RATE),
-      queryError(run - 20 * MIN, "b.ng@shopfront.example", "shopfront-ads", "accessDenied", "Access Denied: Project shopfront-finance: User does not have bigquery.jobs.create permission in project shopfront-finance."),
+      queryError(
+        run - 20 * MIN,
+        "b.ng@shopfront.example",
+        "shopfront-ads",
+        "accessDenied",
+        "Access Denied: Project shopfront-finance: User does not have bigquery.jobs.create permission in project shopfront-finance.",
+      ),
     ],
   }).telemetry;
 }

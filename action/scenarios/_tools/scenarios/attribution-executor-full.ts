@@ -38,10 +38,18 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (t >= rotated && (t / MIN) % 2 === 0) {
-      logs.add(t + 11 * SEC, { service: "keda-operator", namespace: "keda", level: "error" }, `ERROR\tscale_handler\terror getting scale decision\t{"scaledObject.Namespace": "airflow", "scaledObject.Name": "airflow-worker", "scaler": "redisScaler", "error": "WRONGPASS invalid username-password pair or user is disabled."}`);
+      logs.add(
+        t + 11 * SEC,
+        { service: "keda-operator", namespace: "keda", level: "error" },
+        `ERROR\tscale_handler\terror getting scale decision\t{"scaledObject.Namespace": "airflow", "scaledObject.Name": "airflow-worker", "scaler": "redisScaler", "error": "WRONGPASS invalid username-password pair or user is disabled."}`,
+      );
     }
     if (t >= fanout && rand.chance(0.5)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" }, `Task marketing_attribution_daily.touchpoints_${rand.pick(["google_ads", "meta", "tiktok", "email", "affiliate", "organic"])}[${rand.int(0, 6)}] running on airflow-worker-${rand.int(0, 1)}`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "airflow", tier: "airflow", component: "worker", namespace: "airflow", level: "info" },
+        `Task marketing_attribution_daily.touchpoints_${rand.pick(["google_ads", "meta", "tiktok", "email", "affiliate", "organic"])}[${rand.int(0, 6)}] running on airflow-worker-${rand.int(0, 1)}`,
+      );
     }
   }
 
@@ -69,12 +77,43 @@ export function build(): Telemetry {
     changes: backgroundChanges(now, rand),
     series,
     logs,
-    events: [{ at: iso(rotated), kind: "secret.rotated", labels: { namespace: "airflow", secret: "airflow-redis-password" }, message: "Vault rotated the Redis password used by Airflow's Celery broker" }],
+    events: [
+      {
+        at: iso(rotated),
+        kind: "secret.rotated",
+        labels: { namespace: "airflow", secret: "airflow-redis-password" },
+        message: "Vault rotated the Redis password used by Airflow's Celery broker",
+      },
+    ],
     orchestrator: {
       dag_runs: [
-        { dag_id: "marketing_attribution_daily", dag_run_id: "scheduled__2026-02-03T04:00:00+00:00", run_type: "scheduled", logical_date: "2026-02-03T04:00:00Z", state: "success", start_date: "2026-02-04T04:00:03Z", end_date: "2026-02-04T04:27:51Z" },
-        { dag_id: "marketing_attribution_daily", dag_run_id: runId, run_type: "scheduled", logical_date: "2026-02-04T04:00:00Z", state: "running", start_date: "2026-02-05T04:00:02Z", end_date: null },
-        { dag_id: "dbt_finance_daily", dag_run_id: runId, run_type: "scheduled", logical_date: "2026-02-04T04:00:00Z", state: "success", start_date: "2026-02-05T04:00:04Z", end_date: "2026-02-05T04:39:12Z" },
+        {
+          dag_id: "marketing_attribution_daily",
+          dag_run_id: "scheduled__2026-02-03T04:00:00+00:00",
+          run_type: "scheduled",
+          logical_date: "2026-02-03T04:00:00Z",
+          state: "success",
+          start_date: "2026-02-04T04:00:03Z",
+          end_date: "2026-02-04T04:27:51Z",
+        },
+        {
+          dag_id: "marketing_attribution_daily",
+          dag_run_id: runId,
+          run_type: "scheduled",
+          logical_date: "2026-02-04T04:00:00Z",
+          state: "running",
+          start_date: "2026-02-05T04:00:02Z",
+          end_date: null,
+        },
+        {
+          dag_id: "dbt_finance_daily",
+          dag_run_id: runId,
+          run_type: "scheduled",
+          logical_date: "2026-02-04T04:00:00Z",
+          state: "success",
+          start_date: "2026-02-05T04:00:04Z",
+          end_date: "2026-02-05T04:39:12Z",
+        },
       ],
       task_instances: taskInstances,
       import_errors: [],

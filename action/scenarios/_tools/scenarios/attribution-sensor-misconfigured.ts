@@ -33,15 +33,45 @@ export function build(): Telemetry {
   for (let t = sensorStart + 5 * SEC; t < sensorStart + 45 * MIN; t += 5 * MIN) {
     taskLog(logs, t, sensor, "info", "external_task.py:274", "Poking for tasks ['dbt_build'] in dag dbt_orders_hourly on 2026-07-21T03:30:00+00:00 ... ");
   }
-  taskLog(logs, sensorStart + 45 * MIN + SEC, sensor, "error", "taskinstance.py:3311", "Task failed with exception\nTraceback (most recent call last):\n  File \"/home/airflow/.local/lib/python3.12/site-packages/airflow/sensors/base.py\", line 297, in execute\n    raise AirflowSensorTimeout(message)\nairflow.exceptions.AirflowSensorTimeout: Sensor has timed out; run duration of 2701.44 seconds exceeds the specified timeout of 2700.0.");
-  for (const t of times(ax)) if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
-  const run = (h: string) => ({ dag_id: "dbt_orders_hourly", dag_run_id: `scheduled__2026-07-21T${h}:00:00+00:00`, run_type: "scheduled", logical_date: `2026-07-21T${h}:00:00Z`, state: "success", start_date: `2026-07-21T${String(Number(h) + 1).padStart(2, "0")}:05:02Z`, end_date: `2026-07-21T${String(Number(h) + 1).padStart(2, "0")}:11:5${h.at(-1)}Z` });
+  taskLog(
+    logs,
+    sensorStart + 45 * MIN + SEC,
+    sensor,
+    "error",
+    "taskinstance.py:3311",
+    'Task failed with exception\nTraceback (most recent call last):\n  File "/home/airflow/.local/lib/python3.12/site-packages/airflow/sensors/base.py", line 297, in execute\n    raise AirflowSensorTimeout(message)\nairflow.exceptions.AirflowSensorTimeout: Sensor has timed out; run duration of 2701.44 seconds exceeds the specified timeout of 2700.0.',
+  );
+  for (const t of times(ax))
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+  const run = (h: string) => ({
+    dag_id: "dbt_orders_hourly",
+    dag_run_id: `scheduled__2026-07-21T${h}:00:00+00:00`,
+    run_type: "scheduled",
+    logical_date: `2026-07-21T${h}:00:00Z`,
+    state: "success",
+    start_date: `2026-07-21T${String(Number(h) + 1).padStart(2, "0")}:05:02Z`,
+    end_date: `2026-07-21T${String(Number(h) + 1).padStart(2, "0")}:11:5${h.at(-1)}Z`,
+  });
   const bg = backgroundChanges(now, rand);
   return {
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand)],
     logs,
     orchestrator: {
-      dag_runs: [run("01"), run("02"), run("03"), { dag_id: "marketing_attribution_daily", dag_run_id: "scheduled__2026-07-20T04:30:00+00:00", run_type: "scheduled", logical_date: "2026-07-20T04:30:00Z", state: "failed", start_date: "2026-07-21T04:30:02Z", end_date: "2026-07-21T05:15:06Z" }],
+      dag_runs: [
+        run("01"),
+        run("02"),
+        run("03"),
+        {
+          dag_id: "marketing_attribution_daily",
+          dag_run_id: "scheduled__2026-07-20T04:30:00+00:00",
+          run_type: "scheduled",
+          logical_date: "2026-07-20T04:30:00Z",
+          state: "failed",
+          start_date: "2026-07-21T04:30:02Z",
+          end_date: "2026-07-21T05:15:06Z",
+        },
+      ],
       task_instances: [],
       import_errors: [],
       pools: [],

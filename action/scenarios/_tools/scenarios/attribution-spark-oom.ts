@@ -38,17 +38,72 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   deaths.forEach((d, i) => {
     const e = i + 1;
-    sparkLog(logs, d - 2 * SEC, APP, "executor", "error", `Executor ${e}: java.lang.OutOfMemoryError: Java heap space\n\tat org.apache.spark.sql.execution.joins.UnsafeHashedRelation$.apply(HashedRelation.scala:402)`);
-    sparkLog(logs, d, APP, "driver", "error", `Lost executor ${e} on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)}: The executor with id ${e} exited with exit code 137(SIGKILL, possible container OOM).`);
-    sparkLog(logs, d + 200, APP, "driver", "warn", `Lost task ${rand.int(0, 399)}.${Math.min(3, Math.floor(i / 3))} in stage 7.${Math.min(3, Math.floor(i / 3))} (TID ${4000 + i * 37}) (10.42.${rand.int(1, 9)}.${rand.int(2, 250)} executor ${e}): ExecutorLostFailure (executor ${e} exited caused by one of the running tasks) Reason: The executor with id ${e} exited with exit code 137(SIGKILL, possible container OOM).`);
+    sparkLog(
+      logs,
+      d - 2 * SEC,
+      APP,
+      "executor",
+      "error",
+      `Executor ${e}: java.lang.OutOfMemoryError: Java heap space\n\tat org.apache.spark.sql.execution.joins.UnsafeHashedRelation$.apply(HashedRelation.scala:402)`,
+    );
+    sparkLog(
+      logs,
+      d,
+      APP,
+      "driver",
+      "error",
+      `Lost executor ${e} on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)}: The executor with id ${e} exited with exit code 137(SIGKILL, possible container OOM).`,
+    );
+    sparkLog(
+      logs,
+      d + 200,
+      APP,
+      "driver",
+      "warn",
+      `Lost task ${rand.int(0, 399)}.${Math.min(3, Math.floor(i / 3))} in stage 7.${Math.min(3, Math.floor(i / 3))} (TID ${4000 + i * 37}) (10.42.${rand.int(1, 9)}.${rand.int(2, 250)} executor ${e}): ExecutorLostFailure (executor ${e} exited caused by one of the running tasks) Reason: The executor with id ${e} exited with exit code 137(SIGKILL, possible container OOM).`,
+    );
   });
-  sparkLog(logs, failedAt - SEC, APP, "driver", "error", "Job aborted due to stage failure: Task 211 in stage 7.3 failed 4 times, most recent failure: ExecutorLostFailure (executor 12 exited caused by one of the running tasks) Reason: The executor with id 12 exited with exit code 137(SIGKILL, possible container OOM).");
+  sparkLog(
+    logs,
+    failedAt - SEC,
+    APP,
+    "driver",
+    "error",
+    "Job aborted due to stage failure: Task 211 in stage 7.3 failed 4 times, most recent failure: ExecutorLostFailure (executor 12 exited caused by one of the running tasks) Reason: The executor with id 12 exited with exit code 137(SIGKILL, possible container OOM).",
+  );
   for (const t of times(ax)) {
-    if (running(t) && t < stage7 && rand.chance(0.5)) sparkLog(logs, t + rand.uniform(0, MIN), APP, "driver", "info", `Finished task ${rand.int(0, 399)}.0 in stage ${rand.int(2, 6)}.0 (TID ${rand.int(100, 3900)}) in ${rand.int(20000, 90000)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 12)}) (${rand.int(1, 400)}/400)`);
+    if (running(t) && t < stage7 && rand.chance(0.5))
+      sparkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        APP,
+        "driver",
+        "info",
+        `Finished task ${rand.int(0, 399)}.0 in stage ${rand.int(2, 6)}.0 (TID ${rand.int(100, 3900)}) in ${rand.int(20000, 90000)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 12)}) (${rand.int(1, 400)}/400)`,
+      );
   }
   const task = { dag_id: "marketing_attribution_daily", task_id: "run_touchpoint_model" };
-  taskLog(logs, submitted - 5 * SEC, task, "info", "spark_submit.py:488", "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name attribution-touchpoints --conf spark.executor.instances=12 --conf spark.executor.memory=8g ...");
-  taskLog(logs, failedAt + 20 * SEC, task, "error", "taskinstance.py:3311", "Task failed with exception\nairflow.exceptions.AirflowException: Cannot execute: spark-submit ... Error code is: 1. Application attribution-touchpoints finished with state FAILED");
-  const events = deaths.map((d, i) => ({ at: iso(d - SEC), kind: "k8s.pod.oomkilled", labels: { namespace: "spark", pod: `attribution-touchpoints-exec-${i + 1}` }, message: "Container spark-kubernetes-executor OOMKilled (exit 137)" }));
+  taskLog(
+    logs,
+    submitted - 5 * SEC,
+    task,
+    "info",
+    "spark_submit.py:488",
+    "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name attribution-touchpoints --conf spark.executor.instances=12 --conf spark.executor.memory=8g ...",
+  );
+  taskLog(
+    logs,
+    failedAt + 20 * SEC,
+    task,
+    "error",
+    "taskinstance.py:3311",
+    "Task failed with exception\nairflow.exceptions.AirflowException: Cannot execute: spark-submit ... Error code is: 1. Application attribution-touchpoints finished with state FAILED",
+  );
+  const events = deaths.map((d, i) => ({
+    at: iso(d - SEC),
+    kind: "k8s.pod.oomkilled",
+    labels: { namespace: "spark", pod: `attribution-touchpoints-exec-${i + 1}` },
+    message: "Container spark-kubernetes-executor OOMKilled (exit 137)",
+  }));
   return { series, logs, events, changes: backgroundChanges(now, rand) };
 }

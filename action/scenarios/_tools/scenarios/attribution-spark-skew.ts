@@ -36,12 +36,49 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
-    if (running(t) && t < straggling && rand.chance(0.6)) sparkLog(logs, t + rand.uniform(0, MIN), APP, "driver", "info", `Finished task ${rand.int(0, 399)}.0 in stage ${t < stage7 ? rand.int(2, 6) : 7}.0 (TID ${rand.int(100, 3900)}) in ${rand.int(20000, 90000)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 12)}) (${rand.int(1, 399)}/400)`);
-    if (t >= straggling && (t / MIN) % 10 === 0) sparkLog(logs, t + 4 * SEC, APP, "executor", "info", `Executor ${HOT}: UnsafeExternalSorter spilling sort data of ${rand.int(1800, 2200)}.0 MiB to disk (${rand.int(20, 60)} times so far)`);
+    if (running(t) && t < straggling && rand.chance(0.6))
+      sparkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        APP,
+        "driver",
+        "info",
+        `Finished task ${rand.int(0, 399)}.0 in stage ${t < stage7 ? rand.int(2, 6) : 7}.0 (TID ${rand.int(100, 3900)}) in ${rand.int(20000, 90000)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 12)}) (${rand.int(1, 399)}/400)`,
+      );
+    if (t >= straggling && (t / MIN) % 10 === 0)
+      sparkLog(
+        logs,
+        t + 4 * SEC,
+        APP,
+        "executor",
+        "info",
+        `Executor ${HOT}: UnsafeExternalSorter spilling sort data of ${rand.int(1800, 2200)}.0 MiB to disk (${rand.int(20, 60)} times so far)`,
+      );
   }
   sparkLog(logs, straggling, APP, "driver", "info", "Finished task 398.0 in stage 7.0 (TID 4398) in 61233 ms on 10.42.6.41 (executor 9) (399/400)");
   const task = { dag_id: "marketing_attribution_daily", task_id: "run_touchpoint_model" };
-  taskLog(logs, submitted - 5 * SEC, task, "info", "spark_submit.py:488", "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name attribution-touchpoints --conf spark.executor.instances=12 --conf spark.executor.memory=8g ...");
-  for (const t of times(ax)) if (running(t) && (t / MIN) % 5 === 0) taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for attribution-touchpoints (phase: Running)");
-  return { series, logs, events: [{ at: "2026-06-09T04:06:31Z", kind: "k8s.pod.started", labels: { namespace: "spark", pod: "attribution-touchpoints-driver" }, message: "Started container spark-kubernetes-driver" }], changes: backgroundChanges(now, rand) };
+  taskLog(
+    logs,
+    submitted - 5 * SEC,
+    task,
+    "info",
+    "spark_submit.py:488",
+    "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name attribution-touchpoints --conf spark.executor.instances=12 --conf spark.executor.memory=8g ...",
+  );
+  for (const t of times(ax))
+    if (running(t) && (t / MIN) % 5 === 0)
+      taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for attribution-touchpoints (phase: Running)");
+  return {
+    series,
+    logs,
+    events: [
+      {
+        at: "2026-06-09T04:06:31Z",
+        kind: "k8s.pod.started",
+        labels: { namespace: "spark", pod: "attribution-touchpoints-driver" },
+        message: "Started container spark-kubernetes-driver",
+      },
+    ],
+    changes: backgroundChanges(now, rand),
+  };
 }

@@ -23,11 +23,35 @@ export function build(): Telemetry {
   for (let t = sensorStart + 5 * SEC; t < sensorStart + 45 * MIN; t += 5 * MIN) {
     taskLog(logs, t, sensor, "info", "external_task.py:274", "Poking for tasks ['dbt_build'] in dag dbt_orders_hourly on 2026-07-14T03:00:00+00:00 ... ");
   }
-  taskLog(logs, sensorStart + 45 * MIN + SEC, sensor, "error", "taskinstance.py:3311", "Task failed with exception\nTraceback (most recent call last):\n  File \"/home/airflow/.local/lib/python3.12/site-packages/airflow/sensors/base.py\", line 297, in execute\n    raise AirflowSensorTimeout(message)\nairflow.exceptions.AirflowSensorTimeout: Sensor has timed out; run duration of 2701.03 seconds exceeds the specified timeout of 2700.0.");
+  taskLog(
+    logs,
+    sensorStart + 45 * MIN + SEC,
+    sensor,
+    "error",
+    "taskinstance.py:3311",
+    'Task failed with exception\nTraceback (most recent call last):\n  File "/home/airflow/.local/lib/python3.12/site-packages/airflow/sensors/base.py", line 297, in execute\n    raise AirflowSensorTimeout(message)\nairflow.exceptions.AirflowSensorTimeout: Sensor has timed out; run duration of 2701.03 seconds exceeds the specified timeout of 2700.0.',
+  );
   const dbt = { dag_id: "dbt_orders_hourly", task_id: "dbt_build", try_number: 2 };
-  taskLog(logs, at("2026-07-14T04:48:12Z"), dbt, "error", "taskinstance.py:3311", "Task failed with exception\nairflow.exceptions.AirflowException: Bash command failed. The command returned a non-zero exit code 1.\n  000630 (57014): Statement reached its statement or warehouse timeout of 2,400 second(s) and was canceled.");
-  for (const t of times(ax)) if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
-  const run = (h: string, state: string, start: string, end: string | null) => ({ dag_id: "dbt_orders_hourly", dag_run_id: `scheduled__2026-07-14T${h}:00:00+00:00`, run_type: "scheduled", logical_date: `2026-07-14T${h}:00:00Z`, state, start_date: start, end_date: end });
+  taskLog(
+    logs,
+    at("2026-07-14T04:48:12Z"),
+    dbt,
+    "error",
+    "taskinstance.py:3311",
+    "Task failed with exception\nairflow.exceptions.AirflowException: Bash command failed. The command returned a non-zero exit code 1.\n  000630 (57014): Statement reached its statement or warehouse timeout of 2,400 second(s) and was canceled.",
+  );
+  for (const t of times(ax))
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+  const run = (h: string, state: string, start: string, end: string | null) => ({
+    dag_id: "dbt_orders_hourly",
+    dag_run_id: `scheduled__2026-07-14T${h}:00:00+00:00`,
+    run_type: "scheduled",
+    logical_date: `2026-07-14T${h}:00:00Z`,
+    state,
+    start_date: start,
+    end_date: end,
+  });
   return {
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand)],
     logs,
@@ -36,7 +60,15 @@ export function build(): Telemetry {
         run("01", "success", "2026-07-14T02:05:02Z", "2026-07-14T02:11:49Z"),
         run("02", "success", "2026-07-14T03:05:03Z", "2026-07-14T03:11:40Z"),
         run("03", "failed", "2026-07-14T04:05:02Z", "2026-07-14T04:48:13Z"),
-        { dag_id: "marketing_attribution_daily", dag_run_id: "scheduled__2026-07-13T04:00:00+00:00", run_type: "scheduled", logical_date: "2026-07-13T04:00:00Z", state: "failed", start_date: "2026-07-14T04:00:02Z", end_date: "2026-07-14T04:45:06Z" },
+        {
+          dag_id: "marketing_attribution_daily",
+          dag_run_id: "scheduled__2026-07-13T04:00:00+00:00",
+          run_type: "scheduled",
+          logical_date: "2026-07-13T04:00:00Z",
+          state: "failed",
+          start_date: "2026-07-14T04:00:02Z",
+          end_date: "2026-07-14T04:45:06Z",
+        },
       ],
       task_instances: [],
       import_errors: [],

@@ -62,12 +62,30 @@ export function build(): Telemetry {
           at: "2026-01-22T09:41:12Z",
           author: "tbergstrom",
           message: "attribution: extend lookback window to 30 days",
-          files: [{ path: "airflow/dags/marketing_attribution.py", status: "modified", patch: "@@ -18,7 +18,7 @@\n-LOOKBACK_DAYS = 14\n+LOOKBACK_DAYS = 30\n" }],
+          files: [
+            { path: "airflow/dags/marketing_attribution.py", status: "modified", patch: "@@ -18,7 +18,7 @@\n-LOOKBACK_DAYS = 14\n+LOOKBACK_DAYS = 30\n" },
+          ],
         },
       ],
       deployments: [
-        { repo: "shopfront/clickstream-sink", service: "clickstream-sink", environment: "production", ref: "v2.8.1", sha: "c0ffee4d2b19a8e7f6d5c4b3a29180e7d6c5b4a3", at: "2026-01-22T06:12:40Z", status: "success" },
-        { repo: "shopfront/recommendations", service: "recommendations-api", environment: "production", ref: "v41.3.0", sha: "9a8b7c6d5e4f30291817161514131211100f0e0d", at: "2026-01-22T09:55:05Z", status: "success" },
+        {
+          repo: "shopfront/clickstream-sink",
+          service: "clickstream-sink",
+          environment: "production",
+          ref: "v2.8.1",
+          sha: "c0ffee4d2b19a8e7f6d5c4b3a29180e7d6c5b4a3",
+          at: "2026-01-22T06:12:40Z",
+          status: "success",
+        },
+        {
+          repo: "shopfront/recommendations",
+          service: "recommendations-api",
+          environment: "production",
+          ref: "v41.3.0",
+          sha: "9a8b7c6d5e4f30291817161514131211100f0e0d",
+          at: "2026-01-22T09:55:05Z",
+          status: "success",
+        },
       ],
     },
   };

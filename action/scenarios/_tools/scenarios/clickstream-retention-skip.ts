@@ -28,11 +28,22 @@ export function build(): Telemetry {
     const committed = (t: number) => (t < restarted ? leo(p, stopped) : leo(p, t) - Math.round(rate * rand.uniform(1, 3)));
     const labels = { topic: "web.clickstream", partition: String(p) };
     series.push(gauge({ __name__: "kafka_topic_partition_current_offset", ...labels }, ax, (t) => leo(p, t) + rand.int(-200, 200), 0));
-    series.push(gauge({ __name__: "kafka_topic_partition_oldest_offset", ...labels }, ax, (t) => leo(p, t - retention) - (leo(p, t - retention) % 1_000_000), 0));
+    series.push(
+      gauge({ __name__: "kafka_topic_partition_oldest_offset", ...labels }, ax, (t) => leo(p, t - retention) - (leo(p, t - retention) % 1_000_000), 0),
+    );
     series.push(gauge({ __name__: "kafka_consumergroup_current_offset", consumergroup: "clickstream-sink", ...labels }, ax, committed, 0));
-    series.push(gauge({ __name__: "kafka_consumergroup_lag", consumergroup: "clickstream-sink", ...labels }, ax, (t) => Math.max(0, leo(p, t) - committed(t)), 0));
+    series.push(
+      gauge({ __name__: "kafka_consumergroup_lag", consumergroup: "clickstream-sink", ...labels }, ax, (t) => Math.max(0, leo(p, t) - committed(t)), 0),
+    );
   }
-  series.push(gauge({ __name__: "kafka_consumergroup_lag_sum", consumergroup: "clickstream-sink", topic: "web.clickstream" }, ax, (t) => (t < restarted ? Math.round(((t - stopped) / 1000) * rate * P) : rand.int(2000, 9000)), 0));
+  series.push(
+    gauge(
+      { __name__: "kafka_consumergroup_lag_sum", consumergroup: "clickstream-sink", topic: "web.clickstream" },
+      ax,
+      (t) => (t < restarted ? Math.round(((t - stopped) / 1000) * rate * P) : rand.int(2000, 9000)),
+      0,
+    ),
+  );
   series.push(gauge({ __name__: "kafka_consumergroup_members", consumergroup: "clickstream-sink" }, ax, (t) => (t < restarted ? 0 : 8), 0));
   series.push(...backgroundKafka(ax, rand), ...probes(ax, rand));
   const logs = new Logs();
@@ -40,18 +51,38 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     const pod = `clickstream-sink-${rand.int(0, 7)}`;
     if (t < restarted) {
-      if (rand.chance(0.3)) logs.add(t + rand.uniform(0, MIN), { service: "clickstream-sink", namespace: "streaming", pod, level: "error" }, `level=error msg="startup check failed" err="operation error S3: PutObject, https response error StatusCode: 403, api error InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records."`);
+      if (rand.chance(0.3))
+        logs.add(
+          t + rand.uniform(0, MIN),
+          { service: "clickstream-sink", namespace: "streaming", pod, level: "error" },
+          `level=error msg="startup check failed" err="operation error S3: PutObject, https response error StatusCode: 403, api error InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records."`,
+        );
     } else if (rand.chance(0.6)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "clickstream-sink", namespace: "streaming", pod, level: "info" }, `level=info msg="flushed batch" topic=web.clickstream partition=${rand.int(0, 23)} records=${rand.int(14000, 26000)} took=${rand.int(3, 9)}s`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "clickstream-sink", namespace: "streaming", pod, level: "info" },
+        `level=info msg="flushed batch" topic=web.clickstream partition=${rand.int(0, 23)} records=${rand.int(14000, 26000)} took=${rand.int(3, 9)}s`,
+      );
     }
   }
   for (let p = 0; p < P; p++) {
-    logs.add(restarted + (20 + p) * SEC, { service: "clickstream-sink", namespace: "streaming", pod: `clickstream-sink-${p % 8}`, level: "warn" }, `level=warn msg="received OFFSET_OUT_OF_RANGE on fetch, resetting offset" topic=web.clickstream partition=${p} committed=${leo(p, stopped)} log_start=${leo(p, restarted - retention)} reset_to=end`);
+    logs.add(
+      restarted + (20 + p) * SEC,
+      { service: "clickstream-sink", namespace: "streaming", pod: `clickstream-sink-${p % 8}`, level: "warn" },
+      `level=warn msg="received OFFSET_OUT_OF_RANGE on fetch, resetting offset" topic=web.clickstream partition=${p} committed=${leo(p, stopped)} log_start=${leo(p, restarted - retention)} reset_to=end`,
+    );
   }
   return {
     series,
     logs,
-    events: [{ at: "2026-06-22T09:09:48Z", kind: "secret.rotated", labels: { namespace: "streaming", secret: "clickstream-sink-s3" }, message: "New access key for clickstream-sink written to Vault" }],
+    events: [
+      {
+        at: "2026-06-22T09:09:48Z",
+        kind: "secret.rotated",
+        labels: { namespace: "streaming", secret: "clickstream-sink-s3" },
+        message: "New access key for clickstream-sink written to Vault",
+      },
+    ],
     changes: backgroundChanges(now, rand),
   };
 }

@@ -52,9 +52,16 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
-    if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${t >= broken ? 63 : 64} DAGs; ${rand.int(0, 3)} tasks queued`);
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${t >= broken ? 63 : 64} DAGs; ${rand.int(0, 3)} tasks queued`);
     if (t >= broken && (t / MIN) % 5 === 0) {
-      airflowLog(logs, t + 12 * SEC, "scheduler", "error", `Failed to import: /opt/airflow/dags/repo/airflow/dags/inventory_sync.py\nTraceback (most recent call last):\n  File "/opt/airflow/dags/repo/airflow/dags/inventory_sync.py", line 7, in <module>\n    from erp_client.v2 import StockClient\nModuleNotFoundError: No module named 'erp_client.v2'`);
+      airflowLog(
+        logs,
+        t + 12 * SEC,
+        "scheduler",
+        "error",
+        `Failed to import: /opt/airflow/dags/repo/airflow/dags/inventory_sync.py\nTraceback (most recent call last):\n  File "/opt/airflow/dags/repo/airflow/dags/inventory_sync.py", line 7, in <module>\n    from erp_client.v2 import StockClient\nModuleNotFoundError: No module named 'erp_client.v2'`,
+      );
     }
   }
   const bg = backgroundChanges(now, rand);
@@ -62,7 +69,15 @@ export function build(): Telemetry {
     series,
     logs,
     orchestrator: {
-      dag_runs: ["12", "13", "14"].map((h) => ({ dag_id: "inventory_sync_hourly", dag_run_id: `scheduled__2026-04-28T${String(Number(h) - 1).padStart(2, "0")}:00:00+00:00`, run_type: "scheduled", logical_date: `2026-04-28T${String(Number(h) - 1).padStart(2, "0")}:00:00Z`, state: "success", start_date: `2026-04-28T${h}:05:03Z`, end_date: `2026-04-28T${h}:16:51Z` })),
+      dag_runs: ["12", "13", "14"].map((h) => ({
+        dag_id: "inventory_sync_hourly",
+        dag_run_id: `scheduled__2026-04-28T${String(Number(h) - 1).padStart(2, "0")}:00:00+00:00`,
+        run_type: "scheduled",
+        logical_date: `2026-04-28T${String(Number(h) - 1).padStart(2, "0")}:00:00Z`,
+        state: "success",
+        start_date: `2026-04-28T${h}:05:03Z`,
+        end_date: `2026-04-28T${h}:16:51Z`,
+      })),
       task_instances: [],
       import_errors: [
         {
@@ -70,7 +85,8 @@ export function build(): Telemetry {
           timestamp: iso(broken),
           filename: "/opt/airflow/dags/repo/airflow/dags/inventory_sync.py",
           bundle_name: "dags-folder",
-          stack_trace: "Traceback (most recent call last):\n  File \"/opt/airflow/dags/repo/airflow/dags/inventory_sync.py\", line 7, in <module>\n    from erp_client.v2 import StockClient\nModuleNotFoundError: No module named 'erp_client.v2'\n",
+          stack_trace:
+            "Traceback (most recent call last):\n  File \"/opt/airflow/dags/repo/airflow/dags/inventory_sync.py\", line 7, in <module>\n    from erp_client.v2 import StockClient\nModuleNotFoundError: No module named 'erp_client.v2'\n",
         },
       ],
       pools: [

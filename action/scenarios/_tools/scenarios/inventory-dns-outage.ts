@@ -40,21 +40,51 @@ export function build(): Telemetry {
         "taskinstance.py:3311",
         `Task failed with exception\nTraceback (most recent call last):\n  File "/home/airflow/.local/lib/python3.12/site-packages/urllib3/connection.py", line 198, in _new_conn\n    sock = connection.create_connection(\nsocket.gaierror: [Errno -3] Temporary failure in name resolution\n\nrequests.exceptions.ConnectionError: HTTPSConnectionPool(host='erp-gateway.shopfront.example', port=443): Max retries exceeded with url: /oauth/token (Caused by NameResolutionError("<urllib3.connection.HTTPSConnection object at 0x7f2b1c3d4e50>: Failed to resolve 'erp-gateway.shopfront.example' ([Errno -3] Temporary failure in name resolution)"))`,
       );
-      taskLog(logs, start + 22 * SEC, task, "info", "taskinstance.py:1225", `Marking task as ${attempt === 2 ? "FAILED" : "UP_FOR_RETRY"}. dag_id=inventory_sync_hourly, task_id=sync_fc_${fc}, run_id=scheduled__2026-04-08T14:00:00+00:00`);
+      taskLog(
+        logs,
+        start + 22 * SEC,
+        task,
+        "info",
+        "taskinstance.py:1225",
+        `Marking task as ${attempt === 2 ? "FAILED" : "UP_FOR_RETRY"}. dag_id=inventory_sync_hourly, task_id=sync_fc_${fc}, run_id=scheduled__2026-04-08T14:00:00+00:00`,
+      );
     }
   });
   for (const t of times(ax)) {
-    if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
     if (t < broken) continue;
     // Everyone who talks to the outside world fails to resolve it.
     for (let j = 0; j < 2; j++) {
-      logs.add(t + rand.uniform(0, MIN), { service: "checkout", namespace: "storefront", level: "error" }, `payment authorisation failed: Post "https://checkout-live.adyen.example/v71/payments": dial tcp: lookup checkout-live.adyen.example on 10.96.0.10:53: server misbehaving`);
-      logs.add(t + rand.uniform(0, MIN), { service: "recommendations-api", namespace: "storefront", level: "error" }, `feature fetch failed: dial tcp: lookup featurestore.eu.vendor.example on 10.96.0.10:53: server misbehaving`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "checkout", namespace: "storefront", level: "error" },
+        `payment authorisation failed: Post "https://checkout-live.adyen.example/v71/payments": dial tcp: lookup checkout-live.adyen.example on 10.96.0.10:53: server misbehaving`,
+      );
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "recommendations-api", namespace: "storefront", level: "error" },
+        `feature fetch failed: dial tcp: lookup featurestore.eu.vendor.example on 10.96.0.10:53: server misbehaving`,
+      );
     }
-    if (rand.chance(0.5)) logs.add(t + rand.uniform(0, MIN), { service: "clickstream-sink", namespace: "streaming", level: "error" }, `level=error msg="upload failed, will retry" err="RequestError: send request failed\\ncaused by: Put \\"https://shopfront-raw.s3.eu-west-1.amazonaws.com/page_views/...\\": dial tcp: lookup shopfront-raw.s3.eu-west-1.amazonaws.com: i/o timeout"`);
-    logs.add(t + rand.uniform(0, 10) * SEC, { service: "coredns", namespace: "kube-system", level: "error" }, `[ERROR] plugin/errors: 2 ${rand.pick(["erp-gateway.shopfront.example", "checkout-live.adyen.example", "featurestore.eu.vendor.example"])}. A: read udp 10.42.0.17:${rand.int(30000, 60000)}->10.0.0.253:53: i/o timeout`);
+    if (rand.chance(0.5))
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "clickstream-sink", namespace: "streaming", level: "error" },
+        `level=error msg="upload failed, will retry" err="RequestError: send request failed\\ncaused by: Put \\"https://shopfront-raw.s3.eu-west-1.amazonaws.com/page_views/...\\": dial tcp: lookup shopfront-raw.s3.eu-west-1.amazonaws.com: i/o timeout"`,
+      );
+    logs.add(
+      t + rand.uniform(0, 10) * SEC,
+      { service: "coredns", namespace: "kube-system", level: "error" },
+      `[ERROR] plugin/errors: 2 ${rand.pick(["erp-gateway.shopfront.example", "checkout-live.adyen.example", "featurestore.eu.vendor.example"])}. A: read udp 10.42.0.17:${rand.int(30000, 60000)}->10.0.0.253:53: i/o timeout`,
+    );
   }
-  const servfail = gauge({ __name__: "coredns_dns_responses_rate_servfail", job: "coredns" }, ax, (t) => (t >= broken ? rand.jitter(38, 0.1) : rand.jitter(0.05, 0.5)), 2);
+  const servfail = gauge(
+    { __name__: "coredns_dns_responses_rate_servfail", job: "coredns" },
+    ax,
+    (t) => (t >= broken ? rand.jitter(38, 0.1) : rand.jitter(0.05, 0.5)),
+    2,
+  );
   return {
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand), servfail],
     logs,
@@ -66,7 +96,14 @@ export function build(): Telemetry {
           at: "2026-04-08T14:52:19Z",
           author: "kwojcik",
           message: "coredns: forward to the new VPC resolvers",
-          files: [{ path: "clusters/prod/kube-system/coredns-configmap.yaml", status: "modified", patch: "@@ -14,7 +14,7 @@ data:\n         prometheus :9153\n-        forward . /etc/resolv.conf\n+        forward . 10.0.0.253 10.0.1.253\n         cache 30\n" }],
+          files: [
+            {
+              path: "clusters/prod/kube-system/coredns-configmap.yaml",
+              status: "modified",
+              patch:
+                "@@ -14,7 +14,7 @@ data:\n         prometheus :9153\n-        forward . /etc/resolv.conf\n+        forward . 10.0.0.253 10.0.1.253\n         cache 30\n",
+            },
+          ],
         },
       ],
       deployments: [],

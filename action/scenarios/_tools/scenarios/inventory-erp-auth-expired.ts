@@ -40,17 +40,40 @@ export function build(): Telemetry {
         "taskinstance.py:3311",
         `Task failed with exception\nTraceback (most recent call last):\n  File "/opt/airflow/dags/repo/airflow/dags/inventory_sync.py", line 51, in erp_session\n    resp.raise_for_status()\nrequests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://erp-gateway.shopfront.example/oauth/token\nresponse body: {"error":"invalid_client","error_description":"client secret has expired"}`,
       );
-      taskLog(logs, start + 3 * SEC, task, "info", "taskinstance.py:1225", `Marking task as ${attempt === 3 ? "FAILED" : "UP_FOR_RETRY"}. dag_id=inventory_sync_hourly, task_id=sync_fc_${fc}, run_id=scheduled__2026-03-24T23:00:00+00:00`);
+      taskLog(
+        logs,
+        start + 3 * SEC,
+        task,
+        "info",
+        "taskinstance.py:1225",
+        `Marking task as ${attempt === 3 ? "FAILED" : "UP_FOR_RETRY"}. dag_id=inventory_sync_hourly, task_id=sync_fc_${fc}, run_id=scheduled__2026-03-24T23:00:00+00:00`,
+      );
     }
   });
   for (const t of times(ax)) {
-    if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
-    if (rand.chance(0.15)) taskLog(logs, t + rand.uniform(0, MIN), { dag_id: "dbt_orders_hourly", task_id: "dbt_build" }, "info", "subprocess.py:93", `${rand.int(1, 14)} of 14 OK created sql model analytics.${rand.pick(["fct_orders", "stg_orders", "fct_daily_revenue"])} [SUCCESS in ${rand.int(2, 40)}.${rand.int(10, 99)}s]`);
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+    if (rand.chance(0.15))
+      taskLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        { dag_id: "dbt_orders_hourly", task_id: "dbt_build" },
+        "info",
+        "subprocess.py:93",
+        `${rand.int(1, 14)} of 14 OK created sql model analytics.${rand.pick(["fct_orders", "stg_orders", "fct_daily_revenue"])} [SUCCESS in ${rand.int(2, 40)}.${rand.int(10, 99)}s]`,
+      );
   }
   return {
     changes: backgroundChanges(now, rand),
     series: [...healthyAirflow(ax, rand), ...probes(ax, rand)],
     logs,
-    events: [{ at: iso(at("2026-03-25T00:00:00Z")), kind: "secret.expired", labels: { provider: "erp-gateway", client: "airflow-prod", conn_id: "erp_api" }, message: "OAuth client secret of client airflow-prod expired (issued 2025-03-25)" }],
+    events: [
+      {
+        at: iso(at("2026-03-25T00:00:00Z")),
+        kind: "secret.expired",
+        labels: { provider: "erp-gateway", client: "airflow-prod", conn_id: "erp_api" },
+        message: "OAuth client secret of client airflow-prod expired (issued 2025-03-25)",
+      },
+    ],
   };
 }

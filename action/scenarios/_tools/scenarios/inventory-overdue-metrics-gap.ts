@@ -43,16 +43,30 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (rand.chance(0.5)) {
-      logs.add(t + rand.uniform(0, MIN), { service: "airflow", tier: "airflow", component: "webserver", namespace: "airflow", level: "info" }, `10.42.${rand.int(0, 9)}.${rand.int(2, 250)} - - "GET /api/v1/dags?limit=100 HTTP/1.1" 200 ${rand.int(8000, 9000)} "-" "python-requests/2.32.3"`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "airflow", tier: "airflow", component: "webserver", namespace: "airflow", level: "info" },
+        `10.42.${rand.int(0, 9)}.${rand.int(2, 250)} - - "GET /api/v1/dags?limit=100 HTTP/1.1" 200 ${rand.int(8000, 9000)} "-" "python-requests/2.32.3"`,
+      );
     }
   }
   return {
     series: [...airflow, ...probes(ax, rand)],
     logs,
     events: [
-      { at: "2026-03-12T09:55:30Z", kind: "k8s.node.drained", labels: { node: "ip-10-42-7-19.eu-west-1.compute.internal", reason: "kernel-upgrade" }, message: "node cordoned and drained by the upgrade controller" },
+      {
+        at: "2026-03-12T09:55:30Z",
+        kind: "k8s.node.drained",
+        labels: { node: "ip-10-42-7-19.eu-west-1.compute.internal", reason: "kernel-upgrade" },
+        message: "node cordoned and drained by the upgrade controller",
+      },
       { at: iso(gone), kind: "k8s.pod.evicted", labels: { namespace: "airflow", pod: "airflow-statsd-6c9d8f7b5-q2w8e" }, message: "Pod evicted: node drain" },
-      { at: iso(gone + 40 * SEC), kind: "k8s.pod.pending", labels: { namespace: "airflow", pod: "airflow-statsd-6c9d8f7b5-z7k3m" }, message: "0/11 nodes are available: 11 node(s) didn't match Pod's node affinity/selector" },
+      {
+        at: iso(gone + 40 * SEC),
+        kind: "k8s.pod.pending",
+        labels: { namespace: "airflow", pod: "airflow-statsd-6c9d8f7b5-z7k3m" },
+        message: "0/11 nodes are available: 11 node(s) didn't match Pod's node affinity/selector",
+      },
     ],
     changes: {
       commits: [
@@ -62,7 +76,14 @@ export function build(): Telemetry {
           at: "2026-03-12T06:14:03Z",
           author: "rnair",
           message: "inventory: log the ERP request id on retries",
-          files: [{ path: "airflow/dags/inventory_sync.py", status: "modified", patch: "@@ -58,6 +58,7 @@ def sync_fc(fc: str) -> None:\n     resp = erp.get(f\"/stock/{fc}\")\n     if resp.status_code >= 500:\n+        log.warning(\"ERP %s for %s, request id %s\", resp.status_code, fc, resp.headers.get(\"x-request-id\"))\n         raise AirflowException(\"ERP unavailable\")\n" }],
+          files: [
+            {
+              path: "airflow/dags/inventory_sync.py",
+              status: "modified",
+              patch:
+                '@@ -58,6 +58,7 @@ def sync_fc(fc: str) -> None:\n     resp = erp.get(f"/stock/{fc}")\n     if resp.status_code >= 500:\n+        log.warning("ERP %s for %s, request id %s", resp.status_code, fc, resp.headers.get("x-request-id"))\n         raise AirflowException("ERP unavailable")\n',
+            },
+          ],
         },
       ],
       deployments: [],

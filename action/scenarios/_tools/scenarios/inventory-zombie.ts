@@ -42,25 +42,65 @@ export function build(): Telemetry {
         taskLog(logs, t, task, "info", "inventory_sync.py:71", `fetched stock page ${page}/5 for ${fc} (${rand.int(1800, 2000)} SKUs)`);
       }
       if (h === "10" && fc === "waw1") return;
-      taskLog(logs, start + 5 * MIN + 20 * SEC, task, "info", "inventory_sync.py:94", `merged ${rand.int(9000, 9900)} rows into raw.inventory_levels for ${fc}`);
+      taskLog(
+        logs,
+        start + 5 * MIN + 20 * SEC,
+        task,
+        "info",
+        "inventory_sync.py:94",
+        `merged ${rand.int(9000, 9900)} rows into raw.inventory_levels for ${fc}`,
+      );
       taskLog(logs, start + 5 * MIN + 22 * SEC, task, "info", "local_task_job_runner.py:266", "Task exited with return code 0");
     });
   }
-  airflowLog(logs, at("2026-03-17T10:15:41Z"), "scheduler", "error", "Detected zombie job: {'full_filepath': '/opt/airflow/dags/repo/airflow/dags/inventory_sync.py', 'processor_subdir': '/opt/airflow/dags', 'msg': \"{'DAG Id': 'inventory_sync_hourly', 'Task Id': 'sync_fc_waw1', 'Run Id': 'scheduled__2026-03-17T09:00:00+00:00', 'Hostname': 'airflow-worker-1.airflow-worker.airflow.svc.cluster.local', 'External Executor Id': '5c0e2f1a-7d4b-4c1e-9a8f-3b6d2e1f0a9c'}\", 'simple_task_instance': <airflow.models.taskinstance.SimpleTaskInstance object at 0x7f3a2c1b9d50>, 'is_failure_callback': True}");
+  airflowLog(
+    logs,
+    at("2026-03-17T10:15:41Z"),
+    "scheduler",
+    "error",
+    "Detected zombie job: {'full_filepath': '/opt/airflow/dags/repo/airflow/dags/inventory_sync.py', 'processor_subdir': '/opt/airflow/dags', 'msg': \"{'DAG Id': 'inventory_sync_hourly', 'Task Id': 'sync_fc_waw1', 'Run Id': 'scheduled__2026-03-17T09:00:00+00:00', 'Hostname': 'airflow-worker-1.airflow-worker.airflow.svc.cluster.local', 'External Executor Id': '5c0e2f1a-7d4b-4c1e-9a8f-3b6d2e1f0a9c'}\", 'simple_task_instance': <airflow.models.taskinstance.SimpleTaskInstance object at 0x7f3a2c1b9d50>, 'is_failure_callback': True}",
+  );
   airflowLog(logs, at("2026-03-17T10:15:41Z") + 300, "scheduler", "warn", "Failing (1) jobs without heartbeat after 2026-03-17 10:10:41.012345+00:00");
-  airflowLog(logs, at("2026-03-17T10:15:42Z"), "scheduler", "info", "Marking task as FAILED. dag_id=inventory_sync_hourly, task_id=sync_fc_waw1, run_id=scheduled__2026-03-17T09:00:00+00:00");
+  airflowLog(
+    logs,
+    at("2026-03-17T10:15:42Z"),
+    "scheduler",
+    "info",
+    "Marking task as FAILED. dag_id=inventory_sync_hourly, task_id=sync_fc_waw1, run_id=scheduled__2026-03-17T09:00:00+00:00",
+  );
   for (const t of times(ax)) {
-    if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+    if (rand.chance(0.3))
+      airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
   }
   return {
     changes: backgroundChanges(now, rand),
     series,
     logs,
     events: [
-      { at: iso(drained - 2 * MIN), kind: "aws.ec2.spot_interruption", labels: { instance: "i-0a4f8e2c9b1d7e3f5", node: "ip-10-42-9-87.eu-west-1.compute.internal" }, message: "EC2 Spot Instance Interruption Warning: terminate in 2 minutes" },
-      { at: iso(drained), kind: "k8s.node.drained", labels: { node: "ip-10-42-9-87.eu-west-1.compute.internal", reason: "spot-interruption" }, message: "node cordoned and drained by aws-node-termination-handler" },
-      { at: iso(drained + 4 * SEC), kind: "k8s.pod.evicted", labels: { namespace: "airflow", pod: "airflow-worker-1" }, message: "Pod evicted by node drain (grace period 60s)" },
-      { at: iso(replaced), kind: "k8s.pod.started", labels: { namespace: "airflow", pod: "airflow-worker-1" }, message: "Started container worker on ip-10-42-3-14.eu-west-1.compute.internal" },
+      {
+        at: iso(drained - 2 * MIN),
+        kind: "aws.ec2.spot_interruption",
+        labels: { instance: "i-0a4f8e2c9b1d7e3f5", node: "ip-10-42-9-87.eu-west-1.compute.internal" },
+        message: "EC2 Spot Instance Interruption Warning: terminate in 2 minutes",
+      },
+      {
+        at: iso(drained),
+        kind: "k8s.node.drained",
+        labels: { node: "ip-10-42-9-87.eu-west-1.compute.internal", reason: "spot-interruption" },
+        message: "node cordoned and drained by aws-node-termination-handler",
+      },
+      {
+        at: iso(drained + 4 * SEC),
+        kind: "k8s.pod.evicted",
+        labels: { namespace: "airflow", pod: "airflow-worker-1" },
+        message: "Pod evicted by node drain (grace period 60s)",
+      },
+      {
+        at: iso(replaced),
+        kind: "k8s.pod.started",
+        labels: { namespace: "airflow", pod: "airflow-worker-1" },
+        message: "Started container worker on ip-10-42-3-14.eu-west-1.compute.internal",
+      },
     ],
   };
 }

@@ -29,19 +29,45 @@ export function build(): Telemetry {
   for (const t of times(axis(now - 2 * HOUR, now))) {
     for (const b of [0, 1, 2]) {
       if (b === 1 && t >= full) continue;
-      if (rand.chance(0.2)) brokerLog(logs, t + rand.uniform(0, MIN), b, "info", `[LocalLog partition=${rand.pick(TOPICS)[0]}-${rand.int(0, 5)}, dir=/var/lib/kafka/data-0] Rolled new log segment at offset ${rand.int(1e7, 9e7)} in ${rand.int(1, 4)} ms. (kafka.log.LocalLog)`);
+      if (rand.chance(0.2))
+        brokerLog(
+          logs,
+          t + rand.uniform(0, MIN),
+          b,
+          "info",
+          `[LocalLog partition=${rand.pick(TOPICS)[0]}-${rand.int(0, 5)}, dir=/var/lib/kafka/data-0] Rolled new log segment at offset ${rand.int(1e7, 9e7)} in ${rand.int(1, 4)} ms. (kafka.log.LocalLog)`,
+        );
     }
   }
-  brokerLog(logs, full, 1, "error", "Error while appending records to catalog.reindex-4 in dir /var/lib/kafka/data-0 (org.apache.kafka.storage.internals.log.LogDirFailureChannel)\njava.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)");
+  brokerLog(
+    logs,
+    full,
+    1,
+    "error",
+    "Error while appending records to catalog.reindex-4 in dir /var/lib/kafka/data-0 (org.apache.kafka.storage.internals.log.LogDirFailureChannel)\njava.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)",
+  );
   brokerLog(logs, full + 200, 1, "error", "[ReplicaManager broker=1] Stopping serving replicas in dir /var/lib/kafka/data-0 (kafka.server.ReplicaManager)");
   brokerLog(logs, full + 900, 1, "error", "Shutdown broker because all log dirs in /var/lib/kafka/data-0 have failed (kafka.log.LogManager)");
   for (const b of [0, 2]) {
-    brokerLog(logs, full + rand.uniform(25, 40) * SEC, b, "info", `[Partition orders.v1-${b + 1} broker=${b}] Shrinking ISR from ${b},1,${2 - b} to ${b},${2 - b}. Leader: (highWatermark: ${rand.int(1e6, 9e6)}, endOffset: ${rand.int(1e6, 9e6)}). Out of sync replicas: (brokerId: 1, endOffset: ${rand.int(1e6, 9e6)}, lastCaughtUpTimeMs: ${full}) (kafka.cluster.Partition)`);
+    brokerLog(
+      logs,
+      full + rand.uniform(25, 40) * SEC,
+      b,
+      "info",
+      `[Partition orders.v1-${b + 1} broker=${b}] Shrinking ISR from ${b},1,${2 - b} to ${b},${2 - b}. Leader: (highWatermark: ${rand.int(1e6, 9e6)}, endOffset: ${rand.int(1e6, 9e6)}). Out of sync replicas: (brokerId: 1, endOffset: ${rand.int(1e6, 9e6)}, lastCaughtUpTimeMs: ${full}) (kafka.cluster.Partition)`,
+    );
   }
   return {
     series,
     logs,
-    events: [{ at: iso(reindex), kind: "k8s.job.started", labels: { namespace: "search", job: "catalog-reindex-full" }, message: "Job catalog-reindex-full started (parallelism 8)" }],
+    events: [
+      {
+        at: iso(reindex),
+        kind: "k8s.job.started",
+        labels: { namespace: "search", job: "catalog-reindex-full" },
+        message: "Job catalog-reindex-full started (parallelism 8)",
+      },
+    ],
     changes: backgroundChanges(now, rand),
   };
 }

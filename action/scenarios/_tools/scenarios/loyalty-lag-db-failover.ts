@@ -21,7 +21,8 @@ export function build() {
     capacity: (t) => 420 - 360 * d(t),
     dbLatency: (t) => 0.0019 + 0.05 * d(t),
     podLog: (t, _pod, rand, logs, labels) => {
-      if (d(t) > 0.5 && rand.chance(0.4)) logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow commit to rewards-db tx_ms=${rand.int(2500, 7000)} events=${rand.int(50, 120)}`);
+      if (d(t) > 0.5 && rand.chance(0.4))
+        logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow commit to rewards-db tx_ms=${rand.int(2500, 7000)} events=${rand.int(50, 120)}`);
     },
   }).telemetry;
 }

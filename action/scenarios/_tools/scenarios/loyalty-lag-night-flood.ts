@@ -19,9 +19,22 @@ export function build() {
     produce: (t) => 17 + 43 * ramp(t, flood, flood + 3 * MIN),
     capacity: () => 415,
     podLog: (t, _pod, r, logs, labels) => {
-      if (r.chance(0.8)) logs.add(t + r.uniform(0, MIN), { ...labels, level: "warn" }, "DeprecationWarning: datetime.datetime.utcnow() is deprecated and scheduled for removal in a future version. Use timezone-aware objects.");
+      if (r.chance(0.8))
+        logs.add(
+          t + r.uniform(0, MIN),
+          { ...labels, level: "warn" },
+          "DeprecationWarning: datetime.datetime.utcnow() is deprecated and scheduled for removal in a future version. Use timezone-aware objects.",
+        );
     },
   });
-  telemetry.changes!.deployments.push({ repo: "shopfront/points-accrual", service: "points-accrual", environment: "production", ref: "v2.14.0", sha: rand.hex(40), at: iso(flood - 5 * HOUR), status: "success" });
+  telemetry.changes!.deployments.push({
+    repo: "shopfront/points-accrual",
+    service: "points-accrual",
+    environment: "production",
+    ref: "v2.14.0",
+    sha: rand.hex(40),
+    at: iso(flood - 5 * HOUR),
+    status: "success",
+  });
   return telemetry;
 }

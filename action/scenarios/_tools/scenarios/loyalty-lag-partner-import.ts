@@ -18,6 +18,14 @@ export function build() {
     produce: (t, p) => (p === 3 ? 14 + 290 * ramp(t, bulk, bulk + 2 * MIN) : 14),
     capacity: () => 410,
   });
-  telemetry.changes!.deployments.push({ repo: "shopfront/checkout", service: "checkout", environment: "production", ref: "v58.3.0", sha: rand.hex(40), at: iso(bulk - 12 * MIN), status: "success" });
+  telemetry.changes!.deployments.push({
+    repo: "shopfront/checkout",
+    service: "checkout",
+    environment: "production",
+    ref: "v58.3.0",
+    sha: rand.hex(40),
+    at: iso(bulk - 12 * MIN),
+    status: "success",
+  });
   return telemetry;
 }

@@ -25,9 +25,21 @@ export function build() {
     podLog: (t, pod, rand, logs, labels) => {
       if (!storm(t) || !rand.chance(0.7)) return;
       const at2 = t + rand.uniform(0, MIN);
-      logs.add(at2, { ...labels, level: "warn" }, `[Consumer clientId=${pod}, groupId=points-accrual] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time processing messages.`);
-      logs.add(at2 + 2_000, { ...labels, level: "error" }, "org.apache.kafka.clients.consumer.CommitFailedException: Offset commit cannot be completed since the consumer is not part of an active group for auto partition assignment; it is likely that the consumer was kicked out of the group.");
-      logs.add(at2 + 4_000, labels, `[Consumer clientId=${pod}, groupId=points-accrual] Revoke previously assigned partitions loyalty.points.v2-${rand.int(0, 7)}`);
+      logs.add(
+        at2,
+        { ...labels, level: "warn" },
+        `[Consumer clientId=${pod}, groupId=points-accrual] consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time processing messages.`,
+      );
+      logs.add(
+        at2 + 2_000,
+        { ...labels, level: "error" },
+        "org.apache.kafka.clients.consumer.CommitFailedException: Offset commit cannot be completed since the consumer is not part of an active group for auto partition assignment; it is likely that the consumer was kicked out of the group.",
+      );
+      logs.add(
+        at2 + 4_000,
+        labels,
+        `[Consumer clientId=${pod}, groupId=points-accrual] Revoke previously assigned partitions loyalty.points.v2-${rand.int(0, 7)}`,
+      );
       logs.add(at2 + 5_000, labels, `[Consumer clientId=${pod}, groupId=points-accrual] (Re-)joining group`);
     },
   }).telemetry;

@@ -20,7 +20,8 @@ export function build() {
     capacity: (t) => 410 - 345 * degraded(t),
     dbLatency: (t) => 0.0018 + 0.075 * degraded(t),
     podLog: (t, _pod, rand, logs, labels) => {
-      if (degraded(t) > 0.5 && rand.chance(0.5)) logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow commit to rewards-db tx_ms=${rand.int(3800, 9500)} events=${rand.int(40, 90)}`);
+      if (degraded(t) > 0.5 && rand.chance(0.5))
+        logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow commit to rewards-db tx_ms=${rand.int(3800, 9500)} events=${rand.int(40, 90)}`);
     },
   }).telemetry;
 }

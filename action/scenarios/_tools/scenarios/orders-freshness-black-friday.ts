@@ -20,7 +20,15 @@ export function build(): Telemetry {
   const push = at("2026-11-27T19:20:00Z");
   const produce = (t: number) => 430 * diurnal(t, 19, 0.3) * (1 + 2.5 * ramp(t, push, push + 4 * MIN));
   const group = simulateGroup(
-    { topic: "orders.v1", group: "orders-enricher", partitions: 12, members: 6, produce: (t) => produce(t) / 12, capacity: () => 900, initialOffset: 118_300_000 },
+    {
+      topic: "orders.v1",
+      group: "orders-enricher",
+      partitions: 12,
+      members: 6,
+      produce: (t) => produce(t) / 12,
+      capacity: () => 900,
+      initialOffset: 118_300_000,
+    },
     ax,
     rand,
   );
@@ -36,11 +44,20 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     for (let r = 0; r < 6; r++) {
       if (rand.next() > 0.3) continue;
-      logs.add(t + rand.uniform(0, MIN), { service: "orders-enricher", namespace: "streaming", pod: `orders-enricher-6f7d9c8bd-${r}q${r}z`, level: "info" }, `committed offsets batch_size=500 partitions=${r},${r + 6} took_ms=${rand.int(2100, 4200)}`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "orders-enricher", namespace: "streaming", pod: `orders-enricher-6f7d9c8bd-${r}q${r}z`, level: "info" },
+        `committed offsets batch_size=500 partitions=${r},${r + 6} took_ms=${rand.int(2100, 4200)}`,
+      );
     }
   }
-  const dbtLog = (t: number, level: string, line: string) => logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
-  for (const [h, ok] of [["18", true], ["19", true], ["20", false]] as const) {
+  const dbtLog = (t: number, level: string, line: string) =>
+    logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
+  for (const [h, ok] of [
+    ["18", true],
+    ["19", true],
+    ["20", false],
+  ] as const) {
     const t = at(`2026-11-27T${h}:05:06Z`);
     dbtLog(t, "info", "Running with dbt=1.9.4");
     dbtLog(t + 8_000, "info", "Found 212 models, 538 data tests, 41 sources, 1012 macros");
@@ -60,7 +77,15 @@ export function build(): Telemetry {
     changes: backgroundChanges(now, rand),
     warehouse: {
       schemas: snapshots("raw.orders", now - 30 * HOUR, top, () => RAW_ORDERS),
-      query_errors: [queryError(at("2026-11-27T19:31:40Z"), "ANALYST_MLEE", "ADHOC_WH", "000904", "SQL compilation error: error line 2 at position 8\ninvalid identifier 'BASKET_SIZE'")],
+      query_errors: [
+        queryError(
+          at("2026-11-27T19:31:40Z"),
+          "ANALYST_MLEE",
+          "ADHOC_WH",
+          "000904",
+          "SQL compilation error: error line 2 at position 8\ninvalid identifier 'BASKET_SIZE'",
+        ),
+      ],
       tables: [{ table: "raw.orders", at: iso(now - MIN), row_count: 131_004_711, max_loaded_at: iso(now - MIN) }],
     },
   };

@@ -46,7 +46,11 @@ export function build(): Telemetry {
     const expected = (produce(t) * 60) / 20_000;
     const n = Math.floor(expected) + (rand.chance(expected % 1) ? 1 : 0);
     for (let j = 0; j < n; j++) {
-      logs.add(t + rand.uniform(0, MIN), { service: "checkout", namespace: "storefront", level: "info" }, `order placed order_id=${rand.int(70000000, 79999999)} items=${rand.int(1, 4)} promo=FLASH40`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "checkout", namespace: "storefront", level: "info" },
+        `order placed order_id=${rand.int(70000000, 79999999)} items=${rand.int(1, 4)} promo=FLASH40`,
+      );
     }
   }
   return { series, logs, changes: backgroundChanges(now, rand) };

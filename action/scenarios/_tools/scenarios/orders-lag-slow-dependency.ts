@@ -41,9 +41,17 @@ export function build(): Telemetry {
       const labels = { service: "orders-enricher", namespace: "streaming", pod, level: "info" };
       const slow = t >= slowFrom;
       const batch = slow ? rand.int(60, 140) : 500;
-      logs.add(t + rand.uniform(0, MIN), labels, `committed offsets batch_size=${batch} partitions=${r},${r + 6} took_ms=${slow ? rand.int(24000, 41000) : rand.int(2100, 4200)}`);
+      logs.add(
+        t + rand.uniform(0, MIN),
+        labels,
+        `committed offsets batch_size=${batch} partitions=${r},${r + 6} took_ms=${slow ? rand.int(24000, 41000) : rand.int(2100, 4200)}`,
+      );
       if (slow && rand.chance(0.9)) {
-        logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow lookup GET /v1/customers/${rand.int(1000000, 9999999)} took ${rand.int(900, 2600)}ms`);
+        logs.add(
+          t + rand.uniform(0, MIN),
+          { ...labels, level: "warn" },
+          `slow lookup GET /v1/customers/${rand.int(1000000, 9999999)} took ${rand.int(900, 2600)}ms`,
+        );
       }
       if (slow && rand.chance(0.3)) {
         logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `httpx.ReadTimeout: customer-profile-api read timed out after 3.0s, retry 1/3`);

@@ -40,7 +40,8 @@ export function build(): Telemetry {
   ];
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
-  const dbtLog = (t: number, level: string, line: string) => logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
+  const dbtLog = (t: number, level: string, line: string) =>
+    logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
   for (const h of [14, 15]) {
     const t = at(`2026-02-24T${h}:05:09Z`);
     dbtLog(t, "info", "Running with dbt=1.9.4");
@@ -49,7 +50,11 @@ export function build(): Telemetry {
   dbtLog(run, "info", "Running with dbt=1.9.4");
   dbtLog(run + 31_000, "info", "3 of 14 OK created sql view model staging.stg_orders .......................... [SUCCESS 1 in 1.84s]");
   dbtLog(run + 44_000, "error", "9 of 14 ERROR creating sql incremental model analytics.fct_orders ........... [ERROR in 3.02s]");
-  dbtLog(run + 51_000, "error", "Database Error in model fct_orders (models/orders/fct_orders.sql)\n  000904 (42000): SQL compilation error: error line 24 at position 4\n  invalid identifier 'O.DISCOUNT_CODE'\n  compiled code at target/run/shop_analytics/models/orders/fct_orders.sql");
+  dbtLog(
+    run + 51_000,
+    "error",
+    "Database Error in model fct_orders (models/orders/fct_orders.sql)\n  000904 (42000): SQL compilation error: error line 24 at position 4\n  invalid identifier 'O.DISCOUNT_CODE'\n  compiled code at target/run/shop_analytics/models/orders/fct_orders.sql",
+  );
   dbtLog(run + 52_000, "info", "Done. PASS=9 WARN=0 ERROR=1 SKIP=4 NO-OP=0 TOTAL=14");
   const top = now - (now % HOUR);
   return {
@@ -71,21 +76,57 @@ export function build(): Telemetry {
           at: "2026-02-24T14:12:50Z",
           author: "ssato",
           message: "marketing: document fct_sessions columns",
-          files: [{ path: "dbt/models/marketing/schema.yml", status: "modified", patch: "@@ -40,3 +40,5 @@ models:\n       - name: channel\n         description: Last-touch channel\n+      - name: channel_group\n+        description: Channel rolled up to paid, owned, earned\n" }],
+          files: [
+            {
+              path: "dbt/models/marketing/schema.yml",
+              status: "modified",
+              patch:
+                "@@ -40,3 +40,5 @@ models:\n       - name: channel\n         description: Last-touch channel\n+      - name: channel_group\n+        description: Channel rolled up to paid, owned, earned\n",
+            },
+          ],
         },
       ],
       deployments: [
-        { repo: "shopfront/recommendations", service: "recommendations-api", environment: "production", ref: "v41.9.2", sha: "1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e", at: "2026-02-24T15:51:40Z", status: "success" },
+        {
+          repo: "shopfront/recommendations",
+          service: "recommendations-api",
+          environment: "production",
+          ref: "v41.9.2",
+          sha: "1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e",
+          at: "2026-02-24T15:51:40Z",
+          status: "success",
+        },
       ],
     },
     warehouse: {
       schemas: [
         ...snapshots("raw.orders", now - 30 * HOUR, top, () => RAW_ORDERS),
-        ...snapshots("analytics.fct_orders", now - 30 * HOUR, top, () => ({ order_id: "NUMBER(38,0)", customer_id: "NUMBER(38,0)", status: "VARCHAR(32)", currency: "VARCHAR(3)", amount: "NUMBER(20,2)", customer_tier: "VARCHAR(16)", placed_at: "TIMESTAMP_TZ(9)" })),
+        ...snapshots("analytics.fct_orders", now - 30 * HOUR, top, () => ({
+          order_id: "NUMBER(38,0)",
+          customer_id: "NUMBER(38,0)",
+          status: "VARCHAR(32)",
+          currency: "VARCHAR(3)",
+          amount: "NUMBER(20,2)",
+          customer_tier: "VARCHAR(16)",
+          placed_at: "TIMESTAMP_TZ(9)",
+        })),
       ],
       query_errors: [
-        queryError(at("2026-02-24T15:02:11Z"), "ANALYST_MLEE", "ADHOC_WH", "000904", "SQL compilation error: error line 5 at position 12\ninvalid identifier 'GROSS_MARGIN'"),
-        queryError(run + 47_000, "DBT_PROD", "TRANSFORM_WH", "000904", "SQL compilation error: error line 24 at position 4\ninvalid identifier 'O.DISCOUNT_CODE'", { query_tag: "dbt:fct_orders" }),
+        queryError(
+          at("2026-02-24T15:02:11Z"),
+          "ANALYST_MLEE",
+          "ADHOC_WH",
+          "000904",
+          "SQL compilation error: error line 5 at position 12\ninvalid identifier 'GROSS_MARGIN'",
+        ),
+        queryError(
+          run + 47_000,
+          "DBT_PROD",
+          "TRANSFORM_WH",
+          "000904",
+          "SQL compilation error: error line 24 at position 4\ninvalid identifier 'O.DISCOUNT_CODE'",
+          { query_tag: "dbt:fct_orders" },
+        ),
       ],
       tables: [
         { table: "raw.orders", at: iso(now - MIN), row_count: 96_120_554, max_loaded_at: iso(now - 2 * MIN) },

@@ -20,7 +20,8 @@ export function build(): Telemetry {
   const revoked = at("2026-04-14T10:14:33Z");
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
-  const dbtLog = (t: number, level: string, line: string) => logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
+  const dbtLog = (t: number, level: string, line: string) =>
+    logs.add(t, { service: "dbt-runner", namespace: "airflow", dag_id: "dbt_orders_hourly", level }, line);
   for (const h of ["09", "10"]) {
     const t = at(`2026-04-14T${h}:05:09Z`);
     dbtLog(t, "info", "Running with dbt=1.9.4");
@@ -28,7 +29,11 @@ export function build(): Telemetry {
   }
   dbtLog(run, "info", "Running with dbt=1.9.4");
   dbtLog(run + 14_000, "error", "3 of 14 ERROR creating sql view model staging.stg_orders ...................... [ERROR in 0.61s]");
-  dbtLog(run + 15_000, "error", "Database Error in model stg_orders (models/orders/staging/stg_orders.sql)\n  002003 (42S02): SQL compilation error:\n  Object 'RAW.ORDERS' does not exist or not authorized.");
+  dbtLog(
+    run + 15_000,
+    "error",
+    "Database Error in model stg_orders (models/orders/staging/stg_orders.sql)\n  002003 (42S02): SQL compilation error:\n  Object 'RAW.ORDERS' does not exist or not authorized.",
+  );
   dbtLog(run + 16_000, "info", "Done. PASS=2 WARN=0 ERROR=1 SKIP=11 NO-OP=0 TOTAL=14");
   const bg = backgroundChanges(now, rand);
   const top = now - (now % HOUR);
@@ -36,8 +41,18 @@ export function build(): Telemetry {
     series: healthyAirflow(ax, rand),
     logs,
     events: [
-      { at: iso(revoked), kind: "grant.revoked", labels: { privilege: "SELECT", on: "ALL TABLES IN SCHEMA RAW", from_role: "TRANSFORMER", by: "TERRAFORM_SVC" }, message: "REVOKE SELECT ON ALL TABLES IN SCHEMA RAW FROM ROLE TRANSFORMER" },
-      { at: iso(revoked + 1000), kind: "grant.added", labels: { privilege: "SELECT", on: "ALL TABLES IN SCHEMA RAW", to_role: "RAW_READER", by: "TERRAFORM_SVC" }, message: "GRANT SELECT ON ALL TABLES IN SCHEMA RAW TO ROLE RAW_READER" },
+      {
+        at: iso(revoked),
+        kind: "grant.revoked",
+        labels: { privilege: "SELECT", on: "ALL TABLES IN SCHEMA RAW", from_role: "TRANSFORMER", by: "TERRAFORM_SVC" },
+        message: "REVOKE SELECT ON ALL TABLES IN SCHEMA RAW FROM ROLE TRANSFORMER",
+      },
+      {
+        at: iso(revoked + 1000),
+        kind: "grant.added",
+        labels: { privilege: "SELECT", on: "ALL TABLES IN SCHEMA RAW", to_role: "RAW_READER", by: "TERRAFORM_SVC" },
+        message: "GRANT SELECT ON ALL TABLES IN SCHEMA RAW TO ROLE RAW_READER",
+      },
     ],
     changes: {
       commits: [
@@ -48,7 +63,14 @@ export function build(): Telemetry {
           at: "2026-04-14T10:09:51Z",
           author: "kwojcik",
           message: "snowflake: split RAW read access into RAW_READER (#1522)",
-          files: [{ path: "terraform/snowflake/grants.tf", status: "modified", patch: "@@ -31,9 +31,9 @@ resource \"snowflake_grant_privileges_to_account_role\" \"raw_read\" {\n-  account_role_name = \"TRANSFORMER\"\n+  account_role_name = \"RAW_READER\"\n   privileges        = [\"SELECT\"]\n" }],
+          files: [
+            {
+              path: "terraform/snowflake/grants.tf",
+              status: "modified",
+              patch:
+                '@@ -31,9 +31,9 @@ resource "snowflake_grant_privileges_to_account_role" "raw_read" {\n-  account_role_name = "TRANSFORMER"\n+  account_role_name = "RAW_READER"\n   privileges        = ["SELECT"]\n',
+            },
+          ],
         },
       ],
       deployments: bg.deployments,
@@ -56,8 +78,17 @@ export function build(): Telemetry {
     warehouse: {
       schemas: snapshots("raw.orders", now - 30 * HOUR, top, () => RAW_ORDERS),
       query_errors: [
-        queryError(at("2026-04-14T09:47:20Z"), "ANALYST_MLEE", "ADHOC_WH", "000904", "SQL compilation error: error line 4 at position 11\ninvalid identifier 'ORDER_TOTAL'"),
-        queryError(run + 13_500, "DBT_PROD", "TRANSFORM_WH", "002003", "SQL compilation error:\nObject 'RAW.ORDERS' does not exist or not authorized.", { query_tag: "dbt:stg_orders", role: "TRANSFORMER" }),
+        queryError(
+          at("2026-04-14T09:47:20Z"),
+          "ANALYST_MLEE",
+          "ADHOC_WH",
+          "000904",
+          "SQL compilation error: error line 4 at position 11\ninvalid identifier 'ORDER_TOTAL'",
+        ),
+        queryError(run + 13_500, "DBT_PROD", "TRANSFORM_WH", "002003", "SQL compilation error:\nObject 'RAW.ORDERS' does not exist or not authorized.", {
+          query_tag: "dbt:stg_orders",
+          role: "TRANSFORMER",
+        }),
       ],
       tables: [
         { table: "raw.orders", at: iso(now - MIN), row_count: 97_402_118, max_loaded_at: iso(now - 2 * MIN) },

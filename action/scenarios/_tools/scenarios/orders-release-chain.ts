@@ -33,7 +33,7 @@ export function build(): Telemetry {
   const rolled = at("2026-03-09T13:41:00Z");
   const stormFrom = at("2026-03-09T13:47:00Z");
   const cycle = new Map<number, "evict" | "rejoin">();
-  for (let t = stormFrom; t <= now; ) {
+  for (let t = stormFrom; t <= now;) {
     cycle.set(t, "evict");
     cycle.set(t + MIN, "rejoin");
     t += rand.int(3, 5) * MIN;
@@ -67,20 +67,37 @@ export function build(): Telemetry {
     for (let r = 0; r < 6; r++) {
       const labels = { service: "orders-enricher", namespace: "streaming", pod: pods(v)[r]!, level: "info" };
       if (t >= rolled) {
-        if (rand.chance(0.8)) logs.add(t + rand.uniform(0, MIN), { ...labels, level: "warn" }, `slow lookup GET /v1/customers/${rand.int(1000000, 9999999)}?expand=orders,addresses took ${rand.int(700, 1900)}ms`);
+        if (rand.chance(0.8))
+          logs.add(
+            t + rand.uniform(0, MIN),
+            { ...labels, level: "warn" },
+            `slow lookup GET /v1/customers/${rand.int(1000000, 9999999)}?expand=orders,addresses took ${rand.int(700, 1900)}ms`,
+          );
       } else if (rand.chance(0.3)) {
         logs.add(t + rand.uniform(0, MIN), labels, `committed offsets batch_size=500 partitions=${r},${r + 6} took_ms=${rand.int(2100, 4200)}`);
       }
     }
     if (t >= at("2026-03-09T13:39:00Z") && t < rolled) {
-      logs.add(t + 20 * SEC, { service: "orders-enricher", namespace: "streaming", pod: pods("58d4f7c9b")[rand.int(0, 5)]!, level: "info" }, "orders-enricher 1.15.0 starting (profile expand: orders,addresses)");
+      logs.add(
+        t + 20 * SEC,
+        { service: "orders-enricher", namespace: "streaming", pod: pods("58d4f7c9b")[rand.int(0, 5)]!, level: "info" },
+        "orders-enricher 1.15.0 starting (profile expand: orders,addresses)",
+      );
     }
     const p = phase(t);
     if (p === "evict") {
       const r = rand.int(0, 5);
       const labels = { service: "orders-enricher", namespace: "streaming", pod: pods("58d4f7c9b")[r]!, level: "warn" };
-      logs.add(t + 3 * SEC, labels, `%4|${Math.floor(t / 1000)}.${rand.int(100, 999)}|MAXPOLL|rdkafka#consumer-1| [thrd:main]: Application maximum poll interval (300000ms) exceeded by ${rand.int(100, 90000)}ms (adjust max.poll.interval.ms for long-running message processing): leaving group`);
-      logs.add(t + 35 * SEC, { ...labels, level: "error" }, `commit failed: KafkaError{code=REBALANCE_IN_PROGRESS,val=27,str="Commit failed: Broker: Group rebalance in progress"}`);
+      logs.add(
+        t + 3 * SEC,
+        labels,
+        `%4|${Math.floor(t / 1000)}.${rand.int(100, 999)}|MAXPOLL|rdkafka#consumer-1| [thrd:main]: Application maximum poll interval (300000ms) exceeded by ${rand.int(100, 90000)}ms (adjust max.poll.interval.ms for long-running message processing): leaving group`,
+      );
+      logs.add(
+        t + 35 * SEC,
+        { ...labels, level: "error" },
+        `commit failed: KafkaError{code=REBALANCE_IN_PROGRESS,val=27,str="Commit failed: Broker: Group rebalance in progress"}`,
+      );
     }
     if (p === "rejoin") {
       for (let r = 0; r < 6; r++) {
@@ -95,8 +112,20 @@ export function build(): Telemetry {
     series,
     logs,
     events: [
-      { at: "2026-03-09T13:41:02Z", kind: "argocd.sync.succeeded", labels: { application: "orders-enricher", namespace: "streaming", revision: sha.slice(0, 7) }, message: "Sync to 4c8e1a7 succeeded; rollout of orders-enricher complete (6/6 ready)" },
-      ...[...cycle.entries()].filter(([, x]) => x === "rejoin").map(([t]) => ({ at: iso(t + 50 * SEC), kind: "kafka.group.rebalanced", labels: { consumergroup: "orders-enricher", cluster: "kafka-prod" }, message: "group orders-enricher completed a rebalance" })),
+      {
+        at: "2026-03-09T13:41:02Z",
+        kind: "argocd.sync.succeeded",
+        labels: { application: "orders-enricher", namespace: "streaming", revision: sha.slice(0, 7) },
+        message: "Sync to 4c8e1a7 succeeded; rollout of orders-enricher complete (6/6 ready)",
+      },
+      ...[...cycle.entries()]
+        .filter(([, x]) => x === "rejoin")
+        .map(([t]) => ({
+          at: iso(t + 50 * SEC),
+          kind: "kafka.group.rebalanced",
+          labels: { consumergroup: "orders-enricher", cluster: "kafka-prod" },
+          message: "group orders-enricher completed a rebalance",
+        })),
     ],
     changes: {
       commits: [
@@ -114,11 +143,25 @@ export function build(): Telemetry {
           at: "2026-03-09T12:58:10Z",
           author: "rnair",
           message: "inventory: add fulfilment centre lis1",
-          files: [{ path: "airflow/dags/inventory_sync.py", status: "modified", patch: "@@ -12,6 +12,7 @@ FULFILMENT_CENTRES = [\n     \"ams1\",\n     \"mad1\",\n+    \"lis1\",\n ]\n" }],
+          files: [
+            {
+              path: "airflow/dags/inventory_sync.py",
+              status: "modified",
+              patch: '@@ -12,6 +12,7 @@ FULFILMENT_CENTRES = [\n     "ams1",\n     "mad1",\n+    "lis1",\n ]\n',
+            },
+          ],
         },
       ],
       deployments: [
-        { repo: "shopfront/recommendations", service: "recommendations-api", environment: "production", ref: "v42.0.1", sha: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f", at: "2026-03-09T13:20:31Z", status: "success" },
+        {
+          repo: "shopfront/recommendations",
+          service: "recommendations-api",
+          environment: "production",
+          ref: "v42.0.1",
+          sha: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f",
+          at: "2026-03-09T13:20:31Z",
+          status: "success",
+        },
       ],
     },
   };

@@ -37,7 +37,8 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (t < down) {
-      if (rand.chance(0.3)) airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
+      if (rand.chance(0.3))
+        airflowLog(logs, t + rand.uniform(0, MIN), "scheduler", "info", `Sending Stats for ${rand.int(58, 66)} DAGs; ${rand.int(0, 3)} tasks queued`);
     } else if ((t - down) % (5 * MIN) < MIN) {
       airflowLog(logs, t + 12 * SEC, "scheduler", "info", "Starting the scheduler");
       airflowLog(
@@ -50,8 +51,18 @@ export function build(): Telemetry {
     }
   }
   const events = [
-    { at: iso(down - 6 * MIN), kind: "k8s.pod.evicted", labels: { namespace: "airflow", pod: "airflow-pgbouncer-7d8c9b6f5-x4k2p" }, message: "Pod evicted: node maintenance" },
-    ...[0, 1].map((i) => ({ at: iso(down + (4 + i) * MIN), kind: "k8s.pod.backoff", labels: { namespace: "airflow", pod: `airflow-scheduler-${i}` }, message: `Back-off restarting failed container scheduler in pod airflow-scheduler-${i} (CrashLoopBackOff)` })),
+    {
+      at: iso(down - 6 * MIN),
+      kind: "k8s.pod.evicted",
+      labels: { namespace: "airflow", pod: "airflow-pgbouncer-7d8c9b6f5-x4k2p" },
+      message: "Pod evicted: node maintenance",
+    },
+    ...[0, 1].map((i) => ({
+      at: iso(down + (4 + i) * MIN),
+      kind: "k8s.pod.backoff",
+      labels: { namespace: "airflow", pod: `airflow-scheduler-${i}` },
+      message: `Back-off restarting failed container scheduler in pod airflow-scheduler-${i} (CrashLoopBackOff)`,
+    })),
   ];
   return { series, logs, events, changes: backgroundChanges(now, rand) };
 }

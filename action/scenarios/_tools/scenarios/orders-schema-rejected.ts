@@ -31,7 +31,15 @@ export function build(): Telemetry {
   const ax = axis(now - 2.5 * HOUR, now);
   const broken = at("2026-06-18T11:14:50Z");
   const group = simulateGroup(
-    { topic: "orders.v1", group: "orders-enricher", partitions: 12, members: 6, produce: (t) => (t >= broken ? 0 : (300 * diurnal(t, 19, 0.3)) / 12), capacity: () => 900, initialOffset: 121_700_000 },
+    {
+      topic: "orders.v1",
+      group: "orders-enricher",
+      partitions: 12,
+      members: 6,
+      produce: (t) => (t >= broken ? 0 : (300 * diurnal(t, 19, 0.3)) / 12),
+      capacity: () => 900,
+      initialOffset: 121_700_000,
+    },
     ax,
     rand,
   );
@@ -47,9 +55,19 @@ export function build(): Telemetry {
         `order event not published order_id=${rand.int(80000000, 89999999)}: org.apache.kafka.common.errors.SerializationException: Error registering Avro schema{"type":"record","name":"OrderEvent",...}\nCaused by: io.confluent.kafka.schemaregistry.client.rest.exceptions.RestClientException: Schema being registered is incompatible with an earlier schema for subject "orders.v1-value", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'fulfilment_type' at path '/fields/12' in the new schema has no default value and is missing in the old schema'}]; error code: 409`,
       );
     }
-    if (rand.chance(0.5)) logs.add(t + rand.uniform(0, MIN), { service: "orders-enricher", namespace: "streaming", pod: "orders-enricher-6f7d9c8bd-x2k4p", level: "info" }, "no messages in the last 60s (assigned partitions: 0, 6)");
+    if (rand.chance(0.5))
+      logs.add(
+        t + rand.uniform(0, MIN),
+        { service: "orders-enricher", namespace: "streaming", pod: "orders-enricher-6f7d9c8bd-x2k4p", level: "info" },
+        "no messages in the last 60s (assigned partitions: 0, 6)",
+      );
   }
-  for (let k = 0; k < 6; k++) logs.add(broken - 40 * SEC + k * 5 * SEC, { service: "checkout", namespace: "storefront", level: "info" }, `checkout v88.0.0 started (pod checkout-5f6d7c8b9-${k}abcd)`);
+  for (let k = 0; k < 6; k++)
+    logs.add(
+      broken - 40 * SEC + k * 5 * SEC,
+      { service: "checkout", namespace: "storefront", level: "info" },
+      `checkout v88.0.0 started (pod checkout-5f6d7c8b9-${k}abcd)`,
+    );
   const bg = backgroundChanges(now, rand);
   return {
     series,
@@ -66,7 +84,18 @@ export function build(): Telemetry {
           files: [{ path: "schemas/orders.v1/order_event.avsc", status: "modified", patch: SCHEMA_PATCH }],
         },
       ],
-      deployments: [...bg.deployments, { repo: "shopfront/checkout", service: "checkout", environment: "production", ref: "v88.0.0", sha: "6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d", at: "2026-06-18T11:14:02Z", status: "success" }],
+      deployments: [
+        ...bg.deployments,
+        {
+          repo: "shopfront/checkout",
+          service: "checkout",
+          environment: "production",
+          ref: "v88.0.0",
+          sha: "6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d",
+          at: "2026-06-18T11:14:02Z",
+          status: "success",
+        },
+      ],
     },
   };
 }

@@ -37,13 +37,60 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     if (t < window || !rand.chance(0.35)) continue;
     const e = rand.int(1, 16);
-    sparkLog(logs, t + rand.uniform(0, MIN), APP, "executor", "error", `Executor ${e}: java.lang.OutOfMemoryError: Java heap space\n\tat org.apache.spark.util.collection.unsafe.sort.UnsafeSorterSpillWriter.<init>(UnsafeSorterSpillWriter.java:62)`);
-    sparkLog(logs, t + rand.uniform(0, MIN), APP, "driver", "warn", `TaskSetManager: Lost task ${rand.int(0, 399)}.1 in stage 4.0 (TID ${rand.int(9000, 14000)}) (10.42.${rand.int(1, 9)}.${rand.int(2, 250)} executor ${e}): ExecutorLostFailure (executor ${e} exited caused by one of the running tasks) Reason: Container from a bad node exited with exit code 137.`);
+    sparkLog(
+      logs,
+      t + rand.uniform(0, MIN),
+      APP,
+      "executor",
+      "error",
+      `Executor ${e}: java.lang.OutOfMemoryError: Java heap space\n\tat org.apache.spark.util.collection.unsafe.sort.UnsafeSorterSpillWriter.<init>(UnsafeSorterSpillWriter.java:62)`,
+    );
+    sparkLog(
+      logs,
+      t + rand.uniform(0, MIN),
+      APP,
+      "driver",
+      "warn",
+      `TaskSetManager: Lost task ${rand.int(0, 399)}.1 in stage 4.0 (TID ${rand.int(9000, 14000)}) (10.42.${rand.int(1, 9)}.${rand.int(2, 250)} executor ${e}): ExecutorLostFailure (executor ${e} exited caused by one of the running tasks) Reason: Container from a bad node exited with exit code 137.`,
+    );
   }
   const task = { dag_id: "search_ranking_features_daily", task_id: "build_ranking_features" };
-  taskLog(logs, submitted - 5 * SEC, task, "info", "spark_submit.py:488", "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name ranking-features --conf spark.executor.instances=16 --conf spark.executor.memory=8g ...");
-  for (const t of times(ax)) if (running(t) && (t / MIN) % 5 === 0) taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for ranking-features (phase: Running)");
+  taskLog(
+    logs,
+    submitted - 5 * SEC,
+    task,
+    "info",
+    "spark_submit.py:488",
+    "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name ranking-features --conf spark.executor.instances=16 --conf spark.executor.memory=8g ...",
+  );
+  for (const t of times(ax))
+    if (running(t) && (t / MIN) % 5 === 0) taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for ranking-features (phase: Running)");
   const changes = backgroundChanges(now, rand);
-  changes.commits.push({ repo: "shopfront/data-platform", sha: rand.hex(40), at: iso(now - 50 * HOUR), author: "ychen", message: "ranking features: 90-day click window per query", files: [{ path: "spark/ranking_features/features.py", status: "modified", patch: "@@ -40,2 +40,6 @@\n+w = Window.partitionBy(\"query\").orderBy(\"ts\").rangeBetween(-90 * 86400, 0)\n" }] });
-  return { series, logs, events: [{ at: iso(submitted + 20 * SEC), kind: "k8s.pod.started", labels: { namespace: "spark", pod: "ranking-features-driver" }, message: "Started container spark-kubernetes-driver" }], changes };
+  changes.commits.push({
+    repo: "shopfront/data-platform",
+    sha: rand.hex(40),
+    at: iso(now - 50 * HOUR),
+    author: "ychen",
+    message: "ranking features: 90-day click window per query",
+    files: [
+      {
+        path: "spark/ranking_features/features.py",
+        status: "modified",
+        patch: '@@ -40,2 +40,6 @@\n+w = Window.partitionBy("query").orderBy("ts").rangeBetween(-90 * 86400, 0)\n',
+      },
+    ],
+  });
+  return {
+    series,
+    logs,
+    events: [
+      {
+        at: iso(submitted + 20 * SEC),
+        kind: "k8s.pod.started",
+        labels: { namespace: "spark", pod: "ranking-features-driver" },
+        message: "Started container spark-kubernetes-driver",
+      },
+    ],
+    changes,
+  };
 }

@@ -33,28 +33,84 @@ export function build(): Telemetry {
   ];
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
-  sparkLog(logs, submitted + 41 * SEC, APP, "driver", "info", "InMemoryFileIndex: Listing leaf files and directories in parallel under 187342 paths. The first several paths are: s3a://shopfront-raw/clickstream/dt=2026-07-13/hour=00, s3a://shopfront-raw/clickstream/dt=2026-07-13/hour=01, ...");
+  sparkLog(
+    logs,
+    submitted + 41 * SEC,
+    APP,
+    "driver",
+    "info",
+    "InMemoryFileIndex: Listing leaf files and directories in parallel under 187342 paths. The first several paths are: s3a://shopfront-raw/clickstream/dt=2026-07-13/hour=00, s3a://shopfront-raw/clickstream/dt=2026-07-13/hour=01, ...",
+  );
   sparkLog(logs, submitted + 9 * MIN, APP, "driver", "info", "TaskSchedulerImpl: Adding task set 0.0 with 187342 tasks resource profile 0");
   let done = 0;
   for (const t of times(ax)) {
     if (!running(t) || t < submitted + 9 * MIN) continue;
     done += rand.int(1100, 1300);
-    if (rand.chance(0.7)) sparkLog(logs, t + rand.uniform(0, MIN), APP, "driver", "info", `TaskSetManager: Finished task ${done}.0 in stage 0.0 (TID ${done}) in ${rand.int(600, 2400)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 16)}) (${done}/187342)`);
+    if (rand.chance(0.7))
+      sparkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        APP,
+        "driver",
+        "info",
+        `TaskSetManager: Finished task ${done}.0 in stage 0.0 (TID ${done}) in ${rand.int(600, 2400)} ms on 10.42.${rand.int(1, 9)}.${rand.int(2, 250)} (executor ${rand.int(1, 16)}) (${done}/187342)`,
+      );
     const n = rand.int(0, 3);
-    for (let j = 0; j < n; j++) sparkLog(logs, t + rand.uniform(0, MIN), APP, "executor", "warn", `S3AFileSystem: Request throttled, retrying: com.amazonaws.services.s3.model.AmazonS3Exception: Please reduce your request rate. (Service: Amazon S3; Status Code: 503; Error Code: SlowDown; Request ID: ${rand.hex(16).toUpperCase()})`);
+    for (let j = 0; j < n; j++)
+      sparkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        APP,
+        "executor",
+        "warn",
+        `S3AFileSystem: Request throttled, retrying: com.amazonaws.services.s3.model.AmazonS3Exception: Please reduce your request rate. (Service: Amazon S3; Status Code: 503; Error Code: SlowDown; Request ID: ${rand.hex(16).toUpperCase()})`,
+      );
   }
   const task = { dag_id: "search_ranking_features_daily", task_id: "build_ranking_features" };
-  taskLog(logs, submitted - 5 * SEC, task, "info", "spark_submit.py:488", "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name ranking-features --conf spark.executor.instances=16 --conf spark.executor.memory=8g ...");
-  for (const t of times(ax)) if (running(t) && (t / MIN) % 5 === 0) taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for ranking-features (phase: Running)");
+  taskLog(
+    logs,
+    submitted - 5 * SEC,
+    task,
+    "info",
+    "spark_submit.py:488",
+    "Spark-Submit cmd: spark-submit --master k8s://https://kubernetes.default.svc --deploy-mode cluster --name ranking-features --conf spark.executor.instances=16 --conf spark.executor.memory=8g ...",
+  );
+  for (const t of times(ax))
+    if (running(t) && (t / MIN) % 5 === 0) taskLog(logs, t, task, "info", "spark_submit.py:621", "Application status for ranking-features (phase: Running)");
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "shopfront/recommendations", service: "recommendations-api", environment: "production", ref: "v41.2.0", sha: rand.hex(40), at: iso(at("2026-07-14T03:12:00Z")), status: "success" });
+  changes.deployments.push({
+    repo: "shopfront/recommendations",
+    service: "recommendations-api",
+    environment: "production",
+    ref: "v41.2.0",
+    sha: rand.hex(40),
+    at: iso(at("2026-07-14T03:12:00Z")),
+    status: "success",
+  });
   return {
     series,
     logs,
-    events: [{ at: iso(submitted + 20 * SEC), kind: "k8s.pod.started", labels: { namespace: "spark", pod: "ranking-features-driver" }, message: "Started container spark-kubernetes-driver" }],
+    events: [
+      {
+        at: iso(submitted + 20 * SEC),
+        kind: "k8s.pod.started",
+        labels: { namespace: "spark", pod: "ranking-features-driver" },
+        message: "Started container spark-kubernetes-driver",
+      },
+    ],
     changes,
     orchestrator: {
-      dag_runs: [{ dag_id: "search_ranking_features_daily", dag_run_id: "scheduled__2026-07-13T01:30:00+00:00", run_type: "scheduled", logical_date: "2026-07-13T01:30:00Z", state: "running", start_date: "2026-07-14T01:30:04Z", end_date: null }],
+      dag_runs: [
+        {
+          dag_id: "search_ranking_features_daily",
+          dag_run_id: "scheduled__2026-07-13T01:30:00+00:00",
+          run_type: "scheduled",
+          logical_date: "2026-07-13T01:30:00Z",
+          state: "running",
+          start_date: "2026-07-14T01:30:04Z",
+          end_date: null,
+        },
+      ],
     },
   };
 }

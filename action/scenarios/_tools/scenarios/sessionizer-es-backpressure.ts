@@ -24,9 +24,31 @@ export function build(): Telemetry {
   const failed = (t: number) => 212 + (t < firstExpiry ? 0 : 1 + Math.floor((t - firstExpiry) / (10 * MIN)));
   const series = [
     ...taskSeries(ax, rand, JOB, JOB_ID, [
-      { name: "Source: web.clickstream", parallelism: 8, busy: (t) => 180 - 120 * p(t), backpressured: (t) => 20 + 860 * p(t), recordsIn: (t) => 330 - 190 * p(t), startDelayMs: (t) => 40 + 420_000 * p(t) },
-      { name: "Sessionize", parallelism: 8, busy: (t) => 260 - 140 * p(t), backpressured: (t) => 15 + 790 * p(t), recordsIn: (t) => 330 - 190 * p(t), startDelayMs: (t) => 40 + 430_000 * p(t), watermark: (t) => t - 31 * SEC - 6 * MIN * p(t) },
-      { name: "Sink: sessions-es", parallelism: 4, busy: (t) => 240 + 755 * p(t), backpressured: () => 0, recordsIn: (t) => 95 - 55 * p(t), startDelayMs: (t) => 40 + 440_000 * p(t) },
+      {
+        name: "Source: web.clickstream",
+        parallelism: 8,
+        busy: (t) => 180 - 120 * p(t),
+        backpressured: (t) => 20 + 860 * p(t),
+        recordsIn: (t) => 330 - 190 * p(t),
+        startDelayMs: (t) => 40 + 420_000 * p(t),
+      },
+      {
+        name: "Sessionize",
+        parallelism: 8,
+        busy: (t) => 260 - 140 * p(t),
+        backpressured: (t) => 15 + 790 * p(t),
+        recordsIn: (t) => 330 - 190 * p(t),
+        startDelayMs: (t) => 40 + 430_000 * p(t),
+        watermark: (t) => t - 31 * SEC - 6 * MIN * p(t),
+      },
+      {
+        name: "Sink: sessions-es",
+        parallelism: 4,
+        busy: (t) => 240 + 755 * p(t),
+        backpressured: () => 0,
+        recordsIn: (t) => 95 - 55 * p(t),
+        startDelayMs: (t) => 40 + 440_000 * p(t),
+      },
     ]),
     ...jobSeries(ax, rand, JOB, JOB_ID, {
       failed,
@@ -49,18 +71,48 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
-    if (t >= slow && rand.chance(0.8)) flinkLog(logs, t + rand.uniform(0, MIN), JOB, "taskmanager", "warn", `Bulk request of ${rand.int(800, 1000)} actions to sessions-es took ${rand.int(2800, 9000)} ms (Sink: sessions-es (${rand.int(1, 4)}/4))`);
+    if (t >= slow && rand.chance(0.8))
+      flinkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        JOB,
+        "taskmanager",
+        "warn",
+        `Bulk request of ${rand.int(800, 1000)} actions to sessions-es took ${rand.int(2800, 9000)} ms (Sink: sessions-es (${rand.int(1, 4)}/4))`,
+      );
     if (t >= firstExpiry && (t - firstExpiry) % (10 * MIN) < MIN) {
       const n = 18_004 + Math.floor((slow - ax.start) / MIN) + Math.floor((t - firstExpiry) / (10 * MIN));
       flinkLog(logs, t + 2 * SEC, JOB, "jobmanager", "info", `Checkpoint ${n} of job ${JOB_ID} expired before completing.`);
-      flinkLog(logs, t + 2 * SEC + 30, JOB, "jobmanager", "warn", `Failed to trigger or complete checkpoint ${n} for job ${JOB_ID}. (${failed(t) - 212} consecutive failed attempts so far)\norg.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired before completing.`);
+      flinkLog(
+        logs,
+        t + 2 * SEC + 30,
+        JOB,
+        "jobmanager",
+        "warn",
+        `Failed to trigger or complete checkpoint ${n} for job ${JOB_ID}. (${failed(t) - 212} consecutive failed attempts so far)\norg.apache.flink.runtime.checkpoint.CheckpointException: Checkpoint expired before completing.`,
+      );
     }
-    if (t < slow && (t / MIN) % 10 === 0) flinkLog(logs, t + 8 * SEC, JOB, "jobmanager", "info", `Completed checkpoint ${18_004 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2400, 2700)} MB incremental, ${rand.int(6, 9)} s).`);
+    if (t < slow && (t / MIN) % 10 === 0)
+      flinkLog(
+        logs,
+        t + 8 * SEC,
+        JOB,
+        "jobmanager",
+        "info",
+        `Completed checkpoint ${18_004 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2400, 2700)} MB incremental, ${rand.int(6, 9)} s).`,
+      );
   }
   return {
     series,
     logs,
-    events: [{ at: new Date(slow - MIN).toISOString().replace(".000Z", "Z"), kind: "k8s.pod.deleted", labels: { namespace: "search", pod: "sessions-es-data-2" }, message: "Node drained: pod sessions-es-data-2 deleted, shards relocating" }],
+    events: [
+      {
+        at: new Date(slow - MIN).toISOString().replace(".000Z", "Z"),
+        kind: "k8s.pod.deleted",
+        labels: { namespace: "search", pod: "sessions-es-data-2" },
+        message: "Node drained: pod sessions-es-data-2 deleted, shards relocating",
+      },
+    ],
     changes: backgroundChanges(now, rand),
   };
 }

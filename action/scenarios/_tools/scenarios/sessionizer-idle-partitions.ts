@@ -25,7 +25,15 @@ export function build(): Telemetry {
   const sinkIn = (t: number) => (stalled(t) ? 2 : 95);
   const series = [
     ...taskSeries(ax, rand, JOB, JOB_ID, [
-      { name: "Source: web.clickstream", parallelism: 8, busy: () => 150, backpressured: () => 15, recordsIn: () => 335, startDelayMs: () => 50, watermark: wm },
+      {
+        name: "Source: web.clickstream",
+        parallelism: 8,
+        busy: () => 150,
+        backpressured: () => 15,
+        recordsIn: () => 335,
+        startDelayMs: () => 50,
+        watermark: wm,
+      },
       { name: "Sessionize", parallelism: 8, busy: () => 270, backpressured: () => 10, recordsIn: () => 335, startDelayMs: () => 60, watermark: wm },
       { name: "Sink: sessions-es", parallelism: 4, busy: (t) => (stalled(t) ? 15 : 220), backpressured: () => 0, recordsIn: sinkIn, startDelayMs: () => 70 },
     ]),
@@ -46,16 +54,45 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
   for (let s = 0; s < 8; s++) {
-    flinkLog(logs, discovered + s * 100, JOB, "taskmanager", "info", `[Source: web.clickstream (${s + 1}/8)] Adding split(s) to reader: [[Partition: web.clickstream-${24 + s}, StartingOffset: -2, StoppingOffset: -9223372036854775808]]`);
+    flinkLog(
+      logs,
+      discovered + s * 100,
+      JOB,
+      "taskmanager",
+      "info",
+      `[Source: web.clickstream (${s + 1}/8)] Adding split(s) to reader: [[Partition: web.clickstream-${24 + s}, StartingOffset: -2, StoppingOffset: -9223372036854775808]]`,
+    );
   }
-  flinkLog(logs, discovered - 2 * SEC, JOB, "jobmanager", "info", "Discovered new partitions: [web.clickstream-24, web.clickstream-25, web.clickstream-26, web.clickstream-27, web.clickstream-28, web.clickstream-29, web.clickstream-30, web.clickstream-31]");
+  flinkLog(
+    logs,
+    discovered - 2 * SEC,
+    JOB,
+    "jobmanager",
+    "info",
+    "Discovered new partitions: [web.clickstream-24, web.clickstream-25, web.clickstream-26, web.clickstream-27, web.clickstream-28, web.clickstream-29, web.clickstream-30, web.clickstream-31]",
+  );
   for (const t of times(ax)) {
-    if ((t / MIN) % 10 === 0) flinkLog(logs, t + 8 * SEC, JOB, "jobmanager", "info", `Completed checkpoint ${14_100 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2400, 2800)} MB incremental, ${rand.int(7, 14)} s).`);
+    if ((t / MIN) % 10 === 0)
+      flinkLog(
+        logs,
+        t + 8 * SEC,
+        JOB,
+        "jobmanager",
+        "info",
+        `Completed checkpoint ${14_100 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2400, 2800)} MB incremental, ${rand.int(7, 14)} s).`,
+      );
   }
   return {
     series,
     logs,
-    events: [{ at: "2026-06-02T10:40:05Z", kind: "kafka.topic.partitions_increased", labels: { topic: "web.clickstream", from: "24", to: "32", by: "lpetit" }, message: "KafkaTopic web.clickstream: partitions 24 → 32 (kubectl apply)" }],
+    events: [
+      {
+        at: "2026-06-02T10:40:05Z",
+        kind: "kafka.topic.partitions_increased",
+        labels: { topic: "web.clickstream", from: "24", to: "32", by: "lpetit" },
+        message: "KafkaTopic web.clickstream: partitions 24 → 32 (kubectl apply)",
+      },
+    ],
     changes: backgroundChanges(now, rand),
   };
 }

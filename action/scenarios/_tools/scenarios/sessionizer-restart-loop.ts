@@ -24,9 +24,31 @@ export function build(): Telemetry {
   const running = (t: number) => (looping(t) ? 0.35 : 1);
   const series = [
     ...taskSeries(ax, rand, JOB, JOB_ID, [
-      { name: "Source: web.clickstream", parallelism: 8, busy: (t) => 150 * running(t), backpressured: () => 20, recordsIn: (t) => 330 * running(t), startDelayMs: () => 50 },
-      { name: "Sessionize", parallelism: 8, busy: (t) => 280 * running(t), backpressured: () => 10, recordsIn: (t) => 330 * running(t), startDelayMs: () => 60, watermark: (t) => (looping(t) ? poison - 31 * SEC : t - 31 * SEC) },
-      { name: "Sink: sessions-es", parallelism: 4, busy: (t) => 220 * running(t), backpressured: () => 0, recordsIn: (t) => 95 * running(t), startDelayMs: () => 70 },
+      {
+        name: "Source: web.clickstream",
+        parallelism: 8,
+        busy: (t) => 150 * running(t),
+        backpressured: () => 20,
+        recordsIn: (t) => 330 * running(t),
+        startDelayMs: () => 50,
+      },
+      {
+        name: "Sessionize",
+        parallelism: 8,
+        busy: (t) => 280 * running(t),
+        backpressured: () => 10,
+        recordsIn: (t) => 330 * running(t),
+        startDelayMs: () => 60,
+        watermark: (t) => (looping(t) ? poison - 31 * SEC : t - 31 * SEC),
+      },
+      {
+        name: "Sink: sessions-es",
+        parallelism: 4,
+        busy: (t) => 220 * running(t),
+        backpressured: () => 0,
+        recordsIn: (t) => 95 * running(t),
+        startDelayMs: () => 70,
+      },
     ]),
     ...jobSeries(ax, rand, JOB, JOB_ID, {
       failed: () => 12,
@@ -48,15 +70,34 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (let t = poison; t <= now; t += cycle) {
     const sub = 5;
-    flinkLog(logs, t, JOB, "taskmanager", "warn", `Source: web.clickstream (${sub + 1}/8)#${restarts(t) - 3} (a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6_cbc357ccb763df2852fee8c4fc7d55f2_${sub}_${restarts(t) - 3}) switched from RUNNING to FAILED with failure cause:\norg.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema: Failed to deserialize consumer record ConsumerRecord(topic = web.clickstream, partition = 13, leaderEpoch = 41, offset = 88213457)\nCaused by: com.fasterxml.jackson.databind.exc.MismatchedInputException: Cannot deserialize value of type \`java.lang.String\` from Array value (token \`JsonToken.START_ARRAY\`)\n at [Source: (byte[])"{"event":"page_view","consent":["analytics","ads"],..."; line: 1, column: 42] (through reference chain: com.shopfront.sessions.ClickEvent["consent"])`);
+    flinkLog(
+      logs,
+      t,
+      JOB,
+      "taskmanager",
+      "warn",
+      `Source: web.clickstream (${sub + 1}/8)#${restarts(t) - 3} (a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6_cbc357ccb763df2852fee8c4fc7d55f2_${sub}_${restarts(t) - 3}) switched from RUNNING to FAILED with failure cause:\norg.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema: Failed to deserialize consumer record ConsumerRecord(topic = web.clickstream, partition = 13, leaderEpoch = 41, offset = 88213457)\nCaused by: com.fasterxml.jackson.databind.exc.MismatchedInputException: Cannot deserialize value of type \`java.lang.String\` from Array value (token \`JsonToken.START_ARRAY\`)\n at [Source: (byte[])"{"event":"page_view","consent":["analytics","ads"],..."; line: 1, column: 42] (through reference chain: com.shopfront.sessions.ClickEvent["consent"])`,
+    );
     flinkLog(logs, t + 200, JOB, "jobmanager", "info", `Job clickstream-sessionizer (${JOB_ID}) switched from state RUNNING to RESTARTING.`);
     flinkLog(logs, t + 10 * SEC, JOB, "jobmanager", "info", `Job clickstream-sessionizer (${JOB_ID}) switched from state RESTARTING to RUNNING.`);
-    flinkLog(logs, t + 10 * SEC + 100, JOB, "jobmanager", "info", `Restoring job ${JOB_ID} from Checkpoint 10342 @ ${poison - 50 * SEC} for ${JOB_ID} located at s3://shopfront-flink/checkpoints/${JOB_ID}/chk-10342.`);
+    flinkLog(
+      logs,
+      t + 10 * SEC + 100,
+      JOB,
+      "jobmanager",
+      "info",
+      `Restoring job ${JOB_ID} from Checkpoint 10342 @ ${poison - 50 * SEC} for ${JOB_ID} located at s3://shopfront-flink/checkpoints/${JOB_ID}/chk-10342.`,
+    );
   }
   return {
     series,
     logs,
-    events: Array.from({ length: Math.floor((now - poison) / cycle) }, (_, i) => ({ at: iso(poison + i * cycle + 200), kind: "flink.job.restarted", labels: { job_name: JOB, namespace: "streaming" }, message: "job restarted from checkpoint 10342" })).filter((_, i) => i % 5 === 0),
+    events: Array.from({ length: Math.floor((now - poison) / cycle) }, (_, i) => ({
+      at: iso(poison + i * cycle + 200),
+      kind: "flink.job.restarted",
+      labels: { job_name: JOB, namespace: "streaming" },
+      message: "job restarted from checkpoint 10342",
+    })).filter((_, i) => i % 5 === 0),
     changes: backgroundChanges(now, rand),
   };
 }

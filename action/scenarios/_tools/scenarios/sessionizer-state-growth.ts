@@ -26,12 +26,22 @@ export function build(): Telemetry {
   const firstExpiry = at("2026-05-18T23:40:00Z");
   const failed = (t: number) => 57 + (t < firstExpiry ? 0 : 1 + Math.floor((t - firstExpiry) / (10 * MIN)));
   const checkpoints = { failed, completed: (t: number) => 21_400 + Math.floor((Math.min(t, firstExpiry) - long.start) / (12 * MIN)), duration, fullSize: size };
-  const jobLong = jobSeries(long, rand, JOB, JOB_ID, checkpoints).filter((s) => s.labels.__name__ === "flink_jobmanager_job_lastCheckpointFullSize" || s.labels.__name__ === "flink_jobmanager_job_lastCheckpointSize");
+  const jobLong = jobSeries(long, rand, JOB, JOB_ID, checkpoints).filter(
+    (s) => s.labels.__name__ === "flink_jobmanager_job_lastCheckpointFullSize" || s.labels.__name__ === "flink_jobmanager_job_lastCheckpointSize",
+  );
   const jobShort = jobSeries(ax, rand, JOB, JOB_ID, checkpoints).filter((s) => !jobLong.some((l) => l.labels.__name__ === s.labels.__name__));
   const series = [
     ...taskSeries(ax, rand, JOB, JOB_ID, [
       { name: "Source: web.clickstream", parallelism: 8, busy: () => 150, backpressured: () => 25, recordsIn: () => 110, startDelayMs: () => 60 },
-      { name: "Sessionize", parallelism: 8, busy: () => 300, backpressured: () => 10, recordsIn: () => 110, startDelayMs: () => 70, watermark: (t) => t - 31 * SEC },
+      {
+        name: "Sessionize",
+        parallelism: 8,
+        busy: () => 300,
+        backpressured: () => 10,
+        recordsIn: () => 110,
+        startDelayMs: () => 70,
+        watermark: (t) => t - 31 * SEC,
+      },
       { name: "Sink: sessions-es", parallelism: 4, busy: () => 200, backpressured: () => 0, recordsIn: () => 30, startDelayMs: () => 80 },
     ]),
     ...jobShort,
@@ -48,9 +58,24 @@ export function build(): Telemetry {
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
     if (t >= firstExpiry && (t - firstExpiry) % (10 * MIN) < MIN) {
-      flinkLog(logs, t + 3 * SEC, JOB, "jobmanager", "info", `Checkpoint ${21_870 + Math.floor((t - firstExpiry) / (10 * MIN))} of job ${JOB_ID} expired before completing.`);
+      flinkLog(
+        logs,
+        t + 3 * SEC,
+        JOB,
+        "jobmanager",
+        "info",
+        `Checkpoint ${21_870 + Math.floor((t - firstExpiry) / (10 * MIN))} of job ${JOB_ID} expired before completing.`,
+      );
     }
-    if (rand.chance(0.1)) flinkLog(logs, t + rand.uniform(0, MIN), JOB, "taskmanager", "info", `RocksDB: flushed memtable of column family 'returning-visitor' (${rand.int(60, 70)} MB), ${rand.int(30, 40)} SST files at level 0`);
+    if (rand.chance(0.1))
+      flinkLog(
+        logs,
+        t + rand.uniform(0, MIN),
+        JOB,
+        "taskmanager",
+        "info",
+        `RocksDB: flushed memtable of column family 'returning-visitor' (${rand.int(60, 70)} MB), ${rand.int(30, 40)} SST files at level 0`,
+      );
   }
   const bg = backgroundChanges(now, rand);
   return {
@@ -65,7 +90,14 @@ export function build(): Telemetry {
           at: "2026-05-14T09:58:40Z",
           author: "lpetit",
           message: "sessionizer 3.4.0: flag returning visitors (#1560)",
-          files: [{ path: "pipelines/sessionizer/flink-deployment.yaml", status: "modified", patch: "@@ -22,7 +22,7 @@ spec:\n   job:\n-    jarURI: local:///opt/flink/usrlib/sessionizer-3.3.2.jar\n+    jarURI: local:///opt/flink/usrlib/sessionizer-3.4.0.jar\n     parallelism: 8\n" }],
+          files: [
+            {
+              path: "pipelines/sessionizer/flink-deployment.yaml",
+              status: "modified",
+              patch:
+                "@@ -22,7 +22,7 @@ spec:\n   job:\n-    jarURI: local:///opt/flink/usrlib/sessionizer-3.3.2.jar\n+    jarURI: local:///opt/flink/usrlib/sessionizer-3.4.0.jar\n     parallelism: 8\n",
+            },
+          ],
         },
       ],
       deployments: bg.deployments,

@@ -25,9 +25,24 @@ export function build(): Telemetry {
   const inRate = 342;
   const series = [
     ...taskSeries(ax, rand, JOB, JOB_ID, [
-      { name: "Source: web.clickstream", parallelism: 8, busy: () => 160, backpressured: () => 12, recordsIn: () => inRate, startDelayMs: () => 45, watermark: wm },
+      {
+        name: "Source: web.clickstream",
+        parallelism: 8,
+        busy: () => 160,
+        backpressured: () => 12,
+        recordsIn: () => inRate,
+        startDelayMs: () => 45,
+        watermark: wm,
+      },
       { name: "Sessionize", parallelism: 8, busy: () => 280, backpressured: () => 8, recordsIn: () => inRate, startDelayMs: () => 55, watermark: wm },
-      { name: "Sink: sessions-es", parallelism: 4, busy: () => 210, backpressured: () => 0, recordsIn: (t) => 97 * (1 - 0.75 * late(t)), startDelayMs: () => 65 },
+      {
+        name: "Sink: sessions-es",
+        parallelism: 4,
+        busy: () => 210,
+        backpressured: () => 0,
+        recordsIn: (t) => 97 * (1 - 0.75 * late(t)),
+        startDelayMs: () => 65,
+      },
     ]),
     ...jobSeries(ax, rand, JOB, JOB_ID, {
       failed: () => 12,
@@ -38,10 +53,31 @@ export function build(): Telemetry {
     ...probes(ax, rand),
   ];
   for (let i = 0; i < 8; i++) {
-    const labels = { job_name: JOB, job_id: JOB_ID, task_name: "Sessionize", subtask_index: String(i), tm_id: `${JOB}-taskmanager-1-${1 + (i % 4)}`, operator_name: "Sessionize" };
-    series.push(counter({ __name__: "flink_taskmanager_job_task_operator_numLateRecordsDropped", ...labels }, ax, rand.int(0, 40), (t) => rand.jitter(inRate * late(t) * 0.9, 0.1) + (rand.chance(0.02) ? 0.05 : 0)));
+    const labels = {
+      job_name: JOB,
+      job_id: JOB_ID,
+      task_name: "Sessionize",
+      subtask_index: String(i),
+      tm_id: `${JOB}-taskmanager-1-${1 + (i % 4)}`,
+      operator_name: "Sessionize",
+    };
+    series.push(
+      counter(
+        { __name__: "flink_taskmanager_job_task_operator_numLateRecordsDropped", ...labels },
+        ax,
+        rand.int(0, 40),
+        (t) => rand.jitter(inRate * late(t) * 0.9, 0.1) + (rand.chance(0.02) ? 0.05 : 0),
+      ),
+    );
     const src = { ...labels, task_name: "Source: web.clickstream", operator_name: "Source: web.clickstream" };
-    series.push(gauge({ __name__: "flink_taskmanager_job_task_operator_currentEmitEventTimeLag", ...src }, ax, (t) => (late(t) > 0.02 ? rand.uniform(180_000, 600_000) : rand.uniform(900, 2_600)), 0));
+    series.push(
+      gauge(
+        { __name__: "flink_taskmanager_job_task_operator_currentEmitEventTimeLag", ...src },
+        ax,
+        (t) => (late(t) > 0.02 ? rand.uniform(180_000, 600_000) : rand.uniform(900, 2_600)),
+        0,
+      ),
+    );
   }
   series.push({
     labels: { __name__: "probe_duration_seconds", instance: "http://sessions-es.search.svc.cluster.local:9200/_cluster/health", job: "blackbox-http" },
@@ -52,15 +88,51 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs);
   for (const t of times(ax)) {
-    if ((t / MIN) % 10 === 0) flinkLog(logs, t + 7 * SEC, JOB, "jobmanager", "info", `Completed checkpoint ${31_400 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2300, 2700)} MB incremental, ${rand.int(7, 12)} s).`);
+    if ((t / MIN) % 10 === 0)
+      flinkLog(
+        logs,
+        t + 7 * SEC,
+        JOB,
+        "jobmanager",
+        "info",
+        `Completed checkpoint ${31_400 + Math.floor((t - ax.start) / MIN)} for job ${JOB_ID} (${rand.int(2300, 2700)} MB incremental, ${rand.int(7, 12)} s).`,
+      );
   }
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "shopfront/clickstream-sessionizer", service: "clickstream-sessionizer", environment: "production", ref: "v3.8.1", sha: rand.hex(40), at: iso(at("2026-08-03T03:48:00Z")), status: "success" });
-  changes.commits.push({ repo: "shopfront/clickstream-sessionizer", sha: rand.hex(40), at: iso(at("2026-08-03T03:31:00Z")), author: "lpetit", message: "sessionizer: log level WARN for the ES client", files: [{ path: "pipelines/sessionizer/log4j-console.properties", status: "modified", patch: "@@ -8,1 +8,1 @@\n-logger.es.level = INFO\n+logger.es.level = WARN\n" }] });
+  changes.deployments.push({
+    repo: "shopfront/clickstream-sessionizer",
+    service: "clickstream-sessionizer",
+    environment: "production",
+    ref: "v3.8.1",
+    sha: rand.hex(40),
+    at: iso(at("2026-08-03T03:48:00Z")),
+    status: "success",
+  });
+  changes.commits.push({
+    repo: "shopfront/clickstream-sessionizer",
+    sha: rand.hex(40),
+    at: iso(at("2026-08-03T03:31:00Z")),
+    author: "lpetit",
+    message: "sessionizer: log level WARN for the ES client",
+    files: [
+      {
+        path: "pipelines/sessionizer/log4j-console.properties",
+        status: "modified",
+        patch: "@@ -8,1 +8,1 @@\n-logger.es.level = INFO\n+logger.es.level = WARN\n",
+      },
+    ],
+  });
   return {
     series,
     logs,
-    events: [{ at: iso(rollout), kind: "app.release.phased", labels: { platform: "ios", version: "7.2.0", stage: "1" }, message: "App Store phased release of 7.2.0 started" }],
+    events: [
+      {
+        at: iso(rollout),
+        kind: "app.release.phased",
+        labels: { platform: "ios", version: "7.2.0", stage: "1" },
+        message: "App Store phased release of 7.2.0 started",
+      },
+    ],
     changes,
   };
 }

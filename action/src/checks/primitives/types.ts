@@ -37,10 +37,7 @@ export interface TelemetryRecord {
 /** A primitive over records. */
 export interface RecordPrimitive {
   input: "records";
-  measure(
-    records: TelemetryRecord[],
-    ctx: PrimitiveContext,
-  ): { measurement: Measurement; matched: TelemetryRecord[] } | { noData: string };
+  measure(records: TelemetryRecord[], ctx: PrimitiveContext): { measurement: Measurement; matched: TelemetryRecord[] } | { noData: string };
 }
 
 export type PrimitiveImpl = SeriesPrimitive | RecordPrimitive;

@@ -76,7 +76,10 @@ export const airflow: SourceAdapter = {
     const state = (event ? EVENT_STATE[event] : optText(b.state, "state", false)?.toLowerCase()) ?? "";
     const m = meaning(state, task !== undefined);
     if (!m) {
-      throw new ParseError(event ? "event" : "state", `${quote(state || "nothing")} is neither a failure nor a recovery, so it is not an alert (failed, upstream_failed, up_for_retry, sla_miss and success are)`);
+      throw new ParseError(
+        event ? "event" : "state",
+        `${quote(state || "nothing")} is neither a failure nor a recovery, so it is not an alert (failed, upstream_failed, up_for_retry, sla_miss and success are)`,
+      );
     }
     const labels = stringMap(b.labels, "labels");
     fill(labels, "dag_id", dag);

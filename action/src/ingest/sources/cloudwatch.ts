@@ -207,7 +207,9 @@ export const cloudwatch: SourceAdapter = {
     if (b.Records !== undefined) {
       const records = array(b.Records, "Records");
       if (!records.length) throw new ParseError("Records", "no records, so no alert");
-      return records.map((r, i) => alarmAlert(fromSns(record(record(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i));
+      return records.map((r, i) =>
+        alarmAlert(fromSns(record(record(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i),
+      );
     }
     if (isEventBridge(b)) return [alarmAlert(fromEventBridge(b), ctx, 0)];
     if (isAlarmMessage(b)) return [alarmAlert(fromMessage(b, ""), ctx, 0)];

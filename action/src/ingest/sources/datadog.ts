@@ -17,7 +17,8 @@ const norm = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
 const UNRENDERED = /^\$[A-Z][A-Z0-9_]*(\[[^\]]*\])?$/;
 
 /** `[Triggered on {host:a,env:b}] Name`, `[Recovered] Name`, `[P1] [Warn] Name`. */
-const TITLE_PREFIX = /^\s*(?:\[(?:P[0-5])\]\s*)?\[(Triggered|Re-Triggered|Recovered|Warn|Re-Warn|No Data|Re-No Data|Renotify|Alert|Warning|OK)(?: on \{([^}]*)\})?\]\s*/i;
+const TITLE_PREFIX =
+  /^\s*(?:\[(?:P[0-5])\]\s*)?\[(Triggered|Re-Triggered|Recovered|Warn|Re-Warn|No Data|Re-No Data|Renotify|Alert|Warning|OK)(?: on \{([^}]*)\})?\]\s*/i;
 
 /** Reads Datadog's variables from a rendered payload, whatever the template named them. */
 class Fields {

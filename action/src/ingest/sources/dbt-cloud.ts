@@ -33,7 +33,8 @@ export const dbtCloud: SourceAdapter = {
   parse(body, ctx) {
     const b = record(body, "body");
     const eventType = optText(b.eventType, "eventType", false) ?? "";
-    if (eventType === "job.run.started") throw new ParseError("eventType", "job.run.started reports progress, not an alert; subscribe Pipemedic to job.run.errored and job.run.completed");
+    if (eventType === "job.run.started")
+      throw new ParseError("eventType", "job.run.started reports progress, not an alert; subscribe Pipemedic to job.run.errored and job.run.completed");
     if (eventType !== "job.run.errored" && eventType !== "job.run.completed") {
       throw new ParseError("eventType", `unknown event ${quote(eventType)}; expected job.run.errored or job.run.completed`);
     }

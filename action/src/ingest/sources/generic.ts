@@ -48,7 +48,7 @@ function parseEntry(entry: unknown, m: GenericMapping, where: (p: string) => str
       ...(m.alertname ? { alertname: optText(read(m.alertname), where(m.alertname), false) ?? title } : {}),
       severity: knownSeverity(typeof severity === "number" ? severity : optText(severity, where(m.severity ?? "severity"), false)) ?? "medium",
       status: resolved ? "resolved" : "firing",
-      fingerprint: m.fingerprint ? optText(read(m.fingerprint), where(m.fingerprint), false) ?? null : null,
+      fingerprint: m.fingerprint ? (optText(read(m.fingerprint), where(m.fingerprint), false) ?? null) : null,
       ...(m.identity ? { identity: m.identity } : {}),
       labels,
       annotations: readMap(entry, m.annotations, where),

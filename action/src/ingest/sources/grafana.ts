@@ -69,7 +69,12 @@ function legacy(b: Obj, ctx: ParseContext): Alert {
   }
   const tags = stringMap(b.tags, "tags");
   const labels: Record<string, string> = { ...tags, alertname: ruleName };
-  for (const [key, label] of [["ruleId", "rule_id"], ["orgId", "org_id"], ["dashboardId", "dashboard_id"], ["panelId", "panel_id"]] as const) {
+  for (const [key, label] of [
+    ["ruleId", "rule_id"],
+    ["orgId", "org_id"],
+    ["dashboardId", "dashboard_id"],
+    ["panelId", "panel_id"],
+  ] as const) {
     fill(labels, label, optText(b[key], key, false));
   }
   const matches = optArray(b.evalMatches, "evalMatches").flatMap((m, i) => {

@@ -8,9 +8,26 @@ import { ParseError, type SourceAdapter } from "./types.js";
 /** Actions that close an alert; `Create` opens one; every other known action is an update of an open alert. */
 const CLOSING = new Set(["close", "delete"]);
 const UPDATES = new Set([
-  "acknowledge", "unacknowledge", "addnote", "addtags", "removetags", "adddetails", "removedetails", "escalate",
-  "escalatetonext", "assignownership", "takeownership", "addresponder", "addteam", "addrecipient", "updatepriority",
-  "updatemessage", "updatedescription", "snooze", "snoozeended", "customaction",
+  "acknowledge",
+  "unacknowledge",
+  "addnote",
+  "addtags",
+  "removetags",
+  "adddetails",
+  "removedetails",
+  "escalate",
+  "escalatetonext",
+  "assignownership",
+  "takeownership",
+  "addresponder",
+  "addteam",
+  "addrecipient",
+  "updatepriority",
+  "updatemessage",
+  "updatedescription",
+  "snooze",
+  "snoozeended",
+  "customaction",
 ]);
 
 function statusOf(action: string): AlertStatus {

@@ -19,14 +19,7 @@ function severityOf(priority: string | undefined, urgency: string | undefined): 
 }
 
 /** One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`). */
-function incidentAlert(
-  inc: Obj,
-  field: string,
-  status: AlertStatus,
-  endsAt: string | null,
-  ctx: ParseContext,
-  index: number,
-): Alert {
+function incidentAlert(inc: Obj, field: string, status: AlertStatus, endsAt: string | null, ctx: ParseContext, index: number): Alert {
   const id = optText(inc.id, at(field, "id"), false);
   const summary = optRecord(inc.trigger_summary_data, at(field, "trigger_summary_data"));
   const title =
@@ -78,7 +71,8 @@ function v3(b: Obj, ctx: ParseContext): Alert[] {
   if (data.type !== undefined && data.type !== "incident") {
     throw new ParseError("event.data.type", `${quote(String(data.type))}: a ${type} event carries no incident, so it is not an alert`);
   }
-  const byType: AlertStatus | null = type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
+  const byType: AlertStatus | null =
+    type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
   const status = byType ?? statusOf(optText(data.status, "event.data.status", false), "event.data.status");
   const endsAt = status === "resolved" ? time(ev.occurred_at, "event.occurred_at") : null;
   return [incidentAlert(data, "event.data", status, endsAt, ctx, 0)];
@@ -96,7 +90,8 @@ function v2(b: Obj, ctx: ParseContext): Alert[] {
     const field = m.incident !== undefined ? at(f, "incident") : at(at(f, "data"), "incident");
     const inc = record(m.incident !== undefined ? m.incident : optRecord(m.data, at(f, "data"))?.incident, field);
     const verb = event.slice("incident.".length);
-    const status = verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf(optText(inc.status, at(field, "status"), false), at(field, "status"));
+    const status =
+      verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf(optText(inc.status, at(field, "status"), false), at(field, "status"));
     const endsAt = status === "resolved" ? time(m.created_on, at(f, "created_on")) : null;
     alerts.push(incidentAlert(inc, field, status, endsAt, ctx, i));
   });

@@ -39,7 +39,9 @@ function projectSlug(...urls: Array<string | undefined>): string | undefined {
 function eventAlert(b: Obj, ctx: ParseContext): Alert {
   const data = record(b.data, "data");
   const ev = record(data.event, "data.event");
-  const rule = optText(data.triggered_rule, "data.triggered_rule", false) ?? optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
+  const rule =
+    optText(data.triggered_rule, "data.triggered_rule", false) ??
+    optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
   const title = optText(ev.title, "data.event.title") ?? optText(ev.message, "data.event.message") ?? rule ?? "Sentry issue";
   const labels = tagPairs(ev.tags, "data.event.tags");
   const url = optText(ev.url, "data.event.url", false);

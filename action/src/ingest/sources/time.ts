@@ -7,8 +7,7 @@ import { ParseError } from "./types.js";
  * zone, which would make alert ids depend on the machine.
  */
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude (Opsgenie mixes ms and ns). */
 function fromEpoch(n: number): number {

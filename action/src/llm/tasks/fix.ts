@@ -31,7 +31,8 @@ const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 /** Why a path may not be edited, or null. */
 export function refusedPath(path: string, allowed: (path: string) => boolean): string | null {
-  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === "")) return `"${redactedLine(path, 120)}" is not a relative path inside the repository`;
+  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === ""))
+    return `"${redactedLine(path, 120)}" is not a relative path inside the repository`;
   if (FORBIDDEN.test(path)) return `"${redactedLine(path, 120)}" is a workflow, action or git path; fixes never touch those`;
   if (!allowed(path)) return `"${redactedLine(path, 120)}" is not allowed by remediation.allowed_paths`;
   return null;
@@ -67,7 +68,12 @@ function badEdit(before: string, after: string, patterns: RegExp[]): string | nu
  * Workflow paths are refused here whatever `allowed` says; a file holding credential-like text is
  * never sent. The caller opens the result as a draft pull request. Never throws.
  */
-export async function proposeFixPatch(llm: Llm, cause: FixCause, file: { path: string; content: string }, allowed: (path: string) => boolean): Promise<FixPatch | null> {
+export async function proposeFixPatch(
+  llm: Llm,
+  cause: FixCause,
+  file: { path: string; content: string },
+  allowed: (path: string) => boolean,
+): Promise<FixPatch | null> {
   if (!llm.tasks.fix) return null;
   const patterns = llm.redactPatterns;
   const refused =

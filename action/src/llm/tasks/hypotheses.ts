@@ -30,7 +30,11 @@ export async function proposeHypotheses(llm: Llm, problem: Problem, context: Pro
   const capabilities = new Set(context.capabilities);
   const reply = await askJson(
     llm,
-    { task: "proposals", messages: proposalMessages(problem, context, { maxProposals: max, patterns }), schema: { name: "pipemedic_proposals", schema: PROPOSALS_JSON_SCHEMA } },
+    {
+      task: "proposals",
+      messages: proposalMessages(problem, context, { maxProposals: max, patterns }),
+      schema: { name: "pipemedic_proposals", schema: PROPOSALS_JSON_SCHEMA },
+    },
     (value) => {
       const list = Array.isArray(value.proposals) ? value.proposals : null;
       if (!list) return { ok: false, reason: 'schema violation: no "proposals" array' };
@@ -47,7 +51,9 @@ export async function proposeHypotheses(llm: Llm, problem: Problem, context: Pro
     llm.note(`proposals: rejected: ${reason}`);
   };
   if (reply.value.extra.length) {
-    reject(`ignored reply field(s) ${reply.value.extra.map((k) => `"${redactedLine(k, 40)}"`).join(", ")}: the LLM only proposes hypotheses, it never sets a verdict or acts`);
+    reject(
+      `ignored reply field(s) ${reply.value.extra.map((k) => `"${redactedLine(k, 40)}"`).join(", ")}: the LLM only proposes hypotheses, it never sets a verdict or acts`,
+    );
   }
   const known = new Set(context.knownCauseIds);
   const taken = new Set(context.existing);

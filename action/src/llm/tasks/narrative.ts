@@ -62,7 +62,11 @@ export async function writeNarrative(llm: Llm, verified: VerifiedInvestigation):
   const patterns = llm.redactPatterns;
   const reply = await askJson(
     llm,
-    { task: "narrative", messages: narrativeMessages(verifiedDoc(verified, patterns), patterns), schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA } },
+    {
+      task: "narrative",
+      messages: narrativeMessages(verifiedDoc(verified, patterns), patterns),
+      schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA },
+    },
     (value) => {
       if (typeof value.narrative !== "string") return { ok: false, reason: 'schema violation: no "narrative" string' };
       const text = paragraphs(plain(value.narrative), MAX_NARRATIVE, patterns);

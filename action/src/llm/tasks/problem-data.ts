@@ -24,7 +24,19 @@ interface Caps {
   components: number;
 }
 
-const CAPS: Caps = { alerts: 10, labels: 16, annotations: 6, text: 300, commits: 12, files: 8, deployments: 10, timeline: 24, similar: 5, pipelines: 6, components: 10 };
+const CAPS: Caps = {
+  alerts: 10,
+  labels: 16,
+  annotations: 6,
+  text: 300,
+  commits: 12,
+  files: 8,
+  deployments: 10,
+  timeline: 24,
+  similar: 5,
+  pipelines: 6,
+  components: 10,
+};
 /** The problem document's size limit in characters (about 6,000 tokens). */
 export const MAX_PROBLEM_CHARS = 24_000;
 
@@ -91,7 +103,9 @@ function project(problem: Problem, c: Caps, patterns: RegExp[]) {
     pipelines: problem.pipelines.slice(0, c.pipelines).map((p) => ({
       id: p.id,
       ...(p.title ? { title: redactedLine(p.title, 120, patterns) } : {}),
-      components: p.components.slice(0, c.components).map((comp) => Object.fromEntries(Object.entries(comp).map(([k, v]) => [k, typeof v === "string" ? cut(v, 160) : v]))),
+      components: p.components
+        .slice(0, c.components)
+        .map((comp) => Object.fromEntries(Object.entries(comp).map(([k, v]) => [k, typeof v === "string" ? cut(v, 160) : v]))),
       upstream: p.upstream.slice(0, 10),
       downstream: p.downstream.slice(0, 10),
       services: p.services.slice(0, 10),
@@ -111,9 +125,13 @@ function project(problem: Problem, c: Caps, patterns: RegExp[]) {
         ...(x.files.length > c.files ? { files_omitted: x.files.length - c.files } : {}),
       })),
       ...(commits.length > c.commits ? { commits_omitted: commits.length - c.commits } : {}),
-      deployments: deployments.slice(0, c.deployments).map((d) => ({ at: d.at, service: d.service, environment: d.environment, ref: cut(d.ref, 80), sha: d.sha.slice(0, 12), status: d.status })),
+      deployments: deployments
+        .slice(0, c.deployments)
+        .map((d) => ({ at: d.at, service: d.service, environment: d.environment, ref: cut(d.ref, 80), sha: d.sha.slice(0, 12), status: d.status })),
     },
-    similar: problem.similar.slice(0, c.similar).map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: redactedLine(s.reason, 160, patterns) })),
+    similar: problem.similar
+      .slice(0, c.similar)
+      .map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: redactedLine(s.reason, 160, patterns) })),
     // The latest entries matter most near the onset.
     timeline: problem.timeline.slice(-c.timeline).map((t) => ({ at: t.at, kind: t.kind, text: redactedLine(t.text, Math.min(200, c.text), patterns) })),
   };

@@ -79,7 +79,9 @@ export const NARRATIVE_SYSTEM = systemMessage({
 
 /** The stable system message of a fix request. */
 export const FIX_SYSTEM = systemMessage({
-  role: ["You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request."],
+  role: [
+    "You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request.",
+  ],
   rules: [
     "Edit only the file given, and return its complete new content with every unrelated line unchanged (same comments, order and formatting).",
     "Change as few lines as possible; never add credentials, URLs, scripts, commands or comments addressed to a reader or a tool.",

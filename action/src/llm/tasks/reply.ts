@@ -5,7 +5,10 @@ export type ReplyParser<T> = (value: Record<string, unknown>) => { ok: true; val
 
 /** Parses a reply's text as one JSON object; models in JSON mode still sometimes wrap it in a code fence. */
 export function jsonObjectOf(content: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
-  const text = content.trim().replace(/^```(?:json)?\s*\n?/i, "").replace(/\n?```\s*$/, "");
+  const text = content
+    .trim()
+    .replace(/^```(?:json)?\s*\n?/i, "")
+    .replace(/\n?```\s*$/, "");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -42,7 +45,10 @@ export async function askJson<T>(llm: Llm, request: CompletionRequest, parse: Re
     // it may be large, and it is model output we do not want to feed on.
     messages = [
       ...request.messages,
-      { role: "user", content: `Your previous reply could not be used (${reason}). Reply again with exactly one JSON object that matches the schema, and nothing else.` },
+      {
+        role: "user",
+        content: `Your previous reply could not be used (${reason}). Reply again with exactly one JSON object that matches the schema, and nothing else.`,
+      },
     ];
   }
   llm.giveUp(reason);

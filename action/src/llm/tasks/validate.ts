@@ -48,7 +48,8 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   const source = (Object.keys(DATA_SOURCES) as DataSource[]).find((k) => c[k] !== undefined)!;
   const capability = DATA_SOURCES[source];
   if (!capabilities.has(capability)) return `reads ${source}, but no telemetry with the "${capability}" capability is configured`;
-  if (!PRIMITIVE_SOURCES[c.primitive].includes(source)) return `primitive ${c.primitive} cannot read ${source} (it reads ${PRIMITIVE_SOURCES[c.primitive].join(", ")})`;
+  if (!PRIMITIVE_SOURCES[c.primitive].includes(source))
+    return `primitive ${c.primitive} cannot read ${source} (it reads ${PRIMITIVE_SOURCES[c.primitive].join(", ")})`;
   if (c.primitive === "threshold" && source !== "metric" && !c.field) return "threshold over records needs `field`";
   if (c.primitive === "schema_diff" && c.warehouse?.kind !== "schemas") return "schema_diff reads warehouse: { kind: schemas }";
   if (c.field !== undefined) {
@@ -99,7 +100,10 @@ function checkProblem(c: CheckSpec, raw: Record<string, unknown>, capabilities: 
   for (const [k, v] of Object.entries(where ?? {})) {
     const values = Array.isArray(v) ? v : [v];
     if (values.length > 20) return `where.${redactedLine(k, 40)}: at most 20 values`;
-    const bad = badName(k) ?? values.map((x) => (typeof x === "string" ? (badTemplate(x) ?? (x.length > 200 ? "value longer than 200 characters" : null)) : null)).find(Boolean) ?? null;
+    const bad =
+      badName(k) ??
+      values.map((x) => (typeof x === "string" ? (badTemplate(x) ?? (x.length > 200 ? "value longer than 200 characters" : null)) : null)).find(Boolean) ??
+      null;
     if (bad) return `where.${redactedLine(k, 40)}: ${bad}`;
   }
   if (typeof raw.title === "string" && raw.title.length > 300) return "title longer than 300 characters";

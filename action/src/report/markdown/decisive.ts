@@ -15,9 +15,7 @@ export function decisiveEvidence(inv: Investigation): { evidence: Evidence[]; st
   const lead = leadingCauses(inv);
   // The root cause (last in the chain) leads, then the mechanisms above it.
   const depth = (e: Evidence) => -lead.indexOf(e.hypothesis);
-  const passing = inv.evidence
-    .filter((e) => lead.includes(e.hypothesis) && e.verdict === "pass" && e.role === "confirm")
-    .sort((a, b) => depth(a) - depth(b));
+  const passing = inv.evidence.filter((e) => lead.includes(e.hypothesis) && e.verdict === "pass" && e.role === "confirm").sort((a, b) => depth(a) - depth(b));
   const strong = passing.filter((e) => e.weight === "strong");
   if (strong.length) return { evidence: strong, strong: true };
   const order = { strong: 0, moderate: 1, weak: 2 } as const;

@@ -40,12 +40,20 @@ export function buildHypotheses(input: PreparedInput): Root {
       const ranked = rca.ranked.find((c) => c.id === id);
       out.push(heading(3, ...causeName(input, id, h?.title ?? ranked?.title)));
       if (ranked) out.push(paragraph(`After the investigation: ${ranked.status.replace("_", " ")}, confidence ${confidence(ranked.confidence)}.`));
-      out.push(table(["Check", "Verdict", "Finding", "Weight, role", "Evidence"], inRound.filter((e) => e.hypothesis === id).map((e) => row(input, e))));
+      out.push(
+        table(
+          ["Check", "Verdict", "Finding", "Weight, role", "Evidence"],
+          inRound.filter((e) => e.hypothesis === id).map((e) => row(input, e)),
+        ),
+      );
     }
   }
   const idle = inv.hypotheses.filter((h) => !inv.evidence.some((e) => e.hypothesis === h.id));
   if (idle.length) {
-    out.push(heading(2, "Not run"), paragraph("Planned but never checked (the investigation stopped first): ", ...idle.flatMap((h, i) => (i ? [", ", code(h.id)] : [code(h.id)])), "."));
+    out.push(
+      heading(2, "Not run"),
+      paragraph("Planned but never checked (the investigation stopped first): ", ...idle.flatMap((h, i) => (i ? [", ", code(h.id)] : [code(h.id)])), "."),
+    );
   }
   return { type: "root", children: out };
 }

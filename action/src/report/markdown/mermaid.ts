@@ -73,7 +73,11 @@ function num(v: number): string {
  * An `xychart-beta` line chart of up to `maxLines` series from evidence data, over the instants every
  * charted series has a value, thinned to `maxPoints`. Null when the data has no series or fewer than two points.
  */
-export function seriesChart(data: unknown, title: string, opts: { maxLines?: number; maxPoints?: number } = {}): { chart: Code; series: SeriesData["series"] } | null {
+export function seriesChart(
+  data: unknown,
+  title: string,
+  opts: { maxLines?: number; maxPoints?: number } = {},
+): { chart: Code; series: SeriesData["series"] } | null {
   const parsed = SeriesDataSchema.safeParse(data);
   if (!parsed.success) return null;
   const finite = (p: [number, number | null]) => p[1] !== null && Number.isFinite(p[1]) && Number.isFinite(p[0]);

@@ -1,18 +1,4 @@
-import type {
-  BlockContent,
-  Code,
-  Heading,
-  Link,
-  List,
-  ListItem,
-  Paragraph,
-  PhrasingContent,
-  Strong,
-  Table,
-  TableCell,
-  TableRow,
-  Text,
-} from "mdast";
+import type { BlockContent, Code, Heading, Link, List, ListItem, Paragraph, PhrasingContent, Strong, Table, TableCell, TableRow, Text } from "mdast";
 
 /**
  * Small constructors for the mdast nodes the artifacts use. Text given here as a plain string is
@@ -54,7 +40,10 @@ export function link(url: string, ...parts: Inline[]): Link {
 
 /** A bullet (or numbered) list; each item is one line of phrasing. */
 export function list(items: Inline[][], ordered = false): List {
-  return blockList(items.map((item) => [paragraph(...item)]), ordered);
+  return blockList(
+    items.map((item) => [paragraph(...item)]),
+    ordered,
+  );
 }
 
 /** A list whose items hold blocks (a paragraph and a nested list, a code block). */

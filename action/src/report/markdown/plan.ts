@@ -8,7 +8,10 @@ import { heading, link, paragraph, table, type Inline } from "./nodes.js";
 import { causeName } from "./readme.js";
 import { knowledgeGapSection, subjectsSection } from "./subjects.js";
 
-const labelsText = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;
+const labelsText = (labels: Record<string, string>) =>
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ")}}`;
 
 /** Which data a check reads, as the runbook wrote it. */
 function dataSource(spec: CheckSpec): Inline[] {
@@ -19,10 +22,15 @@ function dataSource(spec: CheckSpec): Inline[] {
   if (spec.logs) return ["logs ", code(labelsText(spec.logs), 200), ...(spec.match ? [" matching ", code(spec.match, 200)] : [])];
   if (spec.changes) {
     const paths = spec.changes.paths.length ? [" touching ", code(spec.changes.paths.join(", "), 200)] : [];
-    return [`${spec.changes.kind === "any" ? "commits and deployments" : spec.changes.kind}`, ...paths, spec.changes.scope === "pipeline" ? " of the impacted pipelines" : ""];
+    return [
+      `${spec.changes.kind === "any" ? "commits and deployments" : spec.changes.kind}`,
+      ...paths,
+      spec.changes.scope === "pipeline" ? " of the impacted pipelines" : "",
+    ];
   }
-  if (spec.events) return ["events ", code(spec.events.kind, 80), ...(Object.keys(spec.events.labels).length ? [" ", code(labelsText(spec.events.labels), 200)] : [])];
-  const records = spec.orchestrator ? ["orchestrator", spec.orchestrator] as const : spec.warehouse ? ["warehouse", spec.warehouse] as const : null;
+  if (spec.events)
+    return ["events ", code(spec.events.kind, 80), ...(Object.keys(spec.events.labels).length ? [" ", code(labelsText(spec.events.labels), 200)] : [])];
+  const records = spec.orchestrator ? (["orchestrator", spec.orchestrator] as const) : spec.warehouse ? (["warehouse", spec.warehouse] as const) : null;
   if (records) {
     const where = Object.keys(records[1].where).length ? [" where ", code(JSON.stringify(records[1].where), 200)] : [];
     return [`${records[0]} `, code(records[1].kind), ...where, ...(spec.match ? [" matching ", code(spec.match, 200)] : [])];
@@ -74,11 +82,24 @@ function passIf(spec: CheckSpec): Inline[] {
 function hypothesis(input: PreparedInput, h: Hypothesis): RootContent[] {
   const file = h.runbookFile ?? input.runbooks[h.id]?.file;
   const href = file ? hrefFrom(input.incident.path, file, input.link) : null;
-  const origin: Inline[] = h.origin === "runbook" ? ["From ", href ? link(href, "its runbook") : "its runbook"] : h.origin === "memory" ? ["From memory of past incidents"] : ["Proposed by the LLM"];
+  const origin: Inline[] =
+    h.origin === "runbook"
+      ? ["From ", href ? link(href, "its runbook") : "its runbook"]
+      : h.origin === "memory"
+        ? ["From memory of past incidents"]
+        : ["Proposed by the LLM"];
   const facts: Inline[] = [...origin, `, round ${h.round}, prior ${h.prior.toFixed(2)}. Why: `, ...inert(h.reason, 240), "."];
   if (h.parent) facts.push(" Asked for as the deeper cause of ", code(h.parent), ".");
   if (h.deeper.length) facts.push(" Deeper causes to look for next: ", ...h.deeper.flatMap((d, i) => (i ? [", ", code(d)] : [code(d)])), ".");
-  const rows = h.checks.map((c) => [code(c.id, 60), dataSource(c.spec), query(c), primitive(c.spec), passIf(c.spec), c.weight, c.role === "rule_out" ? "rule out" : "confirm"]);
+  const rows = h.checks.map((c) => [
+    code(c.id, 60),
+    dataSource(c.spec),
+    query(c),
+    primitive(c.spec),
+    passIf(c.spec),
+    c.weight,
+    c.role === "rule_out" ? "rule out" : "confirm",
+  ]);
   return [
     heading(2, ...causeName(input, h.id, h.title)),
     paragraph(...facts),

@@ -38,7 +38,13 @@ function whatFired(input: PreparedInput): RootContent[] {
   ];
   const labels = Object.entries(input.problem.labels);
   if (labels.length) {
-    out.push(paragraph("Labels every firing alert agrees on:"), table(["Label", "Value"], labels.slice(0, MAX_ROWS).map(([k, v]) => [code(k, 80), inert(v, 200)])));
+    out.push(
+      paragraph("Labels every firing alert agrees on:"),
+      table(
+        ["Label", "Value"],
+        labels.slice(0, MAX_ROWS).map(([k, v]) => [code(k, 80), inert(v, 200)]),
+      ),
+    );
   }
   return out;
 }
@@ -59,7 +65,13 @@ function timeline(input: PreparedInput): RootContent[] {
   if (!entries.length) return [...out, paragraph("No dated events.")];
   const chart = timelineChart(entries);
   if (chart) out.push(chart);
-  out.push(table(["Time", "Kind", "Event"], entries.slice(0, MAX_ROWS).map((e) => [utc(e.at), e.kind, inert(e.text, 240)])), ...more(entries.length, "events"));
+  out.push(
+    table(
+      ["Time", "Kind", "Event"],
+      entries.slice(0, MAX_ROWS).map((e) => [utc(e.at), e.kind, inert(e.text, 240)]),
+    ),
+    ...more(entries.length, "events"),
+  );
   return out;
 }
 
@@ -88,7 +100,8 @@ function pipeline(p: Pipeline): RootContent[] {
 function impacted(input: PreparedInput): RootContent[] {
   const pr = input.problem;
   const out: RootContent[] = [heading(2, "Impacted pipelines")];
-  if (!pr.pipelines.length) out.push(paragraph("No pipeline in knowledge/ matches these alerts; add one under knowledge/pipelines/ to get lineage and owners."));
+  if (!pr.pipelines.length)
+    out.push(paragraph("No pipeline in knowledge/ matches these alerts; add one under knowledge/pipelines/ to get lineage and owners."));
   for (const p of pr.pipelines) out.push(...pipeline(p));
   out.push(paragraph("Upstream of the impacted pipelines: ", ...codes(pr.upstream, 20), ". Downstream: ", ...codes(pr.downstream, 20), "."));
   if (pr.components.length) out.push(paragraph("Component kinds: ", ...codes(pr.components, 20), "."));
@@ -105,7 +118,16 @@ function changes(input: PreparedInput): RootContent[] {
       heading(3, "Commits"),
       table(
         ["Time", "Repository", "Commit", "Author", "Message", "Files"],
-        sorted.slice(0, MAX_ROWS).map((c) => [utc(c.at), c.repo ? code(c.repo, 80) : "—", code(c.sha.slice(0, 12)), inert(c.author || "—", 60), inert(c.message.split("\n")[0] ?? "", 160), String(c.files.length)]),
+        sorted
+          .slice(0, MAX_ROWS)
+          .map((c) => [
+            utc(c.at),
+            c.repo ? code(c.repo, 80) : "—",
+            code(c.sha.slice(0, 12)),
+            inert(c.author || "—", 60),
+            inert(c.message.split("\n")[0] ?? "", 160),
+            String(c.files.length),
+          ]),
       ),
       ...more(commits.length, "commits"),
     );
@@ -116,7 +138,16 @@ function changes(input: PreparedInput): RootContent[] {
       heading(3, "Deployments"),
       table(
         ["Time", "Service", "Environment", "Ref", "Commit", "Status"],
-        sorted.slice(0, MAX_ROWS).map((d) => [utc(d.at), d.service ? code(d.service, 80) : "—", inert(d.environment || "—", 40), d.ref ? code(d.ref, 80) : "—", d.sha ? code(d.sha.slice(0, 12)) : "—", inert(d.status, 40)]),
+        sorted
+          .slice(0, MAX_ROWS)
+          .map((d) => [
+            utc(d.at),
+            d.service ? code(d.service, 80) : "—",
+            inert(d.environment || "—", 40),
+            d.ref ? code(d.ref, 80) : "—",
+            d.sha ? code(d.sha.slice(0, 12)) : "—",
+            inert(d.status, 40),
+          ]),
       ),
       ...more(deployments.length, "deployments"),
     );

@@ -59,7 +59,13 @@ function header(input: PreparedInput): RootContent[] {
   const pipelines = i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code(p)] : [code(p)])) : ["none known"];
   return [
     heading(1, inert(i.title, 200)),
-    paragraph(code(i.id), ` · severity ${i.severity} · ${i.status} · opened ${utc(i.openedAt)}`, ...(i.resolvedAt ? [` · resolved ${utc(i.resolvedAt)}`] : []), " · pipelines: ", ...pipelines),
+    paragraph(
+      code(i.id),
+      ` · severity ${i.severity} · ${i.status} · opened ${utc(i.openedAt)}`,
+      ...(i.resolvedAt ? [` · resolved ${utc(i.resolvedAt)}`] : []),
+      " · pipelines: ",
+      ...pipelines,
+    ),
   ];
 }
 
@@ -67,8 +73,19 @@ function notInvestigated(input: PreparedInput): RootContent[] {
   const id = input.incident.id;
   return [
     heading(2, "Root cause"),
-    paragraph(strong("Not investigated yet."), " This incident was recorded, but the policy did not start an investigation automatically: it awaits a manual trigger."),
-    paragraph("To investigate it, run the Investigate workflow (", code("workflow_dispatch"), ") with ", code("incident-id"), " set to ", code(id), ", for example:"),
+    paragraph(
+      strong("Not investigated yet."),
+      " This incident was recorded, but the policy did not start an investigation automatically: it awaits a manual trigger.",
+    ),
+    paragraph(
+      "To investigate it, run the Investigate workflow (",
+      code("workflow_dispatch"),
+      ") with ",
+      code("incident-id"),
+      " set to ",
+      code(id),
+      ", for example:",
+    ),
     codeBlock(`gh workflow run investigate.yml -f incident-id=${id}`, "sh"),
     paragraph(`What fired: ${count(input.alerts.length, "alert")}; see the facts in `, link("problem.md", "problem.md"), "."),
   ];
@@ -82,7 +99,11 @@ function rootCause(input: PreparedInput, inv: Investigation): RootContent[] {
     out.push(paragraph(strong("Root cause unknown."), " ", meaning("inconclusive")));
     out.push(
       top
-        ? paragraph("Best candidate: ", ...causeName(input, top.id, top.title), ` — ${top.status.replace("_", " ")}, confidence ${confidence(top.confidence)}; not enough to name it.`)
+        ? paragraph(
+            "Best candidate: ",
+            ...causeName(input, top.id, top.title),
+            ` — ${top.status.replace("_", " ")}, confidence ${confidence(top.confidence)}; not enough to name it.`,
+          )
         : paragraph("No candidate cause matched this incident: no runbook applies to its alerts or components."),
     );
   } else {
@@ -93,7 +114,8 @@ function rootCause(input: PreparedInput, inv: Investigation): RootContent[] {
   if (rca.conclusion !== "confirmed") {
     const missing: Inline[][] = rca.gaps.slice(0, 10).map((g) => [...inert(g, 200)]);
     const rival = rca.ranked.find((c) => top && c.id !== top.id && !top.chain.includes(c.id) && c.confidence > 0);
-    if (rca.conclusion === "likely" && rival) missing.unshift(["a rival cause is close: ", ...causeName(input, rival.id, rival.title), ` at ${confidence(rival.confidence)}`]);
+    if (rca.conclusion === "likely" && rival)
+      missing.unshift(["a rival cause is close: ", ...causeName(input, rival.id, rival.title), ` at ${confidence(rival.confidence)}`]);
     if (rca.budgetExhausted) missing.push(["the investigation budget ran out before every check ran"]);
     if (rca.gaps.length > 10) missing.push([`${rca.gaps.length - 10} more gaps, listed below`]);
     if (!missing.length) missing.push(["no check of the candidates passed; the runbooks may not cover this failure mode (a new runbook would)"]);
@@ -137,7 +159,17 @@ function decisive(input: PreparedInput, inv: Investigation): RootContent[] {
     out.push(chart.chart);
     out.push(
       paragraph("Lines, in order:"),
-      list(chart.series.map((s) => [code(`{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(", ")}}`, 200)]), true),
+      list(
+        chart.series.map((s) => [
+          code(
+            `{${Object.entries(s.labels)
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(", ")}}`,
+            200,
+          ),
+        ]),
+        true,
+      ),
     );
     break;
   }
@@ -159,21 +191,28 @@ function timeline(input: PreparedInput, inv: Investigation | null): RootContent[
   const chart = timelineChart(entries);
   if (!chart) return [heading(2, "Timeline"), paragraph("No dated events.")];
   const shown = entries.length > 30 ? `the first 30 of ${entries.length} alerts, changes and findings` : "Alerts, changes and findings";
-  return [heading(2, "Timeline"), chart, paragraph(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link("problem.md", "problem.md"), ".")];
+  return [
+    heading(2, "Timeline"),
+    chart,
+    paragraph(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link("problem.md", "problem.md"), "."),
+  ];
 }
 
 function ranked(input: PreparedInput, inv: Investigation): RootContent[] {
-  const rows = inv.rca.ranked.slice(0, 25).map((c: RankedCause, n) => [
-    String(n + 1),
-    causeName(input, c.id, c.title),
-    confidence(c.confidence),
-    c.status.replace("_", " "),
-    ids(c.support),
-    ids(c.against),
-    ids(c.gaps),
-  ]);
+  const rows = inv.rca.ranked
+    .slice(0, 25)
+    .map((c: RankedCause, n) => [
+      String(n + 1),
+      causeName(input, c.id, c.title),
+      confidence(c.confidence),
+      c.status.replace("_", " "),
+      ids(c.support),
+      ids(c.against),
+      ids(c.gaps),
+    ]);
   const out: RootContent[] = [heading(2, "Ranked causes"), table(["#", "Cause", "Confidence", "Status", "For", "Against", "Not checked"], rows)];
-  if (inv.rca.ranked.length > 25) out.push(paragraph(`${inv.rca.ranked.length - 25} more candidates are listed in `, link("hypotheses.md", "hypotheses.md"), "."));
+  if (inv.rca.ranked.length > 25)
+    out.push(paragraph(`${inv.rca.ranked.length - 25} more candidates are listed in `, link("hypotheses.md", "hypotheses.md"), "."));
   return out;
 }
 
@@ -201,7 +240,14 @@ function gaps(inv: Investigation): RootContent[] {
   const out: RootContent[] = [heading(2, "Could not check")];
   const items: Inline[][] = inv.rca.gaps.map((g) => inert(g, 240));
   const untested = inv.rca.ranked.filter((c) => c.status === "untested");
-  if (untested.length) items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
+  if (untested.length)
+    items.push([
+      "candidates with no usable evidence: ",
+      ...ids(
+        untested.map((c) => c.id),
+        8,
+      ),
+    ]);
   if (inv.rca.budgetExhausted) items.push(["the budget ran out before every planned check ran"]);
   const missing = missingSubjects(inv);
   if (missing.size) {
@@ -222,7 +268,8 @@ function fixSection(input: PreparedInput): RootContent[] {
   const fix = input.fix;
   const out: RootContent[] = [heading(2, "Fix")];
   if (!fix) return [...out, paragraph("No fix was proposed.")];
-  if (fix.kind === "none") return [...out, paragraph(strong("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
+  if (fix.kind === "none")
+    return [...out, paragraph(strong("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
   const items: Inline[][] = [];
   if (fix.branch) items.push(["branch ", code(fix.branch, 120)]);
   items.push(fix.pr !== null ? [`pull request #${fix.pr} (${fix.state})`] : [`no pull request yet (${fix.state})`]);
@@ -287,11 +334,17 @@ function llmSummary(input: PreparedInput): RootContent[] {
   if (input.narrative) {
     out.push(heading(2, "Summary"));
     for (const para of input.narrative.split(/\n{2,}/).slice(0, 6)) out.push(paragraph(inert(para, 1200)));
-    out.push(paragraph(`Written by an LLM (${input.llm?.model ?? "configured model"}) from the verified findings below; the verdicts are the checks', not the model's.`));
+    out.push(
+      paragraph(
+        `Written by an LLM (${input.llm?.model ?? "configured model"}) from the verified findings below; the verdicts are the checks', not the model's.`,
+      ),
+    );
   }
   if (input.llm?.degraded) {
     const why = input.llm.errors[input.llm.errors.length - 1] ?? "the provider did not answer";
-    out.push(paragraph("The LLM's part of this investigation is missing (", inert(why, 300), "); everything here comes from runbooks and deterministic checks."));
+    out.push(
+      paragraph("The LLM's part of this investigation is missing (", inert(why, 300), "); everything here comes from runbooks and deterministic checks."),
+    );
   }
   return out;
 }
@@ -301,7 +354,17 @@ export function buildReadme(input: PreparedInput): Root {
   const inv = input.investigation;
   const body: RootContent[] = [{ type: "yaml", value: frontmatterYaml(incidentRecord(input)) }, ...header(input)];
   if (!inv) body.push(...notInvestigated(input), ...timeline(input, null));
-  else body.push(...rootCause(input, inv), ...llmSummary(input), ...decisive(input, inv), ...timeline(input, inv), ...ranked(input, inv), ...ruledOut(input, inv), ...gaps(inv), ...fixSection(input));
+  else
+    body.push(
+      ...rootCause(input, inv),
+      ...llmSummary(input),
+      ...decisive(input, inv),
+      ...timeline(input, inv),
+      ...ranked(input, inv),
+      ...ruledOut(input, inv),
+      ...gaps(inv),
+      ...fixSection(input),
+    );
   body.push(heading(2, "Similar past incidents"), similarList(input.problem.similar, input.incident.path, input.link) as BlockContent);
   body.push(...confirmOrCorrect(input, inv), ...files(input, inv));
   return { type: "root", children: body };

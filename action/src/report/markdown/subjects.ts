@@ -73,17 +73,31 @@ export function knowledgeGapSection(problem: Problem, investigation: Investigati
       components.set(field.kind, c);
     }
   }
-  const name = (problem.subjects.service?.[0]?.value ?? problem.alertnames[0] ?? "pipeline").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "pipeline";
+  const name =
+    (problem.subjects.service?.[0]?.value ?? problem.alertnames[0] ?? "pipeline")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "pipeline";
   const yaml = [
     "---",
     `id: ${name}`,
     "components:",
-    ...[...components].map(([kind, fields]) => `  - {kind: ${kind}, ${Object.entries(fields).map(([f, v]) => `${f}: ${JSON.stringify(v)}`).join(", ")}}`),
-    ...(services.length ? [`services: [${services.map((s) => JSON.stringify(s)).join(", ")}]`] : ["services: [\"<service>\"]"]),
-    ...(paths ? ["paths: [\"<folder of this pipeline in the repository>/**\"]"] : []),
+    ...[...components].map(
+      ([kind, fields]) =>
+        `  - {kind: ${kind}, ${Object.entries(fields)
+          .map(([f, v]) => `${f}: ${JSON.stringify(v)}`)
+          .join(", ")}}`,
+    ),
+    ...(services.length ? [`services: [${services.map((s) => JSON.stringify(s)).join(", ")}]`] : ['services: ["<service>"]']),
+    ...(paths ? ['paths: ["<folder of this pipeline in the repository>/**"]'] : []),
     "---",
   ].join("\n");
-  const rows: Inline[][] = [...missing].map(([key, checks]) => [code(key, 80), String(checks.length), checks.slice(0, 4).flatMap((k, i) => [...(i ? [", "] : []), code(k, 120)])]);
+  const rows: Inline[][] = [...missing].map(([key, checks]) => [
+    code(key, 80),
+    String(checks.length),
+    checks.slice(0, 4).flatMap((k, i) => [...(i ? [", "] : []), code(k, 120)]),
+  ]);
   return [
     heading(2, "What knowledge would sharpen"),
     paragraph(

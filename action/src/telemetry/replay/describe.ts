@@ -1,13 +1,4 @@
-import type {
-  AlertQuery,
-  Capability,
-  ChangeQuery,
-  EventQuery,
-  LogQuery,
-  MetricQuery,
-  RecordQuery,
-  TimeRange,
-} from "../../model/index.js";
+import type { AlertQuery, Capability, ChangeQuery, EventQuery, LogQuery, MetricQuery, RecordQuery, TimeRange } from "../../model/index.js";
 
 /** Quotes a value the way PromQL and LogQL string literals need it. */
 export function quoteLabelValue(v: string): string {
@@ -37,7 +28,10 @@ export function promql(q: MetricQuery): string {
 /** The LogQL query of a log query. */
 export function logql(q: LogQuery): string {
   const filter = q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : "";
-  const one = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ")}}${filter}`;
+  const one = (labels: Record<string, string>) =>
+    `{${Object.entries(labels)
+      .map(([k, v]) => `${k}=${quoteLabelValue(v)}`)
+      .join(", ")}}${filter}`;
   if (!q.streams?.length) return one(q.selector);
   return q.streams.map((s) => one({ ...s, ...q.selector })).join(" or ");
 }

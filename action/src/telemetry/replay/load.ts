@@ -97,7 +97,10 @@ async function readTree(dir: string, prefix: string): Promise<Record<string, str
     throw e;
   }
   const out: Record<string, string> = {};
-  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
   for (const abs of files) out[prefix + relative(dir, abs).split(sep).join("/")] = await readFile(abs, "utf8");
   return out;
 }
@@ -107,7 +110,10 @@ async function readMeta(dir: string) {
   const file = `${shown(dir)}/scenario.yaml`;
   const text = await readIfExists(join(dir, "scenario.yaml"));
   if (text === null) {
-    const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+    const exists = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     throw new ScenarioError(
       exists
         ? `${file}: missing (fix: every scenario folder needs a scenario.yaml with version, id, now and expect; ${SPEC})`
@@ -133,7 +139,10 @@ async function readAlerts(dir: string, meta: z.output<typeof ScenarioFileSchema>
   const where = `${shown(dir)}/alerts/`;
   let names: string[];
   try {
-    names = (await readdir(alertsDir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name).sort();
+    names = (await readdir(alertsDir, { withFileTypes: true }))
+      .filter((e) => e.isFile() && !e.name.startsWith("."))
+      .map((e) => e.name)
+      .sort();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     names = [];
@@ -145,7 +154,8 @@ async function readAlerts(dir: string, meta: z.output<typeof ScenarioFileSchema>
   for (const n of names.filter((x) => x.endsWith(".headers.json"))) {
     const body = n.replace(/\.headers\.json$/, ".json");
     const file = `${where}${n}`;
-    if (!bodies.includes(body)) throw new ScenarioError(`${file}: no alert body ${body} beside it (fix: rename it after its body file, as 01-sentry.headers.json for 01-sentry.json)`);
+    if (!bodies.includes(body))
+      throw new ScenarioError(`${file}: no alert body ${body} beside it (fix: rename it after its body file, as 01-sentry.headers.json for 01-sentry.json)`);
     const value = parseJson(await readFile(join(alertsDir, n), "utf8"), file);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new ScenarioError(`${file}: expected an object of header names to values (fix: write {"sentry-hook-resource": "event_alert"})`);
@@ -243,4 +253,3 @@ export async function findScenarioDirs(root: string): Promise<string[]> {
   await walk(root);
   return found.sort();
 }
-

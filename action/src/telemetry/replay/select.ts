@@ -24,7 +24,12 @@ export function labelPredicate(matchers: readonly Matcher[]): (labels: Labels) =
 /** Matches an event kind against a kind filter where `*` stands for any text (`k8s.*`). */
 export function kindMatches(kind: string, pattern: string): boolean {
   if (!pattern.includes("*")) return kind === pattern;
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return re.test(kind);
 }
 

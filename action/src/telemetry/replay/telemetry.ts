@@ -201,7 +201,7 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
       const out = new Map<string, Labels>();
       for (const sel of query.selectors) {
         const eq = sel.find((m) => m.op === "=");
-        const pool = eq ? (eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? [] : series;
+        const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
         const test = labelPredicate(sel);
         for (const s of pool) {
           if (seen.has(s) || !test(s.labels)) continue;

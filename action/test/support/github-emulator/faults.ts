@@ -47,7 +47,10 @@ export class Faults {
       return {
         status: 403,
         headers: { "retry-after": String(limit.retryAfterSeconds), "x-ratelimit-remaining": "4000" },
-        body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+        body: {
+          message: SECONDARY_RATE_LIMIT_MESSAGE,
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        },
       };
     }
     const fault = this.server.find(matches);

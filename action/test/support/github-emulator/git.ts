@@ -224,10 +224,14 @@ export class BareRepo {
     if (!found || found.type !== "tree") throw new GitError(["cat-file", "tree", sha], 128, `fatal: not a tree object: ${sha}`);
     const out: RawTreeEntry[] = [];
     const b = found.body;
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       const space = b.indexOf(32, i);
       const nul = b.indexOf(0, space);
-      out.push({ mode: b.subarray(i, space).toString("latin1"), name: b.subarray(space + 1, nul).toString("utf8"), sha: b.subarray(nul + 1, nul + 21).toString("hex") });
+      out.push({
+        mode: b.subarray(i, space).toString("latin1"),
+        name: b.subarray(space + 1, nul).toString("utf8"),
+        sha: b.subarray(nul + 1, nul + 21).toString("hex"),
+      });
       i = nul + 21;
     }
     return out;
@@ -464,7 +468,8 @@ export class BareRepo {
   /** True when `ancestor` is reachable from `descendant`. */
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     // the usual fast-forward: the new commit's parent is the current head
-    if (FULL_SHA.test(descendant) && (await this.objectType(descendant)) === "commit" && (await this.readCommit(descendant)).parents.includes(ancestor)) return true;
+    if (FULL_SHA.test(descendant) && (await this.objectType(descendant)) === "commit" && (await this.readCommit(descendant)).parents.includes(ancestor))
+      return true;
     return (await this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allow: [1] })).code === 0;
   }
 

@@ -97,7 +97,8 @@ interface CommitOnBranchInput {
 async function createCommitOnBranch(world: EmulatorWorld, input: CommitOnBranchInput): Promise<Record<string, unknown>> {
   const [owner, name] = (input.branch.repositoryNameWithOwner ?? "").split("/");
   const repo = owner && name ? world.repo(owner, name) : undefined;
-  if (!repo) throw new TypedError("NOT_FOUND", `Could not resolve to a Repository with the name '${input.branch.repositoryNameWithOwner ?? input.branch.id ?? ""}'.`);
+  if (!repo)
+    throw new TypedError("NOT_FOUND", `Could not resolve to a Repository with the name '${input.branch.repositoryNameWithOwner ?? input.branch.id ?? ""}'.`);
   const branch = input.branch.branchName ?? "";
   const ref = `refs/heads/${branch.replace(/^refs\/heads\//, "")}`;
   const additions = input.fileChanges?.additions ?? [];
@@ -108,7 +109,8 @@ async function createCommitOnBranch(world: EmulatorWorld, input: CommitOnBranchI
   const message = `${input.message.headline}${input.message.body ? `\n\n${input.message.body}` : ""}\n`;
   const moved = await moveRef(world, repo, ref, async (current) => {
     if (!current) return { refuse: `NOT_FOUND:A ref named "${ref}" does not exist.` };
-    if (current !== input.expectedHeadOid) return { refuse: `STALE_DATA:Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.` };
+    if (current !== input.expectedHeadOid)
+      return { refuse: `STALE_DATA:Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.` };
     const baseTree = await repo.git.resolve(current, "tree");
     const existing = new Set((await repo.git.lsTree(current, true)).map((e) => e.path));
     const missing = deletions.find((d) => !existing.has(d.path));
@@ -131,7 +133,11 @@ async function createCommitOnBranch(world: EmulatorWorld, input: CommitOnBranchI
 export async function handleGraphql(world: EmulatorWorld, body: unknown): Promise<RouteResult & { unimplemented: string[] }> {
   const request = body as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined;
   if (!request || typeof request.query !== "string") {
-    return { status: 400, body: { message: "A query attribute must be specified and must be a string.", documentation_url: "https://docs.github.com/graphql" }, unimplemented: [] };
+    return {
+      status: 400,
+      body: { message: "A query attribute must be specified and must be a string.", documentation_url: "https://docs.github.com/graphql" },
+      unimplemented: [],
+    };
   }
   const s = await loadSchema();
   let document: DocumentNode;

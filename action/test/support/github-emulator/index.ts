@@ -167,7 +167,8 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions = {}): Pro
 
     if (isGraphql) {
       const result = await handleGraphql(world, body);
-      for (const gap of result.unimplemented) violate({ kind: "unimplemented", operationId: "graphql", method, path: pathname, status: result.status, message: gap });
+      for (const gap of result.unimplemented)
+        violate({ kind: "unimplemented", operationId: "graphql", method, path: pathname, status: result.status, message: gap });
       return answer(result);
     }
 
@@ -177,11 +178,21 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions = {}): Pro
     const { op, params } = found;
     const checked = validateRequest(op, params, query, body);
     if (!checked.ok) {
-      return answer({ status: 422, body: { message: `Invalid request.\n\n${checked.message}`, documentation_url: "https://docs.github.com/rest", status: "422" } });
+      return answer({
+        status: 422,
+        body: { message: `Invalid request.\n\n${checked.message}`, documentation_url: "https://docs.github.com/rest", status: "422" },
+      });
     }
     const route = ROUTES[op.operationId];
     if (!route) {
-      violate({ kind: "unimplemented", operationId: op.operationId, method, path: pathname, status: 404, message: `the emulator does not implement ${op.operationId} (${op.method} ${op.template})` });
+      violate({
+        kind: "unimplemented",
+        operationId: op.operationId,
+        method,
+        path: pathname,
+        status: 404,
+        message: `the emulator does not implement ${op.operationId} (${op.method} ${op.template})`,
+      });
       return answer({ status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } });
     }
     let result: RouteResult;
@@ -206,7 +217,14 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions = {}): Pro
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      violate({ kind: "crash", operationId: null, method: req.method ?? "", path: req.url ?? "", status: 500, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      violate({
+        kind: "crash",
+        operationId: null,
+        method: req.method ?? "",
+        path: req.url ?? "",
+        status: 500,
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ message: "Server Error" }));
     });

@@ -86,7 +86,17 @@ export interface DeploymentState {
   transient: boolean;
   production: boolean;
   createdAt: string;
-  statuses: Array<{ id: number; state: string; description: string; environment: string; targetUrl: string; logUrl: string; environmentUrl: string; creator: string; createdAt: string }>;
+  statuses: Array<{
+    id: number;
+    state: string;
+    description: string;
+    environment: string;
+    targetUrl: string;
+    logUrl: string;
+    environmentUrl: string;
+    creator: string;
+    createdAt: string;
+  }>;
 }
 
 /** One repository of the emulator, backed by a bare git repository. */

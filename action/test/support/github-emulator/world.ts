@@ -62,7 +62,9 @@ export class EmulatorWorld implements World {
 
   /** Takes the race queued for this branch, if any. */
   takeRace(r: RepoState, branch: string): PendingRace | undefined {
-    const i = this.races.findIndex((x) => x.owner.toLowerCase() === r.owner.toLowerCase() && x.repo.toLowerCase() === r.name.toLowerCase() && x.branch === branch);
+    const i = this.races.findIndex(
+      (x) => x.owner.toLowerCase() === r.owner.toLowerCase() && x.repo.toLowerCase() === r.name.toLowerCase() && x.branch === branch,
+    );
     return i >= 0 ? this.races.splice(i, 1)[0] : undefined;
   }
 }

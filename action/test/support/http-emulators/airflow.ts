@@ -7,14 +7,79 @@ type Row = Record<string, unknown>;
 /** The query parameters each list endpoint documents, per API version; anything else is a 400 as in Airflow. */
 const PARAMS: Record<1 | 2, Record<string, string[]>> = {
   1: {
-    "/dags/~/dagRuns": ["limit", "offset", "order_by", "state", "execution_date_gte", "execution_date_lte", "start_date_gte", "start_date_lte", "end_date_gte", "end_date_lte", "updated_at_gte", "updated_at_lte"],
-    "/dags/~/dagRuns/~/taskInstances": ["limit", "offset", "state", "pool", "queue", "execution_date_gte", "execution_date_lte", "start_date_gte", "start_date_lte", "end_date_gte", "end_date_lte", "duration_gte", "duration_lte", "updated_at_gte", "updated_at_lte"],
+    "/dags/~/dagRuns": [
+      "limit",
+      "offset",
+      "order_by",
+      "state",
+      "execution_date_gte",
+      "execution_date_lte",
+      "start_date_gte",
+      "start_date_lte",
+      "end_date_gte",
+      "end_date_lte",
+      "updated_at_gte",
+      "updated_at_lte",
+    ],
+    "/dags/~/dagRuns/~/taskInstances": [
+      "limit",
+      "offset",
+      "state",
+      "pool",
+      "queue",
+      "execution_date_gte",
+      "execution_date_lte",
+      "start_date_gte",
+      "start_date_lte",
+      "end_date_gte",
+      "end_date_lte",
+      "duration_gte",
+      "duration_lte",
+      "updated_at_gte",
+      "updated_at_lte",
+    ],
     "/importErrors": ["limit", "offset", "order_by"],
     "/pools": ["limit", "offset", "order_by"],
   },
   2: {
-    "/dags/~/dagRuns": ["limit", "offset", "order_by", "state", "run_type", "logical_date_gte", "logical_date_lte", "start_date_gte", "start_date_lte", "end_date_gte", "end_date_lte", "run_after_gte", "run_after_lte", "updated_at_gte", "updated_at_lte"],
-    "/dags/~/dagRuns/~/taskInstances": ["limit", "offset", "order_by", "state", "pool", "queue", "executor", "logical_date_gte", "logical_date_lte", "start_date_gte", "start_date_lte", "end_date_gte", "end_date_lte", "run_after_gte", "run_after_lte", "duration_gte", "duration_lte", "updated_at_gte", "updated_at_lte"],
+    "/dags/~/dagRuns": [
+      "limit",
+      "offset",
+      "order_by",
+      "state",
+      "run_type",
+      "logical_date_gte",
+      "logical_date_lte",
+      "start_date_gte",
+      "start_date_lte",
+      "end_date_gte",
+      "end_date_lte",
+      "run_after_gte",
+      "run_after_lte",
+      "updated_at_gte",
+      "updated_at_lte",
+    ],
+    "/dags/~/dagRuns/~/taskInstances": [
+      "limit",
+      "offset",
+      "order_by",
+      "state",
+      "pool",
+      "queue",
+      "executor",
+      "logical_date_gte",
+      "logical_date_lte",
+      "start_date_gte",
+      "start_date_lte",
+      "end_date_gte",
+      "end_date_lte",
+      "run_after_gte",
+      "run_after_lte",
+      "duration_gte",
+      "duration_lte",
+      "updated_at_gte",
+      "updated_at_lte",
+    ],
     "/importErrors": ["limit", "offset", "order_by"],
     "/pools": ["limit", "offset", "order_by"],
   },
@@ -55,12 +120,19 @@ export async function startAirflowEmulator(data: ScenarioTelemetry["orchestrator
     "/importErrors": data.import_errors,
     "/pools": data.pools,
   };
-  const keys: Record<string, string> = { "/dags/~/dagRuns": "dag_runs", "/dags/~/dagRuns/~/taskInstances": "task_instances", "/importErrors": "import_errors", "/pools": "pools" };
+  const keys: Record<string, string> = {
+    "/dags/~/dagRuns": "dag_runs",
+    "/dags/~/dagRuns/~/taskInstances": "task_instances",
+    "/importErrors": "import_errors",
+    "/pools": "pools",
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     requests.push(url.pathname + url.search);
     const problem = (status: number, title: string, detail?: string) =>
-      void res.writeHead(status, { "content-type": "application/problem+json" }).end(JSON.stringify({ type: "about:blank", title, status, ...(detail ? { detail } : {}) }));
+      void res
+        .writeHead(status, { "content-type": "application/problem+json" })
+        .end(JSON.stringify({ type: "about:blank", title, status, ...(detail ? { detail } : {}) }));
     if (req.headers.authorization !== auth) return problem(401, "Unauthorized");
     const m = new RegExp(`^/api/v${version}(/.*)$`).exec(url.pathname);
     const route = m?.[1] ?? "";
@@ -88,7 +160,9 @@ export async function startAirflowEmulator(data: ScenarioTelemetry["orchestrator
       return true;
     });
     const key = keys[route]!;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ [key]: matched.slice(offset, offset + limit), total_entries: matched.length }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ [key]: matched.slice(offset, offset + limit), total_entries: matched.length }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {

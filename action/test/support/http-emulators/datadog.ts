@@ -23,7 +23,14 @@ export async function startDatadogEmulator(data: { series: Series[]; logs: LogLi
     req.on("end", () => {
       const u = new URL(req.url ?? "/", "http://x");
       const ok = req.headers["dd-api-key"] === keys.api && req.headers["dd-application-key"] === keys.app;
-      requests.push({ path: u.pathname, query: u.searchParams.get("query") ?? "", from: u.searchParams.get("from") ?? "", to: u.searchParams.get("to") ?? "", keys: ok, body });
+      requests.push({
+        path: u.pathname,
+        query: u.searchParams.get("query") ?? "",
+        from: u.searchParams.get("from") ?? "",
+        to: u.searchParams.get("to") ?? "",
+        keys: ok,
+        body,
+      });
       const send = (status: number, payload: unknown) => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
       if (!ok) return send(403, { errors: ["Forbidden"] });
       if (u.pathname === "/api/v1/query" && req.method === "GET") {
@@ -47,7 +54,16 @@ export async function startDatadogEmulator(data: { series: Series[]; logs: LogLi
             aggr: "avg",
           }))
           .map((s) => ({ ...s, length: s.pointlist.length, start: s.pointlist[0]?.[0] ?? from, end: s.pointlist.at(-1)?.[0] ?? to }));
-        return send(200, { status: "ok", res_type: "time_series", query: u.searchParams.get("query"), from_date: from, to_date: to, group_by: by, series, message: "" });
+        return send(200, {
+          status: "ok",
+          res_type: "time_series",
+          query: u.searchParams.get("query"),
+          from_date: from,
+          to_date: to,
+          group_by: by,
+          series,
+          message: "",
+        });
       }
       if (u.pathname === "/api/v2/logs/events/search" && req.method === "POST") {
         let q: { filter?: { query?: string; from?: string; to?: string }; page?: { limit?: number; cursor?: string } };
@@ -56,7 +72,10 @@ export async function startDatadogEmulator(data: { series: Series[]; logs: LogLi
         } catch {
           return send(400, { errors: ["Malformed request body"] });
         }
-        const terms = (q.filter?.query ?? "").split(" ").filter(Boolean).map((t) => [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)] as const);
+        const terms = (q.filter?.query ?? "")
+          .split(" ")
+          .filter(Boolean)
+          .map((t) => [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)] as const);
         const from = Date.parse(q.filter?.from ?? "");
         const to = Date.parse(q.filter?.to ?? "");
         const limit = q.page?.limit ?? 10;
@@ -72,7 +91,15 @@ export async function startDatadogEmulator(data: { series: Series[]; logs: LogLi
           data: page.map((l, i) => ({
             id: `log-${start + i}`,
             type: "log",
-            attributes: { timestamp: l.ts, message: l.line, service: l.labels.service, status: (l.labels.level ?? "info").toUpperCase(), host: "i-0123", tags: [], attributes: {} },
+            attributes: {
+              timestamp: l.ts,
+              message: l.line,
+              service: l.labels.service,
+              status: (l.labels.level ?? "info").toUpperCase(),
+              host: "i-0123",
+              tags: [],
+              attributes: {},
+            },
           })),
           links: next ? { next: `/api/v2/logs/events?page[cursor]=${next}` } : {},
           meta: { elapsed: 1, request_id: "r", status: "done", page: next ? { after: next } : {} },

@@ -21,7 +21,8 @@ export async function startLokiEmulator(
     .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   const streamLabels = new Map(entries.map((e) => [e.stream, e.l.labels]));
   /** The streams (keys) whose labels satisfy a test: selectors match streams, then entries are read. */
-  const streamsWhere = (test: (labels: Record<string, string>) => boolean) => new Set([...streamLabels].filter(([, labels]) => test(labels)).map(([key]) => key));
+  const streamsWhere = (test: (labels: Record<string, string>) => boolean) =>
+    new Set([...streamLabels].filter(([, labels]) => test(labels)).map(([key]) => key));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const from = BigInt(url.searchParams.get("start") ?? "0");
@@ -63,9 +64,9 @@ export async function startLokiEmulator(
       s.values.push(opts.metadata ? [String(t), l.line, { trace_id: "abc" }] : [String(t), l.line]);
       streams.set(key, s);
     }
-    res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({ status: "success", data: { resultType: "streams", result: [...streams.values()], stats: {} } }),
-    );
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ status: "success", data: { resultType: "streams", result: [...streams.values()], stats: {} } }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {

@@ -19,7 +19,7 @@ export function readGoString(s: string, i: number): [string, number] | null {
   if (s[i] !== '"') return null;
   const bytes: number[] = [];
   const pushText = (t: string) => bytes.push(...Buffer.from(t, "utf8"));
-  for (i++; i < s.length; ) {
+  for (i++; i < s.length;) {
     const c = s[i]!;
     if (c === '"') return [Buffer.from(bytes).toString("utf8"), i + 1];
     if (c === "\n") return null;

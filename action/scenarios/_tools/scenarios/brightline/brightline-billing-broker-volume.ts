@@ -41,22 +41,48 @@ export function build(): Telemetry {
   const dataAvail = (b: number, t: number) => {
     if (b === 2 && t >= full) return 0;
     const usedB = growth(t) + [0.4, -0.7, 0][b]! * GiB;
-    return Math.max(0, size[b]! - usedB - (b === 2 ? (size[2]! - used0 - 3.6 * GiB * ((batch - ax.start) / HOUR) - 58.2 * GiB * ((full - batch) / HOUR)) : 0));
+    return Math.max(0, size[b]! - usedB - (b === 2 ? size[2]! - used0 - 3.6 * GiB * ((batch - ax.start) / HOUR) - 58.2 * GiB * ((full - batch) / HOUR) : 0));
   };
   const series = [];
   for (let b = 0; b < 3; b++) {
     const host = { job: "node", instance: `kafka-billing-${b}.brightline.internal:9100`, kafka_cluster: KAFKA.billing.name };
-    series.push(gauge({ __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs" }, ax, () => rand.jitter(21.4 * GiB, 0.002), 0));
+    series.push(
+      gauge(
+        { __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs" },
+        ax,
+        () => rand.jitter(21.4 * GiB, 0.002),
+        0,
+      ),
+    );
     series.push(gauge({ __name__: "node_filesystem_size_bytes", ...host, mountpoint: "/", device: "/dev/nvme0n1p1", fstype: "xfs" }, ax, () => 40 * GiB, 0));
-    series.push(gauge({ __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, (t) => Math.max(0, dataAvail(b, t) + (b === 2 && t < full ? rand.normal(0, 0.05 * GiB) : 0)), 0));
-    series.push(gauge({ __name__: "node_filesystem_size_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, () => size[b]!, 0));
+    series.push(
+      gauge(
+        { __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" },
+        ax,
+        (t) => Math.max(0, dataAvail(b, t) + (b === 2 && t < full ? rand.normal(0, 0.05 * GiB) : 0)),
+        0,
+      ),
+    );
+    series.push(
+      gauge({ __name__: "node_filesystem_size_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, () => size[b]!, 0),
+    );
   }
   const topics = [
     { topic: "billing.fare-captures.v1", partitions: 12 },
     { topic: "billing.fare-adjustments.v1", partitions: 6 },
     { topic: "billing.payout-instructions.v1", partitions: 6 },
   ];
-  series.push(...clusterHealth("billing", ax, 3, topics, rf3(3, { "billing.fare-captures.v1": 0, "billing.fare-adjustments.v1": 1, "billing.payout-instructions.v1": 2 }), down, { podPrefix: "kafka-billing-", offlineLogDirs: (t, b) => (b === 2 && t >= full ? 1 : 0) }));
+  series.push(
+    ...clusterHealth(
+      "billing",
+      ax,
+      3,
+      topics,
+      rf3(3, { "billing.fare-captures.v1": 0, "billing.fare-adjustments.v1": 1, "billing.payout-instructions.v1": 2 }),
+      down,
+      { podPrefix: "kafka-billing-", offlineLogDirs: (t, b) => (b === 2 && t >= full ? 1 : 0) },
+    ),
+  );
   // The JMX exporter labels on EC2 are host-based: rename the pod label to instance.
   for (const s of series) {
     if (s.labels.job === "kafka-jmx" && s.labels.pod) {
@@ -66,7 +92,10 @@ export function build(): Telemetry {
   }
   // Consumers: a short stall while leadership moves off broker 2.
   const blip = (t: number) => (t >= full && t < full + 3 * MIN ? 0.6 : 0);
-  series.push(...healthyGroup("billing", "billing.fare-captures.v1", "fare-settlement-svc", 12, 4, (t) => 60 * commute(t, 0.2), ax, rand, 310_000_000, { stall: blip }).series);
+  series.push(
+    ...healthyGroup("billing", "billing.fare-captures.v1", "fare-settlement-svc", 12, 4, (t) => 60 * commute(t, 0.2), ax, rand, 310_000_000, { stall: blip })
+      .series,
+  );
   const [payouts] = simulateTopic(
     { cluster: "billing", topic: "billing.payout-instructions.v1", partitions: 6, produce: (t) => (t >= batch ? 95 : 0.4) / 6, initialOffset: 4_400_000 },
     [{ group: "payout-events-sink", members: 2, memberCapacity: () => 120, stall: blip }],
@@ -78,8 +107,14 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs, 0.4);
   const kts = (t: number) => `[${new Date(t).toISOString().replace("T", " ").replace("Z", "").replace(".", ",")}]`;
-  const broker = (t: number, b: number, level: string, msg: string) => logs.add(t, { host: `kafka-billing-${b}`, unit: "kafka.service", kafka_cluster: KAFKA.billing.name, level: level.toLowerCase() }, `${kts(t)} ${level} ${msg}`);
-  const systemd = (t: number, b: number, msg: string) => logs.add(t, { host: `kafka-billing-${b}`, unit: "kafka.service", kafka_cluster: KAFKA.billing.name, level: "info" }, msg);
+  const broker = (t: number, b: number, level: string, msg: string) =>
+    logs.add(
+      t,
+      { host: `kafka-billing-${b}`, unit: "kafka.service", kafka_cluster: KAFKA.billing.name, level: level.toLowerCase() },
+      `${kts(t)} ${level} ${msg}`,
+    );
+  const systemd = (t: number, b: number, msg: string) =>
+    logs.add(t, { host: `kafka-billing-${b}`, unit: "kafka.service", kafka_cluster: KAFKA.billing.name, level: "info" }, msg);
   let off = 9_180_000;
   for (const t of times(ax)) {
     for (let b = 0; b < 3; b++) {
@@ -88,17 +123,43 @@ export function build(): Telemetry {
       if (rand.chance(heavy ? 0.8 : 0.25)) {
         const tp = heavy && rand.chance(0.7) ? `billing.payout-instructions.v1-${rand.int(0, 5)}` : `billing.fare-captures.v1-${rand.int(0, 11)}`;
         off += rand.int(2000, 9000);
-        broker(t + rand.uniform(0, MIN), b, "INFO", `[LocalLog partition=${tp}, dir=/data/kafka] Rolled new log segment at offset ${off} in ${rand.int(1, 4)} ms. (kafka.log.LocalLog)`);
+        broker(
+          t + rand.uniform(0, MIN),
+          b,
+          "INFO",
+          `[LocalLog partition=${tp}, dir=/data/kafka] Rolled new log segment at offset ${off} in ${rand.int(1, 4)} ms. (kafka.log.LocalLog)`,
+        );
       }
-      if (rand.chance(0.03)) broker(t + rand.uniform(0, MIN), b, "INFO", `[UnifiedLog partition=billing.fare-captures.v1-${rand.int(0, 11)}, dir=/data/kafka] Deleting segment LogSegment(baseOffset=${rand.int(1_000_000, 2_000_000)}, size=1073741311, lastModifiedTime=${now - 7 * 24 * HOUR}, largestRecordTimestamp=${now - 7 * 24 * HOUR}) due to retention time 604800000ms breach based on the largest record timestamp in the segment (kafka.log.UnifiedLog)`);
+      if (rand.chance(0.03))
+        broker(
+          t + rand.uniform(0, MIN),
+          b,
+          "INFO",
+          `[UnifiedLog partition=billing.fare-captures.v1-${rand.int(0, 11)}, dir=/data/kafka] Deleting segment LogSegment(baseOffset=${rand.int(1_000_000, 2_000_000)}, size=1073741311, lastModifiedTime=${now - 7 * 24 * HOUR}, largestRecordTimestamp=${now - 7 * 24 * HOUR}) due to retention time 604800000ms breach based on the largest record timestamp in the segment (kafka.log.UnifiedLog)`,
+        );
       if (rand.chance(0.012)) {
         const leader = (b + 1) % 3;
-        broker(t + rand.uniform(0, MIN), b, "WARN", `[ReplicaFetcher replicaId=${b}, leaderId=${leader}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId=${b}, maxWait=500, minBytes=1, maxBytes=10485760, fetchData={}, isolationLevel=READ_UNCOMMITTED, removed=, replaced=, metadata=(sessionId=${rand.int(1e8, 9e8)}, epoch=${rand.int(1000, 99999)}), rackId=euw1-az${b + 1}) (kafka.server.ReplicaFetcherThread)\njava.io.IOException: Connection to ${leader} was disconnected before the response was read`);
+        broker(
+          t + rand.uniform(0, MIN),
+          b,
+          "WARN",
+          `[ReplicaFetcher replicaId=${b}, leaderId=${leader}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId=${b}, maxWait=500, minBytes=1, maxBytes=10485760, fetchData={}, isolationLevel=READ_UNCOMMITTED, removed=, replaced=, metadata=(sessionId=${rand.int(1e8, 9e8)}, epoch=${rand.int(1000, 99999)}), rackId=euw1-az${b + 1}) (kafka.server.ReplicaFetcherThread)\njava.io.IOException: Connection to ${leader} was disconnected before the response was read`,
+        );
       }
     }
   }
-  broker(full, 2, "ERROR", `Error while appending records to billing.payout-instructions.v1-4 in dir /data/kafka (org.apache.kafka.storage.internals.log.LogDirFailureChannel)\njava.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)\n\tat java.base/sun.nio.ch.FileChannelImpl.write(FileChannelImpl.java:287)\n\tat org.apache.kafka.common.record.MemoryRecords.writeFullyTo(MemoryRecords.java:92)\n\tat org.apache.kafka.common.record.FileRecords.append(FileRecords.java:181)`);
-  broker(full + 30, 2, "ERROR", `[ReplicaManager broker=2] Error processing append operation on partition billing.payout-instructions.v1-4 (kafka.server.ReplicaManager)\norg.apache.kafka.common.errors.KafkaStorageException: Error while appending records to billing.payout-instructions.v1-4 in dir /data/kafka`);
+  broker(
+    full,
+    2,
+    "ERROR",
+    `Error while appending records to billing.payout-instructions.v1-4 in dir /data/kafka (org.apache.kafka.storage.internals.log.LogDirFailureChannel)\njava.io.IOException: No space left on device\n\tat java.base/sun.nio.ch.FileDispatcherImpl.write0(Native Method)\n\tat java.base/sun.nio.ch.FileChannelImpl.write(FileChannelImpl.java:287)\n\tat org.apache.kafka.common.record.MemoryRecords.writeFullyTo(MemoryRecords.java:92)\n\tat org.apache.kafka.common.record.FileRecords.append(FileRecords.java:181)`,
+  );
+  broker(
+    full + 30,
+    2,
+    "ERROR",
+    `[ReplicaManager broker=2] Error processing append operation on partition billing.payout-instructions.v1-4 (kafka.server.ReplicaManager)\norg.apache.kafka.common.errors.KafkaStorageException: Error while appending records to billing.payout-instructions.v1-4 in dir /data/kafka`,
+  );
   broker(full + 200, 2, "WARN", `[ReplicaManager broker=2] Stopping serving replicas in dir /data/kafka (kafka.server.ReplicaManager)`);
   broker(full + 900, 2, "ERROR", `Shutdown broker because all log dirs in /data/kafka have failed (kafka.log.LogManager)`);
   systemd(full + 4 * SEC, 2, "kafka.service: Main process exited, code=exited, status=1/FAILURE");
@@ -113,16 +174,33 @@ export function build(): Telemetry {
     for (const { topic, partitions } of topics) {
       for (let p = 0; p < partitions; p++) {
         if ((p + b) % 2 !== 0) continue;
-        broker(full + rand.uniform(9, 30) * SEC, b, "INFO", `[Partition ${topic}-${p} broker=${b}] Shrinking ISR from 2,0,1 to 0,1. Leader: (highWatermark: ${rand.int(1e6, 9e8)}, endOffset: ${rand.int(1e6, 9e8)}). Out of sync replicas: (brokerId: 2, endOffset: ${rand.int(1e6, 9e8)}, lastCaughtUpTimeMs: ${full}). (kafka.cluster.Partition)`);
+        broker(
+          full + rand.uniform(9, 30) * SEC,
+          b,
+          "INFO",
+          `[Partition ${topic}-${p} broker=${b}] Shrinking ISR from 2,0,1 to 0,1. Leader: (highWatermark: ${rand.int(1e6, 9e8)}, endOffset: ${rand.int(1e6, 9e8)}). Out of sync replicas: (brokerId: 2, endOffset: ${rand.int(1e6, 9e8)}, lastCaughtUpTimeMs: ${full}). (kafka.cluster.Partition)`,
+        );
       }
     }
   }
   for (let k = 0; k < 6; k++) {
-    logs.add(full + rand.uniform(1, 25) * SEC, { namespace: "batch-prod", app: "payout-batch-exporter", pod: "payout-batch-exporter-29192580-7qkzp", container: "payout-batch-exporter", level: "warn" }, `WARN [Producer clientId=payout-batch-exporter, transactionalId=null] Got error produce response with correlation id ${rand.int(100000, 999999)} on topic-partition billing.payout-instructions.v1-${rand.int(0, 5)}, retrying (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER (org.apache.kafka.clients.producer.internals.Sender)`);
+    logs.add(
+      full + rand.uniform(1, 25) * SEC,
+      { namespace: "batch-prod", app: "payout-batch-exporter", pod: "payout-batch-exporter-29192580-7qkzp", container: "payout-batch-exporter", level: "warn" },
+      `WARN [Producer clientId=payout-batch-exporter, transactionalId=null] Got error produce response with correlation id ${rand.int(100000, 999999)} on topic-partition billing.payout-instructions.v1-${rand.int(0, 5)}, retrying (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER (org.apache.kafka.clients.producer.internals.Sender)`,
+    );
   }
 
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "brightline/fare-settlement-svc", service: "fare-settlement-svc", environment: "production", ref: "v5.3.1", sha: "3a5c7e9b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c", at: "2026-07-31T02:47:18Z", status: "success" });
+  changes.deployments.push({
+    repo: "brightline/fare-settlement-svc",
+    service: "fare-settlement-svc",
+    environment: "production",
+    ref: "v5.3.1",
+    sha: "3a5c7e9b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c",
+    at: "2026-07-31T02:47:18Z",
+    status: "success",
+  });
   changes.commits.push({
     repo: "brightline/platform-config",
     sha: "c2e4a6b8d0f1e3a5c7b9d1f3e5a7c9b1d3f5e7a9",
@@ -132,7 +210,12 @@ export function build(): Telemetry {
     files: [{ path: "docs/kafka/kafka-billing.md", status: "modified", patch: "@@ -9,3 +9,7 @@ | broker | host |\n+| 2 | kafka-billing-2 (euw1-az3) |\n" }],
   });
   const events = [
-    { at: iso(batch), kind: "batch.run.started", labels: { namespace: "batch-prod", cronjob: "payout-batch-exporter" }, message: "CronJob payout-batch-exporter (monthly, last day of month 01:00 UTC) created job payout-batch-exporter-29192580" },
+    {
+      at: iso(batch),
+      kind: "batch.run.started",
+      labels: { namespace: "batch-prod", cronjob: "payout-batch-exporter" },
+      message: "CronJob payout-batch-exporter (monthly, last day of month 01:00 UTC) created job payout-batch-exporter-29192580",
+    },
   ];
   return { series, logs, changes, events };
 }

@@ -29,7 +29,12 @@ export function build(): Telemetry {
   const start = at("2026-08-01T01:00:00Z");
   const pressure = at("2026-08-01T01:20:00Z");
   const failed = at("2026-08-01T02:12:30Z");
-  const app: SparkApp = { name: "driver-earnings-rollup", id: "spark-4e1b8c0f2a7d4e3c9b5a6d1f0e2c7b84", crName: "driver-earnings-rollup-20260801", namespace: "batch-prod" };
+  const app: SparkApp = {
+    name: "driver-earnings-rollup",
+    id: "spark-4e1b8c0f2a7d4e3c9b5a6d1f0e2c7b84",
+    crName: "driver-earnings-rollup-20260801",
+    namespace: "batch-prod",
+  };
   const appAx = axis(start, failed + 30 * SEC);
   // Executor lifetimes: 1-16 from 01:01; kills from 01:24; replacements get new ids.
   const life = new Map<number, [number, number]>();
@@ -41,7 +46,7 @@ export function build(): Telemetry {
   const pool = [...victims];
   while (t < failed - 2 * MIN) {
     const alive = [...life.entries()].filter(([, [a, b]]) => a <= t && b > t).map(([e]) => e);
-    const e = pool.length ? pool.shift()! : rand.pick(alive.filter((x) => x >= 17)) ?? alive[0]!;
+    const e = pool.length ? pool.shift()! : (rand.pick(alive.filter((x) => x >= 17)) ?? alive[0]!);
     if (!alive.includes(e)) {
       t += 30 * SEC;
       continue;
@@ -78,27 +83,101 @@ export function build(): Telemetry {
     completeRate: (tt) => (tt < pressure ? 0.09 : 0.025),
   });
   // The driver's own row.
-  series.push(gauge({ __name__: "metrics_executor_JVMHeapMemory_bytes", job: "spark-executors", namespace: app.namespace, spark_app: app.crName, application_id: app.id, application_name: app.name, executor_id: "driver" }, appAx, () => rand.uniform(1.1, 1.6) * GiB, 0));
+  series.push(
+    gauge(
+      {
+        __name__: "metrics_executor_JVMHeapMemory_bytes",
+        job: "spark-executors",
+        namespace: app.namespace,
+        spark_app: app.crName,
+        application_id: app.id,
+        application_name: app.name,
+        executor_id: "driver",
+      },
+      appAx,
+      () => rand.uniform(1.1, 1.6) * GiB,
+      0,
+    ),
+  );
   // Container memory of the executor pods against their 7 GiB limit (cAdvisor).
   for (const e of ids) {
     const pod = `${app.crName}-exec-${e}`;
     const [a, b] = life.get(e)!;
-    series.push(gauge({ __name__: "container_memory_working_set_bytes", job: "kubelet", metrics_path: "/metrics/cadvisor", namespace: app.namespace, pod, container: "spark-kubernetes-executor" }, appAx, (tt) => (tt >= a && tt < b ? Math.min(7 * GiB - 1, heap(tt, e) + 0.85 * GiB + (tt >= pressure ? 0.25 * GiB : 0)) : null), 0));
+    series.push(
+      gauge(
+        {
+          __name__: "container_memory_working_set_bytes",
+          job: "kubelet",
+          metrics_path: "/metrics/cadvisor",
+          namespace: app.namespace,
+          pod,
+          container: "spark-kubernetes-executor",
+        },
+        appAx,
+        (tt) => (tt >= a && tt < b ? Math.min(7 * GiB - 1, heap(tt, e) + 0.85 * GiB + (tt >= pressure ? 0.25 * GiB : 0)) : null),
+        0,
+      ),
+    );
   }
-  series.push(gauge({ __name__: "kube_pod_container_resource_limits", job: "kube-state-metrics", namespace: app.namespace, container: "spark-kubernetes-executor", resource: "memory", unit: "byte" }, appAx, () => 7 * GiB, 0));
+  series.push(
+    gauge(
+      {
+        __name__: "kube_pod_container_resource_limits",
+        job: "kube-state-metrics",
+        namespace: app.namespace,
+        container: "spark-kubernetes-executor",
+        resource: "memory",
+        unit: "byte",
+      },
+      appAx,
+      () => 7 * GiB,
+      0,
+    ),
+  );
 
   const logs = new Logs();
   const ax = axis(now - 6 * HOUR, now);
   noiseLogs(ax, rand, logs, 0.4);
-  const driver = (tt: number, level: string, logger: string, msg: string) => k8sLog(logs, tt, app.namespace, "driver-earnings-rollup", `${app.crName}-driver`, level.toLowerCase(), sparkLine(tt, level, logger, msg), "spark-kubernetes-driver");
-  const exec = (tt: number, e: number, level: string, logger: string, msg: string) => k8sLog(logs, tt, app.namespace, "driver-earnings-rollup", `${app.crName}-exec-${e}`, level.toLowerCase(), sparkLine(tt, level, logger, msg), "spark-kubernetes-executor");
+  const driver = (tt: number, level: string, logger: string, msg: string) =>
+    k8sLog(
+      logs,
+      tt,
+      app.namespace,
+      "driver-earnings-rollup",
+      `${app.crName}-driver`,
+      level.toLowerCase(),
+      sparkLine(tt, level, logger, msg),
+      "spark-kubernetes-driver",
+    );
+  const exec = (tt: number, e: number, level: string, logger: string, msg: string) =>
+    k8sLog(
+      logs,
+      tt,
+      app.namespace,
+      "driver-earnings-rollup",
+      `${app.crName}-exec-${e}`,
+      level.toLowerCase(),
+      sparkLine(tt, level, logger, msg),
+      "spark-kubernetes-executor",
+    );
   const ip = (e: number) => `10.44.${20 + (e % 9)}.${(e * 37) % 250}`;
   driver(start + 2 * SEC, "WARN", "NativeCodeLoader", "Unable to load native-hadoop library for your platform... using builtin-java classes where applicable");
   driver(start + 9 * SEC, "INFO", "SparkContext", `Running Spark version 3.5.1`);
   driver(start + 14 * SEC, "INFO", "SparkContext", `Submitted application: driver-earnings-rollup`);
-  driver(start + 48 * SEC, "INFO", "DriverEarningsRollup", "mode=monthly+daily period=2026-07 input: trips 31 partitions (2026-07-01..2026-07-31) 1,874,203,119 rows; earnings_adjustments 412,554,020 rows; drivers 61,240 (cities: lis, opo, mad, par, ber)");
+  driver(
+    start + 48 * SEC,
+    "INFO",
+    "DriverEarningsRollup",
+    "mode=monthly+daily period=2026-07 input: trips 31 partitions (2026-07-01..2026-07-31) 1,874,203,119 rows; earnings_adjustments 412,554,020 rows; drivers 61,240 (cities: lis, opo, mad, par, ber)",
+  );
   driver(start + 50 * SEC, "INFO", "DriverEarningsRollup", "previous monthly run (period=2026-06): trips 30 partitions 1,021,877,410 rows");
-  for (let e = 1; e <= 16; e++) driver(life.get(e)![0], "INFO", "KubernetesClusterSchedulerBackend$KubernetesDriverEndpoint", `Registered executor NettyRpcEndpointRef(spark-client://Executor) (${ip(e)}:${40000 + e}) with ID ${e},  ResourceProfileId 0`);
+  for (let e = 1; e <= 16; e++)
+    driver(
+      life.get(e)![0],
+      "INFO",
+      "KubernetesClusterSchedulerBackend$KubernetesDriverEndpoint",
+      `Registered executor NettyRpcEndpointRef(spark-client://Executor) (${ip(e)}:${40000 + e}) with ID ${e},  ResourceProfileId 0`,
+    );
   const stages: Array<[number, number, number]> = [
     [at("2026-08-01T01:02:00Z"), 0, 240],
     [at("2026-08-01T01:05:30Z"), 1, 240],
@@ -109,7 +188,13 @@ export function build(): Telemetry {
     [at("2026-08-01T01:18:00Z"), 6, 400],
     [pressure, 7, 400],
   ];
-  for (const [st, s, n] of stages) driver(st, "INFO", "DAGScheduler", `Submitting ${s === 7 ? "ShuffleMapStage 7 (MapPartitionsRDD[61] at rollup at DriverEarningsRollup.scala:188)" : `ShuffleMapStage ${s} (MapPartitionsRDD[${s * 8 + 5}] at ${s < 2 ? "parquet" : "join"} at DriverEarningsRollup.scala:${90 + s * 14})`}, which has no missing parents (${n} tasks)`);
+  for (const [st, s, n] of stages)
+    driver(
+      st,
+      "INFO",
+      "DAGScheduler",
+      `Submitting ${s === 7 ? "ShuffleMapStage 7 (MapPartitionsRDD[61] at rollup at DriverEarningsRollup.scala:188)" : `ShuffleMapStage ${s} (MapPartitionsRDD[${s * 8 + 5}] at ${s < 2 ? "parquet" : "join"} at DriverEarningsRollup.scala:${90 + s * 14})`}, which has no missing parents (${n} tasks)`,
+    );
   let tid = 0;
   for (const tt of times(appAx)) {
     const stage = tt < pressure ? (stages.filter(([st]) => st <= tt).at(-1)?.[1] ?? 0) : 7;
@@ -117,37 +202,106 @@ export function build(): Telemetry {
       const e = rand.pick(ids.filter((x) => life.get(x)![0] <= tt && life.get(x)![1] > tt));
       tid += rand.int(4, 20);
       const dur = stage === 7 ? rand.int(41000, 58000) : rand.int(6000, 14000);
-      driver(tt + rand.uniform(0, MIN), "INFO", "TaskSetManager", `Finished task ${rand.int(0, 399)}.0 in stage ${stage}.0 (TID ${tid}) in ${dur} ms on ${ip(e)} (executor ${e}) (${rand.int(10, 390)}/400)`);
+      driver(
+        tt + rand.uniform(0, MIN),
+        "INFO",
+        "TaskSetManager",
+        `Finished task ${rand.int(0, 399)}.0 in stage ${stage}.0 (TID ${tid}) in ${dur} ms on ${ip(e)} (executor ${e}) (${rand.int(10, 390)}/400)`,
+      );
     }
   }
   for (const k of kills) {
     const task = rand.int(0, 399);
     tid += 7;
     if (k.how === "oom") {
-      exec(k.t - 4 * SEC, k.e, "ERROR", "Executor", `Exception in task ${task}.${rand.int(0, 2)} in stage 7.0 (TID ${tid})\njava.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)\n\tat org.apache.spark.unsafe.map.BytesToBytesMap.growAndRehash(BytesToBytesMap.java:905)\n\tat org.apache.spark.sql.execution.UnsafeFixedWidthAggregationMap.getAggregationBufferFromUnsafeRow(UnsafeFixedWidthAggregationMap.java:129)\n\tat org.apache.spark.sql.execution.aggregate.HashAggregateExec.doAggregateWithKeys(HashAggregateExec.scala:727)`);
-      exec(k.t - 3 * SEC, k.e, "ERROR", "SparkUncaughtExceptionHandler", `Uncaught exception in thread Thread[Executor task launch worker for task ${task}.0 in stage 7.0 (TID ${tid}),5,main]\njava.lang.OutOfMemoryError: Java heap space`);
-      driver(k.t, "WARN", "TaskSetManager", `Lost task ${task}.0 in stage 7.0 (TID ${tid}) (${ip(k.e)} executor ${k.e}): java.lang.OutOfMemoryError: Java heap space`);
+      exec(
+        k.t - 4 * SEC,
+        k.e,
+        "ERROR",
+        "Executor",
+        `Exception in task ${task}.${rand.int(0, 2)} in stage 7.0 (TID ${tid})\njava.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)\n\tat org.apache.spark.unsafe.map.BytesToBytesMap.growAndRehash(BytesToBytesMap.java:905)\n\tat org.apache.spark.sql.execution.UnsafeFixedWidthAggregationMap.getAggregationBufferFromUnsafeRow(UnsafeFixedWidthAggregationMap.java:129)\n\tat org.apache.spark.sql.execution.aggregate.HashAggregateExec.doAggregateWithKeys(HashAggregateExec.scala:727)`,
+      );
+      exec(
+        k.t - 3 * SEC,
+        k.e,
+        "ERROR",
+        "SparkUncaughtExceptionHandler",
+        `Uncaught exception in thread Thread[Executor task launch worker for task ${task}.0 in stage 7.0 (TID ${tid}),5,main]\njava.lang.OutOfMemoryError: Java heap space`,
+      );
+      driver(
+        k.t,
+        "WARN",
+        "TaskSetManager",
+        `Lost task ${task}.0 in stage 7.0 (TID ${tid}) (${ip(k.e)} executor ${k.e}): java.lang.OutOfMemoryError: Java heap space`,
+      );
       driver(k.t + 2 * SEC, "ERROR", "TaskSchedulerImpl", `Lost executor ${k.e} on ${ip(k.e)}: The executor with id ${k.e} exited with exit code 52(JVM OOM).`);
     } else {
       exec(k.t - 40 * SEC, k.e, "WARN", "TaskMemoryManager", `Failed to allocate a page (67108864 bytes), try again.`);
-      driver(k.t, "WARN", "TaskSetManager", `Lost task ${task}.0 in stage 7.0 (TID ${tid}) (${ip(k.e)} executor ${k.e}): ExecutorLostFailure (executor ${k.e} exited caused by one of the running tasks) Reason: The executor with id ${k.e} exited with exit code 137(SIGKILL, possible container OOM).`);
-      driver(k.t + 2 * SEC, "ERROR", "TaskSchedulerImpl", `Lost executor ${k.e} on ${ip(k.e)}: The executor with id ${k.e} exited with exit code 137(SIGKILL, possible container OOM).`);
+      driver(
+        k.t,
+        "WARN",
+        "TaskSetManager",
+        `Lost task ${task}.0 in stage 7.0 (TID ${tid}) (${ip(k.e)} executor ${k.e}): ExecutorLostFailure (executor ${k.e} exited caused by one of the running tasks) Reason: The executor with id ${k.e} exited with exit code 137(SIGKILL, possible container OOM).`,
+      );
+      driver(
+        k.t + 2 * SEC,
+        "ERROR",
+        "TaskSchedulerImpl",
+        `Lost executor ${k.e} on ${ip(k.e)}: The executor with id ${k.e} exited with exit code 137(SIGKILL, possible container OOM).`,
+      );
     }
-    driver(k.t + 3 * SEC, "INFO", "ExecutorPodsAllocator", `Going to request 1 executors from Kubernetes for ResourceProfile Id: 0, target: 16, known: 15, sharedSlotFromPendingPods: 2147483647.`);
+    driver(
+      k.t + 3 * SEC,
+      "INFO",
+      "ExecutorPodsAllocator",
+      `Going to request 1 executors from Kubernetes for ResourceProfile Id: 0, target: 16, known: 15, sharedSlotFromPendingPods: 2147483647.`,
+    );
     for (let j = 0; j < 2; j++) {
       const other = rand.pick(ids.filter((x) => x !== k.e && life.get(x)![0] <= k.t && life.get(x)![1] > k.t));
-      driver(k.t + rand.uniform(8, 40) * SEC, "WARN", "TaskSetManager", `Lost task ${rand.int(0, 399)}.0 in stage 7.0 (TID ${tid + j + 1}) (${ip(other)} executor ${other}): FetchFailed(BlockManagerId(${k.e}, ${ip(k.e)}, 7079, None), shuffleId=3, mapIndex=${rand.int(0, 399)}, mapId=${rand.int(2000, 3000)}, reduceId=${rand.int(0, 399)}, message=\norg.apache.spark.shuffle.FetchFailedException: Failed to connect to /${ip(k.e)}:7079`);
+      driver(
+        k.t + rand.uniform(8, 40) * SEC,
+        "WARN",
+        "TaskSetManager",
+        `Lost task ${rand.int(0, 399)}.0 in stage 7.0 (TID ${tid + j + 1}) (${ip(other)} executor ${other}): FetchFailed(BlockManagerId(${k.e}, ${ip(k.e)}, 7079, None), shuffleId=3, mapIndex=${rand.int(0, 399)}, mapId=${rand.int(2000, 3000)}, reduceId=${rand.int(0, 399)}, message=\norg.apache.spark.shuffle.FetchFailedException: Failed to connect to /${ip(k.e)}:7079`,
+      );
     }
-    driver(k.t + 45 * SEC, "INFO", "DAGScheduler", `Resubmitting ShuffleMapStage 6 (MapPartitionsRDD[53] at join at DriverEarningsRollup.scala:174) and ShuffleMapStage 7 (MapPartitionsRDD[61] at rollup at DriverEarningsRollup.scala:188) due to fetch failure`);
+    driver(
+      k.t + 45 * SEC,
+      "INFO",
+      "DAGScheduler",
+      `Resubmitting ShuffleMapStage 6 (MapPartitionsRDD[53] at join at DriverEarningsRollup.scala:174) and ShuffleMapStage 7 (MapPartitionsRDD[61] at rollup at DriverEarningsRollup.scala:188) due to fetch failure`,
+    );
   }
   driver(failed - 10 * SEC, "ERROR", "TaskSetManager", `Task 211 in stage 7.3 failed 4 times; aborting job`);
-  driver(failed - 8 * SEC, "ERROR", "DriverEarningsRollup", `Job aborted due to stage failure: Task 211 in stage 7.3 failed 4 times, most recent failure: Lost task 211.3 in stage 7.3 (TID 9984) (${ip(27)} executor 27): ExecutorLostFailure (executor 27 exited caused by one of the running tasks) Reason: The executor with id 27 exited with exit code 137(SIGKILL, possible container OOM).`);
+  driver(
+    failed - 8 * SEC,
+    "ERROR",
+    "DriverEarningsRollup",
+    `Job aborted due to stage failure: Task 211 in stage 7.3 failed 4 times, most recent failure: Lost task 211.3 in stage 7.3 (TID 9984) (${ip(27)} executor 27): ExecutorLostFailure (executor 27 exited caused by one of the running tasks) Reason: The executor with id 27 exited with exit code 137(SIGKILL, possible container OOM).`,
+  );
   driver(failed, "INFO", "SparkContext", "Successfully stopped SparkContext");
 
   const events: Array<Record<string, unknown>> = [
-    { at: iso(start), kind: "batch.run.started", labels: { namespace: app.namespace, spark_app: app.crName }, message: "ScheduledSparkApplication driver-earnings-rollup created SparkApplication driver-earnings-rollup-20260801" },
-    ...kills.filter((k) => k.how === "137").map((k) => ({ at: iso(k.t - SEC), kind: "k8s.pod.oomkilled", labels: { namespace: app.namespace, pod: `${app.crName}-exec-${k.e}`, container: "spark-kubernetes-executor" }, message: "Container spark-kubernetes-executor OOMKilled (exit 137), limit 7Gi" })),
-    { at: iso(failed + 5 * SEC), kind: "spark.application.failed", labels: { namespace: app.namespace, spark_app: app.crName }, message: "SparkApplication driver-earnings-rollup-20260801 state FAILED: driver container failed with ExitCode: 1, Reason: Error" },
+    {
+      at: iso(start),
+      kind: "batch.run.started",
+      labels: { namespace: app.namespace, spark_app: app.crName },
+      message: "ScheduledSparkApplication driver-earnings-rollup created SparkApplication driver-earnings-rollup-20260801",
+    },
+    ...kills
+      .filter((k) => k.how === "137")
+      .map((k) => ({
+        at: iso(k.t - SEC),
+        kind: "k8s.pod.oomkilled",
+        labels: { namespace: app.namespace, pod: `${app.crName}-exec-${k.e}`, container: "spark-kubernetes-executor" },
+        message: "Container spark-kubernetes-executor OOMKilled (exit 137), limit 7Gi",
+      })),
+    {
+      at: iso(failed + 5 * SEC),
+      kind: "spark.application.failed",
+      labels: { namespace: app.namespace, spark_app: app.crName },
+      message: "SparkApplication driver-earnings-rollup-20260801 state FAILED: driver container failed with ExitCode: 1, Reason: Error",
+    },
   ];
   const changes = backgroundChanges(now, rand);
   changes.commits.push(
@@ -157,7 +311,14 @@ export function build(): Telemetry {
       at: "2026-07-31T23:40:09Z",
       author: "jlindqvist",
       message: "karpenter: allow r7i.2xlarge in the batch node pool",
-      files: [{ path: "karpenter/nodepools/batch.yaml", status: "modified", patch: "@@ -18,7 +18,7 @@ spec:\n         - key: node.kubernetes.io/instance-type\n           operator: In\n-          values: [\"r6i.2xlarge\", \"r6i.4xlarge\"]\n+          values: [\"r6i.2xlarge\", \"r6i.4xlarge\", \"r7i.2xlarge\"]\n" }],
+      files: [
+        {
+          path: "karpenter/nodepools/batch.yaml",
+          status: "modified",
+          patch:
+            '@@ -18,7 +18,7 @@ spec:\n         - key: node.kubernetes.io/instance-type\n           operator: In\n-          values: ["r6i.2xlarge", "r6i.4xlarge"]\n+          values: ["r6i.2xlarge", "r6i.4xlarge", "r7i.2xlarge"]\n',
+        },
+      ],
     },
     {
       repo: "brightline/platform-config",
@@ -165,7 +326,13 @@ export function build(): Telemetry {
       at: "2026-07-31T16:20:44Z",
       author: "marta.sousa",
       message: "docs: driver-earnings-rollup outputs",
-      files: [{ path: "spark/driver-earnings-rollup/README.md", status: "modified", patch: "@@ -1,3 +1,6 @@ # driver-earnings-rollup\n+Writes analytics.driver_earnings_daily and, on the 1st, analytics.driver_earnings_monthly.\n" }],
+      files: [
+        {
+          path: "spark/driver-earnings-rollup/README.md",
+          status: "modified",
+          patch: "@@ -1,3 +1,6 @@ # driver-earnings-rollup\n+Writes analytics.driver_earnings_daily and, on the 1st, analytics.driver_earnings_monthly.\n",
+        },
+      ],
     },
   );
   return { series, logs, events, changes };

@@ -33,8 +33,22 @@ export function build(): Telemetry {
   );
   const series = [...payout!.series];
   series.push(...healthyGroup("billing", "billing.fare-captures.v1", "fare-settlement-svc", 12, 4, () => 48, ax, rand, 311_000_000, { gap }).series);
-  series.push(gauge({ __name__: "up", job: "kafka-exporter", instance: KAFKA.billing.scrape.instance!, kafka_cluster: KAFKA.billing.name }, ax, (t) => (gap(t) ? 0 : 1), 0));
-  series.push(gauge({ __name__: "scrape_duration_seconds", job: "kafka-exporter", instance: KAFKA.billing.scrape.instance!, kafka_cluster: KAFKA.billing.name }, ax, (t) => (gap(t) ? 10 : rand.uniform(0.6, 1.4)), 3));
+  series.push(
+    gauge(
+      { __name__: "up", job: "kafka-exporter", instance: KAFKA.billing.scrape.instance!, kafka_cluster: KAFKA.billing.name },
+      ax,
+      (t) => (gap(t) ? 0 : 1),
+      0,
+    ),
+  );
+  series.push(
+    gauge(
+      { __name__: "scrape_duration_seconds", job: "kafka-exporter", instance: KAFKA.billing.scrape.instance!, kafka_cluster: KAFKA.billing.name },
+      ax,
+      (t) => (gap(t) ? 10 : rand.uniform(0.6, 1.4)),
+      3,
+    ),
+  );
   // Broker JMX and node_exporter keep working (different exporters); they only show a healthy cluster.
   const topics = [
     { topic: "billing.fare-captures.v1", partitions: 12 },
@@ -55,8 +69,17 @@ export function build(): Telemetry {
   }
   for (let b = 0; b < 3; b++) {
     const host = { job: "node", instance: `kafka-billing-${b}.brightline.internal:9100`, kafka_cluster: KAFKA.billing.name };
-    series.push(gauge({ __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, (t) => (1110 - ((t - ax.start) / HOUR) * 3.4) * GiB, 0));
-    series.push(gauge({ __name__: "node_filesystem_size_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, () => 2048 * GiB, 0));
+    series.push(
+      gauge(
+        { __name__: "node_filesystem_avail_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" },
+        ax,
+        (t) => (1110 - ((t - ax.start) / HOUR) * 3.4) * GiB,
+        0,
+      ),
+    );
+    series.push(
+      gauge({ __name__: "node_filesystem_size_bytes", ...host, mountpoint: "/data/kafka", device: "/dev/nvme1n1", fstype: "xfs" }, ax, () => 2048 * GiB, 0),
+    );
   }
 
   const logs = new Logs();
@@ -64,22 +87,42 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     if ((t - ax.start) % (5 * MIN) === 0) {
       for (const pod of ["payout-events-sink-6d7f8b9c5-4tqzx", "payout-events-sink-6d7f8b9c5-kh2wp"]) {
-        k8sLog(logs, t + rand.uniform(0, 50) * SEC, "payments-prod", "payout-events-sink", pod, "info", `level=info msg="committed offsets" group=payout-events-sink partitions=3`);
+        k8sLog(
+          logs,
+          t + rand.uniform(0, 50) * SEC,
+          "payments-prod",
+          "payout-events-sink",
+          pod,
+          "info",
+          `level=info msg="committed offsets" group=payout-events-sink partitions=3`,
+        );
       }
     }
     if (gap(t)) {
-      logs.add(t + rand.uniform(5, 15) * SEC, { namespace: "monitoring", app: "alloy", pod: "alloy-prod-0", container: "alloy", level: "warn" }, `ts=${new Date(t).toISOString()} level=warn msg="Scrape failed" component_path=/ component_id=prometheus.scrape.kafka_billing scrape_pool=prometheus.scrape.kafka_billing target=http://kafka-billing-exporter.brightline.internal:9308/metrics err="Get \\"http://kafka-billing-exporter.brightline.internal:9308/metrics\\": context deadline exceeded"`);
+      logs.add(
+        t + rand.uniform(5, 15) * SEC,
+        { namespace: "monitoring", app: "alloy", pod: "alloy-prod-0", container: "alloy", level: "warn" },
+        `ts=${new Date(t).toISOString()} level=warn msg="Scrape failed" component_path=/ component_id=prometheus.scrape.kafka_billing scrape_pool=prometheus.scrape.kafka_billing target=http://kafka-billing-exporter.brightline.internal:9308/metrics err="Get \\"http://kafka-billing-exporter.brightline.internal:9308/metrics\\": context deadline exceeded"`,
+      );
     }
   }
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "brightline/rider-api", service: "rider-api", environment: "production", ref: "v8.31.2", sha: "2e4a6c8b0d2f4e6a8c0b2d4f6e8a0c2b4d6f8e0a", at: "2026-10-06T20:58:33Z", status: "success" });
+  changes.deployments.push({
+    repo: "brightline/rider-api",
+    service: "rider-api",
+    environment: "production",
+    ref: "v8.31.2",
+    sha: "2e4a6c8b0d2f4e6a8c0b2d4f6e8a0c2b4d6f8e0a",
+    at: "2026-10-06T20:58:33Z",
+    status: "success",
+  });
   changes.commits.push({
     repo: "brightline/platform-config",
     sha: "a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8",
     at: "2026-10-06T21:20:07Z",
     author: "acosta",
     message: "dashboards: payments overview, add refunds panel",
-    files: [{ path: "grafana/dashboards/payments-overview.json", status: "modified", patch: "@@ -210,6 +210,30 @@\n+      \"title\": \"Refunds per minute\",\n" }],
+    files: [{ path: "grafana/dashboards/payments-overview.json", status: "modified", patch: '@@ -210,6 +210,30 @@\n+      "title": "Refunds per minute",\n' }],
   });
   return { series, logs, changes };
 }

@@ -53,14 +53,30 @@ export function build(): Telemetry {
   for (let b = 0; b < 6; b++) {
     const l = { job: "kafka-jmx", kafka_cluster: KAFKA.rides.name, pod: `kafka-rides-kafka-${b}`, broker_id: String(b) };
     series.push(gauge({ __name__: "kafka_server_replicamanager_underminisrpartitioncount", ...l }, ax, (t) => (seen(t).has(b) ? null : 0), 0));
-    series.push(counter({ __name__: "kafka_server_replicamanager_isrshrinks_total", ...l }, ax, rand.int(200, 400), (t) => {
-      const d = seen(t);
-      if (d.has(b)) return 0;
-      const justLost = [...d].some((x) => !seen(t - MIN).has(x));
-      return justLost ? 3 / 60 : 0;
-    }));
-    series.push(gauge({ __name__: "kubelet_volume_stats_available_bytes", job: "kubelet", namespace: "kafka-rides", persistentvolumeclaim: `data-0-kafka-rides-kafka-${b}` }, ax, (t) => (b === 4 && t >= lost ? null : (905 - (t - ax.start) / HOUR * 1.1 + b * 7) * GiB + rand.normal(0, 0.02 * GiB)), 0));
-    series.push(gauge({ __name__: "kubelet_volume_stats_capacity_bytes", job: "kubelet", namespace: "kafka-rides", persistentvolumeclaim: `data-0-kafka-rides-kafka-${b}` }, ax, (t) => (b === 4 && t >= lost ? null : 2000 * GiB), 0));
+    series.push(
+      counter({ __name__: "kafka_server_replicamanager_isrshrinks_total", ...l }, ax, rand.int(200, 400), (t) => {
+        const d = seen(t);
+        if (d.has(b)) return 0;
+        const justLost = [...d].some((x) => !seen(t - MIN).has(x));
+        return justLost ? 3 / 60 : 0;
+      }),
+    );
+    series.push(
+      gauge(
+        { __name__: "kubelet_volume_stats_available_bytes", job: "kubelet", namespace: "kafka-rides", persistentvolumeclaim: `data-0-kafka-rides-kafka-${b}` },
+        ax,
+        (t) => (b === 4 && t >= lost ? null : (905 - ((t - ax.start) / HOUR) * 1.1 + b * 7) * GiB + rand.normal(0, 0.02 * GiB)),
+        0,
+      ),
+    );
+    series.push(
+      gauge(
+        { __name__: "kubelet_volume_stats_capacity_bytes", job: "kubelet", namespace: "kafka-rides", persistentvolumeclaim: `data-0-kafka-rides-kafka-${b}` },
+        ax,
+        (t) => (b === 4 && t >= lost ? null : 2000 * GiB),
+        0,
+      ),
+    );
   }
   // Consumers pause for a few seconds around each leader election.
   const election = (t: number) => (seen(t).size !== seen(t - MIN).size ? 0.35 : 0);
@@ -75,50 +91,137 @@ export function build(): Telemetry {
   const logs = new Logs();
   noiseLogs(ax, rand, logs, 0.4);
   const kts = (t: number) => new Date(t).toISOString().replace("T", " ").replace("Z", "").replace(".", ",");
-  const broker = (t: number, b: number, level: string, msg: string) => k8sLog(logs, t, "kafka-rides", "kafka", `kafka-rides-kafka-${b}`, level.toLowerCase(), `${kts(t)} ${level} ${msg}`);
-  const operator = (t: number, level: string, msg: string) => k8sLog(logs, t, "strimzi", "strimzi-cluster-operator", "strimzi-cluster-operator-6c9b7d8f5-tn4xq", level.toLowerCase(), `${kts(t).slice(0, 19)} ${level.padEnd(5)} ${msg}`);
+  const broker = (t: number, b: number, level: string, msg: string) =>
+    k8sLog(logs, t, "kafka-rides", "kafka", `kafka-rides-kafka-${b}`, level.toLowerCase(), `${kts(t)} ${level} ${msg}`);
+  const operator = (t: number, level: string, msg: string) =>
+    k8sLog(
+      logs,
+      t,
+      "strimzi",
+      "strimzi-cluster-operator",
+      "strimzi-cluster-operator-6c9b7d8f5-tn4xq",
+      level.toLowerCase(),
+      `${kts(t).slice(0, 19)} ${level.padEnd(5)} ${msg}`,
+    );
   let rec = 4790;
   for (const t of times(ax)) {
-    if ((t - ax.start) % (2 * MIN) === 0) operator(t + 3 * SEC, "INFO", `AbstractOperator:511 - Reconciliation #${rec++}(timer) Kafka(kafka-rides/kafka-rides): Kafka kafka-rides will be checked for creation or modification`);
+    if ((t - ax.start) % (2 * MIN) === 0)
+      operator(
+        t + 3 * SEC,
+        "INFO",
+        `AbstractOperator:511 - Reconciliation #${rec++}(timer) Kafka(kafka-rides/kafka-rides): Kafka kafka-rides will be checked for creation or modification`,
+      );
     for (let b = 0; b < 6; b++) {
       if (down(t).has(b)) continue;
-      if (rand.chance(0.12)) broker(t + rand.uniform(0, MIN), b, "INFO", `[LocalLog partition=rides.trip-events.v3-${rand.int(0, 11)}, dir=/var/lib/kafka/data-0/kafka-log${b}] Rolled new log segment at offset ${rand.int(400_000_000, 410_000_000)} in ${rand.int(1, 5)} ms. (kafka.log.LocalLog)`);
+      if (rand.chance(0.12))
+        broker(
+          t + rand.uniform(0, MIN),
+          b,
+          "INFO",
+          `[LocalLog partition=rides.trip-events.v3-${rand.int(0, 11)}, dir=/var/lib/kafka/data-0/kafka-log${b}] Rolled new log segment at offset ${rand.int(400_000_000, 410_000_000)} in ${rand.int(1, 5)} ms. (kafka.log.LocalLog)`,
+        );
       if (rand.chance(0.008)) {
         const leader = (b + rand.int(1, 5)) % 6;
-        broker(t + rand.uniform(0, MIN), b, "WARN", `[ReplicaFetcher replicaId=${b}, leaderId=${leader}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId=${b}, maxWait=500, minBytes=1, maxBytes=10485760) (kafka.server.ReplicaFetcherThread)\njava.io.IOException: Connection to ${leader} was disconnected before the response was read`);
+        broker(
+          t + rand.uniform(0, MIN),
+          b,
+          "WARN",
+          `[ReplicaFetcher replicaId=${b}, leaderId=${leader}, fetcherId=0] Error in response for fetch request (type=FetchRequest, replicaId=${b}, maxWait=500, minBytes=1, maxBytes=10485760) (kafka.server.ReplicaFetcherThread)\njava.io.IOException: Connection to ${leader} was disconnected before the response was read`,
+        );
       }
     }
   }
   // The 10:00 rolling restart.
-  operator(rollFrom - 25 * SEC, "INFO", `KafkaReconciler:394 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Kafka configuration of broker kafka-rides-kafka-0..5 changed (log.cleaner.threads); rolling update required`);
+  operator(
+    rollFrom - 25 * SEC,
+    "INFO",
+    `KafkaReconciler:394 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Kafka configuration of broker kafka-rides-kafka-0..5 changed (log.cleaner.threads); rolling update required`,
+  );
   for (let b = 0; b < 6; b++) {
     const t = rollFrom + b * 2 * MIN;
-    operator(t, "INFO", `KafkaRoller:562 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Rolling Pod kafka-rides-kafka-${b} due to [Pod has old revision, server configuration changed]`);
+    operator(
+      t,
+      "INFO",
+      `KafkaRoller:562 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Rolling Pod kafka-rides-kafka-${b} due to [Pod has old revision, server configuration changed]`,
+    );
     broker(t + 2 * SEC, b, "INFO", `[BrokerServer id=${b}] Transition from STARTED to SHUTTING_DOWN (kafka.server.BrokerServer)`);
     broker(t + 55 * SEC, b, "INFO", `[BrokerServer id=${b}] Transition from STARTING to STARTED (kafka.server.BrokerServer)`);
-    operator(t + 105 * SEC, "INFO", `KafkaRoller:811 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Pod kafka-rides-kafka-${b} is ready and all its partitions are in sync, continuing`);
+    operator(
+      t + 105 * SEC,
+      "INFO",
+      `KafkaRoller:811 - Reconciliation #${rec}(watch) Kafka(kafka-rides/kafka-rides): Pod kafka-rides-kafka-${b} is ready and all its partitions are in sync, continuing`,
+    );
   }
   // 10:41: broker 4 disappears.
   for (const b of [0, 1, 2, 3, 5]) {
-    broker(lost + rand.uniform(2, 8) * SEC, b, "WARN", `[ReplicaFetcher replicaId=${b}, leaderId=4, fetcherId=0] Error sending fetch request (sessionId=${rand.int(1e8, 9e8)}, epoch=${rand.int(1e4, 9e4)}) to node 4: (org.apache.kafka.clients.FetchSessionHandler)\njava.net.SocketTimeoutException: Failed to connect within 30000 ms`);
+    broker(
+      lost + rand.uniform(2, 8) * SEC,
+      b,
+      "WARN",
+      `[ReplicaFetcher replicaId=${b}, leaderId=4, fetcherId=0] Error sending fetch request (sessionId=${rand.int(1e8, 9e8)}, epoch=${rand.int(1e4, 9e4)}) to node 4: (org.apache.kafka.clients.FetchSessionHandler)\njava.net.SocketTimeoutException: Failed to connect within 30000 ms`,
+    );
     for (const { topic, partitions } of topics) {
       for (let p = 0; p < partitions; p++) {
         const r = placement(topic, p);
-        if (r.includes(4) && r[0] === b) broker(lost + rand.uniform(18, 30) * SEC, b, "INFO", `[Partition ${topic}-${p} broker=${b}] Shrinking ISR from ${r.join(",")} to ${r.filter((x) => x !== 4).join(",")}. Leader: (highWatermark: ${rand.int(1e8, 4e8)}, endOffset: ${rand.int(1e8, 4e8)}). Out of sync replicas: (brokerId: 4, endOffset: ${rand.int(1e8, 4e8)}, lastCaughtUpTimeMs: ${lost}). (kafka.cluster.Partition)`);
+        if (r.includes(4) && r[0] === b)
+          broker(
+            lost + rand.uniform(18, 30) * SEC,
+            b,
+            "INFO",
+            `[Partition ${topic}-${p} broker=${b}] Shrinking ISR from ${r.join(",")} to ${r.filter((x) => x !== 4).join(",")}. Leader: (highWatermark: ${rand.int(1e8, 4e8)}, endOffset: ${rand.int(1e8, 4e8)}). Out of sync replicas: (brokerId: 4, endOffset: ${rand.int(1e8, 4e8)}, lastCaughtUpTimeMs: ${lost}). (kafka.cluster.Partition)`,
+          );
       }
     }
   }
-  k8sLog(logs, lost + 18 * SEC, "kafka-rides", "kafka-controller", "kafka-rides-controller-3", "info", `${kts(lost + 18 * SEC)} INFO [QuorumController id=3] Fencing broker 4 because its session has timed out. (org.apache.kafka.controller.ReplicationControlManager)`);
+  k8sLog(
+    logs,
+    lost + 18 * SEC,
+    "kafka-rides",
+    "kafka-controller",
+    "kafka-rides-controller-3",
+    "info",
+    `${kts(lost + 18 * SEC)} INFO [QuorumController id=3] Fencing broker 4 because its session has timed out. (org.apache.kafka.controller.ReplicationControlManager)`,
+  );
   for (let t = lost + 6 * MIN; t <= now; t += 2 * MIN) {
-    operator(t, "WARN", `KafkaRoller:736 - Reconciliation #${rec++}(timer) Kafka(kafka-rides/kafka-rides): Pod kafka-rides-kafka-4 is not ready yet (Pending: 0/14 nodes are available: 1 Insufficient memory, 3 node(s) had volume node affinity conflict, 10 node(s) didn't match Pod's node affinity/selector)`);
+    operator(
+      t,
+      "WARN",
+      `KafkaRoller:736 - Reconciliation #${rec++}(timer) Kafka(kafka-rides/kafka-rides): Pod kafka-rides-kafka-4 is not ready yet (Pending: 0/14 nodes are available: 1 Insufficient memory, 3 node(s) had volume node affinity conflict, 10 node(s) didn't match Pod's node affinity/selector)`,
+    );
   }
 
   const events = [
-    { at: "2026-08-04T09:12:00Z", kind: "aws.ec2.scheduled_event", labels: { instance_id: "i-07b3e9d2c1a4f5e86", node: "ip-10-42-37-118.eu-west-1.compute.internal", zone: "eu-west-1b" }, message: "instance-retirement scheduled: not before 2026-08-18T10:40:00Z (instance on degraded hardware)" },
-    { at: iso(lost), kind: "aws.ec2.instance.stopped", labels: { instance_id: "i-07b3e9d2c1a4f5e86", node: "ip-10-42-37-118.eu-west-1.compute.internal", zone: "eu-west-1b" }, message: "Instance retired by AWS (scheduled event instance-retirement)" },
-    { at: iso(lost + 40 * SEC), kind: "k8s.node.notready", labels: { node: "ip-10-42-37-118.eu-west-1.compute.internal" }, message: "Node ip-10-42-37-118.eu-west-1.compute.internal status is now: NodeNotReady" },
-    { at: iso(lost + 5 * MIN + 40 * SEC), kind: "k8s.pod.deleted", labels: { namespace: "kafka-rides", pod: "kafka-rides-kafka-4" }, message: "Marking for deletion Pod kafka-rides/kafka-rides-kafka-4 (taint node.kubernetes.io/unreachable)" },
-    { at: iso(lost + 5 * MIN + 52 * SEC), kind: "k8s.pod.failedscheduling", labels: { namespace: "kafka-rides", pod: "kafka-rides-kafka-4" }, message: "0/14 nodes are available: 1 Insufficient memory, 3 node(s) had volume node affinity conflict, 10 node(s) didn't match Pod's node affinity/selector. preemption: 0/14 nodes are available: 14 Preemption is not helpful for scheduling." },
+    {
+      at: "2026-08-04T09:12:00Z",
+      kind: "aws.ec2.scheduled_event",
+      labels: { instance_id: "i-07b3e9d2c1a4f5e86", node: "ip-10-42-37-118.eu-west-1.compute.internal", zone: "eu-west-1b" },
+      message: "instance-retirement scheduled: not before 2026-08-18T10:40:00Z (instance on degraded hardware)",
+    },
+    {
+      at: iso(lost),
+      kind: "aws.ec2.instance.stopped",
+      labels: { instance_id: "i-07b3e9d2c1a4f5e86", node: "ip-10-42-37-118.eu-west-1.compute.internal", zone: "eu-west-1b" },
+      message: "Instance retired by AWS (scheduled event instance-retirement)",
+    },
+    {
+      at: iso(lost + 40 * SEC),
+      kind: "k8s.node.notready",
+      labels: { node: "ip-10-42-37-118.eu-west-1.compute.internal" },
+      message: "Node ip-10-42-37-118.eu-west-1.compute.internal status is now: NodeNotReady",
+    },
+    {
+      at: iso(lost + 5 * MIN + 40 * SEC),
+      kind: "k8s.pod.deleted",
+      labels: { namespace: "kafka-rides", pod: "kafka-rides-kafka-4" },
+      message: "Marking for deletion Pod kafka-rides/kafka-rides-kafka-4 (taint node.kubernetes.io/unreachable)",
+    },
+    {
+      at: iso(lost + 5 * MIN + 52 * SEC),
+      kind: "k8s.pod.failedscheduling",
+      labels: { namespace: "kafka-rides", pod: "kafka-rides-kafka-4" },
+      message:
+        "0/14 nodes are available: 1 Insufficient memory, 3 node(s) had volume node affinity conflict, 10 node(s) didn't match Pod's node affinity/selector. preemption: 0/14 nodes are available: 14 Preemption is not helpful for scheduling.",
+    },
   ];
   const changes = backgroundChanges(now, rand);
   changes.commits.push({
@@ -127,7 +230,13 @@ export function build(): Telemetry {
     at: "2026-08-18T09:55:12Z",
     author: "jlindqvist",
     message: "kafka-rides: two log cleaner threads (compaction of rides.trip-state is falling behind)",
-    files: [{ path: "kafka/kafka-rides/kafka.yaml", status: "modified", patch: "@@ -41,6 +41,7 @@ spec:\n     config:\n       auto.create.topics.enable: false\n+      log.cleaner.threads: 2\n       min.insync.replicas: 2\n" }],
+    files: [
+      {
+        path: "kafka/kafka-rides/kafka.yaml",
+        status: "modified",
+        patch: "@@ -41,6 +41,7 @@ spec:\n     config:\n       auto.create.topics.enable: false\n+      log.cleaner.threads: 2\n       min.insync.replicas: 2\n",
+      },
+    ],
   });
   return { series, logs, events, changes };
 }

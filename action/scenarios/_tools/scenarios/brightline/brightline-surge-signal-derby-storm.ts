@@ -38,13 +38,37 @@ export function build(): Telemetry {
   );
   note(id, `lag > 100000 for 10m first at ${iso(firesAt(signal!, 100_000, 10 * MIN) ?? 0)}; lag now ${signal!.lagSum.at(-1)}`);
   const series = [...signal!.series, ...archiver!.series];
-  series.push(...healthyGroup("rides", "rides.trip-events.v3", "trip-history-writer", 12, 4, (t) => 300 * commute(t) * (1 + 0.15 * (surge(t) - 1)), ax, rand, 401_100_000).series);
+  series.push(
+    ...healthyGroup("rides", "rides.trip-events.v3", "trip-history-writer", 12, 4, (t) => 300 * commute(t) * (1 + 0.15 * (surge(t) - 1)), ax, rand, 401_100_000)
+      .series,
+  );
   const idx = (t: number) => Math.round((t - ax.start) / MIN);
-  const pods = ["surge-signal-builder-84c6f9d7b-6tkwz", "surge-signal-builder-84c6f9d7b-dn8q3", "surge-signal-builder-84c6f9d7b-mh2vx", "surge-signal-builder-84c6f9d7b-r9lcj"];
+  const pods = [
+    "surge-signal-builder-84c6f9d7b-6tkwz",
+    "surge-signal-builder-84c6f9d7b-dn8q3",
+    "surge-signal-builder-84c6f9d7b-mh2vx",
+    "surge-signal-builder-84c6f9d7b-r9lcj",
+  ];
   for (const pod of pods) {
     const l = { job: "kubelet", metrics_path: "/metrics/cadvisor", namespace: "pricing-prod", pod, container: "surge-signal-builder" };
-    series.push(counter({ __name__: "container_cpu_usage_seconds_total", ...l }, ax, 88_000 + rand.int(0, 5000), (t) => Math.min(1.99, 0.15 + 1.85 * (signal!.consumed[idx(t)]! / (4 * cpuBound)) * rand.uniform(0.95, 1.05)), 2));
-    series.push(counter({ __name__: "container_cpu_cfs_throttled_periods_total", ...l }, ax, 410_000 + rand.int(0, 9000), (t) => (signal!.consumed[idx(t)]! > 0.9 * 4 * cpuBound ? rand.uniform(6, 9.5) : rand.uniform(0, 0.3)), 0));
+    series.push(
+      counter(
+        { __name__: "container_cpu_usage_seconds_total", ...l },
+        ax,
+        88_000 + rand.int(0, 5000),
+        (t) => Math.min(1.99, 0.15 + 1.85 * (signal!.consumed[idx(t)]! / (4 * cpuBound)) * rand.uniform(0.95, 1.05)),
+        2,
+      ),
+    );
+    series.push(
+      counter(
+        { __name__: "container_cpu_cfs_throttled_periods_total", ...l },
+        ax,
+        410_000 + rand.int(0, 9000),
+        (t) => (signal!.consumed[idx(t)]! > 0.9 * 4 * cpuBound ? rand.uniform(6, 9.5) : rand.uniform(0, 0.3)),
+        0,
+      ),
+    );
   }
   series.push(...probes(ax, rand, [PROBE.riderApi, PROBE.schemaRegistryRides]));
 
@@ -58,15 +82,51 @@ export function build(): Telemetry {
         const mult = z === "z-lis-luz" || z === "z-lis-benfica" ? 1.6 : 1;
         const req = Math.round(rand.uniform(20, 60) * commute(t, 0.3) * (1 + (surge(t) - 1) * mult));
         const drivers = rand.int(18, 70);
-        k8sLog(logs, t + rand.uniform(0, MIN), "pricing-prod", "surge-signal-builder", pods[r]!, "info", springLine(t, "info", "signal-window-1", "c.b.surge.ZoneWindow", `window closed zone=${z} width=60s requests=${req} open_drivers=${drivers} demand_ratio=${(req / drivers).toFixed(2)} surge=${Math.min(2.5, Math.max(1, req / drivers)).toFixed(2)}`));
+        k8sLog(
+          logs,
+          t + rand.uniform(0, MIN),
+          "pricing-prod",
+          "surge-signal-builder",
+          pods[r]!,
+          "info",
+          springLine(
+            t,
+            "info",
+            "signal-window-1",
+            "c.b.surge.ZoneWindow",
+            `window closed zone=${z} width=60s requests=${req} open_drivers=${drivers} demand_ratio=${(req / drivers).toFixed(2)} surge=${Math.min(2.5, Math.max(1, req / drivers)).toFixed(2)}`,
+          ),
+        );
       }
       if (rand.chance(0.02)) {
-        k8sLog(logs, t + rand.uniform(0, MIN), "pricing-prod", "surge-signal-builder", pods[r]!, "warn", springLine(t, "warn", "signal-window-1", "c.b.surge.ZoneWindow", `late ride request dropped request=rr_${rand.hex(10)} event_time_lag=${rand.int(61, 140)}s (window already closed)`));
+        k8sLog(
+          logs,
+          t + rand.uniform(0, MIN),
+          "pricing-prod",
+          "surge-signal-builder",
+          pods[r]!,
+          "warn",
+          springLine(
+            t,
+            "warn",
+            "signal-window-1",
+            "c.b.surge.ZoneWindow",
+            `late ride request dropped request=rr_${rand.hex(10)} event_time_lag=${rand.int(61, 140)}s (window already closed)`,
+          ),
+        );
       }
     }
   }
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "brightline/rider-app-bff", service: "rider-app-bff", environment: "production", ref: "v7.44.0", sha: "b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8", at: "2026-06-12T17:03:26Z", status: "success" });
+  changes.deployments.push({
+    repo: "brightline/rider-app-bff",
+    service: "rider-app-bff",
+    environment: "production",
+    ref: "v7.44.0",
+    sha: "b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8",
+    at: "2026-06-12T17:03:26Z",
+    status: "success",
+  });
   changes.commits.push(
     {
       repo: "brightline/rider-app-bff",
@@ -74,7 +134,13 @@ export function build(): Telemetry {
       at: "2026-06-12T16:51:09Z",
       author: "leonor.matos",
       message: "home screen: show scooter availability banner",
-      files: [{ path: "src/home/banner.ts", status: "modified", patch: "@@ -8,4 +8,9 @@ export function banner(ctx) {\n+  if (ctx.scootersNearby > 0) return scooterBanner(ctx);\n" }],
+      files: [
+        {
+          path: "src/home/banner.ts",
+          status: "modified",
+          patch: "@@ -8,4 +8,9 @@ export function banner(ctx) {\n+  if (ctx.scootersNearby > 0) return scooterBanner(ctx);\n",
+        },
+      ],
     },
     {
       repo: "brightline/surge-signal-builder",
@@ -82,12 +148,28 @@ export function build(): Telemetry {
       at: "2026-06-12T16:40:33Z",
       author: "rui.pinto",
       message: "docs: explain demand_ratio in the README",
-      files: [{ path: "README.md", status: "modified", patch: "@@ -20,3 +20,7 @@ ## Signals\n+demand_ratio = requests / open drivers in the zone over the last 60 s.\n" }],
+      files: [
+        {
+          path: "README.md",
+          status: "modified",
+          patch: "@@ -20,3 +20,7 @@ ## Signals\n+demand_ratio = requests / open drivers in the zone over the last 60 s.\n",
+        },
+      ],
     },
   );
   const events = [
-    { at: "2026-06-12T15:30:00Z", kind: "ops.annotation", labels: { source: "ipma", city: "lis" }, message: "IPMA orange warning: thunderstorms and heavy rain, Lisboa district, 16:30-20:00 local" },
-    { at: "2026-06-12T16:05:00Z", kind: "ops.annotation", labels: { source: "city-events-calendar", city: "lis" }, message: "Benfica - Sporting, Estádio da Luz, kick-off 17:15 local (expected attendance 61000)" },
+    {
+      at: "2026-06-12T15:30:00Z",
+      kind: "ops.annotation",
+      labels: { source: "ipma", city: "lis" },
+      message: "IPMA orange warning: thunderstorms and heavy rain, Lisboa district, 16:30-20:00 local",
+    },
+    {
+      at: "2026-06-12T16:05:00Z",
+      kind: "ops.annotation",
+      labels: { source: "city-events-calendar", city: "lis" },
+      message: "Benfica - Sporting, Estádio da Luz, kick-off 17:15 local (expected attendance 61000)",
+    },
   ];
   return { series, logs, changes, events };
 }

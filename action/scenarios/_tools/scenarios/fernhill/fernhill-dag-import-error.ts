@@ -54,7 +54,16 @@ export function build(): Telemetry {
   const series = [
     ...healthyAirflow(ax, rand, inst, {}, undefined, { importErrors: (t) => (t >= parsed ? 1 : 0), dags: (t) => (t >= parsed ? 51 : 52) }),
     ...healthyAirflow(ax, rand, "airflow-claims"),
-    ...dagrunDurationSeries(ax, inst, "reporting__exec_kpis_hourly", Array.from({ length: 12 }, (_, k) => ({ end: at("2026-11-03T00:09:00Z") + k * HOUR + rand.int(-60, 60) * SEC, seconds: rand.int(480, 560), state: "success" as const }))),
+    ...dagrunDurationSeries(
+      ax,
+      inst,
+      "reporting__exec_kpis_hourly",
+      Array.from({ length: 12 }, (_, k) => ({
+        end: at("2026-11-03T00:09:00Z") + k * HOUR + rand.int(-60, 60) * SEC,
+        seconds: rand.int(480, 560),
+        state: "success" as const,
+      })),
+    ),
     ...dagrunDurationSeries(ax, inst, "risk__hcc_scoring_daily", [{ end: at("2026-11-02T10:31:02Z"), seconds: 1858, state: "success" }]),
     ...probeSeries(ax, rand),
   ];
@@ -64,17 +73,81 @@ export function build(): Telemetry {
   const proc = "airflow-analytics-dag-processor-7b6c5d9f8-w2xkz";
   for (let t = ax.start; t < now; t += 30 * SEC) {
     // The DAG processor's routine lines, and one harmless warning of another file that is always there.
-    if (Math.floor(t / (30 * SEC)) % 10 === 0) componentLog(logs, t + 1200, inst, "dag-processor", proc, "INFO", pyLine(t + 1200, "manager.py:1025", "INFO", `DAG File Processing Stats: ${t >= parsed ? 51 : 52} DAGs parsed, ${t >= parsed ? 1 : 0} import errors`));
-    if (Math.floor(t / (30 * SEC)) % 20 === 3) componentLog(logs, t + 800, inst, "dag-processor", proc, "WARNING", pyLine(t + 800, "warnings.py:112", "WARNING", "/opt/airflow/dags/repo/dags/reporting/star_ratings_monthly.py:9: RemovedInAirflow3Warning: The `airflow.operators.python_operator.PythonOperator` class is deprecated. Please use `'airflow.operators.python.PythonOperator'`."));
-    if ((t - ax.start) % MIN === 0) componentLog(logs, t + 300, inst, "git-sync", proc, "INFO", `I${new Date(t + 300).toISOString().slice(5, 10).replace("-", "")} ${new Date(t + 300).toISOString().slice(11, 23)}       1 main.go:1250] "level"=1 "msg"="no update required" "rev"="HEAD" "local"="${t < sync ? "3e7a91c40b" : "b71f5d2e98"}" "remote"="${t < sync ? "3e7a91c40b" : "b71f5d2e98"}"`);
+    if (Math.floor(t / (30 * SEC)) % 10 === 0)
+      componentLog(
+        logs,
+        t + 1200,
+        inst,
+        "dag-processor",
+        proc,
+        "INFO",
+        pyLine(t + 1200, "manager.py:1025", "INFO", `DAG File Processing Stats: ${t >= parsed ? 51 : 52} DAGs parsed, ${t >= parsed ? 1 : 0} import errors`),
+      );
+    if (Math.floor(t / (30 * SEC)) % 20 === 3)
+      componentLog(
+        logs,
+        t + 800,
+        inst,
+        "dag-processor",
+        proc,
+        "WARNING",
+        pyLine(
+          t + 800,
+          "warnings.py:112",
+          "WARNING",
+          "/opt/airflow/dags/repo/dags/reporting/star_ratings_monthly.py:9: RemovedInAirflow3Warning: The `airflow.operators.python_operator.PythonOperator` class is deprecated. Please use `'airflow.operators.python.PythonOperator'`.",
+        ),
+      );
+    if ((t - ax.start) % MIN === 0)
+      componentLog(
+        logs,
+        t + 300,
+        inst,
+        "git-sync",
+        proc,
+        "INFO",
+        `I${new Date(t + 300).toISOString().slice(5, 10).replace("-", "")} ${new Date(t + 300).toISOString().slice(11, 23)}       1 main.go:1250] "level"=1 "msg"="no update required" "rev"="HEAD" "local"="${t < sync ? "3e7a91c40b" : "b71f5d2e98"}" "remote"="${t < sync ? "3e7a91c40b" : "b71f5d2e98"}"`,
+      );
   }
-  componentLog(logs, sync, inst, "git-sync", proc, "INFO", `I1103 09:05:00.318012       1 main.go:1238] "level"=0 "msg"="update required" "ref"="main" "local"="3e7a91c40b" "remote"="b71f5d2e98" "syncCount"=88412`);
-  componentLog(logs, sync + 2400, inst, "git-sync", proc, "INFO", `I1103 09:05:02.718410       1 main.go:1042] "level"=0 "msg"="updated successfully" "ref"="main" "remote"="b71f5d2e98" "syncCount"=88413`);
+  componentLog(
+    logs,
+    sync,
+    inst,
+    "git-sync",
+    proc,
+    "INFO",
+    `I1103 09:05:00.318012       1 main.go:1238] "level"=0 "msg"="update required" "ref"="main" "local"="3e7a91c40b" "remote"="b71f5d2e98" "syncCount"=88412`,
+  );
+  componentLog(
+    logs,
+    sync + 2400,
+    inst,
+    "git-sync",
+    proc,
+    "INFO",
+    `I1103 09:05:02.718410       1 main.go:1042] "level"=0 "msg"="updated successfully" "ref"="main" "remote"="b71f5d2e98" "syncCount"=88413`,
+  );
   for (let t = parsed, k = 0; t < now; t += 5 * MIN, k++) {
     componentLog(logs, t, inst, "dag-processor", proc, "ERROR", pyLine(t, "dagbag.py:387", "ERROR", `Failed to import: ${dagFile}\n${STACK}`));
   }
-  componentLog(logs, parsed + 900, inst, "dag-processor", proc, "INFO", pyLine(parsed + 900, "dag.py:3234", "INFO", "Setting next_dagrun for risk__hcc_scoring_daily to None, run_after=None"));
-  componentLog(logs, parsed + 950, inst, "scheduler", "airflow-analytics-scheduler-5b7d94f6c8-m9wzt", "INFO", pyLine(parsed + 950, "scheduler_job_runner.py:1837", "INFO", "DAG risk__hcc_scoring_daily is missing and will be deactivated."));
+  componentLog(
+    logs,
+    parsed + 900,
+    inst,
+    "dag-processor",
+    proc,
+    "INFO",
+    pyLine(parsed + 900, "dag.py:3234", "INFO", "Setting next_dagrun for risk__hcc_scoring_daily to None, run_after=None"),
+  );
+  componentLog(
+    logs,
+    parsed + 950,
+    inst,
+    "scheduler",
+    "airflow-analytics-scheduler-5b7d94f6c8-m9wzt",
+    "INFO",
+    pyLine(parsed + 950, "scheduler_job_runner.py:1837", "INFO", "DAG risk__hcc_scoring_daily is missing and will be deactivated."),
+  );
 
   // Orchestrator: the risk DAG's history, the reporting runs that keep working, the import error.
   const dagRuns = [];
@@ -87,11 +160,50 @@ export function build(): Telemetry {
   for (let l = at("2026-11-03T05:00:00Z"); l <= at("2026-11-03T10:00:00Z"); l += HOUR) {
     const start = l + HOUR + 3 * SEC;
     if (start >= now) break;
-    dagRuns.push(dagRun({ dag_id: "reporting__exec_kpis_hourly", logical: l, state: start + 9 * MIN < now ? "success" : "running", start, end: start + 9 * MIN < now ? start + rand.int(480, 560) * SEC : null, interval: HOUR }));
-    tis.push(taskInstance({ dag_id: "reporting__exec_kpis_hourly", run_id: runIdOf(l), logical: l, task_id: "kpi_claims_cost", state: "success", pool: "snowflake_transform", operator: "SnowflakeOperator", start: start + 20 * SEC, end: start + 3 * MIN, queued: start + 17 * SEC, hostname: "airflow-analytics-worker-1" }));
+    dagRuns.push(
+      dagRun({
+        dag_id: "reporting__exec_kpis_hourly",
+        logical: l,
+        state: start + 9 * MIN < now ? "success" : "running",
+        start,
+        end: start + 9 * MIN < now ? start + rand.int(480, 560) * SEC : null,
+        interval: HOUR,
+      }),
+    );
+    tis.push(
+      taskInstance({
+        dag_id: "reporting__exec_kpis_hourly",
+        run_id: runIdOf(l),
+        logical: l,
+        task_id: "kpi_claims_cost",
+        state: "success",
+        pool: "snowflake_transform",
+        operator: "SnowflakeOperator",
+        start: start + 20 * SEC,
+        end: start + 3 * MIN,
+        queued: start + 17 * SEC,
+        hostname: "airflow-analytics-worker-1",
+      }),
+    );
   }
-  dagRuns.push(dagRun({ dag_id: "care_mgmt__gaps_in_care_daily", logical: at("2026-11-02T03:00:00Z"), state: "success", start: at("2026-11-03T03:00:04Z"), end: at("2026-11-03T03:26:40Z") }));
-  dagRuns.push(dagRun({ dag_id: "actuarial__loss_ratio_daily", logical: at("2026-11-02T05:00:00Z"), state: "success", start: at("2026-11-03T05:00:06Z"), end: at("2026-11-03T05:39:12Z") }));
+  dagRuns.push(
+    dagRun({
+      dag_id: "care_mgmt__gaps_in_care_daily",
+      logical: at("2026-11-02T03:00:00Z"),
+      state: "success",
+      start: at("2026-11-03T03:00:04Z"),
+      end: at("2026-11-03T03:26:40Z"),
+    }),
+  );
+  dagRuns.push(
+    dagRun({
+      dag_id: "actuarial__loss_ratio_daily",
+      logical: at("2026-11-02T05:00:00Z"),
+      state: "success",
+      start: at("2026-11-03T05:00:06Z"),
+      end: at("2026-11-03T05:39:12Z"),
+    }),
+  );
 
   const changes = backgroundChanges(now, rand);
   changes.commits.push(
@@ -100,7 +212,12 @@ export function build(): Telemetry {
       at: at("2026-11-03T08:20:45Z"),
       author: "renovate[bot]",
       message: "chore(deps): update snowflake-connector-python to 3.12.3",
-      files: [{ path: "requirements.txt", patch: "@@ -22,7 +22,7 @@ fernhill-common==3.4.2\n-snowflake-connector-python==3.12.1\n+snowflake-connector-python==3.12.3\n" }],
+      files: [
+        {
+          path: "requirements.txt",
+          patch: "@@ -22,7 +22,7 @@ fernhill-common==3.4.2\n-snowflake-connector-python==3.12.1\n+snowflake-connector-python==3.12.3\n",
+        },
+      ],
     }),
     commit(rand, {
       repo: "fernhill-health/airflow-analytics-dags",
@@ -110,16 +227,26 @@ export function build(): Telemetry {
       files: [
         {
           path: "dags/risk/hcc_scoring_daily.py",
-          patch: "@@ -11,7 +11,7 @@ from airflow.providers.snowflake.operators.snowflake import SnowflakeOperator\n \n-from fernhill_common.hcc.v24 import CROSSWALK_V24, score_member\n+from fernhill_common.hcc.v28 import CROSSWALK_V28, score_member\n \n@@ -52,7 +52,7 @@ def score(**context):\n-    crosswalk = CROSSWALK_V24\n+    crosswalk = CROSSWALK_V28\n",
+          patch:
+            "@@ -11,7 +11,7 @@ from airflow.providers.snowflake.operators.snowflake import SnowflakeOperator\n \n-from fernhill_common.hcc.v24 import CROSSWALK_V24, score_member\n+from fernhill_common.hcc.v28 import CROSSWALK_V28, score_member\n \n@@ -52,7 +52,7 @@ def score(**context):\n-    crosswalk = CROSSWALK_V24\n+    crosswalk = CROSSWALK_V28\n",
         },
       ],
     }),
   );
-  changes.deployments.push(deployment(rand, { repo: "fernhill-health/member-portal", service: "member-portal-api", at: at("2026-11-03T10:12:40Z"), ref: "v18.4.0" }));
+  changes.deployments.push(
+    deployment(rand, { repo: "fernhill-health/member-portal", service: "member-portal-api", at: at("2026-11-03T10:12:40Z"), ref: "v18.4.0" }),
+  );
   return {
     series,
     logs,
-    events: [{ at: iso(sync + 3 * SEC), kind: "gitsync.updated", labels: { airflow_instance: inst, repo: "fernhill-health/airflow-analytics-dags" }, message: "DAG bundle synced to b71f5d2e98 (main)" }],
+    events: [
+      {
+        at: iso(sync + 3 * SEC),
+        kind: "gitsync.updated",
+        labels: { airflow_instance: inst, repo: "fernhill-health/airflow-analytics-dags" },
+        message: "DAG bundle synced to b71f5d2e98 (main)",
+      },
+    ],
     orchestrator: {
       dag_runs: dagRuns,
       task_instances: tis,

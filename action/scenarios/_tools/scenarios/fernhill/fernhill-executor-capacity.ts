@@ -84,25 +84,63 @@ export function build(): Telemetry {
   }
   const idx = (t: number) => Math.min(stepAx.length - 1, Math.max(0, Math.round((t - ax.start) / MIN)));
 
-  const claims = healthyAirflow(ax, rand, inst, {
-    edi_sftp: { name: "edi_sftp", slots: 6, running: (t) => runningDl[idx(t)]!, queued: (t) => Math.min(6 - runningDl[idx(t)]!, queuedDl[idx(t)]!), starving: () => 0 },
-    default_pool: { name: "default_pool", slots: 64, running: (t) => running[idx(t)]! - runningDl[idx(t)]!, queued: (t) => queued[idx(t)]! - queuedDl[idx(t)]! },
-  }, { slots: 64, running: (t) => running[idx(t)]!, queued: (t) => queued[idx(t)]! });
+  const claims = healthyAirflow(
+    ax,
+    rand,
+    inst,
+    {
+      edi_sftp: {
+        name: "edi_sftp",
+        slots: 6,
+        running: (t) => runningDl[idx(t)]!,
+        queued: (t) => Math.min(6 - runningDl[idx(t)]!, queuedDl[idx(t)]!),
+        starving: () => 0,
+      },
+      default_pool: {
+        name: "default_pool",
+        slots: 64,
+        running: (t) => running[idx(t)]! - runningDl[idx(t)]!,
+        queued: (t) => queued[idx(t)]! - queuedDl[idx(t)]!,
+      },
+    },
+    { slots: 64, running: (t) => running[idx(t)]!, queued: (t) => queued[idx(t)]! },
+  );
   // executorSeries computes open = slots - running; Celery counts queued-in-broker tasks as occupying the executor.
   const fixed = claims.map((s) =>
-    s.labels.__name__ === "airflow_executor_open_slots"
-      ? gauge(s.labels, ax, (t) => Math.max(0, 64 - running[idx(t)]! - queued[idx(t)]!), 0)
-      : s,
+    s.labels.__name__ === "airflow_executor_open_slots" ? gauge(s.labels, ax, (t) => Math.max(0, 64 - running[idx(t)]! - queued[idx(t)]!), 0) : s,
   );
   const gone = (h: string) => h === "fh-afc-wkr-01" || h === "fh-afc-wkr-02";
   const series = [
     ...fixed,
     ...healthyAirflow(ax, rand, "airflow-analytics"),
-    ...CLAIMS_WORKERS.flatMap((h) => (gone(h) ? claimsHostSeries(ax, rand, h).map((s) => gap(s, lost, now + MIN)) : claimsHostSeries(ax, rand, h, { load: () => rand.uniform(13, 16) }))),
-    ...CLAIMS_WORKERS.map((h) => gauge({ __name__: "up", job: "node", host: h, instance: `10.61.4.${20 + CLAIMS_WORKERS.indexOf(h)}:9100` }, ax, (t) => (gone(h) && t >= lost ? 0 : 1), 0)),
-    gauge({ __name__: "aws_autoscaling_group_in_service_instances", job: "cloudwatch-exporter", auto_scaling_group_name: "fh-airflow-claims-workers" }, ax, (t) => (t < lost ? 4 : 2), 0),
-    gauge({ __name__: "aws_autoscaling_group_desired_capacity", job: "cloudwatch-exporter", auto_scaling_group_name: "fh-airflow-claims-workers" }, ax, () => 4, 0),
-    ...dagrunDurationSeries(ax, inst, "claims__edi837_ingest_hourly", Array.from({ length: 4 }, (_, k) => ({ end: at("2026-12-15T09:19:00Z") + k * HOUR + rand.int(-90, 90) * SEC, seconds: rand.int(960, 1140), state: "success" as const }))),
+    ...CLAIMS_WORKERS.flatMap((h) =>
+      gone(h) ? claimsHostSeries(ax, rand, h).map((s) => gap(s, lost, now + MIN)) : claimsHostSeries(ax, rand, h, { load: () => rand.uniform(13, 16) }),
+    ),
+    ...CLAIMS_WORKERS.map((h) =>
+      gauge({ __name__: "up", job: "node", host: h, instance: `10.61.4.${20 + CLAIMS_WORKERS.indexOf(h)}:9100` }, ax, (t) => (gone(h) && t >= lost ? 0 : 1), 0),
+    ),
+    gauge(
+      { __name__: "aws_autoscaling_group_in_service_instances", job: "cloudwatch-exporter", auto_scaling_group_name: "fh-airflow-claims-workers" },
+      ax,
+      (t) => (t < lost ? 4 : 2),
+      0,
+    ),
+    gauge(
+      { __name__: "aws_autoscaling_group_desired_capacity", job: "cloudwatch-exporter", auto_scaling_group_name: "fh-airflow-claims-workers" },
+      ax,
+      () => 4,
+      0,
+    ),
+    ...dagrunDurationSeries(
+      ax,
+      inst,
+      "claims__edi837_ingest_hourly",
+      Array.from({ length: 4 }, (_, k) => ({
+        end: at("2026-12-15T09:19:00Z") + k * HOUR + rand.int(-90, 90) * SEC,
+        seconds: rand.int(960, 1140),
+        state: "success" as const,
+      })),
+    ),
     ...probeSeries(ax, rand),
   ];
 
@@ -111,14 +149,48 @@ export function build(): Telemetry {
   const sched = "airflow-claims-scheduler-6d8f7c9b54-qk2vx";
   for (const t of stepAx) {
     const q = queued[idx(t)]!;
-    if (64 - running[idx(t)]! - q <= 0) componentLog(logs, t + 11 * SEC, inst, "scheduler", sched, "INFO", pyLine(t + 11 * SEC, "base_executor.py:246", "INFO", "Executor parallelism limit reached. 0 open slots."));
-    if (m(t) === 3) componentLog(logs, t + 32 * SEC, inst, "scheduler", sched, "INFO", pyLine(t + 32 * SEC, "scheduler_job_runner.py:689", "INFO", "Sending TaskInstanceKey(dag_id='claims__edi837_ingest_hourly', task_id='download_837_batch', run_id='scheduled__" + iso(t - t % HOUR - HOUR + 2 * MIN).replace("Z", "+00:00") + "', try_number=1, map_index=0) to CeleryExecutor with priority 3 and queue default"));
+    if (64 - running[idx(t)]! - q <= 0)
+      componentLog(
+        logs,
+        t + 11 * SEC,
+        inst,
+        "scheduler",
+        sched,
+        "INFO",
+        pyLine(t + 11 * SEC, "base_executor.py:246", "INFO", "Executor parallelism limit reached. 0 open slots."),
+      );
+    if (m(t) === 3)
+      componentLog(
+        logs,
+        t + 32 * SEC,
+        inst,
+        "scheduler",
+        sched,
+        "INFO",
+        pyLine(
+          t + 32 * SEC,
+          "scheduler_job_runner.py:689",
+          "INFO",
+          "Sending TaskInstanceKey(dag_id='claims__edi837_ingest_hourly', task_id='download_837_batch', run_id='scheduled__" +
+            iso(t - (t % HOUR) - HOUR + 2 * MIN).replace("Z", "+00:00") +
+            "', try_number=1, map_index=0) to CeleryExecutor with priority 3 and queue default",
+        ),
+      );
   }
   for (const w of ["fh-afc-wkr-01", "fh-afc-wkr-02"]) {
     hostLog(logs, lost - 40 * SEC, w, "airflow-celery-worker.service", "WARNING", "worker: Warm shutdown (MainProcess)");
     hostLog(logs, lost - 5 * SEC, w, "systemd", "INFO", "Stopped Airflow Celery worker.");
   }
-  for (const w of ["fh-afc-wkr-03", "fh-afc-wkr-04"]) for (let t = lost + 5 * MIN; t < now; t += 17 * MIN) hostLog(logs, t, w, "airflow-celery-worker.service", "INFO", `[${iso(t).replace("T", " ").replace("Z", ",000")}: INFO/MainProcess] Task airflow.providers.celery.executors.celery_executor_utils.execute_command[${rand.hex(8)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(12)}] received`);
+  for (const w of ["fh-afc-wkr-03", "fh-afc-wkr-04"])
+    for (let t = lost + 5 * MIN; t < now; t += 17 * MIN)
+      hostLog(
+        logs,
+        t,
+        w,
+        "airflow-celery-worker.service",
+        "INFO",
+        `[${iso(t).replace("T", " ").replace("Z", ",000")}: INFO/MainProcess] Task airflow.providers.celery.executors.celery_executor_utils.execute_command[${rand.hex(8)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(4)}-${rand.hex(12)}] received`,
+      );
 
   // Orchestrator.
   const dagRuns = [];
@@ -134,26 +206,76 @@ export function build(): Telemetry {
       mine.forEach((j, k) => {
         const started = j.start !== undefined && j.start <= now;
         const finished = started && j.start! + j.dur <= now;
-        tis.push(taskInstance({ dag_id: "claims__edi837_ingest_hourly", run_id: runIdOf(l), logical: l, task_id: "download_837_batch", map_index: k, state: finished ? "success" : started ? "running" : "queued", pool: "edi_sftp", operator: "SFTPOperator", start: started ? j.start : null, end: finished ? j.start! + j.dur : null, queued: j.sent, hostname: started ? claimsFqdn(k % 2 ? "fh-afc-wkr-03" : "fh-afc-wkr-04") : "", priority_weight: 3 }));
+        tis.push(
+          taskInstance({
+            dag_id: "claims__edi837_ingest_hourly",
+            run_id: runIdOf(l),
+            logical: l,
+            task_id: "download_837_batch",
+            map_index: k,
+            state: finished ? "success" : started ? "running" : "queued",
+            pool: "edi_sftp",
+            operator: "SFTPOperator",
+            start: started ? j.start : null,
+            end: finished ? j.start! + j.dur : null,
+            queued: j.sent,
+            hostname: started ? claimsFqdn(k % 2 ? "fh-afc-wkr-03" : "fh-afc-wkr-04") : "",
+            priority_weight: 3,
+          }),
+        );
       });
   }
   const ocrL = at("2026-12-15T13:55:00Z");
   dagRuns.push(dagRun({ dag_id: "claims__attachments_ocr_hourly", logical: ocrL - HOUR, state: "running", start: ocrL + 2 * SEC, interval: HOUR }));
 
   const changes = backgroundChanges(now, rand);
-  changes.deployments.push({ repo: "fernhill-health/airflow-claims-ami", service: "fh-airflow-claims-workers", environment: "production", ref: "ami-fh-airflow-worker-2026.12.08", sha: rand.hex(40), at: "2026-12-15T12:30:02Z", status: "in_progress" });
+  changes.deployments.push({
+    repo: "fernhill-health/airflow-claims-ami",
+    service: "fh-airflow-claims-workers",
+    environment: "production",
+    ref: "ami-fh-airflow-worker-2026.12.08",
+    sha: rand.hex(40),
+    at: "2026-12-15T12:30:02Z",
+    status: "in_progress",
+  });
   const events = [
-    { at: "2026-11-17T12:30:00Z", kind: "aws.autoscaling.instance_refresh", labels: { asg: "fh-airflow-claims-workers" }, message: "Instance refresh completed: fh-afc-wkr-03, fh-afc-wkr-04 on ami-fh-airflow-worker-2026.11.10" },
-    { at: "2026-12-15T12:30:02Z", kind: "aws.autoscaling.instance_refresh", labels: { asg: "fh-airflow-claims-workers" }, message: "Instance refresh started (MinHealthyPercentage 50, ami-fh-airflow-worker-2026.12.08)" },
-    { at: iso(lost), kind: "aws.autoscaling.instance_terminated", labels: { asg: "fh-airflow-claims-workers", host: "fh-afc-wkr-01" }, message: "Terminating EC2 instance i-0a1b2c3d4e5f60718 (instance refresh)" },
-    { at: iso(lost + 2 * SEC), kind: "aws.autoscaling.instance_terminated", labels: { asg: "fh-airflow-claims-workers", host: "fh-afc-wkr-02" }, message: "Terminating EC2 instance i-0b2c3d4e5f6071829 (instance refresh)" },
+    {
+      at: "2026-11-17T12:30:00Z",
+      kind: "aws.autoscaling.instance_refresh",
+      labels: { asg: "fh-airflow-claims-workers" },
+      message: "Instance refresh completed: fh-afc-wkr-03, fh-afc-wkr-04 on ami-fh-airflow-worker-2026.11.10",
+    },
+    {
+      at: "2026-12-15T12:30:02Z",
+      kind: "aws.autoscaling.instance_refresh",
+      labels: { asg: "fh-airflow-claims-workers" },
+      message: "Instance refresh started (MinHealthyPercentage 50, ami-fh-airflow-worker-2026.12.08)",
+    },
+    {
+      at: iso(lost),
+      kind: "aws.autoscaling.instance_terminated",
+      labels: { asg: "fh-airflow-claims-workers", host: "fh-afc-wkr-01" },
+      message: "Terminating EC2 instance i-0a1b2c3d4e5f60718 (instance refresh)",
+    },
+    {
+      at: iso(lost + 2 * SEC),
+      kind: "aws.autoscaling.instance_terminated",
+      labels: { asg: "fh-airflow-claims-workers", host: "fh-afc-wkr-02" },
+      message: "Terminating EC2 instance i-0b2c3d4e5f6071829 (instance refresh)",
+    },
     ...Array.from({ length: 13 }, (_, k) => ({
       at: iso(lost + (40 + k * 600) * SEC),
       kind: "aws.autoscaling.launch_failed",
       labels: { asg: "fh-airflow-claims-workers", instance_type: "i4i.4xlarge" },
-      message: "Launching a new EC2 instance. Status Reason: We currently do not have sufficient i4i.4xlarge capacity in the Availability Zones you requested (us-east-2a, us-east-2b). Our system will be working on provisioning additional capacity. Launching EC2 instance failed.",
+      message:
+        "Launching a new EC2 instance. Status Reason: We currently do not have sufficient i4i.4xlarge capacity in the Availability Zones you requested (us-east-2a, us-east-2b). Our system will be working on provisioning additional capacity. Launching EC2 instance failed.",
     })).filter((e) => Date.parse(e.at) < now),
-    { at: "2026-12-15T13:10:00Z", kind: "aws.health", labels: { region: "us-east-2", service: "EC2", event_type: "AWS_EC2_INSUFFICIENT_CAPACITY_NOTIFICATION" }, message: "Some instance types may have limited capacity in us-east-2a; consider alternative instance types or zones" },
+    {
+      at: "2026-12-15T13:10:00Z",
+      kind: "aws.health",
+      labels: { region: "us-east-2", service: "EC2", event_type: "AWS_EC2_INSUFFICIENT_CAPACITY_NOTIFICATION" },
+      message: "Some instance types may have limited capacity in us-east-2a; consider alternative instance types or zones",
+    },
   ];
   return {
     series,
@@ -163,7 +285,14 @@ export function build(): Telemetry {
       dag_runs: dagRuns,
       task_instances: tis,
       import_errors: [],
-      pools: [pool("default_pool", 64, running[idx(now)]! + queued[idx(now)]! - runningDl[idx(now)]! - queuedDl[idx(now)]!, queued[idx(now)]! - queuedDl[idx(now)]!), pool("edi_sftp", 6, runningDl[idx(now)]! + Math.min(6, queuedDl[idx(now)]!), Math.min(6, queuedDl[idx(now)]!)), pool("clearpath_api", 4, 0), pool("snowflake_load", 8, 0), pool("statehix_sftp", 2, 0), pool("credentialstream_api", 4, 0)],
+      pools: [
+        pool("default_pool", 64, running[idx(now)]! + queued[idx(now)]! - runningDl[idx(now)]! - queuedDl[idx(now)]!, queued[idx(now)]! - queuedDl[idx(now)]!),
+        pool("edi_sftp", 6, runningDl[idx(now)]! + Math.min(6, queuedDl[idx(now)]!), Math.min(6, queuedDl[idx(now)]!)),
+        pool("clearpath_api", 4, 0),
+        pool("snowflake_load", 8, 0),
+        pool("statehix_sftp", 2, 0),
+        pool("credentialstream_api", 4, 0),
+      ],
     },
     changes,
   };

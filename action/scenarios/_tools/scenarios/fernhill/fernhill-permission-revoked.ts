@@ -49,19 +49,52 @@ export function build(): Telemetry {
   // Atlantis' apply log (the platform's own Kubernetes service).
   for (const [dt, line] of [
     [0, "Running apply for project snowflake-prod in dir . (workspace default) requested by jkowalski-sec on PR #412"],
-    [4200, "snowflake_grant_privileges_to_account_role.claims_raw_read[\"ROLE_DBT_TRANSFORMER\"]: Destroying... [id=\"ROLE_DBT_TRANSFORMER\"|false|false|SELECT|OnSchemaObject|OnAll|TABLES|InSchema|\"FERNHILL_PROD\".\"CLAIMS_RAW\"]"],
-    [5800, "snowflake_grant_privileges_to_account_role.claims_raw_read_future[\"ROLE_DBT_TRANSFORMER\"]: Destroying..."],
+    [
+      4200,
+      'snowflake_grant_privileges_to_account_role.claims_raw_read["ROLE_DBT_TRANSFORMER"]: Destroying... [id="ROLE_DBT_TRANSFORMER"|false|false|SELECT|OnSchemaObject|OnAll|TABLES|InSchema|"FERNHILL_PROD"."CLAIMS_RAW"]',
+    ],
+    [5800, 'snowflake_grant_privileges_to_account_role.claims_raw_read_future["ROLE_DBT_TRANSFORMER"]: Destroying...'],
     [9100, "Apply complete! Resources: 0 added, 0 changed, 2 destroyed."],
   ] as const)
     serviceLog(logs, revoke - 9 * SEC + dt, "platform", "atlantis", "info", line);
   // Background: Atlantis plans for other PRs, all day.
-  for (let t = ax.start + 17 * MIN; t < now; t += rand.int(50, 90) * MIN) serviceLog(logs, t, "platform", "atlantis", "info", `Running plan for project aws-network in dir envs/prod (workspace default) requested by ${rand.pick(["mlindqvist", "kowalczyk-a", "okafor-j"])} on PR #${rand.int(380, 420)}`);
+  for (let t = ax.start + 17 * MIN; t < now; t += rand.int(50, 90) * MIN)
+    serviceLog(
+      logs,
+      t,
+      "platform",
+      "atlantis",
+      "info",
+      `Running plan for project aws-network in dir envs/prod (workspace default) requested by ${rand.pick(["mlindqvist", "kowalczyk-a", "okafor-j"])} on PR #${rand.int(380, 420)}`,
+    );
   // dbt Cloud run step logs are not in Loki; the job's errors reach Snowflake's query history (warehouse.json).
 
-  const qe = (t: number, user: string, role: string, wh: string, code: string, message: string, q?: string) => ({ at: iso(t), user, role, warehouse: wh, error_code: code, message, ...(q ? { query_text: q } : {}) });
+  const qe = (t: number, user: string, role: string, wh: string, code: string, message: string, q?: string) => ({
+    at: iso(t),
+    user,
+    role,
+    warehouse: wh,
+    error_code: code,
+    message,
+    ...(q ? { query_text: q } : {}),
+  });
   const query_errors = [
-    qe(at("2027-01-11T16:22:04Z"), "MPATEL", "ROLE_ANALYST_SANDBOX", "FH_BI_WH", "003001", "SQL access control error:\nInsufficient privileges to operate on table 'RA_MEMBER_SAMPLE'"),
-    qe(at("2027-01-12T12:48:40Z"), "SVC_TABLEAU", "ROLE_BI_READER", "FH_BI_WH", "000630", "Statement reached its statement or warehouse timeout of 300 second(s) and was canceled."),
+    qe(
+      at("2027-01-11T16:22:04Z"),
+      "MPATEL",
+      "ROLE_ANALYST_SANDBOX",
+      "FH_BI_WH",
+      "003001",
+      "SQL access control error:\nInsufficient privileges to operate on table 'RA_MEMBER_SAMPLE'",
+    ),
+    qe(
+      at("2027-01-12T12:48:40Z"),
+      "SVC_TABLEAU",
+      "ROLE_BI_READER",
+      "FH_BI_WH",
+      "000630",
+      "Statement reached its statement or warehouse timeout of 300 second(s) and was canceled.",
+    ),
   ];
   for (const runStart of [at("2027-01-12T14:15:22Z"), at("2027-01-12T15:15:19Z")]) {
     [
@@ -70,11 +103,22 @@ export function build(): Telemetry {
       ["STG_CLAIMS__ADJUDICATION_EVENTS", "ADJUDICATION_EVENTS"],
       ["STG_CLAIMS__PROVIDERS_ON_CLAIM", "CLAIM_LINES"],
     ].forEach(([model, table], k) =>
-      query_errors.push(qe(runStart + (48 + k * 3) * SEC, "SVC_DBT_CLOUD", "ROLE_DBT_TRANSFORMER", "FH_DBT_WH", "003001", `SQL access control error:\nInsufficient privileges to operate on table '${table}'`, `create or replace view FERNHILL_PROD.CLAIMS_STAGE.${model} as ( select ... from FERNHILL_PROD.CLAIMS_RAW.${table} ... )`)),
+      query_errors.push(
+        qe(
+          runStart + (48 + k * 3) * SEC,
+          "SVC_DBT_CLOUD",
+          "ROLE_DBT_TRANSFORMER",
+          "FH_DBT_WH",
+          "003001",
+          `SQL access control error:\nInsufficient privileges to operate on table '${table}'`,
+          `create or replace view FERNHILL_PROD.CLAIMS_STAGE.${model} as ( select ... from FERNHILL_PROD.CLAIMS_RAW.${table} ... )`,
+        ),
+      ),
     );
   }
   const schemas = [];
-  for (let t = at("2027-01-12T11:00:00Z"); t <= at("2027-01-12T15:00:00Z"); t += HOUR) schemas.push({ at: iso(t), table: "claims_raw.claim_lines", columns: LINES });
+  for (let t = at("2027-01-12T11:00:00Z"); t <= at("2027-01-12T15:00:00Z"); t += HOUR)
+    schemas.push({ at: iso(t), table: "claims_raw.claim_lines", columns: LINES });
 
   const changes = backgroundChanges(now, rand);
   changes.commits.push(
@@ -83,7 +127,13 @@ export function build(): Telemetry {
       at: at("2027-01-12T13:41:18Z"),
       author: "lnguyen-fh",
       message: "claims_mart: describe allowed vs paid, accepted_values for claim_status",
-      files: [{ path: "models/claims_mart/schema.yml", patch: "@@ -40,6 +40,12 @@ models:\n       - name: allowed_amount\n-        description: allowed\n+        description: Contractual allowed amount after network pricing, before member cost share.\n+      - name: claim_status\n+        tests:\n+          - accepted_values:\n+              values: ['paid', 'denied', 'pended', 'adjusted']\n" }],
+      files: [
+        {
+          path: "models/claims_mart/schema.yml",
+          patch:
+            "@@ -40,6 +40,12 @@ models:\n       - name: allowed_amount\n-        description: allowed\n+        description: Contractual allowed amount after network pricing, before member cost share.\n+      - name: claim_status\n+        tests:\n+          - accepted_values:\n+              values: ['paid', 'denied', 'pended', 'adjusted']\n",
+        },
+      ],
     }),
     commit(rand, {
       repo: "fernhill-health/snowflake-iac",
@@ -93,18 +143,47 @@ export function build(): Telemetry {
       files: [
         {
           path: "roles/claims_raw_readers.tf",
-          patch: "@@ -1,9 +1,7 @@\n locals {\n   claims_raw_readers = [\n     \"ROLE_CLAIMS_LOADER\",\n-    \"ROLE_DBT_TRANSFORMER\",\n     \"ROLE_ACTUARIAL_READER\",\n-    \"ROLE_ANALYST_SANDBOX\",\n   ]\n }\n",
+          patch:
+            '@@ -1,9 +1,7 @@\n locals {\n   claims_raw_readers = [\n     "ROLE_CLAIMS_LOADER",\n-    "ROLE_DBT_TRANSFORMER",\n     "ROLE_ACTUARIAL_READER",\n-    "ROLE_ANALYST_SANDBOX",\n   ]\n }\n',
         },
       ],
     }),
   );
-  changes.deployments.push(deployment(rand, { repo: "fernhill-health/snowflake-iac", service: "snowflake-prod", environment: "snowflake-prod", at: revoke + 9 * SEC, ref: "atlantis/apply/pr-412" }));
+  changes.deployments.push(
+    deployment(rand, {
+      repo: "fernhill-health/snowflake-iac",
+      service: "snowflake-prod",
+      environment: "snowflake-prod",
+      at: revoke + 9 * SEC,
+      ref: "atlantis/apply/pr-412",
+    }),
+  );
 
   const events = [
-    { at: iso(revoke + 4 * SEC), kind: "grant.revoked", labels: { account: "fernhill-prod", role: "ROLE_DBT_TRANSFORMER", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" }, message: "REVOKE SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_DBT_TRANSFORMER" },
-    { at: iso(revoke + 6 * SEC), kind: "grant.revoked", labels: { account: "fernhill-prod", role: "ROLE_DBT_TRANSFORMER", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" }, message: "REVOKE SELECT ON FUTURE TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_DBT_TRANSFORMER" },
-    { at: iso(revoke + 7 * SEC), kind: "grant.revoked", labels: { account: "fernhill-prod", role: "ROLE_ANALYST_SANDBOX", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" }, message: "REVOKE SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_ANALYST_SANDBOX" },
-    { at: "2027-01-12T11:02:44Z", kind: "grant.granted", labels: { account: "fernhill-prod", role: "ROLE_BI_READER", schema: "FERNHILL_PROD.CARE_MART", privilege: "SELECT", by: "SVC_TERRAFORM" }, message: "GRANT SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CARE_MART TO ROLE ROLE_BI_READER" },
+    {
+      at: iso(revoke + 4 * SEC),
+      kind: "grant.revoked",
+      labels: { account: "fernhill-prod", role: "ROLE_DBT_TRANSFORMER", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" },
+      message: "REVOKE SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_DBT_TRANSFORMER",
+    },
+    {
+      at: iso(revoke + 6 * SEC),
+      kind: "grant.revoked",
+      labels: { account: "fernhill-prod", role: "ROLE_DBT_TRANSFORMER", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" },
+      message: "REVOKE SELECT ON FUTURE TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_DBT_TRANSFORMER",
+    },
+    {
+      at: iso(revoke + 7 * SEC),
+      kind: "grant.revoked",
+      labels: { account: "fernhill-prod", role: "ROLE_ANALYST_SANDBOX", schema: "FERNHILL_PROD.CLAIMS_RAW", privilege: "SELECT", by: "SVC_TERRAFORM" },
+      message: "REVOKE SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CLAIMS_RAW FROM ROLE ROLE_ANALYST_SANDBOX",
+    },
+    {
+      at: "2027-01-12T11:02:44Z",
+      kind: "grant.granted",
+      labels: { account: "fernhill-prod", role: "ROLE_BI_READER", schema: "FERNHILL_PROD.CARE_MART", privilege: "SELECT", by: "SVC_TERRAFORM" },
+      message: "GRANT SELECT ON ALL TABLES IN SCHEMA FERNHILL_PROD.CARE_MART TO ROLE ROLE_BI_READER",
+    },
   ];
   return {
     series,
@@ -114,11 +193,25 @@ export function build(): Telemetry {
     orchestrator: {
       dag_runs: [0, 1, 2, 3, 4].map((k) => {
         const logical = at("2027-01-12T09:02:00Z") + k * HOUR;
-        return dagRun({ dag_id: "claims__edi837_ingest_hourly", logical, state: "success", start: logical + HOUR + 4 * SEC, end: logical + HOUR + rand.int(950, 1120) * SEC, interval: HOUR });
+        return dagRun({
+          dag_id: "claims__edi837_ingest_hourly",
+          logical,
+          state: "success",
+          start: logical + HOUR + 4 * SEC,
+          end: logical + HOUR + rand.int(950, 1120) * SEC,
+          interval: HOUR,
+        });
       }),
       task_instances: [],
       import_errors: [],
-      pools: [pool("default_pool", 64, 6), pool("edi_sftp", 6, 0), pool("clearpath_api", 4, 0), pool("snowflake_load", 8, 1), pool("statehix_sftp", 2, 0), pool("credentialstream_api", 4, 0)],
+      pools: [
+        pool("default_pool", 64, 6),
+        pool("edi_sftp", 6, 0),
+        pool("clearpath_api", 4, 0),
+        pool("snowflake_load", 8, 1),
+        pool("statehix_sftp", 2, 0),
+        pool("credentialstream_api", 4, 0),
+      ],
     },
     warehouse: {
       schemas,

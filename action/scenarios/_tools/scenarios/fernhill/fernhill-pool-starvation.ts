@@ -51,7 +51,9 @@ export function build(): Telemetry {
   const firstDl = trigger + 90 * SEC;
 
   // The 24 reprocess downloads: six start at once, every freed slot goes to the next one (priority 10).
-  const durations = [34, 41, 29, 44, 37, 31, 39, 28, 43, 35, 30, 42, 36, 33, 45, 29, 38, 40, 32, 44, 31, 37, 35, 39].map((m, i) => m * MIN + (i * 13) % 50 * SEC);
+  const durations = [34, 41, 29, 44, 37, 31, 39, 28, 43, 35, 30, 42, 36, 33, 45, 29, 38, 40, 32, 44, 31, 37, 35, 39].map(
+    (m, i) => m * MIN + ((i * 13) % 50) * SEC,
+  );
   const slotFree = Array.from({ length: 6 }, () => firstDl);
   const dl = durations.map((d, i) => {
     const slot = slotFree.indexOf(Math.min(...slotFree));
@@ -69,11 +71,33 @@ export function build(): Telemetry {
   const starving = (t: number) => (t >= run1302 + 70 * SEC ? (t >= run1302 + HOUR + 70 * SEC ? 12 : 6) : 0);
 
   const series = [
-    ...healthyAirflow(ax, rand, "airflow-claims", {
-      edi_sftp: { name: "edi_sftp", slots: 6, running: (t) => Math.min(6, hourlyRunning(t) + reprocRunning(t)), scheduled: (t) => starving(t) + Math.max(0, 24 - reprocDone(t) - reprocRunning(t)) * (t >= firstDl ? 1 : 0), starving },
-    }, undefined, { starving }),
+    ...healthyAirflow(
+      ax,
+      rand,
+      "airflow-claims",
+      {
+        edi_sftp: {
+          name: "edi_sftp",
+          slots: 6,
+          running: (t) => Math.min(6, hourlyRunning(t) + reprocRunning(t)),
+          scheduled: (t) => starving(t) + Math.max(0, 24 - reprocDone(t) - reprocRunning(t)) * (t >= firstDl ? 1 : 0),
+          starving,
+        },
+      },
+      undefined,
+      { starving },
+    ),
     ...healthyAirflow(ax, rand, "airflow-analytics"),
-    ...dagrunDurationSeries(ax, "airflow-claims", "claims__edi837_ingest_hourly", Array.from({ length: 6 }, (_, k) => ({ end: at("2026-05-12T07:19:00Z") + k * HOUR + rand.int(-120, 120) * SEC, seconds: rand.int(960, 1140), state: "success" as const }))),
+    ...dagrunDurationSeries(
+      ax,
+      "airflow-claims",
+      "claims__edi837_ingest_hourly",
+      Array.from({ length: 6 }, (_, k) => ({
+        end: at("2026-05-12T07:19:00Z") + k * HOUR + rand.int(-120, 120) * SEC,
+        seconds: rand.int(960, 1140),
+        state: "success" as const,
+      })),
+    ),
     ...CLAIMS_WORKERS.flatMap((h) => claimsHostSeries(ax, rand, h)),
     ...probeSeries(ax, rand),
   ];
@@ -84,31 +108,131 @@ export function build(): Telemetry {
   for (const t of times(ax)) {
     // Every hour snowflake_load is briefly full while the loads of several DAGs overlap (before the onset too).
     if (m(t) === 14 || m(t) === 15) {
-      componentLog(logs, t + 3 * SEC, inst, "scheduler", SCHED, "INFO", pyLine(t + 3 * SEC, "scheduler_job_runner.py:471", "INFO", `Figuring out tasks to run in Pool(name=snowflake_load) with 0 open slots and ${rand.int(1, 3)} task instances ready to be queued`));
-      componentLog(logs, t + 3 * SEC + 2, inst, "scheduler", SCHED, "INFO", pyLine(t + 3 * SEC + 2, "scheduler_job_runner.py:499", "INFO", "Not scheduling since there are 0 open slots in pool snowflake_load"));
+      componentLog(
+        logs,
+        t + 3 * SEC,
+        inst,
+        "scheduler",
+        SCHED,
+        "INFO",
+        pyLine(
+          t + 3 * SEC,
+          "scheduler_job_runner.py:471",
+          "INFO",
+          `Figuring out tasks to run in Pool(name=snowflake_load) with 0 open slots and ${rand.int(1, 3)} task instances ready to be queued`,
+        ),
+      );
+      componentLog(
+        logs,
+        t + 3 * SEC + 2,
+        inst,
+        "scheduler",
+        SCHED,
+        "INFO",
+        pyLine(t + 3 * SEC + 2, "scheduler_job_runner.py:499", "INFO", "Not scheduling since there are 0 open slots in pool snowflake_load"),
+      );
     }
     if (starving(t) > 0 && (t / MIN) % 2 === 0) {
-      componentLog(logs, t + 8 * SEC, inst, "scheduler", SCHED, "INFO", pyLine(t + 8 * SEC, "scheduler_job_runner.py:471", "INFO", `Figuring out tasks to run in Pool(name=edi_sftp) with 0 open slots and ${starving(t) + Math.max(0, 24 - reprocDone(t) - reprocRunning(t))} task instances ready to be queued`));
-      componentLog(logs, t + 8 * SEC + 3, inst, "scheduler", SCHED, "INFO", pyLine(t + 8 * SEC + 3, "scheduler_job_runner.py:499", "INFO", "Not scheduling since there are 0 open slots in pool edi_sftp"));
+      componentLog(
+        logs,
+        t + 8 * SEC,
+        inst,
+        "scheduler",
+        SCHED,
+        "INFO",
+        pyLine(
+          t + 8 * SEC,
+          "scheduler_job_runner.py:471",
+          "INFO",
+          `Figuring out tasks to run in Pool(name=edi_sftp) with 0 open slots and ${starving(t) + Math.max(0, 24 - reprocDone(t) - reprocRunning(t))} task instances ready to be queued`,
+        ),
+      );
+      componentLog(
+        logs,
+        t + 8 * SEC + 3,
+        inst,
+        "scheduler",
+        SCHED,
+        "INFO",
+        pyLine(t + 8 * SEC + 3, "scheduler_job_runner.py:499", "INFO", "Not scheduling since there are 0 open slots in pool edi_sftp"),
+      );
     }
     // Hourly 837 runs before the trigger: their download logs.
     if (t < trigger && m(t) === 3) {
       for (let k = 0; k < 6; k++) {
         const host = CLAIMS_WORKERS[k % 4]!;
-        taskLog(logs, t + (5 + k) * SEC, inst, { dag_id: "claims__edi837_ingest_hourly", task_id: "download_837_batch", host }, "INFO", "sftp.py:201", `Starting SFTP transfer of /outbound/837P/FH00417_${k}_${rand.int(100000, 999999)}.x12 (${rand.int(4, 60)} MB)`);
-        taskLog(logs, t + (190 + k * 20) * SEC, inst, { dag_id: "claims__edi837_ingest_hourly", task_id: "download_837_batch", host }, "INFO", "taskinstance.py:1206", "Marking task as SUCCESS.");
+        taskLog(
+          logs,
+          t + (5 + k) * SEC,
+          inst,
+          { dag_id: "claims__edi837_ingest_hourly", task_id: "download_837_batch", host },
+          "INFO",
+          "sftp.py:201",
+          `Starting SFTP transfer of /outbound/837P/FH00417_${k}_${rand.int(100000, 999999)}.x12 (${rand.int(4, 60)} MB)`,
+        );
+        taskLog(
+          logs,
+          t + (190 + k * 20) * SEC,
+          inst,
+          { dag_id: "claims__edi837_ingest_hourly", task_id: "download_837_batch", host },
+          "INFO",
+          "taskinstance.py:1206",
+          "Marking task as SUCCESS.",
+        );
       }
     }
   }
   for (const x of dl) {
     const host = CLAIMS_WORKERS[x.slot % 4]!;
     const ref = { dag_id: "claims__edi999_ack_reprocess", task_id: "download_999_archive", host };
-    taskLog(logs, x.start + 2 * SEC, inst, ref, "INFO", "taskinstance.py:2612", `Executing <Task(SFTPOperator): download_999_archive> on 2026-05-12 12:51:07+00:00 map_index=${x.i}`);
-    for (let t = x.start + 5 * MIN; t < Math.min(x.end, now); t += 5 * MIN) taskLog(logs, t, inst, ref, "INFO", "sftp.py:214", `transferred ${rand.int(300, 2100)} MB of /archive/999/2026-0${2 + (x.i % 3)}/acks_${String(x.i).padStart(2, "0")}.zip`);
-    if (x.end <= now) taskLog(logs, x.end, inst, ref, "INFO", "taskinstance.py:1206", `Marking task as SUCCESS. dag_id=claims__edi999_ack_reprocess, task_id=download_999_archive, run_id=manual__2026-05-12T12:51:07+00:00, map_index=${x.i}`);
+    taskLog(
+      logs,
+      x.start + 2 * SEC,
+      inst,
+      ref,
+      "INFO",
+      "taskinstance.py:2612",
+      `Executing <Task(SFTPOperator): download_999_archive> on 2026-05-12 12:51:07+00:00 map_index=${x.i}`,
+    );
+    for (let t = x.start + 5 * MIN; t < Math.min(x.end, now); t += 5 * MIN)
+      taskLog(
+        logs,
+        t,
+        inst,
+        ref,
+        "INFO",
+        "sftp.py:214",
+        `transferred ${rand.int(300, 2100)} MB of /archive/999/2026-0${2 + (x.i % 3)}/acks_${String(x.i).padStart(2, "0")}.zip`,
+      );
+    if (x.end <= now)
+      taskLog(
+        logs,
+        x.end,
+        inst,
+        ref,
+        "INFO",
+        "taskinstance.py:1206",
+        `Marking task as SUCCESS. dag_id=claims__edi999_ack_reprocess, task_id=download_999_archive, run_id=manual__2026-05-12T12:51:07+00:00, map_index=${x.i}`,
+      );
   }
-  componentLog(logs, at("2026-05-12T13:32:44Z"), inst, "dag-processor", "airflow-claims-scheduler-6d8f7c9b54-qk2vx", "INFO", pyLine(at("2026-05-12T13:32:44Z"), "processor.py:437", "INFO", "Running SLA Checks for claims__edi837_ingest_hourly"));
-  componentLog(logs, at("2026-05-12T13:32:45Z"), inst, "dag-processor", "airflow-claims-scheduler-6d8f7c9b54-qk2vx", "INFO", pyLine(at("2026-05-12T13:32:45Z"), "processor.py:567", "INFO", "Calling SLA miss callback for DAG claims__edi837_ingest_hourly"));
+  componentLog(
+    logs,
+    at("2026-05-12T13:32:44Z"),
+    inst,
+    "dag-processor",
+    "airflow-claims-scheduler-6d8f7c9b54-qk2vx",
+    "INFO",
+    pyLine(at("2026-05-12T13:32:44Z"), "processor.py:437", "INFO", "Running SLA Checks for claims__edi837_ingest_hourly"),
+  );
+  componentLog(
+    logs,
+    at("2026-05-12T13:32:45Z"),
+    inst,
+    "dag-processor",
+    "airflow-claims-scheduler-6d8f7c9b54-qk2vx",
+    "INFO",
+    pyLine(at("2026-05-12T13:32:45Z"), "processor.py:567", "INFO", "Calling SLA miss callback for DAG claims__edi837_ingest_hourly"),
+  );
 
   // Orchestrator objects.
   const edi = "claims__edi837_ingest_hourly";
@@ -123,21 +247,108 @@ export function build(): Telemetry {
     const rid = runIdOf(logical);
     for (let k = 0; k < 6; k++) {
       const s = start + 60 * SEC + k * 3 * SEC;
-      tis.push(taskInstance({ dag_id: edi, run_id: rid, task_id: "download_837_batch", map_index: k, logical, state: done ? "success" : "scheduled", pool: "edi_sftp", operator: "SFTPOperator", start: done ? s : null, end: done ? s + rand.int(150, 330) * SEC : null, queued: done ? s - 2 * SEC : null, hostname: done ? claimsFqdn(CLAIMS_WORKERS[k % 4]!) : "", priority_weight: 3 }));
+      tis.push(
+        taskInstance({
+          dag_id: edi,
+          run_id: rid,
+          task_id: "download_837_batch",
+          map_index: k,
+          logical,
+          state: done ? "success" : "scheduled",
+          pool: "edi_sftp",
+          operator: "SFTPOperator",
+          start: done ? s : null,
+          end: done ? s + rand.int(150, 330) * SEC : null,
+          queued: done ? s - 2 * SEC : null,
+          hostname: done ? claimsFqdn(CLAIMS_WORKERS[k % 4]!) : "",
+          priority_weight: 3,
+        }),
+      );
     }
-    tis.push(taskInstance({ dag_id: edi, run_id: rid, task_id: "list_inbound_batches", logical, state: "success", pool: "default_pool", start: start + 5 * SEC, end: start + 48 * SEC, queued: start + 3 * SEC, hostname: claimsFqdn("fh-afc-wkr-02"), priority_weight: 5 }));
-    tis.push(taskInstance({ dag_id: edi, run_id: rid, task_id: "load_to_snowflake", logical, state: done ? "success" : null, pool: "snowflake_load", operator: "SnowflakeOperator", start: done ? end - 4 * MIN : null, end: done ? end - 20 * SEC : null, queued: done ? end - 4 * MIN - 2 * SEC : null, hostname: done ? claimsFqdn("fh-afc-wkr-01") : "", priority_weight: 1 }));
+    tis.push(
+      taskInstance({
+        dag_id: edi,
+        run_id: rid,
+        task_id: "list_inbound_batches",
+        logical,
+        state: "success",
+        pool: "default_pool",
+        start: start + 5 * SEC,
+        end: start + 48 * SEC,
+        queued: start + 3 * SEC,
+        hostname: claimsFqdn("fh-afc-wkr-02"),
+        priority_weight: 5,
+      }),
+    );
+    tis.push(
+      taskInstance({
+        dag_id: edi,
+        run_id: rid,
+        task_id: "load_to_snowflake",
+        logical,
+        state: done ? "success" : null,
+        pool: "snowflake_load",
+        operator: "SnowflakeOperator",
+        start: done ? end - 4 * MIN : null,
+        end: done ? end - 20 * SEC : null,
+        queued: done ? end - 4 * MIN - 2 * SEC : null,
+        hostname: done ? claimsFqdn("fh-afc-wkr-01") : "",
+        priority_weight: 1,
+      }),
+    );
   }
-  const reproc = dagRun({ dag_id: "claims__edi999_ack_reprocess", logical: trigger, state: "running", start: trigger + 2 * SEC, run_type: "manual", conf: { from_month: "2026-02", to_month: "2026-04", reason: "ClearPath replayed 999 acks (case CP-88213)" } });
+  const reproc = dagRun({
+    dag_id: "claims__edi999_ack_reprocess",
+    logical: trigger,
+    state: "running",
+    start: trigger + 2 * SEC,
+    run_type: "manual",
+    conf: { from_month: "2026-02", to_month: "2026-04", reason: "ClearPath replayed 999 acks (case CP-88213)" },
+  });
   dagRuns.push(reproc);
   for (const x of dl) {
     const state = x.end <= now ? "success" : x.start <= now ? "running" : "scheduled";
-    tis.push(taskInstance({ dag_id: "claims__edi999_ack_reprocess", run_id: reproc.dag_run_id, task_id: "download_999_archive", map_index: x.i, logical: trigger, state, pool: "edi_sftp", operator: "SFTPOperator", start: x.start <= now ? x.start : null, end: x.end <= now ? x.end : null, queued: x.start <= now ? x.start - 2 * SEC : null, hostname: x.start <= now ? claimsFqdn(CLAIMS_WORKERS[x.slot % 4]!) : "", priority_weight: 10 }));
+    tis.push(
+      taskInstance({
+        dag_id: "claims__edi999_ack_reprocess",
+        run_id: reproc.dag_run_id,
+        task_id: "download_999_archive",
+        map_index: x.i,
+        logical: trigger,
+        state,
+        pool: "edi_sftp",
+        operator: "SFTPOperator",
+        start: x.start <= now ? x.start : null,
+        end: x.end <= now ? x.end : null,
+        queued: x.start <= now ? x.start - 2 * SEC : null,
+        hostname: x.start <= now ? claimsFqdn(CLAIMS_WORKERS[x.slot % 4]!) : "",
+        priority_weight: 10,
+      }),
+    );
   }
   // Two earlier manual runs of the reprocess DAG, weeks ago, for history.
-  dagRuns.push(dagRun({ dag_id: "claims__edi999_ack_reprocess", logical: at("2026-04-21T16:10:33Z"), state: "success", start: at("2026-04-21T16:10:35Z"), end: at("2026-04-21T17:02:10Z"), run_type: "manual", conf: { from_month: "2026-03", to_month: "2026-03" } }));
+  dagRuns.push(
+    dagRun({
+      dag_id: "claims__edi999_ack_reprocess",
+      logical: at("2026-04-21T16:10:33Z"),
+      state: "success",
+      start: at("2026-04-21T16:10:35Z"),
+      end: at("2026-04-21T17:02:10Z"),
+      run_type: "manual",
+      conf: { from_month: "2026-03", to_month: "2026-03" },
+    }),
+  );
   for (const dag of ["member_eligibility_sync", "provider__directory_refresh_daily"]) {
-    dagRuns.push(dagRun({ dag_id: dag, logical: dag === "member_eligibility_sync" ? at("2026-05-12T08:00:00Z") : at("2026-05-11T05:30:00Z"), state: "success", start: dag === "member_eligibility_sync" ? at("2026-05-12T12:00:04Z") : at("2026-05-12T05:30:03Z"), end: dag === "member_eligibility_sync" ? at("2026-05-12T12:21:40Z") : at("2026-05-12T06:14:12Z"), interval: dag === "member_eligibility_sync" ? 4 * HOUR : 24 * HOUR }));
+    dagRuns.push(
+      dagRun({
+        dag_id: dag,
+        logical: dag === "member_eligibility_sync" ? at("2026-05-12T08:00:00Z") : at("2026-05-11T05:30:00Z"),
+        state: "success",
+        start: dag === "member_eligibility_sync" ? at("2026-05-12T12:00:04Z") : at("2026-05-12T05:30:03Z"),
+        end: dag === "member_eligibility_sync" ? at("2026-05-12T12:21:40Z") : at("2026-05-12T06:14:12Z"),
+        interval: dag === "member_eligibility_sync" ? 4 * HOUR : 24 * HOUR,
+      }),
+    );
   }
   const running = reprocRunning(now);
   const changes = backgroundChanges(now, rand);
@@ -148,12 +359,22 @@ export function build(): Telemetry {
       author: "dpatel-fh",
       message: "member eligibility: log the state exchange's file count; README: pools table",
       files: [
-        { path: "dags/member/eligibility_sync.py", patch: "@@ -88,6 +88,7 @@ def pull_834_from_statehix(**context):\n     files = sftp.list_directory(INBOUND)\n+    log.info(\"state exchange offered %d files\", len(files))\n     for f in files:\n" },
-        { path: "README.md", patch: "@@ -40,6 +40,7 @@ | pool | slots | why |\n | edi_sftp | 6 | ClearPath: 6 SFTP sessions per trading partner |\n+| statehix_sftp | 2 | state exchange allows 2 |\n" },
+        {
+          path: "dags/member/eligibility_sync.py",
+          patch:
+            '@@ -88,6 +88,7 @@ def pull_834_from_statehix(**context):\n     files = sftp.list_directory(INBOUND)\n+    log.info("state exchange offered %d files", len(files))\n     for f in files:\n',
+        },
+        {
+          path: "README.md",
+          patch:
+            "@@ -40,6 +40,7 @@ | pool | slots | why |\n | edi_sftp | 6 | ClearPath: 6 SFTP sessions per trading partner |\n+| statehix_sftp | 2 | state exchange allows 2 |\n",
+        },
       ],
     }),
   );
-  changes.deployments.push(deployment(rand, { repo: "fernhill-health/claims-status", service: "claims-status-api", at: at("2026-05-12T13:50:12Z"), ref: "v14.2.0" }));
+  changes.deployments.push(
+    deployment(rand, { repo: "fernhill-health/claims-status", service: "claims-status-api", at: at("2026-05-12T13:50:12Z"), ref: "v14.2.0" }),
+  );
   return {
     series,
     logs,
@@ -172,7 +393,12 @@ export function build(): Telemetry {
     },
     changes,
     events: [
-      { at: "2026-05-12T12:51:07Z", kind: "airflow.dagrun.triggered", labels: { airflow_instance: "airflow-claims", dag_id: "claims__edi999_ack_reprocess", user: "rmoreau" }, message: "DAG run manual__2026-05-12T12:51:07+00:00 triggered from the UI" },
+      {
+        at: "2026-05-12T12:51:07Z",
+        kind: "airflow.dagrun.triggered",
+        labels: { airflow_instance: "airflow-claims", dag_id: "claims__edi999_ack_reprocess", user: "rmoreau" },
+        message: "DAG run manual__2026-05-12T12:51:07+00:00 triggered from the UI",
+      },
     ],
   };
 }

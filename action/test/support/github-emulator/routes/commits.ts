@@ -23,7 +23,8 @@ function matchesPerson(ctx: RouteContext, person: { name: string; email: string 
 const listCommits: Route = async (ctx) => {
   const head = await ctx.repo.git.resolve(typeof ctx.query.sha === "string" ? ctx.query.sha : ctx.repo.defaultBranch, "commit");
   if (!head) {
-    if (!(await ctx.repo.git.listRefs("refs/heads/")).length) throw new HttpError(409, { message: "Git Repository is empty.", documentation_url: `${DOCS}#list-commits`, status: "409" });
+    if (!(await ctx.repo.git.listRefs("refs/heads/")).length)
+      throw new HttpError(409, { message: "Git Repository is empty.", documentation_url: `${DOCS}#list-commits`, status: "409" });
     throw notFound(`${DOCS}#list-commits`);
   }
   const shas = await ctx.repo.git.revList(head, {
@@ -57,7 +58,8 @@ const compare: Route = async (ctx) => {
   const m = /^(.+?)\.\.\.?(.+)$/.exec(ctx.params.basehead ?? "");
   if (!m) throw notFound(docs);
   // "owner:branch" names a branch of a fork; the emulator has no forks, so only this repository's owner is accepted
-  const local = (name: string) => (name.includes(":") && name.split(":")[0]!.toLowerCase() === ctx.repo.owner.toLowerCase() ? name.slice(name.indexOf(":") + 1) : name);
+  const local = (name: string) =>
+    name.includes(":") && name.split(":")[0]!.toLowerCase() === ctx.repo.owner.toLowerCase() ? name.slice(name.indexOf(":") + 1) : name;
   const base = await ctx.repo.git.resolve(local(m[1]!), "commit");
   const head = await ctx.repo.git.resolve(local(m[2]!), "commit");
   if (!base || !head) throw notFound(docs);

@@ -23,7 +23,11 @@ const list: Route = async (ctx) => {
 const create: Route = async (ctx) => {
   const ref = String(ctx.body.ref);
   const sha = await ctx.repo.git.resolve(ref, "commit");
-  if (!sha) throw validationFailed([{ resource: "Deployment", field: "ref", code: "invalid", message: `No ref found for: ${ref}` }], `${DOCS}/deployments#create-a-deployment`);
+  if (!sha)
+    throw validationFailed(
+      [{ resource: "Deployment", field: "ref", code: "invalid", message: `No ref found for: ${ref}` }],
+      `${DOCS}/deployments#create-a-deployment`,
+    );
   const environment = typeof ctx.body.environment === "string" ? ctx.body.environment : "production";
   const d: DeploymentState = {
     id: ctx.world.nextId(),
@@ -59,7 +63,12 @@ const createStatus: Route = async (ctx) => {
     description: typeof ctx.body.description === "string" ? ctx.body.description : "",
     environment: typeof ctx.body.environment === "string" ? ctx.body.environment : d.environment,
     // the description requires `target_url` to be a URI while GitHub sends "" when unset; the status's own URL keeps both true
-    targetUrl: typeof ctx.body.target_url === "string" && ctx.body.target_url ? ctx.body.target_url : typeof ctx.body.log_url === "string" && ctx.body.log_url ? ctx.body.log_url : self,
+    targetUrl:
+      typeof ctx.body.target_url === "string" && ctx.body.target_url
+        ? ctx.body.target_url
+        : typeof ctx.body.log_url === "string" && ctx.body.log_url
+          ? ctx.body.log_url
+          : self,
     logUrl: typeof ctx.body.log_url === "string" && ctx.body.log_url ? ctx.body.log_url : typeof ctx.body.target_url === "string" ? ctx.body.target_url : "",
     environmentUrl: typeof ctx.body.environment_url === "string" ? ctx.body.environment_url : "",
     creator: ctx.world.viewer.login,

@@ -152,7 +152,8 @@ const createTree: Route = async (ctx) => {
     if (e.path === undefined || e.mode === undefined) throw unprocessable(`Must supply a valid ${where}.path and ${where}.mode`, docs);
     if (badPath(e.path)) throw unprocessable(`${where}.path contains a malformed path component`, docs);
     const hasSha = e.sha !== undefined;
-    if (hasSha && e.content !== undefined) throw unprocessable(`Must supply either ${where}.sha or ${where}.content. Request will fail if both are supplied.`, docs);
+    if (hasSha && e.content !== undefined)
+      throw unprocessable(`Must supply either ${where}.sha or ${where}.content. Request will fail if both are supplied.`, docs);
     if (!hasSha && e.content === undefined) throw unprocessable(`Must supply either ${where}.sha or ${where}.content`, docs);
     const expectedType = e.mode === "040000" ? "tree" : e.mode === "160000" ? "commit" : "blob";
     if (e.type !== undefined && e.type !== expectedType) throw unprocessable(`${where}.type must be "${expectedType}" for mode ${e.mode}`, docs);

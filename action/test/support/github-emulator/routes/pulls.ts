@@ -67,8 +67,10 @@ const list: Route = async (ctx) => {
 
 const create: Route = async (ctx) => {
   const docs = `${DOCS}#create-a-pull-request`;
-  if (ctx.body.issue !== undefined) throw validationFailed([{ resource: "PullRequest", code: "custom", message: "Converting issues is not supported by the emulator" }], docs);
-  if (typeof ctx.body.title !== "string" || !ctx.body.title.trim()) throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }], docs);
+  if (ctx.body.issue !== undefined)
+    throw validationFailed([{ resource: "PullRequest", code: "custom", message: "Converting issues is not supported by the emulator" }], docs);
+  if (typeof ctx.body.title !== "string" || !ctx.body.title.trim())
+    throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }], docs);
   const head = localBranch(ctx, String(ctx.body.head));
   const base = String(ctx.body.base);
   const headSha = head ? await branchSha(ctx, head) : null;
@@ -144,7 +146,12 @@ const merge: Route = async (ctx) => {
   const head = await headOf(ctx, p);
   if (typeof ctx.body?.sha === "string" && ctx.body.sha !== head) throw refuse(409, "Head branch was modified. Review and try the merge again.");
   const method = String(ctx.body?.merge_method ?? "merge");
-  const title = typeof ctx.body?.commit_title === "string" ? ctx.body.commit_title : method === "squash" ? `${p.title} (#${p.number})` : `Merge pull request #${p.number} from ${ctx.repo.owner}/${p.head}`;
+  const title =
+    typeof ctx.body?.commit_title === "string"
+      ? ctx.body.commit_title
+      : method === "squash"
+        ? `${p.title} (#${p.number})`
+        : `Merge pull request #${p.number} from ${ctx.repo.owner}/${p.head}`;
   const message = `${title}${typeof ctx.body?.commit_message === "string" ? `\n\n${ctx.body.commit_message}` : method === "merge" ? `\n\n${p.title}` : ""}\n`;
   const me = ctx.world.identity();
   const moved = await moveRef(ctx.world, ctx.repo, `refs/heads/${p.base}`, async (base) => {

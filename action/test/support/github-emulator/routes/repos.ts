@@ -24,7 +24,7 @@ const dispatch: Route = async (ctx) => {
             method: "POST",
             path: `/repos/${event.owner}/${event.repo}/dispatches`,
             status: 204,
-            message: `onDispatch handler failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`,
+            message: `onDispatch handler failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
           });
         });
     });
