@@ -6915,18 +6915,7 @@ function datetime(params) {
 }
 
 /** The sources Pipemedic understands; `generic` uses a field mapping from policy, `unparsed` marks a rejected body. */
-const SourceSchema = _enum([
-    "alertmanager",
-    "grafana",
-    "datadog",
-    "sentry",
-    "pagerduty",
-    "opsgenie",
-    "cloudwatch",
-    "airflow",
-    "dbt-cloud",
-    "generic",
-]);
+const SourceSchema = _enum(["alertmanager", "grafana", "datadog", "sentry", "pagerduty", "opsgenie", "cloudwatch", "airflow", "dbt-cloud", "generic"]);
 /** A closed severity scale; each source's words map onto it (see ingest/severity.ts). */
 const SeveritySchema = _enum(["critical", "high", "medium", "low", "info"]);
 const AlertStatusSchema = _enum(["firing", "resolved"]);
@@ -6978,9 +6967,7 @@ const IncidentSchema = object({
     openedAt: TimestampSchema,
     updatedAt: TimestampSchema,
     resolvedAt: TimestampSchema.nullable().default(null),
-    rootCause: object({ id: string$3(), confidence: number(), status: string$3() })
-        .nullable()
-        .default(null),
+    rootCause: object({ id: string$3(), confidence: number(), status: string$3() }).nullable().default(null),
     groupingReasons: array$1(string$3()).default([]),
     duplicates: number().int().nonnegative().default(0),
     /**
@@ -7122,16 +7109,7 @@ function parseDuration(text) {
 const ComparisonSchema = union([string$3(), number()])
     .transform((v) => String(v).trim())
     .pipe(string$3().regex(/^(>=|<=|==|!=|>|<)\s*-?\d+(\.\d+)?$/, 'expected a comparison such as ">= 3"'));
-const PrimitiveSchema = _enum([
-    "threshold",
-    "step_change",
-    "oscillation",
-    "growth",
-    "skew",
-    "count",
-    "change_in_window",
-    "schema_diff",
-]);
+const PrimitiveSchema = _enum(["threshold", "step_change", "oscillation", "growth", "skew", "count", "change_in_window", "schema_diff"]);
 const WeightSchema = _enum(["strong", "moderate", "weak"]);
 const TemplatedMap = record$2(string$3(), string$3());
 /** Filters on record fields: equality, or one of a list. Values may be templates. */
@@ -7269,8 +7247,7 @@ const OrchestratorFileSchema = looseObject({
     pools: array$1(OrchestratorRecordSchema).default([]),
 });
 const WarehouseFileSchema = looseObject({
-    schemas: array$1(looseObject({ at: TimestampSchema, table: string$3(), columns: record$2(string$3(), string$3()) }))
-        .default([]),
+    schemas: array$1(looseObject({ at: TimestampSchema, table: string$3(), columns: record$2(string$3(), string$3()) })).default([]),
     query_errors: array$1(OrchestratorRecordSchema).default([]),
     tables: array$1(OrchestratorRecordSchema).default([]),
 });
@@ -7296,8 +7273,7 @@ const ScenarioFileSchema = looseObject({
         incidents: number().int().positive().default(1),
         pipelines: array$1(string$3()).optional(),
         onset: TimestampSchema.optional(),
-        fix: looseObject({ kind: _enum(["config-patch", "revert", "none"]), path: string$3().optional() })
-            .optional(),
+        fix: looseObject({ kind: _enum(["config-patch", "revert", "none"]), path: string$3().optional() }).optional(),
     }),
 });
 
@@ -34259,9 +34235,7 @@ function compilePatterns(patterns) {
 function redact(text, extra = []) {
     let out = text;
     for (const rule of RULES) {
-        out = rule.replace
-            ? out.replace(rule.pattern, rule.replace)
-            : out.replace(rule.pattern, mark$1(rule.kind));
+        out = rule.replace ? out.replace(rule.pattern, rule.replace) : out.replace(rule.pattern, mark$1(rule.kind));
     }
     for (const re of extra)
         out = out.replace(globalOf(re), mark$1("custom"));
@@ -34736,7 +34710,19 @@ function paragraphs(text, max, patterns = []) {
     return cut(paras.join("\n\n"), max);
 }
 
-const CAPS = { alerts: 10, labels: 16, annotations: 6, text: 300, commits: 12, files: 8, deployments: 10, timeline: 24, similar: 5, pipelines: 6, components: 10 };
+const CAPS = {
+    alerts: 10,
+    labels: 16,
+    annotations: 6,
+    text: 300,
+    commits: 12,
+    files: 8,
+    deployments: 10,
+    timeline: 24,
+    similar: 5,
+    pipelines: 6,
+    components: 10,
+};
 /** The problem document's size limit in characters (about 6,000 tokens). */
 const MAX_PROBLEM_CHARS = 24_000;
 function shrink(c) {
@@ -34800,7 +34786,9 @@ function project(problem, c, patterns) {
         pipelines: problem.pipelines.slice(0, c.pipelines).map((p) => ({
             id: p.id,
             ...(p.title ? { title: redactedLine(p.title, 120, patterns) } : {}),
-            components: p.components.slice(0, c.components).map((comp) => Object.fromEntries(Object.entries(comp).map(([k, v]) => [k, typeof v === "string" ? cut(v, 160) : v]))),
+            components: p.components
+                .slice(0, c.components)
+                .map((comp) => Object.fromEntries(Object.entries(comp).map(([k, v]) => [k, typeof v === "string" ? cut(v, 160) : v]))),
             upstream: p.upstream.slice(0, 10),
             downstream: p.downstream.slice(0, 10),
             services: p.services.slice(0, 10),
@@ -34820,9 +34808,13 @@ function project(problem, c, patterns) {
                 ...(x.files.length > c.files ? { files_omitted: x.files.length - c.files } : {}),
             })),
             ...(commits.length > c.commits ? { commits_omitted: commits.length - c.commits } : {}),
-            deployments: deployments.slice(0, c.deployments).map((d) => ({ at: d.at, service: d.service, environment: d.environment, ref: cut(d.ref, 80), sha: d.sha.slice(0, 12), status: d.status })),
+            deployments: deployments
+                .slice(0, c.deployments)
+                .map((d) => ({ at: d.at, service: d.service, environment: d.environment, ref: cut(d.ref, 80), sha: d.sha.slice(0, 12), status: d.status })),
         },
-        similar: problem.similar.slice(0, c.similar).map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: redactedLine(s.reason, 160, patterns) })),
+        similar: problem.similar
+            .slice(0, c.similar)
+            .map((s) => ({ id: s.id, root_cause: s.rootCause, confirmed: s.confirmed, reason: redactedLine(s.reason, 160, patterns) })),
         // The latest entries matter most near the onset.
         timeline: problem.timeline.slice(-c.timeline).map((t) => ({ at: t.at, kind: t.kind, text: redactedLine(t.text, Math.min(200, c.text), patterns) })),
     };
@@ -48839,7 +48831,7 @@ function deepest(b) {
     return Math.max(...b.map((i) => i.path.length));
 }
 function show(v) {
-    const s = typeof v === "string" ? `"${v}"` : JSON.stringify(v) ?? String(v);
+    const s = typeof v === "string" ? `"${v}"` : (JSON.stringify(v) ?? String(v));
     return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 /**
@@ -48879,7 +48871,11 @@ function describeIssue(raw, hints = {}) {
             fix = hint ?? `rewrite ${name} in the expected format`;
             break;
         case "too_small":
-            fix = hint ?? (issue.origin === "array" ? `add at least ${issue.minimum} item(s) to ${name}` : `raise ${name} to ${issue.inclusive === false ? "above" : "at least"} ${issue.minimum}`);
+            fix =
+                hint ??
+                    (issue.origin === "array"
+                        ? `add at least ${issue.minimum} item(s) to ${name}`
+                        : `raise ${name} to ${issue.inclusive === false ? "above" : "at least"} ${issue.minimum}`);
             break;
         case "too_big":
             fix = hint ?? `lower ${name}`;
@@ -48944,7 +48940,7 @@ function parseSelector(text) {
     const name = NAME$1.exec(text.slice(i))?.[0];
     if (!name) {
         if (text.slice(i).startsWith("{"))
-            fail("the metric name is missing before \"{\"");
+            fail('the metric name is missing before "{"');
         fail(text.trim() ? `a metric name starts with a letter, "_" or ":" (column ${i + 1})` : "the selector is empty");
     }
     i += name.length;
@@ -49020,7 +49016,7 @@ function parseSelector(text) {
 const HINTS$2 = {
     id: "give a kebab-case id from spec/root-causes.md, the file name without .md",
     title: "add a one-line title",
-    applies_to: "add applies_to: { alerts: [\"KafkaConsumerGroupLag*\"], components: [kafka] }",
+    applies_to: 'add applies_to: { alerts: ["KafkaConsumerGroupLag*"], components: [kafka] }',
     checks: "add at least one check (see docs/runbooks.md)",
     primitive: "use one of threshold, step_change, oscillation, growth, skew, count, change_in_window, schema_diff",
     window: 'write a duration such as "15m" or "2h"',
@@ -49060,22 +49056,40 @@ function incompatibility(check) {
             if ((source === "orchestrator" || source === "warehouse") && check.field)
                 return null;
             if (source === "orchestrator" || source === "warehouse") {
-                return { message: `threshold over ${source} records needs \`field\` (the numeric field to test)`, fix: "add field: <a numeric record field>, for example field: queued_slots" };
+                return {
+                    message: `threshold over ${source} records needs \`field\` (the numeric field to test)`,
+                    fix: "add field: <a numeric record field>, for example field: queued_slots",
+                };
             }
-            return { message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "use count for logs, events or changes, or read a metric" };
+            return {
+                message: `threshold reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`,
+                fix: "use count for logs, events or changes, or read a metric",
+            };
         case "step_change":
             // Over records, the `field` of each object in time order (a DAG's run durations) is a series.
             if (source === "metric" || ((source === "orchestrator" || source === "warehouse") && check.field))
                 return null;
-            return { message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`, fix: "read a metric selector, or add field: <a numeric record field>" };
+            return {
+                message: `step_change reads a metric, or orchestrator/warehouse records with \`field\`; this check reads ${source}`,
+                fix: "read a metric selector, or add field: <a numeric record field>",
+            };
         case "oscillation":
         case "growth":
         case "skew":
-            return source === "metric" ? null : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
+            return source === "metric"
+                ? null
+                : { message: `${check.primitive} reads a metric; this check reads ${source}`, fix: "read a metric selector, or use count for records" };
         case "count":
-            return source === "metric" ? { message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric", fix: "use threshold, step_change or growth for a metric" } : null;
+            return source === "metric"
+                ? {
+                    message: "count reads records (logs, events, changes, orchestrator, warehouse or the alert); this check reads a metric",
+                    fix: "use threshold, step_change or growth for a metric",
+                }
+                : null;
         case "change_in_window":
-            return source === "changes" || source === "events" ? null : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
+            return source === "changes" || source === "events"
+                ? null
+                : { message: `change_in_window reads changes or events; this check reads ${source}`, fix: "read changes: {…} or events: {kind: …}" };
         case "schema_diff":
             return source === "warehouse" && check.warehouse?.kind === "schemas"
                 ? null
@@ -49206,12 +49220,26 @@ function loadRunbooks(files) {
             continue;
         const { meta, body, lineOf } = one.runbook;
         if (runbooks.some((r) => r.id === meta.id)) {
-            errors.push({ file, line: lineOf(["id"]), field: "id", message: `runbook id "${meta.id}" is already used by another file`, fix: "give every runbook a unique id; this file is ignored until then", severity: "error" });
+            errors.push({
+                file,
+                line: lineOf(["id"]),
+                field: "id",
+                message: `runbook id "${meta.id}" is already used by another file`,
+                fix: "give every runbook a unique id; this file is ignored until then",
+                severity: "error",
+            });
             continue;
         }
         const stem = posix.basename(file, ".md");
         if (stem !== meta.id) {
-            errors.push({ file, line: lineOf(["id"]), field: "id", message: `id "${meta.id}" differs from the file name "${stem}"`, fix: `rename the file to ${meta.id}.md or the id to ${stem}`, severity: "warning" });
+            errors.push({
+                file,
+                line: lineOf(["id"]),
+                field: "id",
+                message: `id "${meta.id}" differs from the file name "${stem}"`,
+                fix: `rename the file to ${meta.id}.md or the id to ${stem}`,
+                severity: "warning",
+            });
         }
         lines.set(meta.id, lineOf);
         runbooks.push({ ...meta, file, body });
@@ -49220,7 +49248,14 @@ function loadRunbooks(files) {
     for (const r of runbooks) {
         r.deeper.forEach((d, i) => {
             if (!ids.has(d)) {
-                errors.push({ file: r.file, line: lines.get(r.id)?.(["deeper", i]), field: `deeper[${i}]`, message: `no runbook has id "${d}"`, fix: "write that runbook, or remove the id", severity: "warning" });
+                errors.push({
+                    file: r.file,
+                    line: lines.get(r.id)?.(["deeper", i]),
+                    field: `deeper[${i}]`,
+                    message: `no runbook has id "${d}"`,
+                    fix: "write that runbook, or remove the id",
+                    severity: "warning",
+                });
             }
         });
     }
@@ -49247,7 +49282,19 @@ function parseRunbookFile(file, text) {
         return { runbook: null, errors: [fm.error] };
     const { data, body, lineOf } = fm.value;
     if (!isRecord$3(data)) {
-        return { runbook: null, errors: [{ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" }] };
+        return {
+            runbook: null,
+            errors: [
+                {
+                    file,
+                    line: 1,
+                    field: "(frontmatter)",
+                    message: "the frontmatter is not a YAML mapping",
+                    fix: "write the fields as `key: value` lines",
+                    severity: "error",
+                },
+            ],
+        };
     }
     const parsed = RunbookSchema.safeParse(data, { reportInput: true });
     if (!parsed.success)
@@ -49356,8 +49403,18 @@ const CHECK_JSON_SCHEMA = {
             properties: { kind: { enum: enumOf(changesShape.kind) }, paths: { type: "array", items: str }, scope: { enum: enumOf(changesShape.scope) } },
         },
         events: { type: "object", additionalProperties: false, required: ["kind"], properties: { kind: str, labels: strMap } },
-        orchestrator: { type: "object", additionalProperties: false, required: ["kind"], properties: { kind: { enum: [...ORCHESTRATOR_KINDS] }, where: { type: "object" } } },
-        warehouse: { type: "object", additionalProperties: false, required: ["kind"], properties: { kind: { enum: [...WAREHOUSE_KINDS] }, where: { type: "object" } } },
+        orchestrator: {
+            type: "object",
+            additionalProperties: false,
+            required: ["kind"],
+            properties: { kind: { enum: [...ORCHESTRATOR_KINDS] }, where: { type: "object" } },
+        },
+        warehouse: {
+            type: "object",
+            additionalProperties: false,
+            required: ["kind"],
+            properties: { kind: { enum: [...WAREHOUSE_KINDS] }, where: { type: "object" } },
+        },
         match: str,
         primitive: { enum: [...PRIMITIVES] },
         field: str,
@@ -49476,7 +49533,9 @@ const NARRATIVE_SYSTEM = systemMessage({
 });
 /** The stable system message of a fix request. */
 const FIX_SYSTEM = systemMessage({
-    role: ["You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request."],
+    role: [
+        "You propose the smallest safe edit of one configuration file that fixes a verified cause of a data-pipeline incident. A human reviews it as a draft pull request.",
+    ],
     rules: [
         "Edit only the file given, and return its complete new content with every unrelated line unchanged (same comments, order and formatting).",
         "Change as few lines as possible; never add credentials, URLs, scripts, commands or comments addressed to a reader or a tool.",
@@ -49516,7 +49575,10 @@ function fixMessages(doc, patterns = []) {
 
 /** Parses a reply's text as one JSON object; models in JSON mode still sometimes wrap it in a code fence. */
 function jsonObjectOf(content) {
-    const text = content.trim().replace(/^```(?:json)?\s*\n?/i, "").replace(/\n?```\s*$/, "");
+    const text = content
+        .trim()
+        .replace(/^```(?:json)?\s*\n?/i, "")
+        .replace(/\n?```\s*$/, "");
     let value;
     try {
         value = JSON.parse(text);
@@ -49557,7 +49619,10 @@ async function askJson(llm, request, parse) {
         // it may be large, and it is model output we do not want to feed on.
         messages = [
             ...request.messages,
-            { role: "user", content: `Your previous reply could not be used (${reason}). Reply again with exactly one JSON object that matches the schema, and nothing else.` },
+            {
+                role: "user",
+                content: `Your previous reply could not be used (${reason}). Reply again with exactly one JSON object that matches the schema, and nothing else.`,
+            },
         ];
     }
     llm.giveUp(reason);
@@ -49742,7 +49807,9 @@ function checkProblem(c, raw, capabilities) {
         const values = Array.isArray(v) ? v : [v];
         if (values.length > 20)
             return `where.${redactedLine(k, 40)}: at most 20 values`;
-        const bad = badName(k) ?? values.map((x) => (typeof x === "string" ? (badTemplate(x) ?? (x.length > 200 ? "value longer than 200 characters" : null)) : null)).find(Boolean) ?? null;
+        const bad = badName(k) ??
+            values.map((x) => (typeof x === "string" ? (badTemplate(x) ?? (x.length > 200 ? "value longer than 200 characters" : null)) : null)).find(Boolean) ??
+            null;
         if (bad)
             return `where.${redactedLine(k, 40)}: ${bad}`;
     }
@@ -49814,7 +49881,11 @@ async function proposeHypotheses(llm, problem, context) {
     if (max === 0)
         return { proposals: [], rejected: [], usage: llm.usage() };
     const capabilities = new Set(context.capabilities);
-    const reply = await askJson(llm, { task: "proposals", messages: proposalMessages(problem, context, { maxProposals: max, patterns }), schema: { name: "pipemedic_proposals", schema: PROPOSALS_JSON_SCHEMA } }, (value) => {
+    const reply = await askJson(llm, {
+        task: "proposals",
+        messages: proposalMessages(problem, context, { maxProposals: max, patterns }),
+        schema: { name: "pipemedic_proposals", schema: PROPOSALS_JSON_SCHEMA },
+    }, (value) => {
         const list = Array.isArray(value.proposals) ? value.proposals : null;
         if (!list)
             return { ok: false, reason: 'schema violation: no "proposals" array' };
@@ -49930,7 +50001,11 @@ async function writeNarrative(llm, verified) {
     if (!llm.tasks.narrative)
         return null;
     const patterns = llm.redactPatterns;
-    const reply = await askJson(llm, { task: "narrative", messages: narrativeMessages(verifiedDoc(verified, patterns), patterns), schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA } }, (value) => {
+    const reply = await askJson(llm, {
+        task: "narrative",
+        messages: narrativeMessages(verifiedDoc(verified, patterns), patterns),
+        schema: { name: "pipemedic_narrative", schema: NARRATIVE_JSON_SCHEMA },
+    }, (value) => {
         if (typeof value.narrative !== "string")
             return { ok: false, reason: 'schema violation: no "narrative" string' };
         const text = paragraphs(plain$2(value.narrative), MAX_NARRATIVE, patterns);
@@ -50366,10 +50441,37 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * `__name__` instead.
  */
 const PROMQL_RESERVED = new Set([
-    "and", "or", "unless", "atan2", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
-    "inf", "nan", "start", "end", "step",
-    "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
-    "limitk", "limit_ratio",
+    "and",
+    "or",
+    "unless",
+    "atan2",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "inf",
+    "nan",
+    "start",
+    "end",
+    "step",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "group",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "count_values",
+    "quantile",
+    "limitk",
+    "limit_ratio",
 ]);
 /** The content of a Go double-quoted literal: backslash, quote, line breaks and every control character escaped. */
 function goStringContent(value, where) {
@@ -50881,7 +50983,12 @@ const LogsResponseSchema = object({
 const ErrorsSchema = object({ errors: array$1(unknown$1()) });
 const errorsOf = (body) => {
     const e = ErrorsSchema.safeParse(body);
-    return e.success ? `: ${e.data.errors.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join("; ").slice(0, 200)}` : "";
+    return e.success
+        ? `: ${e.data.errors
+            .map((x) => (typeof x === "string" ? x : JSON.stringify(x)))
+            .join("; ")
+            .slice(0, 200)}`
+        : "";
 };
 /** A Datadog metric query from a selector: equality matchers only, as tags; anything Datadog cannot express safely is refused. */
 function datadogQuery(q, groupBy = []) {
@@ -50917,7 +51024,9 @@ function datadogTelemetry(opts) {
         capabilities: new Set(["metrics", "logs"]),
         describe(kind, query) {
             try {
-                return kind === "metrics" ? datadogQuery(query, opts.groupBy) : `logs ${datadogLogQuery(query.selector)}${query.pattern ? ` matching /${query.pattern}/i` : ""}`;
+                return kind === "metrics"
+                    ? datadogQuery(query, opts.groupBy)
+                    : `logs ${datadogLogQuery(query.selector)}${query.pattern ? ` matching /${query.pattern}/i` : ""}`;
             }
             catch (e) {
                 return `(not sent: ${e.message})`;
@@ -50982,7 +51091,10 @@ function datadogTelemetry(opts) {
                         continue;
                     out.push({
                         ts: new Date(at).toISOString(),
-                        labels: { ...(d.attributes.service ? { service: d.attributes.service } : {}), ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}) },
+                        labels: {
+                            ...(d.attributes.service ? { service: d.attributes.service } : {}),
+                            ...(d.attributes.status ? { level: d.attributes.status.toLowerCase() } : {}),
+                        },
                         line: d.attributes.message,
                     });
                     if (out.length >= q.limit)
@@ -51171,7 +51283,9 @@ function raced(p, signal, where) {
  */
 function githubChangesTelemetry(opts) {
     const send = opts.request ??
-        (opts.octokit ? (route, params) => opts.octokit.request(route, params) : () => Promise.reject(new Error("github: no request function configured")));
+        (opts.octokit
+            ? (route, params) => opts.octokit.request(route, params)
+            : () => Promise.reject(new Error("github: no request function configured")));
     const maxDetails = opts.maxCommitDetails ?? 100;
     const unsupported = (kind) => () => Promise.reject(new Error(`github: this adapter answers change queries, not ${kind}`));
     const split = (full) => {
@@ -58027,8 +58141,7 @@ function postgresTelemetry(opts) {
         return { sql: `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(table)}`, schema, table };
     };
     /** The columns of a relation as information_schema lists them, in order. */
-    const columnsOf = async (client, schema, table) => (await client.query("select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position", [schema, table]))
-        .rows;
+    const columnsOf = async (client, schema, table) => (await client.query("select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position", [schema, table])).rows;
     const watched = async (client) => {
         if (configured.length)
             return configured;
@@ -58308,7 +58421,13 @@ const ConnectorsSchema = looseObject({
         password_env: string$3().optional(),
     })
         .optional(),
-    datadog: object({ url: url().default("https://api.datadoghq.com"), api_key_env: string$3().default("DD_API_KEY"), app_key_env: string$3().default("DD_APP_KEY"), group_by: array$1(string$3()).default([]) }).optional(),
+    datadog: object({
+        url: url().default("https://api.datadoghq.com"),
+        api_key_env: string$3().default("DD_API_KEY"),
+        app_key_env: string$3().default("DD_APP_KEY"),
+        group_by: array$1(string$3()).default([]),
+    })
+        .optional(),
     loki: object({ url: url(), headers_env: HeadersFromEnv, tenant: string$3().optional() }).optional(),
     postgres: object({
         /** The variable holding the connection string (it carries a password). */
@@ -58410,7 +58529,9 @@ function promql(q) {
 /** The LogQL query of a log query. */
 function logql(q) {
     const filter = q.pattern ? ` |~ ${quoteLabelValue(`(?i)${q.pattern}`)}` : "";
-    const one = (labels) => `{${Object.entries(labels).map(([k, v]) => `${k}=${quoteLabelValue(v)}`).join(", ")}}${filter}`;
+    const one = (labels) => `{${Object.entries(labels)
+        .map(([k, v]) => `${k}=${quoteLabelValue(v)}`)
+        .join(", ")}}${filter}`;
     if (!q.streams?.length)
         return one(q.selector);
     return q.streams.map((s) => one({ ...s, ...q.selector })).join(" or ");
@@ -58467,7 +58588,10 @@ function labelPredicate(matchers) {
 function kindMatches(kind, pattern) {
     if (!pattern.includes("*"))
         return kind === pattern;
-    const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const re = new RegExp(`^${pattern
+        .split("*")
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`);
     return re.test(kind);
 }
 /** Parses an RFC 3339 string (or epoch number) into epoch ms; null when absent or unreadable. */
@@ -58649,7 +58773,7 @@ function replayTelemetry(telemetry, available) {
             const out = new Map();
             for (const sel of query.selectors) {
                 const eq = sel.find((m) => m.op === "=");
-                const pool = eq ? (eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? [] : series;
+                const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
                 const test = labelPredicate(sel);
                 for (const s of pool) {
                     if (seen.has(s) || !test(s.labels))
@@ -58788,7 +58912,11 @@ async function composeRun(setup) {
  */
 const SUBJECT_KINDS = [
     // Kafka: kafka_exporter (danielqsj), Burrow, kminion, Strimzi/Confluent exporters, Datadog's kafka integration
-    { key: "kafka.consumer_group", labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"], component: "kafka" },
+    {
+        key: "kafka.consumer_group",
+        labels: ["consumergroup", "consumer_group", "group", "group_id", "groupid", "consumer_group_id", "kafka_consumer_group", "consumer"],
+        component: "kafka",
+    },
     { key: "kafka.topic", labels: ["topic", "kafka_topic", "topic_name"], component: "kafka" },
     { key: "kafka.partition", labels: ["partition", "kafka_partition", "partition_id"], volatile: true },
     { key: "kafka.broker", labels: ["broker", "broker_id", "brokerid", "kafka_broker"], component: "kafka" },
@@ -59106,9 +59234,7 @@ function aggregate(series, how) {
                 byTime.set(t, [v]);
         }
     }
-    const points = [...byTime.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([t, vs]) => [t, reducers[how](vs)]);
+    const points = [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, vs]) => [t, reducers[how](vs)]);
     return [{ labels: { __aggregate__: how }, points }];
 }
 /** The non-null values of a series, in time order. */
@@ -61882,7 +62008,46 @@ function fromEvents(events, check) {
     }));
 }
 /** Words too common in service and file names to tie a change to one entity. */
-const GENERIC = new Set(["svc", "service", "services", "api", "app", "apps", "prod", "production", "staging", "dev", "data", "daily", "hourly", "raw", "mart", "marts", "job", "jobs", "dag", "dags", "src", "main", "java", "com", "the", "and", "v1", "v2", "v3", "etl", "pipeline", "pipelines", "config", "configs", "yaml", "yml", "json", "docs"]);
+const GENERIC = new Set([
+    "svc",
+    "service",
+    "services",
+    "api",
+    "app",
+    "apps",
+    "prod",
+    "production",
+    "staging",
+    "dev",
+    "data",
+    "daily",
+    "hourly",
+    "raw",
+    "mart",
+    "marts",
+    "job",
+    "jobs",
+    "dag",
+    "dags",
+    "src",
+    "main",
+    "java",
+    "com",
+    "the",
+    "and",
+    "v1",
+    "v2",
+    "v3",
+    "etl",
+    "pipeline",
+    "pipelines",
+    "config",
+    "configs",
+    "yaml",
+    "yml",
+    "json",
+    "docs",
+]);
 /** The distinctive words of a name or path: lower case, split at separators and case changes. */
 function words(text) {
     return text
@@ -61935,7 +62100,10 @@ function fromChanges(changes, check) {
     }
     if (spec.kind !== "commits" && !pathOk) {
         for (const d of changes.deployments) {
-            if (spec.scope === "pipeline" && !scope.services.includes(d.service) && !scope.repos.includes(d.repo) && !(scope.repos.length === 0 && (named(d.service) || named(d.repo))))
+            if (spec.scope === "pipeline" &&
+                !scope.services.includes(d.service) &&
+                !scope.repos.includes(d.repo) &&
+                !(scope.repos.length === 0 && (named(d.service) || named(d.repo))))
                 continue;
             out.push({
                 at: ms$1(d.at),
@@ -61973,7 +62141,10 @@ function recordsAsSeries(records, field) {
         const v = Number(r.fields[field]);
         if (r.at === null || !Number.isFinite(v))
             continue;
-        const key = ["dag_id", "task_id", "table", "name"].map((f) => r.fields[f]).filter((x) => typeof x === "string").join("/") || field;
+        const key = ["dag_id", "task_id", "table", "name"]
+            .map((f) => r.fields[f])
+            .filter((x) => typeof x === "string")
+            .join("/") || field;
         const points = groups.get(key) ?? [];
         points.push([r.at, v]);
         groups.set(key, points);
@@ -62174,7 +62345,10 @@ class CheckRunner {
             const re = new RegExp(spec.match, "i");
             records = records.filter((r) => re.test(r.text));
         }
-        const data = { records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })), total: records.length };
+        const data = {
+            records: records.slice(0, 20).map((r) => ({ at: r.at === null ? null : new Date(r.at).toISOString(), label: r.label })),
+            total: records.length,
+        };
         if (impl.input === "series" && check.primitive !== "threshold" && spec.field) {
             // Records come at their own cadence (a daily load, a DAG's runs): with none since the onset,
             // the latest one is what the incident shows.
@@ -62403,7 +62577,10 @@ function scorecardPath(month) {
 }
 /** Unparsed bodies are kept under incidents/_unparsed/, named by day and delivery, never by their content. */
 function unparsedPath(u) {
-    const safe = u.delivery.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 80) || "delivery";
+    const safe = u.delivery
+        .replace(/[^A-Za-z0-9._-]+/g, "-")
+        .replace(/^[.-]+/, "")
+        .slice(0, 80) || "delivery";
     return `${UNPARSED_DIR}/${u.receivedAt.slice(0, 10)}-${safe}.json`;
 }
 
@@ -88260,9 +88437,23 @@ function renderScorecard(month, incidents, opts = {}) {
     const monthly = ofMonth(month, incidents);
     const linked = new Set([...monthly.slice(-LISTED).map((i) => i.id), ...f.repeated.slice(0, TOP_REPEATED).flatMap((g) => [g.first, g.latest])]);
     // Only what is shown, and only the fields shown: titles are alert text, redacted before they are cut to fit a cell.
-    const shown = redactValue(monthly.filter((i) => linked.has(i.id)).map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({ id, path, title, openedAt, severity, status, investigation, rootCause })), patterns);
+    const shown = redactValue(monthly
+        .filter((i) => linked.has(i.id))
+        .map(({ id, path, title, openedAt, severity, status, investigation, rootCause }) => ({
+        id,
+        path,
+        title,
+        openedAt,
+        severity,
+        status,
+        investigation,
+        rootCause,
+    })), patterns);
     const byId = new Map(shown.map((i) => [i.id, i]));
-    const rows = monthly.slice(-LISTED).reverse().map((i) => byId.get(i.id));
+    const rows = monthly
+        .slice(-LISTED)
+        .reverse()
+        .map((i) => byId.get(i.id));
     const ref = (id) => (byId.has(id) ? incidentLink(byId.get(id)) : code$3(id, 80));
     const ttrc = f.timeToRootCause;
     const children = [
@@ -88296,15 +88487,21 @@ function renderScorecard(month, incidents, opts = {}) {
             ? [
                 paragraph$1(`${count(f.repeats.length, "incident")} repeated an earlier incident of the month: the same fingerprint, or the same root cause on the same pipeline. The most repeated are candidates for a lasting fix.`),
                 table(["First incident", "Seen again", "Why", "Latest"], f.repeated.slice(0, TOP_REPEATED).map((g) => [ref(g.first), String(g.repeats), g.reasons.join("; "), ref(g.latest)])),
-                ...(f.repeated.length > TOP_REPEATED ? [paragraph$1(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)] : []),
+                ...(f.repeated.length > TOP_REPEATED
+                    ? [paragraph$1(`${f.repeated.length - TOP_REPEATED} more repeated incidents are listed in the frontmatter.`)]
+                    : []),
             ]
             : [paragraph$1("No repeats: no fingerprint and no pipeline with the same cause came back this month.")]),
         heading$1(2, `Incidents (${f.incidents})`),
         ...(rows.length
-            ? [table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)]))]
+            ? [
+                table(["Incident", "Title", "Opened", "Severity", "Status", "Root cause"], rows.map((i) => [incidentLink(i), inert(i.title, 120), utc(i.openedAt), i.severity, i.status, causeCell(i)])),
+            ]
             : [paragraph$1("No incidents opened this month.")]),
         ...(f.incidents > LISTED
-            ? [paragraph$1(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link$2(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code$3(`${monthFolder(month)}/`)), ".")]
+            ? [
+                paragraph$1(`The newest ${LISTED} are listed; every incident of the month has its folder under `, link$2(`${hrefFrom(SCORECARDS_DIR, monthFolder(month))}/`, code$3(`${monthFolder(month)}/`)), "."),
+            ]
             : []),
     ];
     const root = { type: "root", children };
@@ -88568,7 +88765,12 @@ function readIncidentFrontmatter(readme) {
             data = distExports.parse(split.yaml);
     }
     catch (err) {
-        return { problem: { field: WHOLE_FRONTMATTER, message: `the frontmatter is not valid YAML (${err.message.split("\n")[0]}); fix the YAML between the \`---\` lines` } };
+        return {
+            problem: {
+                field: WHOLE_FRONTMATTER,
+                message: `the frontmatter is not valid YAML (${err.message.split("\n")[0]}); fix the YAML between the \`---\` lines`,
+            },
+        };
     }
     const parsed = IncidentFrontmatterSchema.safeParse(data ?? {});
     if (!parsed.success) {
@@ -88719,13 +88921,81 @@ async function withReview(head, similar) {
  * with backtracking ever runs over it, and nothing it finds is spliced into a query.
  */
 const KEYWORDS = new Set([
-    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset",
-    "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group",
-    "rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear", "abs", "absent", "absent_over_time", "ceil", "floor",
-    "round", "clamp", "clamp_min", "clamp_max", "changes", "resets", "histogram_quantile", "label_replace", "label_join", "time",
-    "timestamp", "vector", "scalar", "sort", "sort_desc", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time",
-    "count_over_time", "last_over_time", "quantile_over_time", "stddev_over_time", "present_over_time", "exp", "ln", "log2",
-    "log10", "sqrt", "day_of_week", "hour", "minute", "month", "year", "days_in_month", "inf", "nan", "e", "pi", "atan2",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "and",
+    "or",
+    "unless",
+    "offset",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "count",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "quantile",
+    "count_values",
+    "group",
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "abs",
+    "absent",
+    "absent_over_time",
+    "ceil",
+    "floor",
+    "round",
+    "clamp",
+    "clamp_min",
+    "clamp_max",
+    "changes",
+    "resets",
+    "histogram_quantile",
+    "label_replace",
+    "label_join",
+    "time",
+    "timestamp",
+    "vector",
+    "scalar",
+    "sort",
+    "sort_desc",
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "sum_over_time",
+    "count_over_time",
+    "last_over_time",
+    "quantile_over_time",
+    "stddev_over_time",
+    "present_over_time",
+    "exp",
+    "ln",
+    "log2",
+    "log10",
+    "sqrt",
+    "day_of_week",
+    "hour",
+    "minute",
+    "month",
+    "year",
+    "days_in_month",
+    "inf",
+    "nan",
+    "e",
+    "pi",
+    "atan2",
 ]);
 const MAX_EXPRESSION = 4_000;
 /** Modifiers followed by a parenthesised list of label names. */
@@ -89004,13 +89274,53 @@ const TIERS = {
 };
 /** Values that name no particular entity, whatever label carries them. */
 const GENERIC_VALUES$1 = new Set([
-    "default", "default_pool", "none", "null", "nil", "unknown", "n/a", "na", "true", "false", "yes", "no", "all", "any", "other",
-    "prod", "production", "staging", "stage", "dev", "development", "test", "qa", "main", "master", "local", "localhost",
+    "default",
+    "default_pool",
+    "none",
+    "null",
+    "nil",
+    "unknown",
+    "n/a",
+    "na",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "all",
+    "any",
+    "other",
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "main",
+    "master",
+    "local",
+    "localhost",
 ]);
 /** Labels that only route or rank a notification: a vendor group made of them alone is not one problem. */
 const ROUTING_LABELS = new Set([
-    "severity", "priority", "urgency", "team", "owner", "squad", "receiver", "oncall", "status", "state", "alertstate",
-    "env", "environment", "stage", "prometheus", "replica", "__grafana_receiver__",
+    "severity",
+    "priority",
+    "urgency",
+    "team",
+    "owner",
+    "squad",
+    "receiver",
+    "oncall",
+    "status",
+    "state",
+    "alertstate",
+    "env",
+    "environment",
+    "stage",
+    "prometheus",
+    "replica",
+    "__grafana_receiver__",
 ]);
 /** Labels left out of the rule key besides the vocabulary's volatile kinds: the rank of one condition, not another condition. */
 const RANK_LABELS = new Set(["severity", "priority", "urgency", "value", "values", "timestamp"]);
@@ -89153,11 +89463,70 @@ function identitiesOf(alert) {
 }
 /** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
 const NAME_STOPWORDS = new Set([
-    "daily", "hourly", "nightly", "weekly", "monthly", "minutely", "15min", "5min", "10min", "30min",
-    "raw", "stage", "staging", "stg", "mart", "marts", "dim", "fct", "fact", "int", "src", "source", "sources", "tmp", "temp",
-    "svc", "service", "app", "api", "job", "dag", "task", "pipeline", "sync", "ingest", "ingestion", "load", "loader", "etl",
-    "elt", "export", "import", "refresh", "build", "run", "runner", "worker", "consumer", "producer", "sink", "stream",
-    "streaming", "batch", "event", "data", "table", "topic", "model", "prod", "production", "dev", "test", "main", "default",
+    "daily",
+    "hourly",
+    "nightly",
+    "weekly",
+    "monthly",
+    "minutely",
+    "15min",
+    "5min",
+    "10min",
+    "30min",
+    "raw",
+    "stage",
+    "staging",
+    "stg",
+    "mart",
+    "marts",
+    "dim",
+    "fct",
+    "fact",
+    "int",
+    "src",
+    "source",
+    "sources",
+    "tmp",
+    "temp",
+    "svc",
+    "service",
+    "app",
+    "api",
+    "job",
+    "dag",
+    "task",
+    "pipeline",
+    "sync",
+    "ingest",
+    "ingestion",
+    "load",
+    "loader",
+    "etl",
+    "elt",
+    "export",
+    "import",
+    "refresh",
+    "build",
+    "run",
+    "runner",
+    "worker",
+    "consumer",
+    "producer",
+    "sink",
+    "stream",
+    "streaming",
+    "batch",
+    "event",
+    "data",
+    "table",
+    "topic",
+    "model",
+    "prod",
+    "production",
+    "dev",
+    "test",
+    "main",
+    "default",
 ]);
 /** The distinctive words of a name: split on separators, a plural `s` dropped, stop words, numbers and short words left out. */
 function nameWords(value) {
@@ -89219,7 +89588,11 @@ function groupTitleValues(alert) {
         return [];
     const team = alert.labels.team ? slugWord(alert.labels.team) : "";
     const out = [];
-    for (const word of t.slice(close + 2).replaceAll("(", " ").replaceAll(")", " ").split(" ")) {
+    for (const word of t
+        .slice(close + 2)
+        .replaceAll("(", " ")
+        .replaceAll(")", " ")
+        .split(" ")) {
         const w = word.trim().toLowerCase();
         if (!w || w.includes("/") || RANK_WORDS.has(w) || w === team || envScoped(w) || !entityLike(w))
             continue;
@@ -89244,7 +89617,10 @@ function mentionsOf(alert) {
         if (alert.labels[k])
             texts.push(alert.labels[k]);
     for (const text of texts) {
-        for (const raw of text.slice(0, MAX_TEXT).toLowerCase().split(/[\s"'`()[\]{}<>,;|=*]+/)) {
+        for (const raw of text
+            .slice(0, MAX_TEXT)
+            .toLowerCase()
+            .split(/[\s"'`()[\]{}<>,;|=*]+/)) {
             if (out.size >= MAX_TOKENS)
                 return out;
             const token = trimPunctuation(raw);
@@ -89392,7 +89768,12 @@ function alertTime(a, fallback) {
  * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
  */
 function correlate(state, alerts, opts) {
-    const incidents = state.map((i) => ({ ...i, alerts: [...i.alerts], fingerprints: [...i.fingerprints], ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}) }));
+    const incidents = state.map((i) => ({
+        ...i,
+        alerts: [...i.alerts],
+        fingerprints: [...i.fingerprints],
+        ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
+    }));
     const byId = new Map(incidents.map((i) => [i.id, i]));
     const seenAlert = new Map();
     for (const i of incidents)
@@ -89493,7 +89874,8 @@ function correlate(state, alerts, opts) {
             const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
             if (reopenable || alert.status === "resolved") {
                 target = sameFp;
-                reason = sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
+                reason =
+                    sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
             }
         }
         if (!target) {
@@ -89684,7 +90066,14 @@ function readEntity(files, file, parse, errors) {
         return null;
     }
     if (!isRecord$3(fm.value.data)) {
-        errors.push({ file, line: 1, field: "(frontmatter)", message: "the frontmatter is not a YAML mapping", fix: "write the fields as `key: value` lines", severity: "error" });
+        errors.push({
+            file,
+            line: 1,
+            field: "(frontmatter)",
+            message: "the frontmatter is not a YAML mapping",
+            fix: "write the fields as `key: value` lines",
+            severity: "error",
+        });
         return null;
     }
     const r = parse(fm.value.data);
@@ -89708,11 +90097,25 @@ function loadKnowledge(files) {
         const stem = posix.basename(file, ".md");
         const dup = pipelines.find((p) => p.id === e.value.id);
         if (dup) {
-            errors.push({ file, line: e.line("id"), field: "id", message: `pipeline id "${e.value.id}" is already used by another file`, fix: "give every pipeline a unique id; this file is ignored until then", severity: "error" });
+            errors.push({
+                file,
+                line: e.line("id"),
+                field: "id",
+                message: `pipeline id "${e.value.id}" is already used by another file`,
+                fix: "give every pipeline a unique id; this file is ignored until then",
+                severity: "error",
+            });
             continue;
         }
         if (stem !== e.value.id) {
-            errors.push({ file, line: e.line("id"), field: "id", message: `id "${e.value.id}" differs from the file name "${stem}"`, fix: `rename the file to ${e.value.id}.md or the id to ${stem}`, severity: "warning" });
+            errors.push({
+                file,
+                line: e.line("id"),
+                field: "id",
+                message: `id "${e.value.id}" differs from the file name "${stem}"`,
+                fix: `rename the file to ${e.value.id}.md or the id to ${stem}`,
+                severity: "warning",
+            });
         }
         pipelines.push(e.value);
         sources[e.value.id] = { file, lines: e.lines };
@@ -89722,7 +90125,14 @@ function loadKnowledge(files) {
         if (!e)
             continue;
         if (services.some((s) => s.id === e.value.id)) {
-            errors.push({ file, line: e.line("id"), field: "id", message: `service id "${e.value.id}" is already used by another file`, fix: "give every service a unique id; this file is ignored until then", severity: "error" });
+            errors.push({
+                file,
+                line: e.line("id"),
+                field: "id",
+                message: `service id "${e.value.id}" is already used by another file`,
+                fix: "give every service a unique id; this file is ignored until then",
+                severity: "error",
+            });
             continue;
         }
         services.push(e.value);
@@ -90369,22 +90779,71 @@ const airflow = {
  */
 const SEVERITY_WORDS = {
     // critical
-    critical: "critical", crit: "critical", fatal: "critical", emergency: "critical", emerg: "critical", panic: "critical",
-    disaster: "critical", page: "critical", blocker: "critical", p0: "critical", p1: "critical", sev0: "critical", sev1: "critical",
+    critical: "critical",
+    crit: "critical",
+    fatal: "critical",
+    emergency: "critical",
+    emerg: "critical",
+    panic: "critical",
+    disaster: "critical",
+    page: "critical",
+    blocker: "critical",
+    p0: "critical",
+    p1: "critical",
+    sev0: "critical",
+    sev1: "critical",
     // high
-    high: "high", error: "high", err: "high", major: "high", alarm: "high", alert: "high", errored: "high", failed: "high",
-    failure: "high", p2: "high", sev2: "high",
+    high: "high",
+    error: "high",
+    err: "high",
+    major: "high",
+    alarm: "high",
+    alert: "high",
+    errored: "high",
+    failed: "high",
+    failure: "high",
+    p2: "high",
+    sev2: "high",
     // medium
-    medium: "medium", warning: "medium", warn: "medium", moderate: "medium", average: "medium", nodata: "medium", p3: "medium", sev3: "medium",
+    medium: "medium",
+    warning: "medium",
+    warn: "medium",
+    moderate: "medium",
+    average: "medium",
+    nodata: "medium",
+    p3: "medium",
+    sev3: "medium",
     // low
-    low: "low", minor: "low", insufficientdata: "low", cancelled: "low", canceled: "low", p4: "low", sev4: "low",
+    low: "low",
+    minor: "low",
+    insufficientdata: "low",
+    cancelled: "low",
+    canceled: "low",
+    p4: "low",
+    sev4: "low",
     // info
-    info: "info", informational: "info", information: "info", notice: "info", debug: "info", trace: "info", ok: "info",
-    success: "info", succeeded: "info", resolved: "info", recovered: "info", none: "info", notclassified: "info", p5: "info", sev5: "info",
+    info: "info",
+    informational: "info",
+    information: "info",
+    notice: "info",
+    debug: "info",
+    trace: "info",
+    ok: "info",
+    success: "info",
+    succeeded: "info",
+    resolved: "info",
+    recovered: "info",
+    none: "info",
+    notclassified: "info",
+    p5: "info",
+    sev5: "info",
 };
 /** Numbers read as priorities: 0 and 1 are the most severe, 5 the least. */
 const NUMBERS = ["critical", "critical", "high", "medium", "low", "info"];
-const compact = (word) => word.trim().toLowerCase().replace(/[\s_-]+/g, "");
+const compact = (word) => word
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
 /** The severity a word or number names, or null when it is not in the table. */
 function knownSeverity(value) {
     if (typeof value === "number")
@@ -90398,7 +90857,7 @@ function knownSeverity(value) {
         return SEVERITY_WORDS[word];
     // "P1 - Critical", "SEV2 (major)": the leading priority decides.
     const lead = /^(p|sev)([0-5])(?![0-9])/.exec(word);
-    return lead ? SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null : null;
+    return lead ? (SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null) : null;
 }
 /** Maps a source's severity word or number to the closed scale; unknown or missing → `medium`. */
 function severityOf$3(value) {
@@ -91006,7 +91465,7 @@ function parseEntry(entry, m, where, ctx, index) {
         ...(m.alertname ? { alertname: optText(read(m.alertname), where(m.alertname), false) ?? title } : {}),
         severity: knownSeverity(typeof severity === "number" ? severity : optText(severity, where(m.severity ?? "severity"), false)) ?? "medium",
         status: resolved ? "resolved" : "firing",
-        fingerprint: m.fingerprint ? optText(read(m.fingerprint), where(m.fingerprint), false) ?? null : null,
+        fingerprint: m.fingerprint ? (optText(read(m.fingerprint), where(m.fingerprint), false) ?? null) : null,
         ...(m.identity ? { identity: m.identity } : {}),
         labels,
         annotations: readMap(entry, m.annotations, where),
@@ -91098,7 +91557,12 @@ function legacy(b, ctx) {
     }
     const tags = stringMap(b.tags, "tags");
     const labels = { ...tags, alertname: ruleName };
-    for (const [key, label] of [["ruleId", "rule_id"], ["orgId", "org_id"], ["dashboardId", "dashboard_id"], ["panelId", "panel_id"]]) {
+    for (const [key, label] of [
+        ["ruleId", "rule_id"],
+        ["orgId", "org_id"],
+        ["dashboardId", "dashboard_id"],
+        ["panelId", "panel_id"],
+    ]) {
         fill(labels, label, optText(b[key], key, false));
     }
     const matches = optArray(b.evalMatches, "evalMatches").flatMap((m, i) => {
@@ -91147,9 +91611,26 @@ const grafana = {
 /** Actions that close an alert; `Create` opens one; every other known action is an update of an open alert. */
 const CLOSING = new Set(["close", "delete"]);
 const UPDATES = new Set([
-    "acknowledge", "unacknowledge", "addnote", "addtags", "removetags", "adddetails", "removedetails", "escalate",
-    "escalatetonext", "assignownership", "takeownership", "addresponder", "addteam", "addrecipient", "updatepriority",
-    "updatemessage", "updatedescription", "snooze", "snoozeended", "customaction",
+    "acknowledge",
+    "unacknowledge",
+    "addnote",
+    "addtags",
+    "removetags",
+    "adddetails",
+    "removedetails",
+    "escalate",
+    "escalatetonext",
+    "assignownership",
+    "takeownership",
+    "addresponder",
+    "addteam",
+    "addrecipient",
+    "updatepriority",
+    "updatemessage",
+    "updatedescription",
+    "snooze",
+    "snoozeended",
+    "customaction",
 ]);
 function statusOf$2(action) {
     const a = action.toLowerCase();
@@ -91384,7 +91865,8 @@ function projectSlug(...urls) {
 function eventAlert(b, ctx) {
     const data = record(b.data, "data");
     const ev = record(data.event, "data.event");
-    const rule = optText(data.triggered_rule, "data.triggered_rule", false) ?? optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
+    const rule = optText(data.triggered_rule, "data.triggered_rule", false) ??
+        optText(optRecord(data.issue_alert, "data.issue_alert")?.title, "data.issue_alert.title", false);
     const title = optText(ev.title, "data.event.title") ?? optText(ev.message, "data.event.message") ?? rule ?? "Sentry issue";
     const labels = tagPairs(ev.tags, "data.event.tags");
     const url = optText(ev.url, "data.event.url", false);
@@ -91696,7 +92178,12 @@ function topKeys(body) {
     if (!isRecord$1(body))
         return kind(body);
     const keys = Object.keys(body);
-    return keys.length ? `top-level keys: ${keys.slice(0, 10).map((k) => asciiExcerpt(k, 30)).join(", ")}${keys.length > 10 ? ", ..." : ""}` : "an empty object";
+    return keys.length
+        ? `top-level keys: ${keys
+            .slice(0, 10)
+            .map((k) => asciiExcerpt(k, 30))
+            .join(", ")}${keys.length > 10 ? ", ..." : ""}`
+        : "an empty object";
 }
 function reject(reason) {
     return { ok: false, reason };
@@ -92113,9 +92600,7 @@ function slaMs(text) {
  */
 function onsetOf(alerts) {
     const pool = alerts.some((a) => a.status === "firing") ? alerts.filter((a) => a.status === "firing") : alerts;
-    const times = pool
-        .flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : []))
-        .filter(Number.isFinite);
+    const times = pool.flatMap((a) => (a.startsAt ? [Date.parse(a.startsAt) - (slaMs(a.annotations.sla) ?? 0)] : [])).filter(Number.isFinite);
     return times.length ? Math.min(...times) : null;
 }
 /** The timeline: alerts, resolutions, commits and deployments in time order. */
@@ -92262,7 +92747,9 @@ function appliesTo(runbook, problem) {
     const kinds = runbook.applies_to.components.filter((k) => problem.components.includes(k));
     if (kinds.length) {
         const fromKnowledge = problem.pipelines.some((p) => p.components.some((c) => kinds.includes(c.kind)));
-        return fromKnowledge ? `by component: the impacted pipeline has ${kinds.join(", ")} components` : `by subject: the alert names a ${kinds.join(", ")} entity`;
+        return fromKnowledge
+            ? `by component: the impacted pipeline has ${kinds.join(", ")} components`
+            : `by subject: the alert names a ${kinds.join(", ")} entity`;
     }
     return null;
 }
@@ -92686,7 +93173,10 @@ async function proposeFix(input) {
             // subject and already holds the keys the fix sets, proposed as a draft for a person to confirm.
             found = await configFileByName(input.problem, input.head, Object.keys(remedy.set), input.config);
             if (!found)
-                return { proposal: null, note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}` };
+                return {
+                    proposal: null,
+                    note: `no fix: knowledge names no ${resolved.missing.map((m) => `{{${m}}}`).join(", ")}, and no single config file names the subject and holds ${Object.keys(remedy.set).join(", ")}`,
+                };
             path = found;
         }
         const denied = allowedPath(path, input.config);
@@ -92779,7 +93269,10 @@ function reversePatch(current, patch) {
         return null;
     let cursor = 0;
     for (const hunk of hunks) {
-        const body = hunk.replace(/\n$/, "").split("\n").filter((l) => !l.startsWith("\\"));
+        const body = hunk
+            .replace(/\n$/, "")
+            .split("\n")
+            .filter((l) => !l.startsWith("\\"));
         const after = body.filter((l) => !l.startsWith("-")).map((l) => l.slice(1));
         const before = body.filter((l) => !l.startsWith("+")).map((l) => l.slice(1));
         const at = findBlock(lines, after, cursor);
@@ -92911,10 +93404,18 @@ function renderPullRequestBody(input) {
         type: "root",
         children: [
             paragraph$1(strong$1("Cause:"), " ", code$3(rca.rootCause), ` — ${rca.conclusion}, confidence ${rca.confidence.toFixed(2)}`),
-            ...(rca.chain.length > 1 ? [paragraph$1(strong$1("Chain:"), " ", rca.chain.map((c, i) => [i ? " → " : "", code$3(c)]))] : []),
+            ...(rca.chain.length > 1
+                ? [
+                    paragraph$1(strong$1("Chain:"), " ", rca.chain.map((c, i) => [i ? " → " : "", code$3(c)])),
+                ]
+                : []),
             heading$1(3, "Evidence"),
             list$3(decisive.length ? decisive.map((e) => [code$3(e.check), " ", inert(e.finding)]) : [["No passing check: review carefully."]]),
-            ...(against.length ? [paragraph$1(strong$1("Not supporting or not checked:"), " ", against.map((e, i) => [i ? ", " : "", code$3(e.check)]))] : []),
+            ...(against.length
+                ? [
+                    paragraph$1(strong$1("Not supporting or not checked:"), " ", against.map((e, i) => [i ? ", " : "", code$3(e.check)])),
+                ]
+                : []),
             heading$1(3, "Change"),
             paragraph$1(inert(proposal.description, 1000)),
             paragraph$1(strong$1("Why this change:"), ` the runbook for `, code$3(proposal.cause), ` defines it as the safe fix for this cause.`),
@@ -92962,7 +93463,9 @@ const MAX_VALUES = 5;
 /** Keys whose values identify an entity well enough to look for its neighbours. */
 const ANCHORS = ["kafka.consumer_group", "kafka.topic", "airflow.dag_id", "flink.job", "spark.app", "service", "dbt.model", "warehouse.table"];
 /** Keys never learnt from a neighbour's series: they vary per replica, or say nothing about the entity. */
-const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile).map((k) => k.key).concat(["env", "probe.target", "dbt.user"]));
+const NOT_HARVESTED = new Set(SUBJECT_KINDS.filter((k) => k.volatile)
+    .map((k) => k.key)
+    .concat(["env", "probe.target", "dbt.user"]));
 /** Discovers what the telemetry says about the problem's subjects; returns the subjects with the discoveries added. */
 async function discoverSubjects(problem, telemetry, signal) {
     const subjects = structuredClone(problem.subjects);
@@ -93034,7 +93537,11 @@ async function fromMentions(subjects, mentions, telemetry, range, signal) {
         for (const { key, label } of IDENTITY_LABELS) {
             const hit = sets.find((s) => s[label] === value);
             if (hit)
-                addSubject(subjects, key, { value, origin: "mention", from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}` });
+                addSubject(subjects, key, {
+                    value,
+                    origin: "mention",
+                    from: `the alert's text names it; series of ${hit.__name__ ?? "a metric"} carry it as ${label}`,
+                });
         }
     }
 }
@@ -93214,7 +93721,16 @@ async function investigateIncident(incident, alerts, ctx) {
     outcome.llm = llm ? llm.usage() : null;
     outcome.proposal = proposal;
     const fix = proposal
-        ? { kind: proposal.kind, path: proposal.path, description: proposal.description, branch: proposal.branch, commit: null, pr: null, state: "proposed", reversible: proposal.reversible }
+        ? {
+            kind: proposal.kind,
+            path: proposal.path,
+            description: proposal.description,
+            branch: proposal.branch,
+            commit: null,
+            pr: null,
+            state: "proposed",
+            reversible: proposal.reversible,
+        }
         : { kind: "none", path: null, description: note, branch: null, commit: null, pr: null, state: "none", reversible: true };
     outcome.fix = fix;
     if (proposal) {
@@ -93322,9 +93838,7 @@ function decisiveEvidence(inv) {
     const lead = leadingCauses(inv);
     // The root cause (last in the chain) leads, then the mechanisms above it.
     const depth = (e) => -lead.indexOf(e.hypothesis);
-    const passing = inv.evidence
-        .filter((e) => lead.includes(e.hypothesis) && e.verdict === "pass" && e.role === "confirm")
-        .sort((a, b) => depth(a) - depth(b));
+    const passing = inv.evidence.filter((e) => lead.includes(e.hypothesis) && e.verdict === "pass" && e.role === "confirm").sort((a, b) => depth(a) - depth(b));
     const strong = passing.filter((e) => e.weight === "strong");
     if (strong.length)
         return { evidence: strong, strong: true };
@@ -93407,17 +93921,27 @@ function knowledgeGapSection(problem, investigation) {
             components.set(field.kind, c);
         }
     }
-    const name = (problem.subjects.service?.[0]?.value ?? problem.alertnames[0] ?? "pipeline").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "pipeline";
+    const name = (problem.subjects.service?.[0]?.value ?? problem.alertnames[0] ?? "pipeline")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "pipeline";
     const yaml = [
         "---",
         `id: ${name}`,
         "components:",
-        ...[...components].map(([kind, fields]) => `  - {kind: ${kind}, ${Object.entries(fields).map(([f, v]) => `${f}: ${JSON.stringify(v)}`).join(", ")}}`),
-        ...(services.length ? [`services: [${services.map((s) => JSON.stringify(s)).join(", ")}]`] : ["services: [\"<service>\"]"]),
-        ...(paths ? ["paths: [\"<folder of this pipeline in the repository>/**\"]"] : []),
+        ...[...components].map(([kind, fields]) => `  - {kind: ${kind}, ${Object.entries(fields)
+            .map(([f, v]) => `${f}: ${JSON.stringify(v)}`)
+            .join(", ")}}`),
+        ...(services.length ? [`services: [${services.map((s) => JSON.stringify(s)).join(", ")}]`] : ['services: ["<service>"]']),
+        ...(paths ? ['paths: ["<folder of this pipeline in the repository>/**"]'] : []),
         "---",
     ].join("\n");
-    const rows = [...missing].map(([key, checks]) => [code$3(key, 80), String(checks.length), checks.slice(0, 4).flatMap((k, i) => [...(i ? [", "] : []), code$3(k, 120)])]);
+    const rows = [...missing].map(([key, checks]) => [
+        code$3(key, 80),
+        String(checks.length),
+        checks.slice(0, 4).flatMap((k, i) => [...(i ? [", "] : []), code$3(k, 120)]),
+    ]);
     return [
         heading$1(2, "What knowledge would sharpen"),
         paragraph$1("These checks needed a subject that neither knowledge, the alert nor discovery named, so they read every series or stream instead and weigh one step less. ", `A file such as `, code$3(`knowledge/pipelines/${name}.md`), " names them (values in angle brackets are yours to fill; the others are what this investigation found):"),
@@ -93595,7 +94119,11 @@ function decisive(input, inv) {
             continue;
         out.push(paragraph$1("The key metric, as check ", code$3(e.check, 60), " saw it:"));
         out.push(chart.chart);
-        out.push(paragraph$1("Lines, in order:"), list$3(chart.series.map((s) => [code$3(`{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(", ")}}`, 200)]), true));
+        out.push(paragraph$1("Lines, in order:"), list$3(chart.series.map((s) => [
+            code$3(`{${Object.entries(s.labels)
+                .map(([k, v]) => `${k}="${v}"`)
+                .join(", ")}}`, 200),
+        ]), true));
         break;
     }
     return out;
@@ -93617,10 +94145,16 @@ function timeline$1(input, inv) {
     if (!chart)
         return [heading$1(2, "Timeline"), paragraph$1("No dated events.")];
     const shown = entries.length > 30 ? `the first 30 of ${entries.length} alerts, changes and findings` : "Alerts, changes and findings";
-    return [heading$1(2, "Timeline"), chart, paragraph$1(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link$2("problem.md", "problem.md"), ".")];
+    return [
+        heading$1(2, "Timeline"),
+        chart,
+        paragraph$1(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link$2("problem.md", "problem.md"), "."),
+    ];
 }
 function ranked(input, inv) {
-    const rows = inv.rca.ranked.slice(0, 25).map((c, n) => [
+    const rows = inv.rca.ranked
+        .slice(0, 25)
+        .map((c, n) => [
         String(n + 1),
         causeName(input, c.id, c.title),
         confidence(c.confidence),
@@ -93655,7 +94189,10 @@ function gaps(inv) {
     const items = inv.rca.gaps.map((g) => inert(g, 240));
     const untested = inv.rca.ranked.filter((c) => c.status === "untested");
     if (untested.length)
-        items.push(["candidates with no usable evidence: ", ...ids(untested.map((c) => c.id), 8)]);
+        items.push([
+            "candidates with no usable evidence: ",
+            ...ids(untested.map((c) => c.id), 8),
+        ]);
     if (inv.rca.budgetExhausted)
         items.push(["the budget ran out before every planned check ran"]);
     const missing = missingSubjects(inv);
@@ -93788,7 +94325,9 @@ function buildHypotheses(input) {
     return { type: "root", children: out };
 }
 
-const labelsText = (labels) => `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;
+const labelsText = (labels) => `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(", ")}}`;
 /** Which data a check reads, as the runbook wrote it. */
 function dataSource(spec) {
     if (spec.metric !== undefined) {
@@ -93799,7 +94338,11 @@ function dataSource(spec) {
         return ["logs ", code$3(labelsText(spec.logs), 200), ...(spec.match ? [" matching ", code$3(spec.match, 200)] : [])];
     if (spec.changes) {
         const paths = spec.changes.paths.length ? [" touching ", code$3(spec.changes.paths.join(", "), 200)] : [];
-        return [`${spec.changes.kind === "any" ? "commits and deployments" : spec.changes.kind}`, ...paths, spec.changes.scope === "pipeline" ? " of the impacted pipelines" : ""];
+        return [
+            `${spec.changes.kind === "any" ? "commits and deployments" : spec.changes.kind}`,
+            ...paths,
+            spec.changes.scope === "pipeline" ? " of the impacted pipelines" : "",
+        ];
     }
     if (spec.events)
         return ["events ", code$3(spec.events.kind, 80), ...(Object.keys(spec.events.labels).length ? [" ", code$3(labelsText(spec.events.labels), 200)] : [])];
@@ -93854,13 +94397,25 @@ function passIf(spec) {
 function hypothesis(input, h) {
     const file = h.runbookFile ?? input.runbooks[h.id]?.file;
     const href = file ? hrefFrom(input.incident.path, file, input.link) : null;
-    const origin = h.origin === "runbook" ? ["From ", href ? link$2(href, "its runbook") : "its runbook"] : h.origin === "memory" ? ["From memory of past incidents"] : ["Proposed by the LLM"];
+    const origin = h.origin === "runbook"
+        ? ["From ", href ? link$2(href, "its runbook") : "its runbook"]
+        : h.origin === "memory"
+            ? ["From memory of past incidents"]
+            : ["Proposed by the LLM"];
     const facts = [...origin, `, round ${h.round}, prior ${h.prior.toFixed(2)}. Why: `, ...inert(h.reason, 240), "."];
     if (h.parent)
         facts.push(" Asked for as the deeper cause of ", code$3(h.parent), ".");
     if (h.deeper.length)
         facts.push(" Deeper causes to look for next: ", ...h.deeper.flatMap((d, i) => (i ? [", ", code$3(d)] : [code$3(d)])), ".");
-    const rows = h.checks.map((c) => [code$3(c.id, 60), dataSource(c.spec), query(c), primitive(c.spec), passIf(c.spec), c.weight, c.role === "rule_out" ? "rule out" : "confirm"]);
+    const rows = h.checks.map((c) => [
+        code$3(c.id, 60),
+        dataSource(c.spec),
+        query(c),
+        primitive(c.spec),
+        passIf(c.spec),
+        c.weight,
+        c.role === "rule_out" ? "rule out" : "confirm",
+    ]);
     return [
         heading$1(2, ...causeName(input, h.id, h.title)),
         paragraph$1(...facts),
@@ -93980,11 +94535,29 @@ function changes(input) {
         return [...out, paragraph$1("No commits or deployments in the window.")];
     if (commits.length) {
         const sorted = [...commits].sort((a, b) => b.at.localeCompare(a.at));
-        out.push(heading$1(3, "Commits"), table(["Time", "Repository", "Commit", "Author", "Message", "Files"], sorted.slice(0, MAX_ROWS).map((c) => [utc(c.at), c.repo ? code$3(c.repo, 80) : "—", code$3(c.sha.slice(0, 12)), inert(c.author || "—", 60), inert(c.message.split("\n")[0] ?? "", 160), String(c.files.length)])), ...more(commits.length, "commits"));
+        out.push(heading$1(3, "Commits"), table(["Time", "Repository", "Commit", "Author", "Message", "Files"], sorted
+            .slice(0, MAX_ROWS)
+            .map((c) => [
+            utc(c.at),
+            c.repo ? code$3(c.repo, 80) : "—",
+            code$3(c.sha.slice(0, 12)),
+            inert(c.author || "—", 60),
+            inert(c.message.split("\n")[0] ?? "", 160),
+            String(c.files.length),
+        ])), ...more(commits.length, "commits"));
     }
     if (deployments.length) {
         const sorted = [...deployments].sort((a, b) => b.at.localeCompare(a.at));
-        out.push(heading$1(3, "Deployments"), table(["Time", "Service", "Environment", "Ref", "Commit", "Status"], sorted.slice(0, MAX_ROWS).map((d) => [utc(d.at), d.service ? code$3(d.service, 80) : "—", inert(d.environment || "—", 40), d.ref ? code$3(d.ref, 80) : "—", d.sha ? code$3(d.sha.slice(0, 12)) : "—", inert(d.status, 40)])), ...more(deployments.length, "deployments"));
+        out.push(heading$1(3, "Deployments"), table(["Time", "Service", "Environment", "Ref", "Commit", "Status"], sorted
+            .slice(0, MAX_ROWS)
+            .map((d) => [
+            utc(d.at),
+            d.service ? code$3(d.service, 80) : "—",
+            inert(d.environment || "—", 40),
+            d.ref ? code$3(d.ref, 80) : "—",
+            d.sha ? code$3(d.sha.slice(0, 12)) : "—",
+            inert(d.status, 40),
+        ])), ...more(deployments.length, "deployments"));
     }
     return out;
 }
@@ -94333,7 +94906,10 @@ async function readTree(dir, prefix) {
         throw e;
     }
     const out = {};
-    const files = entries.filter((e) => e.isFile()).map((e) => join$1(e.parentPath, e.name)).sort();
+    const files = entries
+        .filter((e) => e.isFile())
+        .map((e) => join$1(e.parentPath, e.name))
+        .sort();
     for (const abs of files)
         out[prefix + relative(dir, abs).split(sep$1).join("/")] = await readFile(abs, "utf8");
     return out;
@@ -94366,7 +94942,10 @@ async function readAlerts(dir, meta, metaFile) {
     const where = `${shown(dir)}/alerts/`;
     let names;
     try {
-        names = (await readdir(alertsDir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name).sort();
+        names = (await readdir(alertsDir, { withFileTypes: true }))
+            .filter((e) => e.isFile() && !e.name.startsWith("."))
+            .map((e) => e.name)
+            .sort();
     }
     catch (e) {
         if (e.code !== "ENOENT")
@@ -94590,9 +95169,7 @@ class LocalGitStore {
     }
     snapshotAt(commit) {
         let listing = null;
-        const all = () => (listing ??= commit
-            ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean))
-            : Promise.resolve([]));
+        const all = () => (listing ??= commit ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean)) : Promise.resolve([]));
         return {
             read: async (path) => {
                 if (!commit)
@@ -94913,9 +95490,7 @@ function renderEvalTable(scores, s) {
     const mark = (b) => (b === undefined ? " " : b ? "✔" : "✘");
     const idW = Math.max(8, ...scores.map((x) => x.id.length));
     const expW = Math.max(8, ...scores.map((x) => x.expected.length));
-    const lines = [
-        `${"scenario".padEnd(idW)}  ${"expected".padEnd(expW)}  ${"ranked first".padEnd(36)} top1 top3 wrong! distr inc  fix   ms`,
-    ];
+    const lines = [`${"scenario".padEnd(idW)}  ${"expected".padEnd(expW)}  ${"ranked first".padEnd(36)} top1 top3 wrong! distr inc  fix   ms`];
     for (const x of scores) {
         const first = x.ranked[0] ? `${x.ranked[0].id} (${x.ranked[0].confidence})` : "—";
         lines.push(`${x.id.padEnd(idW)}  ${x.expected.padEnd(expW)}  ${first.padEnd(36)}  ${mark(x.top1)}    ${mark(x.top3)}    ${mark(x.confident_wrong ? false : true)}     ${mark(!x.distractor)}    ${mark(x.incidents_ok)}   ${mark(x.fix_ok)}  ${String(x.ms).padStart(5)}`);
@@ -95227,7 +95802,17 @@ async function investigate(args, io) {
     return result.unparsed.length && !result.alerts.length ? 1 : 0;
 }
 
-const KNOWN_CONFIG_KEYS = new Set(["investigate", "autonomy", "connectors", "budgets", "redaction", "store", "remediation", "llm", ...Object.keys(ConfigSchema.shape)]);
+const KNOWN_CONFIG_KEYS = new Set([
+    "investigate",
+    "autonomy",
+    "connectors",
+    "budgets",
+    "redaction",
+    "store",
+    "remediation",
+    "llm",
+    ...Object.keys(ConfigSchema.shape),
+]);
 /** Lints `.github/pipemedic.yml`: valid YAML, a mapping at the top, known keys, and the schema. */
 function lintConfig(text) {
     const file = CONFIG_PATH;
@@ -95235,12 +95820,30 @@ function lintConfig(text) {
     const doc = distExports.parseDocument(text, { lineCounter: counter, uniqueKeys: true });
     if (doc.errors.length) {
         const e = doc.errors[0];
-        return [{ file, line: e.linePos?.[0]?.line, field: "(file)", message: `not valid YAML: ${yamlMessage(e.message)}`, fix: "fix the YAML syntax (indentation, quoting, a duplicated key)", severity: "error" }];
+        return [
+            {
+                file,
+                line: e.linePos?.[0]?.line,
+                field: "(file)",
+                message: `not valid YAML: ${yamlMessage(e.message)}`,
+                fix: "fix the YAML syntax (indentation, quoting, a duplicated key)",
+                severity: "error",
+            },
+        ];
     }
     if (doc.contents === null)
         return [];
     if (!distExports.isMap(doc.contents)) {
-        return [{ file, line: 1, field: "(file)", message: "the top level is not a mapping", fix: "write top-level keys such as `investigate:` and `budgets:`", severity: "error" }];
+        return [
+            {
+                file,
+                line: 1,
+                field: "(file)",
+                message: "the top level is not a mapping",
+                fix: "write top-level keys such as `investigate:` and `budgets:`",
+                severity: "error",
+            },
+        ];
     }
     const errors = [];
     for (const item of doc.contents.items) {
@@ -95249,7 +95852,14 @@ function lintConfig(text) {
         const key = String(item.key.value);
         const line = item.key.range ? counter.linePos(item.key.range[0]).line : undefined;
         if (!KNOWN_CONFIG_KEYS.has(key)) {
-            errors.push({ file, line, field: key, message: `unknown top-level key "${key}" is ignored`, fix: `use one of ${[...KNOWN_CONFIG_KEYS].join(", ")}`, severity: "warning" });
+            errors.push({
+                file,
+                line,
+                field: key,
+                message: `unknown top-level key "${key}" is ignored`,
+                fix: `use one of ${[...KNOWN_CONFIG_KEYS].join(", ")}`,
+                severity: "warning",
+            });
         }
     }
     const lineIn = (path) => {
@@ -95313,13 +95923,7 @@ function lint$1(files) {
     const k = loadKnowledge(files);
     const r = loadRunbooks(files);
     const config = files[CONFIG_PATH];
-    return [
-        ...k.errors,
-        ...lintLineage(k),
-        ...r.errors,
-        ...lintTemplates(r.runbooks, k.knowledge),
-        ...(config !== undefined ? lintConfig(config) : []),
-    ];
+    return [...k.errors, ...lintLineage(k), ...r.errors, ...lintTemplates(r.runbooks, k.knowledge), ...(config !== undefined ? lintConfig(config) : [])];
 }
 
 /** `pipemedic lint [dir]`: validates knowledge/, runbooks/ and the policy file; exits 1 on errors. */
@@ -95389,7 +95993,17 @@ async function normalize(args, io) {
  */
 const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"];
 // The alert fields an index entry is rebuilt from, checked as the model defines them; the rest is not read.
-const RecordedAlertSchema = AlertSchema.pick({ id: true, title: true, severity: true, status: true, fingerprint: true, labels: true, startsAt: true, pipeline: true, raw: true });
+const RecordedAlertSchema = AlertSchema.pick({
+    id: true,
+    title: true,
+    severity: true,
+    status: true,
+    fingerprint: true,
+    labels: true,
+    startsAt: true,
+    pipeline: true,
+    raw: true,
+});
 /** The alerts of a folder's alerts.jsonl as correlation recorded them, each damaged line reported. */
 function alertsOf(path, text, errors) {
     const out = [];
@@ -95524,7 +96138,11 @@ function fromFolders(files, readmes) {
         const alertsPath = incidentFiles.alerts({ path: dir });
         const text = files[alertsPath];
         if (text === undefined)
-            errors.push({ path: alertsPath, field: "(file)", message: "missing: the incident is rebuilt from its README alone, without its alert ids (a re-delivered alert would be recorded again)" });
+            errors.push({
+                path: alertsPath,
+                field: "(file)",
+                message: "missing: the incident is rebuilt from its README alone, without its alert ids (a re-delivered alert would be recorded again)",
+            });
         const alerts = text === undefined ? [] : alertsOf(alertsPath, text, errors);
         const checked = IncidentSchema.safeParse(incidentFrom(dir, fm, alerts));
         if (!checked.success) {
@@ -95722,7 +96340,10 @@ function relayConfigFromEnv(env, readFile) {
     const secrets = {};
     for (const source of RELAY_SOURCES) {
         const value = secretValue(env, SECRET_VARIABLES[source], readFile);
-        const list = value?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+        const list = value
+            ?.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean) ?? [];
         if (list.length)
             secrets[source] = list;
     }
@@ -102084,22 +102705,37 @@ function explain(err, what, config) {
     const detail = err instanceof Error ? err.message : String(err);
     const repo = `${config.owner}/${config.repo}`;
     const hint = {
-        401: config.auth.kind === "app" ? "the App's credentials were refused: check PIPEMEDIC_APP_ID, PIPEMEDIC_APP_PRIVATE_KEY and PIPEMEDIC_APP_INSTALLATION_ID" : "GITHUB_TOKEN was refused: it expired or was revoked",
+        401: config.auth.kind === "app"
+            ? "the App's credentials were refused: check PIPEMEDIC_APP_ID, PIPEMEDIC_APP_PRIVATE_KEY and PIPEMEDIC_APP_INSTALLATION_ID"
+            : "GITHUB_TOKEN was refused: it expired or was revoked",
         403: `the credentials may not write to ${repo} (repository_dispatch needs Contents: write), or GitHub's rate limit held past the retries`,
         404: `${repo} is not visible to the credentials: check PIPEMEDIC_REPOSITORY and the token's or installation's repository access`,
         422: "GitHub rejected the body",
     };
-    const why = hint[status] ?? (status >= 500 ? "GitHub kept failing after the retries" : status === 0 ? "GitHub could not be reached (network or GITHUB_API_URL)" : "unexpected answer");
+    const why = hint[status] ??
+        (status >= 500 ? "GitHub kept failing after the retries" : status === 0 ? "GitHub could not be reached (network or GITHUB_API_URL)" : "unexpected answer");
     return new DispatchError(status, `${what} → ${status || "no answer"}: ${why} (${detail})`);
 }
 /** The dispatcher that posts to `POST /repos/{owner}/{repo}/dispatches` with a token or a GitHub App installation token. */
 function githubDispatcher(opts) {
     const { config } = opts;
     const warn = opts.warn ?? ((m) => console.warn(m));
-    const client = (token, id) => createOctokit({ token, baseUrl: config.apiUrl, userAgent: opts.octokit?.userAgent ?? "pipemedic-relay", retry: opts.octokit?.retry, throttle: { ...opts.octokit?.throttle, id }, log: { warn, error: warn } });
+    const client = (token, id) => createOctokit({
+        token,
+        baseUrl: config.apiUrl,
+        userAgent: opts.octokit?.userAgent ?? "pipemedic-relay",
+        retry: opts.octokit?.retry,
+        throttle: { ...opts.octokit?.throttle, id },
+        log: { warn, error: warn },
+    });
     const what = `POST /repos/${config.owner}/${config.repo}/dispatches`;
     const send = async (octokit, body) => {
-        await octokit.rest.repos.createDispatchEvent({ owner: config.owner, repo: config.repo, event_type: body.event_type, client_payload: { ...body.client_payload } });
+        await octokit.rest.repos.createDispatchEvent({
+            owner: config.owner,
+            repo: config.repo,
+            event_type: body.event_type,
+            client_payload: { ...body.client_payload },
+        });
     };
     if (config.auth.kind === "token") {
         const octokit = client(config.auth.token, "pipemedic-relay");
@@ -102118,7 +102754,9 @@ function githubDispatcher(opts) {
     const exchange = async (jwt, installationId) => {
         const path = `POST /app/installations/${installationId}/access_tokens`;
         try {
-            const res = await client(jwt, "pipemedic-relay-app").request("POST /app/installations/{installation_id}/access_tokens", { installation_id: Number(installationId) });
+            const res = await client(jwt, "pipemedic-relay-app").request("POST /app/installations/{installation_id}/access_tokens", {
+                installation_id: Number(installationId),
+            });
             const data = TokenResponse.parse(res.data);
             const expiresAt = Date.parse(data.expires_at);
             if (Number.isNaN(expiresAt))
@@ -102129,7 +102767,13 @@ function githubDispatcher(opts) {
             throw explain(err, path, config);
         }
     };
-    const tokens = installationTokens({ appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId, exchange, ...(opts.now ? { now: opts.now } : {}) });
+    const tokens = installationTokens({
+        appId: auth.appId,
+        privateKey: auth.privateKey,
+        installationId: auth.installationId,
+        exchange,
+        ...(opts.now ? { now: opts.now } : {}),
+    });
     // One client per token: the throttling plugin's limits are shared by id across clients.
     let current = null;
     const clientFor = (token) => {
@@ -102259,7 +102903,21 @@ const FORWARDED_HEADERS = {
     "dbt-cloud": [],
 };
 /** Fields of a Sentry event that are large and that no adapter reads; dropped only when the body would not fit. */
-const SENTRY_BULK = ["exception", "threads", "stacktrace", "breadcrumbs", "contexts", "request", "modules", "extra", "sdk", "debug_meta", "_meta", "entries", "user"];
+const SENTRY_BULK = [
+    "exception",
+    "threads",
+    "stacktrace",
+    "breadcrumbs",
+    "contexts",
+    "request",
+    "modules",
+    "extra",
+    "sdk",
+    "debug_meta",
+    "_meta",
+    "entries",
+    "user",
+];
 /** Bytes of a value's JSON text. */
 function jsonBytes(value) {
     return Buffer.byteLength(JSON.stringify(value), "utf8");
@@ -102494,7 +103152,12 @@ async function startRelayServer(opts) {
     const server = createServer((req, res) => {
         const p = handle(req, res)
             .catch((err) => {
-            log({ level: "error", msg: "relay crashed on a request; answered 500", path: req.url, reason: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+            log({
+                level: "error",
+                msg: "relay crashed on a request; answered 500",
+                path: req.url,
+                reason: err instanceof Error ? (err.stack ?? err.message) : String(err),
+            });
             reply(res, 500, { error: "relay error; retry later" });
         })
             .finally(() => inFlight.delete(p));
