@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { Alert, Changes, Check, LogLine, OrchestratorRecord, Series, TelemetryEvent } from "../model/index.js";
+import { fieldText, type Alert, type Changes, type Check, type LogLine, type OrchestratorRecord, type Series, type TelemetryEvent } from "../model/index.js";
 import type { TelemetryRecord } from "./primitives/index.js";
 
 /** Turns each kind of telemetry into uniform records that the record primitives and filters understand. */
@@ -170,8 +170,8 @@ const TEXT_FIELDS = ["state", "stack_trace", "message", "error_code", "note", "d
 export function fromObjects(objects: OrchestratorRecord[], kind: string): TelemetryRecord[] {
   return objects.map((o) => {
     const at = TIME_FIELDS.map((f) => ms(o[f])).find((t) => t !== null) ?? null;
-    const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : [])).join(" ");
-    const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f] as string] : []));
+    const text = TEXT_FIELDS.flatMap((f) => (typeof o[f] === "string" ? [o[f]] : [])).join(" ");
+    const name = ["dag_id", "task_id", "table", "name", "filename"].flatMap((f) => (typeof o[f] === "string" ? [o[f]] : []));
     const start = ms(o.start_date);
     const end = ms(o.end_date);
     const fields = o.duration_s === undefined && start !== null && end !== null && end >= start ? { ...o, duration_s: (end - start) / 1000 } : o;
@@ -204,7 +204,7 @@ export function applyWhere(records: TelemetryRecord[], where: Record<string, unk
     Object.entries(where).every(([k, want]) => {
       const have = r.fields[k];
       if (have === undefined || have === null) return false;
-      const text = String(have).toLowerCase();
+      const text = fieldText(have).toLowerCase();
       return Array.isArray(want) ? want.some((w) => String(w).toLowerCase() === text) : String(want).toLowerCase() === text;
     }),
   );

@@ -187,7 +187,7 @@ export class CheckRunner {
     signal: AbortSignal,
     baseline = false,
   ): Promise<{ measured: Measurement[] | { noData: string }; data: unknown; matched: TelemetryRecord[] }> {
-    const at = { ...check, query: { ...check.query, start: range.start, end: range.end } } as Check;
+    const at: Check = { ...check, query: { ...check.query, start: range.start, end: range.end } };
     const spec = check.spec;
     const ctx = { spec, start: range.start, end: range.end, onset: check.onset };
     const impl = primitives[check.primitive];
@@ -275,7 +275,7 @@ export class CheckRunner {
     }
     const check = adapted;
     base = { ...base, query: this.safeDescribe(check) };
-    const range = check.query as TimeRange;
+    const range: TimeRange = check.query;
     const { measured, data, matched } = await this.measure(check, range, signal);
     if ("noData" in measured) {
       return { ...base, verdict: "inconclusive", finding: `inconclusive: ${measured.noData}`, observed: {}, data, ms: ms(), reason: measured.noData };
@@ -347,7 +347,7 @@ function judge(
   measured: Measurement[],
 ): { pass: boolean; text: string; observed: Record<string, number>; passing: string[] } | { missing: string[]; observed: Record<string, number> } {
   const spec = check.spec;
-  const judged = measured.map((m) => ({ m, r: evaluatePassIf(spec.pass_if as Record<string, string>, m.observed) }));
+  const judged = measured.map((m) => ({ m, r: evaluatePassIf(spec.pass_if, m.observed) }));
   const missing = judged.find((j) => j.r.missing.length);
   if (missing) return { missing: missing.r.missing, observed: missing.m.observed };
   const passing = judged.filter((j) => j.r.pass);

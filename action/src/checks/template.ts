@@ -164,12 +164,12 @@ export function resolveChecks(runbook: Pick<Runbook, "id" | "checks">, problem: 
       case "logs": {
         const entries = Object.entries(spec.logs!);
         const selector: Record<string, string> = Object.fromEntries(
-          entries.flatMap(([k, v]) => {
+          entries.flatMap(([k, v]): Array<[string, string]> => {
             const value = fill(v);
             return value === null ? [] : [[k, value]];
           }),
         );
-        const alternatives = Object.fromEntries(entries.map(([k, v]) => [k, valuesOf(v, problem).slice(1)]).filter(([, vs]) => vs!.length));
+        const alternatives = Object.fromEntries(entries.map(([k, v]): [string, string[]] => [k, valuesOf(v, problem).slice(1)]).filter(([, vs]) => vs.length));
         query = { ...base, selector, pattern: spec.match, limit: 5000, ...(Object.keys(alternatives).length ? { alternatives } : {}) };
         break;
       }

@@ -57,6 +57,18 @@ export type TelemetryEvent = z.infer<typeof EventSchema>;
 export const OrchestratorRecordSchema = z.record(z.string(), z.unknown());
 export type OrchestratorRecord = z.infer<typeof OrchestratorRecordSchema>;
 
+/**
+ * A field of a loosely typed object (an Airflow object, a warehouse row, a record's fields) as text:
+ * a string as it is, a number, boolean or bigint written out, absent or null as "", and an object or
+ * array as its JSON (never "[object Object]", which would make any two objects read the same).
+ */
+export function fieldText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return JSON.stringify(value) ?? "";
+}
+
 export const OrchestratorKindSchema = z.enum(["dag_runs", "task_instances", "import_errors", "pools"]);
 export type OrchestratorKind = z.infer<typeof OrchestratorKindSchema>;
 

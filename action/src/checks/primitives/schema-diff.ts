@@ -1,3 +1,4 @@
+import { fieldText } from "../../model/index.js";
 import type { PrimitiveImpl, TelemetryRecord } from "./types.js";
 
 /** schema_diff: columns that disappear (`removed`) or appear (`added`) between a table's snapshots. */
@@ -6,7 +7,7 @@ export const schemaDiff: PrimitiveImpl = {
   measure(records) {
     const byTable = new Map<string, TelemetryRecord[]>();
     for (const r of records) {
-      const table = String(r.fields.table ?? "");
+      const table = fieldText(r.fields.table);
       const list = byTable.get(table) ?? [];
       list.push(r);
       byTable.set(table, list);
