@@ -127,7 +127,13 @@ const MAX_VALUE = 200;
 /** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
 export function groupingFacts(alert: Alert): GroupingFacts {
   const { identities, tier } = identitiesOf(alert);
-  return { rule: ruleOf(alert), group: groupOf(alert), identities, mentions: mentionsOf(alert), names: tier === 1 ? namesOf(identities) : new Map() };
+  return {
+    rule: ruleOf(alert),
+    group: groupOf(alert),
+    identities,
+    mentions: mentionsOf(alert),
+    names: tier === 1 ? namesOf(identities) : new Map<string, never>(),
+  };
 }
 
 /** The keys an incident keeps for an alert that joined it (incidents/index.json `groupKeys`). */
@@ -211,7 +217,7 @@ function parsePairs(text: string): Array<[string, string]> {
 }
 
 function identitiesOf(alert: Alert): { identities: Map<string, string>; tier: number } {
-  const tiers: Array<Map<string, string>> = [new Map(), new Map(), new Map()];
+  const tiers = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()];
   const add = (tier: 1 | 2 | 3, raw: string, what: string) => {
     for (const v of normalizedValues(raw)) if (distinctive(v) && !tiers[tier - 1]!.has(v)) tiers[tier - 1]!.set(v, what);
   };
@@ -385,8 +391,8 @@ function envScoped(w: string): boolean {
 function mentionsOf(alert: Alert): Set<string> {
   const out = new Set<string>();
   const texts = [alert.title];
-  for (const k of TEXT_ANNOTATIONS) if (alert.annotations[k]) texts.push(alert.annotations[k]!);
-  for (const k of TEXT_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]!);
+  for (const k of TEXT_ANNOTATIONS) if (alert.annotations[k]) texts.push(alert.annotations[k]);
+  for (const k of TEXT_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]);
   for (const text of texts) {
     for (const raw of text
       .slice(0, MAX_TEXT)

@@ -12,7 +12,9 @@ export type Obj = Record<string, unknown>;
 export const MAX_ITEMS = 1000;
 
 /** C0 and C1 controls and DEL; tab, newline and carriage return are allowed in multi-line text. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what these patterns are for
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is what these patterns are for
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 /** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -91,6 +93,7 @@ export function optArray(value: unknown, field: string, max = MAX_ITEMS): unknow
 }
 
 /** Anything that needs a closer look: a control character, tab or newline, or half of a surrogate pair. */
+// eslint-disable-next-line no-control-regex -- a control character is one of the things it looks for
 const SUSPECT = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/;
 
 /** True when text certainly passes `cleanText`, checked with one scan (the common case). */

@@ -16,7 +16,7 @@ export function genericMatches(body: unknown, mapping: GenericMapping): boolean 
       return mapping.detect.equals === undefined ? v !== undefined && v !== null : v === mapping.detect.equals;
     }
     const root = mapping.alerts ? readPath(body, mapping.alerts) : body;
-    const first = mapping.alerts ? (Array.isArray(root) ? root[0] : undefined) : root;
+    const first: unknown = mapping.alerts ? (Array.isArray(root) ? root[0] : undefined) : root;
     const title = readPath(first, mapping.title);
     return typeof title === "string" && title.trim() !== "";
   } catch {

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, Severity } from "../../model/index.js";
+import { fieldText, type Alert, type AlertStatus, type Severity } from "../../model/index.js";
 import { knownSeverity } from "../severity.js";
 import { buildAlert } from "./build.js";
 import { array, at, fill, isRecord, optArray, optRecord, optText, quote, record, type Obj } from "./fields.js";
@@ -69,7 +69,7 @@ function v3(b: Obj, ctx: ParseContext): Alert[] {
   if (!type.startsWith("incident.")) throw new ParseError("event.event_type", `${quote(type)} is not about an incident, so it is not an alert`);
   const data = record(ev.data, "event.data");
   if (data.type !== undefined && data.type !== "incident") {
-    throw new ParseError("event.data.type", `${quote(String(data.type))}: a ${type} event carries no incident, so it is not an alert`);
+    throw new ParseError("event.data.type", `${quote(fieldText(data.type))}: a ${type} event carries no incident, so it is not an alert`);
   }
   const byType: AlertStatus | null =
     type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
@@ -112,7 +112,7 @@ export const pagerduty: SourceAdapter = {
     if (!isRecord(body)) return false;
     const ev = body.event;
     if (isRecord(ev)) return typeof ev.event_type === "string" && /^(incident|service)\./.test(ev.event_type) && ("data" in ev || "resource_type" in ev);
-    if (Array.isArray(body.messages)) return body.messages.some((m) => isRecord(m) && /^incident\./.test(String(m.event ?? m.type ?? "")));
+    if (Array.isArray(body.messages)) return body.messages.some((m) => isRecord(m) && /^incident\./.test(fieldText(m.event ?? m.type)));
     return isBareIncident(body);
   },
   parse(body, ctx) {

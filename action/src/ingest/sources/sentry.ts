@@ -16,7 +16,7 @@ function tagPairs(value: unknown, field: string): Record<string, string> {
     const f = at(field, i);
     let k: unknown;
     let v: unknown;
-    if (Array.isArray(raw) && raw.length === 2) [k, v] = raw;
+    if (Array.isArray(raw) && raw.length === 2) [k, v] = raw as [unknown, unknown];
     else if (isRecord(raw)) ({ key: k, value: v } = raw);
     else throw new ParseError(f, "expected a [key, value] pair");
     const key = text(k, at(f, 0), false);
