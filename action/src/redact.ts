@@ -109,7 +109,7 @@ export function compilePatterns(patterns: readonly string[]): RegExp[] {
 export function redact(text: string, extra: RegExp[] = []): string {
   let out = text;
   for (const rule of RULES) {
-    out = rule.replace ? out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string) : out.replace(rule.pattern, mark(rule.kind));
+    out = rule.replace ? out.replace(rule.pattern, rule.replace) : out.replace(rule.pattern, mark(rule.kind));
   }
   for (const re of extra) out = out.replace(globalOf(re), mark("custom"));
   return out;

@@ -5,6 +5,7 @@
  */
 
 /** Controls except tab and newline, zero-width characters and bidirectional overrides: they hide text from a reader. */
+// eslint-disable-next-line no-control-regex -- stripping control characters is what this pattern is for
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** Drops invisible and control characters; keeps tabs and newlines. */

@@ -16,5 +16,5 @@ export async function gitRepo(dir: string): Promise<string> {
 
 /** Commits a scenario's starting files into a store, so a replay begins where the incident did. */
 export async function seed(store: Store, files: Files, message: string): Promise<void> {
-  if (Object.keys(files).length) await store.commit(message, async () => files);
+  if (Object.keys(files).length) await store.commit(message, () => Promise.resolve(files));
 }

@@ -40,8 +40,8 @@ export interface RunSetup {
   /** The policy file inside the workspace (the Action's `config` input); CONFIG_PATH by default. */
   configPath?: string;
   env: Record<string, string | undefined>;
-  /** Problems that do not stop the run: a broken connector, an LLM left off. */
-  warn(message: string): void;
+  /** Problems that do not stop the run: a broken connector, an LLM left off. Handed on to the adapters as it is. */
+  warn: (message: string) => void;
   progress: Progress;
   /** The store (and forge) for this policy: the one port each entry chooses itself. */
   git(config: Config): GitPorts | Promise<GitPorts>;

@@ -37,8 +37,8 @@ export interface Frontmatter {
   body: string;
   /** Line of each top-level key in the file. */
   lines: Record<string, number>;
-  /** Line of the deepest existing node on `path` (falls back to its closest parent, then the first line). */
-  lineOf(path: FieldPath): number;
+  /** Line of the deepest existing node on `path` (falls back to its closest parent, then the first line); a plain function, safe to pass on. */
+  lineOf: (path: FieldPath) => number;
 }
 
 export type FrontmatterResult = { ok: true; value: Frontmatter } | { ok: false; error: LintError };
@@ -80,7 +80,8 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
       engines: {
         yaml: (src: string) => {
           doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: true });
-          if (doc.errors.length) throw doc.errors[0];
+          const [error] = doc.errors;
+          if (error) throw error;
           return doc.toJS({ maxAliasCount: 100 }) as object;
         },
         javascript: refuse("javascript"),

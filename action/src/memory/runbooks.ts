@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { RunbookSchema, type CheckSpec, type Primitive, type Runbook, type RunbookMeta } from "../model/index.js";
-import { formatLintError, isRecord, issuesToLint, parseFrontmatter, type FieldPath, type LintError } from "./frontmatter.js";
+import { isRecord, issuesToLint, parseFrontmatter, type FieldPath, type LintError } from "./frontmatter.js";
 import { SelectorError, parseSelector } from "./selector.js";
 
 export { formatLintError, LintErrorSchema, type LintError } from "./frontmatter.js";

@@ -8,8 +8,8 @@ export interface Memory {
   runbooks: Runbook[];
   /** Problems with files; the run goes on without the broken ones. */
   errors: string[];
-  /** The pipelines an alert belongs to, by its labels, pipeline and service. */
-  pipelinesOf(alert: Alert): Pipeline[];
+  /** The pipelines an alert belongs to, by its labels, pipeline and service; a plain function, safe to pass on. */
+  pipelinesOf: (alert: Alert) => Pipeline[];
 }
 
 /** Stage 1, memory: loads knowledge/ and runbooks/ (the base, then the overlay over it) and reports broken files. */

@@ -15,9 +15,12 @@ const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/
 // Plain scalars that mean something else to YAML (octal, hex, infinity, NaN, long numbers): left to the parser.
 const CORE_OTHER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?[0-9]{16,})$/;
 const KEY = /^([a-z_][a-z0-9_]*):(?: (.*))?$/;
+// eslint-disable-next-line no-control-regex -- a raw control character makes a JSON string invalid: the pattern excludes them
 const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
 // Controls, line and paragraph separators, byte-order marks and lone surrogates: YAML has views on each.
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const ODD_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex -- a single-quoted YAML scalar cannot hold a raw control character: the pattern excludes them
 const SINGLE_QUOTED = /^'(?:[^'\u0000-\u001f]|'')*'$/;
 
 function quickScalar(text: string): unknown {
