@@ -1,9 +1,9 @@
 import type { PipelineResult } from "../model/index.js";
-import { renderCliReport } from "../report/terminal.js";
+import { renderCliReport, type RunContext } from "../report/terminal.js";
 import type { CliIo } from "./io.js";
 
 /** A run as the --json document: the commit, what could not be parsed, and each incident's conclusion. */
-function resultJson(result: PipelineResult, extra: Record<string, unknown>) {
+function resultJson(result: PipelineResult, extra: RunContext) {
   return {
     ...extra,
     commit: result.commit.sha,
@@ -25,6 +25,6 @@ function resultJson(result: PipelineResult, extra: Record<string, unknown>) {
 }
 
 /** Prints a pipeline run: the terminal report, or the --json document. */
-export function printResult(io: CliIo, result: PipelineResult, json: boolean, extra: Record<string, unknown> = {}): void {
+export function printResult(io: CliIo, result: PipelineResult, json: boolean, extra: RunContext = {}): void {
   io.out(json ? `${JSON.stringify(resultJson(result, extra), null, 2)}\n` : renderCliReport(result, extra));
 }

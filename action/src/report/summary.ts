@@ -1,4 +1,4 @@
-import type { Root, RootContent } from "mdast";
+import type { RootContent } from "mdast";
 import type { PipelineResult } from "../model/index.js";
 import { UNPARSED_DIR } from "../record/paths.js";
 import { redact } from "../redact.js";
@@ -106,7 +106,7 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
  * as many later blocks as fit, and a note says the summary was cut.
  */
 function fit(heads: RootContent[][], rests: RootContent[][], max: number, patterns: RegExp[]): string {
-  const render = (children: RootContent[]) => redact(toMarkdown({ type: "root", children } as Root), patterns);
+  const render = (children: RootContent[]) => redact(toMarkdown({ type: "root", children }), patterns);
   const full = render(heads.flatMap((h, n) => [...h, ...(rests[n] ?? [])]));
   if (bytes(full) <= max) return full;
   const note = paragraph("This summary was truncated to fit GitHub's 1 MiB step summary limit; the full report is in the repository.");

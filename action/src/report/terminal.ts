@@ -3,15 +3,24 @@ import type { EvalSummary, ScenarioScore } from "../eval/score.js";
 
 /** Control characters from alert text never reach a terminal: they could rewrite the screen. */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is what this pattern is for
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** What the CLI knows of a run besides its result: the scenario it replayed, the repository it wrote, how long it took. */
+export interface RunContext {
+  scenario?: string;
+  title?: string;
+  repository?: string;
+  ms?: number;
+}
+
 /** The human summary of a run: per incident, the cause, confidence, chain, decisive evidence, fix and report. */
-export function renderCliReport(result: PipelineResult, extra: Record<string, unknown> = {}): string {
+export function renderCliReport(result: PipelineResult, extra: RunContext = {}): string {
   const lines: string[] = [];
-  if (extra.scenario) lines.push(`Scenario: ${clean(String(extra.title ?? extra.scenario))} (${clean(String(extra.scenario))})`);
+  if (extra.scenario) lines.push(`Scenario: ${clean(extra.title ?? extra.scenario)} (${clean(extra.scenario)})`);
   lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length} unparsed`);
   for (const u of result.unparsed) lines.push(`  unparsed ${clean(u.delivery)}: ${clean(u.reason)}`);
   for (const o of result.outcomes) {

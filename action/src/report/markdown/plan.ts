@@ -63,7 +63,7 @@ function query(check: Check): Inline[] {
       return [kinds?.length ? code(kinds.join(", "), 200) : "all events", window];
     }
     default:
-      return [code(String((q as { kind?: unknown }).kind ?? check.capability), 80), window];
+      return [code((q as { kind?: string }).kind ?? check.capability, 80), window];
   }
 }
 

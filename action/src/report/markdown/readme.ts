@@ -1,4 +1,4 @@
-import type { BlockContent, PhrasingContent, Root, RootContent } from "mdast";
+import type { PhrasingContent, Root, RootContent } from "mdast";
 import type { Evidence, Investigation, RankedCause, TimelineEntry } from "../../model/index.js";
 import { frontmatterYaml, type IncidentFrontmatter } from "../../record/frontmatter.js";
 import { ALERTS_FILE } from "../../record/paths.js";
@@ -365,7 +365,7 @@ export function buildReadme(input: PreparedInput): Root {
       ...gaps(inv),
       ...fixSection(input),
     );
-  body.push(heading(2, "Similar past incidents"), similarList(input.problem.similar, input.incident.path, input.link) as BlockContent);
+  body.push(heading(2, "Similar past incidents"), similarList(input.problem.similar, input.incident.path, input.link));
   body.push(...confirmOrCorrect(input, inv), ...files(input, inv));
   return { type: "root", children: body };
 }
