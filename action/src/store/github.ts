@@ -42,6 +42,11 @@ function statusOf(error: unknown): number | undefined {
   return (error as RequestErrorLike | null)?.status;
 }
 
+/** An API failure's message, or the thrown value written out when it carries none. */
+function messageOf(error: unknown): string {
+  return (error as RequestErrorLike | null)?.message ?? String(error);
+}
+
 const HINTS: Record<number, string> = {
   401: "the token is missing or invalid: pass a valid `token` input",
   403: "the token lacks permission (it needs contents: write and pull-requests: write), or a ruleset protects the branch",
@@ -52,7 +57,7 @@ const HINTS: Record<number, string> = {
 /** Rethrows an API failure with the request, the status and what to do about it. */
 function explain(error: unknown, what: string): never {
   const status = statusOf(error);
-  const message = (error as RequestErrorLike | null)?.message ?? String(error);
+  const message = messageOf(error);
   const hint = status !== undefined ? HINTS[status] : undefined;
   throw new Error(`GitHub ${what} failed${status ? ` (${status})` : ""}: ${message}${hint ? `; ${hint}` : ""}`, { cause: error });
 }
@@ -334,7 +339,11 @@ export interface GitHubForgeOptions {
 export function githubForge(opts: GitHubForgeOptions): Forge {
   const { octokit, owner, repo, base } = opts;
   const where = `${owner}/${repo}`;
-  const warn = opts.warn ?? ((m: string) => octokit.log.warn(m));
+  const warn =
+    opts.warn ??
+    ((m: string) => {
+      octokit.log.warn(m);
+    });
 
   const findOpen = async (branch: string) => {
     const what = `pulls.list head=${owner}:${branch} in ${where}`;
@@ -390,7 +399,7 @@ export function githubForge(opts: GitHubForgeOptions): Forge {
           // a reviewer who is not a collaborator (or is the author) must not cost the fix its pull request
           if (statusOf(error) !== 422) explain(error, `pulls.requestReviewers #${pr.number} in ${where}`);
           warn(
-            `could not request reviewers ${reviewers.join(", ")} on ${where}#${pr.number}: ${(error as RequestErrorLike).message ?? error}; add them as collaborators or fix the owners in knowledge/`,
+            `could not request reviewers ${reviewers.join(", ")} on ${where}#${pr.number}: ${messageOf(error)}; add them as collaborators or fix the owners in knowledge/`,
           );
         }
       }

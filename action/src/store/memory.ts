@@ -28,12 +28,13 @@ export class MemoryStore implements Store {
     this.files = new Map(Object.entries(initial));
   }
 
-  async snapshot(): Promise<Snapshot> {
+  snapshot(): Promise<Snapshot> {
     const frozen = new Map(this.files);
-    return {
-      read: async (path) => frozen.get(path) ?? null,
-      list: async (prefix) => listPrefix(frozen, prefix),
+    const head: Snapshot = {
+      read: (path) => Promise.resolve(frozen.get(path) ?? null),
+      list: (prefix) => Promise.resolve(listPrefix(frozen, prefix)),
     };
+    return Promise.resolve(head);
   }
 
   /** Commits what `build` returns; when another commit landed while it ran, it runs again on the new head. */
@@ -52,7 +53,7 @@ export class MemoryStore implements Store {
     throw new Error(`could not commit "${message}" after ${MAX_ATTEMPTS} attempts: the store kept moving under concurrent commits`);
   }
 
-  async proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }) {
+  proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }): ReturnType<Store["proposeBranch"]> {
     const tree = new Map(this.files);
     for (const [k, v] of Object.entries(input.files)) tree.set(k, v);
     for (const r of input.removes ?? []) tree.delete(r);
@@ -60,11 +61,13 @@ export class MemoryStore implements Store {
     const existing = this.proposals.get(input.branch);
     const current = this.branches.get(input.branch);
     // same change on the same base: leave the branch (and its pull request) untouched
-    if (existing && current && existing.base === base && sameFiles(current, tree)) return { branch: input.branch, sha: existing.sha, created: false };
+    if (existing && current && existing.base === base && sameFiles(current, tree)) {
+      return Promise.resolve({ branch: input.branch, sha: existing.sha, created: false });
+    }
     const sha = `memory-branch-${++this.branchCommits}`;
     this.branches.set(input.branch, tree);
     this.proposals.set(input.branch, { base, sha });
-    return { branch: input.branch, sha, created: !existing };
+    return Promise.resolve({ branch: input.branch, sha, created: !existing });
   }
 
   linkTo(path: string): string {
