@@ -1,5 +1,5 @@
 import type { Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
-import { addSubject } from "../model/index.js";
+import { addSubject, fieldText } from "../model/index.js";
 import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
 
 /**
@@ -112,7 +112,7 @@ async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Te
   const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
   // A service already named whose streams exist is enough; one no stream carries is looked for again.
   const known = new Set((subjects.service ?? []).map((v) => v.value));
-  if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l]!)))) return;
+  if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l])))) return;
   // Identity subjects only: a namespace or a cluster holds many services, any of which could be named.
   const names = Object.entries(subjects)
     .filter(([key]) => !key.startsWith("config.") && !kindOfKey(key)?.scope)
@@ -146,7 +146,7 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
     telemetry.orchestrator({ ...range, kind: "task_instances" }, signal),
     telemetry.orchestrator({ ...range, kind: "dag_runs" }, signal),
   ]);
-  const ours = tasks.filter((t) => dags.has(String(t.dag_id ?? "")));
+  const ours = tasks.filter((t) => dags.has(fieldText(t.dag_id)));
   const add = (key: string, values: unknown[], from: string) => {
     if (subjects[key]?.some((v) => v.origin !== "discovery")) return;
     const counts = new Map<string, number>();
@@ -167,9 +167,9 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
   // Upstream candidates: other DAGs whose runs were under way or ending in the hours before the onset.
   const onset = problem.onset ?? problem.now;
   const upstream = runs.filter((r) => {
-    const dag = String(r.dag_id ?? "");
+    const dag = fieldText(r.dag_id);
     if (!dag || dags.has(dag)) return false;
-    const start = Date.parse(String(r.start_date ?? r.logical_date ?? ""));
+    const start = Date.parse(fieldText(r.start_date ?? r.logical_date));
     return Number.isFinite(start) && start <= onset && start >= onset - LOOKBACK_MS;
   });
   add(
@@ -188,14 +188,14 @@ async function fromWarehouse(subjects: Subjects, problem: Problem, telemetry: Te
     needsUser ? telemetry.warehouse({ start: onset - 15 * 60_000, end: problem.now, kind: "query_errors" }, signal) : Promise.resolve([]),
     needsTable ? telemetry.warehouse({ ...range, start: onset - 2 * 86_400_000, kind: "schemas" }, signal) : Promise.resolve([]),
   ]);
-  for (const user of new Set(errors.map((e) => String(e.user ?? "")).filter(Boolean))) {
+  for (const user of new Set(errors.map((e) => fieldText(e.user)).filter(Boolean))) {
     if ((subjects["dbt.user"]?.length ?? 0) >= MAX_VALUES) break;
     addSubject(subjects, "dbt.user", { value: user, origin: "discovery", from: "principals whose queries failed from the onset on" });
   }
   const columns = new Map<string, string>();
   for (const s of schemas) {
-    const table = String(s.table ?? "");
-    const cols = JSON.stringify(Object.keys((s.columns ?? {}) as Record<string, unknown>).sort());
+    const table = fieldText(s.table);
+    const cols = JSON.stringify(Object.keys(s.columns ?? {}).sort());
     if (columns.has(table) && columns.get(table) !== cols)
       addSubject(subjects, "warehouse.table", { value: table, origin: "discovery", from: "tables whose schema changed" });
     columns.set(table, cols);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Capability, OrchestratorKind, OrchestratorRecord, RecordQuery, Telemetry } from "../model/index.js";
+import { fieldText, type Capability, type OrchestratorKind, type OrchestratorRecord, type RecordQuery, type Telemetry } from "../model/index.js";
 import { requestJson } from "./http.js";
 
 export interface AirflowOptions {
@@ -39,7 +39,8 @@ function openOverlaps(r: OrchestratorRecord, end: number): boolean {
 
 /** One identity per record, so the finished-in-window and still-open queries never count a record twice. */
 function identity(kind: "dag_runs" | "task_instances", r: OrchestratorRecord): string {
-  return kind === "dag_runs" ? `${r.dag_id}\u0000${r.dag_run_id}` : `${r.dag_id}\u0000${r.dag_run_id}\u0000${r.task_id}\u0000${r.map_index ?? -1}`;
+  const ids = kind === "dag_runs" ? [r.dag_id, r.dag_run_id] : [r.dag_id, r.dag_run_id, r.task_id, r.map_index ?? -1];
+  return ids.map(fieldText).join("\u0000");
 }
 
 /** Airflow 2 names the logical date `execution_date`; the scenario format reads both, so both are present. */

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { z } from "zod";
-import type { Capability, ChangeQuery, Changes, Commit, Deployment, Telemetry } from "../model/index.js";
+import { fieldText, type Capability, type ChangeQuery, type Changes, type Commit, type Deployment, type Telemetry } from "../model/index.js";
 
 /**
  * An Octokit-style request function (`octokit.request`): a route such as
@@ -83,7 +83,7 @@ export function githubChangesTelemetry(opts: GitHubChangesOptions): Telemetry {
 
   /** One call, parsed; the error names the route with its repository, the status and GitHub's message. */
   const call = async <T>(route: string, params: Record<string, unknown>, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> => {
-    const shown = route.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? `{${k}}`));
+    const shown = route.replace(/\{(\w+)\}/g, (_m, k: string) => fieldText(params[k] ?? `{${k}}`));
     let data: unknown;
     try {
       ({ data } = await raced(send(route, { ...params, request: { signal } }), signal, `github ${shown}`));

@@ -82,7 +82,8 @@ async function readCapped(res: Response, maxBytes: number, where: string): Promi
     throw new Error(`${where}: response of ${declared} bytes is larger than ${maxBytes} bytes; narrow the query or raise the limit`);
   }
   if (!res.body) return "";
-  const reader = res.body.getReader();
+  // fetch's body is a byte stream; undici types it as ReadableStream<any>
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -11,6 +11,6 @@ export function withIncidentAlerts(telemetry: Telemetry, alerts: Alert[]): Telem
     ...telemetry,
     capabilities,
     describe: (kind, query) => (kind === "alerts" ? "the incident's own alerts (titles, annotations, labels)" : telemetry.describe(kind, query)),
-    alerts: async () => alerts,
+    alerts: () => Promise.resolve(alerts),
   };
 }

@@ -71,7 +71,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, file: string,
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const lines = r.error.issues.slice(0, 5).map((i) => {
-    const d = describeIssue(i as never, HINTS);
+    const d = describeIssue(i, HINTS);
     const line = lineOf?.(d.path);
     return `${file}${line ? `:${line}` : ""}: ${formatField(d.path).replace("(frontmatter)", "(top level)")}: ${d.message} (fix: ${d.fix})`;
   });

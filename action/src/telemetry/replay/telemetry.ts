@@ -1,4 +1,4 @@
-import { parseDuration } from "../../model/index.js";
+import { fieldText, parseDuration } from "../../model/index.js";
 import type {
   Capability,
   Changes,
@@ -90,6 +90,17 @@ function abortIfNeeded(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("the query was aborted");
 }
 
+/**
+ * Answers a query from the recording as a live backend would: asynchronously, and with a rejection,
+ * never a synchronous throw, when the signal has aborted or the query cannot run (a bad pattern).
+ */
+function answer<T>(signal: AbortSignal, read: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    abortIfNeeded(signal);
+    resolve(read());
+  });
+}
+
 const TERMINAL = new Set(["success", "failed", "skipped", "upstream_failed", "removed"]);
 const RUN_TIMES = ["queued_when", "start_date", "end_date", "logical_date", "execution_date"];
 
@@ -100,7 +111,7 @@ function runOverlaps(r: OrchestratorRecord, range: TimeRange): boolean {
   const from = Math.min(...times);
   const end = timeOf(r.end_date);
   // Without an end a record that is not finished is still queued or running: open-ended.
-  const to = end ?? (TERMINAL.has(String(r.state ?? "")) ? Math.max(...times) : Infinity);
+  const to = end ?? (TERMINAL.has(fieldText(r.state)) ? Math.max(...times) : Infinity);
   return from <= range.end && to >= range.start;
 }
 
@@ -167,116 +178,124 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
     capabilities,
     describe: describeQuery,
 
-    async metrics(query, signal): Promise<Series[]> {
-      abortIfNeeded(signal);
-      const match = labelPredicate(query.matchers);
-      const out: Series[] = [];
-      for (const s of byName.get(query.name) ?? []) {
-        if (!match(s.labels)) continue;
-        const points = rangeQuery(s.points, query);
-        if (points.length) out.push({ labels: { ...s.labels }, points });
-      }
-      return out;
-    },
-
-    async logs(query, signal): Promise<LogLine[]> {
-      abortIfNeeded(signal);
-      const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
-      const selector = Object.entries(query.selector);
-      const streams = query.streams?.map((s) => Object.entries(s));
-      const inStreams = (labels: Labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
-      const hits = logs.filter(
-        ({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)),
-      );
-      // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
-      return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
-    },
-
-    async series(query, signal): Promise<Labels[]> {
-      abortIfNeeded(signal);
-      // As /api/v1/series: every series with a sample in the range that any selector matches, in
-      // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
-      // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
-      const seen = new Set<(typeof series)[number]>();
-      const out = new Map<string, Labels>();
-      for (const sel of query.selectors) {
-        const eq = sel.find((m) => m.op === "=");
-        const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
-        const test = labelPredicate(sel);
-        for (const s of pool) {
-          if (seen.has(s) || !test(s.labels)) continue;
-          seen.add(s);
-          if (s.points.some(([t, v]) => v !== null && within(t, query))) out.set(labelSetKey(s.labels), { ...s.labels });
+    metrics(query, signal): Promise<Series[]> {
+      return answer(signal, () => {
+        const match = labelPredicate(query.matchers);
+        const out: Series[] = [];
+        for (const s of byName.get(query.name) ?? []) {
+          if (!match(s.labels)) continue;
+          const points = rangeQuery(s.points, query);
+          if (points.length) out.push({ labels: { ...s.labels }, points });
         }
-      }
-      return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
+        return out;
+      });
     },
 
-    async streams(query, signal): Promise<Labels[]> {
-      abortIfNeeded(signal);
-      // As Loki's /series: the distinct label sets of the streams with an entry in the range.
-      const seen = new Map<string, Labels>();
-      const selector = Object.entries(query.selector);
-      for (const { t, line } of logs) {
-        if (seen.size >= query.limit) break;
-        if (!within(t, query) || !selector.every(([k, v]) => line.labels[k] === v)) continue;
-        const key = JSON.stringify(Object.entries(line.labels).sort(([a], [b]) => a.localeCompare(b)));
-        if (!seen.has(key)) seen.set(key, { ...line.labels });
-      }
-      return [...seen.values()];
+    logs(query, signal): Promise<LogLine[]> {
+      return answer(signal, () => {
+        const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
+        const selector = Object.entries(query.selector);
+        const streams = query.streams?.map((s) => Object.entries(s));
+        const inStreams = (labels: Labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
+        const hits = logs.filter(
+          ({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)),
+        );
+        // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
+        return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
+      });
     },
 
-    async changes(query, signal): Promise<Changes> {
-      abortIfNeeded(signal);
-      const inRepos = (repo: string) => !query.repos?.length || query.repos.includes(repo);
-      return {
-        commits: telemetry.changes.commits.filter((c) => within(Date.parse(c.at), query) && inRepos(c.repo)),
-        deployments: telemetry.changes.deployments.filter((d) => within(Date.parse(d.at), query) && inRepos(d.repo)),
-      };
-    },
-
-    async events(query, signal): Promise<TelemetryEvent[]> {
-      abortIfNeeded(signal);
-      return telemetry.events.events.filter(
-        (e) => within(Date.parse(e.at), query) && (!query.kinds?.length || query.kinds.some((k) => kindMatches(e.kind, k))),
-      );
-    },
-
-    async orchestrator(query, signal): Promise<OrchestratorRecord[]> {
-      abortIfNeeded(signal);
-      const o = telemetry.orchestrator;
-      const kind: OrchestratorKind = query.kind;
-      switch (kind) {
-        case "dag_runs":
-          return o.dag_runs.filter((r) => runOverlaps(r, query));
-        case "task_instances":
-          return o.task_instances.filter((r) => runOverlaps(r, query));
-        case "import_errors":
-          return byTime(o.import_errors, "timestamp", query);
-        case "pools":
-          // Pools are current state, not history: the recording is the state at `now`.
-          return [...o.pools];
-      }
-    },
-
-    async warehouse(query, signal): Promise<OrchestratorRecord[]> {
-      abortIfNeeded(signal);
-      const w = telemetry.warehouse;
-      const kind: WarehouseKind = query.kind;
-      switch (kind) {
-        case "schemas": {
-          const sorted = [...w.schemas].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-          // The latest snapshot before the range is the baseline a diff needs.
-          const baseline = new Map<string, (typeof sorted)[number]>();
-          for (const s of sorted) if (Date.parse(s.at) < query.start) baseline.set(s.table, s);
-          const inRange = sorted.filter((s) => within(Date.parse(s.at), query));
-          return [...baseline.values(), ...inRange].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    series(query, signal): Promise<Labels[]> {
+      return answer(signal, () => {
+        // As /api/v1/series: every series with a sample in the range that any selector matches, in
+        // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
+        // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
+        const seen = new Set<(typeof series)[number]>();
+        const out = new Map<string, Labels>();
+        for (const sel of query.selectors) {
+          const eq = sel.find((m) => m.op === "=");
+          const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
+          const test = labelPredicate(sel);
+          for (const s of pool) {
+            if (seen.has(s) || !test(s.labels)) continue;
+            seen.add(s);
+            if (s.points.some(([t, v]) => v !== null && within(t, query))) out.set(labelSetKey(s.labels), { ...s.labels });
+          }
         }
-        case "query_errors":
-          return byTime(w.query_errors, "at", query);
-        case "tables":
-          return byTime(w.tables, "at", query);
-      }
+        return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
+      });
+    },
+
+    streams(query, signal): Promise<Labels[]> {
+      return answer(signal, () => {
+        // As Loki's /series: the distinct label sets of the streams with an entry in the range.
+        const seen = new Map<string, Labels>();
+        const selector = Object.entries(query.selector);
+        for (const { t, line } of logs) {
+          if (seen.size >= query.limit) break;
+          if (!within(t, query) || !selector.every(([k, v]) => line.labels[k] === v)) continue;
+          const key = JSON.stringify(Object.entries(line.labels).sort(([a], [b]) => a.localeCompare(b)));
+          if (!seen.has(key)) seen.set(key, { ...line.labels });
+        }
+        return [...seen.values()];
+      });
+    },
+
+    changes(query, signal): Promise<Changes> {
+      return answer(signal, () => {
+        const inRepos = (repo: string) => !query.repos?.length || query.repos.includes(repo);
+        return {
+          commits: telemetry.changes.commits.filter((c) => within(Date.parse(c.at), query) && inRepos(c.repo)),
+          deployments: telemetry.changes.deployments.filter((d) => within(Date.parse(d.at), query) && inRepos(d.repo)),
+        };
+      });
+    },
+
+    events(query, signal): Promise<TelemetryEvent[]> {
+      return answer(signal, () => {
+        return telemetry.events.events.filter(
+          (e) => within(Date.parse(e.at), query) && (!query.kinds?.length || query.kinds.some((k) => kindMatches(e.kind, k))),
+        );
+      });
+    },
+
+    orchestrator(query, signal): Promise<OrchestratorRecord[]> {
+      return answer(signal, () => {
+        const o = telemetry.orchestrator;
+        const kind: OrchestratorKind = query.kind;
+        switch (kind) {
+          case "dag_runs":
+            return o.dag_runs.filter((r) => runOverlaps(r, query));
+          case "task_instances":
+            return o.task_instances.filter((r) => runOverlaps(r, query));
+          case "import_errors":
+            return byTime(o.import_errors, "timestamp", query);
+          case "pools":
+            // Pools are current state, not history: the recording is the state at `now`.
+            return [...o.pools];
+        }
+      });
+    },
+
+    warehouse(query, signal): Promise<OrchestratorRecord[]> {
+      return answer(signal, () => {
+        const w = telemetry.warehouse;
+        const kind: WarehouseKind = query.kind;
+        switch (kind) {
+          case "schemas": {
+            const sorted = [...w.schemas].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+            // The latest snapshot before the range is the baseline a diff needs.
+            const baseline = new Map<string, (typeof sorted)[number]>();
+            for (const s of sorted) if (Date.parse(s.at) < query.start) baseline.set(s.table, s);
+            const inRange = sorted.filter((s) => within(Date.parse(s.at), query));
+            return [...baseline.values(), ...inRange].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+          }
+          case "query_errors":
+            return byTime(w.query_errors, "at", query);
+          case "tables":
+            return byTime(w.tables, "at", query);
+        }
+      });
     },
   };
 }
