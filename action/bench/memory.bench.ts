@@ -33,7 +33,7 @@ for (const dir of await findScenarioDirs(join(PACKAGE_ROOT, "action", "scenarios
   if (!first.fix?.branch) continue;
   await learnFromReview(
     store,
-    { branch: first.fix.branch, number: 1, merged: true, at: new Date(first.problem!.onset! + 60_000).toISOString() },
+    { branch: first.fix.branch, number: 1, merged: true, at: new Date(first.problem.onset! + 60_000).toISOString() },
     silentProgress,
   );
   const second = (await runPipeline(deliveries(10 * 60_000), ports, options)).outcomes.find((o) => o.investigation)!;
