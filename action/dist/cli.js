@@ -7086,6 +7086,20 @@ const EventSchema = looseObject({
 });
 /** Airflow REST objects keep Airflow's own field names; we only require what we read. */
 const OrchestratorRecordSchema = record$2(string$3(), unknown$1());
+/**
+ * A field of a loosely typed object (an Airflow object, a warehouse row, a record's fields) as text:
+ * a string as it is, a number, boolean or bigint written out, absent or null as "", and an object or
+ * array as its JSON (never "[object Object]", which would make any two objects read the same).
+ */
+function fieldText(value) {
+    if (value === undefined || value === null)
+        return "";
+    if (typeof value === "string")
+        return value;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+        return String(value);
+    return JSON.stringify(value) ?? "";
+}
 const OrchestratorKindSchema = _enum(["dag_runs", "task_instances", "import_errors", "pools"]);
 const WarehouseKindSchema = _enum(["schemas", "query_errors", "tables"]);
 
@@ -34676,6 +34690,7 @@ function llmFromEnvironment(env, rawPolicy, options) {
  * it (llm/tasks/text.ts); both start here.
  */
 /** Controls except tab and newline, zero-width characters and bidirectional overrides: they hide text from a reader. */
+// eslint-disable-next-line no-control-regex -- stripping control characters is what this pattern is for
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** Drops invisible and control characters; keeps tabs and newlines. */
 function visible(text) {
@@ -48763,8 +48778,9 @@ function parseFrontmatter(text, file) {
             engines: {
                 yaml: (src) => {
                     doc = distExports.parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: true });
-                    if (doc.errors.length)
-                        throw doc.errors[0];
+                    const [error] = doc.errors;
+                    if (error)
+                        throw error;
                     return doc.toJS({ maxAliasCount: 100 });
                 },
                 javascript: refuse("javascript"),
@@ -50634,6 +50650,7 @@ async function readCapped(res, maxBytes, where) {
     }
     if (!res.body)
         return "";
+    // fetch's body is a byte stream; undici types it as ReadableStream<any>
     const reader = res.body.getReader();
     const chunks = [];
     let size = 0;
@@ -51133,7 +51150,8 @@ function openOverlaps(r, end) {
 }
 /** One identity per record, so the finished-in-window and still-open queries never count a record twice. */
 function identity(kind, r) {
-    return kind === "dag_runs" ? `${r.dag_id}\u0000${r.dag_run_id}` : `${r.dag_id}\u0000${r.dag_run_id}\u0000${r.task_id}\u0000${r.map_index ?? -1}`;
+    const ids = kind === "dag_runs" ? [r.dag_id, r.dag_run_id] : [r.dag_id, r.dag_run_id, r.task_id, r.map_index ?? -1];
+    return ids.map(fieldText).join("\u0000");
 }
 /** Airflow 2 names the logical date `execution_date`; the scenario format reads both, so both are present. */
 function withLogicalDate(r) {
@@ -51296,7 +51314,7 @@ function githubChangesTelemetry(opts) {
     };
     /** One call, parsed; the error names the route with its repository, the status and GitHub's message. */
     const call = async (route, params, schema, signal) => {
-        const shown = route.replace(/\{(\w+)\}/g, (_m, k) => String(params[k] ?? `{${k}}`));
+        const shown = route.replace(/\{(\w+)\}/g, (_m, k) => fieldText(params[k] ?? `{${k}}`));
         let data;
         try {
             ({ data } = await raced(send(route, { ...params, request: { signal } }), signal, `github ${shown}`));
@@ -58670,6 +58688,16 @@ function abortIfNeeded(signal) {
     if (signal.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error("the query was aborted");
 }
+/**
+ * Answers a query from the recording as a live backend would: asynchronously, and with a rejection,
+ * never a synchronous throw, when the signal has aborted or the query cannot run (a bad pattern).
+ */
+function answer(signal, read) {
+    return new Promise((resolve) => {
+        abortIfNeeded(signal);
+        resolve(read());
+    });
+}
 const TERMINAL = new Set(["success", "failed", "skipped", "upstream_failed", "removed"]);
 const RUN_TIMES = ["queued_when", "start_date", "end_date", "logical_date", "execution_date"];
 /** Whether a DAG run or task instance overlaps the range; records without any time are kept. */
@@ -58680,7 +58708,7 @@ function runOverlaps(r, range) {
     const from = Math.min(...times);
     const end = timeOf(r.end_date);
     // Without an end a record that is not finished is still queued or running: open-ended.
-    const to = end ?? (TERMINAL.has(String(r.state ?? "")) ? Math.max(...times) : Infinity);
+    const to = end ?? (TERMINAL.has(fieldText(r.state)) ? Math.max(...times) : Infinity);
     return from <= range.end && to >= range.start;
 }
 /** Keeps records whose `field` time lies in the range; records without it are kept. */
@@ -58741,114 +58769,122 @@ function replayTelemetry(telemetry, available) {
     return {
         capabilities,
         describe: describeQuery,
-        async metrics(query, signal) {
-            abortIfNeeded(signal);
-            const match = labelPredicate(query.matchers);
-            const out = [];
-            for (const s of byName.get(query.name) ?? []) {
-                if (!match(s.labels))
-                    continue;
-                const points = rangeQuery(s.points, query);
-                if (points.length)
-                    out.push({ labels: { ...s.labels }, points });
-            }
-            return out;
-        },
-        async logs(query, signal) {
-            abortIfNeeded(signal);
-            const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
-            const selector = Object.entries(query.selector);
-            const streams = query.streams?.map((s) => Object.entries(s));
-            const inStreams = (labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
-            const hits = logs.filter(({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)));
-            // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
-            return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
-        },
-        async series(query, signal) {
-            abortIfNeeded(signal);
-            // As /api/v1/series: every series with a sample in the range that any selector matches, in
-            // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
-            // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
-            const seen = new Set();
-            const out = new Map();
-            for (const sel of query.selectors) {
-                const eq = sel.find((m) => m.op === "=");
-                const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
-                const test = labelPredicate(sel);
-                for (const s of pool) {
-                    if (seen.has(s) || !test(s.labels))
+        metrics(query, signal) {
+            return answer(signal, () => {
+                const match = labelPredicate(query.matchers);
+                const out = [];
+                for (const s of byName.get(query.name) ?? []) {
+                    if (!match(s.labels))
                         continue;
-                    seen.add(s);
-                    if (s.points.some(([t, v]) => v !== null && within(t, query)))
-                        out.set(labelSetKey(s.labels), { ...s.labels });
+                    const points = rangeQuery(s.points, query);
+                    if (points.length)
+                        out.push({ labels: { ...s.labels }, points });
                 }
-            }
-            return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
+                return out;
+            });
         },
-        async streams(query, signal) {
-            abortIfNeeded(signal);
-            // As Loki's /series: the distinct label sets of the streams with an entry in the range.
-            const seen = new Map();
-            const selector = Object.entries(query.selector);
-            for (const { t, line } of logs) {
-                if (seen.size >= query.limit)
-                    break;
-                if (!within(t, query) || !selector.every(([k, v]) => line.labels[k] === v))
-                    continue;
-                const key = JSON.stringify(Object.entries(line.labels).sort(([a], [b]) => a.localeCompare(b)));
-                if (!seen.has(key))
-                    seen.set(key, { ...line.labels });
-            }
-            return [...seen.values()];
+        logs(query, signal) {
+            return answer(signal, () => {
+                const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
+                const selector = Object.entries(query.selector);
+                const streams = query.streams?.map((s) => Object.entries(s));
+                const inStreams = (labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
+                const hits = logs.filter(({ t, line }) => within(t, query) && selector.every(([k, v]) => line.labels[k] === v) && inStreams(line.labels) && (!re || re.test(line.line)));
+                // A log store returns the newest lines first when it must cut; keep time order in what we hand back.
+                return hits.slice(Math.max(0, hits.length - Math.max(0, query.limit))).map((h) => h.line);
+            });
         },
-        async changes(query, signal) {
-            abortIfNeeded(signal);
-            const inRepos = (repo) => !query.repos?.length || query.repos.includes(repo);
-            return {
-                commits: telemetry.changes.commits.filter((c) => within(Date.parse(c.at), query) && inRepos(c.repo)),
-                deployments: telemetry.changes.deployments.filter((d) => within(Date.parse(d.at), query) && inRepos(d.repo)),
-            };
-        },
-        async events(query, signal) {
-            abortIfNeeded(signal);
-            return telemetry.events.events.filter((e) => within(Date.parse(e.at), query) && (!query.kinds?.length || query.kinds.some((k) => kindMatches(e.kind, k))));
-        },
-        async orchestrator(query, signal) {
-            abortIfNeeded(signal);
-            const o = telemetry.orchestrator;
-            const kind = query.kind;
-            switch (kind) {
-                case "dag_runs":
-                    return o.dag_runs.filter((r) => runOverlaps(r, query));
-                case "task_instances":
-                    return o.task_instances.filter((r) => runOverlaps(r, query));
-                case "import_errors":
-                    return byTime(o.import_errors, "timestamp", query);
-                case "pools":
-                    // Pools are current state, not history: the recording is the state at `now`.
-                    return [...o.pools];
-            }
-        },
-        async warehouse(query, signal) {
-            abortIfNeeded(signal);
-            const w = telemetry.warehouse;
-            const kind = query.kind;
-            switch (kind) {
-                case "schemas": {
-                    const sorted = [...w.schemas].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-                    // The latest snapshot before the range is the baseline a diff needs.
-                    const baseline = new Map();
-                    for (const s of sorted)
-                        if (Date.parse(s.at) < query.start)
-                            baseline.set(s.table, s);
-                    const inRange = sorted.filter((s) => within(Date.parse(s.at), query));
-                    return [...baseline.values(), ...inRange].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        series(query, signal) {
+            return answer(signal, () => {
+                // As /api/v1/series: every series with a sample in the range that any selector matches, in
+                // Prometheus' order (label sets sorted, as its TSDB merges them), cut at the limit after sorting.
+                // Candidates come from the indexes: a selector's first equality matcher narrows it to few series.
+                const seen = new Set();
+                const out = new Map();
+                for (const sel of query.selectors) {
+                    const eq = sel.find((m) => m.op === "=");
+                    const pool = eq ? ((eq.label === "__name__" ? byName.get(eq.value) : byLabelValue.get(`${eq.label}\u0000${eq.value}`)) ?? []) : series;
+                    const test = labelPredicate(sel);
+                    for (const s of pool) {
+                        if (seen.has(s) || !test(s.labels))
+                            continue;
+                        seen.add(s);
+                        if (s.points.some(([t, v]) => v !== null && within(t, query)))
+                            out.set(labelSetKey(s.labels), { ...s.labels });
+                    }
                 }
-                case "query_errors":
-                    return byTime(w.query_errors, "at", query);
-                case "tables":
-                    return byTime(w.tables, "at", query);
-            }
+                return [...out.values()].sort(compareLabelSets).slice(0, Math.max(0, query.limit));
+            });
+        },
+        streams(query, signal) {
+            return answer(signal, () => {
+                // As Loki's /series: the distinct label sets of the streams with an entry in the range.
+                const seen = new Map();
+                const selector = Object.entries(query.selector);
+                for (const { t, line } of logs) {
+                    if (seen.size >= query.limit)
+                        break;
+                    if (!within(t, query) || !selector.every(([k, v]) => line.labels[k] === v))
+                        continue;
+                    const key = JSON.stringify(Object.entries(line.labels).sort(([a], [b]) => a.localeCompare(b)));
+                    if (!seen.has(key))
+                        seen.set(key, { ...line.labels });
+                }
+                return [...seen.values()];
+            });
+        },
+        changes(query, signal) {
+            return answer(signal, () => {
+                const inRepos = (repo) => !query.repos?.length || query.repos.includes(repo);
+                return {
+                    commits: telemetry.changes.commits.filter((c) => within(Date.parse(c.at), query) && inRepos(c.repo)),
+                    deployments: telemetry.changes.deployments.filter((d) => within(Date.parse(d.at), query) && inRepos(d.repo)),
+                };
+            });
+        },
+        events(query, signal) {
+            return answer(signal, () => {
+                return telemetry.events.events.filter((e) => within(Date.parse(e.at), query) && (!query.kinds?.length || query.kinds.some((k) => kindMatches(e.kind, k))));
+            });
+        },
+        orchestrator(query, signal) {
+            return answer(signal, () => {
+                const o = telemetry.orchestrator;
+                const kind = query.kind;
+                switch (kind) {
+                    case "dag_runs":
+                        return o.dag_runs.filter((r) => runOverlaps(r, query));
+                    case "task_instances":
+                        return o.task_instances.filter((r) => runOverlaps(r, query));
+                    case "import_errors":
+                        return byTime(o.import_errors, "timestamp", query);
+                    case "pools":
+                        // Pools are current state, not history: the recording is the state at `now`.
+                        return [...o.pools];
+                }
+            });
+        },
+        warehouse(query, signal) {
+            return answer(signal, () => {
+                const w = telemetry.warehouse;
+                const kind = query.kind;
+                switch (kind) {
+                    case "schemas": {
+                        const sorted = [...w.schemas].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+                        // The latest snapshot before the range is the baseline a diff needs.
+                        const baseline = new Map();
+                        for (const s of sorted)
+                            if (Date.parse(s.at) < query.start)
+                                baseline.set(s.table, s);
+                        const inRange = sorted.filter((s) => within(Date.parse(s.at), query));
+                        return [...baseline.values(), ...inRange].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+                    }
+                    case "query_errors":
+                        return byTime(w.query_errors, "at", query);
+                    case "tables":
+                        return byTime(w.tables, "at", query);
+                }
+            });
         },
     };
 }
@@ -59312,7 +59348,7 @@ const schemaDiff = {
     measure(records) {
         const byTable = new Map();
         for (const r of records) {
-            const table = String(r.fields.table ?? "");
+            const table = fieldText(r.fields.table);
             const list = byTable.get(table) ?? [];
             list.push(r);
             byTable.set(table, list);
@@ -62159,7 +62195,7 @@ function applyWhere(records, where) {
         const have = r.fields[k];
         if (have === undefined || have === null)
             return false;
-        const text = String(have).toLowerCase();
+        const text = fieldText(have).toLowerCase();
         return Array.isArray(want) ? want.some((w) => String(w).toLowerCase() === text) : String(want).toLowerCase() === text;
     }));
 }
@@ -88615,9 +88651,12 @@ const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/
 // Plain scalars that mean something else to YAML (octal, hex, infinity, NaN, long numbers): left to the parser.
 const CORE_OTHER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?[0-9]{16,})$/;
 const KEY = /^([a-z_][a-z0-9_]*):(?: (.*))?$/;
+// eslint-disable-next-line no-control-regex -- a raw control character makes a JSON string invalid: the pattern excludes them
 const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
 // Controls, line and paragraph separators, byte-order marks and lone surrogates: YAML has views on each.
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const ODD_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex -- a single-quoted YAML scalar cannot hold a raw control character: the pattern excludes them
 const SINGLE_QUOTED = /^'(?:[^'\u0000-\u001f]|'')*'$/;
 function quickScalar(text) {
     if (!text || text !== text.trim() || ODD_CHARACTER.test(text))
@@ -89335,7 +89374,13 @@ const MAX_VALUE = 200;
 /** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
 function groupingFacts(alert) {
     const { identities, tier } = identitiesOf(alert);
-    return { rule: ruleOf(alert), group: groupOf(alert), identities, mentions: mentionsOf(alert), names: tier === 1 ? namesOf(identities) : new Map() };
+    return {
+        rule: ruleOf(alert),
+        group: groupOf(alert),
+        identities,
+        mentions: mentionsOf(alert),
+        names: tier === 1 ? namesOf(identities) : new Map(),
+    };
 }
 /** The keys an incident keeps for an alert that joined it (incidents/index.json `groupKeys`). */
 function groupingKeys(facts) {
@@ -90327,7 +90372,9 @@ class ParseError extends Error {
 /** Most entries an array may hold before the payload is rejected (alerts, records, tags). */
 const MAX_ITEMS = 1000;
 /** C0 and C1 controls and DEL; tab, newline and carriage return are allowed in multi-line text. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what these patterns are for
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is what these patterns are for
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 /** An unpaired UTF-16 surrogate cannot be written as UTF-8 and would be silently replaced downstream. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -90403,6 +90450,7 @@ function optArray(value, field, max = MAX_ITEMS) {
     return value === undefined || value === null ? [] : array(value, field, max);
 }
 /** Anything that needs a closer look: a control character, tab or newline, or half of a surrogate pair. */
+// eslint-disable-next-line no-control-regex -- a control character is one of the things it looks for
 const SUSPECT = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/;
 /** True when text certainly passes `cleanText`, checked with one scan (the common case). */
 function plainText(value) {
@@ -91771,7 +91819,7 @@ function v3(b, ctx) {
         throw new ParseError("event.event_type", `${quote(type)} is not about an incident, so it is not an alert`);
     const data = record(ev.data, "event.data");
     if (data.type !== undefined && data.type !== "incident") {
-        throw new ParseError("event.data.type", `${quote(String(data.type))}: a ${type} event carries no incident, so it is not an alert`);
+        throw new ParseError("event.data.type", `${quote(fieldText(data.type))}: a ${type} event carries no incident, so it is not an alert`);
     }
     const byType = type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
     const status = byType ?? statusOf$1(optText(data.status, "event.data.status", false), "event.data.status");
@@ -91814,7 +91862,7 @@ const pagerduty$1 = {
         if (isRecord$1(ev))
             return typeof ev.event_type === "string" && /^(incident|service)\./.test(ev.event_type) && ("data" in ev || "resource_type" in ev);
         if (Array.isArray(body.messages))
-            return body.messages.some((m) => isRecord$1(m) && /^incident\./.test(String(m.event ?? m.type ?? "")));
+            return body.messages.some((m) => isRecord$1(m) && /^incident\./.test(fieldText(m.event ?? m.type)));
         return isBareIncident(body);
     },
     parse(body, ctx) {
@@ -93440,7 +93488,7 @@ function withIncidentAlerts(telemetry, alerts) {
         ...telemetry,
         capabilities,
         describe: (kind, query) => (kind === "alerts" ? "the incident's own alerts (titles, annotations, labels)" : telemetry.describe(kind, query)),
-        alerts: async () => alerts,
+        alerts: () => Promise.resolve(alerts),
     };
 }
 
@@ -93589,7 +93637,7 @@ async function fromOrchestrator(subjects, problem, telemetry, range, signal) {
         telemetry.orchestrator({ ...range, kind: "task_instances" }, signal),
         telemetry.orchestrator({ ...range, kind: "dag_runs" }, signal),
     ]);
-    const ours = tasks.filter((t) => dags.has(String(t.dag_id ?? "")));
+    const ours = tasks.filter((t) => dags.has(fieldText(t.dag_id)));
     const add = (key, values, from) => {
         if (subjects[key]?.some((v) => v.origin !== "discovery"))
             return;
@@ -93605,10 +93653,10 @@ async function fromOrchestrator(subjects, problem, telemetry, range, signal) {
     // Upstream candidates: other DAGs whose runs were under way or ending in the hours before the onset.
     const onset = problem.onset ?? problem.now;
     const upstream = runs.filter((r) => {
-        const dag = String(r.dag_id ?? "");
+        const dag = fieldText(r.dag_id);
         if (!dag || dags.has(dag))
             return false;
-        const start = Date.parse(String(r.start_date ?? r.logical_date ?? ""));
+        const start = Date.parse(fieldText(r.start_date ?? r.logical_date));
         return Number.isFinite(start) && start <= onset && start >= onset - LOOKBACK_MS;
     });
     add("sensor.external_dag_id", upstream.map((r) => r.dag_id), "DAGs that ran in the hours before the onset");
@@ -93623,15 +93671,15 @@ async function fromWarehouse(subjects, problem, telemetry, range, signal) {
         needsUser ? telemetry.warehouse({ start: onset - 15 * 60_000, end: problem.now, kind: "query_errors" }, signal) : Promise.resolve([]),
         needsTable ? telemetry.warehouse({ ...range, start: onset - 2 * 86_400_000, kind: "schemas" }, signal) : Promise.resolve([]),
     ]);
-    for (const user of new Set(errors.map((e) => String(e.user ?? "")).filter(Boolean))) {
+    for (const user of new Set(errors.map((e) => fieldText(e.user)).filter(Boolean))) {
         if ((subjects["dbt.user"]?.length ?? 0) >= MAX_VALUES)
             break;
         addSubject(subjects, "dbt.user", { value: user, origin: "discovery", from: "principals whose queries failed from the onset on" });
     }
     const columns = new Map();
     for (const s of schemas) {
-        const table = String(s.table ?? "");
-        const cols = JSON.stringify(Object.keys((s.columns ?? {})).sort());
+        const table = fieldText(s.table);
+        const cols = JSON.stringify(Object.keys(s.columns ?? {}).sort());
         if (columns.has(table) && columns.get(table) !== cols)
             addSubject(subjects, "warehouse.table", { value: table, origin: "discovery", from: "tables whose schema changed" });
         columns.set(table, cols);
@@ -94379,7 +94427,7 @@ function query(check) {
             return [kinds?.length ? code$3(kinds.join(", "), 200) : "all events", window];
         }
         default:
-            return [code$3(String(q.kind ?? check.capability), 80), window];
+            return [code$3(q.kind ?? check.capability, 80), window];
     }
 }
 function primitive(spec) {
@@ -94777,12 +94825,13 @@ class MemoryStore {
     constructor(initial = {}) {
         this.files = new Map(Object.entries(initial));
     }
-    async snapshot() {
+    snapshot() {
         const frozen = new Map(this.files);
-        return {
-            read: async (path) => frozen.get(path) ?? null,
-            list: async (prefix) => listPrefix(frozen, prefix),
+        const head = {
+            read: (path) => Promise.resolve(frozen.get(path) ?? null),
+            list: (prefix) => Promise.resolve(listPrefix(frozen, prefix)),
         };
+        return Promise.resolve(head);
     }
     /** Commits what `build` returns; when another commit landed while it ran, it runs again on the new head. */
     async commit(message, build) {
@@ -94803,7 +94852,7 @@ class MemoryStore {
         }
         throw new Error(`could not commit "${message}" after ${MAX_ATTEMPTS} attempts: the store kept moving under concurrent commits`);
     }
-    async proposeBranch(input) {
+    proposeBranch(input) {
         const tree = new Map(this.files);
         for (const [k, v] of Object.entries(input.files))
             tree.set(k, v);
@@ -94813,12 +94862,13 @@ class MemoryStore {
         const existing = this.proposals.get(input.branch);
         const current = this.branches.get(input.branch);
         // same change on the same base: leave the branch (and its pull request) untouched
-        if (existing && current && existing.base === base && sameFiles(current, tree))
-            return { branch: input.branch, sha: existing.sha, created: false };
+        if (existing && current && existing.base === base && sameFiles(current, tree)) {
+            return Promise.resolve({ branch: input.branch, sha: existing.sha, created: false });
+        }
         const sha = `memory-branch-${++this.branchCommits}`;
         this.branches.set(input.branch, tree);
         this.proposals.set(input.branch, { base, sha });
-        return { branch: input.branch, sha, created: !existing };
+        return Promise.resolve({ branch: input.branch, sha, created: !existing });
     }
     linkTo(path) {
         return path;
@@ -95317,7 +95367,7 @@ async function gitRepo(dir) {
 /** Commits a scenario's starting files into a store, so a replay begins where the incident did. */
 async function seed(store, files, message) {
     if (Object.keys(files).length)
-        await store.commit(message, async () => files);
+        await store.commit(message, () => Promise.resolve(files));
 }
 
 /** Each command's usage text; `main` lists the commands. */
@@ -95438,6 +95488,7 @@ function progressFor(io, json) {
 
 /** Control characters from alert text never reach a terminal: they could rewrite the screen. */
 function clean(text) {
+    // eslint-disable-next-line no-control-regex -- replacing control characters is what this pattern is for
     return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
 }
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
@@ -95445,7 +95496,7 @@ const pct = (x) => `${(x * 100).toFixed(1)}%`;
 function renderCliReport(result, extra = {}) {
     const lines = [];
     if (extra.scenario)
-        lines.push(`Scenario: ${clean(String(extra.title ?? extra.scenario))} (${clean(String(extra.scenario))})`);
+        lines.push(`Scenario: ${clean(extra.title ?? extra.scenario)} (${clean(extra.scenario)})`);
     lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length} unparsed`);
     for (const u of result.unparsed)
         lines.push(`  unparsed ${clean(u.delivery)}: ${clean(u.reason)}`);
