@@ -29,7 +29,7 @@ export interface AdsRun {
   /** The error dbt prints for the first model. */
   dbtError: string;
   errorCode: string;
-  columnsAt?(t: number): Columns;
+  columnsAt?: (t: number) => Columns;
   otherErrors?: Array<ReturnType<typeof queryError>>;
   events?: unknown[];
 }

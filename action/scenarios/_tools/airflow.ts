@@ -55,7 +55,7 @@ export function executorSeries(ax: Axis, e: ExecutorLoad): Series[] {
 export function schedulerSeries(
   ax: Axis,
   rand: Rand,
-  opts: { alive?(t: number): boolean; dags?: number; importErrors?(t: number): number; starving?(t: number): number } = {},
+  opts: { alive?: (t: number) => boolean; dags?: number; importErrors?: (t: number) => number; starving?: (t: number) => number } = {},
 ): Series[] {
   const alive = opts.alive ?? (() => true);
   return [

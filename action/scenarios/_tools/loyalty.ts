@@ -14,13 +14,13 @@ export interface LoyaltyStory {
   id: string;
   seed: number;
   now: number;
-  produce(t: number, p: number): number;
-  capacity(t: number): number;
-  stall?(t: number): number;
-  membersAt?(t: number): number;
-  dbLatency?(t: number): number;
+  produce: (t: number, p: number) => number;
+  capacity: (t: number) => number;
+  stall?: (t: number) => number;
+  membersAt?: (t: number) => number;
+  dbLatency?: (t: number) => number;
   /** Extra consumer log lines per minute and pod. */
-  podLog?(t: number, pod: string, rand: Rand, logs: Logs, labels: Record<string, string>): void;
+  podLog?: (t: number, pod: string, rand: Rand, logs: Logs, labels: Record<string, string>) => void;
   /** Leave the group's own series out (the exporter for that cluster was not scraped). */
   dropGroupSeries?: boolean;
 }

@@ -87,13 +87,13 @@ export function executorSeries(ax: Axis, inst: Inst, e: ExecutorLoad): Series[] 
 
 export interface SchedulerOpts {
   /** Whether the scheduler loop runs at `t` (heartbeats and every gauge the scheduler sends). */
-  alive?(t: number): boolean;
-  dags?(t: number): number;
-  importErrors?(t: number): number;
-  starving?(t: number): number;
+  alive?: (t: number) => boolean;
+  dags?: (t: number) => number;
+  importErrors?: (t: number) => number;
+  starving?: (t: number) => number;
   /** Task failures per second at `t`. */
-  failures?(t: number): number;
-  successes?(t: number): number;
+  failures?: (t: number) => number;
+  successes?: (t: number) => number;
   replicas?: number;
 }
 
@@ -490,10 +490,10 @@ export const TARGETS = {
 } as const;
 
 export interface ProbeState {
-  ok?(t: number): boolean;
-  duration?(t: number): number;
-  dns?(t: number): number;
-  status?(t: number): number;
+  ok?: (t: number) => boolean;
+  duration?: (t: number) => number;
+  dns?: (t: number) => number;
+  status?: (t: number) => number;
 }
 
 /** blackbox_exporter series, target in `target`, exporter in `instance`; HTTP probes add status and certificate expiry. */

@@ -30,7 +30,7 @@ export function build(): Telemetry {
     const m = (t - hourOf(t)) / MIN;
     return m >= 5 && m < 13 ? rand.int(1, 2) : 0;
   };
-  const defaultRunning = (t: number) => rand.int(3, 11);
+  const defaultRunning = () => rand.int(3, 11);
   const series = [
     ...poolSeries(ax, [
       { name: "erp_api", slots: 4, running: (t) => Math.min(4, syncRunning(t) + supplierRunning(t)), starving: syncStarving },

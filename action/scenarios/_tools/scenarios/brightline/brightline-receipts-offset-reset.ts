@@ -17,7 +17,7 @@
  * SES) at 10:04, the very minute of the reset, but it changed the mail transport, not the consumer;
  * brokers delete segments for retention all the time (normal log lines).
  */
-import { HOUR, Logs, MIN, Rand, SEC, at, axis, counter, gauge, iso, times, type Telemetry } from "../../lib.js";
+import { HOUR, Logs, MIN, Rand, SEC, at, axis, gauge, iso, times, type Telemetry } from "../../lib.js";
 import { KAFKA, backgroundChanges, commute, k8sLog, kafkaBase, noiseLogs, simulateTopic, springLine } from "../../brightline/lib.js";
 
 export const id = "brightline-receipts-offset-reset";

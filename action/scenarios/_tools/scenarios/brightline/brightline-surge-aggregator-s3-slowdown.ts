@@ -17,7 +17,7 @@
  * grows because offsets are committed only on completed checkpoints; a single S3 500 InternalError
  * retry every hour or so, all night; no cloud provider status event.
  */
-import { HOUR, Logs, MIN, Rand, SEC, at, axis, counter, gauge, iso, times, type Telemetry } from "../../lib.js";
+import { HOUR, Logs, MIN, Rand, SEC, at, axis, gauge, iso, times, type Telemetry } from "../../lib.js";
 import {
   KAFKA,
   backgroundChanges,

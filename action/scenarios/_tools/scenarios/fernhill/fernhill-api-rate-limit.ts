@@ -187,7 +187,7 @@ export function build(): Telemetry {
     const start = k < 4 ? refresh + (30 + k * 4) * SEC : at("2027-03-16T05:49:00Z") + k * 60 * SEC;
     const end = s === "TX" ? txFail : start + rand.int(14, 22) * MIN;
     stateEnd[s] = Math.min(end, loadAt - 30 * SEC);
-    pageLog("provider__directory_refresh_daily", "fetch_provider_pages", k, `state=${s}`, start, stateEnd[s]!, CLAIMS_WORKERS[(k + 1) % 4]!);
+    pageLog("provider__directory_refresh_daily", "fetch_provider_pages", k, `state=${s}`, start, stateEnd[s], CLAIMS_WORKERS[(k + 1) % 4]!);
   });
   const txRef = { dag_id: "provider__directory_refresh_daily", task_id: "fetch_provider_pages", try_number: 3, host: "fh-afc-wkr-03" };
   taskLog(
