@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Incident, Scenario } from "../../src/model/index.js";
+import { IncidentIndexSchema, type Incident, type Scenario } from "../../src/model/index.js";
 import { loadScenario } from "../../src/telemetry/replay/load.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
@@ -51,7 +51,8 @@ describe("a fix pull request reviewed on GitHub teaches memory", () => {
 
     const octokit = createOctokit({ token: TOKEN, baseUrl: emu.url, throttle: { enabled: false }, log: { warn: () => undefined } });
     await octokit.rest.pulls.merge({ owner: "acme", repo: "data-ops", pull_number: pr!.number });
-    const closedAt = new Date(Date.parse(JSON.parse(git("show", "main:incidents/index.json")).incidents[0].openedAt) + 60_000).toISOString();
+    const openedAt = IncidentIndexSchema.parse(JSON.parse(git("show", "main:incidents/index.json"))).incidents[0]!.openedAt;
+    const closedAt = new Date(Date.parse(openedAt) + 60_000).toISOString();
     const learn = await runAction({
       workspace,
       eventName: "pull_request",

@@ -34,9 +34,10 @@ function fakeCore(inputs: Record<string, string> = {}) {
       addRaw(text) {
         pending += text;
         return {
-          write: async () => {
+          write: () => {
             said.summaries.push(pending);
             pending = "";
+            return Promise.resolve();
           },
         };
       },
@@ -54,9 +55,9 @@ async function runWith(opts: { inputs?: Record<string, string>; env: Record<stri
   await run({
     core,
     env: { GITHUB_EVENT_PATH: EVENT_PATH, ...opts.env },
-    readFile: async (path) => {
+    readFile: (path) => {
       read.push(path);
-      return path === EVENT_PATH ? JSON.stringify(opts.event ?? {}) : null;
+      return Promise.resolve(path === EVENT_PATH ? JSON.stringify(opts.event ?? {}) : null);
     },
   });
   return { said, read };

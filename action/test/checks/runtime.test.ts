@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Check, Problem, Telemetry } from "../../src/model/index.js";
+import type { Check, LogLine, Problem, Series, Telemetry } from "../../src/model/index.js";
 import { CheckSpecSchema, silentProgress } from "../../src/model/index.js";
 import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
@@ -120,7 +120,8 @@ describe("evidence counts only where it discriminates", () => {
       knowledge,
     );
   /** A gauge at `before` until the onset, `after` from it on; each query gets the points of its own range. */
-  const gauge = (before: number, after: number) => telemetry(async (q) => [{ labels: {}, points: [[q.end - 1000, q.end - 1000 < ONSET ? before : after]] }]);
+  const gauge = (before: number, after: number) =>
+    telemetry((q) => Promise.resolve<Series[]>([{ labels: {}, points: [[q.end - 1000, q.end - 1000 < ONSET ? before : after]] }]));
 
   it("a signal that holds only since the onset is specific", async () => {
     const [e] = await new CheckRunner(gauge(0, 5), DEFAULT_BUDGET, silentProgress).run(threshold(), 1);
@@ -145,7 +146,7 @@ describe("evidence counts only where it discriminates", () => {
       events: none,
       orchestrator: none,
       warehouse: none,
-      logs: async (q) => (q.end <= ONSET - 600_000 ? lines(q.start, q.end, 2) : lines(q.start, q.end, 12)),
+      logs: (q) => Promise.resolve<LogLine[]>(q.end <= ONSET - 600_000 ? lines(q.start, q.end, 2) : lines(q.start, q.end, 12)),
     };
     const check = resolveChecks(
       {

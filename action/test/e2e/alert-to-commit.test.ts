@@ -19,7 +19,7 @@ const live = requireService(
 );
 const TOKEN = "ghs_e2e_token";
 const SECRET = "relay-shared-secret-e2e";
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
+const cleanup: Array<() => unknown> = [];
 afterAll(async () => {
   for (const f of cleanup.reverse()) await f();
 });
@@ -150,7 +150,9 @@ describe.runIf(live)("end to end: a firing alert becomes a committed investigati
       let index: { incidents: Incident[] } | null = null;
       for (const deadline = Date.now() + 180_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
         try {
-          index = JSON.parse(execFileSync("git", ["show", "main:incidents/index.json"], { cwd: bare, stdio: ["ignore", "pipe", "ignore"] }).toString());
+          index = JSON.parse(execFileSync("git", ["show", "main:incidents/index.json"], { cwd: bare, stdio: ["ignore", "pipe", "ignore"] }).toString()) as {
+            incidents: Incident[];
+          };
           if (index?.incidents.some((i) => i.investigation === "done")) break;
         } catch {
           // not committed yet

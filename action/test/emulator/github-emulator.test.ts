@@ -166,7 +166,8 @@ describe("git data backed by a real bare repository", () => {
     const listing = await octokit.rest.repos.getContent({ ...r, path: "docs", ref: "topic" });
     expect(Array.isArray(listing.data) && listing.data.map((e) => e.name)).toEqual(["a.md", "b.md"]);
     const raw = await octokit.rest.repos.getContent({ ...r, path: "docs/b.md", ref: "topic", mediaType: { format: "raw" } });
-    expect(String(raw.data)).toBe("b\n");
+    // octokit types every format as the JSON shape; the raw format is the file's text
+    expect(raw.data as unknown).toBe("b\n");
     const commit = await octokit.rest.repos.getCommit({ ...r, ref: "topic" });
     expect(commit.data.files?.map((f) => [f.filename, f.status, f.additions])).toEqual([
       ["docs/a.md", "modified", 1],

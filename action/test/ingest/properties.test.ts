@@ -18,6 +18,7 @@ function assertTyped(out: IngestOutcome): void {
   } else {
     expect(typeof out.reason).toBe("string");
     expect(out.reason.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex -- the reason must hold no control character: the pattern looks for them
     expect(out.reason).not.toMatch(/[\u0000-\u001f<>]/);
   }
 }

@@ -4,6 +4,7 @@ import { resolveChecks } from "../../src/checks/template.js";
 import { LlmProposalSchema, MAX_REPLY_CHARS, proposeHypotheses, toHypothesis } from "../../src/llm/index.js";
 import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { ALL_CAPABILITIES, GOOD_PROPOSAL, client, problem } from "./fixture.js";
+import { stringMatching } from "../support/match.js";
 
 const knowledge: Knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
 const context = {
@@ -50,7 +51,7 @@ describe("proposeHypotheses", () => {
       ["llm-already-prefixed", 0.2],
     ]);
     expect(out.rejected.map((r) => r.reason)).toEqual([
-      expect.stringMatching(/"llm-kafka-lag-traffic-spike": already a candidate|"kafka-lag-traffic-spike": already a candidate/),
+      stringMatching(/"llm-kafka-lag-traffic-spike": already a candidate|"kafka-lag-traffic-spike": already a candidate/),
     ]);
   });
 
@@ -117,9 +118,9 @@ describe("proposeHypotheses", () => {
     expect(stub.chats()).toHaveLength(3);
     expect(out.usage.degraded).toBe(true);
     expect(out.usage.errors).toEqual([
-      expect.stringMatching(/^proposals: malformed reply/),
-      expect.stringMatching(/^proposals: oversized reply/),
-      expect.stringMatching(/^proposals: schema violation: no "proposals" array/),
+      stringMatching(/^proposals: malformed reply/),
+      stringMatching(/^proposals: oversized reply/),
+      stringMatching(/^proposals: schema violation: no "proposals" array/),
     ]);
     // The re-ask keeps the stable prefix first and says what was wrong, without echoing the bad reply.
     const second = stub.chats()[1]!.json!.messages as Array<{ role: string; content: string }>;
@@ -133,7 +134,7 @@ describe("proposeHypotheses", () => {
     const out = await proposeHypotheses(client(stub.baseURL), problem(), context);
     expect(out.proposals).toHaveLength(1);
     expect(out.usage).toMatchObject({ calls: 2, degraded: false });
-    expect(out.usage.errors).toEqual([expect.stringMatching(/malformed reply/)]);
+    expect(out.usage.errors).toEqual([stringMatching(/malformed reply/)]);
   });
 
   it("a reply cut at the token limit counts as unusable", async () => {

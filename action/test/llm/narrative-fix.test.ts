@@ -3,6 +3,7 @@ import type { Rca } from "../../src/model/index.js";
 import { NARRATIVE_SYSTEM, proposeFixPatch, writeNarrative, type VerifiedInvestigation } from "../../src/llm/index.js";
 import { useOpenAiStub } from "../support/use-openai-stub.js";
 import { client } from "./fixture.js";
+import { stringMatching } from "../support/match.js";
 
 const rca: Rca = {
   conclusion: "inconclusive",
@@ -51,9 +52,9 @@ describe("writeNarrative", () => {
     const body = stub.chats()[0]!.json!;
     const messages = body.messages as Array<{ role: string; content: string }>;
     expect(messages[0]!.content).toBe(NARRATIVE_SYSTEM);
-    const doc = JSON.parse(messages[1]!.content.slice(messages[1]!.content.indexOf("\n") + 1));
+    const doc = JSON.parse(messages[1]!.content.slice(messages[1]!.content.indexOf("\n") + 1)) as { conclusion: unknown; findings: Array<{ verdict: string }> };
     expect(doc.conclusion).toMatchObject({ conclusion: "inconclusive", root_cause: "unknown" });
-    expect(doc.findings.map((f: { verdict: string }) => f.verdict)).toEqual(["pass", "inconclusive"]);
+    expect(doc.findings.map((f) => f.verdict)).toEqual(["pass", "inconclusive"]);
   });
 
   it("drops links a hijacked reply slips in", async () => {
@@ -86,7 +87,7 @@ describe("writeNarrative", () => {
     stub.enqueue({ json: { text: "x" } }, { json: { narrative: 42 } });
     const llm = client(stub.baseURL);
     expect(await writeNarrative(llm, verified)).toBeNull();
-    expect(llm.usage().errors).toEqual([expect.stringMatching(/no "narrative" string/), expect.stringMatching(/no "narrative" string/)]);
+    expect(llm.usage().errors).toEqual([stringMatching(/no "narrative" string/), stringMatching(/no "narrative" string/)]);
   });
 
   it("makes no call when narratives are off in the policy", async () => {
@@ -106,7 +107,7 @@ describe("proposeFixPatch", () => {
     stub.enqueue({ json: { path: file.path, content, explanation: "Give slow batches time before the group rebalances." } });
     const patch = await proposeFixPatch(fixer(), cause, file, allowed);
     expect(patch).toEqual({ path: file.path, content, explanation: "Give slow batches time before the group rebalances.", draft: true });
-    const doc = JSON.parse((stub.chats()[0]!.json!.messages as Array<{ content: string }>)[1]!.content.split("\n").slice(1).join("\n"));
+    const doc = JSON.parse((stub.chats()[0]!.json!.messages as Array<{ content: string }>)[1]!.content.split("\n").slice(1).join("\n")) as { file: unknown };
     expect(doc.file).toEqual(file);
   });
 
@@ -115,7 +116,7 @@ describe("proposeFixPatch", () => {
     expect(await proposeFixPatch(llm, cause, { path: "dags/orders.py", content: "x = 1\n" }, allowed)).toBeNull();
     expect(await proposeFixPatch(llm, cause, { path: "pipelines/../.github/workflows/ci.yml", content: "x\n" }, () => true)).toBeNull();
     expect(stub.chats()).toHaveLength(0);
-    expect(llm.usage().errors).toEqual([expect.stringMatching(/not allowed by remediation\.allowed_paths/), expect.stringMatching(/not a relative path/)]);
+    expect(llm.usage().errors).toEqual([stringMatching(/not allowed by remediation\.allowed_paths/), stringMatching(/not a relative path/)]);
   });
 
   it("refuses replies that edit another file, rewrite the file, change nothing or add credentials", async () => {

@@ -39,7 +39,7 @@ describe("the check vocabulary follows the model and the runtime", () => {
       { at: 5 * 60_000, text: "y", fields: { table: "t", columns: ["a", "c"], value: 5 }, label: "r2" },
     ];
     for (const p of PRIMITIVES) {
-      const spec = CheckSpecSchema.parse({ id: "c", metric: "m", primitive: p, pass_if: { x: ">= 1" }, field: "value" }) as CheckSpec;
+      const spec: CheckSpec = CheckSpecSchema.parse({ id: "c", metric: "m", primitive: p, pass_if: { x: ">= 1" }, field: "value" });
       const ctx = { spec, start: 0, end: 20 * 60_000, onset };
       const impl = primitives[p];
       const observed = new Set<string>();
@@ -85,11 +85,15 @@ describe("prompts", () => {
 
   it("the user message quotes repository context first, then the incident, as JSON", () => {
     const [, user] = proposalMessages(problem(), context, { maxProposals: 3 });
-    const doc = JSON.parse(user!.content.slice(user!.content.indexOf("\n") + 1));
+    const doc = JSON.parse(user!.content.slice(user!.content.indexOf("\n") + 1)) as {
+      catalogue: string[];
+      limits: { max_proposals: number };
+      problem: { alerts: Array<{ labels: Record<string, string> }> };
+    };
     expect(Object.keys(doc)).toEqual(["capabilities", "catalogue", "limits", "existing_candidates", "problem"]);
     expect(doc.catalogue).toEqual(["a-cause", "b-cause"]);
     expect(doc.limits.max_proposals).toBe(3);
-    expect(doc.problem.alerts[0].labels.consumergroup).toBe("orders-enricher");
+    expect(doc.problem.alerts[0]!.labels.consumergroup).toBe("orders-enricher");
   });
 
   it("an alert storm with long texts stays compact: caps, cuts and distinct titles first", () => {

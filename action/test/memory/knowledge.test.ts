@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findPipelines, loadKnowledge, mergeKnowledge, neighbours, resolveMetricName } from "../../src/memory/knowledge.js";
 import { formatLintError } from "../../src/memory/frontmatter.js";
+import { objectContaining } from "../support/match.js";
 
 const ORDERS = `---
 id: orders-streaming
@@ -104,7 +105,7 @@ describe("loadKnowledge", () => {
 
   it("warns when a pipeline's id differs from its file name", () => {
     const { errors } = loadKnowledge({ "knowledge/pipelines/orders.md": "---\nid: orders-streaming\n---\n" });
-    expect(errors).toEqual([expect.objectContaining({ severity: "warning", field: "id", fix: "rename the file to orders-streaming.md or the id to orders" })]);
+    expect(errors).toEqual([objectContaining({ severity: "warning", field: "id", fix: "rename the file to orders-streaming.md or the id to orders" })]);
   });
 
   it("reports a file without frontmatter", () => {

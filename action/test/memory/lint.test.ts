@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatLintError, lint } from "../../src/memory/lint.js";
 import { parseFrontmatter } from "../../src/memory/frontmatter.js";
+import { stringMatching } from "../support/match.js";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -57,9 +58,7 @@ describe("lint", () => {
   });
 
   it("reports a config that is not YAML, not a mapping, or breaks the schema", () => {
-    expect(lint({ ".github/pipemedic.yml": "budgets: [1,\n" }).map((e) => `${e.field}: ${e.message}`)).toEqual([
-      expect.stringMatching(/^\(file\): not valid YAML: /),
-    ]);
+    expect(lint({ ".github/pipemedic.yml": "budgets: [1,\n" }).map((e) => `${e.field}: ${e.message}`)).toEqual([stringMatching(/^\(file\): not valid YAML: /)]);
     expect(lint({ ".github/pipemedic.yml": "- a\n- b\n" }).map(formatLintError)).toEqual([
       ".github/pipemedic.yml:1: (file): the top level is not a mapping (fix: write top-level keys such as `investigate:` and `budgets:`)",
     ]);

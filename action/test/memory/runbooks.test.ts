@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatLintError, loadRunbooks, mergeRunbooks } from "../../src/memory/runbooks.js";
+import { objectContaining } from "../support/match.js";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -81,7 +82,9 @@ describe("loadRunbooks", () => {
 
   it("loads every runbook the project ships without an error", async () => {
     const names = (await readdir(join(REPO_ROOT, "runbooks"))).filter((n) => n.endsWith(".md"));
-    const files = Object.fromEntries(await Promise.all(names.map(async (n) => [`runbooks/${n}`, await readFile(join(REPO_ROOT, "runbooks", n), "utf8")])));
+    const files = Object.fromEntries(
+      await Promise.all(names.map(async (n): Promise<[string, string]> => [`runbooks/${n}`, await readFile(join(REPO_ROOT, "runbooks", n), "utf8")])),
+    );
     const { runbooks, errors } = loadRunbooks(files);
     expect(errors.filter((e) => e.severity === "error").map(formatLintError)).toEqual([]);
     expect(runbooks).toHaveLength(names.length);
@@ -108,7 +111,7 @@ describe("loadRunbooks", () => {
     pass_if: { value: "> 1" }`);
     const { runbooks, errors } = loadRunbooks({ "runbooks/x.md": broken, "runbooks/kafka-lag-slow-consumer.md": SLOW });
     expect(runbooks.map((r) => r.id)).toEqual(["kafka-lag-slow-consumer"]);
-    expect(errors).toEqual([expect.objectContaining({ file: "runbooks/x.md", field: "checks[0].metric", severity: "error" })]);
+    expect(errors).toEqual([objectContaining({ file: "runbooks/x.md", field: "checks[0].metric", severity: "error" })]);
   });
 
   it("reports schema errors by field with a fix", () => {

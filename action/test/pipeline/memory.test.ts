@@ -34,7 +34,7 @@ describe("learning from a merged fix", () => {
     expect(firstOutcome.fix!.branch).toMatch(/^pipemedic\/fix\//);
 
     // A reviewer merges the fix a minute after the onset.
-    const mergedAt = new Date(firstOutcome.problem!.onset! + 60_000).toISOString();
+    const mergedAt = new Date(firstOutcome.problem.onset! + 60_000).toISOString();
     const review = await learnFromReview(store, { branch: firstOutcome.fix!.branch!, number: 7, merged: true, at: mergedAt }, silentProgress);
     expect(review.incidentId).toBe(firstOutcome.incident.id);
     const readme = store.get(`${firstOutcome.incident.path}/README.md`)!;
@@ -45,7 +45,7 @@ describe("learning from a merged fix", () => {
     const second = await runPipeline(deliveries(10 * 60_000), ports, options);
     const o = second.outcomes[0]!;
     expect(o.incident.id).not.toBe(firstOutcome.incident.id);
-    expect(o.problem!.similar.map((s) => s.id)).toContain(firstOutcome.incident.id);
+    expect(o.problem.similar.map((s) => s.id)).toContain(firstOutcome.incident.id);
     expect(o.investigation!.hypotheses[0]!.seenBefore).toBe(firstOutcome.incident.id);
     expect(o.investigation!.rca.rootCause).toBe(scenario.meta.expect.root_cause);
     expect(o.investigation!.rca.checksRun).toBeLessThan(firstOutcome.investigation!.rca.checksRun);

@@ -13,6 +13,7 @@ import {
 import { quickYaml } from "../../src/record/quick-yaml.js";
 import { buildIncidentFiles } from "../../src/report/artifacts.js";
 import { fixture } from "../report/fixture.js";
+import { stringMatching } from "../support/match.js";
 
 const README = buildIncidentFiles(fixture())["README.md"]!;
 
@@ -44,15 +45,15 @@ describe("readIncidentFrontmatter", () => {
 
   it("names the field and the fix for a bad record, and the block for a missing or broken one", () => {
     expect(readIncidentFrontmatter(README.replace("severity: high", "severity: urgent"))).toEqual({
-      problem: { field: "severity", message: expect.stringMatching(/correct that field/) },
+      problem: { field: "severity", message: stringMatching(/correct that field/) },
     });
     expect(readIncidentFrontmatter("# no record\n")).toEqual({
-      problem: { field: "(frontmatter)", message: expect.stringMatching(/^no YAML frontmatter.*restore it/) },
+      problem: { field: "(frontmatter)", message: stringMatching(/^no YAML frontmatter.*restore it/) },
     });
     expect(readIncidentFrontmatter("---\nid: [unclosed\n---\n")).toEqual({
-      problem: { field: "(frontmatter)", message: expect.stringMatching(/not valid YAML.*fix the YAML/) },
+      problem: { field: "(frontmatter)", message: stringMatching(/not valid YAML.*fix the YAML/) },
     });
-    expect(readIncidentFrontmatter("---\n- a\n---\n")).toEqual({ problem: { field: "(top level)", message: expect.stringMatching(/correct that field/) } });
+    expect(readIncidentFrontmatter("---\n- a\n---\n")).toEqual({ problem: { field: "(top level)", message: stringMatching(/correct that field/) } });
   });
 
   it("reads a hand edit the fast path declines with the full parser", () => {

@@ -4,6 +4,7 @@ import { appJwt, installationTokens } from "../../src/relay/app-token.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { startAppStub, type AppStub } from "./app-stub.js";
 import { OWNER, REPO, signed, startRig, TOKEN, type RelayRig } from "./harness.js";
+import { objectContaining, stringContaining } from "../support/match.js";
 
 const APP_ID = "424242";
 const INSTALLATION = "7777";
@@ -143,7 +144,7 @@ describe("relay with a GitHub App installation", () => {
     expect((await post()).status).toBe(202);
     expect(stub.exchanges).toHaveLength(2);
     expect(emu.dispatches).toHaveLength(2);
-    expect(rig.logs).toContainEqual(expect.objectContaining({ msg: expect.stringContaining("renewing it once") }));
+    expect(rig.logs).toContainEqual(objectContaining({ msg: stringContaining("renewing it once") }));
   });
 
   it("a JWT signed with the wrong key is refused: 503 to the sender, naming the App's settings", async () => {

@@ -8,6 +8,7 @@ import type { Alert, Source } from "../../src/model/index.js";
 import { normalize } from "../../src/ingest/normalize.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { REPO_ROOT, runAction } from "../support/runner.js";
+import { arrayContaining, stringMatching } from "../support/match.js";
 import { dbtCloudRunErrored, dispatchViolations, OWNER, REPO, signed, startRig, TOKEN } from "./harness.js";
 import { definition, evaluate, renderDatadog, renderPagerDuty, renderTree } from "./render.js";
 
@@ -177,7 +178,7 @@ describe("recipe: Grafana custom payload template", () => {
     };
     const settings = point.contactPoints[0]!.receivers[0]!.settings;
     expect(settings).toMatchObject({
-      url: expect.stringMatching(/\/repos\/OWNER\/REPO\/dispatches$/),
+      url: stringMatching(/\/repos\/OWNER\/REPO\/dispatches$/),
       authorization_scheme: "Bearer",
       payload: { template: '{{ template "pipemedic.payload" . }}' },
     });
@@ -322,7 +323,7 @@ describe("recipe: dbt Cloud through the relay", () => {
       .split("\n")
       .filter((l) => /^[A-Z_]+=/.test(l))
       .map((l) => l.split("=")[0]);
-    expect(env).toEqual(expect.arrayContaining(["PIPEMEDIC_REPOSITORY", "PIPEMEDIC_RELAY_DBT_CLOUD_SECRET_FILE", "HOST", "PORT"]));
+    expect(env).toEqual(arrayContaining(["PIPEMEDIC_REPOSITORY", "PIPEMEDIC_RELAY_DBT_CLOUD_SECRET_FILE", "HOST", "PORT"]));
     const rig = await startRig({ emulator: emu, sources: ["dbt-cloud"] });
     try {
       const before = emu.dispatches.length;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/ingest/normalize.js";
 import { EVENT_TYPE, wrapWebhook } from "../../src/relay/wrap.js";
 import { alertmanagerGroup, dispatchViolations, sentryIssueAlert } from "./harness.js";
+import { arrayContaining, stringContaining, stringMatching } from "../support/match.js";
 
 const meta = { receivedAt: "2026-03-14T01:02:03.000Z", delivery: "d0c0ffee-0000-4000-8000-000000000001" };
 
@@ -66,7 +67,7 @@ describe("wrapping a webhook into repository_dispatch bodies", () => {
 
   it("a single alert too large to fit is refused with the reason, not cut", () => {
     const out = wrapWebhook("alertmanager", Buffer.from(JSON.stringify(alertmanagerGroup(2, 70_000))), {}, meta);
-    expect(out).toMatchObject({ ok: false, reason: expect.stringContaining("shorten its annotations") });
+    expect(out).toMatchObject({ ok: false, reason: stringContaining("shorten its annotations") });
   });
 
   it("a Sentry event over 64 KB loses its stack traces and breadcrumbs and keeps what the adapter reads", () => {
@@ -75,7 +76,7 @@ describe("wrapping a webhook into repository_dispatch bodies", () => {
     const out = wrapWebhook("sentry", Buffer.from(JSON.stringify(fixture)), { "sentry-hook-resource": "event_alert" }, meta);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    expect(out.trimmed).toEqual(expect.arrayContaining(["data.event.breadcrumbs", "data.event.exception"]));
+    expect(out.trimmed).toEqual(arrayContaining(["data.event.breadcrumbs", "data.event.exception"]));
     const event = (out.bodies[0]!.client_payload.payload as { data: { event: Record<string, unknown> } }).data.event;
     expect(event.title).toBe(fixture.data.event.title);
     expect(event.breadcrumbs).toBeUndefined();
@@ -86,6 +87,6 @@ describe("wrapping a webhook into repository_dispatch bodies", () => {
 
   it("another source's body that does not fit is refused, naming the size and the limit", () => {
     const out = wrapWebhook("pagerduty", Buffer.from(JSON.stringify({ event: { data: { title: "x".repeat(70_000) } } })), {}, meta);
-    expect(out).toMatchObject({ ok: false, reason: expect.stringMatching(/\d+ bytes .* under 65536 bytes/) });
+    expect(out).toMatchObject({ ok: false, reason: stringMatching(/\d+ bytes .* under 65536 bytes/) });
   });
 });

@@ -49,7 +49,7 @@ describe("loadScenario", () => {
     const am = s.alerts[1]!;
     expect(am.at).toBe("2026-03-14T02:10:00Z");
     expect(am.headers).toEqual({});
-    expect(JSON.parse(am.body).alerts[0].fingerprint).toBe("a1b2c3d4e5f60718");
+    expect((JSON.parse(am.body) as { alerts: Array<{ fingerprint: string }> }).alerts[0]!.fingerprint).toBe("a1b2c3d4e5f60718");
   });
 
   it("keys knowledge/, runbooks/, repo/ and history/ the way memory and the store read them", async () => {
@@ -76,7 +76,7 @@ describe("loadScenario", () => {
   it("names file and field of a schema error, with a fix", async () => {
     const dir = await copyOfBasic("no-root-cause");
     const yaml = await readFile(join(dir, "scenario.yaml"), "utf8");
-    await writeFile(join(dir, "scenario.yaml"), yaml.replace(/^  root_cause: .*\n/m, ""));
+    await writeFile(join(dir, "scenario.yaml"), yaml.replace(/^ {2}root_cause: .*\n/m, ""));
     await expect(loadScenario(dir)).rejects.toThrow(
       /no-root-cause\/scenario\.yaml: expect\.root_cause: Required \(fix: name the expected cause: an id from spec\/root-causes\.md, or unknown\)/,
     );

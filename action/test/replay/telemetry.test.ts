@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Matcher, MetricQuery, ScenarioTelemetry, Telemetry } from "../../src/model/index.js";
+import { fieldText, type Matcher, type MetricQuery, type ScenarioTelemetry, type Telemetry } from "../../src/model/index.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { loadScenario } from "../../src/telemetry/replay/load.js";
 import { rangeQuery, replayTelemetry, seriesPoints } from "../../src/telemetry/replay/telemetry.js";
@@ -190,7 +190,7 @@ describe("replay records", () => {
   it("returns schema snapshots in range plus the latest earlier one per table as a baseline", async () => {
     const range = { start: t("2026-03-14T00:00:00Z"), end: t("2026-03-14T02:10:00Z") };
     const got = await telemetry.warehouse({ ...range, kind: "schemas" }, signal);
-    expect(got.map((s) => `${s.table}@${s.at}`)).toEqual([
+    expect(got.map((s) => `${fieldText(s.table)}@${fieldText(s.at)}`)).toEqual([
       "raw.orders@2026-03-13T00:00:00Z",
       "raw.customers@2026-03-13T06:00:00Z",
       "raw.orders@2026-03-14T01:30:00Z",

@@ -150,9 +150,9 @@ describe("buildIncidentFiles on an investigated incident", () => {
   });
 
   it("evidence files are pretty JSON of the evidence; alerts.jsonl holds one valid alert per line", () => {
-    const e = JSON.parse(files["evidence/kafka-lag-slow-consumer--lag-step.json"]!);
+    const e = JSON.parse(files["evidence/kafka-lag-slow-consumer--lag-step.json"]!) as { key: string; data: { series: Array<{ points: unknown[] }> } };
     expect(e.key).toBe("kafka-lag-slow-consumer/lag-step");
-    expect(e.data.series[0].points).toHaveLength(13);
+    expect(e.data.series[0]!.points).toHaveLength(13);
     const lines = files["alerts.jsonl"]!.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(AlertSchema.safeParse(JSON.parse(l)).success).toBe(true);

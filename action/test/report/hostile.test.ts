@@ -109,9 +109,9 @@ describe("hostile alert text in every artifact", () => {
   });
 
   it("keeps JSON files valid JSON with the data as it was", () => {
-    const e = JSON.parse(files["evidence/etc-passwd--commit-failed-logs.json"]!);
-    expect(e.data.records[0].label).toBe(ALL);
-    for (const line of files["alerts.jsonl"]!.trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    const e = JSON.parse(files["evidence/etc-passwd--commit-failed-logs.json"]!) as { data: { records: Array<{ label: string }> } };
+    expect(e.data.records[0]!.label).toBe(ALL);
+    for (const line of files["alerts.jsonl"]!.trimEnd().split("\n")) expect((): unknown => JSON.parse(line)).not.toThrow();
   });
 });
 

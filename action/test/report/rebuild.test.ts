@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Link, Nodes } from "mdast";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Delivery, Files, Incident } from "../../src/model/index.js";
-import { ConfigSchema, silentProgress } from "../../src/model/index.js";
+import { ConfigSchema, IncidentIndexSchema, silentProgress } from "../../src/model/index.js";
 import { projectMemory, scenarioRepoFiles } from "../../src/eval/replay.js";
 import { learnFromReview } from "../../src/pipeline/learning.js";
 import { INDEX_MD, INDEX_PATH, scorecardPath, updateFrontmatter } from "../../src/record/index.js";
@@ -17,6 +17,7 @@ import { alertmanagerNotification, shiftStartsAt } from "../support/payloads.js"
 import { REPO_ROOT } from "../support/runner.js";
 import { alert, fixture } from "./fixture.js";
 import { MENTION, OWN_LINK, parsed } from "./mdast-helpers.js";
+import { stringMatching } from "../support/match.js";
 
 const T0 = Date.parse("2026-03-01T01:00:00Z");
 const PROBLEMS = ["orders-streaming", "clickstream-ingest"];
@@ -155,14 +156,14 @@ describe("rebuildHistory from what the pipeline commits", () => {
     const out = rebuildHistory(damaged);
     expect(out.errors).toEqual(
       [
-        { path: `${a.path}/README.md`, field: "severity", message: expect.stringMatching(/correct that field/) },
-        { path: `${b.path}/README.md`, field: "(frontmatter)", message: expect.stringMatching(/no YAML frontmatter/) },
-        { path: `${c.path}/alerts.jsonl`, field: "(file)", message: expect.stringMatching(/missing/) },
+        { path: `${a.path}/README.md`, field: "severity", message: stringMatching(/correct that field/) },
+        { path: `${b.path}/README.md`, field: "(frontmatter)", message: stringMatching(/no YAML frontmatter/) },
+        { path: `${c.path}/alerts.jsonl`, field: "(file)", message: stringMatching(/missing/) },
       ].sort((x, y) => x.path.localeCompare(y.path)),
     );
     expect(out.incidents.map((i) => i.id)).toEqual(index.map((i) => i.id).filter((id) => id !== a.id && id !== b.id));
     expect(out.incidents.find((i) => i.id === c.id)!.alerts).toEqual([]);
-    expect(JSON.parse(out.files[INDEX_PATH]!).incidents).toHaveLength(index.length - 2);
+    expect(IncidentIndexSchema.parse(JSON.parse(out.files[INDEX_PATH]!)).incidents).toHaveLength(index.length - 2);
   });
 
   it("reports a bad alerts.jsonl line and an id that does not match its folder", () => {

@@ -162,7 +162,7 @@ describe("renderScorecard", () => {
   it("has its sections, figures and tables", () => {
     expect(headings(1)).toEqual(["Scorecard: March 2026"]);
     expect(headings(2)).toEqual(["Figures", "Incidents per day", "Time to root cause", "Top causes", "Repeats", "Incidents (8)"]);
-    const figures = Object.fromEntries(rowsOf(tables[0]!).map((r) => [r[0], r[1]]));
+    const figures = Object.fromEntries(rowsOf(tables[0]!).map((r): [string, string | undefined] => [r[0] ?? "", r[1]]));
     expect(figures).toMatchObject({
       "Incidents opened": "8",
       Investigated: "7 (88%)",

@@ -49,8 +49,8 @@ describe("no credential reaches an artifact", () => {
     for (const [path, content] of Object.entries(files)) expectNoSecret(path, content);
     expect(files["README.md"]).toContain("[REDACTED:");
     // Redaction keeps the data files parseable.
-    for (const [path, content] of Object.entries(files).filter(([p]) => p.endsWith(".json"))) expect(() => JSON.parse(content), path).not.toThrow();
-    for (const line of files["alerts.jsonl"]!.trimEnd().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    for (const [path, content] of Object.entries(files).filter(([p]) => p.endsWith(".json"))) expect((): unknown => JSON.parse(content), path).not.toThrow();
+    for (const line of files["alerts.jsonl"]!.trimEnd().split("\n")) expect((): unknown => JSON.parse(line)).not.toThrow();
   });
 
   it("the job summary and the index", () => {

@@ -14,6 +14,7 @@ import { LocalGitStore } from "../../src/store/local.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { useGitHubEmulator } from "../support/use-github-emulator.js";
+import { anyString } from "../support/match.js";
 
 /** One store under test on a fresh branch, and what the contract needs to look at it from outside. */
 interface Subject {
@@ -179,7 +180,7 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
       "incidents/a/evidence/lag.json": '{"lag":1}\n',
       "incidents/README.md": await incidentIndex(head, "a"),
     }));
-    expect(out).toEqual({ sha: expect.any(String), attempts: 1 });
+    expect(out).toEqual({ sha: anyString(), attempts: 1 });
     expect(await h.commits()).toBe(before + 1);
 
     for (const reader of [h.store, h.writer()]) {
@@ -221,7 +222,7 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
       await other();
       return { "incidents/a/README.md": "# a\n", "incidents/README.md": await incidentIndex(head, "a") };
     });
-    expect(out).toEqual({ sha: expect.any(String), attempts: 2 });
+    expect(out).toEqual({ sha: anyString(), attempts: 2 });
     expect(seen).toEqual([null, "# b (another run)\n"]);
     const snap = await h.store.snapshot();
     expect(await snap.read("incidents/README.md")).toBe("- a\n- b\n");
@@ -258,7 +259,7 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
       removes: ["stale.txt", "never-existed.txt"],
     };
     const first = await h.store.proposeBranch(input);
-    expect(first).toEqual({ branch: input.branch, sha: expect.any(String), created: true });
+    expect(first).toEqual({ branch: input.branch, sha: anyString(), created: true });
     expect(await h.branchFile(input.branch, "config/consumer.yaml")).toBe("max.poll.interval.ms: 600000\n");
     expect(await h.branchFile(input.branch, "stale.txt")).toBeNull();
     const own = await h.store.snapshot();
@@ -268,7 +269,7 @@ describe.each([memory, localGit, github])("the $name store", (backend) => {
     expect(await h.store.proposeBranch(input)).toEqual({ branch: input.branch, sha: first.sha, created: false });
 
     const changed = await h.store.proposeBranch({ ...input, files: { "config/consumer.yaml": "max.poll.interval.ms: 900000\n" } });
-    expect(changed).toEqual({ branch: input.branch, sha: expect.any(String), created: false });
+    expect(changed).toEqual({ branch: input.branch, sha: anyString(), created: false });
     expect(changed.sha).not.toBe(first.sha);
     expect(await h.branchFile(input.branch, "config/consumer.yaml")).toBe("max.poll.interval.ms: 900000\n");
     expect(await h.otherBranches()).toEqual([input.branch]);

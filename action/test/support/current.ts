@@ -13,7 +13,7 @@ export function current<T extends object>(get: () => T | undefined, what: string
     get(_, key) {
       const value = target();
       const member: unknown = Reflect.get(value, key);
-      return typeof member === "function" ? member.bind(value) : member;
+      return typeof member === "function" ? (member as (...args: unknown[]) => unknown).bind(value) : member;
     },
     set(_, key, v) {
       return Reflect.set(target(), key, v);

@@ -74,7 +74,7 @@ function completion(reply: ScriptedReply, request: RecordedRequest): string {
     id: `chatcmpl-stub-${Date.now()}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
-    model: String(request.json?.model ?? "stub"),
+    model: typeof request.json?.model === "string" ? request.json.model : "stub",
     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: reply.finishReason ?? "stop" }],
     ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
   });
@@ -95,7 +95,7 @@ export async function startOpenAiStub(options: { secrets?: string[] } = {}): Pro
     res.end(body);
   };
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     let json: Record<string, unknown> | null = null;
     try {
@@ -133,6 +133,14 @@ export async function startOpenAiStub(options: { secrets?: string[] } = {}): Pro
     if (reply.body !== undefined) send(res, status, reply.body, reply.headers);
     else if (status !== 200) send(res, status, JSON.stringify({ error: { message: `scripted ${status}`, type: "stub_error" } }), reply.headers);
     else send(res, 200, completion(reply, recorded), reply.headers);
+  };
+
+  // node's server ignores what a handler returns: a failure is answered and recorded here, as the GitHub emulator does
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      violations.push(`the stub failed on ${req.method ?? ""} ${req.url ?? ""}: ${error instanceof Error ? error.message : String(error)}`);
+      send(res, 500, JSON.stringify({ error: { message: "stub failure", type: "stub" } }), { "x-should-retry": "false" });
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -7,6 +7,7 @@ import { githubChangesTelemetry } from "../../src/telemetry/changes-github.js";
 import { githubStore } from "../../src/store/github.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
+import { objectContaining } from "../support/match.js";
 
 const TOKEN = "ghs_changes";
 let emu: GitHubEmulator;
@@ -42,7 +43,7 @@ describe("GitHub changes adapter against the GitHub emulator", () => {
     expect(tuning.files.map((f) => f.path)).toEqual(["pipelines/orders/consumer.yaml"]);
     expect(tuning.files[0]!.patch).toMatch(/-max\.poll\.records: 500\n\+max\.poll\.records: 5000/);
     expect(changes.deployments).toEqual([
-      expect.objectContaining({ repo: "acme/pipelines", service: "orders-enricher", environment: "production", status: "success", sha: head }),
+      objectContaining({ repo: "acme/pipelines", service: "orders-enricher", environment: "production", status: "success", sha: head }),
     ]);
 
     const problem = {

@@ -202,7 +202,7 @@ describe("backend errors in the API's own words", () => {
       { name: "up", matchers: [], start: T0 - month, end: T0, stepMs: 1_000 },
       AbortSignal.timeout(5000),
     );
-    const p = seen! as URLSearchParams;
+    const p = seen!;
     const step = Number(p.get("step"));
     expect((Number(p.get("end")) - Number(p.get("start"))) / step).toBeLessThanOrEqual(11_000);
     expect(step).toBeGreaterThanOrEqual(1);

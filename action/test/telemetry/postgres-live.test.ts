@@ -8,6 +8,7 @@ import { postgresTelemetry } from "../../src/telemetry/postgres.js";
 import { postgresBin, startPostgres, type RunningPostgres } from "../support/postgres.js";
 import { freePort } from "../support/service.js";
 import { requireService } from "../support/service.js";
+import { anyString } from "../support/match.js";
 
 const live = requireService("PostgreSQL server", postgresBin() !== null, "apt-get install postgresql");
 const NOW = Date.parse("2026-03-14T02:00:00Z");
@@ -128,8 +129,8 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
       const window = { start: Date.parse("2026-03-14T00:00:00Z"), end: NOW };
       const tables = await t.warehouse({ kind: "tables", ...window }, AbortSignal.timeout(5000));
       expect(tables).toEqual([
-        { table: "raw.orders", at: expect.any(String), row_count: 1200, max_loaded_at: "2026-03-14T00:57:00.000Z" },
-        { table: "raw.events", at: expect.any(String), row_count: 7, max_loaded_at: null },
+        { table: "raw.orders", at: anyString(), row_count: 1200, max_loaded_at: "2026-03-14T00:57:00.000Z" },
+        { table: "raw.events", at: anyString(), row_count: 7, max_loaded_at: null },
       ]);
       // Stamped by the server's clock when read, not with the query's end.
       expect(Math.abs(Date.parse(String(tables[0]!.at)) - Date.now())).toBeLessThan(3_600_000);
@@ -184,8 +185,10 @@ describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package
       let running = 1;
       for (let i = 0; i < 100 && running > 0; i++) {
         running = (
-          await c.query("select count(*)::int as n from pg_stat_activity where query like '%slow_errors%' and state = 'active' and pid <> pg_backend_pid()")
-        ).rows[0].n as number;
+          await c.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where query like '%slow_errors%' and state = 'active' and pid <> pg_backend_pid()",
+          )
+        ).rows[0]!.n;
         if (running) await new Promise((r) => setTimeout(r, 100));
       }
       expect(running).toBe(0);

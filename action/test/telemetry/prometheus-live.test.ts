@@ -6,11 +6,11 @@ import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { prometheusTelemetry, stepSeconds } from "../../src/telemetry/prometheus.js";
 import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { replayTelemetry, seriesPoints } from "../../src/telemetry/replay/telemetry.js";
-import { renderSelector } from "../../src/telemetry/escape.js";
 import { REPO_ROOT } from "../support/runner.js";
 import { shiftTime } from "../support/perturb.js";
 import { BACKFILL_BLOCK_MS, openMetrics, prometheusAvailable, startPrometheus } from "../support/prometheus.js";
 import { requireService } from "../support/service.js";
+import { anyNumber } from "../support/match.js";
 
 const live = requireService("Prometheus", prometheusAvailable(), "apt-get install prometheus");
 
@@ -184,7 +184,7 @@ describe.runIf(live)("live Prometheus (Debian package) against replay", () => {
       expect(Math.min(...gaps)).toBe(stepSeconds(q) * 1000);
       expect((q.end - q.start) / (stepSeconds(q) * 1000)).toBeLessThanOrEqual(11_000);
       expect(got[0]!.points[0]).toEqual([t0, 0]);
-      expect(got[0]!.points.at(-1)).toEqual([expect.any(Number), 99]);
+      expect(got[0]!.points.at(-1)).toEqual([anyNumber(), 99]);
       await expect(
         telemetry.metrics(
           { name: "rows_loaded", matchers: [{ label: "table", op: "=~", value: "(" }], start: t0, end: t0 + day, stepMs: 60_000 },

@@ -155,7 +155,7 @@ function resolveRef(node: Json): JsonObject {
     }
     current = target;
   }
-  return (current && typeof current === "object" && !Array.isArray(current) ? current : {}) as JsonObject;
+  return current && typeof current === "object" && !Array.isArray(current) ? current : {};
 }
 
 function jsonSchemaOf(container: JsonObject): Json | undefined {
@@ -170,11 +170,12 @@ function validatorsFor(op: Operation): OperationValidators {
   if (cached) return cached;
   const params = ((op.raw.parameters as Json[] | undefined) ?? []).map(resolveRef);
   const group = (where: string) => {
-    const list = params.filter((p) => p.in === where);
+    // every parameter of GitHub's description is named; the type guard says so to the compiler
+    const list = params.filter((p): p is JsonObject & { name: string } => p.in === where && typeof p.name === "string");
     return {
       type: "object",
-      properties: Object.fromEntries(list.map((p) => [String(p.name), toJsonSchema(p.schema ?? {})])),
-      required: list.filter((p) => p.required === true).map((p) => String(p.name)),
+      properties: Object.fromEntries(list.map((p) => [p.name, toJsonSchema(p.schema ?? {})])),
+      required: list.filter((p) => p.required === true).map((p) => p.name),
     };
   };
   const requestBody = op.raw.requestBody ? resolveRef(op.raw.requestBody) : null;
@@ -208,8 +209,11 @@ export function describeErrors(where: string, errors: ErrorObject[] | null | und
     .join("; ");
 }
 
+/** Query values after validation: each string coerced to its documented scalar type. */
+export type CoercedQuery = Record<string, string | number | boolean | null>;
+
 /** A validated request: coerced path and query values, or the reason it breaks the contract. */
-export type RequestCheck = { ok: true; query: Record<string, unknown> } | { ok: false; message: string };
+export type RequestCheck = { ok: true; query: CoercedQuery } | { ok: false; message: string };
 
 /** Validates path parameters, query parameters and the JSON body of a request against its operation. */
 export function validateRequest(op: Operation, params: Record<string, string>, query: Record<string, string>, body: unknown): RequestCheck {
@@ -227,7 +231,7 @@ export function validateRequest(op: Operation, params: Record<string, string>, q
   } else if (body !== undefined && body !== null && !(typeof body === "object" && Object.keys(body).length === 0)) {
     return { ok: false, message: `body: ${op.operationId} takes no request body` };
   }
-  return { ok: true, query: coerced };
+  return { ok: true, query: coerced as CoercedQuery };
 }
 
 /** The documented response statuses of an operation. */

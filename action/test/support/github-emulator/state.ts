@@ -14,7 +14,7 @@ export class HttpError extends Error {
     readonly body: Record<string, unknown>,
     readonly headers: Record<string, string> = {},
   ) {
-    super(String(body.message ?? status));
+    super(typeof body.message === "string" ? body.message : String(status));
   }
 }
 

@@ -1,6 +1,6 @@
 import { deployment, deploymentStatus } from "../shapes.js";
 import { isoNow, notFound, validationFailed, type DeploymentState } from "../state.js";
-import { paginate, repoPath, type Route, type RouteContext } from "./route.js";
+import { paginate, repoPath, type RequestBody, type Route, type RouteContext } from "./route.js";
 
 const DOCS = "https://docs.github.com/rest/deployments";
 
@@ -10,7 +10,7 @@ function find(ctx: RouteContext): DeploymentState {
   return d;
 }
 
-const list: Route = async (ctx) => {
+const list: Route = (ctx) => {
   const q = ctx.query;
   const items = ctx.repo.deployments
     .filter((d) => (q.sha === undefined || d.sha === q.sha) && (q.ref === undefined || d.ref === q.ref) && (q.task === undefined || d.task === q.task))
@@ -21,25 +21,26 @@ const list: Route = async (ctx) => {
 };
 
 const create: Route = async (ctx) => {
-  const ref = String(ctx.body.ref);
+  const req = ctx.body as RequestBody<"repos", "createDeployment">;
+  const ref = String(req.ref);
   const sha = await ctx.repo.git.resolve(ref, "commit");
   if (!sha)
     throw validationFailed(
       [{ resource: "Deployment", field: "ref", code: "invalid", message: `No ref found for: ${ref}` }],
       `${DOCS}/deployments#create-a-deployment`,
     );
-  const environment = typeof ctx.body.environment === "string" ? ctx.body.environment : "production";
+  const environment = typeof req.environment === "string" ? req.environment : "production";
   const d: DeploymentState = {
     id: ctx.world.nextId(),
     sha,
     ref,
-    task: typeof ctx.body.task === "string" ? ctx.body.task : "deploy",
+    task: typeof req.task === "string" ? req.task : "deploy",
     environment,
-    description: typeof ctx.body.description === "string" ? ctx.body.description : null,
-    payload: ctx.body.payload ?? {},
+    description: typeof req.description === "string" ? req.description : null,
+    payload: req.payload ?? {},
     creator: ctx.world.viewer.login,
-    transient: ctx.body.transient_environment === true,
-    production: typeof ctx.body.production_environment === "boolean" ? ctx.body.production_environment : environment === "production",
+    transient: req.transient_environment === true,
+    production: typeof req.production_environment === "boolean" ? req.production_environment : environment === "production",
     createdAt: isoNow(),
     statuses: [],
   };
@@ -47,34 +48,30 @@ const create: Route = async (ctx) => {
   return { status: 201, body: deployment(ctx.world, ctx.repo, d) };
 };
 
-const listStatuses: Route = async (ctx) => {
+const listStatuses: Route = (ctx) => {
   const d = find(ctx);
   const page = paginate(ctx, [...d.statuses].reverse(), `${repoPath(ctx.repo)}/deployments/${d.id}/statuses`);
   return { status: 200, body: page.items.map((s) => deploymentStatus(ctx.world, ctx.repo, d, s)), headers: page.headers };
 };
 
-const createStatus: Route = async (ctx) => {
+const createStatus: Route = (ctx) => {
+  const req = ctx.body as RequestBody<"repos", "createDeploymentStatus">;
   const d = find(ctx);
   const id = ctx.world.nextId();
   const self = `${ctx.world.baseUrl}${repoPath(ctx.repo)}/deployments/${d.id}/statuses/${id}`;
   const s = {
     id,
-    state: String(ctx.body.state),
-    description: typeof ctx.body.description === "string" ? ctx.body.description : "",
-    environment: typeof ctx.body.environment === "string" ? ctx.body.environment : d.environment,
+    state: String(req.state),
+    description: typeof req.description === "string" ? req.description : "",
+    environment: typeof req.environment === "string" ? req.environment : d.environment,
     // the description requires `target_url` to be a URI while GitHub sends "" when unset; the status's own URL keeps both true
-    targetUrl:
-      typeof ctx.body.target_url === "string" && ctx.body.target_url
-        ? ctx.body.target_url
-        : typeof ctx.body.log_url === "string" && ctx.body.log_url
-          ? ctx.body.log_url
-          : self,
-    logUrl: typeof ctx.body.log_url === "string" && ctx.body.log_url ? ctx.body.log_url : typeof ctx.body.target_url === "string" ? ctx.body.target_url : "",
-    environmentUrl: typeof ctx.body.environment_url === "string" ? ctx.body.environment_url : "",
+    targetUrl: typeof req.target_url === "string" && req.target_url ? req.target_url : typeof req.log_url === "string" && req.log_url ? req.log_url : self,
+    logUrl: typeof req.log_url === "string" && req.log_url ? req.log_url : typeof req.target_url === "string" ? req.target_url : "",
+    environmentUrl: typeof req.environment_url === "string" ? req.environment_url : "",
     creator: ctx.world.viewer.login,
     createdAt: isoNow(),
   };
-  if (typeof ctx.body.environment === "string") d.environment = ctx.body.environment;
+  if (typeof req.environment === "string") d.environment = req.environment;
   d.statuses.push(s);
   return { status: 201, body: deploymentStatus(ctx.world, ctx.repo, d, s) };
 };

@@ -3,7 +3,7 @@ import type { GitPerson, TreeChange } from "../git.js";
 import { moveRef } from "../refs.js";
 import { gitCommit, gitRef } from "../shapes.js";
 import { notFound, unprocessable, type RepoState } from "../state.js";
-import type { Route, RouteContext } from "./route.js";
+import type { RequestBody, Route, RouteContext } from "./route.js";
 
 const DOCS = {
   refs: "https://docs.github.com/rest/git/refs",
@@ -39,22 +39,24 @@ async function validRefName(repo: RepoState, ref: string): Promise<boolean> {
 }
 
 const createRef: Route = async (ctx) => {
-  const ref = String(ctx.body.ref);
-  const sha = String(ctx.body.sha);
+  const req = ctx.body as RequestBody<"git", "createRef">;
+  const ref = String(req.ref);
+  const sha = String(req.sha);
   if (!ref.startsWith("refs/") || ref.split("/").length < 3) {
     throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.", `${DOCS.refs}#create-a-reference`);
   }
   if (!(await validRefName(ctx.repo, ref))) throw unprocessable(`${ref} is not a valid ref name.`, `${DOCS.refs}#create-a-reference`);
   if (!(await ctx.repo.git.objectType(sha)) || sha.length !== 40) throw unprocessable("Object does not exist", `${DOCS.refs}#create-a-reference`);
-  const moved = await moveRef(ctx.world, ctx.repo, ref, async (current) => (current ? { refuse: "Reference already exists" } : { next: sha }));
+  const moved = await moveRef(ctx.world, ctx.repo, ref, (current) => Promise.resolve(current ? { refuse: "Reference already exists" } : { next: sha }));
   if (!moved.ok) throw unprocessable(moved.reason, `${DOCS.refs}#create-a-reference`);
   return { status: 201, body: await refBody(ctx, ref, sha) };
 };
 
 const updateRef: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"git", "updateRef">;
   const ref = qualify(ctx.params.ref ?? "");
-  const sha = String(ctx.body.sha);
-  const force = ctx.body.force === true;
+  const sha = String(req.sha);
+  const force = req.force === true;
   if (!(await ctx.repo.git.objectType(sha)) || sha.length !== 40) throw unprocessable("Object does not exist", `${DOCS.refs}#update-a-reference`);
   const moved = await moveRef(ctx.world, ctx.repo, ref, async (current) => {
     if (!current) return { refuse: "Reference does not exist" };
@@ -89,18 +91,19 @@ function person(input: { name?: string; email?: string; date?: string } | undefi
 }
 
 const createCommit: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"git", "createCommit">;
   const docs = `${DOCS.commits}#create-a-commit`;
-  const tree = String(ctx.body.tree);
+  const tree = String(req.tree);
   if ((await ctx.repo.git.objectType(tree)) !== "tree") throw unprocessable("Tree SHA does not exist", docs);
   const parents: string[] = [];
-  for (const p of (ctx.body.parents ?? []) as string[]) {
+  for (const p of req.parents ?? []) {
     if ((await ctx.repo.git.objectType(p)) !== "commit") throw unprocessable("Parent SHA does not exist or is not a commit object", docs);
     parents.push(await full(ctx.repo, p));
   }
   const me = ctx.world.identity();
-  const author = person(ctx.body.author, me);
-  const committer = person(ctx.body.committer, ctx.body.author ? author : me);
-  const sha = await ctx.repo.git.commitTree({ tree: await full(ctx.repo, tree), parents, message: String(ctx.body.message), author, committer });
+  const author = person(req.author, me);
+  const committer = person(req.committer, req.author ? author : me);
+  const sha = await ctx.repo.git.commitTree({ tree: await full(ctx.repo, tree), parents, message: String(req.message), author, committer });
   return { status: 201, body: gitCommit(ctx.world, ctx.repo, await ctx.repo.git.readCommit(sha)) };
 };
 
@@ -139,14 +142,15 @@ function badPath(path: string): boolean {
 }
 
 const createTree: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"git", "createTree">;
   const docs = `${DOCS.trees}#create-a-tree`;
   let base: string | null = null;
-  if (ctx.body.base_tree !== undefined) {
-    base = await ctx.repo.git.resolve(String(ctx.body.base_tree), "tree");
+  if (req.base_tree !== undefined) {
+    base = await ctx.repo.git.resolve(String(req.base_tree), "tree");
     if (!base) throw unprocessable("Invalid tree info: base_tree is not a valid tree", docs);
   }
   const changes: TreeChange[] = [];
-  const entries = ctx.body.tree as Array<{ path?: string; mode?: string; type?: string; sha?: string | null; content?: string }>;
+  const entries = req.tree as Array<{ path?: string; mode?: string; type?: string; sha?: string | null; content?: string }>;
   for (const [i, e] of entries.entries()) {
     const where = `tree.${i}`;
     if (e.path === undefined || e.mode === undefined) throw unprocessable(`Must supply a valid ${where}.path and ${where}.mode`, docs);
@@ -199,11 +203,12 @@ const getBlob: Route = async (ctx) => {
 };
 
 const createBlob: Route = async (ctx) => {
-  const encoding = String(ctx.body.encoding ?? "utf-8");
+  const req = ctx.body as RequestBody<"git", "createBlob">;
+  const encoding = String(req.encoding ?? "utf-8");
   if (encoding !== "utf-8" && encoding !== "utf8" && encoding !== "base64") {
     throw unprocessable(`encoding must be "utf-8" or "base64", got "${encoding}"`, `${DOCS.blobs}#create-a-blob`);
   }
-  const content = String(ctx.body.content);
+  const content = String(req.content);
   const bytes = encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8");
   const sha = await ctx.repo.git.writeBlob(bytes);
   return { status: 201, body: { sha, url: `${ctx.world.baseUrl}/repos/${ctx.repo.owner}/${ctx.repo.name}/git/blobs/${sha}` } };

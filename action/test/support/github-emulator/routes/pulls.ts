@@ -1,7 +1,7 @@
 import { moveRef } from "../refs.js";
 import { label, pullRequest } from "../shapes.js";
 import { HttpError, isoNow, notFound, unprocessable, validationFailed, type PullState } from "../state.js";
-import { paginate, repoPath, type Route, type RouteContext } from "./route.js";
+import { paginate, repoPath, type RequestBody, type Route, type RouteContext } from "./route.js";
 
 const DOCS = "https://docs.github.com/rest/pulls/pulls";
 
@@ -66,13 +66,13 @@ const list: Route = async (ctx) => {
 };
 
 const create: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"pulls", "create">;
   const docs = `${DOCS}#create-a-pull-request`;
-  if (ctx.body.issue !== undefined)
+  if (req.issue !== undefined)
     throw validationFailed([{ resource: "PullRequest", code: "custom", message: "Converting issues is not supported by the emulator" }], docs);
-  if (typeof ctx.body.title !== "string" || !ctx.body.title.trim())
-    throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }], docs);
-  const head = localBranch(ctx, String(ctx.body.head));
-  const base = String(ctx.body.base);
+  if (typeof req.title !== "string" || !req.title.trim()) throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }], docs);
+  const head = localBranch(ctx, String(req.head));
+  const base = String(req.base);
   const headSha = head ? await branchSha(ctx, head) : null;
   if (!head || !headSha) throw validationFailed([{ resource: "PullRequest", field: "head", code: "invalid" }], docs);
   const baseSha = await branchSha(ctx, base);
@@ -87,17 +87,17 @@ const create: Route = async (ctx) => {
   const p: PullState = {
     number: ctx.repo.nextNumber++,
     id: ctx.world.nextId(),
-    title: ctx.body.title,
-    body: typeof ctx.body.body === "string" ? ctx.body.body : null,
+    title: req.title,
+    body: typeof req.body === "string" ? req.body : null,
     state: "open",
-    draft: ctx.body.draft === true,
+    draft: req.draft === true,
     head,
     base,
     headSha,
     user: ctx.world.viewer.login,
     labels: [],
     requestedReviewers: [],
-    maintainerCanModify: ctx.body.maintainer_can_modify !== false,
+    maintainerCanModify: req.maintainer_can_modify !== false,
     createdAt: now,
     updatedAt: now,
     closedAt: null,
@@ -112,20 +112,21 @@ const create: Route = async (ctx) => {
 const get: Route = async (ctx) => ({ status: 200, body: await render(ctx, find(ctx), true) });
 
 const update: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"pulls", "update">;
   const docs = `${DOCS}#update-a-pull-request`;
   const p = find(ctx);
-  if (typeof ctx.body.base === "string") {
-    if (!(await branchSha(ctx, ctx.body.base))) throw validationFailed([{ resource: "PullRequest", field: "base", code: "invalid" }], docs);
-    p.base = ctx.body.base;
+  if (typeof req.base === "string") {
+    if (!(await branchSha(ctx, req.base))) throw validationFailed([{ resource: "PullRequest", field: "base", code: "invalid" }], docs);
+    p.base = req.base;
   }
-  if (typeof ctx.body.title === "string") p.title = ctx.body.title;
-  if (typeof ctx.body.body === "string") p.body = ctx.body.body;
-  if (typeof ctx.body.maintainer_can_modify === "boolean") p.maintainerCanModify = ctx.body.maintainer_can_modify;
-  if (ctx.body.state === "closed" && p.state === "open") {
+  if (typeof req.title === "string") p.title = req.title;
+  if (typeof req.body === "string") p.body = req.body;
+  if (typeof req.maintainer_can_modify === "boolean") p.maintainerCanModify = req.maintainer_can_modify;
+  if (req.state === "closed" && p.state === "open") {
     await headOf(ctx, p);
     p.state = "closed";
     p.closedAt = isoNow();
-  } else if (ctx.body.state === "open" && p.state === "closed") {
+  } else if (req.state === "open" && p.state === "closed") {
     if (p.mergedAt) throw unprocessable("Cannot reopen a merged pull request", docs);
     if (ctx.repo.pulls.some((o) => o !== p && o.state === "open" && o.head === p.head && o.base === p.base)) {
       throw validationFailed([{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${ctx.repo.owner}:${p.head}.` }], docs);
@@ -138,21 +139,22 @@ const update: Route = async (ctx) => {
 };
 
 const merge: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"pulls", "merge">;
   const docs = `${DOCS}#merge-a-pull-request`;
   const p = find(ctx);
   const refuse = (status: number, message: string) => new HttpError(status, { message, documentation_url: docs });
   if (p.state !== "open") throw refuse(405, "Pull Request is not mergeable");
   if (p.draft) throw refuse(405, "Pull Request is still a draft");
   const head = await headOf(ctx, p);
-  if (typeof ctx.body?.sha === "string" && ctx.body.sha !== head) throw refuse(409, "Head branch was modified. Review and try the merge again.");
-  const method = String(ctx.body?.merge_method ?? "merge");
+  if (typeof req?.sha === "string" && req.sha !== head) throw refuse(409, "Head branch was modified. Review and try the merge again.");
+  const method = String(req?.merge_method ?? "merge");
   const title =
-    typeof ctx.body?.commit_title === "string"
-      ? ctx.body.commit_title
+    typeof req?.commit_title === "string"
+      ? req.commit_title
       : method === "squash"
         ? `${p.title} (#${p.number})`
         : `Merge pull request #${p.number} from ${ctx.repo.owner}/${p.head}`;
-  const message = `${title}${typeof ctx.body?.commit_message === "string" ? `\n\n${ctx.body.commit_message}` : method === "merge" ? `\n\n${p.title}` : ""}\n`;
+  const message = `${title}${typeof req?.commit_message === "string" ? `\n\n${req.commit_message}` : method === "merge" ? `\n\n${p.title}` : ""}\n`;
   const me = ctx.world.identity();
   const moved = await moveRef(ctx.world, ctx.repo, `refs/heads/${p.base}`, async (base) => {
     if (!base) return { refuse: "Base branch does not exist" };
@@ -169,10 +171,11 @@ const merge: Route = async (ctx) => {
 };
 
 const requestReviewers: Route = async (ctx) => {
+  const req = ctx.body as RequestBody<"pulls", "requestReviewers">;
   const docs = "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request";
   const p = find(ctx);
-  const reviewers = (ctx.body.reviewers ?? []) as string[];
-  const teams = (ctx.body.team_reviewers ?? []) as string[];
+  const reviewers = req.reviewers ?? [];
+  const teams = req.team_reviewers ?? [];
   if (reviewers.some((r) => r.toLowerCase() === p.user.toLowerCase())) {
     throw new HttpError(422, { message: "Review cannot be requested from pull request author.", documentation_url: docs });
   }
@@ -188,9 +191,10 @@ const requestReviewers: Route = async (ctx) => {
   return { status: 201, body: await render(ctx, p, false) };
 };
 
-const addLabels: Route = async (ctx) => {
+const addLabels: Route = (ctx) => {
+  const req = ctx.body as RequestBody<"issues", "addLabels">;
   const p = find(ctx);
-  for (const entry of (ctx.body.labels ?? []) as Array<string | { name: string }>) {
+  for (const entry of (req.labels ?? []) as Array<string | { name: string }>) {
     const name = typeof entry === "string" ? entry : entry.name;
     const key = name.toLowerCase();
     if (!ctx.repo.labels.has(key)) ctx.repo.labels.set(key, { id: ctx.world.nextId(), name, color: "ededed" });

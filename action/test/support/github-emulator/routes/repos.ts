@@ -1,15 +1,16 @@
 import { fullRepository } from "../shapes.js";
 import type { DispatchEvent } from "../state.js";
-import type { Route } from "./route.js";
+import type { RequestBody, Route } from "./route.js";
 
-const getRepo: Route = async (ctx) => ({ status: 200, body: fullRepository(ctx.world, ctx.repo) });
+const getRepo: Route = (ctx) => ({ status: 200, body: fullRepository(ctx.world, ctx.repo) });
 
-const dispatch: Route = async (ctx) => {
+const dispatch: Route = (ctx) => {
+  const req = ctx.body as RequestBody<"repos", "createDispatchEvent">;
   const event: DispatchEvent = {
     owner: ctx.repo.owner,
     repo: ctx.repo.name,
-    event_type: String(ctx.body.event_type),
-    client_payload: (ctx.body.client_payload ?? {}) as Record<string, unknown>,
+    event_type: String(req.event_type),
+    client_payload: req.client_payload ?? {},
   };
   ctx.world.dispatches.push(event);
   // GitHub answers before any workflow starts, so handlers run after the response

@@ -1,3 +1,5 @@
+import type { RestEndpointMethodTypes } from "@octokit/rest";
+import type { CoercedQuery } from "../openapi.js";
 import type { RepoState, RouteResult } from "../state.js";
 import type { EmulatorWorld } from "../world.js";
 
@@ -7,14 +9,22 @@ export interface RouteContext {
   repo: RepoState;
   params: Record<string, string>;
   /** Query parameters, coerced to their documented types. */
-  query: Record<string, unknown>;
-  // `any` on purpose: the server validated the body against the operation's schema before the route runs
-  body: any;
+  query: CoercedQuery;
+  /** The parsed JSON body, validated against the operation's schema before the route runs; a route reads it through `RequestBody`. */
+  body: unknown;
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A handler for one OpenAPI operation. */
-export type Route = (ctx: RouteContext) => Promise<RouteResult>;
+type Api = RestEndpointMethodTypes;
+
+/**
+ * The body of a request to `octokit.rest[S][M]`, typed from GitHub's OpenAPI description, the one the
+ * server validated the request against (it also carries the path parameters, which a body never holds).
+ */
+export type RequestBody<S extends keyof Api, M extends keyof Api[S]> = Api[S][M] extends { parameters: infer P } ? P : never;
+
+/** A handler for one OpenAPI operation: its answer, or a promise of it when it reads the repository. */
+export type Route = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 
 /** Reads `page` and `per_page` and returns one page with GitHub's `link` header. */
 export function paginate<T>(ctx: RouteContext, items: T[], pathname: string, defaultPerPage = 30): { items: T[]; headers: Record<string, string> } {
