@@ -23,7 +23,20 @@ export interface GroupingFacts {
    * provider+directory, …) → the name they come from: a DAG, its tables and its pipeline are named
    * after the data they move.
    */
-  names: Map<string, { words: [string, string]; value: string; what: string }>;
+  names: Map<string, { words: string[]; value: string; what: string }>;
+  /**
+   * (e) Keys the alert only looks up, never leaves in an incident: the domain a host is under
+   * (`b-1.kafka.example.io` is one of `kafka.example.io`'s brokers), the scopes it lives in (a
+   * cluster, a namespace, a region) where an incident's infrastructure may be failing, and the job
+   * runner a warehouse principal is named after (`svc_dbt` runs dbt's queries).
+   */
+  reaches: Array<{ key: string; why: string; strict: boolean }>;
+  /**
+   * (e) Keys an incident keeps for the alerts that reach it: an infrastructure alert (a host, a broker,
+   * a warehouse, a principal: nothing more specific) keeps its scopes; an alert of a job runner keeps
+   * the runner.
+   */
+  offers: string[];
 }
 
 /** Annotations the Alertmanager and Grafana adapters keep for grouping: the notification's groupKey and its group labels. */
@@ -126,13 +139,32 @@ const MAX_VALUE = 200;
 
 /** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
 export function groupingFacts(alert: Alert): GroupingFacts {
-  const { identities, tier } = identitiesOf(alert);
+  const { identities, tier, scopes, hosts, principals } = identitiesOf(alert);
+  const reaches: GroupingFacts["reaches"] = [];
+  const offers: string[] = [];
+  for (const host of hosts) {
+    const parent = parentDomain(host);
+    if (parent) reaches.push({ key: identityKey(parent), why: `its host ${host} is under ${parent}, an entity of the incident`, strict: false });
+  }
+  // Scopes reach an incident about infrastructure only within the group window: a failing broker explains its cluster's alerts of the next minutes, not of the next hours.
+  for (const [scope, what] of scopes) {
+    if (tier === 2) offers.push(scopeKey(scope));
+    else reaches.push({ key: scopeKey(scope), why: `its ${what} ${scope} is where the incident's infrastructure fails`, strict: true });
+  }
+  for (const runner of runnersOf(alert, identities)) offers.push(runnerKey(runner));
+  for (const principal of principals) {
+    for (const runner of runnerWords(principal)) {
+      reaches.push({ key: runnerKey(runner), why: `its warehouse user ${principal} is named after ${runner}, whose job fails in the incident`, strict: true });
+    }
+  }
   return {
     rule: ruleOf(alert),
     group: groupOf(alert),
     identities,
     mentions: mentionsOf(alert),
     names: tier === 1 ? namesOf(identities) : new Map<string, never>(),
+    reaches,
+    offers,
   };
 }
 
@@ -142,6 +174,7 @@ export function groupingKeys(facts: GroupingFacts): string[] {
   if (facts.group) keys.push(facts.group.key);
   for (const v of facts.identities.keys()) keys.push(identityKey(v));
   for (const k of facts.names.keys()) keys.push(k);
+  keys.push(...facts.offers);
   // Words of the text last: the most numerous and the weakest, the first left out when an incident is full.
   for (const m of facts.mentions) keys.push(mentionKey(m));
   return keys;
@@ -167,6 +200,45 @@ export function addGroupKeys(keys: string[], seen: Set<string>, alertKeys: strin
 /** The index key of an identity value. */
 export function identityKey(value: string): string {
   return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
+}
+
+/** The index key of a scope (cluster, namespace, region) whose infrastructure an incident is about. */
+const scopeKey = (scope: string) => `s:${hash(scope)}`;
+
+/** The index key of a job runner (dbt, Airflow) an incident's alerts come from. */
+const runnerKey = (runner: string) => `x:${runner}`;
+
+/**
+ * Job runners and the words their service accounts are named with. A warehouse principal is the
+ * identity a runner's queries run as; teams name it after the runner (`svc_dbt_cloud`, `airflow_etl`).
+ */
+const RUNNERS: Readonly<Record<string, { sources: readonly string[]; kinds: readonly string[] }>> = {
+  dbt: { sources: ["dbt-cloud"], kinds: ["dbt job", "dbt model"] },
+  airflow: { sources: ["airflow"], kinds: ["DAG", "Airflow pool"] },
+};
+
+/** The runners an alert comes from: its source, or what its identities are (a DAG is Airflow's). */
+function runnersOf(alert: Alert, identities: Map<string, string>): string[] {
+  const whats = new Set(identities.values());
+  return Object.entries(RUNNERS)
+    .filter(([, r]) => r.sources.includes(alert.source) || r.kinds.some((k) => whats.has(k)))
+    .map(([name]) => name);
+}
+
+/** The runners a principal's name is made of (`svc_dbt_cloud` → dbt). */
+function runnerWords(principal: string): string[] {
+  const words = new Set(principal.split(/[-_.@\s]+/));
+  return Object.keys(RUNNERS).filter((r) => words.has(r));
+}
+
+/**
+ * The domain a fully qualified host is under, when that domain still names one system (three labels
+ * or more: `kafka.example.io`, never `example.io`): `b-1.kafka.example.io` → `kafka.example.io`.
+ */
+function parentDomain(host: string): string | null {
+  const labels = host.split(".");
+  if (labels.length < 4 || labels.some((l) => !l)) return null;
+  return labels.slice(1).join(".");
 }
 
 /** The index key of an entity-like word an incident's text names (hashed: text is not repeated in the index). */
@@ -216,8 +288,21 @@ function parsePairs(text: string): Array<[string, string]> {
   });
 }
 
-function identitiesOf(alert: Alert): { identities: Map<string, string>; tier: number } {
+interface Identities {
+  identities: Map<string, string>;
+  tier: number;
+  /** Scope values (tier 3) → what they are, whatever tier the alert's identity is. */
+  scopes: Map<string, string>;
+  /** Host names of tier 2 (hosts, brokers), normalized. */
+  hosts: string[];
+  /** Warehouse principals the alert names, normalized. */
+  principals: string[];
+}
+
+function identitiesOf(alert: Alert): Identities {
   const tiers = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()];
+  const hosts: string[] = [];
+  const principals: string[] = [];
   const add = (tier: 1 | 2 | 3, raw: string, what: string) => {
     for (const v of normalizedValues(raw)) if (distinctive(v) && !tiers[tier - 1]!.has(v)) tiers[tier - 1]!.set(v, what);
   };
@@ -232,6 +317,8 @@ function identitiesOf(alert: Alert): { identities: Map<string, string>; tier: nu
       if (!usable(alert, key, s.from)) continue;
       if (key === "airflow.pool" && s.value.toLowerCase().endsWith("default_pool")) continue;
       add(tier.tier, s.value, tier.what);
+      if (key === "host.instance" || key === "kafka.broker") hosts.push(hostOf(s.value.trim().toLowerCase()));
+      if (key === "dbt.user") principals.push(s.value.trim().toLowerCase());
     }
   }
   const pipeline = alert.labels.pipeline || alert.pipeline;
@@ -244,7 +331,8 @@ function identitiesOf(alert: Alert): { identities: Map<string, string>; tier: nu
   }
   for (const v of groupTitleValues(alert)) add(1, v, "value of its notification group");
   const tier = tiers.findIndex((t) => t.size > 0);
-  return tier < 0 ? { identities: new Map(), tier: 0 } : { identities: tiers[tier]!, tier: tier + 1 };
+  const found = { scopes: tiers[2]!, hosts, principals };
+  return tier < 0 ? { identities: new Map(), tier: 0, ...found } : { identities: tiers[tier]!, tier: tier + 1, ...found };
 }
 
 /** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
@@ -332,6 +420,11 @@ function namesOf(identities: Map<string, string>): GroupingFacts["names"] {
   for (const [value, what] of identities) {
     if (value.startsWith("#")) continue;
     const words = nameWords(value);
+    // A name of one distinctive word (`orders.v1`, `raw.orders`) is that word; a longer word, as short ones are shared by chance.
+    if (words.length === 1 && words[0]!.length >= 5) {
+      const key = `w:${hash(words[0]!)}`;
+      if (!out.has(key)) out.set(key, { words, value, what });
+    }
     for (let i = 0; i < words.length; i++) {
       for (let j = i + 1; j < words.length; j++) {
         const key = `w:${hash(`${words[i]}\u0000${words[j]}`)}`;

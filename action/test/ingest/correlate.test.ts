@@ -31,7 +31,7 @@ function alert(fp: string, minute: number, extra: Partial<Alert> = {}, labels: R
   };
 }
 
-const lineage: Record<string, string[]> = { orders: ["orders-daily"], "orders-daily": ["revenue"] };
+const lineage: Record<string, string[]> = { orders: ["ledger-rollup"], "ledger-rollup": ["revenue"] };
 const opts = (now = T0 + 60 * MIN): CorrelateOptions => ({
   now,
   groupWindowMs: 30 * MIN,
@@ -48,7 +48,7 @@ describe("correlate", () => {
         alert("a", 0, {}, { pipeline: "orders" }),
         alert("a", 5, {}, { pipeline: "orders" }),
         alert("b", 3, {}, { pipeline: "orders" }),
-        alert("c", 6, {}, { pipeline: "orders-daily" }),
+        alert("c", 6, {}, { pipeline: "ledger-rollup" }),
         alert("d", 200, {}, { pipeline: "orders" }),
         alert("e", 1, {}, { pipeline: "billing" }),
       ],
@@ -58,7 +58,7 @@ describe("correlate", () => {
     const first = out.incidents.find((i) => i.fingerprints.includes("a"))!;
     expect(first.fingerprints.sort()).toEqual(["a", "b", "c"]);
     expect(first.groupingReasons.join("\n")).toMatch(/same pipeline orders/);
-    expect(first.groupingReasons.join("\n")).toMatch(/lineage neighbours orders-daily and orders/);
+    expect(first.groupingReasons.join("\n")).toMatch(/lineage neighbours ledger-rollup and orders/);
     expect(out.incidents.find((i) => i.fingerprints.includes("d"))!.id).not.toBe(first.id);
   });
 
