@@ -138,16 +138,22 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   // whatever their start times (a week-old warning re-sent beside today's failure).
   const byDelivery = new Map<string, Set<Incident>>();
   let delivery = "";
-  const lookup = (key: string, at: number): Incident | undefined => {
+  // Incidents of this run merged into another (see below), which nothing joins any more.
+  const gone = new Set<Incident>();
+  // `strict`: only within the group window of the incident's last alert; `skip`: an incident not to return.
+  const lookup = (key: string, at: number, strict = false, skip?: Incident): Incident | undefined => {
     const list = byKey.get(key);
     if (!list) return undefined;
-    for (let n = list.length - 1; n >= 0; n--) if (live(list[n]!, at)) return list[n];
+    const other = (i: Incident) => i !== skip && !gone.has(i);
+    for (let n = list.length - 1; n >= 0; n--) if (other(list[n]!) && (strict ? near : live)(list[n]!, at)) return list[n];
     if (key.startsWith("g:")) {
       const same = byDelivery.get(delivery);
-      for (let n = list.length - 1; n >= 0; n--) if (same?.has(list[n]!)) return list[n];
+      for (let n = list.length - 1; n >= 0; n--) if (other(list[n]!) && same?.has(list[n]!)) return list[n];
     }
     return undefined;
   };
+  // The incidents this run opened, with the facts of the alert that opened each.
+  const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
 
   const ordered = [...alerts].sort((a, b) => times.get(a)! - times.get(b)! || a.id.localeCompare(b.id));
   for (const alert of ordered) {
@@ -235,6 +241,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       reason = reason || "new problem";
     }
     const repeat = target.fingerprints.includes(alert.fingerprint);
+    if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
     attach(target, alert, pipelines, reason, at);
     index(target);
     if (!repeat) {
@@ -249,7 +256,51 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     touched.add(target.id);
     assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
   }
-  return { incidents, assignments, touched: [...touched] };
+  // A second look, because alerts start in whatever order: an incident this run opened joins the one
+  // its first alert would have joined had that one's alerts started first (a client's TLS error a
+  // minute before the probe of its server failed).
+  for (const [from, first] of opened) {
+    delivery = first.delivery;
+    const { target: into, reason } = byEntity(first.facts, first.at, (key, at, strict) => lookup(key, at, strict, from));
+    if (!into) continue;
+    merge(into, from, `${first.name}: ${reason}`);
+    gone.add(from);
+    byId.delete(from.id);
+    let seen = keysOf.get(into);
+    if (!seen) keysOf.set(into, (seen = new Set(into.groupKeys ?? [])));
+    for (const k of addGroupKeys((into.groupKeys ??= []), seen, from.groupKeys ?? [])) indexKey(k, into);
+    index(into);
+    for (const a of assignments) if (a.incidentId === from.id) a.incidentId = into.id;
+    touched.delete(from.id);
+    touched.add(into.id);
+  }
+  return { incidents: gone.size ? incidents.filter((i) => !gone.has(i)) : incidents, assignments, touched: [...touched] };
+}
+
+/** Moves an incident opened in this run into the one it belongs to, with the reason they join. */
+function merge(into: Incident, from: Incident, reason: string): void {
+  const union = (a: string[], b: string[]) => {
+    for (const x of b) if (!a.includes(x)) a.push(x);
+  };
+  into.alerts.push(...from.alerts);
+  union(into.deliveries, from.deliveries);
+  union(into.pipelines, from.pipelines);
+  union(into.fingerprints, from.fingerprints);
+  union(into.alertnames, from.alertnames);
+  union(into.resolvedFingerprints, from.resolvedFingerprints);
+  into.groupingReasons.push(reason, ...from.groupingReasons);
+  into.duplicates += from.duplicates;
+  into.severity = worst(into.severity, from.severity);
+  if (from.openedAt < into.openedAt) into.openedAt = from.openedAt;
+  if (from.updatedAt > into.updatedAt) into.updatedAt = from.updatedAt;
+  if (into.fingerprints.every((f) => into.resolvedFingerprints.includes(f))) {
+    into.status = "resolved";
+    const ends = [into.resolvedAt, from.resolvedAt].filter((t): t is string => t !== null).sort();
+    into.resolvedAt = ends.at(-1) ?? into.updatedAt;
+  } else {
+    into.status = "open";
+    into.resolvedAt = null;
+  }
 }
 
 /** The most recently updated of some incidents (the first of equals). */
@@ -264,7 +315,7 @@ function latest(list: Incident[] | undefined): Incident | undefined {
 function byEntity(
   facts: GroupingFacts,
   at: number,
-  lookup: (key: string, at: number) => Incident | undefined,
+  lookup: (key: string, at: number, strict?: boolean) => Incident | undefined,
 ): { target: Incident | undefined; reason: string } {
   const { rule, group, identities, mentions, names } = facts;
   let target = lookup(rule.key, at);
@@ -284,8 +335,9 @@ function byEntity(
   }
   for (const [key, { words, value, what }] of names) {
     if ((target = lookup(key, at)))
-      return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
+      return { target, reason: `similar names: its ${what} ${value} shares ${words.map((w) => `"${w}"`).join(" and ")} with a name of the incident` };
   }
+  for (const { key, why, strict } of facts.reaches) if ((target = lookup(key, at, strict))) return { target, reason: why };
   return { target: undefined, reason: "" };
 }
 

@@ -151,6 +151,13 @@ export function groupingFacts(alert: Alert): GroupingFacts {
     if (tier === 2) offers.push(scopeKey(scope));
     else reaches.push({ key: scopeKey(scope), why: `its ${what} ${scope} is where the incident's infrastructure fails`, strict: true });
   }
+  // Data that stops arriving in one scope stops for one reason (a scheduler, a warehouse, a source), not one per table or DAG.
+  if (late(alert)) {
+    for (const [scope, what] of scopes) {
+      offers.push(lateKey(scope));
+      reaches.push({ key: lateKey(scope), why: `late like the incident, in the same ${what} ${scope}`, strict: true });
+    }
+  }
   for (const runner of runnersOf(alert, identities)) offers.push(runnerKey(runner));
   for (const principal of principals) {
     for (const runner of runnerWords(principal)) {
@@ -204,6 +211,24 @@ export function identityKey(value: string): string {
 
 /** The index key of a scope (cluster, namespace, region) whose infrastructure an incident is about. */
 const scopeKey = (scope: string) => `s:${hash(scope)}`;
+
+/** The index key of a scope where an incident's data is late. */
+const lateKey = (scope: string) => `l:${hash(scope)}`;
+
+/** Words by which an alert says data is late or missing rather than wrong: a missed SLA, stale data, a heartbeat not pinged. */
+const LATE_WORDS = new Set(["sla", "slamiss", "stale", "staleness", "freshness", "heartbeat", "late", "overdue"]);
+
+/** Whether an alert is about data that did not arrive in time (its name or title says so). */
+function late(alert: Alert): boolean {
+  for (const text of [alert.labels.alertname ?? "", alert.title]) {
+    for (const w of text
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .toLowerCase()
+      .split(/[^a-z]+/))
+      if (LATE_WORDS.has(w)) return true;
+  }
+  return false;
+}
 
 /** The index key of a job runner (dbt, Airflow) an incident's alerts come from. */
 const runnerKey = (runner: string) => `x:${runner}`;

@@ -316,6 +316,81 @@ describe("grouping without knowledge", () => {
 });
 
 /** Unrelated entities, each of its own kind and name (no shared words). */
+describe("grouping across sources, without knowledge", () => {
+  const one = (labels: Record<string, string>, minute: number) => deliver(amBody([{ labels, minute }]));
+  const joined = (c: Correlation) => c.incidents.flatMap((i) => i.groupingReasons);
+
+  it("a client's error on a broker joins the failing probe of the address the broker is under, whichever started first", () => {
+    const client = one({ alertname: "ProducerSendFailing", broker: "b-2.kafka-east.example.net:9093" }, 0);
+    const probe = one({ alertname: "TLSProbeFailing", instance: "kafka-east.example.net:9093", job: "blackbox" }, 2);
+    // One run: the client's alert started first, so it opened an incident before the probe's existed.
+    const { state, last } = runs([...client, ...probe]);
+    expect(state).toHaveLength(1);
+    expect(joined(last)).toEqual(["ProducerSendFailing: its host b-2.kafka-east.example.net is under kafka-east.example.net, an entity of the incident"]);
+    // Two runs, the probe first.
+    expect(
+      runs(
+        one({ alertname: "TLSProbeFailing", instance: "kafka-east.example.net:9093" }, 0),
+        one({ alertname: "ProducerSendFailing", broker: "b-1.kafka-east.example.net" }, 3),
+      ).state,
+    ).toHaveLength(1);
+  });
+
+  it("hosts under one domain are not one entity, and an apex domain names no system", () => {
+    expect(
+      runs([
+        ...one({ alertname: "DiskFull", instance: "a.kafka-east.example.net" }, 0),
+        ...one({ alertname: "HighLoad", instance: "b.kafka-east.example.net" }, 1),
+      ]).state,
+    ).toHaveLength(2);
+    expect(
+      runs([...one({ alertname: "TLSProbeFailing", instance: "example.net" }, 0), ...one({ alertname: "DiskFull", instance: "db.example.net" }, 1)]).state,
+    ).toHaveLength(2);
+  });
+
+  it("an alert in a scope joins an incident about that scope's infrastructure within the group window only", () => {
+    const broker = () => one({ alertname: "KafkaBrokerOffline", broker: "broker-3", cluster: "kafka-east" }, 0);
+    const ingress = (cluster: string, minute: number) => one({ alertname: "TopicIngressStopped", topic: "clicks.raw", cluster }, minute);
+    const { state, last } = runs([...broker(), ...ingress("kafka-east", 10)]);
+    expect(state).toHaveLength(1);
+    expect(reasons(last)[1]).toBe("its cluster kafka-east is where the incident's infrastructure fails");
+    expect(runs([...broker(), ...ingress("kafka-west", 10)]).state).toHaveLength(2);
+    expect(runs([...broker(), ...ingress("kafka-east", 90)]).state).toHaveLength(2);
+    // Two entities of one cluster, with no infrastructure alert, are two problems.
+    expect(runs([...ingress("kafka-east", 0), ...one({ alertname: "TopicIngressStopped", topic: "orders.raw", cluster: "kafka-east" }, 1)]).state).toHaveLength(
+      2,
+    );
+  });
+
+  it("a warehouse principal named after a job runner joins that runner's failing job within the group window", () => {
+    const dag = () => one({ alertname: "TaskFailed", dag_id: "billing_export_daily", task_id: "load" }, 0);
+    const queries = (user: string, minute: number) => one({ alertname: "WarehouseQueryErrors", user_name: user, warehouse: "wh_xl" }, minute);
+    const { state, last } = runs([...dag(), ...queries("svc_airflow_prod", 5)]);
+    expect(state).toHaveLength(1);
+    expect(reasons(last)[1]).toBe("its warehouse user svc_airflow_prod is named after airflow, whose job fails in the incident");
+    expect(runs([...dag(), ...queries("svc_reporting", 5)]).state).toHaveLength(2);
+    expect(runs([...dag(), ...queries("svc_airflow_prod", 60)]).state).toHaveLength(2);
+  });
+
+  it("late data in one scope is one problem; failures in one scope are not", () => {
+    const sla = (dag: string, deployment: string, minute: number) => one({ alertname: "DagSlaMissed", dag_id: dag, airflow_instance: deployment }, minute);
+    const { state, last } = runs([...sla("ledger_close_daily", "airflow-finance", 0), ...sla("invoice_rollup_hourly", "airflow-finance", 10)]);
+    expect(state).toHaveLength(1);
+    expect(reasons(last)[1]).toBe("late like the incident, in the same Airflow deployment airflow-finance");
+    expect(runs([...sla("ledger_close_daily", "airflow-finance", 0), ...sla("invoice_rollup_hourly", "airflow-sales", 10)]).state).toHaveLength(2);
+    const failed = (dag: string, minute: number) => one({ alertname: "DagRunFailed", dag_id: dag, airflow_instance: "airflow-finance" }, minute);
+    expect(runs([...failed("ledger_close_daily", 0), ...failed("invoice_rollup_hourly", 10)]).state).toHaveLength(2);
+  });
+
+  it("a topic and a table of one long name are the same data; short names are shared by chance", () => {
+    const pair = (topic: string, table: string) =>
+      runs([...one({ alertname: "TopicLagHigh", topic }, 0), ...one({ alertname: "TableStale", table }, 12)]).state;
+    expect(pair("payments.v3", "raw.payments")).toHaveLength(1);
+    expect(pair("pay.v3", "raw.pay")).toHaveLength(2);
+    expect(pair("payments.v3", "raw.refunds")).toHaveLength(2);
+  });
+});
+
 const SUBJECTS: Array<Record<string, string>> = [
   { consumergroup: "points-accrual", topic: "loyalty.points.v2" },
   { dag_id: "inventory_sync_hourly", task_id: "sync_stock" },
