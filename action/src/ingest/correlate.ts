@@ -11,6 +11,10 @@ export interface CorrelateOptions {
   groupWindowMs: number;
   /** A re-fire this soon after resolution reopens an incident; an incident still firing stays open this long to alerts of its entities. */
   reopenWindowMs: number;
+  /** An incident with no new alert for this long is closed, resolved or not (see `closesAt`); default `QUIET_PERIOD_MS`. */
+  quietPeriodMs?: number;
+  /** Epoch ms at which the delivery that brought an alert was received; default `now`. */
+  receivedAt?(alert: Alert): number | undefined;
   /** Impacted pipeline ids of an alert (from labels and knowledge). */
   pipelinesOf(alert: Alert): string[];
   /** The lineage neighbours (upstream and downstream) of a pipeline. */
@@ -30,6 +34,27 @@ export interface Correlation {
   assignments: Assignment[];
   /** Ids of incidents this batch created or changed. */
   touched: string[];
+}
+
+/** The default quiet period: a day without a new alert closes an incident. */
+export const QUIET_PERIOD_MS = 24 * 3_600_000;
+
+/** How far a start time may lie after its receive time before it is taken for a wrong clock. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * When an incident closes (epoch ms): a resolved one (no firing alert left) once the reopen window
+ * after its resolution has passed, and any one once the quiet period after its last alert has passed,
+ * even if a firing alert never resolved (sources lose resolve notifications). A closed incident
+ * takes no new firing alert: the same fingerprint then opens a new incident, a recurrence that links
+ * to it (`recurrenceOf`). `resolved` is what the alerts say; closed is derived from the windows, so
+ * the index keeps no separate status for it.
+ */
+export function closesAt(inc: Pick<Incident, "status" | "updatedAt" | "resolvedAt">, windows: { reopenWindowMs: number; quietPeriodMs?: number }): number {
+  const updated = Date.parse(inc.updatedAt);
+  const resolved = inc.status === "resolved" && inc.resolvedAt !== null ? Date.parse(inc.resolvedAt) : NaN;
+  const quiet = Math.max(updated, Number.isFinite(resolved) ? resolved : updated) + (windows.quietPeriodMs ?? QUIET_PERIOD_MS);
+  return Number.isFinite(resolved) ? Math.min(resolved + windows.reopenWindowMs, quiet) : quiet;
 }
 
 const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
@@ -72,7 +97,12 @@ function alertTime(a: Alert, fallback: number): number {
  * needs the group window; the entity rules accept any incident that still fires within the reopen
  * window of its last alert, as a vendor keeps a group open while it fires. Anything else opens an
  * incident. Every join records its reason. An alert id already recorded is a duplicate and changes
- * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
+ * nothing. No rule joins a closed incident (`closesAt`) except the resolution of one of its alerts;
+ * a firing alert of a closed incident's fingerprint opens a recurrence linked to it (`recurrenceOf`).
+ * A start time more than `CLOCK_SKEW_MS` after its delivery's receive time is clamped to the receive
+ * time, recorded so (the alert's `startsAt` in its assignment, and `startClamped` on the incident):
+ * a wrong clock never opens an incident in a future day or month. Pure and linear: every rule is an
+ * index lookup, never a scan of the incidents.
  */
 export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOptions): Correlation {
   const incidents = state.map((i) => ({
@@ -113,11 +143,18 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
   };
   incidents.forEach(index);
-  // Each alert's time, parsed once (sorting would parse it at every comparison).
+  // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
+  // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
   const times = new Map<Alert, number>();
+  const claimed = new Map<Alert, number>();
   let earliest = Infinity;
   for (const a of alerts) {
-    const t = alertTime(a, opts.now);
+    let t = alertTime(a, opts.now);
+    const received = opts.receivedAt?.(a) ?? opts.now;
+    if (t > received + CLOCK_SKEW_MS) {
+      claimed.set(a, t);
+      t = received;
+    }
     times.set(a, t);
     if (t < earliest) earliest = t;
   }
@@ -129,11 +166,14 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   const assignments: Assignment[] = [];
   const ms = (iso: string) => Date.parse(iso);
   // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
+  const closed = (inc: Incident, at: number) => at > closesAt(inc, opts);
   const near = (inc: Incident, at: number) =>
     Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
-    (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs));
+    (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs)) &&
+    !closed(inc, at);
   // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
-  const live = (inc: Incident, at: number) => near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs);
+  const live = (inc: Incident, at: number) =>
+    near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs && !closed(inc, at));
   // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
   // whatever their start times (a week-old warning re-sent beside today's failure).
   const byDelivery = new Map<string, Set<Incident>>();
@@ -156,28 +196,32 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
 
   const ordered = [...alerts].sort((a, b) => times.get(a)! - times.get(b)! || a.id.localeCompare(b.id));
-  for (const alert of ordered) {
+  for (const incoming of ordered) {
+    const at = times.get(incoming)!;
+    const future = claimed.get(incoming);
+    // The alert as recorded: at the time it was placed.
+    const alert = future === undefined ? incoming : { ...incoming, startsAt: new Date(at).toISOString() };
     const known = seenAlert.get(alert.id);
     if (known) {
       // A re-delivery (or a source's repeat notification) of a recorded alert changes nothing.
       assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
       continue;
     }
-    const at = times.get(alert)!;
     const pipelines = opts.pipelinesOf(alert);
     // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
     let facts: GroupingFacts | undefined;
     delivery = alert.raw.delivery;
     let target: Incident | undefined;
     let reason = "";
+    // The closed incident a firing alert of its fingerprint recurs after.
+    let earlier: Incident | undefined;
     const sameFp = latest(byFingerprint.get(alert.fingerprint));
     if (sameFp) {
-      const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
-      if (reopenable || alert.status === "resolved") {
+      if (!closed(sameFp, at) || alert.status === "resolved") {
         target = sameFp;
         reason =
           sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
-      }
+      } else earlier = sameFp;
     }
     if (!target) {
       // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline:
@@ -209,7 +253,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     if (!target) {
       let id = incidentIdFor(alert, pipelines[0], at);
       const existing = byId.get(id);
-      if (existing && existing.status === "open") target = existing;
+      if (existing && existing.status === "open" && !closed(existing, at)) target = existing;
       else {
         // A closed incident keeps its id; a new problem the same day gets the time as a suffix (still deterministic).
         if (existing) id = `${id}-${new Date(at).toISOString().slice(11, 16).replace(":", "")}`;
@@ -234,15 +278,17 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
           groupingReasons: [],
           duplicates: 0,
           groupKeys: [],
+          ...(earlier ? { recurrenceOf: earlier.id } : {}),
         };
         incidents.push(target);
         byId.set(id, target);
       }
-      reason = reason || "new problem";
+      reason = reason || (earlier && target.recurrenceOf === earlier.id ? `recurrence of ${earlier.id}, which had closed` : "new problem");
     }
     const repeat = target.fingerprints.includes(alert.fingerprint);
     if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
     attach(target, alert, pipelines, reason, at);
+    if (future !== undefined) flagClamped(target, future, at);
     index(target);
     if (!repeat) {
       let seen = keysOf.get(target);
@@ -258,8 +304,9 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   }
   // A second look, because alerts start in whatever order: an incident this run opened joins the one
   // its first alert would have joined had that one's alerts started first (a client's TLS error a
-  // minute before the probe of its server failed).
+  // minute before the probe of its server failed). A recurrence stays what its fingerprint made it.
   for (const [from, first] of opened) {
+    if (from.recurrenceOf) continue;
     delivery = first.delivery;
     const { target: into, reason } = byEntity(first.facts, first.at, (key, at, strict) => lookup(key, at, strict, from));
     if (!into) continue;
@@ -293,6 +340,7 @@ function merge(into: Incident, from: Incident, reason: string): void {
   into.severity = worst(into.severity, from.severity);
   if (from.openedAt < into.openedAt) into.openedAt = from.openedAt;
   if (from.updatedAt > into.updatedAt) into.updatedAt = from.updatedAt;
+  if (from.startClamped && !into.startClamped) into.startClamped = from.startClamped;
   if (into.fingerprints.every((f) => into.resolvedFingerprints.includes(f))) {
     into.status = "resolved";
     const ends = [into.resolvedAt, from.resolvedAt].filter((t): t is string => t !== null).sort();
@@ -339,6 +387,15 @@ function byEntity(
   }
   for (const { key, why, strict } of facts.reaches) if ((target = lookup(key, at, strict))) return { target, reason: why };
   return { target: undefined, reason: "" };
+}
+
+/** Records on an incident that an alert claimed a start after its receive time and was placed at `placed`. */
+function flagClamped(inc: Incident, claimedAt: number, placed: number): void {
+  const claimed = new Date(claimedAt).toISOString();
+  const prev = inc.startClamped;
+  inc.startClamped = prev
+    ? { alerts: prev.alerts + 1, claimed: claimed > prev.claimed ? claimed : prev.claimed, placed: prev.placed }
+    : { alerts: 1, claimed, placed: new Date(placed).toISOString() };
 }
 
 function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number): void {

@@ -13,6 +13,8 @@ export interface HistoryEntry {
   rootCause: string | null;
   /** True when review confirmed the cause (a merged fix, or a human's `feedback.actual_root_cause`). */
   confirmed: boolean;
+  /** The closed incident this one recurred after, when it is a recurrence. */
+  recurrenceOf?: string;
 }
 
 /** A history entry from an incident index entry. */
@@ -26,20 +28,36 @@ export function entryFromIncident(i: Incident): HistoryEntry {
     openedAt: i.openedAt,
     rootCause: i.rootCause && i.rootCause.id !== "unknown" ? i.rootCause.id : null,
     confirmed: i.rootCause?.status === "confirmed-by-review",
+    ...(i.recurrenceOf ? { recurrenceOf: i.recurrenceOf } : {}),
   };
 }
 
 /**
  * Past incidents that resemble this one, most similar first: the same fingerprint, or the same
- * pipeline with an alert of the same name. At most `limit`.
+ * pipeline with an alert of the same name. A recurrence's earlier occurrences come before all of
+ * them, the one it links to first and then the incidents that one recurred after, so the cause of
+ * the last occurrence is the first memory considers. At most `limit`.
  */
 export function findSimilar(
   history: HistoryEntry[],
-  current: { id: string; fingerprints: string[]; pipelines: string[]; alertnames: string[] },
+  current: { id: string; fingerprints: string[]; pipelines: string[]; alertnames: string[]; recurrenceOf?: string | undefined },
   limit = 5,
 ): SimilarIncident[] {
+  const byId = new Map(history.map((h) => [h.id, h]));
+  const earlier: HistoryEntry[] = [];
+  let next = current.recurrenceOf;
+  while (next) {
+    const h = byId.get(next);
+    if (!h || h.id === current.id || earlier.includes(h)) break;
+    earlier.push(h);
+    next = h.recurrenceOf;
+  }
+  const linked = earlier.map((h, n) => ({
+    h,
+    reason: n === 0 ? "earlier occurrence: this incident is its recurrence" : `earlier occurrence: ${earlier[n - 1]!.id} recurred after it`,
+  }));
   const scored = history
-    .filter((h) => h.id !== current.id)
+    .filter((h) => h.id !== current.id && !earlier.includes(h))
     .map((h) => {
       const fp = h.fingerprints.some((f) => current.fingerprints.includes(f));
       const pipeline = h.pipelines.find((p) => current.pipelines.includes(p));
@@ -50,7 +68,7 @@ export function findSimilar(
     })
     .filter((x) => x.eligible)
     .sort((a, b) => b.score - a.score || b.h.openedAt.localeCompare(a.h.openedAt));
-  return scored.slice(0, limit).map(({ h, reason }) => ({
+  return [...linked, ...scored].slice(0, limit).map(({ h, reason }) => ({
     id: h.id,
     path: h.path,
     rootCause: h.rootCause,
@@ -78,6 +96,7 @@ export function historyEntryFromReadme(dir: string, text: string): HistoryEntry 
     openedAt: typeof data.opened_at === "string" ? data.opened_at : "",
     rootCause: corrected ?? named,
     confirmed: corrected !== null || fix.state === "merged" || rc.status === "confirmed-by-review",
+    ...(typeof data.recurrence_of === "string" && data.recurrence_of ? { recurrenceOf: data.recurrence_of } : {}),
   };
 }
 

@@ -25,6 +25,11 @@ export const ConfigSchema = z
         group_window: DurationSchema.default("30m"),
         /** A re-fire within this window after resolution reopens the incident; later ones open a new one. */
         reopen_window: DurationSchema.default("2h"),
+        /**
+         * An incident with no new alert for this long is closed, even if an alert never resolved; a later
+         * alert of its fingerprint opens a new incident linked to it as a recurrence.
+         */
+        quiet_period: DurationSchema.default("24h"),
       })
       .prefault({}),
     budgets: z

@@ -3,9 +3,12 @@ import { SeveritySchema, TimestampSchema } from "./alert.js";
 
 export const IncidentStatusSchema = z.enum(["open", "resolved"]);
 
+/** An incident id: the day it opened, then lower-case kebab words; never a path of its own. */
+export const IncidentIdSchema = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$/);
+
 /** One incident's entry in incidents/index.json: the state correlation reads. */
 export const IncidentSchema = z.object({
-  id: z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$/),
+  id: IncidentIdSchema,
   /** The folder, relative to the repository root. */
   path: z.string(),
   title: z.string(),
@@ -32,6 +35,16 @@ export const IncidentSchema = z.object({
    * labels, vendor notification groups, entity names, and hashes of entity-like words of its text.
    */
   groupKeys: z.array(z.string()).optional(),
+  /**
+   * The closed incident this one recurs after: a firing alert of its fingerprint came once it had
+   * closed (resolved past the reopen window, or quiet past the quiet period; ingest/correlate.ts).
+   */
+  recurrenceOf: IncidentIdSchema.optional(),
+  /**
+   * Alerts that claimed a start after their delivery's receive time (beyond clock skew) and were placed
+   * at the receive time instead: how many, the furthest claimed start, and the first placement.
+   */
+  startClamped: z.object({ alerts: z.number().int().positive(), claimed: TimestampSchema, placed: TimestampSchema }).optional(),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 

@@ -8,14 +8,19 @@ import type { Memory } from "./memory.js";
 /** Correlates the run's alerts with a state of the index; rerun on every commit attempt against the state it lands on. */
 export type Correlator = (state: Incident[]) => Correlation;
 
-/** Stage 3, correlate: a correlator over the run's alerts, and the incidents this run touches. */
-export function correlator(alerts: Alert[], ctx: { config: Config; memory: Memory; now: number }): Correlator {
-  const { config, memory, now } = ctx;
+/**
+ * Stage 3, correlate: a correlator over the run's alerts, and the incidents this run touches.
+ * `received` gives each delivery's receive time (epoch ms), which bounds an alert's start time.
+ */
+export function correlator(alerts: Alert[], ctx: { config: Config; memory: Memory; now: number; received?: ReadonlyMap<string, number> }): Correlator {
+  const { config, memory, now, received } = ctx;
   return (state) =>
     correlate(state, alerts, {
       now,
       groupWindowMs: parseDuration(config.investigate.group_window),
       reopenWindowMs: parseDuration(config.investigate.reopen_window),
+      quietPeriodMs: parseDuration(config.investigate.quiet_period),
+      receivedAt: (a) => received?.get(a.raw.delivery),
       pipelinesOf: (a) => memory.pipelinesOf(a).map((p) => p.id),
       neighboursOf: (p) => {
         const n = neighbours(memory.knowledge, p);

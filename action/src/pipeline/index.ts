@@ -55,7 +55,8 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   progress.phase("correlate");
   const head = await ports.store.snapshot();
   const before = await readIndex(head);
-  const correlate = correlator(alerts, { config, memory, now });
+  const received = new Map(deliveries.map((d) => [d.id, Date.parse(d.receivedAt)] as const).filter(([, t]) => Number.isFinite(t)));
+  const correlate = correlator(alerts, { config, memory, now, received });
   const correlation = correlate(before);
   const history = await loadHistory(head, before);
 

@@ -1,6 +1,6 @@
 import { parse, parseDocument, stringify } from "yaml";
 import { z } from "zod";
-import { FixSchema, IncidentStatusSchema, LlmUsageSchema, SeveritySchema, TimestampSchema } from "../model/index.js";
+import { FixSchema, IncidentIdSchema, IncidentStatusSchema, LlmUsageSchema, SeveritySchema, TimestampSchema } from "../model/index.js";
 import { quickYaml } from "./quick-yaml.js";
 
 /**
@@ -17,6 +17,10 @@ export const IncidentFrontmatterSchema = z.looseObject({
   alertnames: z.array(z.string()).default([]),
   opened_at: TimestampSchema,
   resolved_at: TimestampSchema.nullable().default(null),
+  /** The closed incident this one recurs after (the same alert fired again once it had closed). */
+  recurrence_of: IncidentIdSchema.optional(),
+  /** Alerts whose claimed start lay after their receive time: how many, the furthest claim, where they were placed. */
+  start_clamped: z.object({ alerts: z.number().int().positive(), claimed: TimestampSchema, placed: TimestampSchema }).optional(),
   /** `awaiting`: recorded, waiting for a manual trigger; `done`: investigated. */
   investigation: z.enum(["pending", "awaiting", "done"]),
   root_cause: z

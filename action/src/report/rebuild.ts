@@ -154,6 +154,8 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
     groupingReasons,
     duplicates,
     ...(alerts.length ? { groupKeys } : {}),
+    ...(fm.recurrence_of ? { recurrenceOf: fm.recurrence_of } : {}),
+    ...(fm.start_clamped ? { startClamped: fm.start_clamped } : {}),
   };
 }
 

@@ -219,3 +219,36 @@ describe("parseIncidentFrontmatter", () => {
     expect(() => parseIncidentFrontmatter("---\nid: [unclosed\n---\n")).toThrow(/not valid YAML.*fix the YAML/);
   });
 });
+
+describe("an incident's lifecycle in its README", () => {
+  const base = awaitingFixture();
+  const input = {
+    ...base,
+    incident: {
+      ...base.incident,
+      recurrenceOf: "2026-02-11-orders-consumer-lag-7f3a",
+      startClamped: { alerts: 2, claimed: "2026-04-30T09:00:00Z", placed: "2026-03-14T10:00:00Z" },
+    },
+  };
+  const readme = buildIncidentFiles(input)["README.md"]!;
+
+  it("links the incident it recurs after, and says a start time was clamped", () => {
+    const { nodes } = parsed(readme);
+    const recurrence = nodes.find((n) => n.type === "paragraph" && textOf(n).startsWith("Recurrence of"))!;
+    expect(textOf(recurrence)).toBe(
+      "Recurrence of 2026-02-11-orders-consumer-lag-7f3a: the same alert fired again after that incident had closed; memory considers it first.",
+    );
+    const href = nodes.find((n): n is Nodes & { type: "link"; url: string } => n.type === "link" && textOf(n) === "2026-02-11-orders-consumer-lag-7f3a")!.url;
+    expect(href).toBe("../../02/2026-02-11-orders-consumer-lag-7f3a/README.md");
+    expect(readme).toContain("**Start time clamped:** 2 alerts claimed to start in the future (as late as 2026-04-30 09:00 UTC)");
+    expect(readme).toContain("placed at the time they were received (2026-03-14 10:00 UTC)");
+  });
+
+  it("records both in the frontmatter, and a README without them has neither", () => {
+    const fm = parseIncidentFrontmatter(readme);
+    expect(fm.recurrence_of).toBe("2026-02-11-orders-consumer-lag-7f3a");
+    expect(fm.start_clamped).toEqual({ alerts: 2, claimed: "2026-04-30T09:00:00Z", placed: "2026-03-14T10:00:00Z" });
+    const plain = buildIncidentFiles(base)["README.md"]!;
+    expect(plain).not.toMatch(/recurrence_of|start_clamped|Recurrence of|Start time clamped/);
+  });
+});

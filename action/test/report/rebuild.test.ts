@@ -230,3 +230,26 @@ describe("rebuildHistory with hostile alert text", () => {
     });
   }
 });
+
+describe("rebuildHistory and the lifecycle", () => {
+  it("restores a recurrence's link and a clamped start from the folder's frontmatter", () => {
+    const id = "2026-03-14-orders-lag-0003";
+    const input = fixture({ alerts: [alert({ id: `am-${id}`, startsAt: "2026-03-14T10:02:00Z" })] });
+    input.incident = {
+      ...input.incident,
+      id,
+      path: `incidents/2026/03/${id}`,
+      openedAt: "2026-03-14T10:02:00Z",
+      updatedAt: "2026-03-14T10:02:00Z",
+      fingerprints: [input.alerts[0]!.fingerprint],
+      alerts: [`am-${id}`],
+      recurrenceOf: "2026-02-11-orders-lag-0001",
+      startClamped: { alerts: 1, claimed: "2026-05-01T00:00:00Z", placed: "2026-03-14T10:02:00Z" },
+    };
+    const files = Object.fromEntries(Object.entries(buildIncidentFiles(input)).map(([p, c]) => [`${input.incident.path}/${p}`, c]));
+    const out = rebuildHistory(files);
+    expect(out.errors).toEqual([]);
+    expect(out.incidents[0]).toMatchObject({ id, recurrenceOf: "2026-02-11-orders-lag-0001", startClamped: input.incident.startClamped });
+    expect(IncidentIndexSchema.parse(JSON.parse(out.files[INDEX_PATH]!)).incidents[0]!.recurrenceOf).toBe("2026-02-11-orders-lag-0001");
+  });
+});

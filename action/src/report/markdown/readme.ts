@@ -1,7 +1,7 @@
 import type { PhrasingContent, Root, RootContent } from "mdast";
 import type { Evidence, Investigation, RankedCause, TimelineEntry } from "../../model/index.js";
 import { frontmatterYaml, type IncidentFrontmatter } from "../../record/frontmatter.js";
-import { ALERTS_FILE } from "../../record/paths.js";
+import { ALERTS_FILE, incidentFiles, incidentPath } from "../../record/paths.js";
 import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence, leadingCauses } from "./decisive.js";
 import { confidence, count, duration, meaning, round2, utc } from "./format.js";
@@ -11,6 +11,7 @@ import { blockList, codeBlock, heading, link, list, paragraph, strong, table, ty
 import { missingSubjects } from "./subjects.js";
 import { runbookSection } from "./runbook-excerpt.js";
 import { similarList } from "./shared-sections.js";
+import { hrefFrom } from "./links.js";
 
 /** The machine-readable record written as the README's frontmatter. */
 export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
@@ -32,6 +33,8 @@ export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
     alertnames: incident.alertnames,
     opened_at: incident.openedAt,
     resolved_at: incident.resolvedAt,
+    ...(incident.recurrenceOf ? { recurrence_of: incident.recurrenceOf } : {}),
+    ...(incident.startClamped ? { start_clamped: { ...incident.startClamped } } : {}),
     investigation: inv ? "done" : incident.investigation,
     root_cause: rootCause,
     chain: rca?.chain ?? [],
@@ -66,7 +69,34 @@ function header(input: PreparedInput): RootContent[] {
       " · pipelines: ",
       ...pipelines,
     ),
+    ...lifecycle(input),
   ];
+}
+
+/** Where the incident sits in its alert's history: the closed incident it recurs after, a start time that was clamped. */
+function lifecycle(input: PreparedInput): RootContent[] {
+  const i = input.incident;
+  const out: RootContent[] = [];
+  if (i.recurrenceOf) {
+    const href = hrefFrom(i.path, incidentFiles.readme({ path: incidentPath(i.recurrenceOf) }), input.link);
+    out.push(
+      paragraph(
+        "Recurrence of ",
+        href ? link(href, code(i.recurrenceOf)) : code(i.recurrenceOf),
+        ": the same alert fired again after that incident had closed; memory considers it first.",
+      ),
+    );
+  }
+  if (i.startClamped) {
+    const { alerts, claimed, placed } = i.startClamped;
+    out.push(
+      paragraph(
+        strong("Start time clamped:"),
+        ` ${count(alerts, "alert")} claimed to start in the future (as late as ${utc(claimed)}); placed at the time ${alerts === 1 ? "it was" : "they were"} received (${utc(placed)}). Check the source's clock.`,
+      ),
+    );
+  }
+  return out;
 }
 
 function notInvestigated(input: PreparedInput): RootContent[] {
