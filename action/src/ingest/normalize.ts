@@ -3,11 +3,17 @@ import { adapterFor, detectSource } from "./detect.js";
 import { asciiExcerpt, isRecord, jsonProblem, kind, MAX_ITEMS } from "./sources/fields.js";
 import { unwrapDispatch, type Unwrapped } from "./sources/dispatch.js";
 import { genericMatches } from "./sources/generic.js";
+import { inferAlerts } from "./sources/inferred.js";
 import { GenericMappingSchema, type GenericMapping, type GenericMappingInput } from "./sources/generic-mapping.js";
 import { ParseError, type SourceAdapter } from "./sources/types.js";
 
-/** Alerts of one source, or the reason the body was rejected (recorded under incidents/_unparsed/). */
-export type IngestOutcome = { ok: true; source: Source; alerts: Alert[] } | { ok: false; reason: string };
+/**
+ * Alerts of one source, or the reason the body was rejected (recorded under incidents/_unparsed/).
+ * `inferred` is set when no source recognized the body and its alerts were read from fields that
+ * look like an alert's (sources/inferred.ts): the body is then recorded under incidents/_unparsed/
+ * as well, for a human to map.
+ */
+export type IngestOutcome = { ok: true; source: Source; alerts: Alert[]; inferred?: { fields: string[]; list: string | null } } | { ok: false; reason: string };
 
 /** How to read a delivery; every field is optional. */
 export interface NormalizeOptions {
@@ -110,6 +116,9 @@ function run(delivery: Delivery, options: NormalizeOptions): IngestOutcome {
     detectSource(inner.body, inner.headers) ??
     (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
   if (!wanted) {
+    // Nothing recognizes the body: read it by its field names when it looks like alerts (kept under _unparsed/ all the same).
+    const inferred = inferAlerts(inner.body, { delivery: delivery.id, receivedAt: delivery.receivedAt, headers: inner.headers });
+    if (inferred) return { ok: true, source: "generic", alerts: inferred.alerts, inferred: { fields: inferred.fields, list: inferred.list } };
     const hint = delivery.sourceHint ? ` (the file name suggests ${asciiExcerpt(delivery.sourceHint, 30)})` : "";
     return reject(
       `unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`,

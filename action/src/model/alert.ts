@@ -36,6 +36,13 @@ export const AlertSchema = z.object({
   service: z.string().nullable().default(null),
   /** Where the raw payload lives (a scenario file, a delivery id); never the payload itself. */
   raw: z.object({ delivery: z.string(), index: z.number().int().nonnegative() }),
+  /**
+   * Present only when no source recognized the body and the alert was read from fields that look
+   * like an alert's (ingest/sources/inferred.ts); `fields` are the paths read, from the body's root
+   * (`alerts[2].severity`, `context.dag_id`). The body is also kept under incidents/_unparsed/ so a
+   * human can write a `generic:` mapping for it.
+   */
+  inferred: z.object({ fields: z.array(z.string()) }).optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -50,10 +57,15 @@ export interface Delivery {
   receivedAt: string;
 }
 
-/** A body no adapter accepted; recorded under incidents/_unparsed/ with its reason. */
+/**
+ * A body no adapter accepted; recorded under incidents/_unparsed/ with its reason. A body whose
+ * alerts were inferred is recorded too (they are investigated all the same), with `inferred` set.
+ */
 export interface Unparsed {
   delivery: string;
   reason: string;
+  /** Set when alerts were inferred from the body: how many, and the fields read (relative to each entry of `list`, when the body held a list). */
+  inferred?: { alerts: number; fields: string[]; list: string | null };
   receivedAt: string;
   /** The redacted body, cut to a safe size. */
   body: string;

@@ -15,7 +15,7 @@ const EVENT_STATE: Readonly<Record<string, string>> = {
   sla_miss: "sla_miss",
 };
 
-interface Meaning {
+export interface Meaning {
   status: AlertStatus;
   severity: Severity;
   /** The alert rule name runbooks match (`Airflow*Task*Fail*`); a recovery keeps its failure's name. */
@@ -24,7 +24,7 @@ interface Meaning {
 }
 
 /** What a state means for a task (with `task_id`) or a DAG run; null for states that are neither a failure nor a recovery. */
-function meaning(state: string, task: boolean): Meaning | null {
+export function meaning(state: string, task: boolean): Meaning | null {
   const failed = task ? "AirflowTaskFailed" : "AirflowDagRunFailed";
   switch (state) {
     case "failed":

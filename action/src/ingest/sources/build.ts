@@ -23,6 +23,8 @@ export interface AlertParts {
   startsAt: string | null;
   endsAt?: string | null;
   links?: Link[];
+  /** Set only by inference (inferred.ts): the fields the alert was read from. */
+  inferred?: { fields: string[] };
 }
 
 /** A title on one line, cut on a character boundary. */
@@ -72,6 +74,7 @@ export function buildAlert(source: Source, parts: AlertParts, ctx: ParseContext,
     pipeline: labels.pipeline || null,
     service: labels.service || labels.job || null,
     raw: { delivery: ctx.delivery, index },
+    ...(parts.inferred ? { inferred: parts.inferred } : {}),
   };
   const parsed = AlertSchema.safeParse(alert);
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 import type { Alert, AlertStatus, Severity } from "../../model/index.js";
 import { knownSeverity } from "../severity.js";
 import { buildAlert } from "./build.js";
-import { at, isRecord, optText, record, text, type Obj } from "./fields.js";
+import { at, isRecord, optText, record, tagLabels, text, type Obj } from "./fields.js";
 import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
@@ -59,20 +59,6 @@ class Fields {
   field(name: string): string {
     return this.byKey.get(name)?.[0] ?? name;
   }
-}
-
-/** `key:value` tags to labels; repeated keys keep every value, bare tags (such as `monitor`) carry no label. */
-function tagLabels(tags: string[]): Record<string, string> {
-  const out = new Map<string, string[]>();
-  for (const t of tags) {
-    const i = t.indexOf(":");
-    if (i <= 0) continue;
-    const k = t.slice(0, i).trim();
-    const v = t.slice(i + 1).trim();
-    if (!/^[A-Za-z_][\w.\-/]*$/.test(k) || k === "__proto__") continue;
-    out.set(k, [...(out.get(k) ?? []), v]);
-  }
-  return Object.fromEntries([...out].map(([k, v]) => [k, [...new Set(v)].join(",")]));
 }
 
 function statusOf(transition: string | undefined, alertType: string | undefined): AlertStatus {

@@ -162,6 +162,20 @@ export function fill(labels: Record<string, string>, key: string, value: string 
   if (value !== undefined && value !== "" && labels[key] === undefined) labels[key] = value;
 }
 
+/** `key:value` tags to labels; repeated keys keep every value, bare tags (such as `monitor`) carry no label. */
+export function tagLabels(tags: string[]): Record<string, string> {
+  const out = new Map<string, string[]>();
+  for (const t of tags) {
+    const i = t.indexOf(":");
+    if (i <= 0) continue;
+    const k = t.slice(0, i).trim();
+    const v = t.slice(i + 1).trim();
+    if (!/^[A-Za-z_][\w.\-/]*$/.test(k) || k === "__proto__") continue;
+    out.set(k, [...(out.get(k) ?? []), v]);
+  }
+  return Object.fromEntries([...out].map(([k, v]) => [k, [...new Set(v)].join(",")]));
+}
+
 /** Why JSON.parse failed, without the excerpt of the input V8 puts in its message. */
 export function jsonProblem(err: unknown): string {
   const message = err instanceof Error ? err.message : "";
