@@ -305,6 +305,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   // A second look, because alerts start in whatever order: an incident this run opened joins the one
   // its first alert would have joined had that one's alerts started first (a client's TLS error a
   // minute before the probe of its server failed). A recurrence stays what its fingerprint made it.
+  const movedTo = new Map<string, string>();
   for (const [from, first] of opened) {
     if (from.recurrenceOf) continue;
     delivery = first.delivery;
@@ -317,9 +318,14 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     if (!seen) keysOf.set(into, (seen = new Set(into.groupKeys ?? [])));
     for (const k of addGroupKeys((into.groupKeys ??= []), seen, from.groupKeys ?? [])) indexKey(k, into);
     index(into);
-    for (const a of assignments) if (a.incidentId === from.id) a.incidentId = into.id;
+    movedTo.set(from.id, into.id);
     touched.delete(from.id);
     touched.add(into.id);
+  }
+  if (movedTo.size) {
+    // An incident merged into one that merged on: follow to the last.
+    const last = (id: string): string => (movedTo.has(id) ? last(movedTo.get(id)!) : id);
+    for (const a of assignments) a.incidentId = last(a.incidentId);
   }
   return { incidents: gone.size ? incidents.filter((i) => !gone.has(i)) : incidents, assignments, touched: [...touched] };
 }
