@@ -50,9 +50,13 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  * to it (`recurrenceOf`). `resolved` is what the alerts say; closed is derived from the windows, so
  * the index keeps no separate status for it.
  */
-export function closesAt(inc: Pick<Incident, "status" | "updatedAt" | "resolvedAt">, windows: { reopenWindowMs: number; quietPeriodMs?: number }): number {
-  const updated = Date.parse(inc.updatedAt);
-  const resolved = inc.status === "resolved" && inc.resolvedAt !== null ? Date.parse(inc.resolvedAt) : NaN;
+export function closesAt(
+  inc: Pick<Incident, "status" | "updatedAt" | "resolvedAt">,
+  windows: { reopenWindowMs: number; quietPeriodMs?: number },
+  parse: (iso: string) => number = Date.parse,
+): number {
+  const updated = parse(inc.updatedAt);
+  const resolved = inc.status === "resolved" && inc.resolvedAt !== null ? parse(inc.resolvedAt) : NaN;
   const quiet = Math.max(updated, Number.isFinite(resolved) ? resolved : updated) + (windows.quietPeriodMs ?? QUIET_PERIOD_MS);
   return Number.isFinite(resolved) ? Math.min(resolved + windows.reopenWindowMs, quiet) : quiet;
 }
@@ -105,10 +109,16 @@ function alertTime(a: Alert, fallback: number): number {
  * index lookup, never a scan of the incidents.
  */
 export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOptions): Correlation {
+  // Copies of every list correlation grows: the caller's state stays as it was.
   const incidents = state.map((i) => ({
     ...i,
     alerts: [...i.alerts],
     fingerprints: [...i.fingerprints],
+    resolvedFingerprints: [...i.resolvedFingerprints],
+    pipelines: [...i.pipelines],
+    alertnames: [...i.alertnames],
+    deliveries: [...i.deliveries],
+    groupingReasons: [...i.groupingReasons],
     ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
   }));
   const byId = new Map(incidents.map((i) => [i.id, i]));
@@ -145,18 +155,18 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   incidents.forEach(index);
   // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
   // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
-  const times = new Map<Alert, number>();
-  const claimed = new Map<Alert, number>();
+  const placed: Array<{ alert: Alert; at: number; claimed: number | undefined }> = [];
   let earliest = Infinity;
-  for (const a of alerts) {
-    let t = alertTime(a, opts.now);
-    const received = opts.receivedAt?.(a) ?? opts.now;
-    if (t > received + CLOCK_SKEW_MS) {
-      claimed.set(a, t);
-      t = received;
+  for (const alert of alerts) {
+    let at = alertTime(alert, opts.now);
+    let claimed: number | undefined;
+    const received = opts.receivedAt?.(alert) ?? opts.now;
+    if (at > received + CLOCK_SKEW_MS) {
+      claimed = at;
+      at = received;
     }
-    times.set(a, t);
-    if (t < earliest) earliest = t;
+    placed.push({ alert, at, claimed });
+    if (at < earliest) earliest = at;
   }
   // Only incidents some alert of this run could still join are worth indexing by their keys.
   const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
@@ -164,9 +174,15 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) for (const k of i.groupKeys!) indexKey(k, i);
   const touched = new Set<string>();
   const assignments: Assignment[] = [];
-  const ms = (iso: string) => Date.parse(iso);
+  // Incidents' times are compared at every lookup: each ISO text is parsed once.
+  const parsedTimes = new Map<string, number>();
+  const ms = (iso: string) => {
+    let t = parsedTimes.get(iso);
+    if (t === undefined) parsedTimes.set(iso, (t = Date.parse(iso)));
+    return t;
+  };
   // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
-  const closed = (inc: Incident, at: number) => at > closesAt(inc, opts);
+  const closed = (inc: Incident, at: number) => at > closesAt(inc, opts, ms);
   const near = (inc: Incident, at: number) =>
     Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
     (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs)) &&
@@ -195,10 +211,8 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   // The incidents this run opened, with the facts of the alert that opened each.
   const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
 
-  const ordered = [...alerts].sort((a, b) => times.get(a)! - times.get(b)! || a.id.localeCompare(b.id));
-  for (const incoming of ordered) {
-    const at = times.get(incoming)!;
-    const future = claimed.get(incoming);
+  placed.sort((a, b) => a.at - b.at || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
+  for (const { alert: incoming, at, claimed: future } of placed) {
     // The alert as recorded: at the time it was placed.
     const alert = future === undefined ? incoming : { ...incoming, startsAt: new Date(at).toISOString() };
     const known = seenAlert.get(alert.id);
@@ -287,7 +301,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
     const repeat = target.fingerprints.includes(alert.fingerprint);
     if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
-    attach(target, alert, pipelines, reason, at);
+    attach(target, alert, pipelines, reason, at, ms);
     if (future !== undefined) flagClamped(target, future, at);
     index(target);
     if (!repeat) {
@@ -404,7 +418,7 @@ function flagClamped(inc: Incident, claimedAt: number, placed: number): void {
     : { alerts: 1, claimed, placed: new Date(placed).toISOString() };
 }
 
-function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number): void {
+function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number, ms: (iso: string) => number): void {
   inc.alerts.push(alert.id);
   if (!inc.deliveries.includes(alert.raw.delivery)) inc.deliveries.push(alert.raw.delivery);
   for (const p of pipelines) if (!inc.pipelines.includes(p)) inc.pipelines.push(p);
@@ -417,19 +431,17 @@ function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string
   const name = alert.labels.alertname ?? alert.title;
   if (name && !inc.alertnames.includes(name)) inc.alertnames.push(name);
   inc.severity = alert.status === "firing" ? worst(inc.severity, alert.severity) : inc.severity;
-  const resolved = new Set(inc.resolvedFingerprints);
-  if (alert.status === "resolved") resolved.add(alert.fingerprint);
-  else resolved.delete(alert.fingerprint);
-  inc.resolvedFingerprints = [...resolved];
-  const allResolved = inc.fingerprints.every((f) => resolved.has(f));
+  const was = inc.resolvedFingerprints.indexOf(alert.fingerprint);
+  if (alert.status === "resolved" && was < 0) inc.resolvedFingerprints.push(alert.fingerprint);
+  else if (alert.status !== "resolved" && was >= 0) inc.resolvedFingerprints.splice(was, 1);
+  const allResolved = inc.resolvedFingerprints.length >= inc.fingerprints.length && inc.fingerprints.every((f) => inc.resolvedFingerprints.includes(f));
   if (allResolved && inc.status === "open") {
     inc.status = "resolved";
-    inc.resolvedAt = alert.endsAt ?? new Date(Math.max(at, Date.parse(inc.openedAt))).toISOString();
+    inc.resolvedAt = alert.endsAt ?? new Date(Math.max(at, ms(inc.openedAt))).toISOString();
   } else if (!allResolved && inc.status === "resolved") {
     inc.status = "open";
     inc.resolvedAt = null;
   }
-  const t = new Date(at).toISOString();
-  inc.updatedAt = t > inc.updatedAt ? t : inc.updatedAt;
-  if (t < inc.openedAt && alert.status === "firing") inc.openedAt = t;
+  if (at > ms(inc.updatedAt)) inc.updatedAt = new Date(at).toISOString();
+  if (alert.status === "firing" && at < ms(inc.openedAt)) inc.openedAt = new Date(at).toISOString();
 }

@@ -200,6 +200,19 @@ describe("correlate", () => {
     });
   });
 
+  it("leaves the state it was given as it was, whatever it adds to it", () => {
+    const first = correlate([], [alert("a", 0, {}, { pipeline: "orders" }), alert("b", 1, {}, { pipeline: "orders" })], opts());
+    const before = structuredClone(first.incidents);
+    const next = correlate(
+      first.incidents,
+      [alert("c", 3, {}, { pipeline: "orders" }), alert("a", 4, { status: "resolved" }, { pipeline: "orders" }), alert("d", 5, {}, { pipeline: "billing" })],
+      opts(),
+    );
+    expect(next.incidents[0]!.alerts).toHaveLength(4);
+    expect(next.incidents[0]!.resolvedFingerprints).toEqual(["a"]);
+    expect(first.incidents).toEqual(before);
+  });
+
   it("ids and paths are deterministic and cannot traverse", () => {
     const a = alert("../../etc", 0, { title: "../../etc/passwd" });
     const out = correlate([], [a], opts());
