@@ -37,11 +37,20 @@ export async function normalize(args: string[], io: CliIo): Promise<number> {
     { ...(source ? { source } : {}), ...(generic ? { generic } : {}) },
   );
   if (values.json) {
-    io.out(`${JSON.stringify(out.ok ? { alerts: out.alerts } : { error: out.reason, unparsed: true }, null, 2)}\n`);
+    // Each inferred alert carries its `inferred` marker; the outcome's says what a generic mapping would read.
+    io.out(
+      `${JSON.stringify(out.ok ? { alerts: out.alerts, ...(out.inferred ? { inferred: out.inferred } : {}) } : { error: out.reason, unparsed: true }, null, 2)}\n`,
+    );
   } else if (out.ok) {
     for (const a of out.alerts) {
       io.out(
         `${a.status.padEnd(8)} ${a.severity.padEnd(8)} ${a.source} ${a.title}\n         fingerprint ${a.fingerprint}${a.fingerprintComputed ? " (computed)" : ""} · starts ${a.startsAt ?? "unknown"}\n`,
+      );
+      if (a.inferred) io.out(`         inferred from fields ${a.inferred.fields.join(", ")}\n`);
+    }
+    if (out.inferred) {
+      io.out(
+        "no source recognizes this body: the alerts above were inferred, and the Action also keeps the body under incidents/_unparsed/; a generic mapping reads it exactly (docs/sources.md)\n",
       );
     }
   } else {

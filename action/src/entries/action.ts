@@ -143,7 +143,9 @@ async function act(deps: ActionDeps): Promise<void> {
   const result = await runPipeline(deliveries, ports, options);
   core.endGroup();
   for (const u of result.unparsed) {
-    core.error(`${u.delivery}: ${u.reason}. The body is kept under incidents/_unparsed/.`, { title: "Pipemedic could not parse an alert" });
+    // Inferred alerts were investigated: a warning, so someone maps the body, not an error.
+    if (u.inferred) core.warning(`${u.delivery}: ${u.reason}. The body is kept under incidents/_unparsed/.`);
+    else core.error(`${u.delivery}: ${u.reason}. The body is kept under incidents/_unparsed/.`, { title: "Pipemedic could not parse an alert" });
   }
   const main = result.outcomes.find((o) => o.investigated) ?? result.outcomes[0];
   if (main) {

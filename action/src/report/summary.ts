@@ -143,15 +143,27 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
           reportPath: o.reportPath,
         }))
       : [input];
-  const unparsed = "outcomes" in input ? input.unparsed : [];
+  const all = "outcomes" in input ? input.unparsed : [];
+  const unparsed = all.filter((u) => !u.inferred);
+  const inferred = all.filter((u) => u.inferred);
   // A body nobody could parse is shown first: someone must notice it (it is kept under incidents/_unparsed/).
-  const unparsedBlock: RootContent[] = unparsed.length
-    ? [
-        heading(2, "Pipemedic: alerts that could not be parsed"),
-        list(unparsed.map((u) => [code(u.delivery, 80), " — ", ...inert(redact(u.reason, patterns), 400)])),
-        paragraph("Their bodies are kept, redacted, under ", code(`${UNPARSED_DIR}/`), ". Fix the sender's payload or map it as a generic source."),
-      ]
-    : [];
+  const unparsedBlock: RootContent[] = [
+    ...(unparsed.length
+      ? [
+          heading(2, "Pipemedic: alerts that could not be parsed"),
+          list(unparsed.map((u) => [code(u.delivery, 80), " — ", ...inert(redact(u.reason, patterns), 400)])),
+          paragraph("Their bodies are kept, redacted, under ", code(`${UNPARSED_DIR}/`), ". Fix the sender's payload or map it as a generic source."),
+        ]
+      : []),
+    // Alerts read by inference are investigated, but a mapping would read them exactly.
+    ...(inferred.length
+      ? [
+          heading(2, "Pipemedic: alerts inferred from bodies no source recognizes"),
+          list(inferred.map((u) => [code(u.delivery, 80), " — ", ...inert(redact(u.reason, patterns), 400)])),
+          paragraph("Their bodies are kept, redacted, under ", code(`${UNPARSED_DIR}/`), ". Map them as a generic source to read them exactly."),
+        ]
+      : []),
+  ];
   if (!items.length) {
     const children = unparsedBlock.length ? unparsedBlock : [heading(2, "Pipemedic"), paragraph("No alert was recorded in this run.")];
     return redact(toMarkdown({ type: "root", children }), patterns);

@@ -21,8 +21,12 @@ export interface RunContext {
 export function renderCliReport(result: PipelineResult, extra: RunContext = {}): string {
   const lines: string[] = [];
   if (extra.scenario) lines.push(`Scenario: ${clean(extra.title ?? extra.scenario)} (${clean(extra.scenario)})`);
-  lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length} unparsed`);
-  for (const u of result.unparsed) lines.push(`  unparsed ${clean(u.delivery)}: ${clean(u.reason)}`);
+  // A body whose alerts were inferred is kept with the unparsed ones but is counted apart: its alerts are among those normalized.
+  const inferred = result.unparsed.filter((u) => u.inferred).length;
+  lines.push(
+    `Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length - inferred} unparsed${inferred ? `, ${inferred} body(ies) inferred` : ""}`,
+  );
+  for (const u of result.unparsed) lines.push(`  ${u.inferred ? "inferred" : "unparsed"} ${clean(u.delivery)}: ${clean(u.reason)}`);
   for (const o of result.outcomes) {
     lines.push("", `Incident ${o.incident.id} (${o.incident.status}, ${o.incident.severity})`);
     const inv = o.investigation;
