@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Alert, Incident, Severity } from "../model/index.js";
 import { incidentPath } from "../record/paths.js";
 import { addGroupKeys, groupingFacts, groupingKeys, identityKey, mentionKey, type GroupingFacts } from "./grouping.js";
@@ -83,7 +83,7 @@ export function slug(text: string, max = 40): string {
 export function incidentIdFor(alert: Alert, pipeline: string | undefined, at: number): string {
   const day = new Date(at).toISOString().slice(0, 10);
   const about = slug(pipeline ?? alert.labels.alertname ?? alert.title, 32);
-  const h = createHash("sha256").update(alert.fingerprint).digest("hex").slice(0, 4);
+  const h = hash("sha256", alert.fingerprint, "hex").slice(0, 4);
   return `${day}-${about}-${h}`;
 }
 
