@@ -287,6 +287,7 @@ describe("bodies that do not look like alerts stay rejected with today's reason"
     ["an API reply", { status: "ok", message: "pong" }],
     ["a Dagster+ body template, its placeholders unrendered", { name: "{{alert_summary}}", summary: "{{alert_content}}", idempotency_key: "{{alert_id}}" }],
     ["a task still running", { dag: "orders_daily", task: "load_orders", state: "running" }],
+    ["a callback template, its ids unrendered", { dag_id: "{{ dag.dag_id }}", task_id: "{{ task.task_id }}", exception: "{{ exception }}" }],
     [
       "a list with an entry that is no alert",
       {

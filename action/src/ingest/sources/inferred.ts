@@ -282,6 +282,12 @@ function textOf(value: unknown, field: string, multiline = true): string | undef
 const idOf = (value: unknown, field: string) => textOf(value, field, false);
 const stringOf = (value: unknown, field: string) => (typeof value === "string" ? textOf(value, field) : undefined);
 
+/** A DAG's or a task's id: one line, not a template placeholder. */
+function idNameOf(value: unknown, field: string): string | undefined {
+  const id = idOf(value, field);
+  return id !== undefined && !UNRENDERED.test(id) ? id : undefined;
+}
+
 /** A title: a string with a letter in it, not a template placeholder. */
 function titleOf(value: unknown, field: string): string | undefined {
   const t = typeof value === "string" ? textOf(value, field) : undefined;
@@ -486,8 +492,8 @@ function plainParts(e: Entry, title: Found<string>, state: Found<string> | undef
 /** Reads one object: an alert when it meets the minimum evidence (see the module comment). */
 function readEntry(obj: Obj): Reading {
   const e = new Entry(obj);
-  const dag = e.find(DAG, idOf);
-  const task = e.find(TASK, idOf);
+  const dag = e.find(DAG, idNameOf);
+  const task = e.find(TASK, idNameOf);
   const state = e.find(STATE, idOf);
   const kind = state ? stateKind(state.value) : "unknown";
   const exception = e.find(EXCEPTION, stringOf);
