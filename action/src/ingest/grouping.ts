@@ -1,5 +1,6 @@
 import type { Alert } from "../model/index.js";
 import { resolveSubjects } from "../subjects/resolve.js";
+import { nameWords } from "../subjects/names.js";
 import { kindOfLabel } from "../subjects/vocabulary.js";
 
 /**
@@ -358,86 +359,6 @@ function identitiesOf(alert: Alert): Identities {
   const tier = tiers.findIndex((t) => t.size > 0);
   const found = { scopes: tiers[2]!, hosts, principals };
   return tier < 0 ? { identities: new Map(), tier: 0, ...found } : { identities: tiers[tier]!, tier: tier + 1, ...found };
-}
-
-/** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
-const NAME_STOPWORDS = new Set([
-  "daily",
-  "hourly",
-  "nightly",
-  "weekly",
-  "monthly",
-  "minutely",
-  "15min",
-  "5min",
-  "10min",
-  "30min",
-  "raw",
-  "stage",
-  "staging",
-  "stg",
-  "mart",
-  "marts",
-  "dim",
-  "fct",
-  "fact",
-  "int",
-  "src",
-  "source",
-  "sources",
-  "tmp",
-  "temp",
-  "svc",
-  "service",
-  "app",
-  "api",
-  "job",
-  "dag",
-  "task",
-  "pipeline",
-  "sync",
-  "ingest",
-  "ingestion",
-  "load",
-  "loader",
-  "etl",
-  "elt",
-  "export",
-  "import",
-  "refresh",
-  "build",
-  "run",
-  "runner",
-  "worker",
-  "consumer",
-  "producer",
-  "sink",
-  "stream",
-  "streaming",
-  "batch",
-  "event",
-  "data",
-  "table",
-  "topic",
-  "model",
-  "prod",
-  "production",
-  "dev",
-  "test",
-  "main",
-  "default",
-]);
-
-/** The distinctive words of a name: split on separators, a plural `s` dropped, stop words, numbers and short words left out. */
-function nameWords(value: string): string[] {
-  const words = new Set<string>();
-  for (const part of value.split(/[-_.\s/:@]+/)) {
-    const w = part.length > 4 && part.endsWith("s") ? part.slice(0, -1) : part;
-    if (w.length < 3 || NAME_STOPWORDS.has(w) || NAME_STOPWORDS.has(part) || !/[a-z]/.test(w) || /^v\d+$/.test(w)) continue;
-    words.add(w);
-    if (words.size >= 8) break;
-  }
-  return [...words].sort();
 }
 
 function namesOf(identities: Map<string, string>): GroupingFacts["names"] {

@@ -18,6 +18,11 @@ export interface SubjectValue {
   origin: SubjectOrigin;
   /** A human-readable source: the label, the file, the discovery query. */
   from: string;
+  /**
+   * Discovery found it as a part of the problem (the job the alert's DAG runs), not only as a
+   * neighbour: its component's runbooks apply, as for a subject the alert names.
+   */
+  involved?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
 import { addSubject, fieldText } from "../model/index.js";
+import { nameWords } from "./names.js";
 import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
 
 /**
@@ -12,7 +13,10 @@ import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
  * - the orchestrator: a DAG's task instances give its pools, tasks and workers; DAGs that ran just
  *   before the onset are its possible upstreams;
  * - the warehouse: the principals whose queries began failing at the onset, the tables whose
- *   schema changed.
+ *   schema changed;
+ * - applications by name: the Spark application or Flink job whose series exist in the window and
+ *   whose name shares the most distinctive words with a DAG the alert names (a DAG and the job it
+ *   submits are named after the data they move), unless several share as many.
  */
 
 /** How far before the onset discovery looks. */
@@ -37,7 +41,7 @@ export async function discoverSubjects(problem: Problem, telemetry: Telemetry, s
   // What the alert's text mentions without saying what it is: the label that carries it in the telemetry says.
   if (telemetry.series && problem.mentions?.length) await fromMentions(subjects, problem.mentions, telemetry, range, signal).catch(() => undefined);
   const tries: Array<Promise<void>> = [];
-  if (telemetry.series) tries.push(fromSeries(subjects, telemetry, range, signal));
+  if (telemetry.series) tries.push(fromSeries(subjects, telemetry, range, signal), fromNamedApps(subjects, telemetry, range, signal));
   if (telemetry.capabilities.has("orchestrator")) tries.push(fromOrchestrator(subjects, problem, telemetry, range, signal));
   if (telemetry.capabilities.has("warehouse")) tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
   // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
@@ -81,6 +85,42 @@ async function fromSeries(subjects: Subjects, telemetry: Telemetry, range: TimeR
     // most often seen first, then by name: the same answer whatever order a backend lists series in
     const best = [...byValue.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, MAX_VALUES);
     for (const [value, { from }] of best) addSubject(subjects, key, { value, origin: "discovery", from });
+  }
+}
+
+/** Applications a DAG may run, looked for by name when the alert names none. */
+const APPS = ["spark.app", "flink.job"];
+/** Shared words shorter than this are shared by chance (`api`, `ads`). */
+const MIN_SHARED_WORD = 5;
+/** More applications than this sharing as many words means the words are a domain's, not one job's. */
+const MAX_NAMED_APPS = 2;
+
+async function fromNamedApps(subjects: Subjects, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+  const dags = (subjects["airflow.dag_id"] ?? []).filter((v) => v.origin !== "discovery").map((v) => ({ dag: v.value, words: new Set(nameWords(v.value)) }));
+  const wanted = APPS.filter((k) => !subjects[k]?.length).flatMap((key) => kindOfKey(key)!.labels.map((label) => ({ key, label })));
+  if (!dags.length || !wanted.length) return;
+  const sets = await telemetry.series!({ ...range, selectors: wanted.map(({ label }) => [{ label, op: "=~", value: ".+" }]), limit: 2_000 }, signal);
+  for (const { key, label } of wanted) {
+    const scored: Array<{ name: string; dag: string; shared: string[] }> = [];
+    for (const name of new Set(sets.map((s) => s[label]).filter((v): v is string => Boolean(v)))) {
+      const words = nameWords(name);
+      for (const { dag, words: dagWords } of dags) {
+        const shared = words.filter((w) => w.length >= MIN_SHARED_WORD && dagWords.has(w));
+        if (shared.length && shared.length > (scored.find((x) => x.name === name)?.shared.length ?? 0)) {
+          scored.splice(0, scored.length, ...scored.filter((x) => x.name !== name), { name, dag, shared });
+        }
+      }
+    }
+    const most = Math.max(0, ...scored.map((x) => x.shared.length));
+    const best = scored.filter((x) => x.shared.length === most).sort((a, b) => a.name.localeCompare(b.name));
+    if (!best.length || best.length > MAX_NAMED_APPS) continue;
+    for (const { name, dag, shared } of best)
+      addSubject(subjects, key, {
+        value: name,
+        origin: "discovery",
+        involved: true,
+        from: `series whose ${label} shares "${shared.join('", "')}" with the DAG ${dag}`,
+      });
   }
 }
 

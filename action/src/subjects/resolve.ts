@@ -100,12 +100,12 @@ function expressionsOf(a: Alert): string[] {
   return out;
 }
 
-/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert and knowledge. */
+/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert, knowledge, and what discovery found involved. */
 export function subjectComponents(subjects: Subjects): string[] {
   const kinds = new Set<string>();
   for (const [key, values] of Object.entries(subjects)) {
     const kind = kindOfKey(key)?.component;
-    if (kind && values.some((v) => v.origin !== "discovery")) kinds.add(kind);
+    if (kind && values.some((v) => v.origin !== "discovery" || v.involved)) kinds.add(kind);
   }
   return [...kinds];
 }

@@ -177,6 +177,23 @@ describe("discovery against the telemetry", () => {
     expect(values(subjects["airflow.task_id"])).toEqual(["load (discovery)"]);
     expect(values(subjects["sensor.external_dag_id"])).toEqual(["upstream_hourly (discovery)"]);
   });
+
+  it("the Spark application named after a DAG's data is the one it runs, and involves Spark; a domain word shared by many names none", async () => {
+    const app = (name: string) => series({ __name__: "metrics_executor_activeTasks", application_name: name, executor_id: "1" });
+    const dag = (id: string) => problem({ subjects: { "airflow.dag_id": [{ value: id, origin: "label", from: "alert label dag_id" }] } });
+    const apps = telemetry({ metrics: { series: [app("revenue-touchpoints"), app("inventory-compaction"), app("fx-rates")] } });
+    const found = await discoverSubjects(dag("finance_revenue_daily"), apps, AbortSignal.timeout(5_000));
+    expect(values(found["spark.app"])).toEqual(["revenue-touchpoints (discovery)"]);
+    expect(found["spark.app"]![0]!.from).toBe('series whose application_name shares "revenue" with the DAG finance_revenue_daily');
+    expect(subjectComponents(found)).toContain("spark");
+    // Short shared words (fx) and none at all name nothing.
+    expect((await discoverSubjects(dag("fx_close_daily"), apps, AbortSignal.timeout(5_000)))["spark.app"]).toBeUndefined();
+    // Three applications share the DAG's one distinctive word: the word is the domain's, not one job's.
+    const domain = telemetry({ metrics: { series: [app("claims-parser"), app("claims-dedup"), app("claims-scoring")] } });
+    expect((await discoverSubjects(dag("claims_rollup_daily"), domain, AbortSignal.timeout(5_000)))["spark.app"]).toBeUndefined();
+    // A neighbour found through series is not involved: topics a group reads do not bring Kafka's runbooks by themselves.
+    expect(subjectComponents({ "kafka.topic": [{ value: "t", origin: "discovery", from: "series" }] })).toEqual([]);
+  });
 });
 
 describe("checks adapt to the stack", () => {
