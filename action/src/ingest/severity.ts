@@ -2,7 +2,8 @@ import type { Severity } from "../model/index.js";
 
 /**
  * Every source's severity words and numbers on Pipemedic's closed scale (docs/sources.md shows
- * this table). Words are compared case-insensitively with spaces, `-` and `_` removed, so `SEV-1`,
+ * this table, and how the scales of Zabbix, ServiceNow/Netcool, CAP and syslog fall on it: many
+ * tools forward those words unchanged). Words are compared case-insensitively with spaces, `-` and `_` removed, so `SEV-1`,
  * `sev1` and `Sev 1` are one word. Unknown words map to `medium`: loud enough to be investigated by
  * default policy, never silently dropped or promoted to a page.
  */
@@ -15,6 +16,7 @@ export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
   emerg: "critical",
   panic: "critical",
   disaster: "critical",
+  extreme: "critical",
   page: "critical",
   blocker: "critical",
   p0: "critical",
@@ -26,6 +28,7 @@ export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
   error: "high",
   err: "high",
   major: "high",
+  severe: "high",
   alarm: "high",
   alert: "high",
   errored: "high",
@@ -62,6 +65,8 @@ export const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
   succeeded: "info",
   resolved: "info",
   recovered: "info",
+  clear: "info",
+  cleared: "info",
   none: "info",
   notclassified: "info",
   p5: "info",

@@ -74,6 +74,17 @@ describe("pagerduty webhooks v3", () => {
     expect(rejected(ingest(body))).toBe("pagerduty: event.data.service: expected an object, got string");
   });
 
+  it("starts an incident.triggered without created_at at the event's occurred_at, and only a trigger or reopen", () => {
+    const { created_at: _created, ...withoutCreated } = incident;
+    const [fired] = accepted(ingest(v3("incident.triggered", withoutCreated, "2026-03-14T01:53:02.458Z")));
+    expect(fired).toMatchObject({ status: "firing", startsAt: "2026-03-14T01:53:02.458Z" });
+    expect(accepted(ingest(v3("incident.reopened", withoutCreated, "2026-03-14T04:00:00Z")))[0]!.startsAt).toBe("2026-03-14T04:00:00.000Z");
+    // An acknowledgement happens later than the trigger: its time is not the start.
+    expect(accepted(ingest(v3("incident.acknowledged", { ...withoutCreated, status: "acknowledged" })))[0]!.startsAt).toBeNull();
+    // created_at, when present, wins over the event's time.
+    expect(accepted(ingest(v3("incident.triggered", incident, "2026-03-14T01:59:00Z")))[0]!.startsAt).toBe("2026-03-14T01:53:00.000Z");
+  });
+
   it("accepts a bare incident object as a relay may post it", () => {
     expect(accepted(ingest(incident), "pagerduty")[0]!.fingerprint).toBe("Q1Z9LWQ7XYN8");
   });
@@ -117,7 +128,17 @@ describe("pagerduty legacy webhooks", () => {
       ],
     };
     const [a] = accepted(ingest(body), "pagerduty");
-    expect(a).toMatchObject({ title: "Disk full on kafka-1", service: "kafka", fingerprint: "PIJ90N7" });
+    expect(a).toMatchObject({ title: "Disk full on kafka-1", service: "kafka", fingerprint: "PIJ90N7", startsAt: "2026-03-14T01:53:00.000Z" });
+  });
+
+  it("starts a legacy trigger at the incident's created_on, else at the message's created_on", () => {
+    const message = (inc: Record<string, unknown>) => ({
+      messages: [{ event: "incident.trigger", id: "m1", created_on: "2026-03-14T01:53:30Z", incident: { id: "PIJ90N7", status: "triggered", ...inc } }],
+    });
+    expect(accepted(ingest(message({ created_on: "2026-03-14T01:53:00Z" })))[0]!.startsAt).toBe("2026-03-14T01:53:00.000Z");
+    expect(accepted(ingest(message({})))[0]!.startsAt).toBe("2026-03-14T01:53:30.000Z");
+    const acked = { messages: [{ event: "incident.acknowledge", created_on: "2026-03-14T02:10:00Z", incident: { id: "PIJ90N7", status: "acknowledged" } }] };
+    expect(accepted(ingest(acked))[0]).toMatchObject({ status: "firing", startsAt: null });
   });
 
   it("rejects a batch without incident messages, and names a malformed one", () => {

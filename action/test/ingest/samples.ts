@@ -151,6 +151,32 @@ export const SAMPLES: Sample[] = [
     },
   },
   {
+    // The legacy WebHooks plugin, an older body: only `project`, and `event.received` as its only time.
+    source: "sentry",
+    body: {
+      id: "3",
+      project: "p",
+      culprit: "c in f",
+      level: "error",
+      message: "M",
+      url: "https://sentry.io/p/p/issues/3/",
+      event: { received: 1773450000.5, tags: [["environment", "prod"]] },
+    },
+  },
+  {
+    // V1: `type` and `data.incident` with `created_on`.
+    source: "pagerduty",
+    body: {
+      messages: [
+        {
+          type: "incident.trigger",
+          created_on: "2026-03-14T01:00:00Z",
+          data: { incident: { id: "P3", status: "triggered", created_on: "2026-03-14T01:00:00Z", trigger_summary_data: { subject: "S" } } },
+        },
+      ],
+    },
+  },
+  {
     source: "pagerduty",
     body: {
       messages: [
@@ -194,6 +220,45 @@ export const SAMPLES: Sample[] = [
         Region: "EU (Ireland)",
         Trigger: { Namespace: "AWS/SQS", MetricName: "Age", Dimensions: [{ name: "QueueName", value: "q" }] },
       }),
+    },
+  },
+  {
+    // An alarm's Lambda action, metric math: the expression first, then the metric it reads.
+    source: "cloudwatch",
+    body: {
+      source: "aws.cloudwatch",
+      alarmArn: "arn:aws:cloudwatch:eu-west-1:1:alarm:B",
+      accountId: "1",
+      time: "2026-03-14T01:00:01.000+0000",
+      region: "eu-west-1",
+      alarmData: {
+        alarmName: "B",
+        state: { value: "ALARM", reason: "r", reasonData: '{"version":"1.0"}', timestamp: "2026-03-14T01:00:00.000+0000" },
+        previousState: { value: "OK" },
+        configuration: {
+          metrics: [
+            { id: "e1", expression: "m1*2", returnData: true },
+            { id: "m1", metricStat: { metric: { namespace: "AWS/SQS", name: "Age", dimensions: { QueueName: "q" } } }, returnData: false },
+          ],
+        },
+      },
+    },
+  },
+  {
+    // A composite alarm's Lambda action: a rule, the child that triggered it, no metric.
+    source: "cloudwatch",
+    body: {
+      source: "aws.cloudwatch",
+      alarmArn: "arn:aws:cloudwatch:eu-west-1:1:alarm:C",
+      alarmData: {
+        alarmName: "C",
+        state: {
+          value: "ALARM",
+          reasonData: '{"triggeringAlarms":[{"arn":"arn:aws:cloudwatch:eu-west-1:1:alarm:B","state":{"value":"ALARM"}}]}',
+          timestamp: "2026-03-14T01:00:00.000+0000",
+        },
+        configuration: { alarmRule: "ALARM(B)" },
+      },
     },
   },
   {

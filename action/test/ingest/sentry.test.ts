@@ -148,6 +148,36 @@ describe("sentry", () => {
     expect(a!.labels.alertname).toBe("Slow upstream");
   });
 
+  it("starts an older plugin body, which carries only event.received, at that time; and keeps the user tag out", () => {
+    const older = {
+      project: "zulip",
+      project_name: "zulip",
+      culprit: "raven.scripts.runner in main",
+      level: "error",
+      url: "https://sentry.io/zulip/zulip/issues/156699934/",
+      logger: null,
+      message: "This is an example python exception",
+      id: "156699934",
+      event: {
+        received: 1473185565.0,
+        tags: [
+          ["environment", "production"],
+          ["sentry:user", "id:1671"],
+        ],
+      },
+    };
+    const [a] = accepted(ingest(older), "sentry");
+    expect(a).toMatchObject({ title: "This is an example python exception", status: "firing", severity: "high", startsAt: "2016-09-06T18:12:45.000Z" });
+    expect(a!.labels).toMatchObject({ project: "zulip", environment: "production", level: "error" });
+    expect(a!.labels["sentry:user"]).toBeUndefined();
+    // Without project_slug, project_name or triggering_rules the body is still the plugin's: `project` beside the `event`.
+    const { project_name: _name, ...bare } = older;
+    expect(accepted(ingest(bare), "sentry")[0]!.startsAt).toBe("2016-09-06T18:12:45.000Z");
+    // The event's own time wins over when Sentry received it.
+    const timed = { ...older, event: { ...older.event, timestamp: 1473185500 } };
+    expect(accepted(ingest(timed))[0]!.startsAt).toBe("2016-09-06T18:11:40.000Z");
+  });
+
   it("names a malformed tag", () => {
     const body = clone(eventAlert) as { data: { event: { tags: unknown[] } } };
     body.data.event.tags[1] = "service=orders";

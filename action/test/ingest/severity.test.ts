@@ -35,6 +35,20 @@ describe("severity", () => {
     ["debug", "info"],
     ["P1 - Critical", "critical"],
     ["SEV2 (major)", "high"],
+    // Zabbix, ServiceNow/Netcool, CAP and java.util.logging words, as relays forward them.
+    ["Disaster", "critical"],
+    ["High", "high"],
+    ["Average", "medium"],
+    ["Information", "info"],
+    ["Not classified", "info"],
+    ["not_classified", "info"],
+    ["Major", "high"],
+    ["Minor", "low"],
+    ["Clear", "info"],
+    ["Extreme", "critical"],
+    ["Severe", "high"],
+    ["SEVERE", "high"],
+    ["Moderate", "medium"],
   ] as const)("maps %s to %s", (word, expected) => {
     expect(severityOf(word)).toBe(expected);
   });
@@ -67,5 +81,36 @@ describe("severity", () => {
     }
     for (const [word, severity] of Object.entries(SEVERITY_WORDS)) expect(documented.get(word), word).toBe(severity);
     for (const [word, severity] of documented) expect(severityOf(word), word).toBe(severity);
+  });
+
+  it("places other tools' scales as docs/sources.md says (Zabbix, ServiceNow, CAP, syslog, java.util.logging)", () => {
+    const docs = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../../../docs/sources.md"), "utf8");
+    const section = docs.slice(docs.indexOf("| scale |"), docs.indexOf("## repository_dispatch"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| ") && l.includes("→"));
+    expect(rows.map((r) => r.split("|")[1]!.trim())).toEqual([
+      "Zabbix",
+      "ServiceNow, IBM Netcool",
+      "CAP (weather and public alerts)",
+      "syslog",
+      "java.util.logging",
+    ]);
+    let checked = 0;
+    for (const row of rows) {
+      // "Emergency → critical, Alert → high, …, Notice, Informational, Debug → info": words gather until an arrow names their severity.
+      let pending: string[] = [];
+      for (const part of row
+        .split("|")[2]!
+        .split(",")
+        .map((p) => p.trim())) {
+        const [word, severity] = part.split(" → ");
+        pending.push(word!);
+        if (severity === undefined) continue;
+        for (const w of pending) expect(severityOf(w), `${row.split("|")[1]!.trim()}: ${w}`).toBe(severity);
+        checked += pending.length;
+        pending = [];
+      }
+      expect(pending, row).toEqual([]);
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 });

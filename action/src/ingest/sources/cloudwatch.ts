@@ -1,7 +1,7 @@
 import type { Alert, AlertStatus, Severity } from "../../model/index.js";
 import { knownSeverity } from "../severity.js";
 import { buildAlert } from "./build.js";
-import { array, at, fill, isRecord, jsonProblem, optArray, optRecord, optText, quote, record, text, type Obj } from "./fields.js";
+import { array, at, fill, isRecord, jsonProblem, optArray, optRecord, optText, plainText, quote, record, text, type Obj } from "./fields.js";
 import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
@@ -55,6 +55,58 @@ interface Alarm {
   namespace?: string;
   metric?: string;
   dims: Record<string, string>;
+  /** A metric-math alarm's expression (the metric whose data the alarm evaluates). */
+  expression?: string;
+  /** A composite alarm's rule, `ALARM(a) OR ALARM(b)`. */
+  alarmRule?: string;
+  /** The child alarms a composite alarm names as the cause of its state (from `reasonData`). */
+  triggeringAlarms?: string;
+}
+
+/** The first metric of a list that has a metric stat (`MetricStat.Metric` in SNS, `metricStat.metric` elsewhere), and the first expression. */
+function metricOf(list: unknown, field: string, upper: boolean): Pick<Alarm, "namespace" | "metric" | "dims" | "expression"> {
+  const out: Pick<Alarm, "namespace" | "metric" | "dims" | "expression"> = { dims: {} };
+  const [statKey, metricKey, ns, name, dims, expr] = upper
+    ? ["MetricStat", "Metric", "Namespace", "MetricName", "Dimensions", "Expression"]
+    : ["metricStat", "metric", "namespace", "name", "dimensions", "expression"];
+  const metrics = optArray(list, field);
+  for (let i = 0; i < metrics.length; i++) {
+    const item = at(field, i);
+    const entry = record(metrics[i], item);
+    out.expression ??= optText(entry[expr], at(item, expr), false);
+    if (out.metric) continue;
+    const mf = at(at(item, statKey), metricKey);
+    const stat = optRecord(optRecord(entry[statKey], at(item, statKey))?.[metricKey], mf);
+    if (!stat) continue;
+    out.namespace = optText(stat[ns], at(mf, ns), false);
+    out.metric = optText(stat[name], at(mf, name), false);
+    out.dims = dimensions(stat[dims], at(mf, dims));
+  }
+  return out;
+}
+
+/** Most child alarms named in `triggering_alarms`; a composite alarm rarely has more. */
+const MAX_TRIGGERING = 20;
+
+/**
+ * The child alarms a composite alarm's `reasonData` names (`{"triggeringAlarms": [{"arn", "state"}]}`),
+ * by name, comma-separated. `reasonData` is JSON in a string and only context: when it is not JSON or
+ * has another shape (a metric alarm's datapoints), nothing is read and nothing is rejected.
+ */
+function triggeringAlarms(reasonData: unknown): string | undefined {
+  if (typeof reasonData !== "string" || !reasonData.includes("triggeringAlarms")) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(reasonData);
+  } catch {
+    return undefined;
+  }
+  const list = isRecord(parsed) && Array.isArray(parsed.triggeringAlarms) ? parsed.triggeringAlarms : [];
+  const names = list
+    .slice(0, MAX_TRIGGERING)
+    .map((t) => (isRecord(t) && typeof t.arn === "string" ? t.arn.split(":alarm:").pop()! : ""))
+    .filter((n) => n && plainText(n));
+  return names.length ? names.join(", ") : undefined;
 }
 
 /** The alarm message SNS carries (raw delivery, or decoded from `Message`). */
@@ -65,20 +117,13 @@ function fromMessage(m: Obj, f: string): Alarm {
   if (!state) throw new ParseError(at(f, "NewStateValue"), "expected ALARM, OK or INSUFFICIENT_DATA");
   const trigger = optRecord(m.Trigger, at(f, "Trigger"));
   const tf = at(f, "Trigger");
-  let namespace = optText(trigger?.Namespace, at(tf, "Namespace"), false);
-  let metric = optText(trigger?.MetricName, at(tf, "MetricName"), false);
-  let dims = dimensions(trigger?.Dimensions, at(tf, "Dimensions"));
+  const single = {
+    namespace: optText(trigger?.Namespace, at(tf, "Namespace"), false),
+    metric: optText(trigger?.MetricName, at(tf, "MetricName"), false),
+    dims: dimensions(trigger?.Dimensions, at(tf, "Dimensions")),
+  };
   // Metric-math alarms list their metrics instead; the first one with a MetricStat names the data.
-  const metrics = optArray(trigger?.Metrics, at(tf, "Metrics"));
-  for (let i = 0; i < metrics.length && !metric; i++) {
-    const item = at(at(tf, "Metrics"), i);
-    const mf = at(item, "MetricStat.Metric");
-    const stat = optRecord(optRecord(record(metrics[i], item).MetricStat, at(item, "MetricStat"))?.Metric, mf);
-    if (!stat) continue;
-    namespace = optText(stat.Namespace, at(mf, "Namespace"), false);
-    metric = optText(stat.MetricName, at(mf, "MetricName"), false);
-    dims = dimensions(stat.Dimensions, at(mf, "Dimensions"));
-  }
+  const math = single.metric ? undefined : metricOf(trigger?.Metrics, at(tf, "Metrics"), true);
   const arn = optText(m.AlarmArn, at(f, "AlarmArn"), false);
   const arnRegion = arn?.split(":")[3];
   return {
@@ -93,40 +138,42 @@ function fromMessage(m: Obj, f: string): Alarm {
     account: optText(m.AWSAccountId, at(f, "AWSAccountId"), false),
     regionCode: arnRegion && REGION_CODE.test(arnRegion) ? arnRegion : undefined,
     regionName: optText(m.Region, at(f, "Region"), false),
-    namespace,
-    metric,
-    dims,
+    ...(math ?? single),
   };
 }
 
-/** An EventBridge "CloudWatch Alarm State Change" event. */
-function fromEventBridge(b: Obj): Alarm {
-  const d = record(b.detail, "detail");
-  const name = optText(d.alarmName, "detail.alarmName");
-  if (!name) throw new ParseError("detail.alarmName", "expected the alarm's name");
-  const st = record(d.state, "detail.state");
-  const state = optText(st.value, "detail.state.value", false);
-  if (!state) throw new ParseError("detail.state.value", "expected ALARM, OK or INSUFFICIENT_DATA");
-  const config = optRecord(d.configuration, "detail.configuration");
-  const metrics = optArray(config?.metrics, "detail.configuration.metrics");
-  const m0 = "detail.configuration.metrics[0]";
-  const first = metrics.length ? optRecord(optRecord(record(metrics[0], m0).metricStat, `${m0}.metricStat`)?.metric, `${m0}.metricStat.metric`) : undefined;
-  const region = optText(b.region, "region", false);
+/**
+ * The alarm of a state-change body: an EventBridge "CloudWatch Alarm State Change" event (`detail`,
+ * ARN in `resources[0]`, `account`) or an alarm's Lambda action (`alarmData`, `alarmArn`,
+ * `accountId`). Both carry the same alarm object: `alarmName`, `state` and `previousState`
+ * (`value`, `reason`, `reasonData`, `timestamp`), and `configuration` (`description`, `metrics` with
+ * lower-case `metricStat.metric`, or a composite alarm's `alarmRule`).
+ */
+function fromStateChange(b: Obj, f: "detail" | "alarmData"): Alarm {
+  const d = record(b[f], f);
+  const name = optText(d.alarmName, `${f}.alarmName`);
+  if (!name) throw new ParseError(`${f}.alarmName`, "expected the alarm's name");
+  const st = record(d.state, `${f}.state`);
+  const state = optText(st.value, `${f}.state.value`, false);
+  if (!state) throw new ParseError(`${f}.state.value`, "expected ALARM, OK or INSUFFICIENT_DATA");
+  const config = optRecord(d.configuration, `${f}.configuration`);
   const resources = optArray(b.resources, "resources");
+  const arn = optText(b.alarmArn, "alarmArn", false) ?? (resources.length ? text(resources[0], "resources[0]", false) : undefined);
+  const region = optText(b.region, "region", false) ?? arn?.split(":")[3];
   return {
     name,
     state,
-    stateField: "detail.state.value",
-    description: optText(config?.description, "detail.configuration.description"),
-    reason: optText(st.reason, "detail.state.reason"),
-    oldState: optText(optRecord(d.previousState, "detail.previousState")?.value, "detail.previousState.value", false),
-    changedAt: time(st.timestamp, "detail.state.timestamp") ?? time(b.time, "time"),
-    arn: resources.length ? text(resources[0], "resources[0]", false) : undefined,
-    account: optText(b.account, "account", false),
+    stateField: `${f}.state.value`,
+    description: optText(config?.description, `${f}.configuration.description`),
+    reason: optText(st.reason, `${f}.state.reason`),
+    oldState: optText(optRecord(d.previousState, `${f}.previousState`)?.value, `${f}.previousState.value`, false),
+    changedAt: time(st.timestamp, `${f}.state.timestamp`) ?? time(b.time, "time"),
+    arn,
+    account: optText(b.accountId, "accountId", false) ?? optText(b.account, "account", false),
     regionCode: region && REGION_CODE.test(region) ? region : undefined,
-    namespace: optText(first?.namespace, "detail.configuration.metrics[0].metricStat.metric.namespace", false),
-    metric: optText(first?.name, "detail.configuration.metrics[0].metricStat.metric.name", false),
-    dims: dimensions(first?.dimensions, "detail.configuration.metrics[0].metricStat.metric.dimensions"),
+    ...metricOf(config?.metrics, `${f}.configuration.metrics`, false),
+    alarmRule: optText(config?.alarmRule, `${f}.configuration.alarmRule`),
+    triggeringAlarms: triggeringAlarms(st.reasonData),
   };
 }
 
@@ -143,6 +190,9 @@ function alarmAlert(alarm: Alarm, ctx: ParseContext, index: number): Alert {
   fill(annotations, "description", alarm.description);
   fill(annotations, "reason", alarm.reason);
   fill(annotations, "old_state", alarm.oldState);
+  fill(annotations, "expression", alarm.expression);
+  fill(annotations, "alarm_rule", alarm.alarmRule);
+  fill(annotations, "triggering_alarms", alarm.triggeringAlarms);
   const consoleUrl = alarm.regionCode
     ? `https://${alarm.regionCode}.console.aws.amazon.com/cloudwatch/home?region=${alarm.regionCode}#alarmsV2:alarm/${encodeURIComponent(alarm.name)}`
     : undefined;
@@ -187,11 +237,14 @@ function fromSns(sns: Obj, f: string): Alarm {
 
 const isAlarmMessage = (b: Obj) => "AlarmName" in b && "NewStateValue" in b;
 const isEventBridge = (b: Obj) => b["detail-type"] === "CloudWatch Alarm State Change" && isRecord(b.detail);
+/** An alarm's Lambda action invokes the function with the alarm itself (no SNS, no EventBridge). */
+const isLambdaAction = (b: Obj) => b.source === "aws.cloudwatch" && isRecord(b.alarmData);
 const isSnsEnvelope = (b: Obj) => typeof b.Type === "string" && "TopicArn" in b && ("Message" in b || "SubscribeURL" in b);
 
 /**
  * AWS CloudWatch alarms: the SNS HTTPS envelope, the Lambda `Records[].Sns` wrapper, SNS raw
- * message delivery, and EventBridge state-change events. `Message` is JSON inside a string;
+ * message delivery, EventBridge state-change events, and an alarm's Lambda action (`alarmData`:
+ * metric, metric-math and composite alarms). `Message` is JSON inside a string;
  * `StateChangeTime` has an offset without a colon; `Region` is a display name, so the region code
  * comes from the alarm ARN. The ARN is the fingerprint.
  */
@@ -200,7 +253,7 @@ export const cloudwatch: SourceAdapter = {
   detect(body) {
     if (!isRecord(body)) return false;
     if (Array.isArray(body.Records)) return body.Records.some((r) => isRecord(r) && isRecord(r.Sns));
-    return isSnsEnvelope(body) || isAlarmMessage(body) || isEventBridge(body);
+    return isSnsEnvelope(body) || isAlarmMessage(body) || isEventBridge(body) || isLambdaAction(body);
   },
   parse(body, ctx) {
     const b = record(body, "body");
@@ -211,7 +264,8 @@ export const cloudwatch: SourceAdapter = {
         alarmAlert(fromSns(record(record(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i),
       );
     }
-    if (isEventBridge(b)) return [alarmAlert(fromEventBridge(b), ctx, 0)];
+    if (isEventBridge(b)) return [alarmAlert(fromStateChange(b, "detail"), ctx, 0)];
+    if (isLambdaAction(b)) return [alarmAlert(fromStateChange(b, "alarmData"), ctx, 0)];
     if (isAlarmMessage(b)) return [alarmAlert(fromMessage(b, ""), ctx, 0)];
     return [alarmAlert(fromSns(b, ""), ctx, 0)];
   },

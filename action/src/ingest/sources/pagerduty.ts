@@ -18,8 +18,19 @@ function severityOf(priority: string | undefined, urgency: string | undefined): 
   return knownSeverity(priority) ?? knownSeverity(urgency) ?? "medium";
 }
 
-/** One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`). */
-function incidentAlert(inc: Obj, field: string, status: AlertStatus, endsAt: string | null, ctx: ParseContext, index: number): Alert {
+/**
+ * One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`).
+ * The start is the incident's `created_at` (V1: `created_on`), else `triggeredAt`: the time of the
+ * event that triggered it, when the event is a trigger.
+ */
+function incidentAlert(
+  inc: Obj,
+  field: string,
+  status: AlertStatus,
+  times: { endsAt: string | null; triggeredAt: string | null },
+  ctx: ParseContext,
+  index: number,
+): Alert {
   const id = optText(inc.id, at(field, "id"), false);
   const summary = optRecord(inc.trigger_summary_data, at(field, "trigger_summary_data"));
   const title =
@@ -53,8 +64,8 @@ function incidentAlert(inc: Obj, field: string, status: AlertStatus, endsAt: str
       identity: ["service_id", "alertname"],
       labels,
       annotations,
-      startsAt: time(inc.created_at, at(field, "created_at")),
-      endsAt,
+      startsAt: time(inc.created_at, at(field, "created_at")) ?? time(inc.created_on, at(field, "created_on")) ?? times.triggeredAt,
+      endsAt: times.endsAt,
       links: link("pagerduty", inc.html_url),
     },
     ctx,
@@ -74,8 +85,18 @@ function v3(b: Obj, ctx: ParseContext): Alert[] {
   const byType: AlertStatus | null =
     type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
   const status = byType ?? statusOf(optText(data.status, "event.data.status", false), "event.data.status");
-  const endsAt = status === "resolved" ? time(ev.occurred_at, "event.occurred_at") : null;
-  return [incidentAlert(data, "event.data", status, endsAt, ctx, 0)];
+  // `occurred_at` is when this event happened: the end of a resolve, the start of a trigger or reopen.
+  const occurredAt = time(ev.occurred_at, "event.occurred_at");
+  return [
+    incidentAlert(
+      data,
+      "event.data",
+      status,
+      { endsAt: status === "resolved" ? occurredAt : null, triggeredAt: byType === "firing" ? occurredAt : null },
+      ctx,
+      0,
+    ),
+  ];
 }
 
 /** Legacy V2 (`messages[].event` + `incident`) and V1 (`messages[].type` + `data.incident`), batched. */
@@ -92,8 +113,11 @@ function v2(b: Obj, ctx: ParseContext): Alert[] {
     const verb = event.slice("incident.".length);
     const status =
       verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf(optText(inc.status, at(field, "status"), false), at(field, "status"));
-    const endsAt = status === "resolved" ? time(m.created_on, at(f, "created_on")) : null;
-    alerts.push(incidentAlert(inc, field, status, endsAt, ctx, i));
+    // The message's `created_on` is when this event happened: the end of a resolve, the start of a trigger.
+    const createdOn = time(m.created_on, at(f, "created_on"));
+    alerts.push(
+      incidentAlert(inc, field, status, { endsAt: status === "resolved" ? createdOn : null, triggeredAt: verb === "trigger" ? createdOn : null }, ctx, i),
+    );
   });
   if (!alerts.length) throw new ParseError("messages", "no incident message in the batch, so no alert");
   return alerts;
@@ -120,7 +144,7 @@ export const pagerduty: SourceAdapter = {
     if (b.event !== undefined) return v3(b, ctx);
     if (b.messages !== undefined) return v2(b, ctx);
     if (b.type === "incident") {
-      return [incidentAlert(b, "body", statusOf(optText(b.status, "status", false), "status"), null, ctx, 0)];
+      return [incidentAlert(b, "body", statusOf(optText(b.status, "status", false), "status"), { endsAt: null, triggeredAt: null }, ctx, 0)];
     }
     throw new ParseError("event", "expected a V3 `event`, V2 `messages` or an incident object");
   },

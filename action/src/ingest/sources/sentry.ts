@@ -6,8 +6,8 @@ import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
 
-/** Tags that hold personal data (the user's IP or email) and are never copied into labels. */
-const PRIVATE_TAGS = new Set(["user", "user.email", "user.ip", "client_ip"]);
+/** Tags that hold personal data (the user's IP or email; `sentry:user` in older events) and are never copied into labels. */
+const PRIVATE_TAGS = new Set(["user", "user.email", "user.ip", "client_ip", "sentry:user"]);
 
 /** Event tags are `[key, value]` pairs (newer payloads may send `{key, value}`). */
 function tagPairs(value: unknown, field: string): Record<string, string> {
@@ -173,7 +173,8 @@ function plugin(b: Obj, ctx: ParseContext): Alert {
       identity: ["project", "alertname"],
       labels,
       annotations,
-      startsAt: time(ev.datetime, "event.datetime") ?? time(ev.timestamp, "event.timestamp"),
+      // Older plugin bodies carry only `received` (epoch seconds): when Sentry got the event.
+      startsAt: time(ev.datetime, "event.datetime") ?? time(ev.timestamp, "event.timestamp") ?? time(ev.received, "event.received"),
       links: link("sentry", b.url),
     },
     ctx,
@@ -181,7 +182,13 @@ function plugin(b: Obj, ctx: ParseContext): Alert {
   );
 }
 
-const isPlugin = (b: Obj) => "culprit" in b && "level" in b && ("project_slug" in b || "project_name" in b || "triggering_rules" in b);
+/**
+ * The plugin's body: the group's `culprit` and `level` at the top level, with its project named
+ * (`project_slug`, `project_name`, `triggering_rules` in newer bodies; older ones only have
+ * `project` beside the `event`).
+ */
+const isPlugin = (b: Obj) =>
+  "culprit" in b && "level" in b && ("project_slug" in b || "project_name" in b || "triggering_rules" in b || ("project" in b && isRecord(b.event)));
 
 /** The resource a body is about: the `Sentry-Hook-Resource` header, else what the body holds. */
 function resourceOf(b: Obj, headers: Record<string, string>): string {
