@@ -1,4 +1,4 @@
-import type { Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
+import type { Labels, Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
 import { addSubject, fieldText } from "../model/index.js";
 import { nameWords } from "./names.js";
 import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
@@ -46,7 +46,11 @@ export async function discoverSubjects(problem: Problem, telemetry: Telemetry, s
   if (telemetry.capabilities.has("warehouse")) tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
   // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
   await Promise.all(tries.map((t) => t.catch(() => undefined)));
-  if (telemetry.streams) await fromStreams(subjects, problem.mentions ?? [], telemetry, range, signal).catch(() => undefined);
+  if (telemetry.streams) {
+    const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal).catch(() => []);
+    fromLoaders(subjects, streams);
+    fromStreams(subjects, problem.mentions ?? [], streams);
+  }
   return subjects;
 }
 
@@ -148,8 +152,7 @@ async function fromMentions(subjects: Subjects, mentions: string[], telemetry: T
 /** Service-like labels of a stream, in the vocabulary's order. */
 const SERVICE_LABELS = kindOfKey("service")!.labels;
 
-async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
-  const streams = await telemetry.streams!({ ...range, selector: {}, limit: 2_000 }, signal);
+function fromStreams(subjects: Subjects, mentions: string[], streams: Labels[]): void {
   // A service already named whose streams exist is enough; one no stream carries is looked for again.
   const known = new Set((subjects.service ?? []).map((v) => v.value));
   if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l])))) return;
@@ -171,6 +174,48 @@ async function fromStreams(subjects: Subjects, mentions: string[], telemetry: Te
   // Found services come before a named one no stream carries: that name reaches no logs.
   const found = [...services].slice(0, MAX_VALUES).map(([value, from]) => ({ value, origin: "discovery" as const, from }));
   if (found.length) subjects.service = [...found, ...(subjects.service ?? []).filter((v) => !services.has(v.value))];
+}
+
+const DAG_LABELS = kindOfKey("airflow.dag_id")!.labels;
+const TASK_LABELS = kindOfKey("airflow.task_id")!.labels;
+/** Distinctive words a table and a DAG's task must share to be taken for its loader. */
+const LOADER_WORDS = 2;
+
+/**
+ * The DAG that loads a table the alert names, when the alert names no DAG: the one whose task's or
+ * own name shares two distinctive words or more with the table (`fetch_supplier_catalog_acme` loads
+ * `raw.supplier_catalog`), from the log streams its tasks write; the DAG with the most shared words,
+ * and none when two DAGs share as many. The loader is part of the problem: its runbooks apply.
+ */
+function fromLoaders(subjects: Subjects, streams: Labels[]): void {
+  const tables = (subjects["warehouse.table"] ?? [])
+    .filter((v) => v.origin !== "discovery")
+    .map((v) => ({ table: v.value, words: new Set(nameWords(v.value)) }));
+  if (!tables.length || subjects["airflow.dag_id"]?.length) return;
+  const best = new Map<string, { shared: string[]; table: string; task: string }>();
+  for (const s of streams) {
+    const dag = DAG_LABELS.map((l) => s[l]).find((v): v is string => Boolean(v));
+    if (!dag) continue;
+    const task = TASK_LABELS.map((l) => s[l]).find((v): v is string => Boolean(v)) ?? "";
+    const words = new Set([...nameWords(dag), ...nameWords(task)]);
+    for (const { table, words: tableWords } of tables) {
+      const shared = [...tableWords].filter((w) => words.has(w));
+      const prev = best.get(dag);
+      // the same answer whatever order the log store lists its streams in
+      const better = !prev || shared.length > prev.shared.length || (shared.length === prev.shared.length && task < prev.task);
+      if (shared.length >= LOADER_WORDS && better) best.set(dag, { shared, table, task });
+    }
+  }
+  const most = Math.max(0, ...[...best.values()].map((b) => b.shared.length));
+  const top = [...best].filter(([, b]) => b.shared.length === most);
+  if (top.length !== 1) return;
+  const [dag, { shared, table, task }] = top[0]!;
+  addSubject(subjects, "airflow.dag_id", {
+    value: dag,
+    origin: "discovery",
+    involved: true,
+    from: `log streams of its task ${task || dag}, which shares "${shared.join('", "')}" with the table ${table}`,
+  });
 }
 
 /** True when a label value names the entity: the same name, or a replica of it (`points-accrual-7d9c`). */

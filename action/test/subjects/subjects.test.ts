@@ -178,6 +178,30 @@ describe("discovery against the telemetry", () => {
     expect(values(subjects["sensor.external_dag_id"])).toEqual(["upstream_hourly (discovery)"]);
   });
 
+  it("the DAG that loads a table is the one whose task shares two of its words, unless two DAGs share as many", async () => {
+    const at = "2026-03-14T11:10:00Z";
+    const line = (dag_id: string, task_id: string) => ({ ts: at, labels: { app: "airflow", dag_id, task_id }, line: "x" });
+    const table = problem({ subjects: { "warehouse.table": [{ value: "raw.vendor_invoices", origin: "label", from: "alert label table" }] } });
+    const loads = telemetry({
+      logs: [
+        line("vendor_feeds_daily", "fetch_vendor_invoices_acme"),
+        line("vendor_feeds_daily", "fetch_vendor_invoices_zeta"),
+        line("payroll_daily", "load_invoices"),
+      ],
+    });
+    const found = await discoverSubjects(table, loads, AbortSignal.timeout(5_000));
+    expect(values(found["airflow.dag_id"])).toEqual(["vendor_feeds_daily (discovery)"]);
+    // whatever order the streams are listed in, the same task is named
+    expect(found["airflow.dag_id"]![0]!.from).toBe(
+      'log streams of its task fetch_vendor_invoices_acme, which shares "invoice", "vendor" with the table raw.vendor_invoices',
+    );
+    expect(subjectComponents(found)).toContain("airflow");
+    const two = telemetry({ logs: [line("vendor_feeds_daily", "fetch_vendor_invoices"), line("vendor_backfill", "reload_vendor_invoices")] });
+    expect((await discoverSubjects(table, two, AbortSignal.timeout(5_000)))["airflow.dag_id"]).toBeUndefined();
+    const one = telemetry({ logs: [line("payroll_daily", "load_invoices")] });
+    expect((await discoverSubjects(table, one, AbortSignal.timeout(5_000)))["airflow.dag_id"]).toBeUndefined();
+  });
+
   it("the Spark application named after a DAG's data is the one it runs, and involves Spark; a domain word shared by many names none", async () => {
     const app = (name: string) => series({ __name__: "metrics_executor_activeTasks", application_name: name, executor_id: "1" });
     const dag = (id: string) => problem({ subjects: { "airflow.dag_id": [{ value: id, origin: "label", from: "alert label dag_id" }] } });
