@@ -25,6 +25,9 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 /** Scenario ids of the companies without knowledge/ (action/scenarios/brightline, action/scenarios/fernhill). */
 const NEW_COMPANY = /^(brightline|fernhill)-/;
 
+/** Scenario ids of the lifecycle cases (history/ and correlation over time, no company's knowledge/). */
+const LIFECYCLE = /^lifecycle-/;
+
 /** One set's scores as the bars read them. */
 function bars(scores: Array<Record<string, unknown>>) {
   const n = scores.length;
@@ -62,7 +65,7 @@ describe("pipemedic CLI (bundled)", () => {
     expect(out.summary.top1).toBeGreaterThanOrEqual(0.95);
     expect(out.summary.confident_wrong).toBe(0);
     // Shopfront, the company knowledge/ describes: everything right, grouped right, fixed right.
-    const shopfront = bars(out.scenarios.filter((s) => !NEW_COMPANY.test(String(s.id))));
+    const shopfront = bars(out.scenarios.filter((s) => !NEW_COMPANY.test(String(s.id)) && !LIFECYCLE.test(String(s.id))));
     expect(shopfront).toEqual({ n: 62, top1: 1, top3: 1, confident_wrong: 0, distractor: 0, incidents_ok: 1, fix_failed: [] });
     // Brightline and Fernhill: no knowledge/ at all, conventions Shopfront's runbooks never saw. The
     // floors are the Subjects issue's goal for unseen stacks (top1 >= 85 %, few distractors); grouping
@@ -74,6 +77,10 @@ describe("pipemedic CLI (bundled)", () => {
     expect(unseen.confident_wrong).toBe(0);
     expect(unseen.distractor).toBeLessThanOrEqual(0.1);
     expect(unseen.incidents_ok).toBeGreaterThanOrEqual(0.75);
+    // The lifecycle cases: each right and grouped right.
+    const lifecycle = bars(out.scenarios.filter((s) => LIFECYCLE.test(String(s.id))));
+    expect(lifecycle).toMatchObject({ top1: 1, confident_wrong: 0, incidents_ok: 1, fix_failed: [] });
+    expect(lifecycle.n).toBeGreaterThanOrEqual(1);
     // The baselines run on the same scenarios; Pipemedic must at least double the better one.
     const better = Math.max(out.baselines.last_change.top1, out.baselines.anomaly.top1);
     expect(out.summary.top1).toBeGreaterThanOrEqual(2 * better);
