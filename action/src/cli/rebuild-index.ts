@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readPolicy } from "../entries/compose.js";
+import { lifecycleWindows } from "../pipeline/correlate.js";
 import { compilePatterns } from "../redact.js";
 import { rebuildHistory } from "../report/rebuild.js";
 import { readTree } from "../store/workspace.js";
@@ -22,6 +23,7 @@ export async function rebuildIndex(args: string[], io: CliIo): Promise<number> {
   const result = rebuildHistory(files, {
     fromFolders: Boolean(values["from-folders"]),
     redactPatterns: compilePatterns(config.redaction.patterns),
+    windows: lifecycleWindows(config),
   });
   for (const [path, content] of Object.entries(result.files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseDuration, SourceSchema, type Config, type Delivery, type Progress } from "../model/index.js";
 import { runPipeline } from "../pipeline/index.js";
+import { lifecycleWindows } from "../pipeline/correlate.js";
 import { learnFromReview } from "../pipeline/learning.js";
 import { lineProgress } from "../report/progress.js";
 import { renderJobSummary } from "../report/summary.js";
@@ -114,11 +115,13 @@ async function act(deps: ActionDeps): Promise<void> {
   if (eventName === "pull_request") {
     const pr = event.pull_request as { number: number; merged?: boolean; closed_at?: string | null; head?: { ref?: string } } | undefined;
     if (event.action !== "closed" || !pr?.head?.ref) return core.notice("nothing to learn: not a closed pull request");
-    const { store } = gitPorts(input, await readPolicy({ dir: workspace }, input.config), workspace, deps);
+    const config = await readPolicy({ dir: workspace }, input.config);
+    const { store } = gitPorts(input, config, workspace, deps);
     const out = await learnFromReview(
       store,
       { branch: pr.head.ref, number: pr.number, merged: pr.merged === true, at: pr.closed_at ?? new Date().toISOString() },
       progress,
+      lifecycleWindows(config),
     );
     core.setOutput("incident-id", out.incidentId ?? "");
     return;

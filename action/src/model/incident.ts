@@ -48,6 +48,13 @@ export const IncidentSchema = z.object({
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
+/** The policy's windows that decide when an incident closes (see ingest/correlate.ts `closesAt`). */
+export interface LifecycleWindows {
+  reopenWindowMs: number;
+  /** Default: 24 hours. */
+  quietPeriodMs?: number;
+}
+
 export const IncidentIndexSchema = z.object({
   version: z.literal(1),
   incidents: z.array(IncidentSchema),

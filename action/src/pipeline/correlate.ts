@@ -1,9 +1,14 @@
-import type { Alert, Config, Incident } from "../model/index.js";
+import type { Alert, Config, Incident, LifecycleWindows } from "../model/index.js";
 import { parseDuration } from "../model/index.js";
 import { correlate, type Correlation } from "../ingest/correlate.js";
 import { neighbours } from "../memory/knowledge.js";
 import { INDEX_PATH } from "../record/index.js";
 import type { Memory } from "./memory.js";
+
+/** The policy's windows that decide when an incident closes. */
+export function lifecycleWindows(config: Config): Required<LifecycleWindows> {
+  return { reopenWindowMs: parseDuration(config.investigate.reopen_window), quietPeriodMs: parseDuration(config.investigate.quiet_period) };
+}
 
 /** Correlates the run's alerts with a state of the index; rerun on every commit attempt against the state it lands on. */
 export type Correlator = (state: Incident[]) => Correlation;
@@ -18,8 +23,7 @@ export function correlator(alerts: Alert[], ctx: { config: Config; memory: Memor
     correlate(state, alerts, {
       now,
       groupWindowMs: parseDuration(config.investigate.group_window),
-      reopenWindowMs: parseDuration(config.investigate.reopen_window),
-      quietPeriodMs: parseDuration(config.investigate.quiet_period),
+      ...lifecycleWindows(config),
       receivedAt: (a) => received?.get(a.raw.delivery),
       pipelinesOf: (a) => memory.pipelinesOf(a).map((p) => p.id),
       neighboursOf: (p) => {

@@ -4,7 +4,7 @@ import { parseDuration } from "../model/index.js";
 import { compilePatterns } from "../redact.js";
 import { loadHistory } from "../memory/history.js";
 import { dedupeAlerts, readAlerts, readIndex } from "../record/index.js";
-import { correlator, touchedIncidents } from "./correlate.js";
+import { correlator, lifecycleWindows, touchedIncidents } from "./correlate.js";
 import { ingest } from "./ingest.js";
 import { investigateIncident } from "./investigate.js";
 import { loadMemory } from "./memory.js";
@@ -86,7 +86,18 @@ export async function runPipeline(deliveries: Delivery[], ports: PipelinePorts, 
   }
 
   progress.phase("store");
-  const commit = await persist(ports.store, { outcomes, unparsed, alerts, correlation, correlate, before, runbooks: memory.runbooks, now, redactPatterns });
+  const commit = await persist(ports.store, {
+    outcomes,
+    unparsed,
+    alerts,
+    correlation,
+    correlate,
+    before,
+    runbooks: memory.runbooks,
+    now,
+    redactPatterns,
+    windows: lifecycleWindows(config),
+  });
   const duplicates = correlation.assignments.filter((a) => a.duplicate).length;
   return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors: memory.errors, runbooks: memory.runbooks };
 }

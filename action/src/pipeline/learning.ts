@@ -1,4 +1,4 @@
-import type { Progress, Store } from "../model/index.js";
+import type { LifecycleWindows, Progress, Store } from "../model/index.js";
 import { applyReview, incidentOfBranch, type ReviewOutcome } from "../memory/learn.js";
 import { INDEX_PATH, incidentFiles, indexFiles, readIndex } from "../record/index.js";
 import { updateFrontmatter } from "../record/index.js";
@@ -12,6 +12,8 @@ export async function learnFromReview(
   store: Store,
   review: ReviewOutcome & { branch: string },
   progress: Progress,
+  /** The policy's windows, for the incident index page (incidents closed by the quiet period). */
+  windows?: LifecycleWindows,
 ): Promise<{ incidentId: string | null; sha: string | null }> {
   const incidentId = incidentOfBranch(review.branch);
   if (!incidentId) {
@@ -24,7 +26,7 @@ export async function learnFromReview(
     if (i < 0) throw new Error(`${INDEX_PATH}: no incident ${incidentId} for branch ${review.branch}; was the incident commit lost?`);
     const { incident, frontmatter } = applyReview(incidents[i]!, review);
     incidents[i] = incident;
-    const files = indexFiles(incidents);
+    const files = indexFiles(incidents, [], undefined, windows);
     const readme = await head.read(incidentFiles.readme(incident));
     if (readme) files[incidentFiles.readme(incident)] = updateFrontmatter(readme, frontmatter);
     return files;

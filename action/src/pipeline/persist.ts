@@ -1,4 +1,4 @@
-import type { Alert, Files, IncidentOutcome, Runbook, Snapshot, Store, Unparsed } from "../model/index.js";
+import type { Alert, Files, IncidentOutcome, LifecycleWindows, Runbook, Snapshot, Store, Unparsed } from "../model/index.js";
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
 import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
@@ -20,6 +20,8 @@ export interface PersistInput {
   runbooks: Runbook[];
   now: number;
   redactPatterns: RegExp[];
+  /** The policy's windows, for the incident index page (incidents closed by the quiet period). */
+  windows?: LifecycleWindows;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     }
     for (const u of input.unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
     if (!Object.keys(files).length && redo.touched.length === 0) return null;
-    Object.assign(files, indexFiles(redo.incidents, input.redactPatterns));
+    Object.assign(files, indexFiles(redo.incidents, input.redactPatterns, undefined, input.windows));
     return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, input.redactPatterns)]));
   });
 }

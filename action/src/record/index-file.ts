@@ -1,4 +1,4 @@
-import type { Files, Incident, Snapshot } from "../model/index.js";
+import type { Files, Incident, LifecycleWindows, Snapshot } from "../model/index.js";
 import { IncidentIndexSchema } from "../model/index.js";
 import { renderIncidentIndex } from "../report/index.js";
 import { monthOf, renderScorecard } from "../report/scorecard.js";
@@ -42,16 +42,17 @@ export async function readIndex(head: Snapshot): Promise<Incident[]> {
 /**
  * incidents/index.json (the state correlation reads), incidents/README.md (the page people read) and
  * the scorecards of `months`, derived together. By default only the newest incident's month: every
- * commit keeps the current scorecard true, and `pipemedic index` redoes every month.
+ * commit keeps the current scorecard true, and `pipemedic index` redoes every month. With the policy's
+ * `windows`, the page shows incidents closed by the quiet period as such.
  */
-export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = [], months?: string[]): Files {
+export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = [], months?: string[], windows?: LifecycleWindows): Files {
   const ordered = orderIncidents(incidents);
   const newest = ordered.length ? monthOf(ordered.at(-1)!.openedAt) : null;
   // The page shows none of the per-alert lists: leaving them out spares redacting every incident's alert ids.
   const page = ordered.map((i) => ({ ...i, alerts: [], deliveries: [], resolvedFingerprints: [], groupingReasons: [] }));
   const files: Files = {
     [INDEX_PATH]: serializeIndex(ordered),
-    [INDEX_MD]: renderIncidentIndex(page, { redactPatterns }),
+    [INDEX_MD]: renderIncidentIndex(page, { redactPatterns, ...(windows ? { windows } : {}) }),
   };
   for (const month of months ?? (newest ? [newest] : [])) files[scorecardPath(month)] = renderScorecard(month, ordered, { redactPatterns });
   return files;

@@ -1,5 +1,6 @@
 import type { Root, RootContent } from "mdast";
-import type { Incident } from "../model/index.js";
+import type { Incident, LifecycleWindows } from "../model/index.js";
+import { closesAt } from "../ingest/correlate.js";
 import { INCIDENTS_DIR, incidentFiles } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { confidence, count, utc } from "./markdown/format.js";
@@ -26,31 +27,52 @@ function pipelines(i: Incident): Inline[] {
   return i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code(p, 60)] : [code(p, 60)])) : ["—"];
 }
 
-function incidentTable(rows: Incident[]): RootContent {
+function incidentTable(rows: Incident[], status: (i: Incident) => string): RootContent {
   return table(
     ["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"],
-    rows.map((i) => [name(i), inert(i.title, 120), i.status, i.severity, utc(i.openedAt), pipelines(i), cause(i)]),
+    rows.map((i) => [name(i), inert(i.title, 120), status(i), i.severity, utc(i.openedAt), pipelines(i), cause(i)]),
   );
 }
 
-function section(title: string, rows: Incident[], empty: string, intro: RootContent[] = []): RootContent[] {
-  return [heading(2, `${title} (${rows.length})`), ...(rows.length ? [...intro, incidentTable(rows)] : [paragraph(empty)])];
+/** The latest time an index records (a last alert or a resolution): "now" for the page, the same on every rebuild. */
+function latestActivity(incidents: Incident[]): number {
+  let latest = -Infinity;
+  for (const i of incidents) for (const t of [i.updatedAt, i.resolvedAt]) if (t) latest = Math.max(latest, Date.parse(t));
+  return latest;
 }
 
 /**
  * incidents/README.md: open incidents, those awaiting a manual trigger, the latest 50 and a section per
  * pipeline. Links are relative to incidents/, so the index works wherever the repository is browsed.
  */
-export function renderIncidentIndex(incidents: Incident[], opts: { now?: string; redactPatterns?: RegExp[] } = {}): string {
+export function renderIncidentIndex(
+  incidents: Incident[],
+  opts: {
+    now?: string;
+    redactPatterns?: RegExp[];
+    /** The policy's windows: an open incident quiet past its quiet period, as of the latest time the index records, is shown closed. */
+    windows?: LifecycleWindows;
+  } = {},
+): string {
   const patterns = opts.redactPatterns ?? [];
   // Titles are alert text: redacted before they are cut to fit a cell, so no secret is half kept.
   const sorted = redactValue(incidents, patterns).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
-  const open = sorted.filter((i) => i.status === "open");
+  const { windows } = opts;
+  const asOf = windows ? latestActivity(sorted) : -Infinity;
+  // Still firing by its alerts, but no alert for the quiet period: closed (a resolve notification was lost).
+  const quiet = new Set(windows ? sorted.filter((i) => i.status === "open" && closesAt(i, windows) < asOf) : []);
+  const status = (i: Incident) => (quiet.has(i) ? "closed (quiet)" : i.status);
+  const section = (title: string, rows: Incident[], empty: string, intro: RootContent[] = []): RootContent[] => [
+    heading(2, `${title} (${rows.length})`),
+    ...(rows.length ? [...intro, incidentTable(rows, status)] : [paragraph(empty)]),
+  ];
+  const open = sorted.filter((i) => i.status === "open" && !quiet.has(i));
   const awaiting = sorted.filter((i) => i.investigation === "awaiting");
   const children: RootContent[] = [
     heading(1, "Incidents"),
     paragraph(
       `Written by Pipemedic: one folder per incident, whose README.md is the root-cause analysis. ${count(sorted.length, "incident")}, ${open.length} open.`,
+      ...(quiet.size ? [` ${count(quiet.size, "incident")} closed by the quiet period, unresolved but without a new alert: "closed (quiet)".`] : []),
       ...(opts.now ? [` Updated ${utc(opts.now)}.`] : []),
     ),
     ...section("Open", open, "No open incidents."),
@@ -72,7 +94,7 @@ export function renderIncidentIndex(incidents: Incident[], opts: { now?: string;
   if (!keys.length) children.push(paragraph("No incidents yet."));
   for (const p of keys) {
     const rows = byPipeline.get(p)!;
-    children.push(heading(3, p ? code(p, 80) : "No known pipeline", ` (${rows.length})`), incidentTable(rows.slice(0, PER_PIPELINE)));
+    children.push(heading(3, p ? code(p, 80) : "No known pipeline", ` (${rows.length})`), incidentTable(rows.slice(0, PER_PIPELINE), status));
     if (rows.length > PER_PIPELINE) children.push(paragraph(`${rows.length - PER_PIPELINE} older incidents are not listed here.`));
   }
   const root: Root = { type: "root", children };

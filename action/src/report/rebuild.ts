@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Files, Incident, Severity } from "../model/index.js";
+import type { Files, Incident, LifecycleWindows, Severity } from "../model/index.js";
 import { AlertSchema, IncidentSchema } from "../model/index.js";
 import { addGroupKeys, groupingFacts, groupingKeys } from "../ingest/grouping.js";
 import { alertLines, dedupeAlerts } from "../record/alerts.js";
@@ -208,7 +208,15 @@ function fromFolders(
  * incidents/index.json when it is sound (unless `fromFolders`), else from every incident folder;
  * then incidents/index.json, incidents/README.md and a scorecard per month, redacted like a commit.
  */
-export function rebuildHistory(files: Record<string, string>, opts: { fromFolders?: boolean; redactPatterns?: RegExp[] } = {}): RebuildResult {
+export function rebuildHistory(
+  files: Record<string, string>,
+  opts: {
+    fromFolders?: boolean;
+    redactPatterns?: RegExp[];
+    /** The policy's windows, for the index page (incidents closed by the quiet period). */
+    windows?: LifecycleWindows;
+  } = {},
+): RebuildResult {
   const patterns = opts.redactPatterns ?? [];
   const readmes = Object.keys(files)
     .flatMap((path) => {
@@ -243,7 +251,7 @@ export function rebuildHistory(files: Record<string, string>, opts: { fromFolder
   const ordered = orderIncidents(result.incidents);
   // What a commit writes, with every month's scorecard; the renderers redact their pages, index.json
   // is redacted here as a commit would.
-  const out: Files = indexFiles(ordered, patterns, monthsOf(ordered));
+  const out: Files = indexFiles(ordered, patterns, monthsOf(ordered), opts.windows);
   out[INDEX_PATH] = redact(out[INDEX_PATH]!, patterns);
   return { ...result, incidents: ordered, files: out };
 }

@@ -54,3 +54,43 @@ describe("renderIncidentIndex", () => {
     expect([...dates].sort().reverse()).toEqual(dates);
   });
 });
+
+describe("renderIncidentIndex and the lifecycle", () => {
+  const HOUR = 3_600_000;
+  const at = (h: number) => new Date(Date.parse("2026-02-10T00:00:00Z") + h * HOUR).toISOString();
+  const incidents = [
+    // Never resolved, no alert for two days before the newest one: closed by the quiet period.
+    incident(1, { status: "open", openedAt: at(0), updatedAt: at(1), resolvedAt: null }),
+    // Open and recent: open.
+    incident(2, { status: "open", openedAt: at(40), updatedAt: at(48), resolvedAt: null }),
+    // Resolved: resolved, whatever its age.
+    incident(3, { status: "resolved", openedAt: at(2), updatedAt: at(3), resolvedAt: at(4) }),
+  ];
+  const windows = { reopenWindowMs: 2 * HOUR, quietPeriodMs: 24 * HOUR };
+  const statuses = (md: string) =>
+    Object.fromEntries(
+      parsed(md)
+        .nodes.filter((n): n is Table => n.type === "table")[0]!
+        .children.slice(1)
+        .map((r) => [textOf(r.children[0]!), textOf(r.children[2]!)]),
+    );
+
+  it("shows an open incident quiet past the quiet period as closed, as of the latest time the index records, and leaves it out of Open", () => {
+    const md = renderIncidentIndex(incidents, { windows });
+    expect(md).toContain("3 incidents, 1 open. 1 incident closed by the quiet period");
+    expect(statuses(md)).toEqual({ [incidents[1]!.id]: "open" });
+    const { nodes } = parsed(md);
+    const latest = nodes.filter((n): n is Table => n.type === "table")[1]!;
+    expect(Object.fromEntries(latest.children.slice(1).map((r) => [textOf(r.children[0]!), textOf(r.children[2]!)]))).toEqual({
+      [incidents[0]!.id]: "closed (quiet)",
+      [incidents[1]!.id]: "open",
+      [incidents[2]!.id]: "resolved",
+    });
+    // A longer quiet period keeps it open; without the policy's windows the page shows the alerts' status.
+    expect(statuses(renderIncidentIndex(incidents, { windows: { ...windows, quietPeriodMs: 72 * HOUR } }))).toEqual({
+      [incidents[0]!.id]: "open",
+      [incidents[1]!.id]: "open",
+    });
+    expect(renderIncidentIndex(incidents)).not.toContain("closed (quiet)");
+  });
+});

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Delivery, Files, Incident } from "../../src/model/index.js";
 import { ConfigSchema, IncidentIndexSchema, silentProgress } from "../../src/model/index.js";
 import { projectMemory, scenarioRepoFiles } from "../../src/eval/replay.js";
+import { lifecycleWindows } from "../../src/pipeline/correlate.js";
 import { learnFromReview } from "../../src/pipeline/learning.js";
 import { INDEX_MD, INDEX_PATH, scorecardPath, updateFrontmatter } from "../../src/record/index.js";
 import { runPipeline } from "../../src/pipeline/index.js";
@@ -100,8 +101,11 @@ describe("rebuildHistory from what the pipeline commits", () => {
     expect(index.some((i) => i.resolvedFingerprints.length > 0)).toBe(true);
   });
 
+  // As `pipemedic index` renders the page: with the policy's windows, as the pipeline did.
+  const windows = lifecycleWindows(ConfigSchema.parse({}));
+
   it("rebuilds, without index.json, the index the pipeline wrote", () => {
-    const out = rebuildHistory(without(files, INDEX_PATH));
+    const out = rebuildHistory(without(files, INDEX_PATH), { windows });
     expect(out.source).toBe("folders");
     expect(out.indexProblem).toMatch(/index\.json: missing/);
     expect(out.errors).toEqual([]);
@@ -124,7 +128,7 @@ describe("rebuildHistory from what the pipeline commits", () => {
   });
 
   it("uses a sound index as it is and writes what the pipeline committed", () => {
-    const out = rebuildHistory(files);
+    const out = rebuildHistory(files, { windows });
     expect(out.source).toBe("index");
     expect(out.indexProblem).toBeNull();
     expect(out.files[INDEX_PATH]).toBe(files[INDEX_PATH]);

@@ -54,6 +54,9 @@ describe("lifecycle-recurrence-a-month-later", () => {
       [incident.id, earlier],
     ]);
     expect(files[`${incident.path}/README.md`]).toContain(`recurrence_of: ${earlier}`);
+    // The page people read lists only the new one as open.
+    expect(files["incidents/README.md"]).toContain("2 incidents, 1 open. 1 incident closed by the quiet period");
+    expect(files["incidents/README.md"]).toMatch(new RegExp(`${earlier}\\S* \\| [^|]+ \\| closed \\(quiet\\) \\|`));
   });
 
   it("a start time a month and a half ahead of the delivery is placed at the receive time: no future folder or scorecard", async () => {
