@@ -219,9 +219,18 @@ const lateKey = (scope: string) => `l:${hash(scope)}`;
 /** Words by which an alert says data is late or missing rather than wrong: a missed SLA, stale data, a heartbeat not pinged. */
 const LATE_WORDS = new Set(["sla", "slamiss", "stale", "staleness", "freshness", "heartbeat", "late", "overdue"]);
 
-/** Whether an alert is about data that did not arrive in time (its name or title says so). */
+/** Labels that say what kind of check fired (Opsgenie's tags and origin, a monitor's type), not what it is about. */
+const DESCRIPTOR_LABELS = ["tags", "origin", "source", "type", "kind", "category", "check_type", "monitor_type"];
+
+/**
+ * Whether an alert is about data that did not arrive in time: its name, its title or what its
+ * descriptor labels say, or a label named for it (Opsgenie's `heartbeat` detail).
+ */
 function late(alert: Alert): boolean {
-  for (const text of [alert.labels.alertname ?? "", alert.title]) {
+  if (Object.keys(alert.labels).some((k) => LATE_WORDS.has(k.toLowerCase()))) return true;
+  const texts = [alert.labels.alertname ?? "", alert.title];
+  for (const k of DESCRIPTOR_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]);
+  for (const text of texts) {
     for (const w of text
       .replace(/([a-z])([A-Z])/g, "$1 $2")
       .toLowerCase()

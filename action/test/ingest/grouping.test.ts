@@ -377,6 +377,11 @@ describe("grouping across sources, without knowledge", () => {
     const { state, last } = runs([...sla("ledger_close_daily", "airflow-finance", 0), ...sla("invoice_rollup_hourly", "airflow-finance", 10)]);
     expect(state).toHaveLength(1);
     expect(reasons(last)[1]).toBe("late like the incident, in the same Airflow deployment airflow-finance");
+    // A heartbeat alert says it is late by a label named for it, or by its tags, whatever its title.
+    const expired = (labels: Record<string, string>) => one({ alertname: "ledger-close is expired", airflow_instance: "airflow-finance", ...labels }, 20);
+    expect(runs([...sla("ledger_close_daily", "airflow-finance", 0), ...expired({ heartbeat: "ledger-close" })]).state).toHaveLength(1);
+    expect(runs([...sla("ledger_close_daily", "airflow-finance", 0), ...expired({ tags: "heartbeat,finance" })]).state).toHaveLength(1);
+    expect(runs([...sla("ledger_close_daily", "airflow-finance", 0), ...expired({ tags: "finance" })]).state).toHaveLength(2);
     expect(runs([...sla("ledger_close_daily", "airflow-finance", 0), ...sla("invoice_rollup_hourly", "airflow-sales", 10)]).state).toHaveLength(2);
     const failed = (dag: string, minute: number) => one({ alertname: "DagRunFailed", dag_id: dag, airflow_instance: "airflow-finance" }, minute);
     expect(runs([...failed("ledger_close_daily", 0), ...failed("invoice_rollup_hourly", 10)]).state).toHaveLength(2);
