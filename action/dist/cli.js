@@ -17,9 +17,9 @@ import require$$1$1 from 'tls';
 import require$$0$8 from 'path';
 import require$$0$7 from 'stream';
 import require$$1$2 from 'string_decoder';
+import { hash as hash$1, createPrivateKey, sign, timingSafeEqual, createHash, createHmac, randomUUID } from 'node:crypto';
 import { relative as relative$1, normalize as normalize$2 } from 'node:path/posix';
 import minproc from 'node:process';
-import { createHash, createPrivateKey, sign, timingSafeEqual, createHmac, randomUUID } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -351,7 +351,7 @@ function safeExtend(schema, shape) {
     }
     return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
 }
-function merge$3(a, b) {
+function merge$4(a, b) {
     if (!b?._zod?.def) {
         throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
     }
@@ -3541,7 +3541,7 @@ class $ZodCyclicError extends Error {
     }
 }
 /** Keyed off the context object every schema in one parse call already shares. */
-const STATE = "~memo";
+const STATE$1 = "~memo";
 const NO_ISSUES = [];
 // a value a cycle can close through
 function isRef(value) {
@@ -3770,10 +3770,10 @@ const memo = {
                 const input = payload.value;
                 if (!isRef(input))
                     return base(payload, ctx);
-                let state = ctx[STATE];
+                let state = ctx[STATE$1];
                 if (!state) {
                     state = { buckets: new WeakMap(), backEdges: undefined };
-                    ctx[STATE] = state;
+                    ctx[STATE$1] = state;
                 }
                 let bucket;
                 if (lastCtx === ctx) {
@@ -3829,7 +3829,7 @@ function memoizer() {
 }
 /** Whether this value is a node a back-edge resolved to before it finished. */
 function isBackEdge(ctx, value) {
-    const backEdges = ctx[STATE]?.backEdges;
+    const backEdges = ctx[STATE$1]?.backEdges;
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
@@ -6522,7 +6522,7 @@ const ZodObject = /*@__PURE__*/ $constructor("ZodObject", (inst, def) => {
         return safeExtend(this, incoming);
     },
     merge(other) {
-        return merge$3(this, other);
+        return merge$4(this, other);
     },
     pick(mask) {
         return pick$2(this, mask);
@@ -6943,12 +6943,21 @@ const AlertSchema = object({
     service: string$3().nullable().default(null),
     /** Where the raw payload lives (a scenario file, a delivery id); never the payload itself. */
     raw: object({ delivery: string$3(), index: number().int().nonnegative() }),
+    /**
+     * Present only when no source recognized the body and the alert was read from fields that look
+     * like an alert's (ingest/sources/inferred.ts); `fields` are the paths read, from the body's root
+     * (`alerts[2].severity`, `context.dag_id`). The body is also kept under incidents/_unparsed/ so a
+     * human can write a `generic:` mapping for it.
+     */
+    inferred: object({ fields: array$1(string$3()) }).optional(),
 });
 
 const IncidentStatusSchema = _enum(["open", "resolved"]);
+/** An incident id: the day it opened, then lower-case kebab words; never a path of its own. */
+const IncidentIdSchema = string$3().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$/);
 /** One incident's entry in incidents/index.json: the state correlation reads. */
 const IncidentSchema = object({
-    id: string$3().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$/),
+    id: IncidentIdSchema,
     /** The folder, relative to the repository root. */
     path: string$3(),
     title: string$3(),
@@ -6975,6 +6984,16 @@ const IncidentSchema = object({
      * labels, vendor notification groups, entity names, and hashes of entity-like words of its text.
      */
     groupKeys: array$1(string$3()).optional(),
+    /**
+     * The closed incident this one recurs after: a firing alert of its fingerprint came once it had
+     * closed (resolved past the reopen window, or quiet past the quiet period; ingest/correlate.ts).
+     */
+    recurrenceOf: IncidentIdSchema.optional(),
+    /**
+     * Alerts that claimed a start after their delivery's receive time (beyond clock skew) and were placed
+     * at the receive time instead: how many, the furthest claimed start, and the first placement.
+     */
+    startClamped: object({ alerts: number().int().positive(), claimed: TimestampSchema, placed: TimestampSchema }).optional(),
 });
 const IncidentIndexSchema = object({
     version: literal(1),
@@ -7309,6 +7328,11 @@ const ConfigSchema = object({
         group_window: DurationSchema.default("30m"),
         /** A re-fire within this window after resolution reopens the incident; later ones open a new one. */
         reopen_window: DurationSchema.default("2h"),
+        /**
+         * An incident with no new alert for this long is closed, even if an alert never resolved; a later
+         * alert of its fingerprint opens a new incident linked to it as a recurrence.
+         */
+        quiet_period: DurationSchema.default("24h"),
     })
         .prefault({}),
     budgets: object({
@@ -36180,11 +36204,11 @@ function requireTimestamp$1 () {
 	return timestamp$1;
 }
 
-var merge$2;
+var merge$3;
 var hasRequiredMerge$1;
 
 function requireMerge$1 () {
-	if (hasRequiredMerge$1) return merge$2;
+	if (hasRequiredMerge$1) return merge$3;
 	hasRequiredMerge$1 = 1;
 
 	var Type = requireType();
@@ -36193,11 +36217,11 @@ function requireMerge$1 () {
 	  return data === '<<' || data === null;
 	}
 
-	merge$2 = new Type('tag:yaml.org,2002:merge', {
+	merge$3 = new Type('tag:yaml.org,2002:merge', {
 	  kind: 'scalar',
 	  resolve: resolveYamlMerge
 	});
-	return merge$2;
+	return merge$3;
 }
 
 function commonjsRequire(path) {
@@ -42052,12 +42076,12 @@ function requireLog () {
 	return log;
 }
 
-var merge$1 = {};
+var merge$2 = {};
 
 var hasRequiredMerge;
 
 function requireMerge () {
-	if (hasRequiredMerge) return merge$1;
+	if (hasRequiredMerge) return merge$2;
 	hasRequiredMerge = 1;
 
 	var identity = requireIdentity();
@@ -42126,10 +42150,10 @@ function requireMerge () {
 	    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
 	}
 
-	merge$1.addMergeToJSMap = addMergeToJSMap;
-	merge$1.isMergeKey = isMergeKey;
-	merge$1.merge = merge;
-	return merge$1;
+	merge$2.addMergeToJSMap = addMergeToJSMap;
+	merge$2.isMergeKey = isMergeKey;
+	merge$2.merge = merge;
+	return merge$2;
 }
 
 var hasRequiredAddPairToJSMap;
@@ -51137,7 +51161,7 @@ const PAGE = 100;
 /** States in which a DAG run or task instance has no end yet: they overlap any window after they began. */
 const OPEN_RUN_STATES = ["queued", "running"];
 const OPEN_TI_STATES = ["scheduled", "queued", "running", "up_for_retry", "up_for_reschedule", "restarting", "deferred"];
-const timeOf$1 = (v) => {
+const timeOf$2 = (v) => {
     if (typeof v !== "string" || !v)
         return null;
     const t = Date.parse(v);
@@ -51145,7 +51169,7 @@ const timeOf$1 = (v) => {
 };
 /** Whether a record without an end began before the window closed (or carries no time at all). */
 function openOverlaps(r, end) {
-    const times = ["queued_when", "start_date", "logical_date", "execution_date", "run_after"].map((k) => timeOf$1(r[k])).filter((t) => t !== null);
+    const times = ["queued_when", "start_date", "logical_date", "execution_date", "run_after"].map((k) => timeOf$2(r[k])).filter((t) => t !== null);
     return !times.length || Math.min(...times) <= end;
 }
 /** One identity per record, so the finished-in-window and still-open queries never count a record twice. */
@@ -51232,7 +51256,7 @@ function airflowTelemetry(opts) {
         task_instances: (q, s) => overlapping("task_instances", "/dags/~/dagRuns/~/taskInstances", q, s),
         // Import errors persist until the file parses again; those stamped inside the window are the news.
         import_errors: async (q, s) => (await list("/importErrors", "import_errors", [], s)).filter((r) => {
-            const t = timeOf$1(r.timestamp);
+            const t = timeOf$2(r.timestamp);
             return t === null || (t >= q.start && t <= q.end);
         }),
         // Pools are current state, not history.
@@ -58613,7 +58637,7 @@ function kindMatches(kind, pattern) {
     return re.test(kind);
 }
 /** Parses an RFC 3339 string (or epoch number) into epoch ms; null when absent or unreadable. */
-function timeOf(v) {
+function timeOf$1(v) {
     if (typeof v === "number" && Number.isFinite(v))
         return v;
     if (typeof v !== "string" || !v)
@@ -58702,11 +58726,11 @@ const TERMINAL = new Set(["success", "failed", "skipped", "upstream_failed", "re
 const RUN_TIMES = ["queued_when", "start_date", "end_date", "logical_date", "execution_date"];
 /** Whether a DAG run or task instance overlaps the range; records without any time are kept. */
 function runOverlaps(r, range) {
-    const times = RUN_TIMES.map((k) => timeOf(r[k])).filter((t) => t !== null);
+    const times = RUN_TIMES.map((k) => timeOf$1(r[k])).filter((t) => t !== null);
     if (!times.length)
         return true;
     const from = Math.min(...times);
-    const end = timeOf(r.end_date);
+    const end = timeOf$1(r.end_date);
     // Without an end a record that is not finished is still queued or running: open-ended.
     const to = end ?? (TERMINAL.has(fieldText(r.state)) ? Math.max(...times) : Infinity);
     return from <= range.end && to >= range.start;
@@ -58714,7 +58738,7 @@ function runOverlaps(r, range) {
 /** Keeps records whose `field` time lies in the range; records without it are kept. */
 function byTime(records, field, range) {
     return records.filter((r) => {
-        const t = timeOf(r[field]);
+        const t = timeOf$1(r[field]);
         return t === null || within(t, range);
     });
 }
@@ -62618,6 +62642,1387 @@ function unparsedPath(u) {
         .replace(/^[.-]+/, "")
         .slice(0, 80) || "delivery";
     return `${UNPARSED_DIR}/${u.receivedAt.slice(0, 10)}-${safe}.json`;
+}
+
+/**
+ * Reads what an alert's own query is about: metric names and equality matchers of a PromQL-like
+ * expression (Alertmanager's `generatorURL` carries it as `g0.expr`; Grafana and Datadog carry
+ * queries too). A hand-written linear scanner: the text is untrusted, so no regular expression
+ * with backtracking ever runs over it, and nothing it finds is spliced into a query.
+ */
+const KEYWORDS = new Set([
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "and",
+    "or",
+    "unless",
+    "offset",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "count",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "quantile",
+    "count_values",
+    "group",
+    "rate",
+    "irate",
+    "increase",
+    "delta",
+    "idelta",
+    "deriv",
+    "predict_linear",
+    "abs",
+    "absent",
+    "absent_over_time",
+    "ceil",
+    "floor",
+    "round",
+    "clamp",
+    "clamp_min",
+    "clamp_max",
+    "changes",
+    "resets",
+    "histogram_quantile",
+    "label_replace",
+    "label_join",
+    "time",
+    "timestamp",
+    "vector",
+    "scalar",
+    "sort",
+    "sort_desc",
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "sum_over_time",
+    "count_over_time",
+    "last_over_time",
+    "quantile_over_time",
+    "stddev_over_time",
+    "present_over_time",
+    "exp",
+    "ln",
+    "log2",
+    "log10",
+    "sqrt",
+    "day_of_week",
+    "hour",
+    "minute",
+    "month",
+    "year",
+    "days_in_month",
+    "inf",
+    "nan",
+    "e",
+    "pi",
+    "atan2",
+]);
+const MAX_EXPRESSION = 4_000;
+/** Modifiers followed by a parenthesised list of label names. */
+const GROUPING = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
+const isStart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
+// Dots too: Datadog's metric names (kafka.consumer_lag); PromQL names never contain one.
+const isPart = (c) => isStart(c) || (c >= "0" && c <= "9") || c === ".";
+/** Datadog's timeframe in a monitor query (`avg(last_5m):…`). */
+const TIMEFRAME = /^last_\d+[smhdw]$/;
+/** A label name: no colon, no dot (those belong to metric names). */
+const isLabelPart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c >= "0" && c <= "9");
+/** Datadog's space aggregator before a metric (`avg:kafka.consumer_lag`). */
+const AGGREGATOR = /^(avg|sum|min|max|count):/;
+/** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
+function readExpression(text) {
+    const s = text.slice(0, MAX_EXPRESSION);
+    const metrics = [];
+    const matchers = [];
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        if (c === '"' || c === "'") {
+            i = skipString(s, i).end;
+            continue;
+        }
+        if (c === "[") {
+            // a range selector or subquery: [5m], [1h:1m]
+            while (i < s.length && s[i] !== "]")
+                i++;
+            i++;
+            continue;
+        }
+        if (c === "{") {
+            i = readMatchers(s, i + 1, matchers);
+            continue;
+        }
+        if (isStart(c)) {
+            let j = i;
+            while (j < s.length && isPart(s[j]))
+                j++;
+            const word = s.slice(i, j).replace(/^:+/, "").replace(AGGREGATOR, "").replace(/\.+$/, "");
+            let k = j;
+            while (k < s.length && s[k] === " ")
+                k++;
+            const call = s[k] === "(";
+            if (call && GROUPING.has(word.toLowerCase())) {
+                // `by (topic)`, `on (group)`: a list of label names, not metrics
+                while (k < s.length && s[k] !== ")")
+                    k++;
+                i = k + 1;
+                continue;
+            }
+            if (word && !call && !KEYWORDS.has(word.toLowerCase()) && !TIMEFRAME.test(word) && !metrics.includes(word))
+                metrics.push(word);
+            i = j;
+            continue;
+        }
+        i++;
+    }
+    return { metrics, matchers };
+}
+/** Reads `label op "value", …}` from after a `{`; keeps equality matchers. Returns the index after `}`. */
+function readMatchers(s, from, out) {
+    let i = from;
+    while (i < s.length && s[i] !== "}") {
+        while (i < s.length && (s[i] === " " || s[i] === ","))
+            i++;
+        let j = i;
+        while (j < s.length && isLabelPart(s[j]))
+            j++;
+        const label = s.slice(i, j);
+        let k = j;
+        while (k < s.length && s[k] === " ")
+            k++;
+        let op = "";
+        while (k < s.length && "=!~".includes(s[k]))
+            op += s[k++];
+        while (k < s.length && s[k] === " ")
+            k++;
+        if (!op && s[k] === ":") {
+            // Datadog's tag filter: {consumer_group:billing-sink,env:prod}
+            let e = k + 1;
+            while (e < s.length && s[e] !== "," && s[e] !== "}" && s[e] !== " ")
+                e++;
+            const value = s.slice(k + 1, e);
+            if (label && value && value !== "*")
+                out.push({ label, value });
+            i = e;
+            continue;
+        }
+        if (s[k] !== '"' && s[k] !== "'") {
+            // not a matcher we understand: skip to the next comma or the end
+            while (k < s.length && s[k] !== "," && s[k] !== "}")
+                k++;
+            i = k;
+            continue;
+        }
+        const str = skipString(s, k);
+        if (op === "=" && label && label !== "__name__")
+            out.push({ label, value: str.value });
+        i = str.end;
+    }
+    return i + 1;
+}
+/** A quoted string from `start` (its quote): the unescaped value and the index after the closing quote. */
+function skipString(s, start) {
+    const quote = s[start];
+    let value = "";
+    let i = start + 1;
+    while (i < s.length && s[i] !== quote) {
+        if (s[i] === "\\" && i + 1 < s.length) {
+            value += s[i + 1];
+            i += 2;
+        }
+        else
+            value += s[i++];
+    }
+    return { value, end: i + 1 };
+}
+/** The expression an alert link carries: Prometheus' `g0.expr`, or a Grafana/Datadog `query`/`expr` parameter. */
+function expressionOfUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url, "http://relative.invalid");
+    }
+    catch {
+        return null;
+    }
+    for (const [k, v] of parsed.searchParams) {
+        if (/^g\d+\.expr$/.test(k) || k === "expr" || k === "query")
+            return v;
+    }
+    return null;
+}
+
+/** Fields of a source's payload that name a subject although their label name is generic. */
+const SOURCE_FIELDS = {
+    "dbt-cloud": { job: "dbt.job", project: "dbt.project", run_id: "dbt.run_id" },
+    pagerduty: { service: "service" },
+};
+/** Labels that describe the alert rule, not an entity. */
+const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "status", "state", "alertstate", "team", "receiver"]);
+/**
+ * Subjects from what is already known, without telemetry: knowledge's impacted pipelines (the
+ * override), the alerts' labels through the vocabulary, source fields, and the alert's own query
+ * expression. Values shared by every firing alert come first, then those of single alerts.
+ */
+function resolveSubjects(input) {
+    const subjects = {};
+    for (const p of input.pipelines) {
+        const from = `knowledge/pipelines/${p.id}.md`;
+        for (const c of p.components) {
+            for (const [field, value] of Object.entries(c)) {
+                if (field === "kind" || typeof value === "object")
+                    continue;
+                addSubject(subjects, canonicalKey(`${c.kind}.${field}`), { value: String(value), origin: "knowledge", from });
+            }
+        }
+        for (const s of p.services)
+            addSubject(subjects, "service", { value: s, origin: "knowledge", from });
+        for (const [name, path] of Object.entries(p.config))
+            addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
+    }
+    const fromLabels = (labels, alert) => {
+        for (const [label, value] of Object.entries(labels)) {
+            if (NOT_SUBJECTS.has(label) || !value)
+                continue;
+            const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
+            const key = sourceKey ?? kindOfLabel(label)?.key;
+            if (key && plausibleValue(key, value))
+                addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
+        }
+    };
+    fromLabels(input.labels, null);
+    const firing = input.alerts.filter((a) => a.status === "firing");
+    for (const a of firing.length ? firing : input.alerts) {
+        fromLabels(a.labels, a);
+        // A source's service, unless it is only the Prometheus scrape job that exported the metric.
+        if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service))
+            addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
+        for (const [name, value] of Object.entries(a.annotations)) {
+            const key = kindOfLabel(name)?.key;
+            if (key && value.length <= 200)
+                addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });
+        }
+    }
+    const metrics = [];
+    for (const a of input.alerts) {
+        for (const text of expressionsOf(a)) {
+            const facts = readExpression(text);
+            for (const m of facts.metrics)
+                if (!metrics.includes(m))
+                    metrics.push(m);
+            for (const { label, value } of facts.matchers) {
+                const key = kindOfLabel(label)?.key;
+                if (key && value)
+                    addSubject(subjects, key, { value, origin: "expression", from: `alert expression ${label}="…"` });
+            }
+        }
+    }
+    const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
+    const mentions = [...new Set(input.alerts.flatMap(mentionsOf$1))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
+    return { subjects, metrics, mentions };
+}
+/** Mentions looked up per problem: enough for a relayed title's group labels, few enough to stay cheap. */
+const MAX_MENTIONS = 12;
+/** An identifier: letters, digits and separators, at least one separator (`points-accrual`, `claims__adjudication_daily`). */
+const IDENTIFIER = /^[a-z0-9][a-z0-9._:-]{2,78}[a-z0-9]$/i;
+/**
+ * Identifier-like words of an alert's title and summary: what a relayed notification (PagerDuty,
+ * Opsgenie, Slack) keeps of the labels it lost. The text is untrusted: it is only split and tested
+ * by linear patterns, and a mention becomes a subject only where the telemetry carries it as a label value.
+ */
+function mentionsOf$1(a) {
+    const text = [a.title, a.annotations.summary ?? "", a.annotations.message ?? "", a.annotations.description ?? ""].join(" ").slice(0, 2_000);
+    return text
+        .split(/[\s,;()[\]{}<>"'`|=]+/)
+        .map((w) => w.replace(/[.:]+$/, ""))
+        .filter((w) => IDENTIFIER.test(w) && /[-_.]/.test(w) && /[a-z]/i.test(w) && !w.includes("://") && !/^\d+([.:-]\d+)*$/.test(w));
+}
+/** The query texts an alert carries: expressions in its links, and query-like annotations. */
+function expressionsOf(a) {
+    const out = [];
+    for (const l of a.links) {
+        const e = expressionOfUrl(l.url);
+        if (e)
+            out.push(e);
+    }
+    for (const [k, v] of Object.entries(a.annotations))
+        if (/^(query|expr|expression|metric_query)$/i.test(k))
+            out.push(v);
+    if (a.labels.metric)
+        out.push(a.labels.metric);
+    return out;
+}
+/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert, knowledge, and what discovery found involved. */
+function subjectComponents(subjects) {
+    const kinds = new Set();
+    for (const [key, values] of Object.entries(subjects)) {
+        const kind = kindOfKey(key)?.component;
+        if (kind && values.some((v) => v.origin !== "discovery" || v.involved))
+            kinds.add(kind);
+    }
+    return [...kinds];
+}
+
+/**
+ * Words of entity names, for what names alone can tell: two names made of the same distinctive
+ * words are about the same data (grouping), and an application named after a DAG's data is likely
+ * the one it runs (discovery).
+ */
+/** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
+const NAME_STOPWORDS = new Set([
+    "daily",
+    "hourly",
+    "nightly",
+    "weekly",
+    "monthly",
+    "minutely",
+    "15min",
+    "5min",
+    "10min",
+    "30min",
+    "raw",
+    "stage",
+    "staging",
+    "stg",
+    "mart",
+    "marts",
+    "dim",
+    "fct",
+    "fact",
+    "int",
+    "src",
+    "source",
+    "sources",
+    "tmp",
+    "temp",
+    "svc",
+    "service",
+    "app",
+    "api",
+    "job",
+    "dag",
+    "task",
+    "pipeline",
+    "sync",
+    "ingest",
+    "ingestion",
+    "load",
+    "loader",
+    "etl",
+    "elt",
+    "export",
+    "import",
+    "refresh",
+    "build",
+    "run",
+    "runner",
+    "worker",
+    "consumer",
+    "producer",
+    "sink",
+    "stream",
+    "streaming",
+    "batch",
+    "event",
+    "data",
+    "table",
+    "topic",
+    "model",
+    "prod",
+    "production",
+    "dev",
+    "test",
+    "main",
+    "default",
+]);
+/**
+ * The distinctive words of a name, lower case: split on separators, a plural `s` dropped, stop words,
+ * numbers and short words left out (`claims__adjudication_daily` → adjudication, claim). Names of one
+ * team's entities are made of the words of the data they move: the DAG, its tables, its Spark job.
+ */
+function nameWords(value) {
+    const words = new Set();
+    for (const part of value.toLowerCase().split(/[-_.\s/:@]+/)) {
+        const w = part.length > 4 && part.endsWith("s") ? part.slice(0, -1) : part;
+        if (w.length < 3 || NAME_STOPWORDS.has(w) || NAME_STOPWORDS.has(part) || !/[a-z]/.test(w) || /^v\d+$/.test(w))
+            continue;
+        words.add(w);
+        if (words.size >= 8)
+            break;
+    }
+    return [...words].sort();
+}
+
+/** Annotations the Alertmanager and Grafana adapters keep for grouping: the notification's groupKey and its group labels. */
+const GROUP_KEY = "group_key";
+const GROUP_LABELS = "group_labels";
+/**
+ * Identity tiers of subject keys. Tier 1 names what an alert is about (a consumer group, a DAG, a
+ * table…); tier 2 is where it happens (a host, a broker, a warehouse, a principal), the identity of
+ * alerts that name nothing of tier 1 (a disk alarm); tier 3 is a scope (a cluster, an Airflow
+ * deployment, a namespace), the identity of cluster-wide alerts only. A scope never joins an alert
+ * that names something more specific: two consumer groups on one cluster are two problems.
+ */
+const TIERS = {
+    "kafka.consumer_group": { tier: 1, what: "consumer group" },
+    "kafka.topic": { tier: 1, what: "topic" },
+    "airflow.dag_id": { tier: 1, what: "DAG" },
+    "airflow.pool": { tier: 1, what: "Airflow pool" },
+    "flink.job": { tier: 1, what: "Flink job" },
+    "spark.app": { tier: 1, what: "Spark application" },
+    "dbt.job": { tier: 1, what: "dbt job" },
+    "dbt.model": { tier: 1, what: "dbt model" },
+    "warehouse.table": { tier: 1, what: "table" },
+    service: { tier: 1, what: "service" },
+    "probe.target": { tier: 1, what: "probe target" },
+    "host.instance": { tier: 2, what: "host" },
+    "kafka.broker": { tier: 2, what: "broker" },
+    "warehouse.name": { tier: 2, what: "warehouse" },
+    "dbt.user": { tier: 2, what: "warehouse user" },
+    cluster: { tier: 3, what: "cluster" },
+    "airflow.deployment": { tier: 3, what: "Airflow deployment" },
+    "k8s.namespace": { tier: 3, what: "namespace" },
+};
+/** Values that name no particular entity, whatever label carries them. */
+const GENERIC_VALUES$1 = new Set([
+    "default",
+    "default_pool",
+    "none",
+    "null",
+    "nil",
+    "unknown",
+    "n/a",
+    "na",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "all",
+    "any",
+    "other",
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "main",
+    "master",
+    "local",
+    "localhost",
+]);
+/** Labels that only route or rank a notification: a vendor group made of them alone is not one problem. */
+const ROUTING_LABELS = new Set([
+    "severity",
+    "priority",
+    "urgency",
+    "team",
+    "owner",
+    "squad",
+    "receiver",
+    "oncall",
+    "status",
+    "state",
+    "alertstate",
+    "env",
+    "environment",
+    "stage",
+    "prometheus",
+    "replica",
+    "__grafana_receiver__",
+]);
+/** Labels left out of the rule key besides the vocabulary's volatile kinds: the rank of one condition, not another condition. */
+const RANK_LABELS = new Set(["severity", "priority", "urgency", "value", "values", "timestamp"]);
+/** Annotations and labels whose text may name the entities of a problem. */
+const TEXT_ANNOTATIONS = ["summary", "description", "message", "exception", "exception_value", "details"];
+const TEXT_LABELS = ["incident_key", "dedup_key"];
+/** Words of an Alertmanager group title that rank or route, not name. */
+const RANK_WORDS = new Set(["page", "critical", "warning", "warn", "info", "high", "low", "medium", "error", "major", "minor", "ticket", "none"]);
+const MAX_TOKENS = 24;
+const MAX_TEXT = 4_000;
+const MAX_VALUE = 200;
+/** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
+function groupingFacts(alert) {
+    const { identities, tier, scopes, hosts, principals } = identitiesOf(alert);
+    const reaches = [];
+    const offers = [];
+    for (const host of hosts) {
+        const parent = parentDomain(host);
+        if (parent)
+            reaches.push({ key: identityKey(parent), why: `its host ${host} is under ${parent}, an entity of the incident`, strict: false });
+    }
+    // Scopes reach an incident about infrastructure only within the group window: a failing broker explains its cluster's alerts of the next minutes, not of the next hours.
+    for (const [scope, what] of scopes) {
+        if (tier === 2)
+            offers.push(scopeKey(scope));
+        else
+            reaches.push({ key: scopeKey(scope), why: `its ${what} ${scope} is where the incident's infrastructure fails`, strict: true });
+    }
+    // Data that stops arriving in one scope stops for one reason (a scheduler, a warehouse, a source), not one per table or DAG.
+    if (late(alert)) {
+        for (const [scope, what] of scopes) {
+            offers.push(lateKey(scope));
+            reaches.push({ key: lateKey(scope), why: `late like the incident, in the same ${what} ${scope}`, strict: true });
+        }
+    }
+    for (const runner of runnersOf(alert, identities))
+        offers.push(runnerKey(runner));
+    for (const principal of principals) {
+        for (const runner of runnerWords(principal)) {
+            reaches.push({ key: runnerKey(runner), why: `its warehouse user ${principal} is named after ${runner}, whose job fails in the incident`, strict: true });
+        }
+    }
+    return {
+        rule: ruleOf(alert),
+        group: groupOf(alert),
+        identities,
+        mentions: mentionsOf(alert),
+        names: tier === 1 ? namesOf(identities) : new Map(),
+        reaches,
+        offers,
+    };
+}
+/** The keys an incident keeps for an alert that joined it (incidents/index.json `groupKeys`). */
+function groupingKeys(facts) {
+    const keys = [facts.rule.key];
+    if (facts.group)
+        keys.push(facts.group.key);
+    for (const v of facts.identities.keys())
+        keys.push(identityKey(v));
+    for (const k of facts.names.keys())
+        keys.push(k);
+    keys.push(...facts.offers);
+    // Words of the text last: the most numerous and the weakest, the first left out when an incident is full.
+    for (const m of facts.mentions)
+        keys.push(mentionKey(m));
+    return keys;
+}
+/** Keys an incident keeps at most: enough for the rules and entities of one problem, bounded for a storm of odd ones. */
+const MAX_GROUP_KEYS = 64;
+/**
+ * Adds an alert's keys to an incident's (`seen` mirrors `keys`), up to MAX_GROUP_KEYS; returns the
+ * keys of the alert, for the caller's index. Correlation and `pipemedic index` both add them this
+ * way, for the first alert of each fingerprint of an incident.
+ */
+function addGroupKeys(keys, seen, alertKeys) {
+    for (const k of alertKeys) {
+        if (seen.has(k) || seen.size >= MAX_GROUP_KEYS)
+            continue;
+        seen.add(k);
+        keys.push(k);
+    }
+    return alertKeys;
+}
+/** The index key of an identity value. */
+function identityKey(value) {
+    return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
+}
+/** The index key of a scope (cluster, namespace, region) whose infrastructure an incident is about. */
+const scopeKey = (scope) => `s:${hash(scope)}`;
+/** The index key of a scope where an incident's data is late. */
+const lateKey = (scope) => `l:${hash(scope)}`;
+/** Words by which an alert says data is late or missing rather than wrong: a missed SLA, stale data, a heartbeat not pinged. */
+const LATE_WORDS = new Set(["sla", "slamiss", "stale", "staleness", "freshness", "heartbeat", "late", "overdue"]);
+/** Labels that say what kind of check fired (Opsgenie's tags and origin, a monitor's type), not what it is about. */
+const DESCRIPTOR_LABELS = ["tags", "origin", "source", "type", "kind", "category", "check_type", "monitor_type"];
+/**
+ * Whether an alert is about data that did not arrive in time: its name, its title or what its
+ * descriptor labels say, or a label named for it (Opsgenie's `heartbeat` detail).
+ */
+function late(alert) {
+    if (Object.keys(alert.labels).some((k) => LATE_WORDS.has(k.toLowerCase())))
+        return true;
+    const texts = [alert.labels.alertname ?? "", alert.title];
+    for (const k of DESCRIPTOR_LABELS)
+        if (alert.labels[k])
+            texts.push(alert.labels[k]);
+    for (const text of texts) {
+        for (const w of text
+            .replace(/([a-z])([A-Z])/g, "$1 $2")
+            .toLowerCase()
+            .split(/[^a-z]+/))
+            if (LATE_WORDS.has(w))
+                return true;
+    }
+    return false;
+}
+/** The index key of a job runner (dbt, Airflow) an incident's alerts come from. */
+const runnerKey = (runner) => `x:${runner}`;
+/**
+ * Job runners and the words their service accounts are named with. A warehouse principal is the
+ * identity a runner's queries run as; teams name it after the runner (`svc_dbt_cloud`, `airflow_etl`).
+ */
+const RUNNERS = {
+    dbt: { sources: ["dbt-cloud"], kinds: ["dbt job", "dbt model"] },
+    airflow: { sources: ["airflow"], kinds: ["DAG", "Airflow pool"] },
+};
+/** The runners an alert comes from: its source, or what its identities are (a DAG is Airflow's). */
+function runnersOf(alert, identities) {
+    const whats = new Set(identities.values());
+    return Object.entries(RUNNERS)
+        .filter(([, r]) => r.sources.includes(alert.source) || r.kinds.some((k) => whats.has(k)))
+        .map(([name]) => name);
+}
+/** The runners a principal's name is made of (`svc_dbt_cloud` → dbt). */
+function runnerWords(principal) {
+    const words = new Set(principal.split(/[-_.@\s]+/));
+    return Object.keys(RUNNERS).filter((r) => words.has(r));
+}
+/**
+ * The domain a fully qualified host is under, when that domain still names one system (three labels
+ * or more: `kafka.example.io`, never `example.io`): `b-1.kafka.example.io` → `kafka.example.io`.
+ */
+function parentDomain(host) {
+    const labels = host.split(".");
+    if (labels.length < 4 || labels.some((l) => !l))
+        return null;
+    return labels.slice(1).join(".");
+}
+/** The index key of an entity-like word an incident's text names (hashed: text is not repeated in the index). */
+function mentionKey(token) {
+    return `m:${hash(token)}`;
+}
+function ruleOf(alert) {
+    const name = alert.labels.alertname ?? alert.title;
+    const volatile = [];
+    const kept = [];
+    for (const k of Object.keys(alert.labels).sort()) {
+        if (k === "alertname")
+            continue;
+        if (RANK_LABELS.has(k.toLowerCase()) || kindOfLabel(k)?.volatile) {
+            if (!RANK_LABELS.has(k.toLowerCase()))
+                volatile.push(k);
+            continue;
+        }
+        kept.push(`${k}=${alert.labels[k]}`);
+    }
+    return { key: `r:${hash([alert.source, name, ...kept].join("\u0000"))}`, name, volatile };
+}
+function groupOf(alert) {
+    const key = alert.annotations[GROUP_KEY];
+    const text = alert.annotations[GROUP_LABELS];
+    if (!key || text === undefined)
+        return null;
+    const pairs = parsePairs(text);
+    // The alert must carry the group's labels (every alert of an Alertmanager group does), and one of them must name something.
+    if (!pairs.length || pairs.some(([k, v]) => alert.labels[k] !== v))
+        return null;
+    if (pairs.every(([k]) => ROUTING_LABELS.has(k.toLowerCase())))
+        return null;
+    return { key: `g:${hash(`${alert.source}\u0000${key}`)}`, labels: text };
+}
+/** Group labels as the adapters write them: `k=v` pairs joined by `, `, in name order. */
+function formatPairs(labels) {
+    return Object.keys(labels)
+        .sort()
+        .map((k) => `${k}=${labels[k]}`)
+        .join(", ");
+}
+function parsePairs(text) {
+    if (!text)
+        return [];
+    return text.split(", ").map((p) => {
+        const i = p.indexOf("=");
+        return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
+    });
+}
+function identitiesOf(alert) {
+    const tiers = [new Map(), new Map(), new Map()];
+    const hosts = [];
+    const principals = [];
+    const add = (tier, raw, what) => {
+        for (const v of normalizedValues(raw))
+            if (distinctive(v) && !tiers[tier - 1].has(v))
+                tiers[tier - 1].set(v, what);
+    };
+    // Sentry and OpenTelemetry spell labels with dots (`kafka.topic`); the vocabulary knows them with underscores.
+    const dotted = {};
+    for (const [k, v] of Object.entries(alert.labels))
+        if (k.includes("."))
+            dotted[k.replaceAll(".", "_")] = v;
+    const { subjects } = resolveSubjects({ alerts: [alert], labels: dotted, pipelines: [] });
+    for (const [key, values] of Object.entries(subjects)) {
+        const tier = TIERS[key];
+        if (!tier)
+            continue;
+        for (const s of values) {
+            if (!usable(alert, key, s.from))
+                continue;
+            if (key === "airflow.pool" && s.value.toLowerCase().endsWith("default_pool"))
+                continue;
+            add(tier.tier, s.value, tier.what);
+            if (key === "host.instance" || key === "kafka.broker")
+                hosts.push(hostOf(s.value.trim().toLowerCase()));
+            if (key === "dbt.user")
+                principals.push(s.value.trim().toLowerCase());
+        }
+    }
+    const pipeline = alert.labels.pipeline || alert.pipeline;
+    if (pipeline)
+        add(1, pipeline, "pipeline");
+    // Opsgenie's entity is, by its definition, the entity the alert is about.
+    if (alert.source === "opsgenie" && alert.labels.entity)
+        add(1, alert.labels.entity, "Opsgenie entity");
+    if (alert.source === "cloudwatch") {
+        // A CloudWatch alarm's named dimensions (BucketName, FunctionName, DBInstanceIdentifier, …) are its resource.
+        for (const [k, v] of Object.entries(alert.labels))
+            if (/^[A-Z][A-Za-z]*[a-z](Name|Identifier)$/.test(k))
+                add(1, v, k);
+    }
+    for (const v of groupTitleValues(alert))
+        add(1, v, "value of its notification group");
+    const tier = tiers.findIndex((t) => t.size > 0);
+    const found = { scopes: tiers[2], hosts, principals };
+    return tier < 0 ? { identities: new Map(), tier: 0, ...found } : { identities: tiers[tier], tier: tier + 1, ...found };
+}
+function namesOf(identities) {
+    const out = new Map();
+    for (const [value, what] of identities) {
+        if (value.startsWith("#"))
+            continue;
+        const words = nameWords(value);
+        // A name of one distinctive word (`orders.v1`, `raw.orders`) is that word; a longer word, as short ones are shared by chance.
+        if (words.length === 1 && words[0].length >= 5) {
+            const key = `w:${hash(words[0])}`;
+            if (!out.has(key))
+                out.set(key, { words, value, what });
+        }
+        for (let i = 0; i < words.length; i++) {
+            for (let j = i + 1; j < words.length; j++) {
+                const key = `w:${hash(`${words[i]}\u0000${words[j]}`)}`;
+                if (!out.has(key))
+                    out.set(key, { words: [words[i], words[j]], value, what });
+            }
+        }
+    }
+    return out;
+}
+/** Whether a resolved subject speaks for the alert's own entity (not a routing target, a link or a scrape job). */
+function usable(alert, key, from) {
+    // `alert.service` falls back to the scrape job (blackbox, node): only a label named like a service counts.
+    if (!from.startsWith("alert "))
+        return false;
+    // PagerDuty's service is where the page goes (an escalation target), not what failed.
+    if (alert.source === "pagerduty" && key === "service")
+        return false;
+    // A `url` label is a link to a dashboard far more often than a probed address.
+    if (key === "probe.target" && from === "alert label url")
+        return false;
+    // CloudWatch's `namespace` is the AWS metric namespace (AWS/S3, CWAgent), not a Kubernetes one.
+    if (alert.source === "cloudwatch" && key === "k8s.namespace")
+        return false;
+    return true;
+}
+/**
+ * The values an Alertmanager-style group title names (`[FIRING:1] KafkaBrokerMissing (kafka-rides-euw1
+ * monitoring/alloy-prod page data-platform)`), as PagerDuty, Opsgenie and chat relays carry it when
+ * the labels themselves are lost: entity-like words, without ranks, the team, Prometheus replicas and
+ * environment-scoped names.
+ */
+function groupTitleValues(alert) {
+    const t = alert.title;
+    if (!(t.startsWith("[FIRING") || t.startsWith("[RESOLVED")))
+        return [];
+    const close = t.indexOf("] ");
+    if (close < 0)
+        return [];
+    const team = alert.labels.team ? slugWord(alert.labels.team) : "";
+    const out = [];
+    for (const word of t
+        .slice(close + 2)
+        .replaceAll("(", " ")
+        .replaceAll(")", " ")
+        .split(" ")) {
+        const w = word.trim().toLowerCase();
+        if (!w || w.includes("/") || RANK_WORDS.has(w) || w === team || envScoped(w) || !entityLike(w))
+            continue;
+        if (w === (alert.labels.alertname ?? "").toLowerCase())
+            continue;
+        out.push(w);
+    }
+    return out;
+}
+const slugWord = (s) => s.toLowerCase().trim().split(/\s+/).join("-");
+/** A name that only says where (`streaming-prod`, `prod-eu-west-1`): a scope, not an entity. */
+function envScoped(w) {
+    return w.split(/[-_.]/).some((p) => p === "prod" || p === "production" || p === "staging" || p === "stage" || p === "dev" || p === "qa");
+}
+function mentionsOf(alert) {
+    const out = new Set();
+    const texts = [alert.title];
+    for (const k of TEXT_ANNOTATIONS)
+        if (alert.annotations[k])
+            texts.push(alert.annotations[k]);
+    for (const k of TEXT_LABELS)
+        if (alert.labels[k])
+            texts.push(alert.labels[k]);
+    for (const text of texts) {
+        for (const raw of text
+            .slice(0, MAX_TEXT)
+            .toLowerCase()
+            .split(/[\s"'`()[\]{}<>,;|=*]+/)) {
+            if (out.size >= MAX_TOKENS)
+                return out;
+            const token = trimPunctuation(raw);
+            if (token.length < 4)
+                continue;
+            if (entityLike(token))
+                out.add(token);
+            if (token.includes(":") || token.includes("/") || token.includes("."))
+                for (const v of tokenParts(token))
+                    if (entityLike(v))
+                        out.add(v);
+        }
+    }
+    return out;
+}
+/** A token and the names inside it: a URL's or `host:port`'s host, the segments of a path or key, a dotted name's first part. */
+function tokenParts(token) {
+    const parts = [];
+    const host = hostOf(token);
+    if (host !== token)
+        parts.push(host);
+    if (token.includes("/") || token.includes(":"))
+        for (const p of token.split(/[/:]+/))
+            if (p)
+                parts.push(trimPunctuation(p));
+    const dot = host.indexOf(".");
+    if (dot > 0)
+        parts.push(host.slice(0, dot));
+    return parts;
+}
+function trimPunctuation(s) {
+    let a = 0;
+    let b = s.length;
+    while (a < b && ".:!?".includes(s[a]))
+        a++;
+    while (b > a && ".:!?".includes(s[b - 1]))
+        b--;
+    return s.slice(a, b);
+}
+/** A URL's or `host:port`'s host; anything else as it is. */
+function hostOf(value) {
+    let v = value;
+    const scheme = v.indexOf("://");
+    if (scheme > 0) {
+        v = v.slice(scheme + 3);
+        const slash = v.indexOf("/");
+        if (slash >= 0)
+            v = v.slice(0, slash);
+    }
+    const colon = v.lastIndexOf(":");
+    if (colon > 0 && /^\d+$/.test(v.slice(colon + 1)) && !v.slice(0, colon).includes(":"))
+        v = v.slice(0, colon);
+    return v;
+}
+/** An identity value as it is compared: lower case, a URL or address by its host, a fully qualified host also by its first label. */
+function normalizedValues(raw) {
+    const v = raw.trim().toLowerCase();
+    if (!v || v.length > MAX_VALUE)
+        return v ? [`#${hash(v)}`] : [];
+    const host = hostOf(v);
+    const out = [host];
+    // A name of several words (a dbt Cloud job "risk_mart daily") is also named by its entity-like words.
+    if (v.includes(" "))
+        for (const w of v.split(" "))
+            if (entityLike(w))
+                out.push(w);
+    const dot = host.indexOf(".");
+    // fh-afc-wkr-03.claims.fernhill.internal is also fh-afc-wkr-03 (node_exporter's short host name).
+    if (dot > 0 && host !== v && entityLike(host.slice(0, dot)))
+        out.push(host.slice(0, dot));
+    return out;
+}
+/** A value specific enough to name one entity. */
+function distinctive(v) {
+    if (v.length < 3 || GENERIC_VALUES$1.has(v))
+        return false;
+    for (const c of v)
+        if ((c >= "a" && c <= "z") || c === "#")
+            return true;
+    return false;
+}
+/** A word that looks like an entity's name: a letter, and a separator or a digit (`geo-ingest`, `orders.v1`, `edi837`). */
+function entityLike(t) {
+    if (t.length < 4 || t.length > MAX_VALUE)
+        return false;
+    let letter = false;
+    let mark = false;
+    for (const c of t) {
+        if (c >= "a" && c <= "z")
+            letter = true;
+        else if ((c >= "0" && c <= "9") || c === "-" || c === "_" || c === ".")
+            mark = true;
+    }
+    return letter && mark;
+}
+/** cyrb53: a fast 53-bit string hash; keys only need to be equal for equal text and rarely for different text. */
+function hash(text) {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The default quiet period: a day without a new alert closes an incident. */
+const QUIET_PERIOD_MS = 24 * 3_600_000;
+/** How far a start time may lie after its receive time before it is taken for a wrong clock. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * When an incident closes (epoch ms): a resolved one (no firing alert left) once the reopen window
+ * after its resolution has passed, and any one once the quiet period after its last alert has passed,
+ * even if a firing alert never resolved (sources lose resolve notifications). A closed incident
+ * takes no new firing alert: the same fingerprint then opens a new incident, a recurrence that links
+ * to it (`recurrenceOf`). `resolved` is what the alerts say; closed is derived from the windows, so
+ * the index keeps no separate status for it.
+ */
+function closesAt(inc, windows, parse = Date.parse) {
+    const updated = parse(inc.updatedAt);
+    const resolved = inc.status === "resolved" && inc.resolvedAt !== null ? parse(inc.resolvedAt) : NaN;
+    const quiet = Math.max(updated, Number.isFinite(resolved) ? resolved : updated) + (windows.quietPeriodMs ?? QUIET_PERIOD_MS);
+    return Number.isFinite(resolved) ? Math.min(resolved + windows.reopenWindowMs, quiet) : quiet;
+}
+const SEVERITY_ORDER$1 = ["critical", "high", "medium", "low", "info"];
+/** The more severe of two severities. */
+function worst$1(a, b) {
+    return SEVERITY_ORDER$1.indexOf(a) <= SEVERITY_ORDER$1.indexOf(b) ? a : b;
+}
+/** Lower-case kebab text that can never traverse a path. */
+function slug(text, max = 40) {
+    const s = text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, max)
+        .replace(/-+$/g, "");
+    return s || "incident";
+}
+/** A deterministic incident id: the day it opened, what it is about, and a hash of its first fingerprint. */
+function incidentIdFor(alert, pipeline, at) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    const about = slug(pipeline ?? alert.labels.alertname ?? alert.title, 32);
+    const h = hash$1("sha256", alert.fingerprint, "hex").slice(0, 4);
+    return `${day}-${about}-${h}`;
+}
+function alertTime(a, fallback) {
+    const t = a.startsAt ? Date.parse(a.startsAt) : NaN;
+    return Number.isFinite(t) ? t : fallback;
+}
+/**
+ * Attaches alerts to incidents, first match wins: the same fingerprint; the same pipeline (knowledge);
+ * the same rule on the same labels but the volatile ones (partition, pod, instance…); the same vendor
+ * notification group whose group labels name something; the same entity (consumer group, DAG, Flink
+ * job, table, service, … or a host or cluster for alerts that name nothing more specific); an
+ * entity one of them names in its text; a lineage neighbour (knowledge). A pipeline or lineage join
+ * needs the group window; the entity rules accept any incident that still fires within the reopen
+ * window of its last alert, as a vendor keeps a group open while it fires. Anything else opens an
+ * incident. Every join records its reason. An alert id already recorded is a duplicate and changes
+ * nothing. No rule joins a closed incident (`closesAt`) except the resolution of one of its alerts;
+ * a firing alert of a closed incident's fingerprint opens a recurrence linked to it (`recurrenceOf`).
+ * A start time more than `CLOCK_SKEW_MS` after its delivery's receive time is clamped to the receive
+ * time, recorded so (the alert's `startsAt` in its assignment, and `startClamped` on the incident):
+ * a wrong clock never opens an incident in a future day or month. Pure and linear: every rule is an
+ * index lookup, never a scan of the incidents.
+ */
+function correlate(state, alerts, opts) {
+    // Copies of every list correlation grows: the caller's state stays as it was.
+    const incidents = state.map((i) => ({
+        ...i,
+        alerts: [...i.alerts],
+        fingerprints: [...i.fingerprints],
+        resolvedFingerprints: [...i.resolvedFingerprints],
+        pipelines: [...i.pipelines],
+        alertnames: [...i.alertnames],
+        deliveries: [...i.deliveries],
+        groupingReasons: [...i.groupingReasons],
+        ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
+    }));
+    const byId = new Map(incidents.map((i) => [i.id, i]));
+    const seenAlert = new Map();
+    for (const i of incidents)
+        for (const a of i.alerts)
+            seenAlert.set(a, i.id);
+    // Indexes keep correlation linear in the number of alerts, however many incidents are open.
+    const byFingerprint = new Map();
+    const byPipeline = new Map();
+    // Grouping keys → the incidents that hold them, most recently joined last (a few per key suffice).
+    const byKey = new Map();
+    const keysOf = new Map();
+    const indexKey = (key, i) => {
+        const list = byKey.get(key);
+        if (!list)
+            byKey.set(key, [i]);
+        else if (list[list.length - 1] !== i) {
+            const at = list.indexOf(i);
+            if (at >= 0)
+                list.splice(at, 1);
+            list.push(i);
+            if (list.length > 4)
+                list.shift();
+        }
+    };
+    const index = (i) => {
+        for (const f of i.fingerprints) {
+            const list = byFingerprint.get(f) ?? [];
+            if (!list.includes(i))
+                list.push(i);
+            byFingerprint.set(f, list);
+        }
+        for (const p of i.pipelines) {
+            const set = byPipeline.get(p) ?? new Set();
+            set.add(i);
+            byPipeline.set(p, set);
+        }
+    };
+    incidents.forEach(index);
+    // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
+    // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
+    const placed = [];
+    let earliest = Infinity;
+    for (const alert of alerts) {
+        let at = alertTime(alert, opts.now);
+        let claimed;
+        const received = opts.receivedAt?.(alert) ?? opts.now;
+        if (at > received + CLOCK_SKEW_MS) {
+            claimed = at;
+            at = received;
+        }
+        placed.push({ alert, at, claimed });
+        if (at < earliest)
+            earliest = at;
+    }
+    // Only incidents some alert of this run could still join are worth indexing by their keys.
+    const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
+    const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
+    for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)))
+        for (const k of i.groupKeys)
+            indexKey(k, i);
+    const touched = new Set();
+    const assignments = [];
+    // Incidents' times are compared at every lookup: each ISO text is parsed once.
+    const parsedTimes = new Map();
+    const ms = (iso) => {
+        let t = parsedTimes.get(iso);
+        if (t === undefined)
+            parsedTimes.set(iso, (t = Date.parse(iso)));
+        return t;
+    };
+    // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
+    const closed = (inc, at) => at > closesAt(inc, opts, ms);
+    const near = (inc, at) => Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
+        (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs)) &&
+        !closed(inc, at);
+    // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
+    const live = (inc, at) => near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs && !closed(inc, at));
+    // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
+    // whatever their start times (a week-old warning re-sent beside today's failure).
+    const byDelivery = new Map();
+    let delivery = "";
+    // Incidents of this run merged into another (see below), which nothing joins any more.
+    const gone = new Set();
+    // `strict`: only within the group window of the incident's last alert; `skip`: an incident not to return.
+    const lookup = (key, at, strict = false, skip) => {
+        const list = byKey.get(key);
+        if (!list)
+            return undefined;
+        const other = (i) => i !== skip && !gone.has(i);
+        for (let n = list.length - 1; n >= 0; n--)
+            if (other(list[n]) && (strict ? near : live)(list[n], at))
+                return list[n];
+        if (key.startsWith("g:")) {
+            const same = byDelivery.get(delivery);
+            for (let n = list.length - 1; n >= 0; n--)
+                if (other(list[n]) && same?.has(list[n]))
+                    return list[n];
+        }
+        return undefined;
+    };
+    // The incidents this run opened, with the facts of the alert that opened each.
+    const opened = new Map();
+    placed.sort((a, b) => a.at - b.at || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
+    for (const { alert: incoming, at, claimed: future } of placed) {
+        // The alert as recorded: at the time it was placed.
+        const alert = future === undefined ? incoming : { ...incoming, startsAt: new Date(at).toISOString() };
+        const known = seenAlert.get(alert.id);
+        if (known) {
+            // A re-delivery (or a source's repeat notification) of a recorded alert changes nothing.
+            assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
+            continue;
+        }
+        const pipelines = opts.pipelinesOf(alert);
+        // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
+        let facts;
+        delivery = alert.raw.delivery;
+        let target;
+        let reason = "";
+        // The closed incident a firing alert of its fingerprint recurs after.
+        let earlier;
+        const sameFp = latest(byFingerprint.get(alert.fingerprint));
+        if (sameFp) {
+            if (!closed(sameFp, at) || alert.status === "resolved") {
+                target = sameFp;
+                reason =
+                    sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
+            }
+            else
+                earlier = sameFp;
+        }
+        if (!target) {
+            // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline:
+            // deliveries arrive in any order, a resolution can come before its firing.
+            search: for (const p of pipelines) {
+                for (const inc of byPipeline.get(p) ?? []) {
+                    if (near(inc, at)) {
+                        target = inc;
+                        reason = `same pipeline ${p} within the group window`;
+                        break search;
+                    }
+                }
+            }
+        }
+        if (!target)
+            ({ target, reason } = byEntity((facts = groupingFacts(alert)), at, lookup));
+        if (!target) {
+            search: for (const p of pipelines) {
+                for (const q of opts.neighboursOf(p)) {
+                    for (const inc of byPipeline.get(q) ?? []) {
+                        if (near(inc, at)) {
+                            target = inc;
+                            reason = `lineage neighbours ${p} and ${q} within the group window`;
+                            break search;
+                        }
+                    }
+                }
+            }
+        }
+        if (!target) {
+            let id = incidentIdFor(alert, pipelines[0], at);
+            const existing = byId.get(id);
+            if (existing && existing.status === "open" && !closed(existing, at))
+                target = existing;
+            else {
+                // A closed incident keeps its id; a new problem the same day gets the time as a suffix (still deterministic).
+                if (existing)
+                    id = `${id}-${new Date(at).toISOString().slice(11, 16).replace(":", "")}`;
+                const iso = new Date(at).toISOString();
+                target = {
+                    id,
+                    path: incidentPath(id),
+                    title: alert.title || alert.labels.alertname || "alert",
+                    status: "open",
+                    investigation: "pending",
+                    severity: alert.severity,
+                    pipelines: [],
+                    fingerprints: [],
+                    alertnames: [],
+                    alerts: [],
+                    resolvedFingerprints: [],
+                    deliveries: [],
+                    openedAt: iso,
+                    updatedAt: iso,
+                    resolvedAt: null,
+                    rootCause: null,
+                    groupingReasons: [],
+                    duplicates: 0,
+                    groupKeys: [],
+                    ...(earlier ? { recurrenceOf: earlier.id } : {}),
+                };
+                incidents.push(target);
+                byId.set(id, target);
+            }
+            reason = reason || (earlier && target.recurrenceOf === earlier.id ? `recurrence of ${earlier.id}, which had closed` : "new problem");
+        }
+        const repeat = target.fingerprints.includes(alert.fingerprint);
+        if (!target.alerts.length)
+            opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
+        attach(target, alert, pipelines, reason, at, ms);
+        if (future !== undefined)
+            flagClamped(target, future, at);
+        index(target);
+        if (!repeat) {
+            let seen = keysOf.get(target);
+            if (!seen)
+                keysOf.set(target, (seen = new Set(target.groupKeys ?? [])));
+            for (const k of addGroupKeys((target.groupKeys ??= []), seen, groupingKeys(facts ?? groupingFacts(alert))))
+                indexKey(k, target);
+        }
+        const joined = byDelivery.get(delivery);
+        if (joined)
+            joined.add(target);
+        else
+            byDelivery.set(delivery, new Set([target]));
+        seenAlert.set(alert.id, target.id);
+        touched.add(target.id);
+        assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
+    }
+    // A second look, because alerts start in whatever order: an incident this run opened joins the one
+    // its first alert would have joined had that one's alerts started first (a client's TLS error a
+    // minute before the probe of its server failed). A recurrence stays what its fingerprint made it.
+    const movedTo = new Map();
+    for (const [from, first] of opened) {
+        if (from.recurrenceOf)
+            continue;
+        delivery = first.delivery;
+        const { target: into, reason } = byEntity(first.facts, first.at, (key, at, strict) => lookup(key, at, strict, from));
+        if (!into)
+            continue;
+        merge$1(into, from, `${first.name}: ${reason}`);
+        gone.add(from);
+        byId.delete(from.id);
+        let seen = keysOf.get(into);
+        if (!seen)
+            keysOf.set(into, (seen = new Set(into.groupKeys ?? [])));
+        for (const k of addGroupKeys((into.groupKeys ??= []), seen, from.groupKeys ?? []))
+            indexKey(k, into);
+        index(into);
+        movedTo.set(from.id, into.id);
+        touched.delete(from.id);
+        touched.add(into.id);
+    }
+    if (movedTo.size) {
+        // An incident merged into one that merged on: follow to the last.
+        const last = (id) => (movedTo.has(id) ? last(movedTo.get(id)) : id);
+        for (const a of assignments)
+            a.incidentId = last(a.incidentId);
+    }
+    return { incidents: gone.size ? incidents.filter((i) => !gone.has(i)) : incidents, assignments, touched: [...touched] };
+}
+/** Moves an incident opened in this run into the one it belongs to, with the reason they join. */
+function merge$1(into, from, reason) {
+    const union = (a, b) => {
+        for (const x of b)
+            if (!a.includes(x))
+                a.push(x);
+    };
+    into.alerts.push(...from.alerts);
+    union(into.deliveries, from.deliveries);
+    union(into.pipelines, from.pipelines);
+    union(into.fingerprints, from.fingerprints);
+    union(into.alertnames, from.alertnames);
+    union(into.resolvedFingerprints, from.resolvedFingerprints);
+    into.groupingReasons.push(reason, ...from.groupingReasons);
+    into.duplicates += from.duplicates;
+    into.severity = worst$1(into.severity, from.severity);
+    if (from.openedAt < into.openedAt)
+        into.openedAt = from.openedAt;
+    if (from.updatedAt > into.updatedAt)
+        into.updatedAt = from.updatedAt;
+    if (from.startClamped && !into.startClamped)
+        into.startClamped = from.startClamped;
+    if (into.fingerprints.every((f) => into.resolvedFingerprints.includes(f))) {
+        into.status = "resolved";
+        const ends = [into.resolvedAt, from.resolvedAt].filter((t) => t !== null).sort();
+        into.resolvedAt = ends.at(-1) ?? into.updatedAt;
+    }
+    else {
+        into.status = "open";
+        into.resolvedAt = null;
+    }
+}
+/** The most recently updated of some incidents (the first of equals). */
+function latest(list) {
+    if (!list?.length)
+        return undefined;
+    let best = list[0];
+    for (let n = 1; n < list.length; n++)
+        if (Date.parse(list[n].updatedAt) > Date.parse(best.updatedAt))
+            best = list[n];
+    return best;
+}
+/** The entity rules, strongest first: rule and labels, vendor group, shared entity, named entity. */
+function byEntity(facts, at, lookup) {
+    const { rule, group, identities, mentions, names } = facts;
+    let target = lookup(rule.key, at);
+    if (target) {
+        const apart = rule.volatile.length ? ` apart from ${rule.volatile.join(", ")}` : "";
+        return { target, reason: `same rule ${rule.name} on the same labels${apart}` };
+    }
+    if (group && (target = lookup(group.key, at)))
+        return { target, reason: `same notification group {${group.labels}}` };
+    for (const [value, what] of identities) {
+        if ((target = lookup(identityKey(value), at)))
+            return { target, reason: `same ${what} ${value}` };
+    }
+    for (const [value, what] of identities) {
+        if ((target = lookup(mentionKey(value), at)))
+            return { target, reason: `the incident names its ${what} ${value}` };
+    }
+    for (const token of mentions) {
+        if ((target = lookup(identityKey(token), at)))
+            return { target, reason: `names ${token}, an entity of the incident` };
+    }
+    for (const [key, { words, value, what }] of names) {
+        if ((target = lookup(key, at)))
+            return { target, reason: `similar names: its ${what} ${value} shares ${words.map((w) => `"${w}"`).join(" and ")} with a name of the incident` };
+    }
+    for (const { key, why, strict } of facts.reaches)
+        if ((target = lookup(key, at, strict)))
+            return { target, reason: why };
+    return { target: undefined, reason: "" };
+}
+/** Records on an incident that an alert claimed a start after its receive time and was placed at `placed`. */
+function flagClamped(inc, claimedAt, placed) {
+    const claimed = new Date(claimedAt).toISOString();
+    const prev = inc.startClamped;
+    inc.startClamped = prev
+        ? { alerts: prev.alerts + 1, claimed: claimed > prev.claimed ? claimed : prev.claimed, placed: prev.placed }
+        : { alerts: 1, claimed, placed: new Date(placed).toISOString() };
+}
+function attach(inc, alert, pipelines, reason, at, ms) {
+    inc.alerts.push(alert.id);
+    if (!inc.deliveries.includes(alert.raw.delivery))
+        inc.deliveries.push(alert.raw.delivery);
+    for (const p of pipelines)
+        if (!inc.pipelines.includes(p))
+            inc.pipelines.push(p);
+    if (inc.fingerprints.includes(alert.fingerprint)) {
+        if (alert.status === "firing")
+            inc.duplicates += 1; // a repeat of a known alert: noise absorbed
+    }
+    else {
+        inc.fingerprints.push(alert.fingerprint);
+        if (inc.alerts.length > 1)
+            inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
+    }
+    const name = alert.labels.alertname ?? alert.title;
+    if (name && !inc.alertnames.includes(name))
+        inc.alertnames.push(name);
+    inc.severity = alert.status === "firing" ? worst$1(inc.severity, alert.severity) : inc.severity;
+    const was = inc.resolvedFingerprints.indexOf(alert.fingerprint);
+    if (alert.status === "resolved" && was < 0)
+        inc.resolvedFingerprints.push(alert.fingerprint);
+    else if (alert.status !== "resolved" && was >= 0)
+        inc.resolvedFingerprints.splice(was, 1);
+    const allResolved = inc.resolvedFingerprints.length >= inc.fingerprints.length && inc.fingerprints.every((f) => inc.resolvedFingerprints.includes(f));
+    if (allResolved && inc.status === "open") {
+        inc.status = "resolved";
+        inc.resolvedAt = alert.endsAt ?? new Date(Math.max(at, ms(inc.openedAt))).toISOString();
+    }
+    else if (!allResolved && inc.status === "resolved") {
+        inc.status = "open";
+        inc.resolvedAt = null;
+    }
+    if (at > ms(inc.updatedAt))
+        inc.updatedAt = new Date(at).toISOString();
+    if (alert.status === "firing" && at < ms(inc.openedAt))
+        inc.openedAt = new Date(at).toISOString();
 }
 
 /** How people read times in reports: `2026-03-14 10:02 UTC`; anything unparseable is shown as given. */
@@ -88132,11 +89537,17 @@ function cause(i) {
 function pipelines(i) {
     return i.pipelines.length ? i.pipelines.flatMap((p, n) => (n ? [", ", code$3(p, 60)] : [code$3(p, 60)])) : ["—"];
 }
-function incidentTable(rows) {
-    return table(["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"], rows.map((i) => [name(i), inert(i.title, 120), i.status, i.severity, utc(i.openedAt), pipelines(i), cause(i)]));
+function incidentTable(rows, status) {
+    return table(["Incident", "Title", "Status", "Severity", "Opened", "Pipelines", "Root cause"], rows.map((i) => [name(i), inert(i.title, 120), status(i), i.severity, utc(i.openedAt), pipelines(i), cause(i)]));
 }
-function section(title, rows, empty, intro = []) {
-    return [heading$1(2, `${title} (${rows.length})`), ...(rows.length ? [...intro, incidentTable(rows)] : [paragraph$1(empty)])];
+/** The latest time an index records (a last alert or a resolution): "now" for the page, the same on every rebuild. */
+function latestActivity(incidents) {
+    let latest = -Infinity;
+    for (const i of incidents)
+        for (const t of [i.updatedAt, i.resolvedAt])
+            if (t)
+                latest = Math.max(latest, Date.parse(t));
+    return latest;
 }
 /**
  * incidents/README.md: open incidents, those awaiting a manual trigger, the latest 50 and a section per
@@ -88146,11 +89557,20 @@ function renderIncidentIndex(incidents, opts = {}) {
     const patterns = opts.redactPatterns ?? [];
     // Titles are alert text: redacted before they are cut to fit a cell, so no secret is half kept.
     const sorted = redactValue(incidents, patterns).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
-    const open = sorted.filter((i) => i.status === "open");
+    const { windows } = opts;
+    const asOf = windows ? latestActivity(sorted) : -Infinity;
+    // Still firing by its alerts, but no alert for the quiet period: closed (a resolve notification was lost).
+    const quiet = new Set(windows ? sorted.filter((i) => i.status === "open" && closesAt(i, windows) < asOf) : []);
+    const status = (i) => (quiet.has(i) ? "closed (quiet)" : i.status);
+    const section = (title, rows, empty, intro = []) => [
+        heading$1(2, `${title} (${rows.length})`),
+        ...(rows.length ? [...intro, incidentTable(rows, status)] : [paragraph$1(empty)]),
+    ];
+    const open = sorted.filter((i) => i.status === "open" && !quiet.has(i));
     const awaiting = sorted.filter((i) => i.investigation === "awaiting");
     const children = [
         heading$1(1, "Incidents"),
-        paragraph$1(`Written by Pipemedic: one folder per incident, whose README.md is the root-cause analysis. ${count(sorted.length, "incident")}, ${open.length} open.`, ...(opts.now ? [` Updated ${utc(opts.now)}.`] : [])),
+        paragraph$1(`Written by Pipemedic: one folder per incident, whose README.md is the root-cause analysis. ${count(sorted.length, "incident")}, ${open.length} open.`, ...(quiet.size ? [` ${count(quiet.size, "incident")} closed by the quiet period, unresolved but without a new alert: "closed (quiet)".`] : []), ...(opts.now ? [` Updated ${utc(opts.now)}.`] : [])),
         ...section("Open", open, "No open incidents."),
         ...section("Awaiting a manual trigger", awaiting, "None: every recorded incident was investigated.", [
             paragraph$1("Recorded but not investigated, because the policy did not start them automatically. Run the Investigate workflow (", code$3("workflow_dispatch"), ") with ", code$3("incident-id"), " set to the incident's id to investigate one."),
@@ -88167,7 +89587,7 @@ function renderIncidentIndex(incidents, opts = {}) {
         children.push(paragraph$1("No incidents yet."));
     for (const p of keys) {
         const rows = byPipeline.get(p);
-        children.push(heading$1(3, p ? code$3(p, 80) : "No known pipeline", ` (${rows.length})`), incidentTable(rows.slice(0, PER_PIPELINE)));
+        children.push(heading$1(3, p ? code$3(p, 80) : "No known pipeline", ` (${rows.length})`), incidentTable(rows.slice(0, PER_PIPELINE), status));
         if (rows.length > PER_PIPELINE)
             children.push(paragraph$1(`${rows.length - PER_PIPELINE} older incidents are not listed here.`));
     }
@@ -88581,16 +90001,17 @@ async function readIndex(head) {
 /**
  * incidents/index.json (the state correlation reads), incidents/README.md (the page people read) and
  * the scorecards of `months`, derived together. By default only the newest incident's month: every
- * commit keeps the current scorecard true, and `pipemedic index` redoes every month.
+ * commit keeps the current scorecard true, and `pipemedic index` redoes every month. With the policy's
+ * `windows`, the page shows incidents closed by the quiet period as such.
  */
-function indexFiles(incidents, redactPatterns = [], months) {
+function indexFiles(incidents, redactPatterns = [], months, windows) {
     const ordered = orderIncidents(incidents);
     const newest = ordered.length ? monthOf(ordered.at(-1).openedAt) : null;
     // The page shows none of the per-alert lists: leaving them out spares redacting every incident's alert ids.
     const page = ordered.map((i) => ({ ...i, alerts: [], deliveries: [], resolvedFingerprints: [], groupingReasons: [] }));
     const files = {
         [INDEX_PATH]: serializeIndex(ordered),
-        [INDEX_MD]: renderIncidentIndex(page, { redactPatterns }),
+        [INDEX_MD]: renderIncidentIndex(page, { redactPatterns, ...(windows ? { windows } : {}) }),
     };
     for (const month of months ?? (newest ? [newest] : []))
         files[scorecardPath(month)] = renderScorecard(month, ordered, { redactPatterns });
@@ -88750,6 +90171,10 @@ const IncidentFrontmatterSchema = looseObject({
     alertnames: array$1(string$3()).default([]),
     opened_at: TimestampSchema,
     resolved_at: TimestampSchema.nullable().default(null),
+    /** The closed incident this one recurs after (the same alert fired again once it had closed). */
+    recurrence_of: IncidentIdSchema.optional(),
+    /** Alerts whose claimed start lay after their receive time: how many, the furthest claim, where they were placed. */
+    start_clamped: object({ alerts: number().int().positive(), claimed: TimestampSchema, placed: TimestampSchema }).optional(),
     /** `awaiting`: recorded, waiting for a manual trigger; `done`: investigated. */
     investigation: _enum(["pending", "awaiting", "done"]),
     root_cause: object({
@@ -88878,15 +90303,32 @@ function entryFromIncident(i) {
         openedAt: i.openedAt,
         rootCause: i.rootCause && i.rootCause.id !== "unknown" ? i.rootCause.id : null,
         confirmed: i.rootCause?.status === "confirmed-by-review",
+        ...(i.recurrenceOf ? { recurrenceOf: i.recurrenceOf } : {}),
     };
 }
 /**
  * Past incidents that resemble this one, most similar first: the same fingerprint, or the same
- * pipeline with an alert of the same name. At most `limit`.
+ * pipeline with an alert of the same name. A recurrence's earlier occurrences come before all of
+ * them, the one it links to first and then the incidents that one recurred after, so the cause of
+ * the last occurrence is the first memory considers. At most `limit`.
  */
 function findSimilar(history, current, limit = 5) {
+    const byId = new Map(history.map((h) => [h.id, h]));
+    const earlier = [];
+    let next = current.recurrenceOf;
+    while (next) {
+        const h = byId.get(next);
+        if (!h || h.id === current.id || earlier.includes(h))
+            break;
+        earlier.push(h);
+        next = h.recurrenceOf;
+    }
+    const linked = earlier.map((h, n) => ({
+        h,
+        reason: n === 0 ? "earlier occurrence: this incident is its recurrence" : `earlier occurrence: ${earlier[n - 1].id} recurred after it`,
+    }));
     const scored = history
-        .filter((h) => h.id !== current.id)
+        .filter((h) => h.id !== current.id && !earlier.includes(h))
         .map((h) => {
         const fp = h.fingerprints.some((f) => current.fingerprints.includes(f));
         const pipeline = h.pipelines.find((p) => current.pipelines.includes(p));
@@ -88897,7 +90339,7 @@ function findSimilar(history, current, limit = 5) {
     })
         .filter((x) => x.eligible)
         .sort((a, b) => b.score - a.score || b.h.openedAt.localeCompare(a.h.openedAt));
-    return scored.slice(0, limit).map(({ h, reason }) => ({
+    return [...linked, ...scored].slice(0, limit).map(({ h, reason }) => ({
         id: h.id,
         path: h.path,
         rootCause: h.rootCause,
@@ -88925,6 +90367,7 @@ function historyEntryFromReadme(dir, text) {
         openedAt: typeof data.opened_at === "string" ? data.opened_at : "",
         rootCause: corrected ?? named,
         confirmed: corrected !== null || fix.state === "merged" || rc.status === "confirmed-by-review",
+        ...(typeof data.recurrence_of === "string" && data.recurrence_of ? { recurrenceOf: data.recurrence_of } : {}),
     };
 }
 /** Memory of past incidents at a head: the index's entries, plus folders the index does not list (a scenario's history/, an imported folder). */
@@ -88951,1140 +90394,6 @@ async function withReview(head, similar) {
             ? { ...s, rootCause: reviewed.rootCause, confirmed: reviewed.confirmed || s.confirmed }
             : s;
     }));
-}
-
-/**
- * Reads what an alert's own query is about: metric names and equality matchers of a PromQL-like
- * expression (Alertmanager's `generatorURL` carries it as `g0.expr`; Grafana and Datadog carry
- * queries too). A hand-written linear scanner: the text is untrusted, so no regular expression
- * with backtracking ever runs over it, and nothing it finds is spliced into a query.
- */
-const KEYWORDS = new Set([
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "and",
-    "or",
-    "unless",
-    "offset",
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "count",
-    "stddev",
-    "stdvar",
-    "topk",
-    "bottomk",
-    "quantile",
-    "count_values",
-    "group",
-    "rate",
-    "irate",
-    "increase",
-    "delta",
-    "idelta",
-    "deriv",
-    "predict_linear",
-    "abs",
-    "absent",
-    "absent_over_time",
-    "ceil",
-    "floor",
-    "round",
-    "clamp",
-    "clamp_min",
-    "clamp_max",
-    "changes",
-    "resets",
-    "histogram_quantile",
-    "label_replace",
-    "label_join",
-    "time",
-    "timestamp",
-    "vector",
-    "scalar",
-    "sort",
-    "sort_desc",
-    "avg_over_time",
-    "min_over_time",
-    "max_over_time",
-    "sum_over_time",
-    "count_over_time",
-    "last_over_time",
-    "quantile_over_time",
-    "stddev_over_time",
-    "present_over_time",
-    "exp",
-    "ln",
-    "log2",
-    "log10",
-    "sqrt",
-    "day_of_week",
-    "hour",
-    "minute",
-    "month",
-    "year",
-    "days_in_month",
-    "inf",
-    "nan",
-    "e",
-    "pi",
-    "atan2",
-]);
-const MAX_EXPRESSION = 4_000;
-/** Modifiers followed by a parenthesised list of label names. */
-const GROUPING = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
-const isStart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === ":";
-// Dots too: Datadog's metric names (kafka.consumer_lag); PromQL names never contain one.
-const isPart = (c) => isStart(c) || (c >= "0" && c <= "9") || c === ".";
-/** Datadog's timeframe in a monitor query (`avg(last_5m):…`). */
-const TIMEFRAME = /^last_\d+[smhdw]$/;
-/** A label name: no colon, no dot (those belong to metric names). */
-const isLabelPart = (c) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || (c >= "0" && c <= "9");
-/** Datadog's space aggregator before a metric (`avg:kafka.consumer_lag`). */
-const AGGREGATOR = /^(avg|sum|min|max|count):/;
-/** Scans a PromQL-like expression. Unknown syntax is skipped, never an error. */
-function readExpression(text) {
-    const s = text.slice(0, MAX_EXPRESSION);
-    const metrics = [];
-    const matchers = [];
-    let i = 0;
-    while (i < s.length) {
-        const c = s[i];
-        if (c === '"' || c === "'") {
-            i = skipString(s, i).end;
-            continue;
-        }
-        if (c === "[") {
-            // a range selector or subquery: [5m], [1h:1m]
-            while (i < s.length && s[i] !== "]")
-                i++;
-            i++;
-            continue;
-        }
-        if (c === "{") {
-            i = readMatchers(s, i + 1, matchers);
-            continue;
-        }
-        if (isStart(c)) {
-            let j = i;
-            while (j < s.length && isPart(s[j]))
-                j++;
-            const word = s.slice(i, j).replace(/^:+/, "").replace(AGGREGATOR, "").replace(/\.+$/, "");
-            let k = j;
-            while (k < s.length && s[k] === " ")
-                k++;
-            const call = s[k] === "(";
-            if (call && GROUPING.has(word.toLowerCase())) {
-                // `by (topic)`, `on (group)`: a list of label names, not metrics
-                while (k < s.length && s[k] !== ")")
-                    k++;
-                i = k + 1;
-                continue;
-            }
-            if (word && !call && !KEYWORDS.has(word.toLowerCase()) && !TIMEFRAME.test(word) && !metrics.includes(word))
-                metrics.push(word);
-            i = j;
-            continue;
-        }
-        i++;
-    }
-    return { metrics, matchers };
-}
-/** Reads `label op "value", …}` from after a `{`; keeps equality matchers. Returns the index after `}`. */
-function readMatchers(s, from, out) {
-    let i = from;
-    while (i < s.length && s[i] !== "}") {
-        while (i < s.length && (s[i] === " " || s[i] === ","))
-            i++;
-        let j = i;
-        while (j < s.length && isLabelPart(s[j]))
-            j++;
-        const label = s.slice(i, j);
-        let k = j;
-        while (k < s.length && s[k] === " ")
-            k++;
-        let op = "";
-        while (k < s.length && "=!~".includes(s[k]))
-            op += s[k++];
-        while (k < s.length && s[k] === " ")
-            k++;
-        if (!op && s[k] === ":") {
-            // Datadog's tag filter: {consumer_group:billing-sink,env:prod}
-            let e = k + 1;
-            while (e < s.length && s[e] !== "," && s[e] !== "}" && s[e] !== " ")
-                e++;
-            const value = s.slice(k + 1, e);
-            if (label && value && value !== "*")
-                out.push({ label, value });
-            i = e;
-            continue;
-        }
-        if (s[k] !== '"' && s[k] !== "'") {
-            // not a matcher we understand: skip to the next comma or the end
-            while (k < s.length && s[k] !== "," && s[k] !== "}")
-                k++;
-            i = k;
-            continue;
-        }
-        const str = skipString(s, k);
-        if (op === "=" && label && label !== "__name__")
-            out.push({ label, value: str.value });
-        i = str.end;
-    }
-    return i + 1;
-}
-/** A quoted string from `start` (its quote): the unescaped value and the index after the closing quote. */
-function skipString(s, start) {
-    const quote = s[start];
-    let value = "";
-    let i = start + 1;
-    while (i < s.length && s[i] !== quote) {
-        if (s[i] === "\\" && i + 1 < s.length) {
-            value += s[i + 1];
-            i += 2;
-        }
-        else
-            value += s[i++];
-    }
-    return { value, end: i + 1 };
-}
-/** The expression an alert link carries: Prometheus' `g0.expr`, or a Grafana/Datadog `query`/`expr` parameter. */
-function expressionOfUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url, "http://relative.invalid");
-    }
-    catch {
-        return null;
-    }
-    for (const [k, v] of parsed.searchParams) {
-        if (/^g\d+\.expr$/.test(k) || k === "expr" || k === "query")
-            return v;
-    }
-    return null;
-}
-
-/** Fields of a source's payload that name a subject although their label name is generic. */
-const SOURCE_FIELDS = {
-    "dbt-cloud": { job: "dbt.job", project: "dbt.project", run_id: "dbt.run_id" },
-    pagerduty: { service: "service" },
-};
-/** Labels that describe the alert rule, not an entity. */
-const NOT_SUBJECTS = new Set(["alertname", "severity", "priority", "urgency", "status", "state", "alertstate", "team", "receiver"]);
-/**
- * Subjects from what is already known, without telemetry: knowledge's impacted pipelines (the
- * override), the alerts' labels through the vocabulary, source fields, and the alert's own query
- * expression. Values shared by every firing alert come first, then those of single alerts.
- */
-function resolveSubjects(input) {
-    const subjects = {};
-    for (const p of input.pipelines) {
-        const from = `knowledge/pipelines/${p.id}.md`;
-        for (const c of p.components) {
-            for (const [field, value] of Object.entries(c)) {
-                if (field === "kind" || typeof value === "object")
-                    continue;
-                addSubject(subjects, canonicalKey(`${c.kind}.${field}`), { value: String(value), origin: "knowledge", from });
-            }
-        }
-        for (const s of p.services)
-            addSubject(subjects, "service", { value: s, origin: "knowledge", from });
-        for (const [name, path] of Object.entries(p.config))
-            addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
-    }
-    const fromLabels = (labels, alert) => {
-        for (const [label, value] of Object.entries(labels)) {
-            if (NOT_SUBJECTS.has(label) || !value)
-                continue;
-            const sourceKey = alert ? SOURCE_FIELDS[alert.source]?.[label] : undefined;
-            const key = sourceKey ?? kindOfLabel(label)?.key;
-            if (key && plausibleValue(key, value))
-                addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
-        }
-    };
-    fromLabels(input.labels, null);
-    const firing = input.alerts.filter((a) => a.status === "firing");
-    for (const a of firing.length ? firing : input.alerts) {
-        fromLabels(a.labels, a);
-        // A source's service, unless it is only the Prometheus scrape job that exported the metric.
-        if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service))
-            addSubject(subjects, "service", { value: a.service, origin: "label", from: `${a.source} service` });
-        for (const [name, value] of Object.entries(a.annotations)) {
-            const key = kindOfLabel(name)?.key;
-            if (key && value.length <= 200)
-                addSubject(subjects, key, { value, origin: "annotation", from: `alert annotation ${name}` });
-        }
-    }
-    const metrics = [];
-    for (const a of input.alerts) {
-        for (const text of expressionsOf(a)) {
-            const facts = readExpression(text);
-            for (const m of facts.metrics)
-                if (!metrics.includes(m))
-                    metrics.push(m);
-            for (const { label, value } of facts.matchers) {
-                const key = kindOfLabel(label)?.key;
-                if (key && value)
-                    addSubject(subjects, key, { value, origin: "expression", from: `alert expression ${label}="…"` });
-            }
-        }
-    }
-    const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
-    const mentions = [...new Set(input.alerts.flatMap(mentionsOf$1))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
-    return { subjects, metrics, mentions };
-}
-/** Mentions looked up per problem: enough for a relayed title's group labels, few enough to stay cheap. */
-const MAX_MENTIONS = 12;
-/** An identifier: letters, digits and separators, at least one separator (`points-accrual`, `claims__adjudication_daily`). */
-const IDENTIFIER = /^[a-z0-9][a-z0-9._:-]{2,78}[a-z0-9]$/i;
-/**
- * Identifier-like words of an alert's title and summary: what a relayed notification (PagerDuty,
- * Opsgenie, Slack) keeps of the labels it lost. The text is untrusted: it is only split and tested
- * by linear patterns, and a mention becomes a subject only where the telemetry carries it as a label value.
- */
-function mentionsOf$1(a) {
-    const text = [a.title, a.annotations.summary ?? "", a.annotations.message ?? "", a.annotations.description ?? ""].join(" ").slice(0, 2_000);
-    return text
-        .split(/[\s,;()[\]{}<>"'`|=]+/)
-        .map((w) => w.replace(/[.:]+$/, ""))
-        .filter((w) => IDENTIFIER.test(w) && /[-_.]/.test(w) && /[a-z]/i.test(w) && !w.includes("://") && !/^\d+([.:-]\d+)*$/.test(w));
-}
-/** The query texts an alert carries: expressions in its links, and query-like annotations. */
-function expressionsOf(a) {
-    const out = [];
-    for (const l of a.links) {
-        const e = expressionOfUrl(l.url);
-        if (e)
-            out.push(e);
-    }
-    for (const [k, v] of Object.entries(a.annotations))
-        if (/^(query|expr|expression|metric_query)$/i.test(k))
-            out.push(v);
-    if (a.labels.metric)
-        out.push(a.labels.metric);
-    return out;
-}
-/** Component kinds the subjects show involved (`kafka` for a consumer group), from the alert and knowledge. */
-function subjectComponents(subjects) {
-    const kinds = new Set();
-    for (const [key, values] of Object.entries(subjects)) {
-        const kind = kindOfKey(key)?.component;
-        if (kind && values.some((v) => v.origin !== "discovery"))
-            kinds.add(kind);
-    }
-    return [...kinds];
-}
-
-/** Annotations the Alertmanager and Grafana adapters keep for grouping: the notification's groupKey and its group labels. */
-const GROUP_KEY = "group_key";
-const GROUP_LABELS = "group_labels";
-/**
- * Identity tiers of subject keys. Tier 1 names what an alert is about (a consumer group, a DAG, a
- * table…); tier 2 is where it happens (a host, a broker, a warehouse, a principal), the identity of
- * alerts that name nothing of tier 1 (a disk alarm); tier 3 is a scope (a cluster, an Airflow
- * deployment, a namespace), the identity of cluster-wide alerts only. A scope never joins an alert
- * that names something more specific: two consumer groups on one cluster are two problems.
- */
-const TIERS = {
-    "kafka.consumer_group": { tier: 1, what: "consumer group" },
-    "kafka.topic": { tier: 1, what: "topic" },
-    "airflow.dag_id": { tier: 1, what: "DAG" },
-    "airflow.pool": { tier: 1, what: "Airflow pool" },
-    "flink.job": { tier: 1, what: "Flink job" },
-    "spark.app": { tier: 1, what: "Spark application" },
-    "dbt.job": { tier: 1, what: "dbt job" },
-    "dbt.model": { tier: 1, what: "dbt model" },
-    "warehouse.table": { tier: 1, what: "table" },
-    service: { tier: 1, what: "service" },
-    "probe.target": { tier: 1, what: "probe target" },
-    "host.instance": { tier: 2, what: "host" },
-    "kafka.broker": { tier: 2, what: "broker" },
-    "warehouse.name": { tier: 2, what: "warehouse" },
-    "dbt.user": { tier: 2, what: "warehouse user" },
-    cluster: { tier: 3, what: "cluster" },
-    "airflow.deployment": { tier: 3, what: "Airflow deployment" },
-    "k8s.namespace": { tier: 3, what: "namespace" },
-};
-/** Values that name no particular entity, whatever label carries them. */
-const GENERIC_VALUES$1 = new Set([
-    "default",
-    "default_pool",
-    "none",
-    "null",
-    "nil",
-    "unknown",
-    "n/a",
-    "na",
-    "true",
-    "false",
-    "yes",
-    "no",
-    "all",
-    "any",
-    "other",
-    "prod",
-    "production",
-    "staging",
-    "stage",
-    "dev",
-    "development",
-    "test",
-    "qa",
-    "main",
-    "master",
-    "local",
-    "localhost",
-]);
-/** Labels that only route or rank a notification: a vendor group made of them alone is not one problem. */
-const ROUTING_LABELS = new Set([
-    "severity",
-    "priority",
-    "urgency",
-    "team",
-    "owner",
-    "squad",
-    "receiver",
-    "oncall",
-    "status",
-    "state",
-    "alertstate",
-    "env",
-    "environment",
-    "stage",
-    "prometheus",
-    "replica",
-    "__grafana_receiver__",
-]);
-/** Labels left out of the rule key besides the vocabulary's volatile kinds: the rank of one condition, not another condition. */
-const RANK_LABELS = new Set(["severity", "priority", "urgency", "value", "values", "timestamp"]);
-/** Annotations and labels whose text may name the entities of a problem. */
-const TEXT_ANNOTATIONS = ["summary", "description", "message", "exception", "exception_value", "details"];
-const TEXT_LABELS = ["incident_key", "dedup_key"];
-/** Words of an Alertmanager group title that rank or route, not name. */
-const RANK_WORDS = new Set(["page", "critical", "warning", "warn", "info", "high", "low", "medium", "error", "major", "minor", "ticket", "none"]);
-const MAX_TOKENS = 24;
-const MAX_TEXT = 4_000;
-const MAX_VALUE = 200;
-/** The grouping facts of one alert: pure, and the same for the same alert wherever it is computed. */
-function groupingFacts(alert) {
-    const { identities, tier } = identitiesOf(alert);
-    return {
-        rule: ruleOf(alert),
-        group: groupOf(alert),
-        identities,
-        mentions: mentionsOf(alert),
-        names: tier === 1 ? namesOf(identities) : new Map(),
-    };
-}
-/** The keys an incident keeps for an alert that joined it (incidents/index.json `groupKeys`). */
-function groupingKeys(facts) {
-    const keys = [facts.rule.key];
-    if (facts.group)
-        keys.push(facts.group.key);
-    for (const v of facts.identities.keys())
-        keys.push(identityKey(v));
-    for (const k of facts.names.keys())
-        keys.push(k);
-    // Words of the text last: the most numerous and the weakest, the first left out when an incident is full.
-    for (const m of facts.mentions)
-        keys.push(mentionKey(m));
-    return keys;
-}
-/** Keys an incident keeps at most: enough for the rules and entities of one problem, bounded for a storm of odd ones. */
-const MAX_GROUP_KEYS = 64;
-/**
- * Adds an alert's keys to an incident's (`seen` mirrors `keys`), up to MAX_GROUP_KEYS; returns the
- * keys of the alert, for the caller's index. Correlation and `pipemedic index` both add them this
- * way, for the first alert of each fingerprint of an incident.
- */
-function addGroupKeys(keys, seen, alertKeys) {
-    for (const k of alertKeys) {
-        if (seen.has(k) || seen.size >= MAX_GROUP_KEYS)
-            continue;
-        seen.add(k);
-        keys.push(k);
-    }
-    return alertKeys;
-}
-/** The index key of an identity value. */
-function identityKey(value) {
-    return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
-}
-/** The index key of an entity-like word an incident's text names (hashed: text is not repeated in the index). */
-function mentionKey(token) {
-    return `m:${hash(token)}`;
-}
-function ruleOf(alert) {
-    const name = alert.labels.alertname ?? alert.title;
-    const volatile = [];
-    const kept = [];
-    for (const k of Object.keys(alert.labels).sort()) {
-        if (k === "alertname")
-            continue;
-        if (RANK_LABELS.has(k.toLowerCase()) || kindOfLabel(k)?.volatile) {
-            if (!RANK_LABELS.has(k.toLowerCase()))
-                volatile.push(k);
-            continue;
-        }
-        kept.push(`${k}=${alert.labels[k]}`);
-    }
-    return { key: `r:${hash([alert.source, name, ...kept].join("\u0000"))}`, name, volatile };
-}
-function groupOf(alert) {
-    const key = alert.annotations[GROUP_KEY];
-    const text = alert.annotations[GROUP_LABELS];
-    if (!key || text === undefined)
-        return null;
-    const pairs = parsePairs(text);
-    // The alert must carry the group's labels (every alert of an Alertmanager group does), and one of them must name something.
-    if (!pairs.length || pairs.some(([k, v]) => alert.labels[k] !== v))
-        return null;
-    if (pairs.every(([k]) => ROUTING_LABELS.has(k.toLowerCase())))
-        return null;
-    return { key: `g:${hash(`${alert.source}\u0000${key}`)}`, labels: text };
-}
-/** Group labels as the adapters write them: `k=v` pairs joined by `, `, in name order. */
-function formatPairs(labels) {
-    return Object.keys(labels)
-        .sort()
-        .map((k) => `${k}=${labels[k]}`)
-        .join(", ");
-}
-function parsePairs(text) {
-    if (!text)
-        return [];
-    return text.split(", ").map((p) => {
-        const i = p.indexOf("=");
-        return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
-    });
-}
-function identitiesOf(alert) {
-    const tiers = [new Map(), new Map(), new Map()];
-    const add = (tier, raw, what) => {
-        for (const v of normalizedValues(raw))
-            if (distinctive(v) && !tiers[tier - 1].has(v))
-                tiers[tier - 1].set(v, what);
-    };
-    // Sentry and OpenTelemetry spell labels with dots (`kafka.topic`); the vocabulary knows them with underscores.
-    const dotted = {};
-    for (const [k, v] of Object.entries(alert.labels))
-        if (k.includes("."))
-            dotted[k.replaceAll(".", "_")] = v;
-    const { subjects } = resolveSubjects({ alerts: [alert], labels: dotted, pipelines: [] });
-    for (const [key, values] of Object.entries(subjects)) {
-        const tier = TIERS[key];
-        if (!tier)
-            continue;
-        for (const s of values) {
-            if (!usable(alert, key, s.from))
-                continue;
-            if (key === "airflow.pool" && s.value.toLowerCase().endsWith("default_pool"))
-                continue;
-            add(tier.tier, s.value, tier.what);
-        }
-    }
-    const pipeline = alert.labels.pipeline || alert.pipeline;
-    if (pipeline)
-        add(1, pipeline, "pipeline");
-    // Opsgenie's entity is, by its definition, the entity the alert is about.
-    if (alert.source === "opsgenie" && alert.labels.entity)
-        add(1, alert.labels.entity, "Opsgenie entity");
-    if (alert.source === "cloudwatch") {
-        // A CloudWatch alarm's named dimensions (BucketName, FunctionName, DBInstanceIdentifier, …) are its resource.
-        for (const [k, v] of Object.entries(alert.labels))
-            if (/^[A-Z][A-Za-z]*[a-z](Name|Identifier)$/.test(k))
-                add(1, v, k);
-    }
-    for (const v of groupTitleValues(alert))
-        add(1, v, "value of its notification group");
-    const tier = tiers.findIndex((t) => t.size > 0);
-    return tier < 0 ? { identities: new Map(), tier: 0 } : { identities: tiers[tier], tier: tier + 1 };
-}
-/** Words that say how often, in which layer or what kind of thing: never what data a name is about. */
-const NAME_STOPWORDS = new Set([
-    "daily",
-    "hourly",
-    "nightly",
-    "weekly",
-    "monthly",
-    "minutely",
-    "15min",
-    "5min",
-    "10min",
-    "30min",
-    "raw",
-    "stage",
-    "staging",
-    "stg",
-    "mart",
-    "marts",
-    "dim",
-    "fct",
-    "fact",
-    "int",
-    "src",
-    "source",
-    "sources",
-    "tmp",
-    "temp",
-    "svc",
-    "service",
-    "app",
-    "api",
-    "job",
-    "dag",
-    "task",
-    "pipeline",
-    "sync",
-    "ingest",
-    "ingestion",
-    "load",
-    "loader",
-    "etl",
-    "elt",
-    "export",
-    "import",
-    "refresh",
-    "build",
-    "run",
-    "runner",
-    "worker",
-    "consumer",
-    "producer",
-    "sink",
-    "stream",
-    "streaming",
-    "batch",
-    "event",
-    "data",
-    "table",
-    "topic",
-    "model",
-    "prod",
-    "production",
-    "dev",
-    "test",
-    "main",
-    "default",
-]);
-/** The distinctive words of a name: split on separators, a plural `s` dropped, stop words, numbers and short words left out. */
-function nameWords(value) {
-    const words = new Set();
-    for (const part of value.split(/[-_.\s/:@]+/)) {
-        const w = part.length > 4 && part.endsWith("s") ? part.slice(0, -1) : part;
-        if (w.length < 3 || NAME_STOPWORDS.has(w) || NAME_STOPWORDS.has(part) || !/[a-z]/.test(w) || /^v\d+$/.test(w))
-            continue;
-        words.add(w);
-        if (words.size >= 8)
-            break;
-    }
-    return [...words].sort();
-}
-function namesOf(identities) {
-    const out = new Map();
-    for (const [value, what] of identities) {
-        if (value.startsWith("#"))
-            continue;
-        const words = nameWords(value);
-        for (let i = 0; i < words.length; i++) {
-            for (let j = i + 1; j < words.length; j++) {
-                const key = `w:${hash(`${words[i]}\u0000${words[j]}`)}`;
-                if (!out.has(key))
-                    out.set(key, { words: [words[i], words[j]], value, what });
-            }
-        }
-    }
-    return out;
-}
-/** Whether a resolved subject speaks for the alert's own entity (not a routing target, a link or a scrape job). */
-function usable(alert, key, from) {
-    // `alert.service` falls back to the scrape job (blackbox, node): only a label named like a service counts.
-    if (!from.startsWith("alert "))
-        return false;
-    // PagerDuty's service is where the page goes (an escalation target), not what failed.
-    if (alert.source === "pagerduty" && key === "service")
-        return false;
-    // A `url` label is a link to a dashboard far more often than a probed address.
-    if (key === "probe.target" && from === "alert label url")
-        return false;
-    // CloudWatch's `namespace` is the AWS metric namespace (AWS/S3, CWAgent), not a Kubernetes one.
-    if (alert.source === "cloudwatch" && key === "k8s.namespace")
-        return false;
-    return true;
-}
-/**
- * The values an Alertmanager-style group title names (`[FIRING:1] KafkaBrokerMissing (kafka-rides-euw1
- * monitoring/alloy-prod page data-platform)`), as PagerDuty, Opsgenie and chat relays carry it when
- * the labels themselves are lost: entity-like words, without ranks, the team, Prometheus replicas and
- * environment-scoped names.
- */
-function groupTitleValues(alert) {
-    const t = alert.title;
-    if (!(t.startsWith("[FIRING") || t.startsWith("[RESOLVED")))
-        return [];
-    const close = t.indexOf("] ");
-    if (close < 0)
-        return [];
-    const team = alert.labels.team ? slugWord(alert.labels.team) : "";
-    const out = [];
-    for (const word of t
-        .slice(close + 2)
-        .replaceAll("(", " ")
-        .replaceAll(")", " ")
-        .split(" ")) {
-        const w = word.trim().toLowerCase();
-        if (!w || w.includes("/") || RANK_WORDS.has(w) || w === team || envScoped(w) || !entityLike(w))
-            continue;
-        if (w === (alert.labels.alertname ?? "").toLowerCase())
-            continue;
-        out.push(w);
-    }
-    return out;
-}
-const slugWord = (s) => s.toLowerCase().trim().split(/\s+/).join("-");
-/** A name that only says where (`streaming-prod`, `prod-eu-west-1`): a scope, not an entity. */
-function envScoped(w) {
-    return w.split(/[-_.]/).some((p) => p === "prod" || p === "production" || p === "staging" || p === "stage" || p === "dev" || p === "qa");
-}
-function mentionsOf(alert) {
-    const out = new Set();
-    const texts = [alert.title];
-    for (const k of TEXT_ANNOTATIONS)
-        if (alert.annotations[k])
-            texts.push(alert.annotations[k]);
-    for (const k of TEXT_LABELS)
-        if (alert.labels[k])
-            texts.push(alert.labels[k]);
-    for (const text of texts) {
-        for (const raw of text
-            .slice(0, MAX_TEXT)
-            .toLowerCase()
-            .split(/[\s"'`()[\]{}<>,;|=*]+/)) {
-            if (out.size >= MAX_TOKENS)
-                return out;
-            const token = trimPunctuation(raw);
-            if (token.length < 4)
-                continue;
-            if (entityLike(token))
-                out.add(token);
-            if (token.includes(":") || token.includes("/") || token.includes("."))
-                for (const v of tokenParts(token))
-                    if (entityLike(v))
-                        out.add(v);
-        }
-    }
-    return out;
-}
-/** A token and the names inside it: a URL's or `host:port`'s host, the segments of a path or key, a dotted name's first part. */
-function tokenParts(token) {
-    const parts = [];
-    const host = hostOf(token);
-    if (host !== token)
-        parts.push(host);
-    if (token.includes("/") || token.includes(":"))
-        for (const p of token.split(/[/:]+/))
-            if (p)
-                parts.push(trimPunctuation(p));
-    const dot = host.indexOf(".");
-    if (dot > 0)
-        parts.push(host.slice(0, dot));
-    return parts;
-}
-function trimPunctuation(s) {
-    let a = 0;
-    let b = s.length;
-    while (a < b && ".:!?".includes(s[a]))
-        a++;
-    while (b > a && ".:!?".includes(s[b - 1]))
-        b--;
-    return s.slice(a, b);
-}
-/** A URL's or `host:port`'s host; anything else as it is. */
-function hostOf(value) {
-    let v = value;
-    const scheme = v.indexOf("://");
-    if (scheme > 0) {
-        v = v.slice(scheme + 3);
-        const slash = v.indexOf("/");
-        if (slash >= 0)
-            v = v.slice(0, slash);
-    }
-    const colon = v.lastIndexOf(":");
-    if (colon > 0 && /^\d+$/.test(v.slice(colon + 1)) && !v.slice(0, colon).includes(":"))
-        v = v.slice(0, colon);
-    return v;
-}
-/** An identity value as it is compared: lower case, a URL or address by its host, a fully qualified host also by its first label. */
-function normalizedValues(raw) {
-    const v = raw.trim().toLowerCase();
-    if (!v || v.length > MAX_VALUE)
-        return v ? [`#${hash(v)}`] : [];
-    const host = hostOf(v);
-    const out = [host];
-    // A name of several words (a dbt Cloud job "risk_mart daily") is also named by its entity-like words.
-    if (v.includes(" "))
-        for (const w of v.split(" "))
-            if (entityLike(w))
-                out.push(w);
-    const dot = host.indexOf(".");
-    // fh-afc-wkr-03.claims.fernhill.internal is also fh-afc-wkr-03 (node_exporter's short host name).
-    if (dot > 0 && host !== v && entityLike(host.slice(0, dot)))
-        out.push(host.slice(0, dot));
-    return out;
-}
-/** A value specific enough to name one entity. */
-function distinctive(v) {
-    if (v.length < 3 || GENERIC_VALUES$1.has(v))
-        return false;
-    for (const c of v)
-        if ((c >= "a" && c <= "z") || c === "#")
-            return true;
-    return false;
-}
-/** A word that looks like an entity's name: a letter, and a separator or a digit (`geo-ingest`, `orders.v1`, `edi837`). */
-function entityLike(t) {
-    if (t.length < 4 || t.length > MAX_VALUE)
-        return false;
-    let letter = false;
-    let mark = false;
-    for (const c of t) {
-        if (c >= "a" && c <= "z")
-            letter = true;
-        else if ((c >= "0" && c <= "9") || c === "-" || c === "_" || c === ".")
-            mark = true;
-    }
-    return letter && mark;
-}
-/** cyrb53: a fast 53-bit string hash; keys only need to be equal for equal text and rarely for different text. */
-function hash(text) {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text.charCodeAt(i);
-        h1 = Math.imul(h1 ^ ch, 2654435761);
-        h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-const SEVERITY_ORDER$1 = ["critical", "high", "medium", "low", "info"];
-/** The more severe of two severities. */
-function worst$1(a, b) {
-    return SEVERITY_ORDER$1.indexOf(a) <= SEVERITY_ORDER$1.indexOf(b) ? a : b;
-}
-/** Lower-case kebab text that can never traverse a path. */
-function slug(text, max = 40) {
-    const s = text
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, max)
-        .replace(/-+$/g, "");
-    return s || "incident";
-}
-/** A deterministic incident id: the day it opened, what it is about, and a hash of its first fingerprint. */
-function incidentIdFor(alert, pipeline, at) {
-    const day = new Date(at).toISOString().slice(0, 10);
-    const about = slug(pipeline ?? alert.labels.alertname ?? alert.title, 32);
-    const h = createHash("sha256").update(alert.fingerprint).digest("hex").slice(0, 4);
-    return `${day}-${about}-${h}`;
-}
-function alertTime(a, fallback) {
-    const t = a.startsAt ? Date.parse(a.startsAt) : NaN;
-    return Number.isFinite(t) ? t : fallback;
-}
-/**
- * Attaches alerts to incidents, first match wins: the same fingerprint; the same pipeline (knowledge);
- * the same rule on the same labels but the volatile ones (partition, pod, instance…); the same vendor
- * notification group whose group labels name something; the same entity (consumer group, DAG, Flink
- * job, table, service, … or a host or cluster for alerts that name nothing more specific); an
- * entity one of them names in its text; a lineage neighbour (knowledge). A pipeline or lineage join
- * needs the group window; the entity rules accept any incident that still fires within the reopen
- * window of its last alert, as a vendor keeps a group open while it fires. Anything else opens an
- * incident. Every join records its reason. An alert id already recorded is a duplicate and changes
- * nothing. Pure and linear: every rule is an index lookup, never a scan of the incidents.
- */
-function correlate(state, alerts, opts) {
-    const incidents = state.map((i) => ({
-        ...i,
-        alerts: [...i.alerts],
-        fingerprints: [...i.fingerprints],
-        ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
-    }));
-    const byId = new Map(incidents.map((i) => [i.id, i]));
-    const seenAlert = new Map();
-    for (const i of incidents)
-        for (const a of i.alerts)
-            seenAlert.set(a, i.id);
-    // Indexes keep correlation linear in the number of alerts, however many incidents are open.
-    const byFingerprint = new Map();
-    const byPipeline = new Map();
-    // Grouping keys → the incidents that hold them, most recently joined last (a few per key suffice).
-    const byKey = new Map();
-    const keysOf = new Map();
-    const indexKey = (key, i) => {
-        const list = byKey.get(key);
-        if (!list)
-            byKey.set(key, [i]);
-        else if (list[list.length - 1] !== i) {
-            const at = list.indexOf(i);
-            if (at >= 0)
-                list.splice(at, 1);
-            list.push(i);
-            if (list.length > 4)
-                list.shift();
-        }
-    };
-    const index = (i) => {
-        for (const f of i.fingerprints) {
-            const list = byFingerprint.get(f) ?? [];
-            if (!list.includes(i))
-                list.push(i);
-            byFingerprint.set(f, list);
-        }
-        for (const p of i.pipelines) {
-            const set = byPipeline.get(p) ?? new Set();
-            set.add(i);
-            byPipeline.set(p, set);
-        }
-    };
-    incidents.forEach(index);
-    // Each alert's time, parsed once (sorting would parse it at every comparison).
-    const times = new Map();
-    let earliest = Infinity;
-    for (const a of alerts) {
-        const t = alertTime(a, opts.now);
-        times.set(a, t);
-        if (t < earliest)
-            earliest = t;
-    }
-    // Only incidents some alert of this run could still join are worth indexing by their keys.
-    const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
-    const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
-    for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)))
-        for (const k of i.groupKeys)
-            indexKey(k, i);
-    const touched = new Set();
-    const assignments = [];
-    const ms = (iso) => Date.parse(iso);
-    // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
-    const near = (inc, at) => Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
-        (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs));
-    // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
-    const live = (inc, at) => near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs);
-    // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
-    // whatever their start times (a week-old warning re-sent beside today's failure).
-    const byDelivery = new Map();
-    let delivery = "";
-    const lookup = (key, at) => {
-        const list = byKey.get(key);
-        if (!list)
-            return undefined;
-        for (let n = list.length - 1; n >= 0; n--)
-            if (live(list[n], at))
-                return list[n];
-        if (key.startsWith("g:")) {
-            const same = byDelivery.get(delivery);
-            for (let n = list.length - 1; n >= 0; n--)
-                if (same?.has(list[n]))
-                    return list[n];
-        }
-        return undefined;
-    };
-    const ordered = [...alerts].sort((a, b) => times.get(a) - times.get(b) || a.id.localeCompare(b.id));
-    for (const alert of ordered) {
-        const known = seenAlert.get(alert.id);
-        if (known) {
-            // A re-delivery (or a source's repeat notification) of a recorded alert changes nothing.
-            assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
-            continue;
-        }
-        const at = times.get(alert);
-        const pipelines = opts.pipelinesOf(alert);
-        // A repeat of a fingerprint the incident holds adds no key its first alert did not: facts are computed only when needed.
-        let facts;
-        delivery = alert.raw.delivery;
-        let target;
-        let reason = "";
-        const sameFp = latest(byFingerprint.get(alert.fingerprint));
-        if (sameFp) {
-            const reopenable = sameFp.status === "open" || (sameFp.resolvedAt !== null && at - Date.parse(sameFp.resolvedAt) <= opts.reopenWindowMs);
-            if (reopenable || alert.status === "resolved") {
-                target = sameFp;
-                reason =
-                    sameFp.status === "open" ? "same fingerprint" : alert.status === "resolved" ? "resolution of a known alert" : "re-fired within the reopen window";
-            }
-        }
-        if (!target) {
-            // Open incidents, and ones resolved within the reopen window, absorb alerts of the same pipeline:
-            // deliveries arrive in any order, a resolution can come before its firing.
-            search: for (const p of pipelines) {
-                for (const inc of byPipeline.get(p) ?? []) {
-                    if (near(inc, at)) {
-                        target = inc;
-                        reason = `same pipeline ${p} within the group window`;
-                        break search;
-                    }
-                }
-            }
-        }
-        if (!target)
-            ({ target, reason } = byEntity((facts = groupingFacts(alert)), at, lookup));
-        if (!target) {
-            search: for (const p of pipelines) {
-                for (const q of opts.neighboursOf(p)) {
-                    for (const inc of byPipeline.get(q) ?? []) {
-                        if (near(inc, at)) {
-                            target = inc;
-                            reason = `lineage neighbours ${p} and ${q} within the group window`;
-                            break search;
-                        }
-                    }
-                }
-            }
-        }
-        if (!target) {
-            let id = incidentIdFor(alert, pipelines[0], at);
-            const existing = byId.get(id);
-            if (existing && existing.status === "open")
-                target = existing;
-            else {
-                // A closed incident keeps its id; a new problem the same day gets the time as a suffix (still deterministic).
-                if (existing)
-                    id = `${id}-${new Date(at).toISOString().slice(11, 16).replace(":", "")}`;
-                const iso = new Date(at).toISOString();
-                target = {
-                    id,
-                    path: incidentPath(id),
-                    title: alert.title || alert.labels.alertname || "alert",
-                    status: "open",
-                    investigation: "pending",
-                    severity: alert.severity,
-                    pipelines: [],
-                    fingerprints: [],
-                    alertnames: [],
-                    alerts: [],
-                    resolvedFingerprints: [],
-                    deliveries: [],
-                    openedAt: iso,
-                    updatedAt: iso,
-                    resolvedAt: null,
-                    rootCause: null,
-                    groupingReasons: [],
-                    duplicates: 0,
-                    groupKeys: [],
-                };
-                incidents.push(target);
-                byId.set(id, target);
-            }
-            reason = reason || "new problem";
-        }
-        const repeat = target.fingerprints.includes(alert.fingerprint);
-        attach(target, alert, pipelines, reason, at);
-        index(target);
-        if (!repeat) {
-            let seen = keysOf.get(target);
-            if (!seen)
-                keysOf.set(target, (seen = new Set(target.groupKeys ?? [])));
-            for (const k of addGroupKeys((target.groupKeys ??= []), seen, groupingKeys(facts ?? groupingFacts(alert))))
-                indexKey(k, target);
-        }
-        const joined = byDelivery.get(delivery);
-        if (joined)
-            joined.add(target);
-        else
-            byDelivery.set(delivery, new Set([target]));
-        seenAlert.set(alert.id, target.id);
-        touched.add(target.id);
-        assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
-    }
-    return { incidents, assignments, touched: [...touched] };
-}
-/** The most recently updated of some incidents (the first of equals). */
-function latest(list) {
-    if (!list?.length)
-        return undefined;
-    let best = list[0];
-    for (let n = 1; n < list.length; n++)
-        if (Date.parse(list[n].updatedAt) > Date.parse(best.updatedAt))
-            best = list[n];
-    return best;
-}
-/** The entity rules, strongest first: rule and labels, vendor group, shared entity, named entity. */
-function byEntity(facts, at, lookup) {
-    const { rule, group, identities, mentions, names } = facts;
-    let target = lookup(rule.key, at);
-    if (target) {
-        const apart = rule.volatile.length ? ` apart from ${rule.volatile.join(", ")}` : "";
-        return { target, reason: `same rule ${rule.name} on the same labels${apart}` };
-    }
-    if (group && (target = lookup(group.key, at)))
-        return { target, reason: `same notification group {${group.labels}}` };
-    for (const [value, what] of identities) {
-        if ((target = lookup(identityKey(value), at)))
-            return { target, reason: `same ${what} ${value}` };
-    }
-    for (const [value, what] of identities) {
-        if ((target = lookup(mentionKey(value), at)))
-            return { target, reason: `the incident names its ${what} ${value}` };
-    }
-    for (const token of mentions) {
-        if ((target = lookup(identityKey(token), at)))
-            return { target, reason: `names ${token}, an entity of the incident` };
-    }
-    for (const [key, { words, value, what }] of names) {
-        if ((target = lookup(key, at)))
-            return { target, reason: `similar names: its ${what} ${value} shares "${words[0]}" and "${words[1]}" with a name of the incident` };
-    }
-    return { target: undefined, reason: "" };
-}
-function attach(inc, alert, pipelines, reason, at) {
-    inc.alerts.push(alert.id);
-    if (!inc.deliveries.includes(alert.raw.delivery))
-        inc.deliveries.push(alert.raw.delivery);
-    for (const p of pipelines)
-        if (!inc.pipelines.includes(p))
-            inc.pipelines.push(p);
-    if (inc.fingerprints.includes(alert.fingerprint)) {
-        if (alert.status === "firing")
-            inc.duplicates += 1; // a repeat of a known alert: noise absorbed
-    }
-    else {
-        inc.fingerprints.push(alert.fingerprint);
-        if (inc.alerts.length > 1)
-            inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
-    }
-    const name = alert.labels.alertname ?? alert.title;
-    if (name && !inc.alertnames.includes(name))
-        inc.alertnames.push(name);
-    inc.severity = alert.status === "firing" ? worst$1(inc.severity, alert.severity) : inc.severity;
-    const resolved = new Set(inc.resolvedFingerprints);
-    if (alert.status === "resolved")
-        resolved.add(alert.fingerprint);
-    else
-        resolved.delete(alert.fingerprint);
-    inc.resolvedFingerprints = [...resolved];
-    const allResolved = inc.fingerprints.every((f) => resolved.has(f));
-    if (allResolved && inc.status === "open") {
-        inc.status = "resolved";
-        inc.resolvedAt = alert.endsAt ?? new Date(Math.max(at, Date.parse(inc.openedAt))).toISOString();
-    }
-    else if (!allResolved && inc.status === "resolved") {
-        inc.status = "open";
-        inc.resolvedAt = null;
-    }
-    const t = new Date(at).toISOString();
-    inc.updatedAt = t > inc.updatedAt ? t : inc.updatedAt;
-    if (t < inc.openedAt && alert.status === "firing")
-        inc.openedAt = t;
 }
 
 const HINTS$1 = {
@@ -90243,7 +90552,7 @@ const same = (a, b) => a.toLowerCase() === b.toLowerCase();
 const SHARED_FIELDS = new Set(["pool"]);
 /** Values that name no pipeline whatever the field: the defaults every deployment has. */
 const GENERIC_VALUES = new Set(["default_pool", "default"]);
-const names = (p, field, v) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
+const names$1 = (p, field, v) => p.components.some((c) => c[field] !== undefined && same(String(c[field]), v));
 /**
  * The pipelines an alert's labels name: by `pipeline` id, or by a label equal to a component field or
  * service (after aliases). A match rests on an identifying value: a default (`default_pool`) names
@@ -90252,7 +90561,7 @@ const names = (p, field, v) => p.components.some((c) => c[field] !== undefined &
  */
 function findPipelines(knowledge, labels) {
     const l = standardLabels(knowledge, labels);
-    const identifying = (field, v) => !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names(q, field, v)).length === 1);
+    const identifying = (field, v) => !GENERIC_VALUES.has(v.toLowerCase()) && (!SHARED_FIELDS.has(field) || knowledge.pipelines.filter((q) => names$1(q, field, v)).length === 1);
     return knowledge.pipelines.filter((p) => {
         if (l.pipeline !== undefined && same(l.pipeline, p.id))
             return true;
@@ -90260,7 +90569,7 @@ function findPipelines(knowledge, labels) {
             const v = l[label];
             if (v === undefined || v === "")
                 continue;
-            if (names(p, field, v) && identifying(field, v))
+            if (names$1(p, field, v) && identifying(field, v))
                 return true;
         }
         for (const label of SERVICE_LABELS$1) {
@@ -90289,13 +90598,21 @@ function neighbours(knowledge, pipelineId) {
     return { upstream: [...upstream], downstream: [...downstream] };
 }
 
-/** Stage 3, correlate: a correlator over the run's alerts, and the incidents this run touches. */
+/** The policy's windows that decide when an incident closes. */
+function lifecycleWindows(config) {
+    return { reopenWindowMs: parseDuration(config.investigate.reopen_window), quietPeriodMs: parseDuration(config.investigate.quiet_period) };
+}
+/**
+ * Stage 3, correlate: a correlator over the run's alerts, and the incidents this run touches.
+ * `received` gives each delivery's receive time (epoch ms), which bounds an alert's start time.
+ */
 function correlator(alerts, ctx) {
-    const { config, memory, now } = ctx;
+    const { config, memory, now, received } = ctx;
     return (state) => correlate(state, alerts, {
         now,
         groupWindowMs: parseDuration(config.investigate.group_window),
-        reopenWindowMs: parseDuration(config.investigate.reopen_window),
+        ...lifecycleWindows(config),
+        receivedAt: (a) => received?.get(a.raw.delivery),
         pipelinesOf: (a) => memory.pipelinesOf(a).map((p) => p.id),
         neighboursOf: (p) => {
             const n = neighbours(memory.knowledge, p);
@@ -90319,7 +90636,8 @@ function touchedIncidents(correlation, incidentId) {
 const VOLATILE = new Set(["value", "values", "timestamp", "ts", "now", "date", "event_id", "delivery"]);
 /** Longest source fingerprint kept verbatim; longer or odd ones are hashed (still the source's identity). */
 const MAX_GIVEN = 128;
-const hex16 = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+// One-shot hashing: a tenth of createHash's cost for texts this short (the ingest benchmark hashes every alert).
+const hex16 = (text) => hash$1("sha256", text, "hex").slice(0, 16);
 /**
  * A computed fingerprint, used only when the source gives none: a hash of the identifying labels
  * (`identity`, each source documents its list) sorted by name, or of every non-volatile label when
@@ -90524,6 +90842,21 @@ function fill(labels, key, value) {
     if (value !== undefined && value !== "" && labels[key] === undefined)
         labels[key] = value;
 }
+/** `key:value` tags to labels; repeated keys keep every value, bare tags (such as `monitor`) carry no label. */
+function tagLabels$1(tags) {
+    const out = new Map();
+    for (const t of tags) {
+        const i = t.indexOf(":");
+        if (i <= 0)
+            continue;
+        const k = t.slice(0, i).trim();
+        const v = t.slice(i + 1).trim();
+        if (!/^[A-Za-z_][\w.\-/]*$/.test(k) || k === "__proto__")
+            continue;
+        out.set(k, [...(out.get(k) ?? []), v]);
+    }
+    return Object.fromEntries([...out].map(([k, v]) => [k, [...new Set(v)].join(",")]));
+}
 /** Why JSON.parse failed, without the excerpt of the input V8 puts in its message. */
 function jsonProblem(err) {
     const message = err instanceof Error ? err.message : "";
@@ -90584,6 +90917,7 @@ function buildAlert(source, parts, ctx, index) {
         pipeline: labels.pipeline || null,
         service: labels.service || labels.job || null,
         raw: { delivery: ctx.delivery, index },
+        ...(parts.inferred ? { inferred: parts.inferred } : {}),
     };
     const parsed = AlertSchema.safeParse(alert);
     if (!parsed.success) {
@@ -90821,7 +91155,8 @@ const airflow = {
 
 /**
  * Every source's severity words and numbers on Pipemedic's closed scale (docs/sources.md shows
- * this table). Words are compared case-insensitively with spaces, `-` and `_` removed, so `SEV-1`,
+ * this table, and how the scales of Zabbix, ServiceNow/Netcool, CAP and syslog fall on it: many
+ * tools forward those words unchanged). Words are compared case-insensitively with spaces, `-` and `_` removed, so `SEV-1`,
  * `sev1` and `Sev 1` are one word. Unknown words map to `medium`: loud enough to be investigated by
  * default policy, never silently dropped or promoted to a page.
  */
@@ -90834,6 +91169,7 @@ const SEVERITY_WORDS = {
     emerg: "critical",
     panic: "critical",
     disaster: "critical",
+    extreme: "critical",
     page: "critical",
     blocker: "critical",
     p0: "critical",
@@ -90845,6 +91181,7 @@ const SEVERITY_WORDS = {
     error: "high",
     err: "high",
     major: "high",
+    severe: "high",
     alarm: "high",
     alert: "high",
     errored: "high",
@@ -90881,6 +91218,8 @@ const SEVERITY_WORDS = {
     succeeded: "info",
     resolved: "info",
     recovered: "info",
+    clear: "info",
+    cleared: "info",
     none: "info",
     notclassified: "info",
     p5: "info",
@@ -90908,7 +91247,7 @@ function knownSeverity(value) {
     return lead ? (SEVERITY_WORDS[`${lead[1]}${lead[2]}`] ?? null) : null;
 }
 /** Maps a source's severity word or number to the closed scale; unknown or missing → `medium`. */
-function severityOf$3(value) {
+function severityOf$4(value) {
     return knownSeverity(value) ?? "medium";
 }
 /** The first of several candidates that is a known severity, else `medium`. */
@@ -90981,7 +91320,7 @@ const alertmanager = {
             return buildAlert("alertmanager", {
                 title: annotations.summary ?? annotations.title ?? labels.alertname ?? "",
                 alertname: labels.alertname,
-                severity: severityOf$3(labels.severity),
+                severity: severityOf$4(labels.severity),
                 status,
                 fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
                 labels,
@@ -91006,7 +91345,7 @@ function statusOf$4(state, field) {
     throw new ParseError(field, `expected ALARM, OK or INSUFFICIENT_DATA, got ${quote(state)}`);
 }
 /** CloudWatch has no severity: a severity word in the alarm name decides, else the state (ALARM high, INSUFFICIENT_DATA low). */
-function severityOf$2(state, name) {
+function severityOf$3(state, name) {
     if (state === "OK")
         return "info";
     if (state === "INSUFFICIENT_DATA")
@@ -91031,6 +91370,53 @@ function dimensions(value, field) {
     });
     return out;
 }
+/** The first metric of a list that has a metric stat (`MetricStat.Metric` in SNS, `metricStat.metric` elsewhere), and the first expression. */
+function metricOf(list, field, upper) {
+    const out = { dims: {} };
+    const [statKey, metricKey, ns, name, dims, expr] = upper
+        ? ["MetricStat", "Metric", "Namespace", "MetricName", "Dimensions", "Expression"]
+        : ["metricStat", "metric", "namespace", "name", "dimensions", "expression"];
+    const metrics = optArray(list, field);
+    for (let i = 0; i < metrics.length; i++) {
+        const item = at(field, i);
+        const entry = record(metrics[i], item);
+        out.expression ??= optText(entry[expr], at(item, expr), false);
+        if (out.metric)
+            continue;
+        const mf = at(at(item, statKey), metricKey);
+        const stat = optRecord(optRecord(entry[statKey], at(item, statKey))?.[metricKey], mf);
+        if (!stat)
+            continue;
+        out.namespace = optText(stat[ns], at(mf, ns), false);
+        out.metric = optText(stat[name], at(mf, name), false);
+        out.dims = dimensions(stat[dims], at(mf, dims));
+    }
+    return out;
+}
+/** Most child alarms named in `triggering_alarms`; a composite alarm rarely has more. */
+const MAX_TRIGGERING = 20;
+/**
+ * The child alarms a composite alarm's `reasonData` names (`{"triggeringAlarms": [{"arn", "state"}]}`),
+ * by name, comma-separated. `reasonData` is JSON in a string and only context: when it is not JSON or
+ * has another shape (a metric alarm's datapoints), nothing is read and nothing is rejected.
+ */
+function triggeringAlarms(reasonData) {
+    if (typeof reasonData !== "string" || !reasonData.includes("triggeringAlarms"))
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(reasonData);
+    }
+    catch {
+        return undefined;
+    }
+    const list = isRecord$1(parsed) && Array.isArray(parsed.triggeringAlarms) ? parsed.triggeringAlarms : [];
+    const names = list
+        .slice(0, MAX_TRIGGERING)
+        .map((t) => (isRecord$1(t) && typeof t.arn === "string" ? t.arn.split(":alarm:").pop() : ""))
+        .filter((n) => n && plainText(n));
+    return names.length ? names.join(", ") : undefined;
+}
 /** The alarm message SNS carries (raw delivery, or decoded from `Message`). */
 function fromMessage(m, f) {
     const name = optText(m.AlarmName, at(f, "AlarmName"));
@@ -91041,21 +91427,13 @@ function fromMessage(m, f) {
         throw new ParseError(at(f, "NewStateValue"), "expected ALARM, OK or INSUFFICIENT_DATA");
     const trigger = optRecord(m.Trigger, at(f, "Trigger"));
     const tf = at(f, "Trigger");
-    let namespace = optText(trigger?.Namespace, at(tf, "Namespace"), false);
-    let metric = optText(trigger?.MetricName, at(tf, "MetricName"), false);
-    let dims = dimensions(trigger?.Dimensions, at(tf, "Dimensions"));
+    const single = {
+        namespace: optText(trigger?.Namespace, at(tf, "Namespace"), false),
+        metric: optText(trigger?.MetricName, at(tf, "MetricName"), false),
+        dims: dimensions(trigger?.Dimensions, at(tf, "Dimensions")),
+    };
     // Metric-math alarms list their metrics instead; the first one with a MetricStat names the data.
-    const metrics = optArray(trigger?.Metrics, at(tf, "Metrics"));
-    for (let i = 0; i < metrics.length && !metric; i++) {
-        const item = at(at(tf, "Metrics"), i);
-        const mf = at(item, "MetricStat.Metric");
-        const stat = optRecord(optRecord(record(metrics[i], item).MetricStat, at(item, "MetricStat"))?.Metric, mf);
-        if (!stat)
-            continue;
-        namespace = optText(stat.Namespace, at(mf, "Namespace"), false);
-        metric = optText(stat.MetricName, at(mf, "MetricName"), false);
-        dims = dimensions(stat.Dimensions, at(mf, "Dimensions"));
-    }
+    const math = single.metric ? undefined : metricOf(trigger?.Metrics, at(tf, "Metrics"), true);
     const arn = optText(m.AlarmArn, at(f, "AlarmArn"), false);
     const arnRegion = arn?.split(":")[3];
     return {
@@ -91070,41 +91448,43 @@ function fromMessage(m, f) {
         account: optText(m.AWSAccountId, at(f, "AWSAccountId"), false),
         regionCode: arnRegion && REGION_CODE.test(arnRegion) ? arnRegion : undefined,
         regionName: optText(m.Region, at(f, "Region"), false),
-        namespace,
-        metric,
-        dims,
+        ...(math ?? single),
     };
 }
-/** An EventBridge "CloudWatch Alarm State Change" event. */
-function fromEventBridge(b) {
-    const d = record(b.detail, "detail");
-    const name = optText(d.alarmName, "detail.alarmName");
+/**
+ * The alarm of a state-change body: an EventBridge "CloudWatch Alarm State Change" event (`detail`,
+ * ARN in `resources[0]`, `account`) or an alarm's Lambda action (`alarmData`, `alarmArn`,
+ * `accountId`). Both carry the same alarm object: `alarmName`, `state` and `previousState`
+ * (`value`, `reason`, `reasonData`, `timestamp`), and `configuration` (`description`, `metrics` with
+ * lower-case `metricStat.metric`, or a composite alarm's `alarmRule`).
+ */
+function fromStateChange(b, f) {
+    const d = record(b[f], f);
+    const name = optText(d.alarmName, `${f}.alarmName`);
     if (!name)
-        throw new ParseError("detail.alarmName", "expected the alarm's name");
-    const st = record(d.state, "detail.state");
-    const state = optText(st.value, "detail.state.value", false);
+        throw new ParseError(`${f}.alarmName`, "expected the alarm's name");
+    const st = record(d.state, `${f}.state`);
+    const state = optText(st.value, `${f}.state.value`, false);
     if (!state)
-        throw new ParseError("detail.state.value", "expected ALARM, OK or INSUFFICIENT_DATA");
-    const config = optRecord(d.configuration, "detail.configuration");
-    const metrics = optArray(config?.metrics, "detail.configuration.metrics");
-    const m0 = "detail.configuration.metrics[0]";
-    const first = metrics.length ? optRecord(optRecord(record(metrics[0], m0).metricStat, `${m0}.metricStat`)?.metric, `${m0}.metricStat.metric`) : undefined;
-    const region = optText(b.region, "region", false);
+        throw new ParseError(`${f}.state.value`, "expected ALARM, OK or INSUFFICIENT_DATA");
+    const config = optRecord(d.configuration, `${f}.configuration`);
     const resources = optArray(b.resources, "resources");
+    const arn = optText(b.alarmArn, "alarmArn", false) ?? (resources.length ? text(resources[0], "resources[0]", false) : undefined);
+    const region = optText(b.region, "region", false) ?? arn?.split(":")[3];
     return {
         name,
         state,
-        stateField: "detail.state.value",
-        description: optText(config?.description, "detail.configuration.description"),
-        reason: optText(st.reason, "detail.state.reason"),
-        oldState: optText(optRecord(d.previousState, "detail.previousState")?.value, "detail.previousState.value", false),
-        changedAt: time(st.timestamp, "detail.state.timestamp") ?? time(b.time, "time"),
-        arn: resources.length ? text(resources[0], "resources[0]", false) : undefined,
-        account: optText(b.account, "account", false),
+        stateField: `${f}.state.value`,
+        description: optText(config?.description, `${f}.configuration.description`),
+        reason: optText(st.reason, `${f}.state.reason`),
+        oldState: optText(optRecord(d.previousState, `${f}.previousState`)?.value, `${f}.previousState.value`, false),
+        changedAt: time(st.timestamp, `${f}.state.timestamp`) ?? time(b.time, "time"),
+        arn,
+        account: optText(b.accountId, "accountId", false) ?? optText(b.account, "account", false),
         regionCode: region && REGION_CODE.test(region) ? region : undefined,
-        namespace: optText(first?.namespace, "detail.configuration.metrics[0].metricStat.metric.namespace", false),
-        metric: optText(first?.name, "detail.configuration.metrics[0].metricStat.metric.name", false),
-        dims: dimensions(first?.dimensions, "detail.configuration.metrics[0].metricStat.metric.dimensions"),
+        ...metricOf(config?.metrics, `${f}.configuration.metrics`, false),
+        alarmRule: optText(config?.alarmRule, `${f}.configuration.alarmRule`),
+        triggeringAlarms: triggeringAlarms(st.reasonData),
     };
 }
 function alarmAlert(alarm, ctx, index) {
@@ -91120,13 +91500,16 @@ function alarmAlert(alarm, ctx, index) {
     fill(annotations, "description", alarm.description);
     fill(annotations, "reason", alarm.reason);
     fill(annotations, "old_state", alarm.oldState);
+    fill(annotations, "expression", alarm.expression);
+    fill(annotations, "alarm_rule", alarm.alarmRule);
+    fill(annotations, "triggering_alarms", alarm.triggeringAlarms);
     const consoleUrl = alarm.regionCode
         ? `https://${alarm.regionCode}.console.aws.amazon.com/cloudwatch/home?region=${alarm.regionCode}#alarmsV2:alarm/${encodeURIComponent(alarm.name)}`
         : undefined;
     return buildAlert("cloudwatch", {
         title: alarm.name,
         alertname: alarm.name,
-        severity: severityOf$2(alarm.state, alarm.name),
+        severity: severityOf$3(alarm.state, alarm.name),
         status,
         fingerprint: alarm.arn ?? null,
         identity: ["account", "region", "alertname"],
@@ -91160,10 +91543,13 @@ function fromSns(sns, f) {
 }
 const isAlarmMessage = (b) => "AlarmName" in b && "NewStateValue" in b;
 const isEventBridge = (b) => b["detail-type"] === "CloudWatch Alarm State Change" && isRecord$1(b.detail);
+/** An alarm's Lambda action invokes the function with the alarm itself (no SNS, no EventBridge). */
+const isLambdaAction = (b) => b.source === "aws.cloudwatch" && isRecord$1(b.alarmData);
 const isSnsEnvelope = (b) => typeof b.Type === "string" && "TopicArn" in b && ("Message" in b || "SubscribeURL" in b);
 /**
  * AWS CloudWatch alarms: the SNS HTTPS envelope, the Lambda `Records[].Sns` wrapper, SNS raw
- * message delivery, and EventBridge state-change events. `Message` is JSON inside a string;
+ * message delivery, EventBridge state-change events, and an alarm's Lambda action (`alarmData`:
+ * metric, metric-math and composite alarms). `Message` is JSON inside a string;
  * `StateChangeTime` has an offset without a colon; `Region` is a display name, so the region code
  * comes from the alarm ARN. The ARN is the fingerprint.
  */
@@ -91174,7 +91560,7 @@ const cloudwatch = {
             return false;
         if (Array.isArray(body.Records))
             return body.Records.some((r) => isRecord$1(r) && isRecord$1(r.Sns));
-        return isSnsEnvelope(body) || isAlarmMessage(body) || isEventBridge(body);
+        return isSnsEnvelope(body) || isAlarmMessage(body) || isEventBridge(body) || isLambdaAction(body);
     },
     parse(body, ctx) {
         const b = record(body, "body");
@@ -91185,7 +91571,9 @@ const cloudwatch = {
             return records.map((r, i) => alarmAlert(fromSns(record(record(r, at("Records", i)).Sns, at(at("Records", i), "Sns")), at(at("Records", i), "Sns")), ctx, i));
         }
         if (isEventBridge(b))
-            return [alarmAlert(fromEventBridge(b), ctx, 0)];
+            return [alarmAlert(fromStateChange(b, "detail"), ctx, 0)];
+        if (isLambdaAction(b))
+            return [alarmAlert(fromStateChange(b, "alarmData"), ctx, 0)];
         if (isAlarmMessage(b))
             return [alarmAlert(fromMessage(b, ""), ctx, 0)];
         return [alarmAlert(fromSns(b, ""), ctx, 0)];
@@ -91197,9 +91585,9 @@ const cloudwatch = {
  * case-insensitively without punctuation, so `alert_transition`, `ALERT_TRANSITION` and
  * `alertTransition` all read $ALERT_TRANSITION. Every value may arrive as a string.
  */
-const norm = (key) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
+const norm$1 = (key) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
 /** A value left as `$VARIABLE`: the template was posted, not a rendered notification. */
-const UNRENDERED = /^\$[A-Z][A-Z0-9_]*(\[[^\]]*\])?$/;
+const UNRENDERED$1 = /^\$[A-Z][A-Z0-9_]*(\[[^\]]*\])?$/;
 /** `[Triggered on {host:a,env:b}] Name`, `[Recovered] Name`, `[P1] [Warn] Name`. */
 const TITLE_PREFIX = /^\s*(?:\[(?:P[0-5])\]\s*)?\[(Triggered|Re-Triggered|Recovered|Warn|Re-Warn|No Data|Re-No Data|Renotify|Alert|Warning|OK)(?: on \{([^}]*)\})?\]\s*/i;
 /** Reads Datadog's variables from a rendered payload, whatever the template named them. */
@@ -91207,11 +91595,11 @@ class Fields {
     byKey = new Map();
     constructor(body) {
         for (const [k, v] of Object.entries(body))
-            this.byKey.set(norm(k), [at("", k), v]);
+            this.byKey.set(norm$1(k), [at("", k), v]);
         const org = body.org;
         if (isRecord$1(org))
             for (const [k, v] of Object.entries(org))
-                this.byKey.set(`org${norm(k)}`, [at("org", k), v]);
+                this.byKey.set(`org${norm$1(k)}`, [at("org", k), v]);
     }
     has(...names) {
         return names.some((n) => this.byKey.has(n));
@@ -91226,7 +91614,7 @@ class Fields {
             if (Array.isArray(raw))
                 continue;
             const v = optText(raw, field);
-            if (v !== undefined && !UNRENDERED.test(v))
+            if (v !== undefined && !UNRENDERED$1.test(v))
                 return v;
         }
         return undefined;
@@ -91239,7 +91627,7 @@ class Fields {
                 continue;
             const [field, raw] = entry;
             const list = Array.isArray(raw) ? raw.map((t, i) => text(t, at(field, i))) : (optText(raw, field)?.split(",") ?? []);
-            const tags = list.map((t) => t.trim()).filter((t) => t && !UNRENDERED.test(t));
+            const tags = list.map((t) => t.trim()).filter((t) => t && !UNRENDERED$1.test(t));
             if (tags.length)
                 return tags;
         }
@@ -91250,21 +91638,6 @@ class Fields {
         return this.byKey.get(name)?.[0] ?? name;
     }
 }
-/** `key:value` tags to labels; repeated keys keep every value, bare tags (such as `monitor`) carry no label. */
-function tagLabels$1(tags) {
-    const out = new Map();
-    for (const t of tags) {
-        const i = t.indexOf(":");
-        if (i <= 0)
-            continue;
-        const k = t.slice(0, i).trim();
-        const v = t.slice(i + 1).trim();
-        if (!/^[A-Za-z_][\w.\-/]*$/.test(k) || k === "__proto__")
-            continue;
-        out.set(k, [...(out.get(k) ?? []), v]);
-    }
-    return Object.fromEntries([...out].map(([k, v]) => [k, [...new Set(v)].join(",")]));
-}
 function statusOf$3(transition, alertType) {
     const t = transition?.toLowerCase();
     if (t)
@@ -91272,7 +91645,7 @@ function statusOf$3(transition, alertType) {
     return alertType?.toLowerCase() === "success" ? "resolved" : "firing";
 }
 /** $ALERT_PRIORITY when set, else $ALERT_TYPE, else the transition; never $PRIORITY (the event's normal/low). */
-function severityOf$1(priority, alertType, transition, status) {
+function severityOf$2(priority, alertType, transition, status) {
     if (status === "resolved")
         return "info";
     const fromPriority = knownSeverity(priority);
@@ -91331,7 +91704,7 @@ function parse$2(body, ctx) {
     return [
         buildAlert("datadog", {
             title: name,
-            severity: severityOf$1(f.get("alertpriority"), alertType, transition, status),
+            severity: severityOf$2(f.get("alertpriority"), alertType, transition, status),
             status,
             fingerprint: f.get("alertcyclekey", "aggregkey") ?? null,
             identity: monitorId ? ["monitor_id", "scope"] : ["alertname", "scope"],
@@ -91578,7 +91951,7 @@ function unified(b, ctx) {
         return buildAlert("grafana", {
             title: annotations.summary ?? labels.alertname ?? "",
             alertname: labels.alertname,
-            severity: severityOf$3(labels.severity),
+            severity: severityOf$4(labels.severity),
             status: amStatus(a.status, at(f, "status"), groupStatus),
             fingerprint: optText(a.fingerprint, at(f, "fingerprint"), false) ?? null,
             labels,
@@ -91749,7 +92122,7 @@ const opsgenie = {
                 title: message,
                 alertname: details.alertname ?? message,
                 // Opsgenie's default priority is P3.
-                severity: severityOf$3(priority ?? "P3"),
+                severity: severityOf$4(priority ?? "P3"),
                 status,
                 fingerprint: optText(a.alias, "alert.alias", false) ?? optText(a.alertId, "alert.alertId", false) ?? null,
                 identity: ["alertname", "entity"],
@@ -91771,11 +92144,15 @@ function statusOf$1(status, field) {
     throw new ParseError(field, `expected triggered, acknowledged or resolved, got ${quote(status)}`);
 }
 /** Priority (P1…, may be null) decides when set; urgency (high/low) otherwise. */
-function severityOf(priority, urgency) {
+function severityOf$1(priority, urgency) {
     return knownSeverity(priority) ?? knownSeverity(urgency) ?? "medium";
 }
-/** One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`). */
-function incidentAlert(inc, field, status, endsAt, ctx, index) {
+/**
+ * One incident object (V3 `event.data`, V2 `messages[].incident`, V1 `messages[].data.incident`).
+ * The start is the incident's `created_at` (V1: `created_on`), else `triggeredAt`: the time of the
+ * event that triggered it, when the event is a trigger.
+ */
+function incidentAlert(inc, field, status, times, ctx, index) {
     const id = optText(inc.id, at(field, "id"), false);
     const summary = optRecord(inc.trigger_summary_data, at(field, "trigger_summary_data"));
     const title = optText(inc.title, at(field, "title")) ??
@@ -91800,14 +92177,14 @@ function incidentAlert(inc, field, status, endsAt, ctx, index) {
     fill(annotations, "description", optText(inc.description, at(field, "description")));
     return buildAlert("pagerduty", {
         title,
-        severity: severityOf(labels.priority, labels.urgency),
+        severity: severityOf$1(labels.priority, labels.urgency),
         status,
         fingerprint: id ?? labels.incident_key ?? null,
         identity: ["service_id", "alertname"],
         labels,
         annotations,
-        startsAt: time(inc.created_at, at(field, "created_at")),
-        endsAt,
+        startsAt: time(inc.created_at, at(field, "created_at")) ?? time(inc.created_on, at(field, "created_on")) ?? times.triggeredAt,
+        endsAt: times.endsAt,
         links: link("pagerduty", inc.html_url),
     }, ctx, index);
 }
@@ -91823,8 +92200,11 @@ function v3(b, ctx) {
     }
     const byType = type === "incident.triggered" || type === "incident.reopened" ? "firing" : type === "incident.resolved" ? "resolved" : null;
     const status = byType ?? statusOf$1(optText(data.status, "event.data.status", false), "event.data.status");
-    const endsAt = status === "resolved" ? time(ev.occurred_at, "event.occurred_at") : null;
-    return [incidentAlert(data, "event.data", status, endsAt, ctx, 0)];
+    // `occurred_at` is when this event happened: the end of a resolve, the start of a trigger or reopen.
+    const occurredAt = time(ev.occurred_at, "event.occurred_at");
+    return [
+        incidentAlert(data, "event.data", status, { endsAt: status === "resolved" ? occurredAt : null, triggeredAt: byType === "firing" ? occurredAt : null }, ctx, 0),
+    ];
 }
 /** Legacy V2 (`messages[].event` + `incident`) and V1 (`messages[].type` + `data.incident`), batched. */
 function v2(b, ctx) {
@@ -91840,8 +92220,9 @@ function v2(b, ctx) {
         const inc = record(m.incident !== undefined ? m.incident : optRecord(m.data, at(f, "data"))?.incident, field);
         const verb = event.slice("incident.".length);
         const status = verb === "trigger" ? "firing" : verb === "resolve" ? "resolved" : statusOf$1(optText(inc.status, at(field, "status"), false), at(field, "status"));
-        const endsAt = status === "resolved" ? time(m.created_on, at(f, "created_on")) : null;
-        alerts.push(incidentAlert(inc, field, status, endsAt, ctx, i));
+        // The message's `created_on` is when this event happened: the end of a resolve, the start of a trigger.
+        const createdOn = time(m.created_on, at(f, "created_on"));
+        alerts.push(incidentAlert(inc, field, status, { endsAt: status === "resolved" ? createdOn : null, triggeredAt: verb === "trigger" ? createdOn : null }, ctx, i));
     });
     if (!alerts.length)
         throw new ParseError("messages", "no incident message in the batch, so no alert");
@@ -91872,14 +92253,14 @@ const pagerduty$1 = {
         if (b.messages !== undefined)
             return v2(b, ctx);
         if (b.type === "incident") {
-            return [incidentAlert(b, "body", statusOf$1(optText(b.status, "status", false), "status"), null, ctx, 0)];
+            return [incidentAlert(b, "body", statusOf$1(optText(b.status, "status", false), "status"), { endsAt: null, triggeredAt: null }, ctx, 0)];
         }
         throw new ParseError("event", "expected a V3 `event`, V2 `messages` or an incident object");
     },
 };
 
-/** Tags that hold personal data (the user's IP or email) and are never copied into labels. */
-const PRIVATE_TAGS = new Set(["user", "user.email", "user.ip", "client_ip"]);
+/** Tags that hold personal data (the user's IP or email; `sentry:user` in older events) and are never copied into labels. */
+const PRIVATE_TAGS = new Set(["user", "user.email", "user.ip", "client_ip", "sentry:user"]);
 /** Event tags are `[key, value]` pairs (newer payloads may send `{key, value}`). */
 function tagPairs(value, field) {
     const out = {};
@@ -91934,7 +92315,7 @@ function eventAlert(b, ctx) {
     return buildAlert("sentry", {
         title,
         alertname: rule ?? title,
-        severity: severityOf$3(level),
+        severity: severityOf$4(level),
         status: "firing",
         fingerprint: labels.issue_id ?? null,
         identity: ["project", "project_id", "alertname"],
@@ -91968,7 +92349,7 @@ function metricAlert(b, ctx) {
     return buildAlert("sentry", {
         title: optText(data.description_title, "data.description_title") ?? name,
         alertname: name,
-        severity: action === "resolved" ? "info" : severityOf$3(action),
+        severity: action === "resolved" ? "info" : severityOf$4(action),
         status: action === "resolved" ? "resolved" : "firing",
         fingerprint: id ? `metric-alert:${id}` : null,
         identity: ["rule_id", "alertname", "project"],
@@ -91995,7 +92376,7 @@ function issue(b, ctx) {
     fill(labels, "issue_id", optText(is.id, "data.issue.id", false));
     return buildAlert("sentry", {
         title,
-        severity: action === "resolved" ? "info" : severityOf$3(level),
+        severity: action === "resolved" ? "info" : severityOf$4(level),
         status: action === "resolved" ? "resolved" : "firing",
         fingerprint: labels.issue_id ?? null,
         identity: ["project", "alertname"],
@@ -92020,17 +92401,23 @@ function plugin(b, ctx) {
     return buildAlert("sentry", {
         title,
         alertname: rule ?? title,
-        severity: severityOf$3(level),
+        severity: severityOf$4(level),
         status: "firing",
         fingerprint: optText(b.id, "id", false) ?? null,
         identity: ["project", "alertname"],
         labels,
         annotations,
-        startsAt: time(ev.datetime, "event.datetime") ?? time(ev.timestamp, "event.timestamp"),
+        // Older plugin bodies carry only `received` (epoch seconds): when Sentry got the event.
+        startsAt: time(ev.datetime, "event.datetime") ?? time(ev.timestamp, "event.timestamp") ?? time(ev.received, "event.received"),
         links: link("sentry", b.url),
     }, ctx, 0);
 }
-const isPlugin = (b) => "culprit" in b && "level" in b && ("project_slug" in b || "project_name" in b || "triggering_rules" in b);
+/**
+ * The plugin's body: the group's `culprit` and `level` at the top level, with its project named
+ * (`project_slug`, `project_name`, `triggering_rules` in newer bodies; older ones only have
+ * `project` beside the `event`).
+ */
+const isPlugin = (b) => "culprit" in b && "level" in b && ("project_slug" in b || "project_name" in b || "triggering_rules" in b || ("project" in b && isRecord$1(b.event)));
 /** The resource a body is about: the `Sentry-Hook-Resource` header, else what the body holds. */
 function resourceOf(b, headers) {
     const header = headers["sentry-hook-resource"]?.trim().toLowerCase();
@@ -92156,6 +92543,475 @@ function unwrapDispatch(body, headers) {
     for (const [k, v] of Object.entries(extra))
         merged[k.toLowerCase()] = v;
     return { body: payload, headers: merged, ...(source ? { source } : {}), dispatched: true };
+}
+
+/** Keys compared without case and punctuation: `dag_id`, `dagId` and `DAG-ID` are one key. */
+const norm = (key) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
+const names = (...keys) => keys.map(norm);
+/** Keys under which a body holds a list of alerts. */
+const LIST_KEYS = names("alerts", "events", "items", "data", "results", "records", "entries", "messages", "notifications", "incidents", "checks", "failures", "attachments");
+/** Objects one level down whose fields count as the entry's (an Airflow `context`, a Jenkins `build`). */
+const HOLDERS = names("context", "alert", "event", "build", "details", "data", "attributes", "object_attributes");
+const DAG = names("dag_id", "dag", "dag_name");
+const TASK = names("task_id", "task", "task_name");
+const RUN = names("run_id", "dag_run_id");
+const TRY = names("try_number");
+const STATE = names("state", "status", "result", "conclusion", "trigger_status", "event_status");
+const EXCEPTION = names("exception", "error", "error_message", "traceback");
+/** Title-like fields, the most title-like first. */
+const TITLES = names("title", "summary", "subject", "alert_title", "alertname", "alert_name", "trigger_name", "event_name", "name", "message", "msg", "text", "description");
+/** A name alone is as likely a configuration's or a record's as an alert's. */
+const WEAK_TITLES = names("name");
+/** An orchestrator callback's title when it gives one; otherwise `<dag>.<task> failed`. */
+const ORCHESTRATOR_TITLES = names("title", "summary", "subject", "alert_title");
+const ALERTNAMES = names("alertname", "alert_name", "rule", "rule_name", "check", "check_name", "trigger_name", "name");
+const SEVERITY = names("severity", "priority", "level", "urgency", "sev", "alert_severity", "event_severity", "trigger_severity");
+/** When the alert started, said explicitly. */
+const START = names("starts_at", "started_at", "start_time", "start_date", "fired_at", "triggered_at", "activated_at");
+/** When the notification happened: the start of a firing alert, the end of a resolved one. */
+const MOMENT = names("timestamp", "time", "date", "datetime", "event_time", "occurred_at", "created_at", "ts");
+const LOGICAL = names("logical_date", "execution_date");
+/** Airflow's context `ts` is the logical date, not the time of the failure: a callback's `ts` is read as one. */
+const ORCHESTRATOR_MOMENT = MOMENT.filter((k) => k !== "ts");
+const ORCHESTRATOR_LOGICAL = [...LOGICAL, "ts"];
+const END = names("ends_at", "ended_at", "end_time", "end_date", "resolved_at", "finished_at", "recovered_at");
+const TAGS = names("labels", "tags");
+const URL$1 = names("url", "link", "href", "web_url", "html_url", "full_url", "alert_url", "run_url", "build_url", "dashboard_url");
+const LOG_URL = names("log_url", "logs_url");
+const FINGERPRINT = names("fingerprint", "dedup_key", "incident_key", "alert_key", "idempotency_key", "aggregation_key");
+/** Texts kept as annotations (under these names) when they are not the title. */
+const TEXTS = ["description", "message", "msg", "text", "summary", "details", "output"];
+/** Labels read from plain fields, so subjects and services resolve (subjects/vocabulary.ts). */
+const LABELS = [
+    ["host", names("host", "host_name", "server")],
+    ["hostname", names("hostname")],
+    ["instance", names("instance")],
+    ["service", names("service", "service_name", "app")],
+    ["env", names("env", "environment")],
+    ["pipeline", names("pipeline")],
+    ["job", names("job", "job_name")],
+    ["project", names("project")],
+    ["cluster", names("cluster")],
+    ["namespace", names("namespace")],
+    ["pool", names("pool")],
+    ["operator", names("operator", "operator_name")],
+];
+/** The keys a chat webhook message may carry beside its text (Slack, Mattermost, Rocket.Chat). */
+const CHAT_KEYS = new Set(names("text", "message", "msg", "channel", "username", "icon_emoji", "icon_url", "attachments", "blocks", "mrkdwn", "link_names", "unfurl_links", "unfurl_media", "parse", "thread_ts", "as_user"));
+const CHAT_TITLES = new Set(names("text", "message", "msg"));
+/** Texts that, beside a title, make an alert (a title and a message); a description is not one: schemas and manifests carry both. */
+const SECOND_TEXTS = names("title", "summary", "subject", "alert_title", "message", "msg", "text", "details");
+/** Status words, compared lower-case without spaces, `-` and `_`. */
+const FIRING = new Set([
+    "failed",
+    "failure",
+    "fail",
+    "failing",
+    "error",
+    "errored",
+    "firing",
+    "fired",
+    "alerting",
+    "alert",
+    "alarm",
+    "triggered",
+    "problem",
+    "critical",
+    "down",
+    "unstable",
+    "open",
+    "active",
+    "breached",
+    "timeout",
+    "timedout",
+    "upforretry",
+    "upstreamfailed",
+    "slamiss",
+    "crashed",
+    "killed",
+    "unhealthy",
+    "degraded",
+    "warning",
+    "warn",
+].map(norm));
+const RESOLVED = new Set([
+    "resolved",
+    "ok",
+    "success",
+    "succeeded",
+    "successful",
+    "recovered",
+    "closed",
+    "normal",
+    "inactive",
+    "passed",
+    "pass",
+    "fixed",
+    "healthy",
+    "up",
+    "backtonormal",
+    "cleared",
+].map(norm));
+/**
+ * Status words that are no evidence on their own: records of every kind are `active`, `open`,
+ * `closed` or `ok` (an API's `{"status": "ok", "message": …}`). They still set the status of a body
+ * that is an alert by other signs.
+ */
+const AMBIGUOUS = new Set([
+    "ok",
+    "success",
+    "succeeded",
+    "successful",
+    "closed",
+    "normal",
+    "inactive",
+    "passed",
+    "pass",
+    "healthy",
+    "up",
+    "open",
+    "active",
+    "down",
+    "warning",
+    "warn",
+].map(norm));
+const PROGRESS = new Set([
+    "running",
+    "queued",
+    "scheduled",
+    "started",
+    "starting",
+    "inprogress",
+    "pending",
+    "created",
+    "deferred",
+    "skipped",
+    "manual",
+    "waiting",
+    "upforreschedule",
+    "restarting",
+    "removed",
+    "preparing",
+    "none",
+    "notbuilt",
+].map(norm));
+/** Orchestrator states the Airflow adapter names (airflow.ts `meaning`), by their compact spelling. */
+const AIRFLOW_STATES = {
+    failed: "failed",
+    failure: "failed",
+    upstreamfailed: "upstream_failed",
+    upforretry: "up_for_retry",
+    slamiss: "sla_miss",
+    success: "success",
+};
+/** A value left as a template placeholder: the sender posted its template, not a notification. */
+const UNRENDERED = /\{\{[^}]*\}\}|\$\{[^}]*\}|^\$[A-Z][A-Z0-9_]*$/;
+const LETTER = /\p{L}/u;
+function stateKind(word) {
+    const w = norm(word);
+    if (FIRING.has(w))
+        return "firing";
+    if (RESOLVED.has(w))
+        return "resolved";
+    return PROGRESS.has(w) ? "progress" : "unknown";
+}
+/** Text that passes the checks every adapter applies, or undefined (a broken or odd value is no evidence). */
+function textOf$1(value, field, multiline = true) {
+    if (typeof value !== "string" && typeof value !== "number")
+        return undefined;
+    try {
+        return optText(value, field, multiline);
+    }
+    catch (err) {
+        if (err instanceof ParseError)
+            return undefined;
+        throw err;
+    }
+}
+const idOf = (value, field) => textOf$1(value, field, false);
+const stringOf = (value, field) => (typeof value === "string" ? textOf$1(value, field) : undefined);
+/** A DAG's or a task's id: one line, not a template placeholder. */
+function idNameOf(value, field) {
+    const id = idOf(value, field);
+    return id !== undefined && !UNRENDERED.test(id) ? id : undefined;
+}
+/** A title: a string with a letter in it, not a template placeholder. */
+function titleOf(value, field) {
+    const t = typeof value === "string" ? textOf$1(value, field) : undefined;
+    return t !== undefined && LETTER.test(t) && !UNRENDERED.test(t) ? t : undefined;
+}
+function severityOf(value) {
+    return typeof value === "string" || typeof value === "number" ? (knownSeverity(value) ?? undefined) : undefined;
+}
+/** A URL a link can be made of (absolute http or https); a relative one is skipped, so a later field may give one. */
+function urlOf(value, field) {
+    const url = stringOf(value, field);
+    return url !== undefined && link("", url).length ? url : undefined;
+}
+function timeOf(value, field) {
+    try {
+        return time(value, field) ?? undefined;
+    }
+    catch (err) {
+        if (err instanceof ParseError)
+            return undefined;
+        throw err;
+    }
+}
+/** Labels from a `labels`/`tags` object, or a list of `key:value` tags; undefined when neither. */
+function labelsOf(value, field) {
+    try {
+        if (isRecord$1(value))
+            return stringMap(value, field);
+        if (Array.isArray(value) && value.length <= MAX_ITEMS) {
+            const tags = tagLabels$1(value.filter((t) => typeof t === "string"));
+            return Object.keys(tags).length ? tags : undefined;
+        }
+    }
+    catch (err) {
+        if (err instanceof ParseError)
+            return undefined;
+        throw err;
+    }
+    return undefined;
+}
+/** One object of the body, with its holders, read by normalized key. Records the fields it was asked to use. */
+class Entry {
+    obj;
+    scopes = [];
+    used = [];
+    constructor(obj) {
+        this.obj = obj;
+        this.scopes.push({ path: "", keys: keyed(obj) });
+        const own = this.scopes[0].keys;
+        for (const h of HOLDERS) {
+            const entry = own.get(h);
+            if (entry && isRecord$1(entry[1]))
+                this.scopes.push({ path: at("", entry[0]), keys: keyed(entry[1]) });
+        }
+    }
+    /** The first of the keys (the entry's own fields before its holders') whose value the reader accepts. */
+    find(keys, read) {
+        for (const [n, scope] of this.scopes.entries()) {
+            for (const key of keys) {
+                const entry = scope.keys.get(key);
+                if (!entry)
+                    continue;
+                const field = at(scope.path, entry[0]);
+                const value = read(entry[1], field);
+                if (value !== undefined)
+                    return { field, key, value, top: n === 0 };
+            }
+        }
+        return undefined;
+    }
+    /** Like `find`, and records the field as used. */
+    use(keys, read) {
+        const found = this.find(keys, read);
+        return found && this.mark(found).value;
+    }
+    mark(found) {
+        if (!this.used.includes(found.field))
+            this.used.push(found.field);
+        return found;
+    }
+    /** True when every top-level key is one a chat message carries. */
+    chatOnly() {
+        return Object.keys(this.obj).every((k) => CHAT_KEYS.has(norm(k)));
+    }
+}
+/** An object's own fields by normalized key, the first spelling winning. */
+function keyed(obj) {
+    const out = new Map();
+    for (const [k, v] of Object.entries(obj)) {
+        const n = norm(k);
+        if (n && !out.has(n))
+            out.set(n, [k, v]);
+    }
+    return out;
+}
+/** Labels every inferred alert gets: the sender's labels or tags, then plain fields the vocabulary knows. */
+function commonLabels$1(e) {
+    const labels = { ...(e.use(TAGS, labelsOf) ?? {}) };
+    for (const [label, keys] of LABELS)
+        if (labels[label] === undefined)
+            fill(labels, label, e.use(keys, idOf));
+    return labels;
+}
+/** Texts that are not the title, as annotations; the title's own text too when one line cannot hold it. */
+function textAnnotations(e, title) {
+    const annotations = {};
+    for (const name of TEXTS) {
+        const found = e.find([norm(name)], stringOf);
+        if (!found)
+            continue;
+        if (title && found.field === title.field && !/\n/.test(found.value) && found.value.length <= 200)
+            continue;
+        fill(annotations, name, e.mark(found).value);
+    }
+    return annotations;
+}
+/**
+ * Start and end: an explicit start, else the notification's moment for a firing alert (a resolved
+ * one ends then), else, for an orchestrator, the run's logical date as the Airflow adapter reads it.
+ */
+function timesOf(e, status, orchestrator) {
+    const end = e.use(END, timeOf) ?? null;
+    const start = e.use(START, timeOf);
+    if (start)
+        return { startsAt: start, endsAt: end };
+    if (!orchestrator) {
+        if (status === "resolved")
+            return { startsAt: null, endsAt: end ?? e.use(MOMENT, timeOf) ?? null };
+        return { startsAt: e.use(MOMENT, timeOf) ?? null, endsAt: end };
+    }
+    const moment = e.use(ORCHESTRATOR_MOMENT, timeOf) ?? e.use(ORCHESTRATOR_LOGICAL, timeOf);
+    return { startsAt: moment ?? null, endsAt: end };
+}
+/** An orchestrator callback (Airflow's, or one shaped like it) as the Airflow adapter would name it, but as a `generic` alert. */
+function orchestratorParts(e, dag, task, state) {
+    e.mark(dag);
+    if (task)
+        e.mark(task);
+    if (state)
+        e.mark(state);
+    const word = state ? norm(state.value) : "";
+    const kind = state ? stateKind(state.value) : "unknown";
+    const m = meaning(AIRFLOW_STATES[word] ?? (kind === "resolved" ? "success" : "failed"), task !== undefined);
+    const labels = commonLabels$1(e);
+    fill(labels, "dag_id", dag.value);
+    fill(labels, "task_id", task?.value);
+    fill(labels, "run_id", e.use(RUN, idOf));
+    fill(labels, "try_number", e.use(TRY, idOf));
+    fill(labels, "state", state?.value.toLowerCase());
+    const given = e.find(ORCHESTRATOR_TITLES, titleOf);
+    const subject = task ? `${dag.value}.${task.value}` : dag.value;
+    const annotations = textAnnotations(e, given && e.mark(given));
+    fill(annotations, "exception", e.use(EXCEPTION, stringOf));
+    const logical = e.find(ORCHESTRATOR_LOGICAL, timeOf);
+    if (logical)
+        fill(annotations, "logical_date", e.mark(logical).value);
+    const alertname = e.use(names("alertname", "alert_name"), idOf) ?? m.alertname;
+    return {
+        title: given?.value ?? `${subject} ${m.verb}`,
+        alertname,
+        severity: e.use(SEVERITY, severityOf) ?? m.severity,
+        status: m.status,
+        identity: ["dag_id", "task_id"],
+        labels: { ...labels, alertname },
+        annotations,
+        ...timesOf(e, m.status, true),
+        links: [...link("log", e.use(LOG_URL, urlOf)), ...link("source", e.use(URL$1, urlOf))],
+    };
+}
+/** Any other alert-like object: a title and what can be read beside it. */
+function plainParts(e, title, state, severity) {
+    e.mark(title);
+    if (state)
+        e.mark(state);
+    if (severity)
+        e.mark(severity);
+    const status = state && stateKind(state.value) === "resolved" ? "resolved" : "firing";
+    const labels = commonLabels$1(e);
+    const annotations = textAnnotations(e, title);
+    fill(annotations, "exception", e.use(EXCEPTION, stringOf));
+    const alertname = e.use(ALERTNAMES, idOf);
+    // A name is the job's or the check's, not a sentence: the title says what the status says about it.
+    const named = WEAK_TITLES.includes(title.key) && state ? `${title.value}: ${state.value}` : title.value;
+    return {
+        title: named,
+        ...(alertname ? { alertname } : {}),
+        severity: severity?.value ?? (state ? knownSeverity(state.value) : null) ?? "medium",
+        status,
+        fingerprint: e.use(FINGERPRINT, idOf) ?? null,
+        labels,
+        annotations,
+        ...timesOf(e, status, false),
+        links: [...link("source", e.use(URL$1, urlOf)), ...link("log", e.use(LOG_URL, urlOf))],
+    };
+}
+/** Reads one object: an alert when it meets the minimum evidence (see the module comment). */
+function readEntry(obj) {
+    const e = new Entry(obj);
+    const dag = e.find(DAG, idNameOf);
+    const task = e.find(TASK, idNameOf);
+    const state = e.find(STATE, idOf);
+    const kind = state ? stateKind(state.value) : "unknown";
+    const exception = e.find(EXCEPTION, stringOf);
+    const known = kind === "firing" || kind === "resolved";
+    const signal = known && !AMBIGUOUS.has(norm(state.value));
+    if (dag && (task || e.find(RUN, idOf) || exception || known || kind === "progress")) {
+        if (kind === "progress")
+            return { kind: "progress" };
+        return { kind: "alert", parts: orchestratorParts(e, dag, task, state), fields: e.used };
+    }
+    const title = e.find(TITLES, titleOf);
+    if (!title)
+        return { kind: "none" };
+    const severity = e.find(SEVERITY, severityOf);
+    const weak = WEAK_TITLES.includes(title.key);
+    const strongSign = Boolean(severity || signal || exception);
+    const otherText = SECOND_TEXTS.some((k) => k !== title.key && e.find([k], titleOf));
+    const chat = CHAT_TITLES.has(title.key) && title.top && e.chatOnly();
+    const enough = strongSign || (!weak && (chat || otherText || e.find([...START, ...MOMENT], timeOf) !== undefined));
+    if (!enough)
+        return { kind: "none" };
+    if (kind === "progress")
+        return { kind: "progress" };
+    return { kind: "alert", parts: plainParts(e, title, state, severity), fields: e.used };
+}
+/** The field paths of an entry's alert, from the body's root. */
+function fromRoot(list, index, fields) {
+    if (list === null)
+        return fields;
+    const entry = list === "$" ? `[${index}]` : at(list, index);
+    return fields.map((f) => (f.startsWith("[") ? `${entry}${f}` : `${entry}.${f}`));
+}
+/** Reads a list's entries: alerts when every entry is an object that reads as an alert or as progress, and one is an alert. */
+function readList(entries, list, ctx) {
+    if (!entries.length || entries.length > MAX_ITEMS || !entries.every(isRecord$1))
+        return null;
+    const alerts = [];
+    const fields = [];
+    for (const [i, entry] of entries.entries()) {
+        const reading = readEntry(entry);
+        if (reading.kind === "none")
+            return null;
+        if (reading.kind === "progress")
+            continue;
+        try {
+            alerts.push(buildAlert("generic", { ...reading.parts, inferred: { fields: fromRoot(list, i, reading.fields) } }, ctx, i));
+        }
+        catch (err) {
+            // A field that passed the checks on its own but not in the built alert: the entry cannot be read by inference.
+            if (err instanceof ParseError)
+                return null;
+            throw err;
+        }
+        for (const f of reading.fields)
+            if (!fields.includes(f))
+                fields.push(f);
+    }
+    return alerts.length ? { alerts, fields, list } : null;
+}
+/**
+ * Alerts inferred from a body no source recognizes, or null when it does not look like one or more
+ * alerts. A list of alerts (a body that is an array, or an array under `alerts`, `events`, `items`,
+ * `data`, …) is tried before the body as one alert. Pure; throws nothing but a bug.
+ */
+function inferAlerts(body, ctx) {
+    if (Array.isArray(body))
+        return readList(body, "$", ctx);
+    if (!isRecord$1(body))
+        return null;
+    for (const [key, value] of keyed(body)) {
+        if (!LIST_KEYS.includes(key) || !Array.isArray(value[1]))
+            continue;
+        const found = readList(value[1], at("", value[0]), ctx);
+        if (found)
+            return found;
+    }
+    return readList([body], null, ctx);
 }
 
 /** A field path such as `data.alert.title`, `items[0].name` or `$.labels` (a leading `$.` is optional). */
@@ -92287,6 +93143,10 @@ function run(delivery, options) {
         detectSource(inner.body, inner.headers) ??
         (mapping && !mapping.detect && genericMatches(inner.body, mapping) ? "generic" : null);
     if (!wanted) {
+        // Nothing recognizes the body: read it by its field names when it looks like alerts (kept under _unparsed/ all the same).
+        const inferred = inferAlerts(inner.body, { delivery: delivery.id, receivedAt: delivery.receivedAt, headers: inner.headers });
+        if (inferred)
+            return { ok: true, source: "generic", alerts: inferred.alerts, inferred: { fields: inferred.fields, list: inferred.list } };
         const hint = delivery.sourceHint ? ` (the file name suggests ${asciiExcerpt(delivery.sourceHint, 30)})` : "";
         return reject(`unknown payload shape: no source recognizes it${hint}; ${topKeys(inner.body)}; see docs/sources.md for the accepted shapes, or configure a generic mapping`);
     }
@@ -92326,7 +93186,15 @@ function normalize$1(delivery, options = {}) {
     }
 }
 
-/** Stage 2, ingest: every delivery becomes alerts (each tagged with its pipeline) or an unparsed record with the reason. */
+/** What an unparsed record of an inferred body says: that it was read by inference, from which fields, and how to map it. */
+function inferredNote(alerts, inferred) {
+    const where = inferred.list === null ? "" : inferred.list === "$" ? " of each entry of the array" : ` of each entry of ${inferred.list}`;
+    return `no source recognizes this body; ${alerts} alert(s) were inferred from the fields ${inferred.fields.join(", ")}${where}; the body is kept so a human can map it with a generic mapping (docs/sources.md, "Your own JSON (inferred)")`;
+}
+/**
+ * Stage 2, ingest: every delivery becomes alerts (each tagged with its pipeline) or an unparsed
+ * record with the reason; a body whose alerts were inferred gives both.
+ */
 function ingest(deliveries, ctx) {
     const alerts = [];
     const unparsed = [];
@@ -92338,7 +93206,12 @@ function ingest(deliveries, ctx) {
         if (out.ok) {
             for (const a of out.alerts)
                 alerts.push({ ...a, pipeline: a.pipeline ?? ctx.memory.pipelinesOf(a)[0]?.id ?? null });
-            ctx.progress.info(`${d.id}: ${out.alerts.length} ${out.source} alert(s)`);
+            ctx.progress.info(`${d.id}: ${out.alerts.length} ${out.source} alert(s)${out.inferred ? ` inferred from fields ${out.inferred.fields.join(", ")}` : ""}`);
+            if (out.inferred) {
+                const inferred = { alerts: out.alerts.length, ...out.inferred };
+                const reason = inferredNote(out.alerts.length, out.inferred);
+                unparsed.push({ delivery: d.id, reason, inferred, receivedAt: d.receivedAt, body: redact(d.body.slice(0, 65_536), ctx.redactPatterns) });
+            }
         }
         else {
             unparsed.push({ delivery: d.id, reason: out.reason, receivedAt: d.receivedAt, body: redact(d.body.slice(0, 65_536), ctx.redactPatterns) });
@@ -93502,7 +94375,10 @@ function withIncidentAlerts(telemetry, alerts) {
  * - the orchestrator: a DAG's task instances give its pools, tasks and workers; DAGs that ran just
  *   before the onset are its possible upstreams;
  * - the warehouse: the principals whose queries began failing at the onset, the tables whose
- *   schema changed.
+ *   schema changed;
+ * - applications by name: the Spark application or Flink job whose series exist in the window and
+ *   whose name shares the most distinctive words with a DAG the alert names (a DAG and the job it
+ *   submits are named after the data they move), unless several share as many.
  */
 /** How far before the onset discovery looks. */
 const LOOKBACK_MS = 6 * 3_600_000;
@@ -93523,15 +94399,18 @@ async function discoverSubjects(problem, telemetry, signal) {
         await fromMentions(subjects, problem.mentions, telemetry, range, signal).catch(() => undefined);
     const tries = [];
     if (telemetry.series)
-        tries.push(fromSeries(subjects, telemetry, range, signal));
+        tries.push(fromSeries(subjects, telemetry, range, signal), fromNamedApps(subjects, telemetry, range, signal));
     if (telemetry.capabilities.has("orchestrator"))
         tries.push(fromOrchestrator(subjects, problem, telemetry, range, signal));
     if (telemetry.capabilities.has("warehouse"))
         tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
     // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
     await Promise.all(tries.map((t) => t.catch(() => undefined)));
-    if (telemetry.streams)
-        await fromStreams(subjects, problem.mentions ?? [], telemetry, range, signal).catch(() => undefined);
+    if (telemetry.streams) {
+        const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal).catch(() => []);
+        fromLoaders(subjects, streams);
+        fromStreams(subjects, problem.mentions ?? [], streams);
+    }
     return subjects;
 }
 /** Known values of the anchor keys, as label selectors in every spelling: `{consumergroup="g"}`, `{group="g"}`, … */
@@ -93576,6 +94455,42 @@ async function fromSeries(subjects, telemetry, range, signal) {
             addSubject(subjects, key, { value, origin: "discovery", from });
     }
 }
+/** Applications a DAG may run, looked for by name when the alert names none. */
+const APPS = ["spark.app", "flink.job"];
+/** Shared words shorter than this are shared by chance (`api`, `ads`). */
+const MIN_SHARED_WORD = 5;
+/** More applications than this sharing as many words means the words are a domain's, not one job's. */
+const MAX_NAMED_APPS = 2;
+async function fromNamedApps(subjects, telemetry, range, signal) {
+    const dags = (subjects["airflow.dag_id"] ?? []).filter((v) => v.origin !== "discovery").map((v) => ({ dag: v.value, words: new Set(nameWords(v.value)) }));
+    const wanted = APPS.filter((k) => !subjects[k]?.length).flatMap((key) => kindOfKey(key).labels.map((label) => ({ key, label })));
+    if (!dags.length || !wanted.length)
+        return;
+    const sets = await telemetry.series({ ...range, selectors: wanted.map(({ label }) => [{ label, op: "=~", value: ".+" }]), limit: 2_000 }, signal);
+    for (const { key, label } of wanted) {
+        const scored = [];
+        for (const name of new Set(sets.map((s) => s[label]).filter((v) => Boolean(v)))) {
+            const words = nameWords(name);
+            for (const { dag, words: dagWords } of dags) {
+                const shared = words.filter((w) => w.length >= MIN_SHARED_WORD && dagWords.has(w));
+                if (shared.length && shared.length > (scored.find((x) => x.name === name)?.shared.length ?? 0)) {
+                    scored.splice(0, scored.length, ...scored.filter((x) => x.name !== name), { name, dag, shared });
+                }
+            }
+        }
+        const most = Math.max(0, ...scored.map((x) => x.shared.length));
+        const best = scored.filter((x) => x.shared.length === most).sort((a, b) => a.name.localeCompare(b.name));
+        if (!best.length || best.length > MAX_NAMED_APPS)
+            continue;
+        for (const { name, dag, shared } of best)
+            addSubject(subjects, key, {
+                value: name,
+                origin: "discovery",
+                involved: true,
+                from: `series whose ${label} shares "${shared.join('", "')}" with the DAG ${dag}`,
+            });
+    }
+}
 /** Labels that name an entity or a scope (not a replica): where a mentioned name is looked for. */
 const IDENTITY_LABELS = SUBJECT_KINDS.filter((k) => !k.volatile && k.key !== "dbt.user" && k.key !== "probe.target").flatMap((k) => k.labels.map((label) => ({ key: k.key, label })));
 async function fromMentions(subjects, mentions, telemetry, range, signal) {
@@ -93595,8 +94510,7 @@ async function fromMentions(subjects, mentions, telemetry, range, signal) {
 }
 /** Service-like labels of a stream, in the vocabulary's order. */
 const SERVICE_LABELS = kindOfKey("service").labels;
-async function fromStreams(subjects, mentions, telemetry, range, signal) {
-    const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal);
+function fromStreams(subjects, mentions, streams) {
     // A service already named whose streams exist is enough; one no stream carries is looked for again.
     const known = new Set((subjects.service ?? []).map((v) => v.value));
     if (known.size && streams.some((s) => SERVICE_LABELS.some((l) => s[l] !== undefined && known.has(s[l]))))
@@ -93622,6 +94536,50 @@ async function fromStreams(subjects, mentions, telemetry, range, signal) {
     const found = [...services].slice(0, MAX_VALUES).map(([value, from]) => ({ value, origin: "discovery", from }));
     if (found.length)
         subjects.service = [...found, ...(subjects.service ?? []).filter((v) => !services.has(v.value))];
+}
+const DAG_LABELS = kindOfKey("airflow.dag_id").labels;
+const TASK_LABELS = kindOfKey("airflow.task_id").labels;
+/** Distinctive words a table and a DAG's task must share to be taken for its loader. */
+const LOADER_WORDS = 2;
+/**
+ * The DAG that loads a table the alert names, when the alert names no DAG: the one whose task's or
+ * own name shares two distinctive words or more with the table (`fetch_supplier_catalog_acme` loads
+ * `raw.supplier_catalog`), from the log streams its tasks write; the DAG with the most shared words,
+ * and none when two DAGs share as many. The loader is part of the problem: its runbooks apply.
+ */
+function fromLoaders(subjects, streams) {
+    const tables = (subjects["warehouse.table"] ?? [])
+        .filter((v) => v.origin !== "discovery")
+        .map((v) => ({ table: v.value, words: new Set(nameWords(v.value)) }));
+    if (!tables.length || subjects["airflow.dag_id"]?.length)
+        return;
+    const best = new Map();
+    for (const s of streams) {
+        const dag = DAG_LABELS.map((l) => s[l]).find((v) => Boolean(v));
+        if (!dag)
+            continue;
+        const task = TASK_LABELS.map((l) => s[l]).find((v) => Boolean(v)) ?? "";
+        const words = new Set([...nameWords(dag), ...nameWords(task)]);
+        for (const { table, words: tableWords } of tables) {
+            const shared = [...tableWords].filter((w) => words.has(w));
+            const prev = best.get(dag);
+            // the same answer whatever order the log store lists its streams in
+            const better = !prev || shared.length > prev.shared.length || (shared.length === prev.shared.length && task < prev.task);
+            if (shared.length >= LOADER_WORDS && better)
+                best.set(dag, { shared, table, task });
+        }
+    }
+    const most = Math.max(0, ...[...best.values()].map((b) => b.shared.length));
+    const top = [...best].filter(([, b]) => b.shared.length === most);
+    if (top.length !== 1)
+        return;
+    const [dag, { shared, table, task }] = top[0];
+    addSubject(subjects, "airflow.dag_id", {
+        value: dag,
+        origin: "discovery",
+        involved: true,
+        from: `log streams of its task ${task || dag}, which shares "${shared.join('", "')}" with the table ${table}`,
+    });
 }
 /** True when a label value names the entity: the same name, or a replica of it (`points-accrual-7d9c`). */
 function namesEntity(labelValue, entity) {
@@ -94070,6 +95028,8 @@ function incidentRecord(input) {
         alertnames: incident.alertnames,
         opened_at: incident.openedAt,
         resolved_at: incident.resolvedAt,
+        ...(incident.recurrenceOf ? { recurrence_of: incident.recurrenceOf } : {}),
+        ...(incident.startClamped ? { start_clamped: { ...incident.startClamped } } : {}),
         investigation: inv ? "done" : incident.investigation,
         root_cause: rootCause,
         chain: rca?.chain ?? [],
@@ -94096,7 +95056,22 @@ function header(input) {
     return [
         heading$1(1, inert(i.title, 200)),
         paragraph$1(code$3(i.id), ` · severity ${i.severity} · ${i.status} · opened ${utc(i.openedAt)}`, ...(i.resolvedAt ? [` · resolved ${utc(i.resolvedAt)}`] : []), " · pipelines: ", ...pipelines),
+        ...lifecycle(input),
     ];
+}
+/** Where the incident sits in its alert's history: the closed incident it recurs after, a start time that was clamped. */
+function lifecycle(input) {
+    const i = input.incident;
+    const out = [];
+    if (i.recurrenceOf) {
+        const href = hrefFrom(i.path, incidentFiles.readme({ path: incidentPath(i.recurrenceOf) }), input.link);
+        out.push(paragraph$1("Recurrence of ", href ? link$2(href, code$3(i.recurrenceOf)) : code$3(i.recurrenceOf), ": the same alert fired again after that incident had closed; memory considers it first."));
+    }
+    if (i.startClamped) {
+        const { alerts, claimed, placed } = i.startClamped;
+        out.push(paragraph$1(strong$1("Start time clamped:"), ` ${count(alerts, "alert")} claimed to start in the future (as late as ${utc(claimed)}); placed at the time ${alerts === 1 ? "it was" : "they were"} received (${utc(placed)}). Check the source's clock.`));
+    }
+    return out;
 }
 function notInvestigated(input) {
     const id = input.incident.id;
@@ -94697,7 +95672,7 @@ async function persist(store, input) {
             files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
         if (!Object.keys(files).length && redo.touched.length === 0)
             return null;
-        Object.assign(files, indexFiles(redo.incidents, input.redactPatterns));
+        Object.assign(files, indexFiles(redo.incidents, input.redactPatterns, undefined, input.windows));
         return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, input.redactPatterns)]));
     });
 }
@@ -94760,7 +95735,8 @@ async function runPipeline(deliveries, ports, options) {
     progress.phase("correlate");
     const head = await ports.store.snapshot();
     const before = await readIndex(head);
-    const correlate = correlator(alerts, { config, memory, now });
+    const received = new Map(deliveries.map((d) => [d.id, Date.parse(d.receivedAt)]).filter(([, t]) => Number.isFinite(t)));
+    const correlate = correlator(alerts, { config, memory, now, received });
     const correlation = correlate(before);
     const history = await loadHistory(head, before);
     const outcomes = [];
@@ -94782,7 +95758,18 @@ async function runPipeline(deliveries, ports, options) {
         }));
     }
     progress.phase("store");
-    const commit = await persist(ports.store, { outcomes, unparsed, alerts, correlation, correlate, before, runbooks: memory.runbooks, now, redactPatterns });
+    const commit = await persist(ports.store, {
+        outcomes,
+        unparsed,
+        alerts,
+        correlation,
+        correlate,
+        before,
+        runbooks: memory.runbooks,
+        now,
+        redactPatterns,
+        windows: lifecycleWindows(config),
+    });
     const duplicates = correlation.assignments.filter((a) => a.duplicate).length;
     return { outcomes, unparsed, alerts, duplicates, commit, memoryErrors: memory.errors, runbooks: memory.runbooks };
 }
@@ -95497,9 +96484,11 @@ function renderCliReport(result, extra = {}) {
     const lines = [];
     if (extra.scenario)
         lines.push(`Scenario: ${clean(extra.title ?? extra.scenario)} (${clean(extra.scenario)})`);
-    lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length} unparsed`);
+    // A body whose alerts were inferred is kept with the unparsed ones but is counted apart: its alerts are among those normalized.
+    const inferred = result.unparsed.filter((u) => u.inferred).length;
+    lines.push(`Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length - inferred} unparsed${inferred ? `, ${inferred} body(ies) inferred` : ""}`);
     for (const u of result.unparsed)
-        lines.push(`  unparsed ${clean(u.delivery)}: ${clean(u.reason)}`);
+        lines.push(`  ${u.inferred ? "inferred" : "unparsed"} ${clean(u.delivery)}: ${clean(u.reason)}`);
     for (const o of result.outcomes) {
         lines.push("", `Incident ${o.incident.id} (${o.incident.status}, ${o.incident.severity})`);
         const inv = o.investigation;
@@ -96024,11 +97013,17 @@ async function normalize(args, io) {
     const generic = (await readPolicy({ dir: "." })).generic;
     const out = normalize$1({ id: file, body, headers, receivedAt: new Date().toISOString() }, { ...(source ? { source } : {}), ...(generic ? { generic } : {}) });
     if (values.json) {
-        io.out(`${JSON.stringify(out.ok ? { alerts: out.alerts } : { error: out.reason, unparsed: true }, null, 2)}\n`);
+        // Each inferred alert carries its `inferred` marker; the outcome's says what a generic mapping would read.
+        io.out(`${JSON.stringify(out.ok ? { alerts: out.alerts, ...(out.inferred ? { inferred: out.inferred } : {}) } : { error: out.reason, unparsed: true }, null, 2)}\n`);
     }
     else if (out.ok) {
         for (const a of out.alerts) {
             io.out(`${a.status.padEnd(8)} ${a.severity.padEnd(8)} ${a.source} ${a.title}\n         fingerprint ${a.fingerprint}${a.fingerprintComputed ? " (computed)" : ""} · starts ${a.startsAt ?? "unknown"}\n`);
+            if (a.inferred)
+                io.out(`         inferred from fields ${a.inferred.fields.join(", ")}\n`);
+        }
+        if (out.inferred) {
+            io.out("no source recognizes this body: the alerts above were inferred, and the Action also keeps the body under incidents/_unparsed/; a generic mapping reads it exactly (docs/sources.md)\n");
         }
     }
     else {
@@ -96164,6 +97159,8 @@ function incidentFrom(dir, fm, alerts) {
         groupingReasons,
         duplicates,
         ...(alerts.length ? { groupKeys } : {}),
+        ...(fm.recurrence_of ? { recurrenceOf: fm.recurrence_of } : {}),
+        ...(fm.start_clamped ? { startClamped: fm.start_clamped } : {}),
     };
 }
 /** Every incident folder's entry, with what went wrong in each. */
@@ -96247,7 +97244,7 @@ function rebuildHistory(files, opts = {}) {
     const ordered = orderIncidents(result.incidents);
     // What a commit writes, with every month's scorecard; the renderers redact their pages, index.json
     // is redacted here as a commit would.
-    const out = indexFiles(ordered, patterns, monthsOf(ordered));
+    const out = indexFiles(ordered, patterns, monthsOf(ordered), opts.windows);
     out[INDEX_PATH] = redact(out[INDEX_PATH], patterns);
     return { ...result, incidents: ordered, files: out };
 }
@@ -96267,6 +97264,7 @@ async function rebuildIndex(args, io) {
     const result = rebuildHistory(files, {
         fromFolders: Boolean(values["from-folders"]),
         redactPatterns: compilePatterns(config.redaction.patterns),
+        windows: lifecycleWindows(config),
     });
     for (const [path, content] of Object.entries(result.files)) {
         await mkdir(dirname(join$1(dir, path)), { recursive: true });
