@@ -71,13 +71,18 @@ export function rename(s: Scenario, memory: Record<string, string>, from: string
   return { scenario: withTelemetry(renamed, mapStrings(s.telemetry, swap)), memory: mem };
 }
 
-/** Adds unrelated series: new metric names, and known names on an unrelated label set, with seeded noise. */
-export function addNoise(s: Scenario, seed: number): Scenario {
+/**
+ * Adds unrelated series: new metric names, and known names on an unrelated label set, with seeded
+ * noise. `whole` names metrics a check reads whole (every series of the name, as the alert's own
+ * `sum(metric)` does): another series of such a name is not noise but a change of the measured
+ * quantity, so none is added to them.
+ */
+export function addNoise(s: Scenario, seed: number, whole: ReadonlySet<string> = new Set()): Scenario {
   let x = seed;
   const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const now = Date.parse(s.meta.now);
   const start = new Date(now - 6 * 3_600_000).toISOString();
-  const names = [...new Set(s.telemetry.metrics.series.map((m) => m.labels.__name__ ?? ""))].filter(Boolean);
+  const names = [...new Set(s.telemetry.metrics.series.map((m) => m.labels.__name__ ?? ""))].filter((n) => n && !whole.has(n));
   const noise = [
     ...Array.from({ length: 5 }, (_, i) => ({
       labels: { __name__: `unrelated_metric_${i}`, instance: `host-${i}` },
