@@ -33,7 +33,18 @@ const EPOCH_TEXT = /^\d{9,13}$/;
 
 /** Deep-maps a JSON value: strings through `f`, numbers (and digit strings) under time-like keys through `num` (epoch s or ms, by magnitude). */
 function mapTimes(value: unknown, f: (s: string) => string, num: (n: number) => number, key = ""): unknown {
-  if (typeof value === "string") return TIME_KEY.test(key) && EPOCH_TEXT.test(value) ? String(num(Number(value))) : f(value);
+  if (typeof value === "string") {
+    if (TIME_KEY.test(key) && EPOCH_TEXT.test(value)) return String(num(Number(value)));
+    // A JSON document carried as text (an SNS notification's `Message` holding a CloudWatch alarm) moves too.
+    if (value.startsWith("{") || value.startsWith("[")) {
+      try {
+        return JSON.stringify(mapTimes(JSON.parse(value) as unknown, f, num, key));
+      } catch {
+        // not JSON: an ordinary string
+      }
+    }
+    return f(value);
+  }
   if (typeof value === "number") return TIME_KEY.test(key) ? num(value) : value;
   if (Array.isArray(value)) return value.map((v) => mapTimes(v, f, num, key));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapTimes(v, f, num, k)]));
