@@ -28,14 +28,15 @@ export interface GroupingFacts {
   /**
    * (e) Keys the alert only looks up, never leaves in an incident: the domain a host is under
    * (`b-1.kafka.example.io` is one of `kafka.example.io`'s brokers), the scopes it lives in (a
-   * cluster, a namespace, a region) where an incident's infrastructure may be failing, and the job
-   * runner a warehouse principal is named after (`svc_dbt` runs dbt's queries).
+   * cluster, a namespace, an Airflow deployment) where an incident's infrastructure may be failing or
+   * its data be late, and the job runner a warehouse principal is named after (`svc_dbt` runs dbt's
+   * queries).
    */
   reaches: Array<{ key: string; why: string; strict: boolean }>;
   /**
    * (e) Keys an incident keeps for the alerts that reach it: an infrastructure alert (a host, a broker,
-   * a warehouse, a principal: nothing more specific) keeps its scopes; an alert of a job runner keeps
-   * the runner.
+   * a warehouse, a principal: nothing more specific) keeps its scopes, a late-data alert its scopes
+   * as late, an alert of a job runner the runner.
    */
   offers: string[];
 }
@@ -210,7 +211,7 @@ export function identityKey(value: string): string {
   return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
 }
 
-/** The index key of a scope (cluster, namespace, region) whose infrastructure an incident is about. */
+/** The index key of a scope (cluster, namespace, Airflow deployment) whose infrastructure an incident is about. */
 const scopeKey = (scope: string) => `s:${hash(scope)}`;
 
 /** The index key of a scope where an incident's data is late. */
