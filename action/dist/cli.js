@@ -63228,7 +63228,7 @@ function addGroupKeys(keys, seen, alertKeys) {
 function identityKey(value) {
     return value.length <= 120 ? `v:${value}` : `v#${hash(value)}`;
 }
-/** The index key of a scope (cluster, namespace, region) whose infrastructure an incident is about. */
+/** The index key of a scope (cluster, namespace, Airflow deployment) whose infrastructure an incident is about. */
 const scopeKey = (scope) => `s:${hash(scope)}`;
 /** The index key of a scope where an incident's data is late. */
 const lateKey = (scope) => `l:${hash(scope)}`;
