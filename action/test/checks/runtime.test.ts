@@ -1,29 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Check, LogLine, Problem, Series, Telemetry } from "../../src/model/index.js";
+import type { Check, LogLine, Series, Telemetry } from "../../src/model/index.js";
 import { CheckSpecSchema, silentProgress } from "../../src/model/index.js";
 import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
+import { NO_KNOWLEDGE, problemOf } from "../support/problem.js";
 
 const NOW = Date.parse("2026-03-14T02:00:00Z");
-const problem = {
-  incidentId: "t",
-  title: "t",
-  now: NOW,
-  onset: NOW - 1_800_000,
-  alerts: [],
-  alertnames: [],
-  labels: {},
-  pipelines: [],
-  upstream: [],
-  downstream: [],
-  components: [],
-  subjects: {},
-  metrics: [],
-  changes: { commits: [], deployments: [] },
-  similar: [],
-  timeline: [],
-} as Problem;
-const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
+const problem = problemOf({ now: NOW, onset: NOW - 1_800_000 });
+const knowledge = NO_KNOWLEDGE;
 
 function checks(n: number, extra: Record<string, unknown> = {}): Check[] {
   const specs = Array.from({ length: n }, (_, i) =>

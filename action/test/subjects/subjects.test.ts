@@ -11,6 +11,7 @@ import { resolveSubjects, subjectComponents } from "../../src/subjects/resolve.j
 import { kindOfLabel, labelSynonyms, normalizeLabel } from "../../src/subjects/vocabulary.js";
 import { replayTelemetry } from "../../src/telemetry/replay/telemetry.js";
 import { alert } from "../support/alert.js";
+import { problemOf } from "../support/problem.js";
 
 const values = (s: { value: string; origin: string }[] | undefined) => (s ?? []).map((v) => `${v.value} (${v.origin})`);
 
@@ -106,25 +107,7 @@ describe("discovery against the telemetry", () => {
   const now = Date.parse("2026-03-14T12:00:00Z");
   const series = (labels: Labels) => ({ labels, start: "2026-03-14T09:00:00Z", step: "60s", values: Array.from({ length: 180 }, () => 1) });
   const telemetry = (t: Record<string, unknown>) => replayTelemetry(ScenarioTelemetrySchema.parse(t));
-  const problem = (over: Partial<Problem>): Problem => ({
-    incidentId: "i",
-    title: "t",
-    now,
-    onset: now - 3_600_000,
-    alerts: [],
-    alertnames: [],
-    labels: {},
-    pipelines: [],
-    upstream: [],
-    downstream: [],
-    components: [],
-    subjects: {},
-    metrics: [],
-    changes: { commits: [], deployments: [] },
-    similar: [],
-    timeline: [],
-    ...over,
-  });
+  const problem = (over: Partial<Problem>): Problem => problemOf({ now, ...over });
 
   it("a consumer group's series name its topics and cluster; a mention is found under the label that carries it", async () => {
     const t = telemetry({

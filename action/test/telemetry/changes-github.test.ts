@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Problem } from "../../src/model/index.js";
 import { CheckSpecSchema, silentProgress } from "../../src/model/index.js";
 import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
@@ -8,6 +7,7 @@ import { githubStore } from "../../src/store/github.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { objectContaining } from "../support/match.js";
+import { problemOf } from "../support/problem.js";
 
 const TOKEN = "ghs_changes";
 let emu: GitHubEmulator;
@@ -46,26 +46,13 @@ describe("GitHub changes adapter against the GitHub emulator", () => {
       objectContaining({ repo: "acme/pipelines", service: "orders-enricher", environment: "production", status: "success", sha: head }),
     ]);
 
-    const problem = {
-      incidentId: "t",
-      title: "t",
+    const problem = problemOf({
       now,
       onset: now - 60_000,
-      alerts: [],
-      alertnames: [],
-      labels: {},
-      components: [],
-      subjects: {},
-      metrics: [],
-      upstream: [],
-      downstream: [],
       pipelines: [
         { id: "orders", components: [], upstream: [], downstream: [], owners: [], config: {}, paths: ["pipelines/orders/**"], services: ["orders-enricher"] },
       ],
-      changes: { commits: [], deployments: [] },
-      similar: [],
-      timeline: [],
-    } as Problem;
+    });
     const spec = CheckSpecSchema.parse({
       id: "pipeline-change",
       changes: { kind: "commits", scope: "pipeline" },

@@ -1,6 +1,5 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Problem } from "../../src/model/index.js";
 import { CheckSpecSchema, silentProgress } from "../../src/model/index.js";
 import { CheckRunner, DEFAULT_BUDGET } from "../../src/checks/runtime.js";
 import { resolveChecks } from "../../src/checks/template.js";
@@ -9,28 +8,12 @@ import { postgresBin, startPostgres, type RunningPostgres } from "../support/pos
 import { freePort } from "../support/service.js";
 import { requireService } from "../support/service.js";
 import { anyString } from "../support/match.js";
+import { NO_KNOWLEDGE, problemOf } from "../support/problem.js";
 
 const live = requireService("PostgreSQL server", postgresBin() !== null, "apt-get install postgresql");
 const NOW = Date.parse("2026-03-14T02:00:00Z");
-const problem = {
-  incidentId: "t",
-  title: "t",
-  now: NOW,
-  onset: NOW - 3_600_000,
-  alerts: [],
-  alertnames: [],
-  labels: {},
-  pipelines: [],
-  upstream: [],
-  downstream: [],
-  components: [],
-  subjects: {},
-  metrics: [],
-  changes: { commits: [], deployments: [] },
-  similar: [],
-  timeline: [],
-} as Problem;
-const knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
+const problem = problemOf({ now: NOW });
+const knowledge = NO_KNOWLEDGE;
 
 let server: RunningPostgres;
 describe.runIf(live)("the warehouse adapter on a real PostgreSQL (Debian package)", () => {
