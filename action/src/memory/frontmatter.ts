@@ -33,7 +33,8 @@ export function formatField(path: FieldPath): string {
 }
 
 export interface Frontmatter {
-  data: unknown;
+  /** The YAML fields: a mapping (anything else is refused). */
+  data: Record<string, unknown>;
   body: string;
   /** Line of each top-level key in the file. */
   lines: Record<string, number>;
@@ -47,7 +48,7 @@ const OPENING = /^\uFEFF?---[ \t]*([^\r\n]*)\r?\n/;
 const CLOSING = /(^|\r?\n)---[ \t]*(\r?\n|$)/;
 
 /**
- * Parses a Markdown file's YAML frontmatter. gray-matter is given engines that refuse everything but
+ * Parses a Markdown file's YAML frontmatter, which must be a mapping. gray-matter is given engines that refuse everything but
  * YAML, because its default `---js` engine evaluates the block as code.
  */
 export function parseFrontmatter(text: string, file: string): FrontmatterResult {
@@ -121,7 +122,9 @@ export function parseFrontmatter(text: string, file: string): FrontmatterResult 
     }
     return best;
   };
-  return { ok: true, value: { data: doc ? parsed.data : {}, body: parsed.content, lines, lineOf } };
+  const data: unknown = doc ? parsed.data : {};
+  if (!isRecord(data)) return fail(1, "the frontmatter is not a YAML mapping", "write the fields as `key: value` lines");
+  return { ok: true, value: { data, body: parsed.content, lines, lineOf } };
 }
 
 /** The first line of a yaml error without its "at line n, column m" tail (the line is reported apart). */

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { AliasesSchema, PipelineSchema, ServiceSchema, type Aliases, type Knowledge, type Pipeline, type Service } from "../model/index.js";
-import { isRecord, issuesToLint, parseFrontmatter, type LintError } from "./frontmatter.js";
+import { issuesToLint, parseFrontmatter, type LintError } from "./frontmatter.js";
 
 /** Knowledge with nothing in it: what a repository without knowledge/ has. */
 export const EMPTY_KNOWLEDGE: Knowledge = { pipelines: [], services: [], aliases: { metrics: {}, labels: {} } };
@@ -33,17 +33,6 @@ function readEntity<T>(
   const fm = parseFrontmatter(files[file] ?? "", file);
   if (!fm.ok) {
     errors.push(fm.error);
-    return null;
-  }
-  if (!isRecord(fm.value.data)) {
-    errors.push({
-      file,
-      line: 1,
-      field: "(frontmatter)",
-      message: "the frontmatter is not a YAML mapping",
-      fix: "write the fields as `key: value` lines",
-      severity: "error",
-    });
     return null;
   }
   const r = parse(fm.value.data);

@@ -279,21 +279,6 @@ function parseRunbookFile(file: string, text: string): RunbookFile {
   const fm = parseFrontmatter(text, file);
   if (!fm.ok) return { runbook: null, errors: [fm.error] };
   const { data, body, lineOf } = fm.value;
-  if (!isRecord(data)) {
-    return {
-      runbook: null,
-      errors: [
-        {
-          file,
-          line: 1,
-          field: "(frontmatter)",
-          message: "the frontmatter is not a YAML mapping",
-          fix: "write the fields as `key: value` lines",
-          severity: "error",
-        },
-      ],
-    };
-  }
   const parsed = RunbookSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { runbook: null, errors: issuesToLint(file, parsed.error.issues, lineOf, HINTS) };
   const found = validate(parsed.data, file, lineOf);

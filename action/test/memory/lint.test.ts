@@ -112,6 +112,10 @@ describe("parseFrontmatter", () => {
     expect(open.ok ? null : open.error.message).toBe("the frontmatter is never closed");
     const coffee = parseFrontmatter("---coffee\nid: 'a'\n---\n", "x.md");
     expect(coffee.ok ? null : coffee.error.message).toBe('frontmatter language "coffee" is not supported');
+    for (const yaml of ["- id: a\n", "just text\n", "42\n"]) {
+      const notMap = parseFrontmatter(`---\n${yaml}---\n`, "x.md");
+      expect(notMap.ok ? null : notMap.error).toMatchObject({ line: 1, message: "the frontmatter is not a YAML mapping" });
+    }
   });
 
   it("accepts an explicit yaml language, CRLF line ends and a BOM", () => {
