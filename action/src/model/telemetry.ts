@@ -172,3 +172,42 @@ export interface Telemetry {
   /** Discovery (optional): label sets of the log streams in a range (Loki `/loki/api/v1/series`). */
   streams?(query: StreamQuery, signal: AbortSignal): Promise<Labels[]>;
 }
+
+/**
+ * Words the PromQL lexer reads as keywords, numbers or aggregators (case-insensitively): as a bare
+ * metric name they would change the expression's shape, so such a name is selected through
+ * `__name__` instead.
+ */
+export const PROMQL_RESERVED = new Set([
+  "and",
+  "or",
+  "unless",
+  "atan2",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "bool",
+  "offset",
+  "inf",
+  "nan",
+  "start",
+  "end",
+  "step",
+  "sum",
+  "avg",
+  "count",
+  "min",
+  "max",
+  "group",
+  "stddev",
+  "stdvar",
+  "topk",
+  "bottomk",
+  "count_values",
+  "quantile",
+  "limitk",
+  "limit_ratio",
+]);

@@ -1,3 +1,5 @@
+import { PROMQL_RESERVED } from "../model/index.js";
+
 /**
  * Reads what an alert's own query is about: metric names and equality matchers of a PromQL-like
  * expression (Alertmanager's `generatorURL` carries it as `g0.expr`; Grafana and Datadog carry
@@ -6,29 +8,8 @@
  */
 
 const KEYWORDS = new Set([
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-  "bool",
-  "and",
-  "or",
-  "unless",
-  "offset",
-  "sum",
-  "min",
-  "max",
-  "avg",
-  "count",
-  "stddev",
-  "stdvar",
-  "topk",
-  "bottomk",
-  "quantile",
-  "count_values",
-  "group",
+  ...PROMQL_RESERVED,
+  // functions and constants: never a metric either
   "rate",
   "irate",
   "increase",
@@ -76,11 +57,8 @@ const KEYWORDS = new Set([
   "month",
   "year",
   "days_in_month",
-  "inf",
-  "nan",
   "e",
   "pi",
-  "atan2",
 ]);
 
 const MAX_EXPRESSION = 4_000;

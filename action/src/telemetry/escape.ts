@@ -1,4 +1,5 @@
 import type { Matcher } from "../model/index.js";
+import { PROMQL_RESERVED } from "../model/index.js";
 
 /**
  * Escaping for the query languages template values land in. A value is always a double-quoted
@@ -11,45 +12,6 @@ import type { Matcher } from "../model/index.js";
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Label names in PromQL and LogQL. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/**
- * Words the PromQL lexer reads as keywords, numbers or aggregators (case-insensitively): as a bare
- * metric name they would change the expression's shape, so such a name is selected through
- * `__name__` instead.
- */
-const PROMQL_RESERVED = new Set([
-  "and",
-  "or",
-  "unless",
-  "atan2",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-  "bool",
-  "offset",
-  "inf",
-  "nan",
-  "start",
-  "end",
-  "step",
-  "sum",
-  "avg",
-  "count",
-  "min",
-  "max",
-  "group",
-  "stddev",
-  "stdvar",
-  "topk",
-  "bottomk",
-  "count_values",
-  "quantile",
-  "limitk",
-  "limit_ratio",
-]);
 
 /** RE2 metacharacters (Go's regexp.QuoteMeta set). */
 const RE2_META = /[\\.+*?()|[\]{}^$]/g;
