@@ -7121,6 +7121,44 @@ function fieldText(value) {
 }
 const OrchestratorKindSchema = _enum(["dag_runs", "task_instances", "import_errors", "pools"]);
 const WarehouseKindSchema = _enum(["schemas", "query_errors", "tables"]);
+/**
+ * Words the PromQL lexer reads as keywords, numbers or aggregators (case-insensitively): as a bare
+ * metric name they would change the expression's shape, so such a name is selected through
+ * `__name__` instead.
+ */
+const PROMQL_RESERVED = new Set([
+    "and",
+    "or",
+    "unless",
+    "atan2",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "inf",
+    "nan",
+    "start",
+    "end",
+    "step",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "group",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "count_values",
+    "quantile",
+    "limitk",
+    "limit_ratio",
+]);
 
 const DURATION = /^-?(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -48770,7 +48808,7 @@ function formatField(path) {
 const OPENING = /^\uFEFF?---[ \t]*([^\r\n]*)\r?\n/;
 const CLOSING$1 = /(^|\r?\n)---[ \t]*(\r?\n|$)/;
 /**
- * Parses a Markdown file's YAML frontmatter. gray-matter is given engines that refuse everything but
+ * Parses a Markdown file's YAML frontmatter, which must be a mapping. gray-matter is given engines that refuse everything but
  * YAML, because its default `---js` engine evaluates the block as code.
  */
 function parseFrontmatter(text, file) {
@@ -48848,7 +48886,10 @@ function parseFrontmatter(text, file) {
         }
         return best;
     };
-    return { ok: true, value: { data: doc ? parsed.data : {}, body: parsed.content, lines, lineOf } };
+    const data = doc ? parsed.data : {};
+    if (!isRecord$3(data))
+        return fail(1, "the frontmatter is not a YAML mapping", "write the fields as `key: value` lines");
+    return { ok: true, value: { data, body: parsed.content, lines, lineOf } };
 }
 /** The first line of a yaml error without its "at line n, column m" tail (the line is reported apart). */
 function yamlMessage(message) {
@@ -49321,21 +49362,6 @@ function parseRunbookFile(file, text) {
     if (!fm.ok)
         return { runbook: null, errors: [fm.error] };
     const { data, body, lineOf } = fm.value;
-    if (!isRecord$3(data)) {
-        return {
-            runbook: null,
-            errors: [
-                {
-                    file,
-                    line: 1,
-                    field: "(frontmatter)",
-                    message: "the frontmatter is not a YAML mapping",
-                    fix: "write the fields as `key: value` lines",
-                    severity: "error",
-                },
-            ],
-        };
-    }
     const parsed = RunbookSchema.safeParse(data, { reportInput: true });
     if (!parsed.success)
         return { runbook: null, errors: issuesToLint(file, parsed.error.issues, lineOf, HINTS$2) };
@@ -50475,44 +50501,6 @@ function validateConcurrency(concurrency) {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Label names in PromQL and LogQL. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/**
- * Words the PromQL lexer reads as keywords, numbers or aggregators (case-insensitively): as a bare
- * metric name they would change the expression's shape, so such a name is selected through
- * `__name__` instead.
- */
-const PROMQL_RESERVED = new Set([
-    "and",
-    "or",
-    "unless",
-    "atan2",
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "offset",
-    "inf",
-    "nan",
-    "start",
-    "end",
-    "step",
-    "sum",
-    "avg",
-    "count",
-    "min",
-    "max",
-    "group",
-    "stddev",
-    "stdvar",
-    "topk",
-    "bottomk",
-    "count_values",
-    "quantile",
-    "limitk",
-    "limit_ratio",
-]);
 /** The content of a Go double-quoted literal: backslash, quote, line breaks and every control character escaped. */
 function goStringContent(value, where) {
     let out = "";
@@ -62651,29 +62639,8 @@ function unparsedPath(u) {
  * with backtracking ever runs over it, and nothing it finds is spliced into a query.
  */
 const KEYWORDS = new Set([
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "and",
-    "or",
-    "unless",
-    "offset",
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "count",
-    "stddev",
-    "stdvar",
-    "topk",
-    "bottomk",
-    "quantile",
-    "count_values",
-    "group",
+    ...PROMQL_RESERVED,
+    // functions and constants: never a metric either
     "rate",
     "irate",
     "increase",
@@ -62721,11 +62688,8 @@ const KEYWORDS = new Set([
     "month",
     "year",
     "days_in_month",
-    "inf",
-    "nan",
     "e",
     "pi",
-    "atan2",
 ]);
 const MAX_EXPRESSION = 4_000;
 /** Modifiers followed by a parenthesised list of label names. */
@@ -90417,17 +90381,6 @@ function readEntity(files, file, parse, errors) {
     const fm = parseFrontmatter(files[file] ?? "", file);
     if (!fm.ok) {
         errors.push(fm.error);
-        return null;
-    }
-    if (!isRecord$3(fm.value.data)) {
-        errors.push({
-            file,
-            line: 1,
-            field: "(frontmatter)",
-            message: "the frontmatter is not a YAML mapping",
-            fix: "write the fields as `key: value` lines",
-            severity: "error",
-        });
         return null;
     }
     const r = parse(fm.value.data);
