@@ -3,7 +3,12 @@
 // to GitHub's OpenAPI description). Target: all 200 answered 2xx and received as dispatches.
 // A second row keeps Octokit's throttling on (writes one second apart, as GitHub asks of API
 // clients) with fewer webhooks, to show what bounds throughput in production.
+// A third table floods a relay (in a process of its own, so its memory is its own) with 150
+// unauthenticated 2 MiB uploads sent slowly, while one genuine signed webhook arrives: its answer,
+// and the relay's peak memory. Target: the genuine webhook is delivered and memory stays flat.
+import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { request } from "node:http";
 import { githubDispatcher } from "../src/relay/dispatch.js";
 import type { RelaySource } from "../src/relay/config.js";
 import { startRelayServer } from "../src/relay/server.js";
@@ -123,3 +128,85 @@ const rows = [["relay → emulator", "webhooks", "2xx", "dispatches received", "
 rows.push(await run("200 at once, throttling off", 200, false));
 rows.push(await run("10 at once, writes 1 s apart", 10, true));
 printTable("Relay: concurrent signed webhooks on loopback (target: every webhook answered 2xx and received)", rows);
+
+/** One slow upload: `bytes` in 64 KiB pieces `gapMs` apart; resolves with the status, or the error code when the relay cut it. */
+function upload(url: string, path: string, headers: Record<string, string>, bytes: number, gapMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request(`${url}${path}`, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": String(bytes), ...headers },
+    });
+    let done = false;
+    const finish = (outcome: string) => {
+      if (!done) resolve(outcome);
+      done = true;
+    };
+    req.on("response", (res) => {
+      res.resume();
+      finish(String(res.statusCode));
+    });
+    req.on("error", (err: NodeJS.ErrnoException) => finish(err.code ?? "error"));
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    let sent = 0;
+    const next = () => {
+      if (done || req.destroyed) return;
+      const n = Math.min(piece.length, bytes - sent);
+      if (n <= 0) return void req.end();
+      sent += n;
+      req.write(piece.subarray(0, n));
+      setTimeout(next, gapMs);
+    };
+    next();
+  });
+}
+
+type Mem = { rss: number; maxRss: number; dispatched: number };
+
+async function flood(label: string, uploads: number, maxPending: number): Promise<string[]> {
+  const child = fork(new URL("./relay-process.ts", import.meta.url), {
+    execArgv: ["--import", "tsx", "--expose-gc"],
+    env: { ...process.env, BENCH_RELAY_SECRET: SECRET, BENCH_RELAY_MAX_PENDING: String(maxPending) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = <T>() => new Promise<T>((resolve) => child.once("message", (m) => resolve(m as T)));
+  const { url } = await next<{ url: string }>();
+  const ask = async () => {
+    const answer = next<Mem>();
+    child.send("mem");
+    return answer;
+  };
+  const before = await ask();
+  const size = 2 * 1024 * 1024;
+  const sent = Array.from({ length: uploads }, (_, i) =>
+    i % 2
+      ? upload(url, "/hooks/sentry", { "sentry-hook-signature": "0".repeat(64) }, size, 50)
+      : upload(url, "/hooks/alertmanager", { authorization: "Bearer not-the-secret" }, size, 50),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const genuine = webhook(0);
+  const valid = await fetch(`${url}/hooks/${genuine.source}`, { method: "POST", headers: genuine.headers, body: genuine.body }).then(
+    (r) => String(r.status),
+    (e: Error) => e.message,
+  );
+  const outcomes = await Promise.all(sent);
+  const after = await ask();
+  child.send("close");
+  await new Promise((r) => child.once("exit", r));
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+  return [
+    label,
+    String(uploads),
+    [...counts].map(([k, v]) => `${v}× ${k}`).join(", "),
+    `${valid} (${after.dispatched} dispatched)`,
+    mb(before.rss),
+    mb(after.maxRss),
+  ];
+}
+
+const floodRows = [["flood", "uploads", "flood answered", "genuine webhook", "RSS before MB", "peak RSS MB"]];
+floodRows.push(await flood("150 × 2 MiB unauthenticated, slow", 150, 1000));
+floodRows.push(await flood("same, PIPEMEDIC_RELAY_MAX_PENDING=5", 150, 5));
+printTable("Relay: unauthenticated upload flood (target: the genuine webhook delivered; peak memory near the idle figure)", floodRows);
