@@ -8,7 +8,7 @@ import { renderEvalTable } from "../report/terminal.js";
 import { findScenarioDirs } from "../telemetry/replay/load.js";
 import { help } from "./help.js";
 import type { CliIo } from "./io.js";
-import { UsageError } from "./usage.js";
+import { existingPath, UsageError } from "./usage.js";
 
 /** `pipemedic eval <dir>`: replays and scores every scenario folder under dir, beside two baselines. */
 export async function evaluate(args: string[], io: CliIo): Promise<number> {
@@ -20,7 +20,7 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, "eval");
   const root = positionals[0];
   if (!root) throw new UsageError("eval needs a folder of scenarios: pipemedic eval <dir>");
-  const dirs = await findScenarioDirs(resolve(root));
+  const dirs = await findScenarioDirs(resolve(await existingPath(root, "directory", "eval")));
   if (!dirs.length) throw new UsageError(`${root}: no scenario folders (folders with a scenario.yaml) found`);
   const memory = await projectMemory(PACKAGE_ROOT);
   // One LLM for the whole suite (PIPEMEDIC_LLM_*, default policy); its problems go to stderr unless --json.

@@ -9,7 +9,7 @@ import { gitRepo } from "./git-repo.js";
 import { help } from "./help.js";
 import { progressFor, type CliIo } from "./io.js";
 import { printResult } from "./result.js";
-import { sourceOption, UsageError } from "./usage.js";
+import { existingPath, sourceOption, UsageError } from "./usage.js";
 
 /** `pipemedic investigate --alert <file>`: investigates one webhook body and commits the incident into a local repository. */
 export async function investigate(args: string[], io: CliIo): Promise<number> {
@@ -27,8 +27,9 @@ export async function investigate(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, "investigate");
   if (!values.alert) throw new UsageError("investigate needs --alert <file>");
   const source = sourceOption(values.source);
-  const body = await readFile(values.alert, "utf8");
-  const repo = await gitRepo(values.repo ?? ".");
+  const body = await readFile(await existingPath(values.alert, "file", "--alert"), "utf8");
+  if (values.replay) await existingPath(values.replay, "directory", "--replay");
+  const repo = await gitRepo(await existingPath(values.repo ?? ".", "directory", "--repo"));
   const { ports, options } = await composeRun({
     workspace: { dir: repo },
     env: io.env,

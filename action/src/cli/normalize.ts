@@ -5,7 +5,7 @@ import { normalize as normalizeDelivery } from "../ingest/normalize.js";
 import type { GenericMappingInput } from "../ingest/sources/generic-mapping.js";
 import { help } from "./help.js";
 import type { CliIo } from "./io.js";
-import { sourceOption, UsageError } from "./usage.js";
+import { existingPath, sourceOption, UsageError } from "./usage.js";
 
 /** The --headers file: a JSON object of header names (lowercased) to values. */
 async function headersFrom(path: string): Promise<Record<string, string>> {
@@ -27,8 +27,8 @@ export async function normalize(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, "normalize");
   const file = positionals[0];
   if (!file) throw new UsageError("normalize needs a file: pipemedic normalize <file>");
-  const body = await readFile(file, "utf8");
-  const headers = values.headers ? await headersFrom(values.headers) : {};
+  const body = await readFile(await existingPath(file, "file", "normalize"), "utf8");
+  const headers = values.headers ? await headersFrom(await existingPath(values.headers, "file", "--headers")) : {};
   const source = sourceOption(values.source);
   // The generic source's field mapping lives in the repository's policy file (in the current directory).
   const generic = (await readPolicy({ dir: "." })).generic as GenericMappingInput | undefined;

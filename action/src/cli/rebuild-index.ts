@@ -8,6 +8,7 @@ import { rebuildHistory } from "../report/rebuild.js";
 import { readTree } from "../store/workspace.js";
 import { help } from "./help.js";
 import type { CliIo } from "./io.js";
+import { existingPath } from "./usage.js";
 
 /** `pipemedic index [dir]`: rebuilds incidents/index.json, incidents/README.md and the scorecards in the work tree, uncommitted. */
 export async function rebuildIndex(args: string[], io: CliIo): Promise<number> {
@@ -17,7 +18,7 @@ export async function rebuildIndex(args: string[], io: CliIo): Promise<number> {
     options: { "from-folders": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean" } },
   });
   if (values.help) return help(io, "index");
-  const dir = resolve(positionals[0] ?? ".");
+  const dir = resolve(await existingPath(positionals[0] ?? ".", "directory", "index"));
   const files = await readTree(dir, ["incidents"]);
   const config = await readPolicy({ dir });
   const result = rebuildHistory(files, {

@@ -7,7 +7,7 @@ import { gitRepo, seed } from "./git-repo.js";
 import { help } from "./help.js";
 import { progressFor, type CliIo } from "./io.js";
 import { printResult } from "./result.js";
-import { UsageError } from "./usage.js";
+import { existingPath, UsageError } from "./usage.js";
 
 /** `pipemedic replay <dir>`: replays one scenario, in memory or (with --out) into a git repository. */
 export async function replay(args: string[], io: CliIo): Promise<number> {
@@ -19,6 +19,7 @@ export async function replay(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, "replay");
   const dir = positionals[0];
   if (!dir) throw new UsageError("replay needs a scenario folder: pipemedic replay <dir>");
+  await existingPath(dir, "directory", "replay");
   const out = values.out ? await gitRepo(values.out) : null;
   const run = await replayScenario(resolve(dir), {
     projectRoot: PACKAGE_ROOT,
