@@ -60,6 +60,7 @@ export class CheckRunner {
       weight: check.weight,
       role: check.role,
       ...(check.spec.necessary === false ? { necessary: false } : {}),
+      ...(check.proposedBy ? { proposedBy: check.proposedBy } : {}),
       round,
       query: this.safeDescribe(check),
     };
@@ -249,7 +250,10 @@ export class CheckRunner {
     const windows = [first, { start: first.start - len, end: first.start }];
     let text = "";
     for (const window of windows) {
-      const b = await this.measure(check, window, signal, true);
+      // A primitive that compares around the onset (a step, changes before it) is asked the same
+      // question one window earlier: its onset moves with the window.
+      const at = BASELINED.has(check.primitive) || check.onset === null ? check : { ...check, onset: check.onset - (range.end - window.end) };
+      const b = await this.measure(at, window, signal, true);
       const again = "noData" in b.measured ? null : judge(check, b.measured);
       if (!again || "missing" in again) return null;
       // A count that merely holds is not background when the incident has several times as much of it.
@@ -299,6 +303,10 @@ export class CheckRunner {
       if (background !== null) {
         evidence.specific = !background;
         if (background) evidence.finding += `; but also before the onset (${background}): not specific to this incident`;
+      } else if (check.proposedBy) {
+        // The model's check must earn its weight: one nothing earlier could be compared with proves nothing.
+        evidence.specific = false;
+        evidence.finding += "; not specific: no window before the onset could show that it discriminates, and a check the LLM wrote counts only when it does";
       }
     }
     if (matched.length && (check.capability === "changes" || check.capability === "events")) {
@@ -366,8 +374,9 @@ const BASELINED = new Set(["count", "threshold", "oscillation", "growth", "skew"
  * themselves), current-state records (pools) and the alert itself have none.
  */
 export function baselineRange(check: Check, range: TimeRange): TimeRange | null {
-  if (!BASELINED.has(check.primitive)) return null;
-  if (check.capability === "changes" || check.capability === "alerts") return null;
+  // A check the LLM wrote is always compared with the windows before (see CheckRunner.background).
+  if (!BASELINED.has(check.primitive) && !check.proposedBy) return null;
+  if ((check.capability === "changes" && !check.proposedBy) || check.capability === "alerts") return null;
   if ((check.query as { kind?: string }).kind === "pools") return null;
   const len = range.end - range.start;
   const end = Math.min(range.start, check.onset ?? range.start);

@@ -3,6 +3,9 @@ import { parseArgs } from "node:util";
 import { CONFIG_PATH } from "../model/index.js";
 import { lint as lintFiles } from "../memory/lint.js";
 import { formatLintError } from "../memory/runbooks.js";
+import { LlmPolicySchema } from "../llm/policy.js";
+import { ConnectorsSchema } from "../telemetry/from-config.js";
+import { count } from "../report/markdown/format.js";
 import { readOptional, readTree } from "../store/workspace.js";
 import { help } from "./help.js";
 import type { CliIo } from "./io.js";
@@ -16,9 +19,10 @@ export async function lint(args: string[], io: CliIo): Promise<number> {
   const files = await readTree(dir, ["knowledge", "runbooks"]);
   const config = await readOptional(join(dir, CONFIG_PATH));
   if (config !== null) files[CONFIG_PATH] = config;
-  const errors = lintFiles(files);
+  // The policy file as a run reads it: the model's schema, then the connectors' and the LLM's.
+  const errors = lintFiles(files, { connectors: ConnectorsSchema, llm: LlmPolicySchema });
   for (const e of errors) io.out(`${formatLintError(e)}\n`);
-  const count = errors.filter((e) => e.severity === "error").length;
-  io.out(`${Object.keys(files).length} files checked: ${count} error(s), ${errors.length - count} warning(s)\n`);
-  return count ? 1 : 0;
+  const failed = errors.filter((e) => e.severity === "error").length;
+  io.out(`${count(Object.keys(files).length, "file")} checked: ${count(failed, "error")}, ${count(errors.length - failed, "warning")}\n`);
+  return failed ? 1 : 0;
 }

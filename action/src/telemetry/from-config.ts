@@ -14,7 +14,7 @@ import { prometheusTelemetry } from "./prometheus.js";
  * secrets never do: a connector names the environment variables that hold them.
  */
 const HeadersFromEnv = z.record(z.string(), z.string()).default({});
-const ConnectorsSchema = z.looseObject({
+export const ConnectorsSchema = z.looseObject({
   prometheus: z.object({ url: z.url(), headers_env: HeadersFromEnv }).optional(),
   /** Repositories whose commits and deployments count as changes; read with the Action's token. */
   github: z.object({ repos: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "owner/repo")).min(1) }).optional(),

@@ -96,7 +96,7 @@ describe("the CLI dispatcher, imported (nothing runs on import)", () => {
     const out = await pipemedic("lint", dir);
     expect(out.code).toBe(1);
     expect(out.out).toContain("runbooks/broken.md");
-    expect(out.out).toMatch(/1 files checked: [1-9]\d* error\(s\)/);
+    expect(out.out).toMatch(/^1 file checked: [1-9]\d* errors?, 0 warnings$/m);
   });
 
   it("investigate composes the run like the Action: the repository's policy and memory, recorded telemetry, one commit", async () => {

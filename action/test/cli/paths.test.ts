@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,5 +47,29 @@ describe("missing paths are usage errors", () => {
     const r = await pipemedic("lint", file);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`lint ${file}: not a directory`);
+  });
+});
+
+// Issue #17, item 4: `pipemedic lint` reads the policy file with the schemas the run uses.
+describe("lint checks the policy file as a run reads it", () => {
+  it("reports a bad connector URL, an unknown connector and a pasted LLM key, and exits 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pipemedic-lint-config-"));
+    try {
+      await mkdir(join(dir, ".github"));
+      const config = "connectors:\n  prometheus:\n    url: not a url\n  promethues: {}\nllm:\n  api_key: sk-proj-abcdefghijklmnopqrstuvwxyz123456\n";
+      await writeFile(join(dir, ".github", "pipemedic.yml"), config);
+      const r = await pipemedic("lint", dir);
+      expect(r.code).toBe(1);
+      expect(r.out.split("\n").map((l) => l.split(" (fix:")[0])).toEqual([
+        ".github/pipemedic.yml:3: connectors.prometheus.url: Invalid URL",
+        '.github/pipemedic.yml:4: connectors.promethues: no connector is named "promethues" in this version; a run ignores it',
+        '.github/pipemedic.yml:6: llm.api_key: "api_key" is not a setting of llm; a run does not read it',
+        ".github/pipemedic.yml:6: llm.api_key: looks like a credential; this file is committed and readable by everyone with access to the repository",
+        "1 file checked: 4 errors, 0 warnings",
+        "",
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatLintError, lint } from "../../src/memory/lint.js";
 import { parseFrontmatter } from "../../src/memory/frontmatter.js";
+import { LlmPolicySchema } from "../../src/llm/policy.js";
+import { ConnectorsSchema } from "../../src/telemetry/from-config.js";
 import { stringMatching } from "../support/match.js";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -66,6 +68,72 @@ describe("lint", () => {
       '.github/pipemedic.yml:2: budgets.check_timeout: expected a duration such as "30s", "5m", "2h", got "soon" (fix: rewrite `check_timeout` in the expected format)',
     ]);
     expect(lint({ ".github/pipemedic.yml": "" })).toEqual([]);
+  });
+
+  // Issue #17, item 4: the policy file as a run reads it, and no credential in it.
+  describe("the policy file as a run reads it", () => {
+    const sections = { connectors: ConnectorsSchema, llm: LlmPolicySchema };
+    const lintConfig = (text: string) => lint({ ".github/pipemedic.yml": text }, sections).map(formatLintError);
+
+    it("rejects a connector URL that is not one and a connector name the run has no adapter for", () => {
+      const errors = lintConfig("connectors:\n  prometheus:\n    url: not a url\n  promethues:\n    url: http://prom:9090\n");
+      expect(errors).toEqual([
+        ".github/pipemedic.yml:3: connectors.prometheus.url: Invalid URL (fix: rewrite `url` in the expected format)",
+        '.github/pipemedic.yml:4: connectors.promethues: no connector is named "promethues" in this version; a run ignores it (fix: use one of prometheus, github, airflow, datadog, loki, postgres)',
+      ]);
+    });
+
+    it("rejects a pasted LLM key twice over: an unknown llm field, and a credential", () => {
+      const errors = lintConfig("llm:\n  model: gpt-4o-mini\n  api_key: sk-proj-abcdefghijklmnopqrstuvwxyz123456\n");
+      expect(errors).toEqual([
+        '.github/pipemedic.yml:3: llm.api_key: "api_key" is not a setting of llm; a run does not read it (fix: use one of enabled, model, api_key_env, base_url_env, model_env, structured_output, max_tokens_field, temperature, budget, price_per_1k, proposals, narrative, fix)',
+        stringMatching(/^\.github\/pipemedic\.yml:3: llm\.api_key: looks like a credential; .*\(fix: remove it, rotate it, store it as a repository secret/),
+      ]);
+      // The value itself is never printed back.
+      expect(errors.join("\n")).not.toContain("sk-proj-");
+    });
+
+    it("flags credential-looking values anywhere, and never the variable names of `…_env` keys", () => {
+      const text = [
+        "connectors:",
+        "  loki:",
+        "    url: https://admin:hunter22@loki.example.com",
+        "  prometheus:",
+        "    url: http://prom:9090",
+        "    headers_env:",
+        "      Authorization: PROM_AUTHORIZATION",
+        "investigate:",
+        "  auto:",
+        "    - labels:",
+        "        team: data",
+        "        password: hunter22hunter22",
+        "generic:",
+        "  note: 'Bearer abcdefghijklmnop0123456789'",
+        "",
+      ].join("\n");
+      expect(lintConfig(text).map((e) => e.split(": looks like")[0])).toEqual([
+        ".github/pipemedic.yml:3: connectors.loki.url",
+        ".github/pipemedic.yml:12: investigate.auto[0].labels.password",
+        ".github/pipemedic.yml:14: generic.note",
+      ]);
+    });
+
+    it("accepts a sound policy with connectors and an LLM named by variables", () => {
+      const text = [
+        "connectors:",
+        "  prometheus:",
+        "    url: https://prometheus.example.com",
+        "    headers_env: { Authorization: PROM_AUTHORIZATION }",
+        "  datadog:",
+        "    api_key_env: DD_API_KEY",
+        "    app_key_env: DD_APP_KEY",
+        "llm:",
+        "  model: gpt-4o-mini",
+        "  api_key_env: PIPEMEDIC_LLM_API_KEY",
+        "",
+      ].join("\n");
+      expect(lintConfig(text)).toEqual([]);
+    });
   });
 
   it("warns when a runbook template names a component field no pipeline has", () => {

@@ -105,6 +105,7 @@ export function toHypothesis(proposal: LlmProposal, resolve: (runbook: { id: str
     reason: proposal.rationale ? `proposed by the LLM: ${proposal.rationale}` : "proposed by the LLM",
     deeper: [],
     round,
-    checks: resolve({ id: proposal.id, checks: proposal.checks }),
+    // Marked, so that the runtime compares them with the windows before the onset and ranking caps the cause.
+    checks: resolve({ id: proposal.id, checks: proposal.checks }).map((c) => ({ ...c, proposedBy: "llm" as const })),
   };
 }

@@ -1,5 +1,6 @@
 import type { Llm, Rca, Verdict } from "../../model/index.js";
 import { narrativeMessages } from "./prompts.js";
+import { keepToDecision } from "./decided.js";
 import { askJson } from "./reply.js";
 import { NARRATIVE_JSON_SCHEMA } from "./schemas.js";
 import { paragraphs, redactedLine } from "./text.js";
@@ -70,7 +71,10 @@ export async function writeNarrative(llm: Llm, verified: VerifiedInvestigation):
     (value) => {
       if (typeof value.narrative !== "string") return { ok: false, reason: 'schema violation: no "narrative" string' };
       const text = paragraphs(plain(value.narrative), MAX_NARRATIVE, patterns);
-      return text ? { ok: true, value: text } : { ok: false, reason: "schema violation: the narrative is empty" };
+      if (!text) return { ok: false, reason: "schema violation: the narrative is empty" };
+      const kept = keepToDecision(text, verified.rca);
+      if (kept.dropped) llm.note(`narrative: dropped ${kept.dropped} sentence(s) naming another cause or conclusion than the investigation's`);
+      return kept.text ? { ok: true, value: kept.text } : { ok: false, reason: "the narrative stated only conclusions the investigation did not reach" };
     },
   );
   return reply.ok ? reply.value : null;
