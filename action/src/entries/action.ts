@@ -5,6 +5,7 @@ import { runPipeline } from "../pipeline/index.js";
 import { lifecycleWindows } from "../pipeline/correlate.js";
 import { learnFromReview } from "../pipeline/learning.js";
 import { lineProgress } from "../report/progress.js";
+import { forgeLinks, runOutputs } from "../report/outputs.js";
 import { renderJobSummary } from "../report/summary.js";
 import { githubForge, githubStore } from "../store/github.js";
 import { LocalGitStore } from "../store/local.js";
@@ -58,6 +59,9 @@ function alertBody(event: Record<string, unknown>, eventName: string, alert: str
   if (eventName === "repository_dispatch") return JSON.stringify({ event_type: event.action, client_payload: event.client_payload ?? null });
   return alert || null;
 }
+
+/** The `summary-markdown` output's limit, in bytes: a job's outputs share 1 MB, and a chat message holds far less. */
+const SUMMARY_OUTPUT_MAX_BYTES = 64 * 1024;
 
 /** One delivery of a body. Its id is the body's hash: a re-delivery of the same body is recognised as such. */
 function deliveryOf(body: string, receivedAt: string): Delivery {
@@ -130,7 +134,12 @@ async function act(deps: ActionDeps): Promise<void> {
   const inputsOfDispatch = (event.inputs ?? {}) as Record<string, unknown>;
   const incidentId = input.incidentId || (typeof inputsOfDispatch["incident-id"] === "string" ? inputsOfDispatch["incident-id"] : "");
   const body = alertBody(event, eventName, input.alert);
-  if (body === null && !incidentId) return core.notice(`nothing to do: a ${eventName || "run"} event with no alert and no incident-id`);
+  if (body === null && !incidentId) {
+    // Steps that read the outputs with fromJSON still get valid JSON.
+    core.setOutput("incidents", "[]");
+    core.setOutput("unparsed-count", "0");
+    return core.notice(`nothing to do: a ${eventName || "run"} event with no alert and no incident-id`);
+  }
   const { ports, options } = await composeRun({
     workspace: { dir: workspace },
     ...(input.config ? { configPath: input.config } : {}),
@@ -157,7 +166,21 @@ async function act(deps: ActionDeps): Promise<void> {
     core.setOutput("confidence", String(main.investigation?.rca.confidence ?? ""));
     core.setOutput("report-path", main.reportPath);
   }
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderJobSummary(result), true).write();
+  const links = forgeLinks({
+    serverUrl: env.GITHUB_SERVER_URL,
+    repository: env.GITHUB_REPOSITORY,
+    branch: options.config.store.branch || env.GITHUB_REF_NAME || "main",
+  });
+  const outputs = runOutputs(result, links);
+  core.setOutput("incidents", JSON.stringify(outputs.incidents));
+  core.setOutput("unparsed-count", String(outputs.unparsedCount));
+  const summary = renderJobSummary(result, { link: links.file });
+  // A job's outputs share 1 MB: the output keeps a shorter cut of the summary than the step summary page.
+  core.setOutput(
+    "summary-markdown",
+    Buffer.byteLength(summary) <= SUMMARY_OUTPUT_MAX_BYTES ? summary : renderJobSummary(result, { link: links.file, maxBytes: SUMMARY_OUTPUT_MAX_BYTES }),
+  );
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary, true).write();
 }
 
 /** Runs the Action with the given toolkit, environment and file reader; a failure is reported through `core.setFailed`, never thrown. */

@@ -10,3 +10,4 @@ export * from "./telemetry.js";
 export * from "./config.js";
 export * from "./outcome.js";
 export * from "./subjects.js";
+export * from "./outputs.js";

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { RootContent } from "mdast";
 import type { PipelineResult } from "../model/index.js";
 import { UNPARSED_DIR } from "../record/paths.js";
@@ -16,13 +17,16 @@ export const SUMMARY_MAX_BYTES = 1024 * 1024 - 4096;
 export type SummaryInput = ReportInput & { reportPath: string };
 
 export interface SummaryOptions {
-  redactPatterns?: RegExp[];
+  redactPatterns?: Pattern[];
   maxBytes?: number;
+  /** For a whole run: where a person opens a repository path (the forge's file link); default the path itself. */
+  link?: (repoPath: string) => string;
 }
 
 function reportLink(input: PreparedInput, reportPath: string): Inline {
   const target = input.link(reportPath);
-  return /^https?:\/\//i.test(target) ? link(target, code(reportPath, 200)) : code(target, 200);
+  // A link a person clicks (its text the path, not code); a bare path only where there is no forge to link to.
+  return /^https?:\/\//i.test(target) ? link(target, reportPath) : code(target, 200);
 }
 
 function incidentBlocks(input: PreparedInput, reportPath: string): { head: RootContent[]; rest: RootContent[] } {
@@ -105,7 +109,7 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
  * Fits the blocks under `max` bytes: every incident's head (title, report link, cause) is kept, then
  * as many later blocks as fit, and a note says the summary was cut.
  */
-function fit(heads: RootContent[][], rests: RootContent[][], max: number, patterns: RegExp[]): string {
+function fit(heads: RootContent[][], rests: RootContent[][], max: number, patterns: Pattern[]): string {
   const render = (children: RootContent[]) => redact(toMarkdown({ type: "root", children }), patterns);
   const full = render(heads.flatMap((h, n) => [...h, ...(rests[n] ?? [])]));
   if (bytes(full) <= max) return full;
@@ -139,7 +143,7 @@ export function renderJobSummary(input: SummaryInput | PipelineResult, opts: Sum
           fix: o.fix,
           alerts: o.problem.alerts,
           runbooks: {},
-          link: (p: string) => p,
+          link: opts.link ?? ((p: string) => p),
           reportPath: o.reportPath,
         }))
       : [input];

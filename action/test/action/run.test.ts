@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, type ActionCore } from "../../src/entries/action.js";
-import type { Scenario } from "../../src/model/index.js";
+import { IncidentsOutputSchema, type Scenario } from "../../src/model/index.js";
 import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { REPO_ROOT } from "../support/runner.js";
 
@@ -115,7 +115,8 @@ describe("run(deps): the Action with its toolkit, environment and event file inj
     const { said } = await runWith({ env: { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "workflow_dispatch" }, event: { inputs: {} } });
     expect(said.notices).toEqual(["nothing to do: a workflow_dispatch event with no alert and no incident-id"]);
     expect(said.failures).toEqual([]);
-    expect(said.outputs).toEqual({});
+    // A later step's fromJSON still reads valid JSON.
+    expect(said.outputs).toEqual({ incidents: "[]", "unparsed-count": "0" });
   });
 
   it("investigates a dispatched alert against a recorded drill, commits with git, and sets outputs and the summary", async () => {
@@ -127,10 +128,29 @@ describe("run(deps): the Action with its toolkit, environment and event file inj
         : { action: "pipemedic-alert", client_payload: { payload } };
     const { said } = await runWith({
       inputs: { replay: `drills/${scenario.meta.id}`, store: "git", push: "false" },
-      env: { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "repository_dispatch", GITHUB_STEP_SUMMARY: join(tmp, "summary") },
+      env: {
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_EVENT_NAME: "repository_dispatch",
+        GITHUB_STEP_SUMMARY: join(tmp, "summary"),
+        GITHUB_REPOSITORY: "acme/data-ops",
+        GITHUB_SERVER_URL: "https://github.example.com",
+        GITHUB_REF_NAME: "main",
+      },
       event,
     });
     expect(said.failures).toEqual([]);
+    const incidents = IncidentsOutputSchema.parse(JSON.parse(said.outputs.incidents!));
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({
+      id: said.outputs["incident-id"],
+      root_cause: scenario.meta.expect.root_cause,
+      report_url: `https://github.example.com/acme/data-ops/blob/main/${said.outputs["report-path"]}`,
+    });
+    expect(["confirmed", "likely"]).toContain(incidents[0]!.conclusion);
+    expect(said.outputs["unparsed-count"]).toBe("0");
+    // The summary output is the step summary, whose report reference is a link a person clicks.
+    expect(said.outputs["summary-markdown"]!.trimEnd()).toBe(said.summaries[0]!.trimEnd());
+    expect(said.outputs["summary-markdown"]).toContain(`](${incidents[0]!.report_url})`);
     expect(said.outputs["root-cause"]).toBe(scenario.meta.expect.root_cause);
     expect(Number(said.outputs.confidence)).toBeGreaterThan(0.5);
     expect(said.outputs["incident-id"]).toMatch(/^\d{4}-\d{2}-\d{2}-/);
@@ -154,6 +174,9 @@ describe("run(deps): the Action with its toolkit, environment and event file inj
     expect(said.errors[0]!.title).toBe("Pipemedic could not parse an alert");
     expect(said.errors[0]!.message).toContain("incidents/_unparsed/");
     expect(said.summaries).toEqual([]);
+    expect(said.outputs["unparsed-count"]).toBe("1");
+    expect(said.outputs.incidents).toBe("[]");
+    expect(said.outputs["summary-markdown"]).toMatch(/alerts that could not be parsed/);
     expect(git(workspace, "show", "--name-only", "--format=", "HEAD")).toMatch(/^incidents\/_unparsed\//m);
   });
 });
