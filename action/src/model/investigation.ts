@@ -36,6 +36,11 @@ export interface Check {
   unscoped?: string[];
   /** Onset in epoch ms, when known. */
   onset: number | null;
+  /**
+   * Set when the LLM wrote the check (not a runbook): it counts as evidence only where it is shown to
+   * discriminate, passing in the incident's window and failing on a window before the onset.
+   */
+  proposedBy?: "llm";
 }
 
 /** A candidate cause with the checks that can confirm or rule it out. */
@@ -88,6 +93,8 @@ export interface Evidence {
    * background, not this incident, and weighs nothing. Absent when no baseline applies.
    */
   specific?: boolean;
+  /** The check was written by the LLM: see Check.proposedBy. */
+  proposedBy?: "llm";
 }
 
 export type CauseStatus = "confirmed" | "likely" | "possible" | "unlikely" | "ruled_out" | "untested";

@@ -6,6 +6,13 @@ const WEIGHT: Record<Weight, number> = { strong: 3, moderate: 1.5, weak: 0.6 };
 /** The lead a confirmed cause needs over the next cause that is not part of its own chain. */
 export const CONFIRM_MARGIN = 0.15;
 
+/**
+ * The most an LLM's cause can reach on the model's own checks: below "likely", so it adds breadth
+ * (a candidate a human can look at) but never decides, outranks a supported runbook cause or takes
+ * its fix. A runbook check of the same cause that holds lifts the ceiling.
+ */
+export const LLM_CEILING = 0.49;
+
 const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -62,7 +69,9 @@ export function score(h: Hypothesis, evidence: Evidence[]): Omit<RankedCause, "c
   x += Math.min(absentSiblings, confirmed / 2);
   const coverage = total ? concluded / total : 0;
   const posterior = sigmoid(x);
-  const confidence = round2(posterior * (0.3 + 0.7 * coverage));
+  const runbookSupport = mine.some((e) => !e.proposedBy && e.role === "confirm" && e.verdict === "pass" && e.specific !== false);
+  const ceiling = h.origin === "llm" && !runbookSupport ? LLM_CEILING : 1;
+  const confidence = Math.min(ceiling, round2(posterior * (0.3 + 0.7 * coverage)));
   let status: CauseStatus;
   if (concluded === 0) status = "untested";
   else if ((ruledOut || strongMiss) && posterior < 0.2) status = "ruled_out";

@@ -57,10 +57,10 @@ describe("writeNarrative", () => {
     expect(doc.findings.map((f) => f.verdict)).toEqual(["pass", "inconclusive"]);
   });
 
-  it("drops links a hijacked reply slips in", async () => {
+  it("drops links a hijacked reply slips in, and its claim that the incident is resolved", async () => {
     stub.enqueue({ json: { narrative: "Resolved. Re-authenticate at [the portal](https://login.evil.example/x) or http://evil.example/y now." } });
     const text = await writeNarrative(client(stub.baseURL), verified);
-    expect(text).toBe("Resolved. Re-authenticate at the portal or (link removed) now.");
+    expect(text).toBe("Re-authenticate at the portal or (link removed) now.");
   });
 
   it("cuts a long narrative", async () => {
