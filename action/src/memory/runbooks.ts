@@ -206,18 +206,31 @@ export function loadRunbooks(files: Record<string, string>): { runbooks: Runbook
   const paths = Object.keys(files)
     .filter((f) => f.startsWith("runbooks/") && f.endsWith(".md") && posix.basename(f).toLowerCase() !== "readme.md")
     .sort();
+  const read: Array<{ file: string; runbook: NonNullable<RunbookFile["runbook"]> }> = [];
   for (const file of paths) {
     const one = readRunbookFile(file, files[file] ?? "");
     errors.push(...one.errors);
-    if (!one.runbook) continue;
-    const { meta, body, lineOf } = one.runbook;
-    if (runbooks.some((r) => r.id === meta.id)) {
+    if (one.runbook) read.push({ file, runbook: one.runbook });
+  }
+  // Two files with one id: the one named after the id is used (else the first by path), and every
+  // file of the id is named in the error, so nobody wonders which one a run read.
+  const kept = new Map<string, string>();
+  for (const { runbook } of read) {
+    const id = runbook.meta.id;
+    if (kept.has(id)) continue;
+    const all = read.filter((r) => r.runbook.meta.id === id);
+    kept.set(id, (all.find((r) => posix.basename(r.file, ".md") === id) ?? all[0]!).file);
+  }
+  for (const { file, runbook } of read) {
+    const { meta, body, lineOf } = runbook;
+    const winner = kept.get(meta.id)!;
+    if (winner !== file) {
       errors.push({
         file,
         line: lineOf(["id"]),
         field: "id",
-        message: `runbook id "${meta.id}" is already used by another file`,
-        fix: "give every runbook a unique id; this file is ignored until then",
+        message: `runbook id "${meta.id}" is used by both ${winner} and ${file}; ${winner} is used and ${file} is ignored`,
+        fix: `give each runbook its own id (the file name without .md): rename the id in ${file} or in ${winner}`,
         severity: "error",
       });
       continue;

@@ -247,10 +247,21 @@ checks:
     ]);
   });
 
-  it("keeps the first of two runbooks with one id", () => {
-    const { runbooks, errors } = loadRunbooks({ "runbooks/a.md": SLOW, "runbooks/kafka-lag-slow-consumer.md": SLOW.replace("Slow consumer", "Other") });
-    expect(runbooks.map((r) => r.title)).toEqual(["Slow consumer"]);
-    expect(errors.map((e) => e.message)).toContain('runbook id "kafka-lag-slow-consumer" is already used by another file');
+  // Issue #17, item 7: two files with one id are an error naming both; the file named after the id is the one used.
+  it("uses the file named after the id when two runbooks share it, and names both files in the error", () => {
+    const { runbooks, errors } = loadRunbooks({ "runbooks/a.md": SLOW.replace("Slow consumer", "Copy"), "runbooks/kafka-lag-slow-consumer.md": SLOW });
+    expect(runbooks.map((r) => [r.file, r.title])).toEqual([["runbooks/kafka-lag-slow-consumer.md", "Slow consumer"]]);
+    expect(errors.filter((e) => e.severity === "error").map(formatLintError)).toEqual([
+      'runbooks/a.md:2: id: runbook id "kafka-lag-slow-consumer" is used by both runbooks/kafka-lag-slow-consumer.md and runbooks/a.md; runbooks/kafka-lag-slow-consumer.md is used and runbooks/a.md is ignored (fix: give each runbook its own id (the file name without .md): rename the id in runbooks/a.md or in runbooks/kafka-lag-slow-consumer.md)',
+    ]);
+  });
+
+  it("uses the first by path when neither file is named after the shared id", () => {
+    const { runbooks, errors } = loadRunbooks({ "runbooks/b.md": SLOW.replace("Slow consumer", "B"), "runbooks/a.md": SLOW.replace("Slow consumer", "A") });
+    expect(runbooks.map((r) => r.title)).toEqual(["A"]);
+    expect(errors.filter((e) => e.severity === "error").map((e) => `${e.file}: ${e.message}`)).toEqual([
+      'runbooks/b.md: runbook id "kafka-lag-slow-consumer" is used by both runbooks/a.md and runbooks/b.md; runbooks/a.md is used and runbooks/b.md is ignored',
+    ]);
   });
 
   it("merges: the same id replaces, new ids are added", () => {
