@@ -7,6 +7,9 @@
  * passwords, `key=value` pairs) run after and never re-redact a `[REDACTED:…]` marker.
  */
 
+import { CONFIG_PATH } from "./model/config.js";
+import { compilePattern, type Pattern } from "./patterns.js";
+
 type Replacer = (match: string, ...groups: Array<string | undefined>) => string;
 
 interface Rule {
@@ -95,23 +98,18 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Same pattern, always global, so one call replaces every occurrence. */
-function globalOf(re: RegExp): RegExp {
-  return re.flags.includes("g") ? re : new RegExp(re.source, `${re.flags}g`);
-}
-
-/** The repository's own patterns (policy `redaction.patterns`), compiled for `redact`'s `extra`. */
-export function compilePatterns(patterns: readonly string[]): RegExp[] {
-  return patterns.map((p) => new RegExp(p, "g"));
+/** The repository's own patterns (policy `redaction.patterns`), compiled on RE2 for `redact`'s `extra`; a pattern RE2 refuses throws, naming its key. */
+export function compilePatterns(patterns: readonly string[]): Pattern[] {
+  return patterns.map((p, i) => compilePattern(p, `${CONFIG_PATH} redaction.patterns[${i}]`));
 }
 
 /** Replaces credentials in text with `[REDACTED:<kind>]`; `extra` adds a repository's own patterns (kind `custom`). */
-export function redact(text: string, extra: RegExp[] = []): string {
+export function redact(text: string, extra: readonly Pattern[] = []): string {
   let out = text;
   for (const rule of RULES) {
     out = rule.replace ? out.replace(rule.pattern, rule.replace) : out.replace(rule.pattern, mark(rule.kind));
   }
-  for (const re of extra) out = out.replace(globalOf(re), mark("custom"));
+  for (const re of extra) out = re.replace(out, mark("custom"));
   return out;
 }
 
@@ -127,7 +125,7 @@ function isSensitiveKey(key: string): boolean {
  * Redacts every string inside a value (objects, arrays), and replaces whole string values whose key
  * names a credential: `{ password: "hunter2" }` carries no pattern a text scan could see.
  */
-export function redactValue<T>(value: T, extra: RegExp[] = []): T {
+export function redactValue<T>(value: T, extra: readonly Pattern[] = []): T {
   const seen = new WeakMap<object, unknown>();
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return redact(v, extra);

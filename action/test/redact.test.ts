@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redact, redactValue } from "../src/redact.js";
+import { compilePatterns, redact, redactValue } from "../src/redact.js";
 import { ORDINARY_SAMPLES, SECRET_SAMPLES } from "./report/secret-corpus.js";
 
 describe("redact", () => {
@@ -29,8 +29,8 @@ describe("redact", () => {
     }
   });
 
-  it("applies a repository's own patterns, global or not", () => {
-    expect(redact("customer ACME-12345 and ACME-67890", [/ACME-\d+/])).toBe("customer [REDACTED:custom] and [REDACTED:custom]");
+  it("applies a repository's own patterns to every occurrence", () => {
+    expect(redact("customer ACME-12345 and ACME-67890", compilePatterns(["ACME-\\d+"]))).toBe("customer [REDACTED:custom] and [REDACTED:custom]");
   });
 
   it("catches secrets escaped inside serialized JSON and keeps the JSON valid", () => {

@@ -1,5 +1,6 @@
 import type { Labels, LogQuery, Matcher, MetricQuery } from "../model/index.js";
 import { labelSynonyms } from "../subjects/vocabulary.js";
+import { compilePattern } from "../patterns.js";
 
 /**
  * Adapts a runbook's query to the stack it runs against: a label the runbook spells one way
@@ -8,13 +9,13 @@ import { labelSynonyms } from "../subjects/vocabulary.js";
  * carry it. Pure: the label sets come from discovery calls the runner makes.
  */
 
-/** True when a label set satisfies the matchers (regular expressions are runbook text or escaped values). */
+/** True when a label set satisfies the matchers (regular expressions, runbook or LLM text, run on RE2). */
 export function matchesAll(labels: Labels, matchers: readonly Matcher[]): boolean {
   return matchers.every((m) => {
     const v = labels[m.label] ?? "";
     if (m.op === "=") return v === m.value;
     if (m.op === "!=") return v !== m.value;
-    const re = new RegExp(`^(?:${m.value})$`, "s");
+    const re = compilePattern(m.value, `label matcher ${m.label}${m.op}`, { whole: true });
     return m.op === "=~" ? re.test(v) : !re.test(v);
   });
 }

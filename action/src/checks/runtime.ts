@@ -6,6 +6,7 @@ import { evaluatePassIf } from "./compare.js";
 import { primitives, recordThreshold, type Measurement, type TelemetryRecord } from "./primitives/index.js";
 import { applyWhere, fromAlerts, fromChanges, fromEvents, fromLogs, fromObjects, recordsAsSeries } from "./records.js";
 import { aggregate, toRate } from "./series.js";
+import { compilePattern } from "../patterns.js";
 
 /** Limits of one investigation's check execution. */
 export interface Budget {
@@ -207,7 +208,7 @@ export class CheckRunner {
     if (baseline) records = records.filter((r) => r.at !== null && r.at >= range.start && r.at <= range.end);
     records = applyWhere(records, (spec.orchestrator ?? spec.warehouse)?.where);
     if (spec.match) {
-      const re = new RegExp(spec.match, "i");
+      const re = compilePattern(spec.match, `check ${check.key} match`, { ignoreCase: true });
       records = records.filter((r) => re.test(r.text));
     }
     const data = {

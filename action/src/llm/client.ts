@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import OpenAI from "openai";
 import { z } from "zod";
 import type { Completion, CompletionRequest, Llm, LlmBudget, LlmTasks, LlmUsage } from "../model/index.js";
@@ -20,7 +21,7 @@ export interface LlmConfig {
   temperature?: number;
   tasks?: Partial<LlmTasks>;
   /** The repository's own redaction patterns (policy `redaction.patterns`). */
-  redactPatterns?: RegExp[];
+  redactPatterns?: Pattern[];
 }
 
 /** Replies longer than this are refused unread: nothing Pipemedic asks for needs more. */
@@ -52,7 +53,7 @@ export function createLlm(config: LlmConfig): Llm | null {
 class OpenAiLlm implements Llm {
   readonly model: string;
   readonly tasks: LlmTasks;
-  readonly redactPatterns: RegExp[];
+  readonly redactPatterns: Pattern[];
   readonly budget: LlmBudget;
   private readonly tracker: BudgetTracker;
   private readonly openai: OpenAI;

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import { CONFIG_PATH, durationMs, type Llm, type LlmBudget } from "../model/index.js";
 import { createLlm, type LlmConfig } from "./client.js";
 import { parseLlmPolicy, type LlmPolicy } from "./policy.js";
@@ -41,7 +42,7 @@ function badBaseUrl(url: string): string | null {
 export function llmConfigFromEnv(
   env: Record<string, string | undefined>,
   rawPolicy: unknown,
-  options: { redactPatterns?: RegExp[] } = {},
+  options: { redactPatterns?: Pattern[] } = {},
 ): { config: LlmConfig; problems: string[] } {
   const { policy, problems } = parseLlmPolicy(rawPolicy);
   const config: LlmConfig = {
@@ -79,7 +80,7 @@ export function llmConfigFromEnv(
 export function llmFromEnvironment(
   env: Record<string, string | undefined>,
   rawPolicy: unknown,
-  options: { redactPatterns?: RegExp[]; warn: (message: string) => void },
+  options: { redactPatterns?: Pattern[]; warn: (message: string) => void },
 ): Llm | undefined {
   const { config, problems } = llmConfigFromEnv(env, rawPolicy, options.redactPatterns ? { redactPatterns: options.redactPatterns } : {});
   for (const p of problems) options.warn(p);

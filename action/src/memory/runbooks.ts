@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { RunbookSchema, type CheckSpec, type Primitive, type Runbook, type RunbookMeta } from "../model/index.js";
 import { isRecord, issuesToLint, parseFrontmatter, type FieldPath, type LintError } from "./frontmatter.js";
 import { SelectorError, parseSelector } from "./selector.js";
+import { RE2_FIX, patternProblem } from "../patterns.js";
 
 export { formatLintError, LintErrorSchema, type LintError } from "./frontmatter.js";
 
@@ -161,11 +162,8 @@ function validate(meta: RunbookMeta, file: string, lineOf: (p: FieldPath) => num
       }
     }
     if (c.match !== undefined) {
-      try {
-        new RegExp(c.match, "i");
-      } catch (e) {
-        add(at("match"), `not a valid regular expression: ${(e as Error).message}`, "escape special characters such as ( [ { with a backslash");
-      }
+      const bad = patternProblem(c.match, { ignoreCase: true });
+      if (bad) add(at("match"), `the pattern ${JSON.stringify(c.match)} ${bad}`, `use ${RE2_FIX}; escape special characters such as ( [ { with a backslash`);
     }
     const bad = incompatibility(c);
     if (bad) add(at("primitive"), bad.message, bad.fix);

@@ -1,4 +1,5 @@
 import type { Matcher } from "../model/index.js";
+import { RE2_FIX, patternProblem } from "../patterns.js";
 
 /**
  * Runbooks name metrics as plain selectors `name{label="value", label=~"re"}`; primitives do the
@@ -93,11 +94,8 @@ export function parseSelector(text: string): Selector {
       }
       i++;
       if (op === "=~" || op === "!~") {
-        try {
-          if (!/\{\{/.test(value)) new RegExp(`^(?:${value})$`);
-        } catch (e) {
-          fail(`the regular expression of label "${label}" does not compile: ${(e as Error).message}`);
-        }
+        const bad = /\{\{/.test(value) ? null : patternProblem(value, { whole: true });
+        if (bad) fail(`the regular expression of label "${label}" ${bad}; use ${RE2_FIX}`);
       }
       matchers.push({ label: label!, op: op!, value });
       skip();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RE2_FIX, patternProblem } from "../patterns.js";
 import { SeveritySchema, SourceSchema } from "./alert.js";
 import { DurationSchema } from "./runbook.js";
 
@@ -41,7 +42,20 @@ export const ConfigSchema = z
         max_checks: z.number().int().positive().max(2000).default(200),
       })
       .prefault({}),
-    redaction: z.object({ patterns: z.array(z.string()).default([]) }).prefault({}),
+    redaction: z
+      .object({
+        /** The repository's own patterns, run on RE2 over everything written or sent. */
+        patterns: z
+          .array(
+            z
+              .string()
+              .refine((p) => patternProblem(p) === null, {
+                error: (i) => `the pattern ${JSON.stringify(i.input)} ${patternProblem(String(i.input))}; use ${RE2_FIX}`,
+              }),
+          )
+          .default([]),
+      })
+      .prefault({}),
     store: z
       .object({
         /** The branch incidents are committed to; empty means the checked-out branch. */

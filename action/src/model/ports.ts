@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { LlmUsage } from "./investigation.js";
 
 /** The ports the layers receive. Adapters implement them; the layers never do I/O themselves. */
@@ -93,7 +94,7 @@ export type Completion = { ok: true; content: string } | { ok: false; reason: st
 export interface Llm {
   readonly model: string;
   readonly tasks: LlmTasks;
-  readonly redactPatterns: RegExp[];
+  readonly redactPatterns: Pattern[];
   readonly budget: LlmBudget;
   /** Sends one request within the budget. Never throws: provider problems come back as reasons. */
   complete(request: CompletionRequest): Promise<Completion>;

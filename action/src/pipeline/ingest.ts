@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Alert, Config, Delivery, Progress, Unparsed } from "../model/index.js";
 import { normalize } from "../ingest/normalize.js";
 import type { GenericMappingInput } from "../ingest/sources/generic-mapping.js";
@@ -16,7 +17,7 @@ function inferredNote(alerts: number, inferred: { fields: string[]; list: string
  */
 export function ingest(
   deliveries: Delivery[],
-  ctx: { config: Config; memory: Memory; source?: Alert["source"]; redactPatterns: RegExp[]; progress: Progress },
+  ctx: { config: Config; memory: Memory; source?: Alert["source"]; redactPatterns: Pattern[]; progress: Progress },
 ): { alerts: Alert[]; unparsed: Unparsed[] } {
   const alerts: Alert[] = [];
   const unparsed: Unparsed[] = [];

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Alert, Config, Fix, Hypothesis, Incident, IncidentOutcome, Llm, Problem, Snapshot } from "../model/index.js";
 import type { Budget } from "../checks/runtime.js";
 import { resolveChecks } from "../checks/template.js";
@@ -28,7 +29,7 @@ export interface InvestigateContext {
   history: HistoryEntry[];
   head: Snapshot;
   now: number;
-  redactPatterns: RegExp[];
+  redactPatterns: Pattern[];
   /** The incident a manual trigger names, and whether replay investigates every touched incident. */
   incidentId?: string;
   investigateAll?: boolean;

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Alert, Files, IncidentOutcome, LifecycleWindows, Runbook, Snapshot, Store, Unparsed } from "../model/index.js";
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
@@ -19,7 +20,7 @@ export interface PersistInput {
   before: { updatedAt: string }[];
   runbooks: Runbook[];
   now: number;
-  redactPatterns: RegExp[];
+  redactPatterns: Pattern[];
   /** The policy's windows, for the incident index page (incidents closed by the quiet period). */
   windows?: LifecycleWindows;
 }

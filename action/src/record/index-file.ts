@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Files, Incident, LifecycleWindows, Snapshot } from "../model/index.js";
 import { IncidentIndexSchema } from "../model/index.js";
 import { renderIncidentIndex } from "../report/index.js";
@@ -45,7 +46,7 @@ export async function readIndex(head: Snapshot): Promise<Incident[]> {
  * commit keeps the current scorecard true, and `pipemedic index` redoes every month. With the policy's
  * `windows`, the page shows incidents closed by the quiet period as such.
  */
-export function indexFiles(incidents: Incident[], redactPatterns: RegExp[] = [], months?: string[], windows?: LifecycleWindows): Files {
+export function indexFiles(incidents: Incident[], redactPatterns: Pattern[] = [], months?: string[], windows?: LifecycleWindows): Files {
   const ordered = orderIncidents(incidents);
   const newest = ordered.length ? monthOf(ordered.at(-1)!.openedAt) : null;
   // The page shows none of the per-alert lists: leaving them out spares redacting every incident's alert ids.

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
 import { serializeAlerts } from "../record/alerts.js";
 import { ALERTS_FILE, README_FILE } from "../record/paths.js";
@@ -40,7 +41,7 @@ export interface PreparedInput extends ReportInput {
 }
 
 /** Redacts every string of the input once, before any Markdown escaping could split a secret. */
-export function prepareInput(input: ReportInput, patterns: RegExp[] = []): PreparedInput {
+export function prepareInput(input: ReportInput, patterns: Pattern[] = []): PreparedInput {
   const { link, ...data } = input;
   const safe = redactValue(data, patterns);
   return { ...safe, link, evidenceFile: evidenceFiles(safe.investigation?.evidence ?? []) };
@@ -51,7 +52,7 @@ export function prepareInput(input: ReportInput, patterns: RegExp[] = []): Prepa
  * plan.md, hypotheses.md, evidence/*.json and alerts.jsonl. Redaction runs on the input first and on
  * every file's content last.
  */
-export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: RegExp[] } = {}): Record<string, string> {
+export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: Pattern[] } = {}): Record<string, string> {
   const patterns = opts.redactPatterns ?? [];
   const prepared = prepareInput(input, patterns);
   const files: Record<string, string> = {

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Root, RootContent } from "mdast";
 import type { Incident, LifecycleWindows } from "../model/index.js";
 import { closesAt } from "../ingest/correlate.js";
@@ -49,7 +50,7 @@ export function renderIncidentIndex(
   incidents: Incident[],
   opts: {
     now?: string;
-    redactPatterns?: RegExp[];
+    redactPatterns?: Pattern[];
     /** The policy's windows: an open incident quiet past its quiet period, as of the latest time the index records, is shown closed. */
     windows?: LifecycleWindows;
   } = {},

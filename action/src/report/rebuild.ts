@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { z } from "zod";
 import type { Files, Incident, LifecycleWindows, Severity } from "../model/index.js";
 import { AlertSchema, IncidentSchema } from "../model/index.js";
@@ -212,7 +213,7 @@ export function rebuildHistory(
   files: Record<string, string>,
   opts: {
     fromFolders?: boolean;
-    redactPatterns?: RegExp[];
+    redactPatterns?: Pattern[];
     /** The policy's windows, for the index page (incidents closed by the quiet period). */
     windows?: LifecycleWindows;
   } = {},

@@ -1,3 +1,4 @@
+import type { Pattern } from "../patterns.js";
 import type { Code, Root, RootContent } from "mdast";
 import { Document, isSeq } from "yaml";
 import type { Incident } from "../model/index.js";
@@ -251,7 +252,7 @@ function monthName(month: string): string {
  * A month's scorecard (incidents/scorecards/YYYY-MM.md): figures, incidents per day, top causes,
  * repeats and the month's newest incidents, with the figures as YAML frontmatter.
  */
-export function renderScorecard(month: string, incidents: Incident[], opts: { now?: string; redactPatterns?: RegExp[] } = {}): string {
+export function renderScorecard(month: string, incidents: Incident[], opts: { now?: string; redactPatterns?: Pattern[] } = {}): string {
   const patterns = opts.redactPatterns ?? [];
   const f = scorecardFigures(month, incidents);
   const monthly = ofMonth(month, incidents);

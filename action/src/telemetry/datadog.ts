@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Capability, LogLine, LogQuery, MetricQuery, Series, Telemetry } from "../model/index.js";
 import { requestJson } from "./http.js";
+import { compilePattern } from "../patterns.js";
 
 export interface DatadogOptions {
   /** The site's API base URL, e.g. https://api.datadoghq.eu (the caller reads it from configuration). */
@@ -133,7 +134,7 @@ export function datadogTelemetry(opts: DatadogOptions): Telemetry {
     },
     async logs(q, signal): Promise<LogLine[]> {
       const query = datadogLogQuery(q.selector);
-      const re = q.pattern ? new RegExp(q.pattern, "i") : null;
+      const re = q.pattern ? compilePattern(q.pattern, "log pattern", { ignoreCase: true }) : null;
       const out: LogLine[] = [];
       const url = new URL(`${base}/api/v2/logs/events/search`);
       let cursor: string | undefined;

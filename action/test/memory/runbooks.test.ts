@@ -189,7 +189,7 @@ checks:
     [
       "a regex that does not compile",
       "logs: { service: x }\n    match: 'a(b'\n    primitive: count\n    pass_if: { count: '> 1' }",
-      "checks[0].match: not a valid regular expression",
+      'checks[0].match: the pattern "a(b" is not valid RE2 syntax',
     ],
     [
       "an unknown template",

@@ -51,7 +51,7 @@ describe("parseSelector", () => {
     ['x{a=="b"}', /the value of label "a" must be quoted/],
     ['x{a~"b"}', /expected =, !=, =~ or !~ after label "a"/],
     ['x{a="b" c="d"}', /expected "," or "}" at column 9/],
-    ['x{a=~"("}', /the regular expression of label "a" does not compile/],
+    ['x{a=~"("}', /the regular expression of label "a" is not valid RE2 syntax/],
     ["", /the selector is empty/],
     ["9lives", /a metric name starts with a letter/],
     ['x{"a"="b"}', /expected a label name at column 3/],

@@ -5,6 +5,7 @@ import type { Incident } from "../../src/model/index.js";
 import { indexFiles, scorecardPath } from "../../src/record/index.js";
 import { monthsOf, renderScorecard, scorecardFigures, TIME_TO_ROOT_CAUSE_MEASURES } from "../../src/report/scorecard.js";
 import { MENTION, OWN_LINK, parsed, textOf } from "./mdast-helpers.js";
+import { compilePatterns } from "../../src/redact.js";
 
 const MIN = 60_000;
 
@@ -260,7 +261,7 @@ describe("renderScorecard", () => {
 
   it("redacts secrets in titles with the repository's patterns", () => {
     const out = renderScorecard("2026-03", [inc("s", "2026-03-03T00:00:00.000Z", MIN, { title: "db down: password ACME-SECRET-123" })], {
-      redactPatterns: [/ACME-SECRET-\d+/g],
+      redactPatterns: compilePatterns(["ACME-SECRET-\\d+"]),
     });
     expect(out).not.toContain("ACME-SECRET-123");
   });

@@ -5,6 +5,7 @@ import { renderJobSummary } from "../../src/report/summary.js";
 import { alert, fixture } from "./fixture.js";
 import { visibleText } from "./mdast-helpers.js";
 import { SECRET_SAMPLES } from "./secret-corpus.js";
+import { compilePatterns } from "../../src/redact.js";
 
 /** The fixture with every corpus sample planted where alert, log and commit text reach the report. */
 function leakyInput() {
@@ -60,7 +61,7 @@ describe("no credential reaches an artifact", () => {
 
   it("a repository's own patterns", () => {
     const own = fixture({ title: "customer ACME-99812 lag" });
-    const files = buildIncidentFiles(own, { redactPatterns: [/ACME-\d+/g] });
+    const files = buildIncidentFiles(own, { redactPatterns: compilePatterns(["ACME-\\d+"]) });
     for (const content of Object.values(files)) expect(content).not.toContain("ACME-99812");
     expect(files["README.md"]).toContain("[REDACTED:custom]");
   });

@@ -1,3 +1,4 @@
+import type { Pattern } from "../../patterns.js";
 import type { Llm } from "../../model/index.js";
 import { redact } from "../../redact.js";
 import { fixMessages } from "./prompts.js";
@@ -52,7 +53,7 @@ function changedLines(before: string, after: string): number {
 }
 
 /** Why a proposed content is not a small, clean edit of the original, or null. */
-function badEdit(before: string, after: string, patterns: RegExp[]): string | null {
+function badEdit(before: string, after: string, patterns: Pattern[]): string | null {
   if (after === before) return "the proposed content changes nothing";
   if (after.length > Math.max(2 * before.length, before.length + 4096)) return "the proposed content is far larger than the file";
   const lines = before.split("\n").length;

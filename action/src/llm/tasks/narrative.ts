@@ -1,3 +1,4 @@
+import type { Pattern } from "../../patterns.js";
 import type { Llm, Rca, Verdict } from "../../model/index.js";
 import { narrativeMessages } from "./prompts.js";
 import { keepToDecision } from "./decided.js";
@@ -19,7 +20,7 @@ const MAX_NARRATIVE = 1200;
 const MAX_FINDINGS = 40;
 
 /** The document the narrative is written from: capped, with decided checks first. */
-function verifiedDoc(v: VerifiedInvestigation, patterns: RegExp[]): Record<string, unknown> {
+function verifiedDoc(v: VerifiedInvestigation, patterns: Pattern[]): Record<string, unknown> {
   const order: Record<Verdict, number> = { pass: 0, fail: 1, inconclusive: 2 };
   const findings = [...v.findings].sort((a, b) => order[a.verdict] - order[b.verdict]).slice(0, MAX_FINDINGS);
   return {

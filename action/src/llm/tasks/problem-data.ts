@@ -1,3 +1,4 @@
+import type { Pattern } from "../../patterns.js";
 import type { Alert, Problem } from "../../model/index.js";
 import { redactValue } from "../../redact.js";
 import { cut } from "../../untrusted-text.js";
@@ -60,7 +61,7 @@ function shrink(c: Caps): Caps {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** At most `n` entries of a string map, each value one cut line; the count of dropped entries is kept. */
-function capMap(map: Record<string, string>, n: number, max: number, patterns: RegExp[]): Record<string, string> {
+function capMap(map: Record<string, string>, n: number, max: number, patterns: Pattern[]): Record<string, string> {
   const entries = Object.entries(map);
   const out: Record<string, string> = {};
   for (const [k, v] of entries.slice(0, n)) out[redactedLine(k, 60, patterns)] = redactedLine(v, max, patterns);
@@ -68,7 +69,7 @@ function capMap(map: Record<string, string>, n: number, max: number, patterns: R
   return out;
 }
 
-function alertData(a: Alert, c: Caps, patterns: RegExp[]) {
+function alertData(a: Alert, c: Caps, patterns: Pattern[]) {
   return {
     title: redactedLine(a.title, c.text, patterns),
     source: a.source,
@@ -82,7 +83,7 @@ function alertData(a: Alert, c: Caps, patterns: RegExp[]) {
   };
 }
 
-function project(problem: Problem, c: Caps, patterns: RegExp[]) {
+function project(problem: Problem, c: Caps, patterns: Pattern[]) {
   // Firing alerts first, distinct titles first: an alert storm repeats itself.
   const firing = [...problem.alerts].sort((a, b) => Number(b.status === "firing") - Number(a.status === "firing"));
   const titles = new Set<string>();
@@ -138,7 +139,7 @@ function project(problem: Problem, c: Caps, patterns: RegExp[]) {
 }
 
 /** The compact, redacted problem document the prompts quote as data. */
-export function problemData(problem: Problem, patterns: RegExp[] = [], maxChars = MAX_PROBLEM_CHARS): Record<string, unknown> {
+export function problemData(problem: Problem, patterns: Pattern[] = [], maxChars = MAX_PROBLEM_CHARS): Record<string, unknown> {
   let caps = CAPS;
   let doc = redactValue(project(problem, caps, patterns), patterns);
   for (let i = 0; i < 6 && JSON.stringify(doc).length > maxChars; i++) {

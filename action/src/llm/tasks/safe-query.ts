@@ -1,5 +1,6 @@
 import { SelectorError, parseSelector, type Selector } from "../../memory/selector.js";
 import { badTemplates } from "../../memory/runbooks.js";
+import { RE2_FIX, patternProblem } from "../../patterns.js";
 
 /**
  * Validators for the query text an LLM proposes. A runbook is trusted text reviewed in a pull
@@ -18,23 +19,13 @@ export function badTemplate(text: string): string | null {
 }
 
 /**
- * Why a regular expression is unsafe or invalid, or null. Rejects nested quantifiers and
- * backreferences: the runtime runs patterns over thousands of log lines, and catastrophic
- * backtracking there would stall the whole investigation.
+ * Why a regular expression is invalid, or null. The runtime runs patterns on RE2 (linear time, so
+ * no pattern can stall an investigation), which takes no lookaround and no backreferences.
  */
 export function badPattern(pattern: string): string | null {
   if (pattern.length > MAX_PATTERN) return `pattern longer than ${MAX_PATTERN} characters`;
-  try {
-    new RegExp(pattern, "i");
-  } catch (err) {
-    return `invalid regular expression: ${(err as Error).message}`;
-  }
-  if (/\\[1-9]|\\k</.test(pattern)) return "backreferences are not allowed";
-  // A group that contains a quantifier and is itself quantified: (a+)+, (x*y)*, (a{2,})+ …
-  if (/\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,?\d*\})/.test(pattern)) {
-    return "nested quantifiers are not allowed";
-  }
-  return null;
+  const bad = patternProblem(pattern, { ignoreCase: true });
+  return bad ? `the pattern ${bad}; use ${RE2_FIX}` : null;
 }
 
 /**

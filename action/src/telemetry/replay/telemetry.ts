@@ -14,6 +14,7 @@ import type {
   TimeRange,
   WarehouseKind,
 } from "../../model/index.js";
+import { compilePattern } from "../../patterns.js";
 import { describeQuery } from "./describe.js";
 import { kindMatches, labelPredicate, timeOf } from "./select.js";
 
@@ -193,7 +194,7 @@ export function replayTelemetry(telemetry: ScenarioTelemetry, available?: Iterab
 
     logs(query, signal): Promise<LogLine[]> {
       return answer(signal, () => {
-        const re = query.pattern !== undefined ? new RegExp(query.pattern, "i") : null;
+        const re = query.pattern !== undefined ? compilePattern(query.pattern, "log pattern", { ignoreCase: true }) : null;
         const selector = Object.entries(query.selector);
         const streams = query.streams?.map((s) => Object.entries(s));
         const inStreams = (labels: Labels) => !streams || streams.some((s) => s.every(([k, v]) => labels[k] === v));
