@@ -15,13 +15,15 @@ fi
 
 need=()
 command -v git >/dev/null || need+=(git)
+# jq: the notify recipes (docs/recipes/notify.md) build their API bodies with it, and their test runs them.
+command -v jq >/dev/null || need+=(jq)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if ((${#need[@]} == 0)); then
-  echo "services.sh: prometheus, promtool, alertmanager, PostgreSQL and git are present"
+  echo "services.sh: prometheus, promtool, alertmanager, PostgreSQL, git and jq are present"
   exit 0
 fi
 

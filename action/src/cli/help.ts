@@ -16,6 +16,7 @@ Commands:
   lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
   index [dir]               rebuild incidents/index.json, incidents/README.md and the monthly scorecards
   relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
+  notify slack              print a Slack Block Kit message for the Action's incidents output
 
 Run 'pipemedic <command> --help' for a command's options.`,
   demo: `Usage: pipemedic demo [--scenario <id>] [--json]
@@ -59,6 +60,12 @@ verifies each webhook's signature or shared secret, and forwards it as a reposit
 Answers 2xx only once GitHub accepted it, else 503 so the sender retries. Configured by environment
 variables: PIPEMEDIC_REPOSITORY, GITHUB_TOKEN or PIPEMEDIC_APP_ID + PIPEMEDIC_APP_PRIVATE_KEY +
 PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITHUB_API_URL (docs/relay.md).`,
+  notify: `Usage: pipemedic notify slack --incidents <json|@file> [--unparsed-count <n>] [--run-url <url>]
+
+Prints a Slack message (JSON with text and Block Kit blocks) for the Action's incidents output, to
+post with slackapi/slack-github-action or a webhook: per incident its title, root cause, confidence
+and links to the report and the fix pull request. Alert text is shown as plain text, never as a
+mention, a link or formatting. docs/recipes/notify.md has the workflow steps.`,
 };
 
 /** Prints a command's help (the command list for an unknown one) and returns the exit code 0. */

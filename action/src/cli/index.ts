@@ -5,6 +5,7 @@ import { investigate } from "./investigate.js";
 import { processIo, type CliIo } from "./io.js";
 import { lint } from "./lint.js";
 import { normalize } from "./normalize.js";
+import { notify } from "./notify.js";
 import { rebuildIndex } from "./rebuild-index.js";
 import { relay } from "./relay.js";
 import { replay } from "./replay.js";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   lint,
   index: rebuildIndex,
   relay,
+  notify,
 };
 
 /** Runs the CLI with the given arguments and returns the exit code: 0 done, 1 failed, 2 a usage mistake. */
