@@ -35,7 +35,7 @@ export async function investigate(args: string[], io: CliIo): Promise<number> {
     env: io.env,
     warn: (m) => io.err(`warning: ${m}\n`),
     progress: progressFor(io, Boolean(values.json)),
-    git: () => ({ store: new LocalGitStore({ dir: repo }) }),
+    git: () => ({ store: new LocalGitStore({ dir: repo, warn: (m) => io.err(`warning: ${m}\n`) }) }),
     ...(values.replay ? { replay: await loadScenario(resolve(values.replay)) } : {}),
     ...(source ? { source } : {}),
   });

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { Files, Snapshot, Store } from "../model/index.js";
+import { INDEX_MD, INDEX_PATH, SCORECARDS_DIR } from "../record/paths.js";
 
 /** Options of the local git store. */
 export interface LocalStoreOptions {
@@ -12,6 +14,13 @@ export interface LocalStoreOptions {
   remote?: string;
   author?: { name: string; email: string };
   maxAttempts?: number;
+  /** Where a file left out of the work tree is reported (local changes in the way); default: standard error. */
+  warn?: (message: string) => void;
+}
+
+/** Pages every commit rebuilds whole from incidents/index.json: a local copy of them holds nothing else. */
+function isRebuiltPage(path: string): boolean {
+  return path === INDEX_PATH || path === INDEX_MD || path.startsWith(`${SCORECARDS_DIR}/`);
 }
 
 /**
@@ -167,15 +176,84 @@ export class LocalGitStore implements Store {
     await this.syncWorkTree(branch, local, remote);
   }
 
-  /** Keeps the work tree in step when the store's branch is the checked-out one. */
+  /**
+   * Keeps the work tree and the index in step when the store's branch is the checked-out one: each
+   * path the commits from `from` to `to` changed is written (or removed) and staged as the new head has
+   * it, so `git status` stays clean and a `git commit -a` never undoes a run. A file with local changes
+   * is left as it is, with a warning (its entry is staged as committed, so the change shows as one on
+   * top of the run's, unless the entry was staged by hand too), unless it already holds the new content
+   * or is one of the pages Pipemedic rebuilds whole on every commit (the index and the scorecards,
+   * which `pipemedic index` writes uncommitted).
+   */
   private async syncWorkTree(branch: string, from: string | null, to: string): Promise<void> {
     const current = await this.git(["symbolic-ref", "-q", "--short", "HEAD"]).then(
       (s) => s.trim(),
       () => "",
     );
     if (current !== branch) return;
-    if (from) await this.git(["read-tree", "-m", "-u", from, to]).catch(() => this.git(["reset", "-q", "--keep", to]).catch(() => undefined));
-    else await this.git(["read-tree", "-m", "-u", to]).catch(() => undefined);
+    const bare = (await this.git(["rev-parse", "--is-bare-repository"])).trim() === "true";
+    if (bare) return;
+    const changed = (
+      from ? await this.git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", from, to]) : await this.git(["ls-tree", "-r", "-z", "--name-only", to])
+    )
+      .split("\0")
+      .filter(Boolean);
+    if (!changed.length) return;
+    const blobs = async (commit: string | null): Promise<Map<string, string>> => {
+      if (!commit) return new Map();
+      const out = await this.git(["ls-tree", "-r", "-z", commit, "--", ...changed]);
+      return new Map(
+        out
+          .split("\0")
+          .filter(Boolean)
+          .map((l) => [l.slice(l.indexOf("\t") + 1), l.split(/[ \t]/)[2]!] as [string, string]),
+      );
+    };
+    const [before, after] = await Promise.all([blobs(from), blobs(to)]);
+    const staged = new Map(
+      (await this.git(["ls-files", "-s", "-z", "--", ...changed]))
+        .split("\0")
+        .filter(Boolean)
+        .map((l) => [l.slice(l.indexOf("\t") + 1), l.split(" ")[1]!] as [string, string]),
+    );
+    const present = await Promise.all(
+      changed.map((p) =>
+        lstat(join(this.opts.dir, p)).then(
+          (s) => s.isFile(),
+          () => false,
+        ),
+      ),
+    );
+    const onDisk = changed.filter((_, i) => present[i]);
+    const hashes = onDisk.length ? (await this.git(["hash-object", "--no-filters", "--stdin-paths"], `${onDisk.join("\n")}\n`)).trim().split("\n") : [];
+    const local = new Map(onDisk.map((p, i) => [p, hashes[i]!]));
+    // Staged as the new head has it: every path but one whose staged entry someone changed by hand.
+    const stage: string[] = [];
+    // Written into the work tree too: the paths without local changes in the file.
+    const write: string[] = [];
+    const skipped: string[] = [];
+    for (const path of changed) {
+      const was = before.get(path);
+      const now = after.get(path);
+      const file = local.get(path);
+      const entry = staged.get(path);
+      const rebuilt = isRebuiltPage(path);
+      if (entry === was || entry === now || rebuilt) stage.push(path);
+      if ((file === was && entry === was) || (file === now && (entry === was || entry === now)) || rebuilt) write.push(path);
+      else skipped.push(path);
+    }
+    const indexInfo = stage.map((p) => (after.has(p) ? `100644 ${after.get(p)}\t${p}` : `0 ${"0".repeat(40)}\t${p}`));
+    if (indexInfo.length) await this.git(["update-index", "--add", "--force-remove", "--index-info"], `${indexInfo.join("\n")}\n`);
+    const adds = write.filter((p) => after.has(p));
+    if (adds.length) await this.git(["checkout-index", "-f", "-z", "--stdin"], `${adds.join("\0")}\0`);
+    await Promise.all(write.filter((p) => !after.has(p)).map((p) => rm(join(this.opts.dir, p), { force: true })));
+    if (skipped.length) {
+      const warn = this.opts.warn ?? ((m: string) => void process.stderr.write(`warning: ${m}\n`));
+      warn(
+        `${to.slice(0, 12)} is committed to ${branch}, but ${skipped.length === 1 ? "this file has" : "these files have"} local changes and ${skipped.length === 1 ? "was" : "were"} left as ${skipped.length === 1 ? "it is" : "they are"} in the work tree: ${skipped.join(", ")}. ` +
+          "Compare with `git diff HEAD -- <file>`; take the committed version with `git checkout HEAD -- <file>`, or commit your change on top.",
+      );
+    }
   }
 
   async proposeBranch(input: { branch: string; message: string; files: Files; removes?: string[] }) {
