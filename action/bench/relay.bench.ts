@@ -4,8 +4,10 @@
 // A second row keeps Octokit's throttling on (writes one second apart, as GitHub asks of API
 // clients) with fewer webhooks, to show what bounds throughput in production.
 // A third table floods a relay (in a process of its own, so its memory is its own) with 150
-// unauthenticated 2 MiB uploads sent slowly, while one genuine signed webhook arrives: its answer,
-// and the relay's peak memory. Target: the genuine webhook is delivered and memory stays flat.
+// unauthenticated 2 MiB uploads sent slowly (half Sentry with a forged signature, half Alertmanager
+// with a wrong secret), while a genuine Sentry and a genuine Alertmanager webhook arrive: their
+// answers, and the relay's peak memory. Target: genuine webhooks are delivered, or told to retry
+// (503 with Retry-After), and memory stays near the idle figure.
 import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
@@ -184,10 +186,14 @@ async function flood(label: string, uploads: number, maxPending: number): Promis
       : upload(url, "/hooks/alertmanager", { authorization: "Bearer not-the-secret" }, size, 50),
   );
   await new Promise((r) => setTimeout(r, 500));
-  const genuine = webhook(0);
-  const valid = await fetch(`${url}/hooks/${genuine.source}`, { method: "POST", headers: genuine.headers, body: genuine.body }).then(
-    (r) => String(r.status),
-    (e: Error) => e.message,
+  // A genuine signed webhook (Sentry) and a genuine shared-secret one (Alertmanager) during the flood.
+  const genuine = await Promise.all(
+    [webhook(0), webhook(3)].map((g) =>
+      fetch(`${url}/hooks/${g.source}`, { method: "POST", headers: g.headers, body: g.body }).then(
+        (r) => `${g.source} ${r.status}`,
+        (e: Error) => `${g.source} ${e.message}`,
+      ),
+    ),
   );
   const outcomes = await Promise.all(sent);
   const after = await ask();
@@ -200,13 +206,13 @@ async function flood(label: string, uploads: number, maxPending: number): Promis
     label,
     String(uploads),
     [...counts].map(([k, v]) => `${v}× ${k}`).join(", "),
-    `${valid} (${after.dispatched} dispatched)`,
+    `${genuine.join(", ")} (${after.dispatched} dispatched)`,
     mb(before.rss),
     mb(after.maxRss),
   ];
 }
 
-const floodRows = [["flood", "uploads", "flood answered", "genuine webhook", "RSS before MB", "peak RSS MB"]];
+const floodRows = [["flood", "uploads", "flood answered", "genuine webhooks", "RSS before MB", "peak RSS MB"]];
 floodRows.push(await flood("150 × 2 MiB unauthenticated, slow", 150, 1000));
 floodRows.push(await flood("same, PIPEMEDIC_RELAY_MAX_PENDING=5", 150, 5));
-printTable("Relay: unauthenticated upload flood (target: the genuine webhook delivered; peak memory near the idle figure)", floodRows);
+printTable("Relay: unauthenticated upload flood (target: genuine webhooks delivered or told to retry; peak memory near the idle figure)", floodRows);

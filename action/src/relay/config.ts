@@ -28,8 +28,10 @@ export interface RelayConfig {
   secrets: Partial<Record<RelaySource, string[]>>;
   /** Request bodies over this many bytes are refused with 413 before they are read to the end. */
   maxBodyBytes: number;
-  /** Webhooks waiting for GitHub beyond this many are refused with 503, which senders retry. */
+  /** Webhooks waiting for GitHub beyond this many are refused with 503, which senders retry. Only authenticated webhooks count. */
   maxPending: number;
+  /** Signed webhooks whose body is being read and not yet verified, beyond this many: 503 at once, without reading. */
+  maxUnverified: number;
 }
 
 /** A configuration problem; the message names the variable and the fix. */
@@ -71,6 +73,7 @@ const EnvSchema = z.object({
     }),
   PIPEMEDIC_RELAY_MAX_BODY_BYTES: positiveInt("PIPEMEDIC_RELAY_MAX_BODY_BYTES", 2 * 1024 * 1024),
   PIPEMEDIC_RELAY_MAX_PENDING: positiveInt("PIPEMEDIC_RELAY_MAX_PENDING", 1000),
+  PIPEMEDIC_RELAY_MAX_UNVERIFIED: positiveInt("PIPEMEDIC_RELAY_MAX_UNVERIFIED", 8),
 });
 
 /** Reads a variable or, when only `<NAME>_FILE` is set, the file it names (container secrets). */
@@ -143,5 +146,6 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>, read
     secrets,
     maxBodyBytes: e.PIPEMEDIC_RELAY_MAX_BODY_BYTES,
     maxPending: e.PIPEMEDIC_RELAY_MAX_PENDING,
+    maxUnverified: e.PIPEMEDIC_RELAY_MAX_UNVERIFIED,
   };
 }

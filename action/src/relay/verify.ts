@@ -29,7 +29,7 @@ const mismatch = (source: RelaySource, header: string): Verdict => ({
   reason: `${header} does not match the body: the body changed on the way, or ${SECRET_VARIABLES[source]} is not the secret the sender signs with`,
 });
 
-const missing = (header: string, how: string): Verdict => ({ ok: false, reason: `no ${header} header: ${how}` });
+const missing = (header: string, how: string): { ok: false; reason: string } => ({ ok: false, reason: `no ${header} header: ${how}` });
 
 /** Sentry integration webhooks: `sentry-hook-signature` = hex HMAC-SHA256 of the body with the client secret. */
 function sentry(body: Buffer, headers: Headers, secrets: string[]): Verdict {
@@ -79,6 +79,70 @@ function sharedSecret(source: RelaySource, headers: Headers, secrets: string[]):
   // Every candidate is compared, so timing does not tell which secret was close.
   const hits = secrets.map((s) => sameSecret(presented, s));
   return hits.includes(true) ? { ok: true } : { ok: false, reason: `authorization: the secret does not match ${SECRET_VARIABLES[source]}` };
+}
+
+/** How far a vendor's signing time may be from the relay's clock (Slack's and Stripe's tolerance). */
+export const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
+
+/** What the headers alone say, before a byte of the body is read. */
+export type HeaderVerdict =
+  | { ok: false; reason: string }
+  /** `authenticated`: the headers carry the credential itself (shared secret); otherwise the body must be read and its signature checked. */
+  | { ok: true; authenticated: boolean };
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+/** A signature header that cannot be a hex HMAC-SHA256 is refused without reading the body. */
+function hexSignature(header: string, value: string | undefined, how: string): HeaderVerdict {
+  if (!value) return missing(header, how);
+  return HEX64.test(value.trim()) ? { ok: true, authenticated: false } : { ok: false, reason: `${header} is not a hex HMAC-SHA256 signature` };
+}
+
+/** `sentry-hook-timestamp` (Unix seconds when Sentry sent the webhook) within the tolerance of `now`, when present. */
+function sentryTimestamp(headers: Headers, now: number): HeaderVerdict {
+  const raw = headers["sentry-hook-timestamp"]?.trim();
+  if (!raw) return { ok: true, authenticated: false };
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) return { ok: false, reason: `sentry-hook-timestamp is not a Unix time ("${raw.slice(0, 20)}")` };
+  const at = seconds > 1e12 ? seconds : seconds * 1000; // seconds, as Sentry sends; milliseconds tolerated
+  const skew = Math.abs(now - at);
+  if (skew > TIMESTAMP_TOLERANCE_MS)
+    return {
+      ok: false,
+      reason: `sentry-hook-timestamp is ${Math.round(skew / 1000)} s away from the relay's clock (tolerance ${TIMESTAMP_TOLERANCE_MS / 1000} s): a replayed webhook, or a clock to fix`,
+    };
+  return { ok: true, authenticated: false };
+}
+
+/**
+ * Checks what can be checked from the headers alone, so nothing unauthenticated is read: the shared
+ * secret of Alertmanager and Grafana (fully), and for signed sources that the signature header is
+ * there and well-formed and, for Sentry, that its timestamp is recent.
+ */
+export function checkHeaders(source: RelaySource, headers: Headers, secrets: string[], now: number): HeaderVerdict {
+  switch (source) {
+    case "alertmanager":
+    case "grafana": {
+      const verdict = sharedSecret(source, headers, secrets);
+      return verdict.ok ? { ok: true, authenticated: true } : verdict;
+    }
+    case "sentry": {
+      const sig = hexSignature("sentry-hook-signature", headers["sentry-hook-signature"], "send webhooks from a Sentry internal integration, which signs them");
+      return sig.ok ? sentryTimestamp(headers, now) : sig;
+    }
+    case "pagerduty": {
+      const header = headers["x-pagerduty-signature"];
+      if (!header) return missing("x-pagerduty-signature", "use a v3 webhook subscription, which signs every delivery");
+      const any = header.split(",").some((s) => s.trim().startsWith("v1=") && HEX64.test(s.trim().slice(3)));
+      return any ? { ok: true, authenticated: false } : { ok: false, reason: `x-pagerduty-signature holds no v1= signature ("${header.slice(0, 40)}")` };
+    }
+    case "dbt-cloud":
+      return hexSignature(
+        "authorization",
+        headers.authorization,
+        "dbt Cloud signs webhooks in the Authorization header; check the webhook's endpoint is this relay",
+      );
+  }
 }
 
 /** Checks a webhook's signature or shared secret against the source's configured secrets. */

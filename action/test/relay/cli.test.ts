@@ -29,12 +29,12 @@ describe("pipemedic relay (the CLI command)", () => {
         if (!line.includes('"relay listening"')) return;
         const { url } = JSON.parse(line) as { url: string };
         void fetch(`${url}/healthz`)
-          .then((r) => r.json())
+          .then((r) => r.text())
           .then((body) => (health = body))
           .finally(stop);
       },
     );
-    expect(health).toMatchObject({ status: "ok", repository: "acme/data-ops", sources: ["sentry"] });
+    expect(health).toBe("ok\n");
     expect(run.stderr).toContain("SIGTERM, finishing the webhooks in progress");
     expect(run.code).toBe(0);
   }, 60_000);

@@ -55,6 +55,10 @@ export interface RigOptions {
   auth?: RelayConfig["auth"];
   retries?: number;
   maxBodyBytes?: number;
+  maxPending?: number;
+  maxUnverified?: number;
+  readTimeoutMs?: number;
+  now?: () => number;
   emulator?: GitHubEmulator;
 }
 
@@ -70,7 +74,8 @@ export async function startRig(opts: RigOptions = {}): Promise<RelayRig> {
     apiUrl: opts.apiUrl ?? emu.url,
     secrets: Object.fromEntries(sources.map((s) => [s, [SECRETS[s]]])),
     maxBodyBytes: opts.maxBodyBytes ?? 2 * 1024 * 1024,
-    maxPending: 1000,
+    maxPending: opts.maxPending ?? 1000,
+    maxUnverified: opts.maxUnverified ?? 8,
   };
   const logs: Array<Record<string, unknown>> = [];
   const dispatcher = githubDispatcher({
@@ -78,7 +83,15 @@ export async function startRig(opts: RigOptions = {}): Promise<RelayRig> {
     octokit: { retry: { retries: opts.retries ?? 2, retryAfterBaseValue: 1 }, throttle: { enabled: false } },
     warn: (msg) => logs.push({ level: "warn", msg }),
   });
-  const relay = await startRelayServer({ config, dispatcher, log: (e) => logs.push(e), host: "127.0.0.1", port: 0 });
+  const relay = await startRelayServer({
+    config,
+    dispatcher,
+    log: (e) => logs.push(e),
+    host: "127.0.0.1",
+    port: 0,
+    ...(opts.readTimeoutMs ? { readTimeoutMs: opts.readTimeoutMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   return {
     emu,
     relay,
