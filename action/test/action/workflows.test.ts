@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../support/runner.js";
+
+type Workflow = { on: Record<string, unknown>; concurrency?: { group?: string; "cancel-in-progress"?: boolean; queue?: string } };
+const workflow = (name: string) => parse(readFileSync(join(REPO_ROOT, ".github", "workflows", name), "utf8")) as Workflow;
+
+describe("the workflows' concurrency", () => {
+  const investigate = workflow("investigate.yml");
+  const learn = workflow("learn.yml");
+
+  it("Learn (closed pull requests) has a group of its own, so a burst of closed pull requests never queues ahead of alerts", () => {
+    expect(Object.keys(learn.on)).toEqual(["pull_request"]);
+    expect(investigate.on).toHaveProperty("repository_dispatch");
+    expect(learn.concurrency?.group).toBeTruthy();
+    expect(investigate.concurrency?.group).toBeTruthy();
+    expect(learn.concurrency?.group).not.toBe(investigate.concurrency?.group);
+  });
+
+  it("neither cancels a run: each alert and each closed pull request is queued", () => {
+    for (const w of [investigate, learn]) expect(w.concurrency).toMatchObject({ "cancel-in-progress": false, queue: "max" });
+  });
+});
