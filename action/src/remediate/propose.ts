@@ -2,15 +2,15 @@ import picomatch from "picomatch";
 import type { Config, Evidence, FixProposal, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
 import { interpolate, templateContext } from "../checks/template.js";
 import { namesAny } from "../checks/records.js";
+import { deniedPath } from "./denied.js";
 import { patchConfig } from "./patch.js";
 
-/** Paths a fix may never touch, whatever the policy says: workflows run with the repository's secrets. */
-const FORBIDDEN = picomatch([".github/workflows/**", ".github/actions/**", "**/.git/**"], { dot: true });
-
-/** Checks a fix path: relative, inside the repository, allowed by policy, never a workflow. */
+/** Checks a fix path: relative, inside the repository, never an always-denied path (denied.ts), allowed by policy. */
 export function allowedPath(path: string, config: Config): string | null {
-  if (!path || path.startsWith("/") || path.split("/").some((s) => s === ".." || s === "")) return `"${path}" is not a relative path inside the repository`;
-  if (FORBIDDEN(path)) return `"${path}" is a workflow or git path; fixes never touch those`;
+  if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === ""))
+    return `"${path}" is not a relative path inside the repository`;
+  const denied = deniedPath(path);
+  if (denied) return denied;
   if (!picomatch(config.remediation.allowed_paths, { dot: true })(path)) return `"${path}" is outside remediation.allowed_paths`;
   return null;
 }

@@ -1,6 +1,7 @@
 import type { Pattern } from "../../patterns.js";
 import type { Llm } from "../../model/index.js";
 import { redact } from "../../redact.js";
+import { deniedPath } from "../../remediate/denied.js";
 import { fixMessages } from "./prompts.js";
 import { askJson } from "./reply.js";
 import { FIX_JSON_SCHEMA } from "./schemas.js";
@@ -25,8 +26,6 @@ export interface FixPatch {
 
 /** Files larger than this are not sent: a config fix does not need a big file, and it costs tokens. */
 const MAX_FILE_CHARS = 32_000;
-/** Paths never edited, whatever the policy allows: workflows and actions run with the repository's secrets. */
-const FORBIDDEN = /^(?:\.github\/(?:workflows|actions)\/|(?:.*\/)?\.git\/)/i;
 /** Characters that hide text from a reviewer (bidirectional overrides, zero-width). */
 const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
@@ -34,7 +33,7 @@ const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 export function refusedPath(path: string, allowed: (path: string) => boolean): string | null {
   if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === ""))
     return `"${redactedLine(path, 120)}" is not a relative path inside the repository`;
-  if (FORBIDDEN.test(path)) return `"${redactedLine(path, 120)}" is a workflow, action or git path; fixes never touch those`;
+  if (deniedPath(path)) return `"${redactedLine(path, 120)}" is a workflow, action, CODEOWNERS, policy or git path; fixes never touch those`;
   if (!allowed(path)) return `"${redactedLine(path, 120)}" is not allowed by remediation.allowed_paths`;
   return null;
 }
