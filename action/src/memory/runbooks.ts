@@ -7,7 +7,7 @@ import { RE2_FIX, patternProblem } from "../patterns.js";
 export { formatLintError, LintErrorSchema, type LintError } from "./frontmatter.js";
 
 const HINTS: Record<string, string> = {
-  id: "give a kebab-case id from spec/root-causes.md, the file name without .md",
+  id: "give a kebab-case id from docs/root-causes.md, the file name without .md",
   title: "add a one-line title",
   applies_to: 'add applies_to: { alerts: ["KafkaConsumerGroupLag*"], components: [kafka] }',
   checks: "add at least one check (see docs/runbooks.md)",
