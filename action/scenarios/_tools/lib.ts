@@ -1,6 +1,6 @@
 /**
  * Small, deterministic building blocks for scenario telemetry: a seeded random source, time
- * helpers, gauge and counter series in the scenario format (spec/scenario-format.md), log lines
+ * helpers, gauge and counter series in the scenario format (docs/scenario-format.md), log lines
  * and a writer. Every generator run with the same seed writes byte-identical files.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";

@@ -8,8 +8,9 @@ export const HELP: Record<string, string> = {
 Usage: pipemedic <command> [options]
 
 Commands:
+  init [dir]                write the workflows, a commented ${CONFIG_PATH} and a knowledge/ skeleton
   demo                      replay a bundled scenario into a temporary git repository and show the result
-  replay <dir>              replay one scenario folder (spec: scenario format v1)
+  replay <dir>              replay one scenario folder (format: docs/scenario-format.md)
   eval <dir>                score every scenario folder under <dir> (--no-knowledge: as on an undescribed stack)
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
@@ -26,13 +27,15 @@ prints the root cause, its confidence and where the report is, and leaves the re
   replay: `Usage: pipemedic replay <scenario-dir> [--json] [--out <repo-dir>]
 
 Replays one scenario. With --out, commits the incident (and the fix branch) into that git
-repository (created when missing); otherwise keeps everything in memory and prints the result.`,
+repository (created when missing); otherwise keeps everything in memory and prints the result.
+The folder's format: docs/scenario-format.md; its expect.root_cause is an id of docs/root-causes.md.`,
   eval: `Usage: pipemedic eval <dir> [--json] [--no-knowledge]
 
 Replays every scenario folder under <dir> (any folder with a scenario.yaml) and scores it:
 top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).
 --no-knowledge leaves out every knowledge/ file (the project's and each scenario's), as on a stack
-nobody described yet: subjects then come from the alerts and discovery alone.`,
+nobody described yet: subjects then come from the alerts and discovery alone.
+Scenario format and scoring: docs/scenario-format.md; cause ids: docs/root-causes.md.`,
   investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
 
 Investigates one webhook body in a local git repository (default: the current directory), using
@@ -60,6 +63,13 @@ verifies each webhook's signature or shared secret, and forwards it as a reposit
 Answers 2xx only once GitHub accepted it, else 503 so the sender retries. Configured by environment
 variables: PIPEMEDIC_REPOSITORY, GITHUB_TOKEN or PIPEMEDIC_APP_ID + PIPEMEDIC_APP_PRIVATE_KEY +
 PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITHUB_API_URL (docs/relay.md).`,
+  init: `Usage: pipemedic init [dir] [--force]
+
+Sets up Pipemedic in the repository at dir (default: the current directory): writes
+.github/workflows/investigate.yml (repository_dispatch event type pipemedic-alert, and manual runs)
+and .github/workflows/learn.yml, both naming a released version of the Action; a commented
+${CONFIG_PATH} whose first line names its JSON Schema for editors; and a knowledge/ skeleton.
+Refuses to overwrite a file that exists, naming it, unless --force is given.`,
   notify: `Usage: pipemedic notify slack --incidents <json|@file> [--unparsed-count <n>] [--run-url <url>]
 
 Prints a Slack message (JSON with text and Block Kit blocks) for the Action's incidents output, to

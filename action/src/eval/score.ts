@@ -2,7 +2,7 @@ import { CONFIRMED_AT } from "../model/index.js";
 import { anomaly, lastChange } from "./baselines.js";
 import type { ReplayRun } from "./replay.js";
 
-/** One scenario's score, as spec/scenario-format.md's Scoring section defines it. */
+/** One scenario's score, as docs/scenario-format.md's Scoring section defines it. */
 export interface ScenarioScore {
   id: string;
   expected: string;

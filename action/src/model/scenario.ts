@@ -4,7 +4,7 @@ import { DurationSchema } from "./runbook.js";
 import { CommitSchema, DeploymentSchema, EventSchema, LabelsSchema, LogLineSchema, OrchestratorRecordSchema } from "./telemetry.js";
 
 /**
- * Replay scenario format, version 1 (spec/scenario-format.md). A contract: unknown fields are
+ * Replay scenario format, version 1 (docs/scenario-format.md). A contract: unknown fields are
  * ignored (loose objects), every documented field is accepted.
  */
 

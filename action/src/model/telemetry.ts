@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TimestampSchema, type Alert } from "./alert.js";
 
 /**
- * The raw data shapes every telemetry adapter returns. They mirror spec/scenario-format.md so that
+ * The raw data shapes every telemetry adapter returns. They mirror docs/scenario-format.md so that
  * a replayed scenario and a live backend hand the primitives identical data.
  */
 

@@ -19,18 +19,18 @@ import { describeIssue, formatField, yamlMessage } from "../../memory/frontmatte
 import { markAvailable } from "./telemetry.js";
 
 /**
- * Reads a scenario folder (spec/scenario-format.md, version 1). Unknown fields and files are
+ * Reads a scenario folder (docs/scenario-format.md, version 1). Unknown fields and files are
  * ignored; every error names the file and the field and says how to fix it.
  */
 
-const SPEC = "see spec/scenario-format.md";
+const SPEC = "see docs/scenario-format.md";
 
 const HINTS: Record<string, string> = {
   version: "write version: 1",
   id: "write a kebab-case id equal to the folder name",
   now: "write the investigation clock as RFC 3339 with a zone, such as 2026-03-14T02:10:00Z",
   expect: "add expect: { root_cause: <catalogue id or unknown> }",
-  root_cause: "name the expected cause: an id from spec/root-causes.md, or unknown",
+  root_cause: "name the expected cause: an id from docs/root-causes.md, or unknown",
   at: "write an RFC 3339 time with a zone, such as 2026-03-14T01:48:00Z",
   ts: "write an RFC 3339 time with a zone, such as 2026-03-14T01:48:00.123Z",
   onset: "write an RFC 3339 time with a zone, such as 2026-03-14T01:48:00Z",
