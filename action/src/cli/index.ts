@@ -1,6 +1,7 @@
 import { demo } from "./demo.js";
 import { evaluate } from "./eval.js";
 import { HELP, help } from "./help.js";
+import { init } from "./init.js";
 import { investigate } from "./investigate.js";
 import { processIo, type CliIo } from "./io.js";
 import { lint } from "./lint.js";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   index: rebuildIndex,
   relay,
   notify,
+  init,
 };
 
 /** Runs the CLI with the given arguments and returns the exit code: 0 done, 1 failed, 2 a usage mistake. */

@@ -1,0 +1,110 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { cli } from "../../src/cli/index.js";
+import type { CliIo } from "../../src/cli/io.js";
+import { ConfigSchema } from "../../src/model/index.js";
+import { LlmPolicySchema } from "../../src/llm/policy.js";
+import { ConnectorsSchema } from "../../src/telemetry/from-config.js";
+import { SCHEMA_BASE_URL } from "../../src/schemas.js";
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function emptyRepo(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "pipemedic-init-"));
+  dirs.push(dir);
+  execFileSync("git", ["init", "-q", "-b", "main", dir]);
+  return dir;
+}
+
+async function run(...args: string[]) {
+  const said = { out: "", err: "" };
+  const io: CliIo = { out: (t) => void (said.out += t), err: (t) => void (said.err += t), env: {}, tty: false, stopped: () => new Promise(() => undefined) };
+  return { code: await cli(args, io), ...said };
+}
+
+/** The commented policy with its example keys uncommented (prose comments stay comments). */
+function uncommented(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.replace(/^# (?=[a-z_]+:|\s)/, ""))
+    .join("\n");
+}
+
+describe("pipemedic init", () => {
+  it("writes the workflows, a commented policy and a knowledge/ skeleton that lint accepts", async () => {
+    const dir = await emptyRepo();
+    const out = await run("init", dir);
+    expect(out.code, out.err).toBe(0);
+    expect(out.out).toContain("wrote .github/workflows/investigate.yml");
+
+    const workflow = parse(await readFile(join(dir, ".github/workflows/investigate.yml"), "utf8")) as {
+      on: { repository_dispatch: { types: string[] }; workflow_dispatch: { inputs: Record<string, unknown> } };
+      jobs: { investigate: { steps: Array<{ uses?: string; id?: string }> } };
+    };
+    expect(workflow.on.repository_dispatch.types).toEqual(["pipemedic-alert"]);
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(["incident-id", "alert"]);
+    const step = workflow.jobs.investigate.steps.find((s) => s.uses?.startsWith("pipemedic/"));
+    expect(step).toMatchObject({ uses: "pipemedic/pipemedic@v1", id: "pipemedic" });
+    const learn = parse(await readFile(join(dir, ".github/workflows/learn.yml"), "utf8")) as { jobs: { learn: { steps: Array<{ uses?: string }> } } };
+    expect(learn.jobs.learn.steps.map((s) => s.uses)).toContain("pipemedic/pipemedic@v1");
+
+    const policy = await readFile(join(dir, ".github/pipemedic.yml"), "utf8");
+    expect(policy.split("\n")[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE_URL}/pipemedic.schema.json`);
+    // As written, every key is a comment: the defaults apply.
+    expect(parse(policy)).toBeNull();
+    // Uncommented, the examples are a policy a run accepts.
+    const example = parse(uncommented(policy)) as Record<string, unknown>;
+    expect(Object.keys(example)).toEqual(expect.arrayContaining(["investigate", "budgets", "redaction", "remediation", "connectors"]));
+    expect(ConfigSchema.safeParse(example).error).toBeUndefined();
+    expect(ConnectorsSchema.safeParse(example.connectors).error).toBeUndefined();
+    expect(LlmPolicySchema.safeParse(example.llm ?? {}).error).toBeUndefined();
+
+    expect(await readFile(join(dir, "knowledge/README.md"), "utf8")).toContain("pipelines/<id>.md");
+    const lint = await run("lint", dir);
+    expect(lint.code, lint.out + lint.err).toBe(0);
+  });
+
+  it("the knowledge README's example pipeline is one lint accepts", async () => {
+    const dir = await emptyRepo();
+    expect((await run("init", dir)).code).toBe(0);
+    const readme = await readFile(join(dir, "knowledge/README.md"), "utf8");
+    const example = /```markdown\n([\s\S]*?)```/.exec(readme)![1]!;
+    await writeFile(join(dir, "knowledge/pipelines/orders-daily.md"), example);
+    const lint = await run("lint", dir);
+    expect(lint.code, lint.out).toBe(0);
+    // And a broken one is caught, so the check above can fail.
+    await writeFile(join(dir, "knowledge/pipelines/broken.md"), example.replace("id: orders-daily", "id: Orders Daily"));
+    expect((await run("lint", dir)).code).toBe(1);
+  });
+
+  it("refuses to overwrite what exists, naming each file and writing nothing; --force overwrites", async () => {
+    const dir = await emptyRepo();
+    expect((await run("init", dir)).code).toBe(0);
+    await writeFile(join(dir, ".github/pipemedic.yml"), "budgets:\n  max_rounds: 2\n");
+    await rm(join(dir, "knowledge/README.md"));
+    const again = await run("init", dir);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("  .github/pipemedic.yml\n");
+    expect(again.err).toContain("  .github/workflows/investigate.yml\n");
+    expect(again.err).not.toContain("knowledge/README.md");
+    expect(again.err).toContain("--force");
+    expect(await readFile(join(dir, ".github/pipemedic.yml"), "utf8")).toBe("budgets:\n  max_rounds: 2\n");
+    await expect(readFile(join(dir, "knowledge/README.md"), "utf8")).rejects.toThrow();
+    const forced = await run("init", dir, "--force");
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain("overwrote .github/pipemedic.yml");
+    expect(forced.out).toContain("wrote knowledge/README.md");
+    expect(await readFile(join(dir, ".github/pipemedic.yml"), "utf8")).toMatch(/^# yaml-language-server/);
+  });
+
+  it("a folder that does not exist is a usage error", async () => {
+    const out = await run("init", join(tmpdir(), "pipemedic-no-such-folder-4d1c"));
+    expect(out.code).toBe(2);
+    expect(out.err).toContain("no such directory");
+  });
+});
