@@ -1,4 +1,5 @@
 import type { Weight, Capability, Check, CheckSpec, Knowledge, Matcher, Problem, Runbook } from "../model/index.js";
+import { KNOWLEDGE_PATH_TEMPLATE } from "../memory/runbooks.js";
 import { parseSelector } from "../memory/selector.js";
 import { subjectValue } from "../model/index.js";
 import { canonicalKey, KEY_FALLBACKS, SUBJECT_KINDS } from "../subjects/vocabulary.js";
@@ -39,6 +40,18 @@ export function templateContext(problem: Problem): TemplateContext {
       const key = canonicalKey(path);
       const fallback = KEY_FALLBACKS[key];
       return subjectValue(problem.subjects, key) ?? (fallback ? subjectValue(problem.subjects, fallback) : undefined);
+    },
+  };
+}
+
+/** The template context of a fix path: knowledge only (a config path from `knowledge/pipelines`, the impacted pipeline's id). */
+export function knowledgeContext(problem: Problem): TemplateContext {
+  return {
+    lookup(path) {
+      if (!KNOWLEDGE_PATH_TEMPLATE.test(path)) return undefined;
+      if (path === "pipeline.id") return problem.pipelines[0]?.id;
+      const key = `config.${path.slice("pipeline.config.".length)}`;
+      return problem.subjects[key]?.find((v) => v.origin === "knowledge")?.value;
     },
   };
 }

@@ -121,6 +121,18 @@ export function badTemplates(text: string): string[] {
   return bad;
 }
 
+/**
+ * The templates a fix path (`remediation.path`) may use: what knowledge names (`{{pipeline.config.<name>}}`,
+ * `{{pipeline.id}}`), never what the alert says (`{{alert.labels.x}}`, or a subject read from its
+ * labels): an alert must not choose the file a fix edits.
+ */
+export const KNOWLEDGE_PATH_TEMPLATE = /^pipeline\.(?:id|config\.[A-Za-z0-9_.-]+)$/;
+
+/** The `{{templates}}` of a fix path that are not knowledge-only. */
+export function nonKnowledgeTemplates(path: string): string[] {
+  return [...path.matchAll(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g)].map((m) => m[1]!).filter((name) => !KNOWLEDGE_PATH_TEMPLATE.test(name));
+}
+
 /** Names of every `{{template}}` variable a runbook's frontmatter uses, with where. */
 export function templatesIn(meta: RunbookMeta): Array<{ path: Array<string | number>; name: string }> {
   const out: Array<{ path: Array<string | number>; name: string }> = [];
@@ -190,6 +202,15 @@ function validate(meta: RunbookMeta, file: string, lineOf: (p: FieldPath) => num
     }
   });
   const rem = meta.remediation;
+  if (rem?.kind === "config-patch") {
+    for (const t of nonKnowledgeTemplates(rem.path)) {
+      add(
+        ["remediation", "path"],
+        `remediation.path may be templated from knowledge only, never from the alert: {{${t}}} would let an alert choose the file a fix edits`,
+        "name the file through knowledge: {{pipeline.config.<name>}} (a config path in knowledge/pipelines) or {{pipeline.id}}",
+      );
+    }
+  }
   if (rem?.kind === "revert" && !meta.checks.some((c) => c.id === rem.from_check)) {
     add(["remediation", "from_check"], `no check has id "${rem.from_check}"`, `name one of ${meta.checks.map((c) => c.id).join(", ")}`);
   }

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import type { Config, Evidence, FixProposal, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
-import { interpolate, templateContext } from "../checks/template.js";
+import { interpolate, knowledgeContext } from "../checks/template.js";
+import { nonKnowledgeTemplates } from "../memory/runbooks.js";
 import { namesAny } from "../checks/records.js";
 import { deniedPath } from "./denied.js";
 import { patchConfig } from "./patch.js";
@@ -33,7 +34,13 @@ export async function proposeFix(input: {
   const branch = `pipemedic/fix/${input.problem.incidentId}`;
   const draft = rca.confidence < input.config.remediation.draft_below;
   if (remedy.kind === "config-patch") {
-    const resolved = interpolate(remedy.path, templateContext(input.problem));
+    const fromAlert = nonKnowledgeTemplates(remedy.path);
+    if (fromAlert.length)
+      return {
+        proposal: null,
+        note: `no fix: remediation.path names ${fromAlert.map((t) => `{{${t}}}`).join(", ")}; a fix path may come from knowledge only ({{pipeline.config.<name>}}, {{pipeline.id}}), never from the alert`,
+      };
+    const resolved = interpolate(remedy.path, knowledgeContext(input.problem));
     let path = resolved.value;
     let found: string | null = null;
     if (resolved.missing.length) {

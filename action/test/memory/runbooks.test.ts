@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatLintError, loadRunbooks, mergeRunbooks } from "../../src/memory/runbooks.js";
-import { objectContaining } from "../support/match.js";
+import { objectContaining, stringMatching } from "../support/match.js";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -237,6 +237,21 @@ checks:
       'runbooks/x.md:10: checks[1].id: check id "a" is used twice (fix: give every check of a runbook its own id)',
       'runbooks/x.md:14: remediation.from_check: no check has id "deploy" (fix: name one of a, a)',
     ]);
+  });
+
+  // Issue #16, section 6: an alert must not choose the file a fix edits.
+  it("refuses a remediation.path templated from the alert or from a subject, naming the file and the field, and leaves the runbook out", () => {
+    const check = "  - id: a\n    metric: up\n    primitive: threshold\n    pass_if: { value: '> 1' }";
+    for (const path of ["{{alert.labels.config_file}}", "configs/{{ alert.annotations.file }}.yaml", "pipelines/{{kafka.consumer_group}}/consumer.yaml"]) {
+      const text = withCheck(check).replace(/---\n$/, `remediation: { kind: config-patch, path: "${path}", set: { a: 1 } }\n---\n`);
+      const { runbooks, errors } = loadRunbooks({ "runbooks/x.md": text });
+      expect(runbooks).toEqual([]);
+      expect(errors.map(formatLintError)).toEqual([
+        stringMatching(/^runbooks\/x\.md:\d+: remediation\.path: remediation\.path may be templated from knowledge only, never from the alert: \{\{/),
+      ]);
+    }
+    const knowledge = withCheck(check).replace(/---\n$/, 'remediation: { kind: config-patch, path: "{{pipeline.config.consumer}}", set: { a: 1 } }\n---\n');
+    expect(errorsOf(knowledge)).toEqual([]);
   });
 
   it("warns about deeper ids that do not exist, and keeps the runbook", () => {
