@@ -2,6 +2,7 @@ import type { Alert, Unparsed } from "./alert.js";
 import type { Incident } from "./incident.js";
 import type { Fix, Investigation, LlmUsage } from "./investigation.js";
 import type { Problem } from "./problem.js";
+import type { TelemetryRecording } from "./recording.js";
 import type { Runbook } from "./runbook.js";
 
 /** A fix ready to become a branch and a pull request: the files it changes and how to present it. */
@@ -34,6 +35,8 @@ export interface IncidentOutcome {
   /** Prose an LLM wrote from the verified findings, when one is configured. */
   narrative: string | null;
   llm: LlmUsage | null;
+  /** What the investigation read from telemetry (evidence/telemetry.json), when it ran. */
+  recording?: TelemetryRecording;
 }
 
 /** What one run of the pipeline did. */

@@ -16,6 +16,7 @@ import { reviewersFor } from "../remediate/reviewers.js";
 import { renderPullRequestBody } from "../report/pull-request.js";
 import { redact } from "../redact.js";
 import { withIncidentAlerts } from "../telemetry/incident-alerts.js";
+import { recordTelemetry } from "../telemetry/recording.js";
 import type { Memory } from "./memory.js";
 import { resolveSubjectsStage } from "./subjects.js";
 import type { PipelinePorts } from "./index.js";
@@ -61,6 +62,8 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
     return outcome;
   }
   const { knowledge, runbooks } = memory;
+  // Everything this incident's investigation reads is kept, so the incident can be replayed (pipemedic export).
+  const recorder = recordTelemetry(ports.telemetry);
   ports.progress.phase(`frame ${incident.id}`);
   const framed = await frame({
     incident,
@@ -68,16 +71,16 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
     pipelinesOf: memory.pipelinesOf,
     neighbours: (p) => neighbours(knowledge, p),
     similar: await withReview(ctx.head, findSimilar(ctx.history, incident)),
-    telemetry: ports.telemetry,
+    telemetry: recorder.telemetry,
     now,
   });
   ports.progress.phase(`subjects ${incident.id}`);
-  const problem = await resolveSubjectsStage(framed, ports.telemetry, ports.progress);
+  const problem = await resolveSubjectsStage(framed, recorder.telemetry, ports.progress);
   ports.progress.phase(`investigate ${incident.id}`);
   const llm = ports.llm?.forIncident();
   const initial = candidates(problem, runbooks, knowledge);
   if (llm) initial.push(...(await llmHypotheses(llm, problem, initial, ctx)));
-  const telemetry = withIncidentAlerts(ports.telemetry, problem.alerts);
+  const telemetry = withIncidentAlerts(recorder.telemetry, problem.alerts);
   const investigation = await investigate(
     problem,
     initial,
@@ -94,6 +97,7 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
   outcome.investigated = true;
   outcome.problem = problem;
   outcome.investigation = investigation;
+  outcome.recording = recorder.recording(now);
 
   if (llm) {
     outcome.narrative = await writeNarrative(llm, {

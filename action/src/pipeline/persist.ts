@@ -92,6 +92,7 @@ async function incidentFolder(
       link: input.link,
       narrative: o.narrative,
       llm: o.llm,
+      ...(ours && o.recording ? { recording: o.recording } : {}),
     },
     { redactPatterns: input.redactPatterns },
   );

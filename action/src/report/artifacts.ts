@@ -1,5 +1,6 @@
 import type { Pattern } from "../patterns.js";
 import type { LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
+import { RECORDING_FILE, type TelemetryRecording } from "../model/recording.js";
 import { serializeAlerts } from "../record/alerts.js";
 import { ALERTS_FILE, README_FILE } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
@@ -35,13 +36,18 @@ export interface ReportInput {
   llm?: LlmUsage | null;
 }
 
+/** What an investigation read from telemetry, written as evidence/telemetry.json for replay (pipemedic export). */
+export interface RecordingInput {
+  recording?: TelemetryRecording | null;
+}
+
 /** A report input whose text has been redacted, with each evidence record's file. */
-export interface PreparedInput extends ReportInput {
+export interface PreparedInput extends ReportInput, RecordingInput {
   evidenceFile: Map<Evidence, string>;
 }
 
 /** Redacts every string of the input once, before any Markdown escaping could split a secret. */
-export function prepareInput(input: ReportInput, patterns: Pattern[] = []): PreparedInput {
+export function prepareInput(input: ReportInput & RecordingInput, patterns: Pattern[] = []): PreparedInput {
   const { link, ...data } = input;
   const safe = redactValue(data, patterns);
   return { ...safe, link, evidenceFile: evidenceFiles(safe.investigation?.evidence ?? []) };
@@ -52,7 +58,7 @@ export function prepareInput(input: ReportInput, patterns: Pattern[] = []): Prep
  * plan.md, hypotheses.md, evidence/*.json and alerts.jsonl. Redaction runs on the input first and on
  * every file's content last.
  */
-export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: Pattern[] } = {}): Record<string, string> {
+export function buildIncidentFiles(input: ReportInput & RecordingInput, opts: { redactPatterns?: Pattern[] } = {}): Record<string, string> {
   const patterns = opts.redactPatterns ?? [];
   const prepared = prepareInput(input, patterns);
   const files: Record<string, string> = {
@@ -63,7 +69,24 @@ export function buildIncidentFiles(input: ReportInput, opts: { redactPatterns?: 
     files["plan.md"] = toMarkdown(buildPlan(prepared));
     files["hypotheses.md"] = toMarkdown(buildHypotheses(prepared));
     for (const [e, path] of prepared.evidenceFile) files[path] = `${JSON.stringify(e, null, 2)}\n`;
+    if (prepared.recording) files[RECORDING_FILE] = recordingJson(prepared.recording);
   }
   files[ALERTS_FILE] = serializeAlerts(prepared.alerts);
   return Object.fromEntries(Object.entries(files).map(([path, content]) => [path, redact(content, patterns)]));
+}
+
+/**
+ * The recording as JSON with one record per line (a series with its samples, a log line, a commit):
+ * readable, diffable, and a fraction of the size of fully indented JSON.
+ */
+export function recordingJson(recording: TelemetryRecording): string {
+  const value = (v: unknown, indent: string): string => {
+    if (Array.isArray(v)) return v.length ? `[\n${v.map((x) => `${indent}  ${JSON.stringify(x)}`).join(",\n")}\n${indent}]` : "[]";
+    if (v && typeof v === "object") {
+      const entries = Object.entries(v);
+      return entries.length ? `{\n${entries.map(([k, x]) => `${indent}  ${JSON.stringify(k)}: ${value(x, `${indent}  `)}`).join(",\n")}\n${indent}}` : "{}";
+    }
+    return JSON.stringify(v);
+  };
+  return `${value(recording, "")}\n`;
 }
