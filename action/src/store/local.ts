@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { lstat, rm } from "node:fs/promises";
+import { lstat, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Files, Snapshot, Store } from "../model/index.js";
 import { INDEX_MD, INDEX_PATH, SCORECARDS_DIR } from "../record/paths.js";
@@ -78,11 +78,13 @@ export class LocalGitStore implements Store {
 
   private snapshotAt(commit: string | null): Snapshot {
     let listing: Promise<string[]> | null = null;
+    let present: Promise<Set<string>> | null = null;
     const all = () =>
       (listing ??= commit ? this.git(["ls-tree", "-r", "--name-only", "-z", commit]).then((s) => s.split("\0").filter(Boolean)) : Promise.resolve([]));
     return {
       read: async (path) => {
-        if (!commit) return null;
+        // One listing answers every read of a file that is not there (a run reads many: the folders it is about to create).
+        if (!commit || !(await (present ??= all().then((l) => new Set(l)))).has(path)) return null;
         try {
           return await this.git(["cat-file", "blob", `${commit}:${path}`]);
         } catch {
@@ -100,6 +102,23 @@ export class LocalGitStore implements Store {
     return this.snapshotAt(await this.head());
   }
 
+  /** Writes blobs of `contents` in one git process (a flood's first commit has thousands of files); their ids in order. */
+  private async writeBlobs(contents: string[]): Promise<string[]> {
+    if (!contents.length) return [];
+    const gitDir = (await this.git(["rev-parse", "--absolute-git-dir"])).trim();
+    const tmp = await mkdtemp(join(gitDir, "pipemedic-blobs-"));
+    try {
+      const paths = contents.map((_, n) => join(tmp, String(n)));
+      // A few at a time: thousands of open files at once would meet the process's limit.
+      for (let n = 0; n < contents.length; n += 64) await Promise.all(contents.slice(n, n + 64).map((c, k) => writeFile(paths[n + k]!, c)));
+      const shas = (await this.git(["hash-object", "-w", "--no-filters", "--stdin-paths"], `${paths.join("\n")}\n`)).trim().split("\n");
+      if (shas.length !== contents.length) throw new Error(`git hash-object wrote ${shas.length} blobs of ${contents.length}`);
+      return shas;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
   /** Writes a tree: the parent's tree with `files` set and `removes` deleted, through a temporary index. */
   private async writeTree(parent: string | null, files: Files, removes: string[] = []): Promise<string> {
     const index = `${(await this.git(["rev-parse", "--git-dir"])).trim()}/pipemedic-index-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -107,11 +126,7 @@ export class LocalGitStore implements Store {
     try {
       if (parent) await this.git(["read-tree", parent], undefined, env);
       else await this.git(["read-tree", "--empty"], undefined, env);
-      const entries: string[] = [];
-      for (const [path, content] of Object.entries(files)) {
-        const sha = (await this.git(["hash-object", "-w", "--stdin"], content)).trim();
-        entries.push(`100644 ${sha}\t${path}`);
-      }
+      const entries = (await this.writeBlobs(Object.values(files))).map((sha, n) => `100644 ${sha}\t${Object.keys(files)[n]}`);
       if (entries.length) await this.git(["update-index", "--add", "--index-info"], `${entries.join("\n")}\n`, env);
       if (removes.length) await this.git(["update-index", "--force-remove", "-z", "--stdin"], `${removes.join("\0")}\0`, env);
       return (await this.git(["write-tree"], undefined, env)).trim();
