@@ -26,3 +26,22 @@ export function cut(text: string, max: number): string {
 export function oneLine(text: string, max = 300): string {
   return cut(visible(text).replace(/\s+/g, " ").trim(), max);
 }
+
+/**
+ * A closing keyword GitHub acts on when it precedes a reference or an issue URL (`closes #12`,
+ * `Fixes: owner/repo#3`, `resolved https://github.com/o/r/issues/4`): merged, the pull request would
+ * close that issue.
+ */
+const CLOSING_KEYWORD = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)(?=:?[^\S\n]+(?:#\d|gh-\d|[\w.-]+(?:\/[\w.-]+)?#\d|https?:\/\/))/gi;
+/** Where GitHub would read an issue or pull request reference: `#12`, `GH-12`, and so `owner/repo#12` and `owner#12`. */
+const REFERENCE = /#(?=\d)|\bgh-(?=\d)/gi;
+
+/**
+ * Untrusted text that GitHub will not turn into an issue reference or an auto-closing keyword: a
+ * zero-width joiner after `#` and `GH-` (so `#12`, `GH-12`, `owner/repo#12` stay plain text, with
+ * no cross-reference in the issue), and inside a closing keyword that precedes a reference or a URL.
+ * The reader sees the same characters.
+ */
+export function breakReferences(text: string): string {
+  return text.replace(CLOSING_KEYWORD, (k) => `${k[0]}\u200d${k.slice(1)}`).replace(REFERENCE, (r) => `${r}\u200d`);
+}

@@ -17,9 +17,12 @@ Commands:
   lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
   index [dir]               rebuild incidents/index.json, incidents/README.md and the monthly scorecards
   relay                     forward signed webhooks (Sentry, PagerDuty, dbt Cloud, …) as repository_dispatch events
+  incidents list|show <id>  the recorded incidents, or one incident's cause, correction, fix and report
+  feedback <id> --cause <c> record the real root cause of an incident (a correction Pipemedic learns from)
   notify slack              print a Slack Block Kit message for the Action's incidents output
 
-Run 'pipemedic <command> --help' for a command's options.`,
+Run 'pipemedic <command> --help' for a command's options; 'pipemedic --version' prints the version.
+Colour on a terminal; NO_COLOR=1 turns it off.`,
   demo: `Usage: pipemedic demo [--scenario <id>] [--json]
 
 Replays a bundled scenario through the full pipeline into a new temporary git repository,
@@ -70,6 +73,20 @@ Sets up Pipemedic in the repository at dir (default: the current directory): wri
 and .github/workflows/learn.yml, both naming a released version of the Action; a commented
 ${CONFIG_PATH} whose first line names its JSON Schema for editors; and a knowledge/ skeleton.
 Refuses to overwrite a file that exists, naming it, unless --force is given.`,
+  incidents: `Usage: pipemedic incidents list [--status open|resolved] [--repo <dir>] [--json]
+       pipemedic incidents show <id> [--repo <dir>] [--json]
+
+Reads incidents/index.json of the repository at --repo (default: the current directory). list prints
+each incident, newest first: id, status, severity, root cause (or awaiting a manual trigger) and
+title. show prints one incident: its cause, a correction recorded with feedback, the fix and where
+the report is.`,
+  feedback: `Usage: pipemedic feedback <incident-id> --cause <cause-id> [--note <text>] [--new-cause] [--repo <dir>]
+
+Records the real root cause of an incident in its README's frontmatter (feedback.actual_root_cause,
+feedback.notes), then rebuilds incidents/index.json, incidents/README.md and the scorecards from it,
+in the work tree (not committed: review with git diff, then commit). The cause must be an id of the
+catalogue (docs/root-causes.md) or of the repository's runbooks/; --new-cause accepts a short
+kebab-case name that has no runbook yet. Similar incidents later rank the corrected cause first.`,
   notify: `Usage: pipemedic notify slack --incidents <json|@file> [--unparsed-count <n>] [--run-url <url>]
 
 Prints a Slack message (JSON with text and Block Kit blocks) for the Action's incidents output, to

@@ -1,6 +1,11 @@
 import { demo } from "./demo.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../paths.js";
 import { evaluate } from "./eval.js";
+import { feedback } from "./feedback.js";
 import { HELP, help } from "./help.js";
+import { incidents } from "./incidents.js";
 import { init } from "./init.js";
 import { investigate } from "./investigate.js";
 import { processIo, type CliIo } from "./io.js";
@@ -28,12 +33,29 @@ const COMMANDS: Record<string, Command> = {
   relay,
   notify,
   init,
+  feedback,
+  incidents,
 };
+
+/** The package's version, from its package.json (beside action/ in the repository and in the npm package alike). */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
+}
 
 /** Runs the CLI with the given arguments and returns the exit code: 0 done, 1 failed, 2 a usage mistake. */
 export async function cli(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h" || command === "help") return help(io, "main");
+  if (command === "--help" || command === "-h" || command === "help") return help(io, "main");
+  if (command === "--version" || command === "-V") {
+    io.out(`pipemedic ${await version()}\n`);
+    return 0;
+  }
+  // No command is a usage mistake: the command list goes to stderr, and a script sees exit 2.
+  if (!command) {
+    io.err(`${HELP.main}\n`);
+    return 2;
+  }
   const run = COMMANDS[command];
   if (!run) {
     io.err(`unknown command "${command}"\n\n${HELP.main}\n`);

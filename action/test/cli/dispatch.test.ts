@@ -50,12 +50,15 @@ beforeAll(async () => {
 });
 
 describe("the CLI dispatcher, imported (nothing runs on import)", () => {
-  it("prints the command list for no command, and a command's usage for --help", async () => {
+  it("prints the command list for no command (on stderr, exit 2) and for --help, and a command's usage for --help", async () => {
     const none = await pipemedic();
-    expect(none.code).toBe(0);
-    expect(none.out).toContain("Commands:");
-    for (const command of ["demo", "replay", "eval", "investigate", "normalize", "lint", "index", "relay"]) {
-      expect(none.out).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    expect(none.code).toBe(2);
+    expect(none.out).toBe("");
+    expect(none.err).toContain("Commands:");
+    const list = await pipemedic("--help");
+    expect(list.code).toBe(0);
+    for (const command of ["demo", "replay", "eval", "investigate", "normalize", "lint", "index", "relay", "init", "notify", "incidents", "feedback"]) {
+      expect(list.out).toMatch(new RegExp(`^  ${command}\\b`, "m"));
       const help = await pipemedic(command, "--help");
       expect(help.code).toBe(0);
       expect(help.out).toContain(`Usage: pipemedic ${command}`);

@@ -1,0 +1,114 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../../src/cli/index.js";
+import type { CliIo } from "../../src/cli/io.js";
+import { IncidentIndexSchema, type Scenario } from "../../src/model/index.js";
+import { parseIncidentFrontmatter } from "../../src/record/frontmatter.js";
+import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
+import { REPO_ROOT } from "../support/runner.js";
+
+async function run(args: string[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
+  const said = { out: "", err: "" };
+  const io: CliIo = {
+    out: (t) => void (said.out += t),
+    err: (t) => void (said.err += t),
+    env: opts.env ?? {},
+    tty: opts.tty ?? false,
+    stopped: () => new Promise(() => undefined),
+  };
+  return { code: await cli(args, io), ...said };
+}
+
+let repo: string;
+let scenario: Scenario;
+let incidentId: string;
+
+beforeAll(async () => {
+  for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
+    const s = await loadScenario(dir);
+    if (s.meta.tags.includes("demo")) {
+      scenario = s;
+      break;
+    }
+  }
+  repo = await mkdtemp(join(tmpdir(), "pipemedic-habits-"));
+  const replayed = await run(["replay", scenario.dir, "--out", repo, "--json"]);
+  expect(replayed.code, replayed.err).toBe(0);
+  const index = IncidentIndexSchema.parse(JSON.parse(await readFile(join(repo, "incidents", "index.json"), "utf8")));
+  incidentId = index.incidents[0]!.id;
+}, 120_000);
+afterAll(async () => rm(repo, { recursive: true, force: true }));
+
+describe("CLI habits", () => {
+  it("--version prints the package's version", async () => {
+    const pkg = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+    const out = await run(["--version"]);
+    expect(out).toMatchObject({ code: 0, out: `pipemedic ${pkg.version}\n` });
+  });
+
+  it("incidents list shows each recorded incident with its cause; --status filters; colour only on a terminal without NO_COLOR", async () => {
+    const list = await run(["incidents", "list", "--repo", repo]);
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toContain(incidentId);
+    expect(list.out).toContain(scenario.meta.expect.root_cause);
+    expect(list.out).toMatch(/1 incident of 1\n$/);
+    expect(list.out).not.toContain("\u001b[");
+    expect((await run(["incidents", "list", "--repo", repo], { tty: true })).out).toContain("\u001b[1m");
+    expect((await run(["incidents", "list", "--repo", repo], { tty: true, env: { NO_COLOR: "1" } })).out).not.toContain("\u001b[");
+    const status = (await run(["incidents", "list", "--repo", repo, "--json"])).out;
+    expect((JSON.parse(status) as Array<{ id: string }>).map((i) => i.id)).toEqual([incidentId]);
+    const bad = await run(["incidents", "list", "--repo", repo, "--status", "closed"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--status: expected open or resolved");
+  });
+
+  it("incidents show prints the cause and where the report is; an unknown id is a usage error naming the index", async () => {
+    const show = await run(["incidents", "show", incidentId, "--repo", repo]);
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toMatch(new RegExp(`root cause  ${scenario.meta.expect.root_cause}`));
+    expect(show.out).toMatch(/report {6}incidents\/\d{4}\/\d{2}\/.+\/README\.md/);
+    const missing = await run(["incidents", "show", "2020-01-01-nothing-here", "--repo", repo]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no incident "2020-01-01-nothing-here" in incidents/index.json');
+    const noRepo = await run(["incidents", "list", "--repo", join(repo, "nope")]);
+    expect(noRepo.code).toBe(2);
+  });
+
+  it("feedback refuses a cause outside the catalogue, suggesting near ids; --new-cause takes a kebab-case name", async () => {
+    const wrong = await run(["feedback", incidentId, "--cause", "kafka-lag-slow", "--repo", repo]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain("--cause kafka-lag-slow: not in the cause catalogue");
+    expect(wrong.err).toMatch(/did you mean kafka-lag-/);
+    const shouty = await run(["feedback", incidentId, "--cause", "Bad Cause!", "--new-cause", "--repo", repo]);
+    expect(shouty.code).toBe(2);
+    expect(shouty.err).toContain("short lower-case kebab words");
+    const noCause = await run(["feedback", incidentId, "--repo", repo]);
+    expect(noCause.code).toBe(2);
+    const readme = await readFile(join(repo, "incidents", "index.json"), "utf8");
+    expect(readme).not.toContain('kafka-lag-slow"');
+  });
+
+  it("feedback writes the correction and the note into the incident README's frontmatter, the body untouched", async () => {
+    const index = IncidentIndexSchema.parse(JSON.parse(await readFile(join(repo, "incidents", "index.json"), "utf8")));
+    const path = join(repo, index.incidents[0]!.path, "README.md");
+    const before = await readFile(path, "utf8");
+    const cause = "kafka-broker-disk-full";
+    const out = await run(["feedback", incidentId, "--cause", cause, "--note", 'broker 2 lost its disk: "see" #ops', "--repo", repo]);
+    expect(out.code, out.err).toBe(0);
+    expect(out.out).toContain(`${incidentId}: actual root cause ${cause}`);
+    const after = await readFile(path, "utf8");
+    const record = parseIncidentFrontmatter(after, path);
+    expect(record.feedback).toEqual({ actual_root_cause: cause, notes: 'broker 2 lost its disk: "see" #ops' });
+    // Everything else of the record is as it was.
+    const was = parseIncidentFrontmatter(before, path);
+    expect({ ...record, feedback: was.feedback }).toEqual(was);
+    expect(after.split("\n---\n").slice(1).join("\n---\n")).toBe(before.split("\n---\n").slice(1).join("\n---\n"));
+    const show = await run(["incidents", "show", incidentId, "--repo", repo]);
+    expect(show.out).toContain(`corrected   ${cause} — broker 2 lost its disk`);
+    // Not committed: the person reviews and commits.
+    expect(execFileSync("git", ["status", "--porcelain"], { cwd: repo }).toString()).toContain("README.md");
+  });
+});
