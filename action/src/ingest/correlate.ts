@@ -122,6 +122,8 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     ...(i.groupKeys ? { groupKeys: [...i.groupKeys] } : {}),
   }));
   const byId = new Map(incidents.map((i) => [i.id, i]));
+  // Incidents already recorded keep their opening time: an older alert replayed into one adds to it but does not reopen it earlier.
+  const recorded = new Set(state.map((i) => i.id));
   const seenAlert = new Map<string, string>();
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
   // Indexes keep correlation linear in the number of alerts, however many incidents are open.
@@ -301,7 +303,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
     const repeat = target.fingerprints.includes(alert.fingerprint);
     if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
-    attach(target, alert, pipelines, reason, at, ms);
+    attach(target, alert, pipelines, reason, at, ms, recorded.has(target.id));
     if (future !== undefined) flagClamped(target, future, at);
     index(target);
     if (!repeat) {
@@ -325,7 +327,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     delivery = first.delivery;
     const { target: into, reason } = byEntity(first.facts, first.at, (key, at, strict) => lookup(key, at, strict, from));
     if (!into) continue;
-    merge(into, from, `${first.name}: ${reason}`);
+    merge(into, from, `${first.name}: ${reason}`, recorded.has(into.id));
     gone.add(from);
     byId.delete(from.id);
     let seen = keysOf.get(into);
@@ -345,7 +347,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
 }
 
 /** Moves an incident opened in this run into the one it belongs to, with the reason they join. */
-function merge(into: Incident, from: Incident, reason: string): void {
+function merge(into: Incident, from: Incident, reason: string, recorded = false): void {
   const union = (a: string[], b: string[]) => {
     for (const x of b) if (!a.includes(x)) a.push(x);
   };
@@ -358,7 +360,7 @@ function merge(into: Incident, from: Incident, reason: string): void {
   into.groupingReasons.push(reason, ...from.groupingReasons);
   into.duplicates += from.duplicates;
   into.severity = worst(into.severity, from.severity);
-  if (from.openedAt < into.openedAt) into.openedAt = from.openedAt;
+  if (from.openedAt < into.openedAt && !recorded) into.openedAt = from.openedAt;
   if (from.updatedAt > into.updatedAt) into.updatedAt = from.updatedAt;
   if (from.startClamped && !into.startClamped) into.startClamped = from.startClamped;
   if (into.fingerprints.every((f) => into.resolvedFingerprints.includes(f))) {
@@ -418,7 +420,7 @@ function flagClamped(inc: Incident, claimedAt: number, placed: number): void {
     : { alerts: 1, claimed, placed: new Date(placed).toISOString() };
 }
 
-function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number, ms: (iso: string) => number): void {
+function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number, ms: (iso: string) => number, recorded = false): void {
   inc.alerts.push(alert.id);
   if (!inc.deliveries.includes(alert.raw.delivery)) inc.deliveries.push(alert.raw.delivery);
   for (const p of pipelines) if (!inc.pipelines.includes(p)) inc.pipelines.push(p);
@@ -443,5 +445,5 @@ function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string
     inc.resolvedAt = null;
   }
   if (at > ms(inc.updatedAt)) inc.updatedAt = new Date(at).toISOString();
-  if (alert.status === "firing" && at < ms(inc.openedAt)) inc.openedAt = new Date(at).toISOString();
+  if (alert.status === "firing" && at < ms(inc.openedAt) && !recorded) inc.openedAt = new Date(at).toISOString();
 }

@@ -3,7 +3,7 @@ import type { Alert, Files, IncidentOutcome, LifecycleWindows, Runbook, Snapshot
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
 import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
-import { parseIncidentFrontmatter, updateFrontmatter } from "../record/index.js";
+import { keptRecord, updateFrontmatter } from "../record/index.js";
 import { buildIncidentFiles } from "../report/artifacts.js";
 import { redact } from "../redact.js";
 import type { Correlator } from "./correlate.js";
@@ -97,20 +97,10 @@ async function incidentFolder(
     { redactPatterns: input.redactPatterns },
   );
   const files: Files = Object.fromEntries(Object.entries(built).map(([p, c]) => [`${target.path}/${p}`, c]));
-  // A human's correction outlives any re-investigation.
-  const feedback = previous ? keptFeedback(previous) : null;
-  if (feedback) files[readmePath] = updateFrontmatter(files[readmePath]!, { feedback });
+  // A re-investigation adds and updates: a human's correction, a recorded fix and the opening time outlive it.
+  const kept = previous ? keptRecord(previous, files[readmePath]!) : {};
+  if (Object.keys(kept).length) files[readmePath] = updateFrontmatter(files[readmePath]!, kept);
   return files;
-}
-
-/** The `feedback` a human wrote in an incident's frontmatter, when there is any. */
-function keptFeedback(readme: string): Record<string, unknown> | null {
-  try {
-    const fb = parseIncidentFrontmatter(readme).feedback as Record<string, unknown> | undefined;
-    return fb && Object.values(fb).some((v) => v !== null && v !== "") ? fb : null;
-  } catch {
-    return null;
-  }
 }
 
 function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: number): string {

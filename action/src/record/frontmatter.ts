@@ -146,3 +146,22 @@ export function updateFrontmatter(markdown: string, patch: Record<string, unknow
   const bom = markdown.startsWith("\uFEFF") ? "\uFEFF" : "";
   return `${bom}---\n${doc.toString().replace(/\n$/, "")}\n---\n${split.body}`;
 }
+
+/**
+ * What a rebuilt README must carry over from the one it replaces: a re-investigation adds and updates,
+ * but never erases a human's correction (`feedback` with any value), a recorded fix that the new run
+ * did not replace (it proposed none), or the original opening time. The patch for `updateFrontmatter`;
+ * empty when nothing needs keeping or the previous frontmatter cannot be read.
+ */
+export function keptRecord(previous: string, rebuilt: string): Record<string, unknown> {
+  const before = lenientFrontmatter(previous);
+  if (!before) return {};
+  const after = lenientFrontmatter(rebuilt) ?? {};
+  const patch: Record<string, unknown> = {};
+  const fb = before.feedback;
+  if (fb && typeof fb === "object" && Object.values(fb).some((v) => v !== null && v !== undefined && v !== "")) patch.feedback = fb;
+  if (before.fix && typeof before.fix === "object" && !after.fix) patch.fix = before.fix;
+  const opened = before.opened_at instanceof Date ? before.opened_at.toISOString() : before.opened_at;
+  if (typeof opened === "string" && !Number.isNaN(Date.parse(opened)) && opened !== after.opened_at) patch.opened_at = opened;
+  return patch;
+}
