@@ -12,6 +12,7 @@ Commands:
   demo                      replay a bundled scenario into a temporary git repository and show the result
   replay <dir>              replay one scenario folder (format: docs/scenario-format.md)
   eval <dir>                score every scenario folder under <dir> (--no-knowledge: as on an undescribed stack)
+  export <incident>         turn an incident folder into a replay scenario (history as regression tests)
   investigate --alert <f>   investigate an alert body in a local repository
   normalize <file>          print the normalized alerts of a webhook body, or why it was rejected
   lint [dir]                validate knowledge/, runbooks/ and ${CONFIG_PATH}
@@ -39,6 +40,15 @@ top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_o
 --no-knowledge leaves out every knowledge/ file (the project's and each scenario's), as on a stack
 nobody described yet: subjects then come from the alerts and discovery alone.
 Scenario format and scoring: docs/scenario-format.md; cause ids: docs/root-causes.md.`,
+  export: `Usage: pipemedic export <incident-id|incident-folder> [--out <dir>] [--repo <dir>] [--id <scenario-id>] [--force] [--json]
+
+Writes an investigated incident as a replay scenario (format v1), by default into scenarios/<id>:
+the alerts from alerts.jsonl, re-wrapped as their source sends them, the telemetry every check and
+discovery read from evidence/telemetry.json, now = the investigation's clock, and expect.root_cause =
+feedback.actual_root_cause when a person corrected the incident, else the cause it found. Nothing is
+read from outside the incident folder. An incident id is looked up under incidents/ of --repo (default:
+the current directory). --force replaces a scenario already in --out. Exits 1 when the folder cannot
+make a scenario (never investigated, or investigated before Pipemedic kept what its checks read).`,
   investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
 
 Investigates one webhook body in a local git repository (default: the current directory), using

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../paths.js";
 import { evaluate } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { feedback } from "./feedback.js";
 import { HELP, help } from "./help.js";
 import { incidents } from "./incidents.js";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   demo,
   replay,
   eval: evaluate,
+  export: exportCommand,
   investigate,
   normalize,
   lint,

@@ -33,7 +33,7 @@ const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 export function refusedPath(path: string, allowed: (path: string) => boolean): string | null {
   if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === ".." || s === "." || s === ""))
     return `"${redactedLine(path, 120)}" is not a relative path inside the repository`;
-  if (deniedPath(path)) return `"${redactedLine(path, 120)}" is a workflow, action, CODEOWNERS, policy or git path; fixes never touch those`;
+  if (deniedPath(path)) return `"${redactedLine(path, 120)}" is a workflow, action or git path, a CODEOWNERS file or the policy; fixes never touch those`;
   if (!allowed(path)) return `"${redactedLine(path, 120)}" is not allowed by remediation.allowed_paths`;
   return null;
 }
