@@ -1,4 +1,5 @@
 import type { PipelineResult } from "../model/index.js";
+import { CLEAR_LINE } from "../report/progress.js";
 import { renderCliReport, type RunContext } from "../report/terminal.js";
 import type { CliIo } from "./io.js";
 
@@ -26,5 +27,7 @@ function resultJson(result: PipelineResult, extra: RunContext) {
 
 /** Prints a pipeline run: the terminal report, or the --json document. */
 export function printResult(io: CliIo, result: PipelineResult, json: boolean, extra: RunContext = {}): void {
+  // The live status line (standard error, on a terminal) would otherwise stay above or inside the result.
+  if (io.tty && !json) io.err(CLEAR_LINE);
   io.out(json ? `${JSON.stringify(resultJson(result, extra), null, 2)}\n` : renderCliReport(result, extra));
 }

@@ -93,12 +93,15 @@ export async function frame(input: {
     n.downstream.forEach((x) => downstream.add(x));
   }
   let changes: Changes = { commits: [], deployments: [] };
+  let changesRead: NonNullable<Problem["changesRead"]> = "no-source";
   if (input.telemetry.capabilities.has("changes")) {
     const start = (onset ?? input.now) - CHANGE_LOOKBACK_MS;
     try {
       changes = await input.telemetry.changes({ start, end: input.now }, AbortSignal.timeout(10_000));
+      changesRead = "read";
     } catch {
       // Framing states facts; an unreachable change source is reported by the checks that need it.
+      changesRead = "unreachable";
     }
   }
   const alertnames = alertNames(alerts);
@@ -120,6 +123,7 @@ export async function frame(input: {
     metrics,
     mentions,
     changes,
+    changesRead,
     similar: input.similar,
     timeline: timeline(alerts, changes),
   };
@@ -147,6 +151,7 @@ export function unframedProblem(incident: Incident, alerts: Alert[], now: number
     subjects,
     metrics,
     changes: { commits: [], deployments: [] },
+    changesRead: "not-looked-up",
     similar: [],
     timeline: timeline(alerts, { commits: [], deployments: [] }),
   };

@@ -2,7 +2,11 @@ import type { Alert, AutoRule, Config, Incident } from "../model/index.js";
 
 /** Whether an incident is investigated now, and why (the reason is written to the report). */
 export function decide(incident: Incident, alerts: Alert[], config: Config): { now: boolean; reason: string } {
-  if (incident.status === "resolved") return { now: false, reason: "resolved before investigation" };
+  if (incident.status === "resolved")
+    return {
+      now: false,
+      reason: incident.investigation === "done" ? "resolved; it was investigated earlier, and that report stands" : "resolved before investigation",
+    };
   const firing = alerts.filter((a) => a.status === "firing");
   for (const [i, rule] of config.investigate.auto.entries()) {
     if (firing.some((a) => matches(rule, a, incident))) return { now: true, reason: `investigate.auto[${i}] matched` };

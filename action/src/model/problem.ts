@@ -42,6 +42,12 @@ export interface Problem {
   /** Identifier-like words the alerts' titles and summaries mention without naming their kind; discovery resolves them. */
   mentions?: string[];
   changes: { commits: Commit[]; deployments: Deployment[] };
+  /**
+   * Whether `changes` was read: `read` (empty means none happened), `no-source` (no change source is
+   * configured, so nothing is known), `unreachable` (the source failed), `not-looked-up` (the incident
+   * was not framed). Absent means read, as in records written before it existed.
+   */
+  changesRead?: "read" | "no-source" | "unreachable" | "not-looked-up";
   similar: SimilarIncident[];
   timeline: TimelineEntry[];
 }

@@ -65,7 +65,8 @@ export async function proposeFix(input: {
       return { proposal: null, note: `no fix: ${err instanceof Error ? err.message : String(err)}` };
     }
     if (patched.content === before) return { proposal: null, note: `no fix: ${path} already has the proposed values` };
-    const summary = patched.changes.map((c) => `\`${c.key}\`: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join(", ");
+    // Plain text: every renderer (README, job summary, pull request, terminal) shows it inert, so Markdown would show literally.
+    const summary = patched.changes.map((c) => `${c.key}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join(", ");
     return {
       proposal: {
         kind: "config-patch",
@@ -76,7 +77,7 @@ export async function proposeFix(input: {
         title: `Fix ${h.title.toLowerCase()} (${input.problem.incidentId})`,
         message: `fix(${input.problem.incidentId}): ${h.id}: set ${patched.changes.map((c) => c.key).join(", ")} in ${path}`,
         description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})${found ? ` No knowledge names this pipeline's config: ${path} was chosen because it names the problem's subject and holds these keys; confirm it is the right file.` : ""}`,
-        rollback: `Revert this pull request's commit, or set ${patched.changes.map((c) => `\`${c.key}\` back to ${JSON.stringify(c.from)}`).join(", ")} in ${path}.`,
+        rollback: `Revert this pull request's commit, or set ${patched.changes.map((c) => `${c.key} back to ${JSON.stringify(c.from)}`).join(", ")} in ${path}.`,
         reversible: remedy.reversible,
         draft: draft || found !== null,
       },

@@ -1,4 +1,5 @@
 import type { Progress } from "../model/index.js";
+import { count } from "./markdown/format.js";
 
 /** Plain-line progress over an injected writer: the terminal when not a TTY, and the Actions log. */
 export function lineProgress(write: (line: string) => void, opts: { group?: (name: string) => void } = {}): Progress {
@@ -10,11 +11,14 @@ export function lineProgress(write: (line: string) => void, opts: { group?: (nam
   };
 }
 
+/** Returns the cursor to the start of the line and erases it: the live status line goes before anything else is printed. */
+export const CLEAR_LINE = "\r\x1b[2K";
+
 /** A single live status line for a TTY, rewritten in place; finished checks scroll above it. */
 export function liveProgress(write: (text: string) => void): Progress {
   let done = 0;
   let phase = "";
-  const status = () => write(`\r\x1b[2K${phase} · ${done} checks done`);
+  const status = () => write(`${CLEAR_LINE}${phase} · ${count(done, "check")} done`);
   return {
     phase: (name) => {
       phase = name;

@@ -38,16 +38,19 @@ function incidentBlocks(input: PreparedInput, reportPath: string): { head: RootC
   ];
   const rest: RootContent[] = [];
   if (!inv) {
-    head.push(
-      paragraph(
-        strong("Not investigated:"),
-        " recorded and awaiting a manual trigger. Run the Investigate workflow with ",
-        code("incident-id"),
-        " set to ",
-        code(i.id),
-        ".",
-      ),
-    );
+    if (i.investigation === "done") head.push(paragraph(strong("Investigated earlier:"), " this run recorded its alerts; the report holds the investigation."));
+    else if (i.status === "resolved") head.push(paragraph(strong("Not investigated:"), " resolved before investigation."));
+    else
+      head.push(
+        paragraph(
+          strong("Not investigated:"),
+          " recorded and awaiting a manual trigger. Run the Investigate workflow with ",
+          code("incident-id"),
+          " set to ",
+          code(i.id),
+          ".",
+        ),
+      );
     return { head, rest };
   }
   const rca = inv.rca;

@@ -1,5 +1,6 @@
 import type { PipelineResult } from "../model/index.js";
 import type { EvalSummary, ScenarioScore } from "../eval/score.js";
+import { count } from "./markdown/format.js";
 
 /** Control characters from alert text never reach a terminal: they could rewrite the screen. */
 function clean(text: string): string {
@@ -24,28 +25,30 @@ export function renderCliReport(result: PipelineResult, extra: RunContext = {}):
   // A body whose alerts were inferred is kept with the unparsed ones but is counted apart: its alerts are among those normalized.
   const inferred = result.unparsed.filter((u) => u.inferred).length;
   lines.push(
-    `Alerts: ${result.alerts.length} normalized, ${result.duplicates} duplicate(s), ${result.unparsed.length - inferred} unparsed${inferred ? `, ${inferred} body(ies) inferred` : ""}`,
+    `Alerts: ${result.alerts.length} normalized, ${count(result.duplicates, "duplicate")}, ${result.unparsed.length - inferred} unparsed${inferred ? `, ${count(inferred, "body", "bodies")} inferred` : ""}`,
   );
   for (const u of result.unparsed) lines.push(`  ${u.inferred ? "inferred" : "unparsed"} ${clean(u.delivery)}: ${clean(u.reason)}`);
   for (const o of result.outcomes) {
     lines.push("", `Incident ${o.incident.id} (${o.incident.status}, ${o.incident.severity})`);
     const inv = o.investigation;
     if (!inv) {
-      lines.push(`  Not investigated: ${clean(o.reason)}`);
+      lines.push(`  ${o.incident.investigation === "done" ? "Not investigated again" : "Not investigated"}: ${clean(o.reason)}`);
     } else {
       const rca = inv.rca;
       const top = rca.ranked[0];
       const head =
         rca.conclusion === "inconclusive"
-          ? `unknown — the evidence cannot decide (best candidate ${top ? `${top.id}, ${top.confidence}` : "none"})`
+          ? top
+            ? `unknown — the evidence cannot decide (best candidate ${top.id}, ${top.confidence})`
+            : "unknown — no runbook applied to these alerts, so no cause was checked (a runbook whose applies_to names the alert, its metric or its components would)"
           : `${rca.rootCause} — ${top?.title ?? ""} (${rca.conclusion}, confidence ${rca.confidence})`;
       lines.push(`  Root cause: ${head}`);
       if (rca.chain.length > 1) lines.push(`  Chain: ${rca.chain.join(" → ")}`);
       const decisive = inv.evidence.filter((e) => rca.ranked[0] && e.hypothesis === rca.ranked[0].id && e.verdict === "pass").slice(0, 4);
       for (const e of decisive) lines.push(`  ✔ ${clean(e.finding)}`);
       for (const c of rca.ranked.slice(1, 4)) lines.push(`  also considered: ${c.id} (${c.status}, ${c.confidence})`);
-      if (rca.gaps.length) lines.push(`  Could not check: ${rca.gaps.length} check(s), e.g. ${clean(rca.gaps[0]!)}`);
-      lines.push(`  Checks: ${rca.checksRun} in ${rca.rounds} round(s), ${inv.ms} ms`);
+      if (rca.gaps.length) lines.push(`  Could not check: ${count(rca.gaps.length, "check")}, e.g. ${clean(rca.gaps[0]!)}`);
+      lines.push(`  Checks: ${rca.checksRun} in ${count(rca.rounds, "round")}, ${inv.ms} ms`);
     }
     if (o.fix && o.fix.kind !== "none") {
       lines.push(`  Fix: ${o.fix.kind} on branch ${o.fix.branch}${o.fix.pr ? ` (pull request #${o.fix.pr})` : ""}: ${clean(o.fix.description)}`);

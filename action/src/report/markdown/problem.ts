@@ -108,10 +108,19 @@ function impacted(input: PreparedInput): RootContent[] {
   return out;
 }
 
+/** What an empty list of changes means, by how it was read: "none" only when a source was asked. */
+const NO_CHANGES: Record<NonNullable<PreparedInput["problem"]["changesRead"]>, string> = {
+  read: "No commits or deployments in the window.",
+  "no-source":
+    "Not checked: no change source is configured, so commits and deployments are unknown, not absent. Name the repositories to read under connectors.github in .github/pipemedic.yml (docs/configuration.md).",
+  unreachable: "Not checked: the change source could not be read, so commits and deployments are unknown, not absent.",
+  "not-looked-up": "Not looked up: changes are read when the incident is investigated.",
+};
+
 function changes(input: PreparedInput): RootContent[] {
   const { commits, deployments } = input.problem.changes;
   const out: RootContent[] = [heading(2, "Recent changes")];
-  if (!commits.length && !deployments.length) return [...out, paragraph("No commits or deployments in the window.")];
+  if (!commits.length && !deployments.length) return [...out, paragraph(NO_CHANGES[input.problem.changesRead ?? "read"])];
   if (commits.length) {
     const sorted = [...commits].sort((a, b) => b.at.localeCompare(a.at));
     out.push(

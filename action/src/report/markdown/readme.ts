@@ -125,16 +125,34 @@ function rootCause(input: PreparedInput, inv: Investigation): RootContent[] {
   const rca = inv.rca;
   const top = rca.ranked[0];
   const out: RootContent[] = [heading(2, "Root cause")];
+  if (rca.conclusion === "inconclusive" && !top) {
+    // Nothing was weighed, so "the evidence cannot decide" would be untrue: say what would have applied.
+    out.push(paragraph(strong("Root cause unknown."), " No runbook applied to these alerts, so no cause was checked; do not act on a guess."));
+    out.push(
+      paragraph(
+        "A runbook applies when its ",
+        code("applies_to"),
+        " names one of the alerts (",
+        ...(input.problem.alertnames.length
+          ? input.problem.alertnames.slice(0, 5).flatMap((n, i) => (i ? [", ", code(n, 80)] : [code(n, 80)]))
+          : ["no alert name"]),
+        "), the metric an alert is about, or a component of the impacted pipelines. Add one under ",
+        code("runbooks/"),
+        " (docs/runbooks.md), or describe the pipeline and its components in ",
+        code("knowledge/"),
+        " so that their runbooks apply.",
+      ),
+    );
+    return out;
+  }
   if (rca.conclusion === "inconclusive") {
     out.push(paragraph(strong("Root cause unknown."), " ", meaning("inconclusive")));
     out.push(
-      top
-        ? paragraph(
-            "Best candidate: ",
-            ...causeName(input, top.id, top.title),
-            ` — ${top.status.replace("_", " ")}, confidence ${confidence(top.confidence)}; not enough to name it.`,
-          )
-        : paragraph("No candidate cause matched this incident: no runbook applies to its alerts or components."),
+      paragraph(
+        "Best candidate: ",
+        ...causeName(input, top!.id, top!.title),
+        ` — ${top!.status.replace("_", " ")}, confidence ${confidence(top!.confidence)}; not enough to name it.`,
+      ),
     );
   } else {
     const named = rca.ranked.find((c) => c.id === rca.rootCause);
@@ -240,6 +258,7 @@ function ranked(input: PreparedInput, inv: Investigation): RootContent[] {
       ids(c.against),
       ids(c.gaps),
     ]);
+  if (!rows.length) return [heading(2, "Ranked causes"), paragraph("None: no runbook applied to these alerts (see Root cause above).")];
   const out: RootContent[] = [heading(2, "Ranked causes"), table(["#", "Cause", "Confidence", "Status", "For", "Against", "Not checked"], rows)];
   if (inv.rca.ranked.length > 25)
     out.push(paragraph(`${inv.rca.ranked.length - 25} more candidates are listed in `, link("hypotheses.md", "hypotheses.md"), "."));
