@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cut, oneLine, visible } from "../src/untrusted-text.js";
+import { breakReferences, cut, oneLine, visible } from "../src/untrusted-text.js";
 
 // The one list of characters that hide text from a reader, used by the report and the LLM tasks alike
 // (they had a copy each, and the copies disagreed about the carriage return).
@@ -54,6 +54,40 @@ describe("oneLine and cut", () => {
         expect(line).not.toMatch(LONE_SURROGATE);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("breakReferences", () => {
+  // What GitHub reads as a reference (it cross-references the issue) or a closing keyword (it closes the issue on merge).
+  const GITHUB_REFERENCE = /(?<![\w/])(?:[\w.-]+(?:\/[\w.-]+)?)?#\d|\bgh-\d/i;
+  const CLOSING = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+(?:#|gh-|[\w.-]+(?:\/[\w.-]+)?#|https?:\/\/)/i;
+  const HOSTILE = [
+    "closes #12",
+    "Fixes victim/repo#3",
+    "resolves: #4",
+    "FIXED victim#5",
+    "see GH-6 and gh-7",
+    "victim/repo#8",
+    "#9",
+    "Closed https://github.com/victim/repo/issues/10",
+    "fix:\t#11",
+  ];
+
+  it.each(HOSTILE)("%s: no reference or closing keyword GitHub would act on, and the same characters once the joiners are removed", (text) => {
+    const out = breakReferences(text);
+    expect(out).not.toMatch(GITHUB_REFERENCE);
+    expect(out).not.toMatch(CLOSING);
+    expect(out.replace(/\u200d/g, "")).toBe(text);
+  });
+
+  it("leaves ordinary text alone and is idempotent", () => {
+    for (const text of ["fixed in 2.3", "C# consumer", "issue 12", "closes the window", "resolved", "#hashtag", "a#b"])
+      expect(breakReferences(text)).toBe(text);
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(breakReferences(breakReferences(s))).toBe(breakReferences(s));
+      }),
     );
   });
 });

@@ -1,5 +1,6 @@
 import type { Config, FixProposal, Investigation, Llm, Problem, Snapshot } from "../model/index.js";
 import { proposeFixPatch } from "../llm/index.js";
+import { breakReferences } from "../untrusted-text.js";
 import { allowedPath } from "./propose.js";
 
 /**
@@ -32,7 +33,7 @@ export async function llmFix(
       path: patch.path,
       files: { [patch.path]: patch.content },
       branch: `pipemedic/fix/${problem.incidentId}`,
-      title: `Draft fix for ${top.title.toLowerCase()} (${problem.incidentId})`,
+      title: `Draft fix for ${breakReferences(top.title.toLowerCase())} (${problem.incidentId})`,
       message: `fix(${problem.incidentId}): ${top.id}: LLM-proposed change to ${patch.path}`,
       description: `Proposed by an LLM, not by a runbook: ${patch.explanation}`,
       rollback: `Revert this pull request's commit.`,

@@ -2,6 +2,7 @@ import picomatch from "picomatch";
 import type { Config, Evidence, FixProposal, Hypothesis, Investigation, Problem, Snapshot } from "../model/index.js";
 import { interpolate, knowledgeContext } from "../checks/template.js";
 import { nonKnowledgeTemplates } from "../memory/runbooks.js";
+import { breakReferences } from "../untrusted-text.js";
 import { namesAny } from "../checks/records.js";
 import { deniedPath } from "./denied.js";
 import { patchConfig } from "./patch.js";
@@ -74,7 +75,7 @@ export async function proposeFix(input: {
         path,
         files: { [path]: patched.content },
         branch,
-        title: `Fix ${h.title.toLowerCase()} (${input.problem.incidentId})`,
+        title: `Fix ${breakReferences(h.title.toLowerCase())} (${input.problem.incidentId})`,
         message: `fix(${input.problem.incidentId}): ${h.id}: set ${patched.changes.map((c) => c.key).join(", ")} in ${path}`,
         description: `${remedy.description ?? `Sets ${summary} in ${path}.`} (${summary})${found ? ` No knowledge names this pipeline's config: ${path} was chosen because it names the problem's subject and holds these keys; confirm it is the right file.` : ""}`,
         rollback: `Revert this pull request's commit, or set ${patched.changes.map((c) => `${c.key} back to ${JSON.stringify(c.from)}`).join(", ")} in ${path}.`,
@@ -121,7 +122,7 @@ async function revert(
       files,
       branch,
       title: `Revert ${short} (${input.problem.incidentId})`,
-      message: `revert(${input.problem.incidentId}): ${short} ${commit.message.split("\n")[0] ?? ""}`,
+      message: `revert(${input.problem.incidentId}): ${short} ${breakReferences(commit.message.split("\n")[0] ?? "")}`,
       description: `Restores ${Object.keys(files).join(", ")} as they were before ${short} (“${commit.message.split("\n")[0] ?? ""}”).`,
       rollback: `Revert this pull request's commit to re-apply ${short}.`,
       reversible: true,

@@ -7,9 +7,10 @@ import { inert } from "../../src/report/markdown/inert.js";
 import { mermaidLabel, timelineChart } from "../../src/report/markdown/mermaid.js";
 import { paragraph, table } from "../../src/report/markdown/nodes.js";
 import { toMarkdown } from "../../src/report/markdown/serialize.js";
+import { renderPullRequestBody } from "../../src/report/pull-request.js";
 import { renderJobSummary } from "../../src/report/summary.js";
 import { alert, fixture } from "./fixture.js";
-import { MENTION, OWN_LINK, parsed, strayMermaidLines, textOf } from "./mdast-helpers.js";
+import { MENTION, OWN_LINK, parsed, strayMermaidLines, textOf, visibleText } from "./mdast-helpers.js";
 
 /** Text an attacker controls through an alert, a label, a log line or a commit message. */
 const HOSTILE = [
@@ -32,29 +33,29 @@ const HOSTILE = [
 ];
 const ALL = HOSTILE.join(" ");
 
-function hostileInput() {
+function hostileInput(all = ALL) {
   const a0 = alert({
-    title: `OrdersLag ${ALL}`,
-    labels: { alertname: "OrdersLag", note: ALL, "bad|key": "@octocat" },
-    annotations: { summary: ALL },
+    title: `OrdersLag ${all}`,
+    labels: { alertname: "OrdersLag", note: all, "bad|key": "@octocat" },
+    annotations: { summary: all },
     links: [{ title: "<b>x</b>", url: "javascript:alert(1)" }],
   });
   const a1 = alert({ id: "am-2", title: HOSTILE[8]!, fingerprint: "../../x", pipeline: "@octocat" });
   const input = fixture({
     alerts: [a0, a1],
-    title: `OrdersLag ${ALL}`,
+    title: `OrdersLag ${all}`,
     hypothesisId: "../../etc/passwd",
-    labels: { log: ALL, note: ALL },
-    commitMessage: `fix: ${HOSTILE[8]}\n\n${ALL}`,
-    findings: { members: `Members oscillate: ${ALL}`, logs: HOSTILE[8]!, lag: `Lag ]-->%% ${ALL}`, broker: ALL, deploy: ALL },
+    labels: { log: all, note: all },
+    commitMessage: `fix: ${HOSTILE[8]}\n\n${all}`,
+    findings: { members: `Members oscillate: ${all}`, logs: HOSTILE[8]!, lag: `Lag ]-->%% ${all}`, broker: all, deploy: all },
   });
-  input.problem.similar[0]!.reason = ALL;
-  input.problem.pipelines[0]!.title = ALL;
-  input.problem.pipelines[0]!.description = ALL;
-  input.problem.timeline.push({ at: "2026-03-14T10:20:00Z", kind: "event", text: ALL });
-  input.fix!.description = ALL;
-  input.investigation!.rca.gaps.push(`x/y: ${ALL}`);
-  input.investigation!.hypotheses[0]!.reason = ALL;
+  input.problem.similar[0]!.reason = all;
+  input.problem.pipelines[0]!.title = all;
+  input.problem.pipelines[0]!.description = all;
+  input.problem.timeline.push({ at: "2026-03-14T10:20:00Z", kind: "event", text: all });
+  input.fix!.description = all;
+  input.investigation!.rca.gaps.push(`x/y: ${all}`);
+  input.investigation!.hypotheses[0]!.reason = all;
   return input;
 }
 
@@ -167,5 +168,61 @@ describe("inert text, for any input", () => {
     );
     const chart = timelineChart([{ at: "2026-03-14T10:00:00Z", kind: "alert", text: "x]-->y[ %% ; \n```\nclick" }])!;
     expect(strayMermaidLines(chart.value)).toEqual([]);
+  });
+});
+
+// Issue #16, section 6: alert or model text must not cross-reference or close an issue through our text.
+describe("issue references and closing keywords in hostile text", () => {
+  const REFERENCES = [
+    "closes #4242",
+    "Fixes victim/repo#4242",
+    "resolves: #4242",
+    "FIXED victim#4242",
+    "GH-4242",
+    "victim/repo#4242",
+    "see #4242",
+    "Closed https://github.com/victim/repo/issues/4242",
+  ];
+  const all = REFERENCES.join(" and ");
+  const input = hostileInput(all);
+  const files = buildIncidentFiles(input);
+  const investigation = input.investigation!;
+  const prBody = renderPullRequestBody({
+    proposal: {
+      kind: "config-patch",
+      cause: investigation.rca.rootCause,
+      path: "pipelines/orders/consumer.yaml",
+      files: { "pipelines/orders/consumer.yaml": "x: 1\n" },
+      branch: "pipemedic/fix/x",
+      title: "Fix",
+      message: "fix",
+      description: all,
+      rollback: all,
+      reversible: true,
+      draft: false,
+    },
+    investigation,
+    reportUrl: "https://github.example/acme/data-ops/blob/main/incidents/x/README.md",
+    incidentId: input.incident.id,
+  });
+  const artifacts: Record<string, string> = {
+    "README.md": files["README.md"]!,
+    "problem.md": files["problem.md"]!,
+    "hypotheses.md": files["hypotheses.md"]!,
+    "job summary": renderJobSummary({ ...input, reportPath: `${input.incident.path}/README.md` }),
+    "incident index": renderIncidentIndex([{ ...input.incident, title: all }]),
+    "pull request body": prBody,
+  };
+
+  it.each(Object.keys(artifacts))("%s: no reference GitHub would link and no closing keyword it would act on, yet the text is shown", (name) => {
+    const md = artifacts[name]!;
+    const { nodes } = parsed(md);
+    // GitHub reads references in text, not in code spans or blocks.
+    for (const n of nodes) if (n.type === "text") expect(n.value).not.toMatch(/(?<![\w/])(?:[\w.-]+(?:\/[\w.-]+)?)?#4242|\bgh-4242/i);
+    // A closing keyword is judged on each block's whole text, code included: stricter than GitHub.
+    for (const n of nodes.filter((x) => ["paragraph", "heading", "tableCell", "listItem"].includes(x.type))) {
+      expect(textOf(n)).not.toMatch(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+(?:#|gh-|[\w.-]+(?:\/[\w.-]+)?#|https?:\/\/)/i);
+    }
+    expect(visibleText(md)).toContain("closes #4242");
   });
 });
