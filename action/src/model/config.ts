@@ -31,6 +31,12 @@ export const ConfigSchema = z
          * alert of its fingerprint opens a new incident linked to it as a recurrence.
          */
         quiet_period: DurationSchema.default("24h"),
+        /**
+         * At most this many incidents are investigated in one run, the most severe first (then the
+         * earliest); the others are recorded awaiting a manual trigger, so a flood of alerts cannot
+         * outlast the job. Replay and eval investigate every incident whatever this says.
+         */
+        max_per_run: z.number().int().positive().max(1000).default(10),
       })
       .prefault({}),
     budgets: z
@@ -40,6 +46,11 @@ export const ConfigSchema = z
         total: DurationSchema.default("2m"),
         max_rounds: z.number().int().positive().max(10).default(3),
         max_checks: z.number().int().positive().max(2000).default(200),
+        /**
+         * For the whole run, under the job's own timeout: no investigation starts after it, the one under
+         * way gets only what is left, and the incidents not reached are recorded awaiting a manual trigger.
+         */
+        run: DurationSchema.default("10m"),
       })
       .prefault({}),
     redaction: z
@@ -47,11 +58,9 @@ export const ConfigSchema = z
         /** The repository's own patterns, run on RE2 over everything written or sent. */
         patterns: z
           .array(
-            z
-              .string()
-              .refine((p) => patternProblem(p) === null, {
-                error: (i) => `the pattern ${JSON.stringify(i.input)} ${patternProblem(String(i.input))}; use ${RE2_FIX}`,
-              }),
+            z.string().refine((p) => patternProblem(p) === null, {
+              error: (i) => `the pattern ${JSON.stringify(i.input)} ${patternProblem(String(i.input))}; use ${RE2_FIX}`,
+            }),
           )
           .default([]),
       })

@@ -27,6 +27,11 @@ export interface IncidentOutcome {
   investigated: boolean;
   reason: string;
   /** The framed problem; for an incident recorded but not investigated, the facts of its alerts alone. */
+  /**
+   * Set when the policy starts the incident but this run did not reach it (its cap of investigations
+   * or its deadline): why. The incident is recorded awaiting a manual trigger.
+   */
+  deferred?: string;
   problem: Problem;
   investigation: Investigation | null;
   fix: Fix | null;
@@ -48,6 +53,12 @@ export interface PipelineResult {
   commit: { sha: string | null; attempts: number };
   /** Problems with knowledge/ or runbooks/ files; the run went on without the broken files. */
   memoryErrors: string[];
+  /** The run's last commit that landed (sha null when nothing changed); `commits` has every one. */
   /** The runbooks the run used (the built-in ones with the repository's over them), for eval's baselines. */
+  /**
+   * Every commit of the run in order: the record of its alerts and incidents first, then the
+   * investigations as they finish (a commit whose content was already there has sha null).
+   */
+  commits?: Array<{ sha: string | null; attempts: number }>;
   runbooks: Runbook[];
 }

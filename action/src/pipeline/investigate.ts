@@ -36,12 +36,26 @@ export interface InvestigateContext {
   investigateAll?: boolean;
 }
 
+/** An incident the run touched: the outcome it has until investigated, and whether the policy starts it now. */
+export interface IncidentPlan {
+  outcome: IncidentOutcome;
+  alerts: { all: Alert[]; fresh: Alert[] };
+  /** The policy (or a manual trigger, or replay) starts an investigation in this run. */
+  investigate: boolean;
+  /** A manual trigger named this incident: it goes first and no cap defers it. */
+  manual: boolean;
+}
+
 /**
- * Stage 4, investigate one incident: policy, frame, reason ⇄ execute, narrative, remediate. An
- * incident the policy defers keeps the facts of its alerts as its problem.
+ * Stage 4a, the policy's decision for one incident. Its outcome holds the facts of its alerts as its
+ * problem until it is investigated; an incident the policy defers awaits a manual trigger.
  */
-export async function investigateIncident(incident: Incident, alerts: { all: Alert[]; fresh: Alert[] }, ctx: InvestigateContext): Promise<IncidentOutcome> {
-  const { ports, config, memory, now } = ctx;
+export function planIncident(
+  incident: Incident,
+  alerts: { all: Alert[]; fresh: Alert[] },
+  ctx: Pick<InvestigateContext, "config" | "now" | "incidentId" | "investigateAll">,
+): IncidentPlan {
+  const { config, now } = ctx;
   const manual = ctx.incidentId === incident.id;
   const policy = manual ? { now: true, reason: "manual trigger" } : ctx.investigateAll ? { now: true, reason: "replay" } : decide(incident, alerts.all, config);
   const willInvestigate = policy.now && (alerts.fresh.some((a) => a.status === "firing") || manual || (ctx.investigateAll === true && alerts.fresh.length > 0));
@@ -57,10 +71,18 @@ export async function investigateIncident(incident: Incident, alerts: { all: Ale
     narrative: null,
     llm: null,
   };
-  if (!willInvestigate) {
-    if (incident.investigation === "pending") incident.investigation = "awaiting";
-    return outcome;
-  }
+  if (!willInvestigate && incident.investigation === "pending") incident.investigation = "awaiting";
+  return { outcome, alerts, investigate: willInvestigate, manual };
+}
+
+/**
+ * Stage 4b, investigate one incident the policy starts: frame, reason ⇄ execute, narrative,
+ * remediate. Fills in the plan's outcome (its incident as it was recorded) and returns it.
+ */
+export async function investigateIncident(plan: IncidentPlan, ctx: InvestigateContext): Promise<IncidentOutcome> {
+  const { ports, config, memory, now } = ctx;
+  const { outcome, alerts } = plan;
+  const incident = outcome.incident;
   const { knowledge, runbooks } = memory;
   // Everything this incident's investigation reads is kept, so the incident can be replayed (pipemedic export).
   const recorder = recordTelemetry(ports.telemetry);

@@ -3,16 +3,26 @@ import type { Alert, Files, IncidentOutcome, LifecycleWindows, Runbook, Snapshot
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
 import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
-import { keptRecord, updateFrontmatter } from "../record/index.js";
+import { keptRecord, parseIncidentFrontmatter, updateFrontmatter } from "../record/index.js";
 import { buildIncidentFiles } from "../report/artifacts.js";
 import { redact } from "../redact.js";
 import type { Correlator } from "./correlate.js";
 
-/** What the persist stage writes: the outcomes, the unparsed bodies, and how the run correlated. */
+/**
+ * What one commit of the persist stage writes: some of the run's outcomes (all of them in the commit
+ * that records the run, then each investigation as it finishes), the unparsed bodies, and how the run
+ * correlated.
+ */
 export interface PersistInput {
   outcomes: IncidentOutcome[];
   unparsed: Unparsed[];
+  /** The run's alerts, named in the commit message of the commit that records them; empty in later commits. */
   alerts: Alert[];
+  /**
+   * Ids of the incidents this run is about to investigate: recorded as they are (a new one stays
+   * `pending`) instead of `awaiting`, because a later commit of this run writes their investigation.
+   */
+  queued?: ReadonlySet<string>;
   /** The correlation the run investigated on, and how to redo it on another state of the index. */
   correlation: Correlation;
   correlate: Correlator;
@@ -26,9 +36,13 @@ export interface PersistInput {
 }
 
 /**
- * Stage 5, persist: one compare-and-swap commit of every incident folder the run touched, the
- * unparsed bodies and the index. The files are rebuilt on every attempt, because another run may
- * have landed first: alerts follow the incident they landed in, a human's feedback survives.
+ * Stage 5, persist: one compare-and-swap commit of the given outcomes' incident folders (their alerts
+ * and report), the unparsed bodies and the index with its scorecard. A run calls it first with every
+ * incident it touched, before any investigation (so a job killed later keeps every alert), then with
+ * each batch of finished investigations; every commit rewrites the index from the state it lands on.
+ * The files are rebuilt on every attempt, because another run may have landed first: alerts follow
+ * the incident they landed in, a human's feedback survives. In a commit after the run's first, its
+ * alerts are already recorded: correlation on that state finds them where they landed.
  */
 export async function persist(store: Store, input: PersistInput): Promise<{ sha: string | null; attempts: number }> {
   const { outcomes, correlation } = input;
@@ -37,6 +51,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     id: o.incident.id,
     rootCause: o.incident.rootCause,
     fresh: new Set(correlation.assignments.filter((a) => a.incidentId === o.incident.id && !a.duplicate).map((a) => a.alert.id)),
+    queued: input.queued?.has(o.incident.id) === true,
   }));
   return store.commit(commitMessage(outcomes, input.alerts.length, input.unparsed.length), async (current) => {
     const state = await readIndex(current);
@@ -44,7 +59,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     const redo = same ? correlation : input.correlate(state);
     const files: Files = {};
     for (const [n, o] of outcomes.entries()) {
-      const { id, rootCause, fresh } = decided[n]!;
+      const { id, rootCause, fresh, queued } = decided[n]!;
       // Another run may have opened the incident these alerts belong to: follow them to where they landed.
       const landed = redo.assignments.find((a) => fresh.has(a.alert.id))?.incidentId ?? id;
       const target = redo.incidents.find((i) => i.id === landed) ?? o.incident;
@@ -53,7 +68,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
       if (ours) {
         target.investigation = "done";
         target.rootCause = rootCause;
-      } else if (target.investigation === "pending") {
+      } else if (target.investigation === "pending" && !queued) {
         target.investigation = "awaiting";
       }
       o.incident = target;
@@ -69,7 +84,10 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
   });
 }
 
-/** The incident's report files: written in full when this run investigated it (or it has none yet), else only its status. */
+/**
+ * The incident's report files: written in full when this run investigated it, or it has none yet, or
+ * it has only the stub of a run that meant to investigate it (`pending`); else only its status.
+ */
 async function incidentFolder(
   current: Snapshot,
   o: IncidentOutcome,
@@ -80,7 +98,8 @@ async function incidentFolder(
   const target = o.incident;
   const readmePath = incidentFiles.readme(target);
   const previous = await current.read(readmePath);
-  if (!ours && previous) return { [readmePath]: updateFrontmatter(previous, { status: target.status, resolved_at: target.resolvedAt }) };
+  if (!ours && previous && !isPendingStub(previous))
+    return { [readmePath]: updateFrontmatter(previous, { status: target.status, resolved_at: target.resolvedAt }) };
   const built = buildIncidentFiles(
     {
       incident: target,
@@ -93,6 +112,7 @@ async function incidentFolder(
       narrative: o.narrative,
       llm: o.llm,
       ...(ours && o.recording ? { recording: o.recording } : {}),
+      ...(o.deferred && !ours ? { deferred: o.deferred } : {}),
     },
     { redactPatterns: input.redactPatterns },
   );
@@ -103,10 +123,21 @@ async function incidentFolder(
   return files;
 }
 
+/** Whether a README is the stub a run wrote before investigating the incident (a run stopped before it finished leaves it). */
+function isPendingStub(readme: string): boolean {
+  try {
+    return parseIncidentFrontmatter(readme).investigation === "pending";
+  } catch {
+    return false;
+  }
+}
+
+/** `pipemedic: incident X: 3 alert(s)` for the commit that records a run, `pipemedic: incident X: investigated` for a later one. */
 function commitMessage(outcomes: IncidentOutcome[], alerts: number, unparsed: number): string {
   const head = outcomes.length === 1 ? `incident ${outcomes[0]!.incident.id}` : `${outcomes.length} incidents`;
+  const what = alerts || unparsed || !outcomes.some((o) => o.investigated) ? `${alerts} alert(s)${unparsed ? `, ${unparsed} unparsed` : ""}` : "investigated";
   const causes = outcomes
     .filter((o) => o.investigation)
     .map((o) => `- ${o.incident.id}: ${o.investigation!.rca.rootCause} (${o.investigation!.rca.conclusion}, ${o.investigation!.rca.confidence})`);
-  return [`pipemedic: ${head}: ${alerts} alert(s)${unparsed ? `, ${unparsed} unparsed` : ""}`, "", ...causes].join("\n");
+  return [`pipemedic: ${head}: ${what}`, "", ...causes].join("\n");
 }

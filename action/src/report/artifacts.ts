@@ -34,6 +34,8 @@ export interface ReportInput {
   narrative?: string | null;
   /** The incident's LLM use, when an LLM is configured. */
   llm?: LlmUsage | null;
+  /** Why a run that would have investigated the incident did not reach it (its cap or its deadline). */
+  deferred?: string;
 }
 
 /** What an investigation read from telemetry, written as evidence/telemetry.json for replay (pipemedic export). */

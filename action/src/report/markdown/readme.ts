@@ -99,14 +99,19 @@ function lifecycle(input: PreparedInput): RootContent[] {
   return out;
 }
 
+/** Why an incident recorded without an investigation has none (our own words): its run is on it, the run did not reach it, or the policy. */
+function whyNotInvestigated(input: PreparedInput): string {
+  if (input.incident.investigation === "pending")
+    return " The run that recorded this incident is investigating it; this page is replaced when the investigation is committed. If it still reads so after that run ended, the run stopped first.";
+  if (input.deferred) return ` This incident was recorded, but this run did not investigate it: ${input.deferred}.`;
+  return " This incident was recorded, but the policy did not start an investigation automatically: it awaits a manual trigger.";
+}
+
 function notInvestigated(input: PreparedInput): RootContent[] {
   const id = input.incident.id;
   return [
     heading(2, "Root cause"),
-    paragraph(
-      strong("Not investigated yet."),
-      " This incident was recorded, but the policy did not start an investigation automatically: it awaits a manual trigger.",
-    ),
+    paragraph(strong("Not investigated yet."), whyNotInvestigated(input)),
     paragraph(
       "To investigate it, run the Investigate workflow (",
       code("workflow_dispatch"),
