@@ -69,4 +69,6 @@ export interface Unparsed {
   receivedAt: string;
   /** The redacted body, cut to a safe size. */
   body: string;
+  /** Set when the body was cut to that size: its length and what was kept, in characters. */
+  truncated?: { length: number; kept: number };
 }

@@ -55,8 +55,25 @@ export interface LifecycleWindows {
   quietPeriodMs?: number;
 }
 
+/**
+ * A body kept under incidents/_unparsed/, as the index lists it: the file, why no source read it, and
+ * whether it was cut to fit (`truncated`: its length and what was kept, in characters).
+ */
+export const UnparsedEntrySchema = z.object({
+  path: z.string(),
+  delivery: z.string(),
+  receivedAt: z.string(),
+  reason: z.string(),
+  /** Alerts were inferred from it (investigated all the same); the body waits for a generic mapping. */
+  inferred: z.boolean().optional(),
+  truncated: z.object({ length: z.number().int().nonnegative(), kept: z.number().int().nonnegative() }).optional(),
+});
+export type UnparsedEntry = z.infer<typeof UnparsedEntrySchema>;
+
 export const IncidentIndexSchema = z.object({
   version: z.literal(1),
   incidents: z.array(IncidentSchema),
+  /** The bodies kept under incidents/_unparsed/, newest first (optional: indexes written before it have none). */
+  unparsed: z.array(UnparsedEntrySchema).optional(),
 });
 export type IncidentIndex = z.infer<typeof IncidentIndexSchema>;

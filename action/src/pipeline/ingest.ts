@@ -15,6 +15,15 @@ function inferredNote(alerts: number, inferred: { fields: string[]; list: string
  * Stage 2, ingest: every delivery becomes alerts (each tagged with its pipeline) or an unparsed
  * record with the reason; a body whose alerts were inferred gives both.
  */
+/** The most of a body kept under incidents/_unparsed/, in characters. */
+export const UNPARSED_KEEP = 65_536;
+
+/** A body as it is kept: redacted, cut to UNPARSED_KEEP characters, and marked when it was cut. */
+function keptBody(body: string, patterns: Pattern[]): Pick<Unparsed, "body" | "truncated"> {
+  const cut = body.length > UNPARSED_KEEP;
+  return { body: redact(cut ? body.slice(0, UNPARSED_KEEP) : body, patterns), ...(cut ? { truncated: { length: body.length, kept: UNPARSED_KEEP } } : {}) };
+}
+
 export function ingest(
   deliveries: Delivery[],
   ctx: { config: Config; memory: Memory; source?: Alert["source"]; redactPatterns: Pattern[]; progress: Progress },
@@ -32,10 +41,10 @@ export function ingest(
       if (out.inferred) {
         const inferred = { alerts: out.alerts.length, ...out.inferred };
         const reason = inferredNote(out.alerts.length, out.inferred);
-        unparsed.push({ delivery: d.id, reason, inferred, receivedAt: d.receivedAt, body: redact(d.body.slice(0, 65_536), ctx.redactPatterns) });
+        unparsed.push({ delivery: d.id, reason, inferred, receivedAt: d.receivedAt, ...keptBody(d.body, ctx.redactPatterns) });
       }
     } else {
-      unparsed.push({ delivery: d.id, reason: out.reason, receivedAt: d.receivedAt, body: redact(d.body.slice(0, 65_536), ctx.redactPatterns) });
+      unparsed.push({ delivery: d.id, reason: out.reason, receivedAt: d.receivedAt, ...keptBody(d.body, ctx.redactPatterns) });
       ctx.progress.warn(`${d.id}: not recorded as an alert: ${out.reason}`);
     }
   }

@@ -1,6 +1,6 @@
 import type { LifecycleWindows, Progress, Store } from "../model/index.js";
 import { applyReview, incidentOfBranch, type ReviewOutcome } from "../memory/learn.js";
-import { INDEX_PATH, incidentFiles, indexFiles, readIndex } from "../record/index.js";
+import { INDEX_PATH, incidentFiles, indexFiles, readIndexFile } from "../record/index.js";
 import { updateFrontmatter } from "../record/index.js";
 
 /**
@@ -21,12 +21,12 @@ export async function learnFromReview(
     return { incidentId: null, sha: null };
   }
   const { sha } = await store.commit(`pipemedic: ${incidentId}: fix #${review.number} ${review.merged ? "merged" : "closed unmerged"}`, async (head) => {
-    const incidents = await readIndex(head);
+    const { incidents, unparsed } = await readIndexFile(head);
     const i = incidents.findIndex((x) => x.id === incidentId);
     if (i < 0) throw new Error(`${INDEX_PATH}: no incident ${incidentId} for branch ${review.branch}; was the incident commit lost?`);
     const { incident, frontmatter } = applyReview(incidents[i]!, review);
     incidents[i] = incident;
-    const files = indexFiles(incidents, [], undefined, windows);
+    const files = indexFiles(incidents, [], undefined, windows, unparsed);
     const readme = await head.read(incidentFiles.readme(incident));
     if (readme) files[incidentFiles.readme(incident)] = updateFrontmatter(readme, frontmatter);
     return files;

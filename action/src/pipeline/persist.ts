@@ -2,7 +2,17 @@ import type { Pattern } from "../patterns.js";
 import type { Alert, Files, IncidentOutcome, LifecycleWindows, Runbook, Snapshot, Store, Unparsed } from "../model/index.js";
 import { unframedProblem } from "../frame/problem.js";
 import type { Correlation } from "../ingest/correlate.js";
-import { dedupeAlerts, incidentFiles, indexFiles, readAlerts, readIndex, serializeAlerts, unparsedPath } from "../record/index.js";
+import {
+  dedupeAlerts,
+  incidentFiles,
+  indexFiles,
+  mergeUnparsed,
+  readAlerts,
+  readIndexFile,
+  serializeAlerts,
+  unparsedFiles,
+  unparsedPath,
+} from "../record/index.js";
 import { keptRecord, parseIncidentFrontmatter, updateFrontmatter } from "../record/index.js";
 import { buildIncidentFiles } from "../report/artifacts.js";
 import { redact } from "../redact.js";
@@ -54,7 +64,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     queued: input.queued?.has(o.incident.id) === true,
   }));
   return store.commit(commitMessage(outcomes, input.alerts.length, input.unparsed.length), async (current) => {
-    const state = await readIndex(current);
+    const { incidents: state, unparsed: listed } = await readIndexFile(current);
     const same = state.length === input.before.length && state.every((s, i) => s.updatedAt === input.before[i]!.updatedAt);
     const redo = same ? correlation : input.correlate(state);
     const files: Files = {};
@@ -79,7 +89,9 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     }
     for (const u of input.unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
     if (!Object.keys(files).length && redo.touched.length === 0) return null;
-    Object.assign(files, indexFiles(redo.incidents, input.redactPatterns, undefined, input.windows));
+    // The index lists the kept bodies (first on its page), those of earlier runs whose file is still there included.
+    const unparsed = mergeUnparsed(listed, input.unparsed, await unparsedFiles(current));
+    Object.assign(files, indexFiles(redo.incidents, input.redactPatterns, undefined, input.windows, unparsed));
     return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, input.redactPatterns)]));
   });
 }

@@ -61,12 +61,17 @@ export function scorecardPath(month: string): string {
   return `${SCORECARDS_DIR}/${month}.md`;
 }
 
-/** Unparsed bodies are kept under incidents/_unparsed/, named by day and delivery, never by their content. */
+/**
+ * Unparsed bodies are kept under incidents/_unparsed/, named by day and delivery, never by their
+ * content; a delivery named after its file (`cli-body.json`) is not given a second `.json`.
+ */
 export function unparsedPath(u: Pick<Unparsed, "delivery" | "receivedAt">): string {
   const safe =
     u.delivery
       .replace(/[^A-Za-z0-9._-]+/g, "-")
       .replace(/^[.-]+/, "")
-      .slice(0, 80) || "delivery";
+      .replace(/\.json$/i, "")
+      .slice(0, 80)
+      .replace(/[.-]+$/, "") || "delivery";
   return `${UNPARSED_DIR}/${u.receivedAt.slice(0, 10)}-${safe}.json`;
 }

@@ -1,13 +1,13 @@
 import type { Pattern } from "../patterns.js";
 import type { Root, RootContent } from "mdast";
-import type { Incident, LifecycleWindows } from "../model/index.js";
+import type { Incident, LifecycleWindows, UnparsedEntry } from "../model/index.js";
 import { closesAt } from "../ingest/correlate.js";
 import { INCIDENTS_DIR, incidentFiles } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { confidence, count, utc } from "./markdown/format.js";
 import { code, inert } from "./markdown/inert.js";
 import { hrefFrom } from "./markdown/links.js";
-import { heading, link, paragraph, table, type Inline } from "./markdown/nodes.js";
+import { heading, link, list, paragraph, table, type Inline } from "./markdown/nodes.js";
 import { toMarkdown } from "./markdown/serialize.js";
 
 const LATEST = 50;
@@ -42,9 +42,41 @@ function latestActivity(incidents: Incident[]): number {
   return latest;
 }
 
+/** How many kept bodies the page lists; index.json lists them all. */
+const UNPARSED_LISTED = 50;
+
+/** The bodies no source could read, each with its reason and whether it was cut; nothing when there are none. */
+function unparsedSection(entries: UnparsedEntry[]): RootContent[] {
+  if (!entries.length) return [];
+  const inferred = entries.filter((e) => e.inferred).length;
+  const items = entries.slice(0, UNPARSED_LISTED).map((e): Inline[] => {
+    const rel = e.path.startsWith(`${INCIDENTS_DIR}/`) ? e.path.slice(INCIDENTS_DIR.length + 1) : e.path;
+    return [
+      link(rel, code(rel, 120)),
+      ` — received ${utc(e.receivedAt)}`,
+      e.inferred ? " (alerts inferred from it were investigated)" : "",
+      ": ",
+      ...inert(e.reason, 300),
+      ...(e.truncated
+        ? [` (cut: the file keeps the first ${e.truncated.kept.toLocaleString("en")} of ${e.truncated.length.toLocaleString("en")} characters)`]
+        : []),
+    ];
+  });
+  return [
+    heading(2, `Unparsed bodies (${entries.length})`),
+    paragraph(
+      "Deliveries no source could read, kept for a person: map the source with a generic mapping (docs/sources.md) or fix the sender, then delete the file.",
+      inferred ? ` Alerts were inferred from the fields of ${count(inferred, "body", "bodies")} and investigated; a mapping reads them exactly.` : "",
+    ),
+    list(items),
+    ...(entries.length > UNPARSED_LISTED ? [paragraph(`${entries.length - UNPARSED_LISTED} older bodies are listed in index.json.`)] : []),
+  ];
+}
+
 /**
- * incidents/README.md: open incidents, those awaiting a manual trigger, the latest 50 and a section per
- * pipeline. Links are relative to incidents/, so the index works wherever the repository is browsed.
+ * incidents/README.md: the unparsed bodies first, then open incidents, those awaiting a manual trigger,
+ * the latest 50 and a section per pipeline. Links are relative to incidents/, so the index works
+ * wherever the repository is browsed.
  */
 export function renderIncidentIndex(
   incidents: Incident[],
@@ -53,6 +85,8 @@ export function renderIncidentIndex(
     redactPatterns?: Pattern[];
     /** The policy's windows: an open incident quiet past its quiet period, as of the latest time the index records, is shown closed. */
     windows?: LifecycleWindows;
+    /** Bodies kept under incidents/_unparsed/, newest first: listed before the incidents, since nobody investigates them. */
+    unparsed?: UnparsedEntry[];
   } = {},
 ): string {
   const patterns = opts.redactPatterns ?? [];
@@ -76,6 +110,7 @@ export function renderIncidentIndex(
       ...(quiet.size ? [` ${count(quiet.size, "incident")} closed by the quiet period, unresolved but without a new alert: "closed (quiet)".`] : []),
       ...(opts.now ? [` Updated ${utc(opts.now)}.`] : []),
     ),
+    ...unparsedSection(opts.unparsed ?? []),
     ...section("Open", open, "No open incidents."),
     ...section("Awaiting a manual trigger", awaiting, "None: every recorded incident was investigated.", [
       paragraph(

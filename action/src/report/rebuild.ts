@@ -1,12 +1,12 @@
 import type { Pattern } from "../patterns.js";
 import type { z } from "zod";
-import type { Files, Incident, LifecycleWindows, Severity } from "../model/index.js";
+import type { Files, Incident, LifecycleWindows, Severity, UnparsedEntry } from "../model/index.js";
 import { AlertSchema, IncidentSchema } from "../model/index.js";
 import { addGroupKeys, groupingFacts, groupingKeys } from "../ingest/grouping.js";
 import { alertLines, dedupeAlerts } from "../record/alerts.js";
 import { readIncidentFrontmatter, type IncidentFrontmatter } from "../record/frontmatter.js";
 import { indexFiles, orderIncidents, parseIndex } from "../record/index-file.js";
-import { incidentFiles, incidentOfReadme, INDEX_PATH } from "../record/paths.js";
+import { incidentFiles, incidentOfReadme, INDEX_PATH, UNPARSED_DIR } from "../record/paths.js";
 import { redact } from "../redact.js";
 import { breakMentions, oneLine } from "./markdown/inert.js";
 import { monthsOf } from "./scorecard.js";
@@ -160,6 +160,32 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
   };
 }
 
+/** The bodies kept under incidents/_unparsed/, read from their files (the index's list is rebuilt from them), newest first. */
+function unparsedFrom(files: Record<string, string>): UnparsedEntry[] {
+  const out: UnparsedEntry[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    if (!path.startsWith(`${UNPARSED_DIR}/`) || !path.endsWith(".json")) continue;
+    let u: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) u = parsed as Record<string, unknown>;
+    } catch {
+      // Listed all the same: a person should look at it.
+    }
+    const str = (v: unknown, fallback: string) => (typeof v === "string" && v ? v : fallback);
+    const t = u.truncated as { length?: unknown; kept?: unknown } | undefined;
+    out.push({
+      path,
+      delivery: str(u.delivery, path.slice(UNPARSED_DIR.length + 1)),
+      receivedAt: str(u.receivedAt, ""),
+      reason: str(u.reason, "the file is not a body record Pipemedic wrote"),
+      ...(u.inferred ? { inferred: true } : {}),
+      ...(t && typeof t.length === "number" && typeof t.kept === "number" ? { truncated: { length: t.length, kept: t.kept } } : {}),
+    });
+  }
+  return out.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || a.path.localeCompare(b.path));
+}
+
 /** Every incident folder's entry, with what went wrong in each. */
 function fromFolders(
   files: Record<string, string>,
@@ -252,7 +278,7 @@ export function rebuildHistory(
   const ordered = orderIncidents(result.incidents);
   // What a commit writes, with every month's scorecard; the renderers redact their pages, index.json
   // is redacted here as a commit would.
-  const out: Files = indexFiles(ordered, patterns, monthsOf(ordered), opts.windows);
+  const out: Files = indexFiles(ordered, patterns, monthsOf(ordered), opts.windows, unparsedFrom(files));
   out[INDEX_PATH] = redact(out[INDEX_PATH]!, patterns);
   return { ...result, incidents: ordered, files: out };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,5 +42,57 @@ describe("a local repository after index and investigate", () => {
     expect(git("ls-files", "--", report)).toBe(`${report}\n`);
     expect(git("diff", "HEAD", "--stat")).toBe("");
     expect(run.err).not.toMatch(/local changes/);
+  });
+});
+
+// Issue #17, item 8: a body no source reads is listed first on incidents/README.md with its reason; a
+// cut body says so; its file is not named `….json.json`.
+describe("unparsed bodies in a local repository", () => {
+  it("are listed first on the index page with their reason, a cut one says so, and index rebuilds the list", { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pipemedic-unparsed-"));
+    tmp.push(dir);
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    const small = join(dir, "..", `${dir.split("/").pop()}-body.json`);
+    const big = join(dir, "..", `${dir.split("/").pop()}-big.json`);
+    tmp.push(small, big);
+    await writeFile(small, "this is not an alert");
+    await writeFile(big, `not json ${"x".repeat(70_000)}`);
+    expect((await pipemedic("investigate", "--alert", small, "--repo", dir)).code).toBe(1);
+    expect((await pipemedic("investigate", "--alert", big, "--repo", dir)).code).toBe(1);
+
+    const kept = (await readdir(join(dir, "incidents", "_unparsed"))).sort();
+    expect(kept).toHaveLength(2);
+    for (const f of kept) expect(f).toMatch(/^\d{4}-\d{2}-\d{2}-cli-pipemedic-unparsed-\w+-(body|big)\.json$/);
+    const bigFile = JSON.parse(
+      await readFile(
+        join(
+          dir,
+          "incidents",
+          "_unparsed",
+          kept.find((f) => f.endsWith("-big.json"))!,
+        ),
+        "utf8",
+      ),
+    ) as {
+      truncated: unknown;
+      body: string;
+    };
+    expect(bigFile.truncated).toEqual({ length: 70_009, kept: 65_536 });
+    expect(bigFile.body).toHaveLength(65_536);
+
+    const page = await readFile(join(dir, "incidents", "README.md"), "utf8");
+    expect(page.indexOf("## Unparsed bodies (2)")).toBeGreaterThan(0);
+    expect(page.indexOf("## Unparsed bodies (2)")).toBeLessThan(page.indexOf("## Open"));
+    const lines = page.split("\n").filter((l) => l.startsWith("* ") || l.startsWith("- "));
+    expect(lines.find((l) => l.includes("-body.json"))).toMatch(/received \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: .+/);
+    expect(lines.find((l) => l.includes("-big.json"))).toContain("(cut: the file keeps the first 65,536 of 70,009 characters)");
+    expect(lines.find((l) => l.includes("-body.json"))).not.toContain("(cut:");
+
+    const index = JSON.parse(await readFile(join(dir, "incidents", "index.json"), "utf8")) as { unparsed: Array<{ path: string }> };
+    expect(index.unparsed.map((u) => u.path.split("/").pop()).sort()).toEqual(kept);
+    // A rebuild from the files lists the same bodies, and the page stays as committed.
+    expect((await pipemedic("index", dir, "--from-folders")).code).toBe(0);
+    expect(await readFile(join(dir, "incidents", "README.md"), "utf8")).toBe(page);
+    expect(execFileSync("git", ["status", "--porcelain"], { cwd: dir }).toString()).toBe("");
   });
 });

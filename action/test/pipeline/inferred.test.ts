@@ -60,6 +60,6 @@ describe("a body no source recognizes but that looks like an alert", () => {
     const summary = renderJobSummary(result);
     expect(summary).toContain("alerts inferred from bodies no source recognizes");
     expect(summary).not.toContain("could not be parsed");
-    expect(renderCliReport(result)).toMatch(/^Alerts: 1 normalized, 0 duplicate\(s\), 0 unparsed, 1 body\(ies\) inferred$/m);
+    expect(renderCliReport(result)).toMatch(/^Alerts: 1 normalized, 0 duplicates, 0 unparsed, 1 body inferred$/m);
   });
 });
