@@ -95,6 +95,7 @@ const policy = `# yaml-language-server: $schema=${SCHEMA_BASE_URL}/pipemedic.sch
 #   group_window: 30m     # alerts of another fingerprint join an incident whose last alert is this close
 #   reopen_window: 2h     # a re-fire this soon after resolution reopens the incident
 #   quiet_period: 24h     # an incident with no new alert for this long is closed
+#   max_per_run: 10       # investigated in one run, most severe first; the others await a trigger
 
 # budgets:
 #   concurrency: 8        # checks running at once
@@ -102,6 +103,7 @@ const policy = `# yaml-language-server: $schema=${SCHEMA_BASE_URL}/pipemedic.sch
 #   total: 2m             # per investigation
 #   max_rounds: 3
 #   max_checks: 200
+#   run: 10m              # for the whole run, under the job's 15 minutes
 
 # redaction:
 #   patterns: []          # extra secrets to redact (RE2 regular expressions)
