@@ -49,11 +49,13 @@ feedback.actual_root_cause when a person corrected the incident, else the cause 
 read from outside the incident folder. An incident id is looked up under incidents/ of --repo (default:
 the current directory). --force replaces a scenario already in --out. Exits 1 when the folder cannot
 make a scenario (never investigated, or investigated before Pipemedic kept what its checks read).`,
-  investigate: `Usage: pipemedic investigate --alert <file> [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
+  investigate: `Usage: pipemedic investigate (--alert <file> | --incident <id>) [--dry-run] [--source <source>] [--replay <scenario-dir>] [--repo <dir>] [--json]
 
 Investigates one webhook body in a local git repository (default: the current directory), using
 its knowledge/, runbooks/ and ${CONFIG_PATH}, and commits the incident there. --replay takes
-telemetry from a scenario folder; without it, only the data sources configured are used.`,
+telemetry from a scenario folder; without it, only the data sources configured are used.
+--incident investigates a recorded incident now (one awaiting a manual trigger, or again).
+--dry-run runs everything but commits nothing (no fix branch either) and lists the files it would write.`,
   normalize: `Usage: pipemedic normalize <file> [--headers <file>] [--source <source>] [--json]
 
 Prints the alerts a webhook body normalizes to, or the reason it is rejected.`,

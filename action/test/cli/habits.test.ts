@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,6 +75,45 @@ describe("CLI habits", () => {
     expect(missing.err).toContain('no incident "2020-01-01-nothing-here" in incidents/index.json');
     const noRepo = await run(["incidents", "list", "--repo", join(repo, "nope")]);
     expect(noRepo.code).toBe(2);
+  });
+
+  it("investigate --dry-run runs a new alert through but commits nothing, listing what it would write", { timeout: 120_000 }, async () => {
+    // A repository with one commit and no incident yet.
+    const fresh = await mkdtemp(join(tmpdir(), "pipemedic-dry-run-"));
+    execFileSync("git", ["init", "-q", "-b", "main", fresh]);
+    await writeFile(join(fresh, "README.md"), "# ops\n");
+    execFileSync("git", ["add", "README.md"], { cwd: fresh });
+    execFileSync("git", ["-c", "user.name=u", "-c", "user.email=u@example.com", "commit", "-qm", "ops"], { cwd: fresh });
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: fresh }).toString();
+    const alert = `${fresh}.alert.json`;
+    await writeFile(alert, scenario.alerts[0]!.body);
+    const out = await run(["investigate", "--alert", alert, "--replay", scenario.dir, "--repo", fresh, "--dry-run", "--json"]);
+    await rm(alert);
+    expect(out.code, out.err).toBe(0);
+    const result = JSON.parse(out.out) as { commit: string | null; incidents: Array<{ root_cause: string; report: string }> };
+    expect(result.commit).toBeNull();
+    expect(result.incidents[0]!.root_cause).toBe(scenario.meta.expect.root_cause);
+    expect(out.err).toMatch(/dry run: nothing was committed\. Would have made \d+ commit\(s\) of \d+ file\(s\)/);
+    expect(out.err).toContain(`  ${result.incidents[0]!.report}\n`);
+    expect(execFileSync("git", ["rev-parse", "HEAD"], { cwd: fresh }).toString()).toBe(head);
+    expect(execFileSync("git", ["status", "--porcelain"], { cwd: fresh }).toString()).toBe("");
+    expect(execFileSync("git", ["branch", "--list"], { cwd: fresh }).toString().trim().split("\n")).toHaveLength(1);
+    await rm(fresh, { recursive: true, force: true });
+  });
+
+  it("investigate --incident re-investigates a recorded incident (here as a dry run); an unknown one is a usage error", { timeout: 120_000 }, async () => {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo }).toString();
+    const out = await run(["investigate", "--incident", incidentId, "--replay", scenario.dir, "--repo", repo, "--dry-run", "--json"]);
+    expect(out.code, out.err).toBe(0);
+    const result = JSON.parse(out.out) as { incidents: Array<{ id: string; investigated: boolean }> };
+    expect(result.incidents.map((i) => [i.id, i.investigated])).toEqual([[incidentId, true]]);
+    expect(execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo }).toString()).toBe(head);
+    const unknown = await run(["investigate", "--incident", "2020-01-01-nothing-here", "--repo", repo]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no incident "2020-01-01-nothing-here"');
+    const neither = await run(["investigate", "--repo", repo]);
+    expect(neither.code).toBe(2);
+    expect(neither.err).toContain("investigate needs --alert <file>, or --incident <id>");
   });
 
   it("feedback refuses a cause outside the catalogue, suggesting near ids; --new-cause takes a kebab-case name", async () => {
