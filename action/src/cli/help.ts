@@ -33,12 +33,18 @@ prints the root cause, its confidence and where the report is, and leaves the re
 Replays one scenario. With --out, commits the incident (and the fix branch) into that git
 repository (created when missing); otherwise keeps everything in memory and prints the result.
 The folder's format: docs/scenario-format.md; its expect.root_cause is an id of docs/root-causes.md.`,
-  eval: `Usage: pipemedic eval <dir> [--json] [--no-knowledge]
+  eval: `Usage: pipemedic eval <dir> [--json] [--no-knowledge] [--repo <dir>] [--baseline <file> [--min-move <n>]] [--summary <file>]
 
 Replays every scenario folder under <dir> (any folder with a scenario.yaml) and scores it:
 top1, top3, confident_wrong, distractor, incidents_ok (and pipelines_ok, onset_ok, fix_ok when expected).
 --no-knowledge leaves out every knowledge/ file (the project's and each scenario's), as on a stack
 nobody described yet: subjects then come from the alerts and discovery alone.
+--repo evaluates with a repository's knowledge/, runbooks/ and .github/pipemedic.yml over the built-in
+runbooks, as its investigations would run (use it for a team's scenarios/).
+--baseline compares with a previous --json result: scenarios newly wrong, newly right, and moves of
+the expected cause's confidence of --min-move or more (default 0.1). --summary appends that comparison
+and every scenario's line as Markdown to a file ($GITHUB_STEP_SUMMARY in a workflow).
+Exits 1 when a scenario could not be replayed, or when one right in the baseline is wrong now.
 Scenario format and scoring: docs/scenario-format.md; cause ids: docs/root-causes.md.`,
   export: `Usage: pipemedic export <incident-id|incident-folder> [--out <dir>] [--repo <dir>] [--id <scenario-id>] [--force] [--json]
 

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import {
   CONFIG_PATH,
   silentProgress,
@@ -13,12 +14,32 @@ import {
 import { composeRun } from "../entries/compose.js";
 import { runPipeline } from "../pipeline/index.js";
 import { MemoryStore } from "../store/memory.js";
-import { readTree } from "../store/workspace.js";
+import { loadRunbooks } from "../memory/runbooks.js";
+import { readOptional, readTree } from "../store/workspace.js";
 import { loadScenario } from "../telemetry/replay/load.js";
 
 /** The project's own memory (knowledge/ and runbooks/) that every replay starts from. */
 export async function projectMemory(root: string): Promise<Files> {
   return readTree(root, ["knowledge", "runbooks"]);
+}
+
+/**
+ * A team's repository as the Action sees it (`eval --repo`): the package's runbooks with the
+ * repository's knowledge/ and runbooks/ over them (a runbook of the same id replaces the package's),
+ * and its policy file. So a pull request that edits runbooks/, knowledge/ or the policy is evaluated
+ * with exactly what its investigations would use.
+ */
+export async function repositoryMemory(dir: string, packageRoot: string): Promise<{ memory: Files; policy: string | null }> {
+  const pkg = await readTree(packageRoot, ["runbooks"]);
+  const own = await readTree(dir, ["knowledge", "runbooks"]);
+  const replaced = new Set(loadRunbooks(own).runbooks.map((r) => r.id));
+  const dropped = new Set(
+    loadRunbooks(pkg)
+      .runbooks.filter((r) => replaced.has(r.id))
+      .map((r) => r.file),
+  );
+  const base = Object.fromEntries(Object.entries(pkg).filter(([path]) => !dropped.has(path)));
+  return { memory: { ...base, ...own }, policy: await readOptional(join(dir, CONFIG_PATH)) };
 }
 
 /** The files a scenario's repository starts with: its repo/ tree and its history/ incidents. */
@@ -53,6 +74,8 @@ export interface ReplayOptions {
    * described nothing would run (`eval --no-knowledge`); runbooks stay.
    */
   knowledge?: boolean;
+  /** The policy file's text for a scenario that brings none in repo/ (`eval --repo`: the repository's). */
+  policy?: string | null;
 }
 
 /** Files without knowledge/: what Pipemedic knows before anyone describes the stack. */
@@ -74,7 +97,7 @@ function deliveriesOf(scenario: Scenario): Delivery[] {
 /** Replays a scenario already in memory (a loaded folder, or one a test perturbed). */
 export async function replayLoaded(scenario: Scenario, opts: ReplayOptions): Promise<ReplayRun> {
   const progress = opts.progress ?? silentProgress;
-  const config = scenario.repo[CONFIG_PATH];
+  const config = scenario.repo[CONFIG_PATH] ?? opts.policy ?? undefined;
   const knowledge = opts.knowledge === false ? {} : scenario.knowledge;
   const memory = opts.memory ?? (await projectMemory(opts.projectRoot));
   const { ports, options } = await composeRun({

@@ -1,0 +1,155 @@
+import { z } from "zod";
+
+/**
+ * `eval --baseline`: what changed between a previous `eval --json` result and this one. A scenario is
+ * right when it scores `top1` (spec/scenario-format.md, Scoring); a regression is a scenario right in
+ * the baseline and wrong now. Confidence moves are of the expected cause (of the first-ranked cause for
+ * an expected `unknown`), so a runbook edit that weakens the right answer shows before it flips.
+ */
+
+const RankedSchema = z.array(z.looseObject({ id: z.string(), confidence: z.number() })).default([]);
+
+/** The part of an `eval --json` scenario this comparison reads; other fields are kept by the file and ignored here. */
+export const EvalScenarioSchema = z.looseObject({
+  id: z.string(),
+  expected: z.string(),
+  acceptable: z.array(z.string()).default([]),
+  ranked: RankedSchema,
+  conclusion: z.string().default(""),
+  top1: z.boolean(),
+});
+/** What the comparison reads of a scenario's score (a ScenarioScore, or one read back from a file). */
+export type EvalScenario = Pick<z.infer<typeof EvalScenarioSchema>, "id" | "expected" | "acceptable" | "ranked" | "top1">;
+
+export const EvalResultSchema = z.looseObject({ scenarios: z.array(EvalScenarioSchema) });
+
+export interface ScenarioChange {
+  id: string;
+  expected: string;
+  /** First-ranked cause before and now ("" for none). */
+  before: string;
+  now: string;
+  confidenceBefore: number;
+  confidenceNow: number;
+}
+
+export interface EvalComparison {
+  /** Right in the baseline, wrong now: each one is a regression. */
+  newlyWrong: ScenarioChange[];
+  newlyRight: ScenarioChange[];
+  /** Right or wrong alike, the expected cause's confidence moved by at least the threshold. */
+  moved: ScenarioChange[];
+  /** Scenarios only in this run, and only in the baseline. */
+  added: string[];
+  removed: string[];
+  minMove: number;
+  /** Every scenario of this run with what happened to it, for the per-scenario table. */
+  rows: Array<ScenarioChange & { right: boolean; status: "newly wrong" | "newly right" | "moved" | "same" | "new" }>;
+}
+
+/** The confidence a result gives the expected cause (its first-ranked cause's for `unknown`); 0 when unranked. */
+function expectedConfidence(s: EvalScenario): number {
+  if (s.expected === "unknown") return s.ranked[0]?.confidence ?? 0;
+  const right = new Set([s.expected, ...s.acceptable]);
+  return s.ranked.find((c) => right.has(c.id))?.confidence ?? 0;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function compareEval(baseline: EvalScenario[], current: EvalScenario[], minMove = 0.1): EvalComparison {
+  const before = new Map(baseline.map((s) => [s.id, s]));
+  const now = new Map(current.map((s) => [s.id, s]));
+  const out: EvalComparison = { newlyWrong: [], newlyRight: [], moved: [], added: [], removed: [], minMove, rows: [] };
+  for (const s of current) {
+    const b = before.get(s.id);
+    if (!b) {
+      out.added.push(s.id);
+      const c = round(expectedConfidence(s));
+      out.rows.push({
+        id: s.id,
+        expected: s.expected,
+        before: "",
+        now: s.ranked[0]?.id ?? "",
+        confidenceBefore: 0,
+        confidenceNow: c,
+        right: s.top1,
+        status: "new",
+      });
+      continue;
+    }
+    const change: ScenarioChange = {
+      id: s.id,
+      expected: s.expected,
+      before: b.ranked[0]?.id ?? "",
+      now: s.ranked[0]?.id ?? "",
+      confidenceBefore: round(expectedConfidence(b)),
+      confidenceNow: round(expectedConfidence(s)),
+    };
+    if (b.top1 && !s.top1) out.newlyWrong.push(change);
+    else if (!b.top1 && s.top1) out.newlyRight.push(change);
+    // A small epsilon: 0.1 written as a difference of two rounded confidences must still count.
+    const moved = Math.abs(change.confidenceNow - change.confidenceBefore) + 1e-9 >= minMove;
+    if (moved) out.moved.push(change);
+    const status = b.top1 && !s.top1 ? "newly wrong" : !b.top1 && s.top1 ? "newly right" : moved ? "moved" : "same";
+    out.rows.push({ ...change, right: s.top1, status });
+  }
+  for (const s of baseline) if (!now.has(s.id)) out.removed.push(s.id);
+  return out;
+}
+
+/** True when a scenario right in the baseline is wrong now. */
+export function regressed(c: EvalComparison): boolean {
+  return c.newlyWrong.length > 0;
+}
+
+const conf = (n: number) => n.toFixed(2);
+
+/** The comparison for a terminal, a log, or a job summary (Markdown). */
+export function renderComparison(c: EvalComparison, baselineName: string, markdown = false): string {
+  const lines: string[] = [];
+  const head = `${c.newlyWrong.length} newly wrong, ${c.newlyRight.length} newly right, ${c.moved.length} confidence move(s) of ${c.minMove} or more`;
+  const name = markdown ? `\`${baselineName}\`` : baselineName;
+  lines.push(
+    markdown ? `### Against the baseline ${name}\n\n${c.newlyWrong.length ? "**Regression:** " : ""}${head}` : `Against the baseline ${name}: ${head}`,
+  );
+  const row = (s: ScenarioChange) =>
+    markdown
+      ? `| \`${s.id}\` | \`${s.expected}\` | \`${s.before || "-"}\` | \`${s.now || "-"}\` | ${conf(s.confidenceBefore)} → ${conf(s.confidenceNow)} |`
+      : `  ${s.id}: expected ${s.expected}; first was ${s.before || "nothing"}, now ${s.now || "nothing"}; confidence ${conf(s.confidenceBefore)} -> ${conf(s.confidenceNow)}`;
+  const section = (title: string, list: ScenarioChange[]) => {
+    if (!list.length) return;
+    if (markdown)
+      lines.push(
+        "",
+        `#### ${title}`,
+        "",
+        "| scenario | expected | first before | first now | expected's confidence |",
+        "| --- | --- | --- | --- | --- |",
+        ...list.map(row),
+      );
+    else lines.push(`${title}:`, ...list.map(row));
+  };
+  section("Newly wrong (regressions)", c.newlyWrong);
+  section("Newly right", c.newlyRight);
+  section("Confidence moves", c.moved);
+  if (c.added.length)
+    lines.push(markdown ? `\nNew scenarios (no baseline): ${c.added.map((x) => `\`${x}\``).join(", ")}` : `New scenarios (no baseline): ${c.added.join(", ")}`);
+  if (c.removed.length)
+    lines.push(markdown ? `\nIn the baseline only: ${c.removed.map((x) => `\`${x}\``).join(", ")}` : `In the baseline only: ${c.removed.join(", ")}`);
+  if (markdown && c.rows.length) {
+    lines.push(
+      "",
+      "<details><summary>Every scenario</summary>",
+      "",
+      "| scenario | now | expected | first before | first now | expected's confidence |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...c.rows.map(
+        (r) =>
+          `| \`${r.id}\` | ${r.right ? "right" : "wrong"}${r.status === "same" ? "" : ` (${r.status})`} | \`${r.expected}\` | \`${r.before || "-"}\` | \`${r.now || "-"}\` | ${conf(r.confidenceBefore)} → ${conf(r.confidenceNow)} |`,
+      ),
+      "",
+      "</details>",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
