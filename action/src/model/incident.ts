@@ -28,6 +28,8 @@ export const IncidentSchema = z.object({
   updatedAt: TimestampSchema,
   resolvedAt: TimestampSchema.nullable().default(null),
   rootCause: z.object({ id: z.string(), confidence: z.number(), status: z.string() }).nullable().default(null),
+  /** When the run that investigated it started: time to root cause is counted from openedAt to this. Absent before it was recorded. */
+  investigatedAt: TimestampSchema.nullable().optional(),
   groupingReasons: z.array(z.string()).default([]),
   duplicates: z.number().int().nonnegative().default(0),
   /**

@@ -115,6 +115,7 @@ export async function investigateIncident(plan: IncidentPlan, ctx: InvestigateCo
     signatureCandidates(problem, runbooks, knowledge, initial),
   );
   incident.investigation = "done";
+  incident.investigatedAt = new Date(now).toISOString();
   incident.rootCause = { id: investigation.rca.rootCause, confidence: investigation.rca.confidence, status: investigation.rca.conclusion };
   outcome.investigated = true;
   outcome.problem = problem;

@@ -60,6 +60,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
   const decided = outcomes.map((o) => ({
     id: o.incident.id,
     rootCause: o.incident.rootCause,
+    investigatedAt: o.incident.investigatedAt ?? null,
     fresh: new Set(correlation.assignments.filter((a) => a.incidentId === o.incident.id && !a.duplicate).map((a) => a.alert.id)),
     queued: input.queued?.has(o.incident.id) === true,
   }));
@@ -69,7 +70,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     const redo = same ? correlation : input.correlate(state);
     const files: Files = {};
     for (const [n, o] of outcomes.entries()) {
-      const { id, rootCause, fresh, queued } = decided[n]!;
+      const { id, rootCause, investigatedAt, fresh, queued } = decided[n]!;
       // Another run may have opened the incident these alerts belong to: follow them to where they landed.
       const landed = redo.assignments.find((a) => fresh.has(a.alert.id))?.incidentId ?? id;
       const target = redo.incidents.find((i) => i.id === landed) ?? o.incident;
@@ -78,6 +79,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
       if (ours) {
         target.investigation = "done";
         target.rootCause = rootCause;
+        if (investigatedAt) target.investigatedAt = investigatedAt;
       } else if (target.investigation === "pending" && !queued) {
         target.investigation = "awaiting";
       }

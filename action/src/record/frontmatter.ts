@@ -17,6 +17,8 @@ export const IncidentFrontmatterSchema = z.looseObject({
   alertnames: z.array(z.string()).default([]),
   opened_at: TimestampSchema,
   resolved_at: TimestampSchema.nullable().default(null),
+  /** When the run that investigated the incident started (absent in records written before it was kept). */
+  investigated_at: TimestampSchema.nullable().optional(),
   /** The closed incident this one recurs after (the same alert fired again once it had closed). */
   recurrence_of: IncidentIdSchema.optional(),
   /** Alerts whose claimed start lay after their receive time: how many, the furthest claim, where they were placed. */

@@ -152,6 +152,7 @@ function incidentFrom(dir: string, fm: IncidentFrontmatter, alerts: RecordedAler
     updatedAt: merged ? fm.resolved_at! : iso(updated, fm.opened_at),
     resolvedAt: fm.resolved_at,
     rootCause: fm.root_cause,
+    ...(fm.investigated_at ? { investigatedAt: fm.investigated_at } : {}),
     groupingReasons,
     duplicates,
     ...(alerts.length ? { groupKeys } : {}),

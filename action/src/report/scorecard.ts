@@ -25,7 +25,7 @@ const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "Ju
 
 /** What the time-to-root-cause figure measures, written into the file for people and machines. */
 export const TIME_TO_ROOT_CAUSE_MEASURES =
-  "opened_at to updated_at of investigated incidents (index.json): the first alert's start to the incident's last recorded change";
+  "opened_at to investigated_at of investigated incidents (index.json): the first alert's start to the start of the run that investigated it (updated_at for incidents recorded before investigated_at was kept)";
 
 /** The month (YYYY-MM, UTC) a timestamp falls in; null when it is not a date. */
 export function monthOf(at: string): string | null {
@@ -141,7 +141,7 @@ export function scorecardFigures(month: string, incidents: Incident[]): Scorecar
   const rows = ofMonth(month, incidents);
   const investigated = rows.filter((i) => i.investigation === "done");
   const waits = investigated
-    .map((i) => Date.parse(i.updatedAt) - Date.parse(i.openedAt))
+    .map((i) => Date.parse(i.investigatedAt ?? i.updatedAt) - Date.parse(i.openedAt))
     .filter((ms) => Number.isFinite(ms))
     .map((ms) => Math.max(0, ms))
     .sort((a, b) => a - b);

@@ -39,6 +39,10 @@ beforeAll(async () => {
   expect(replayed.code, replayed.err).toBe(0);
   const index = IncidentIndexSchema.parse(JSON.parse(await readFile(join(repo, "incidents", "index.json"), "utf8")));
   incidentId = index.incidents[0]!.id;
+  // The run records when it investigated, in the index and in the README's frontmatter (time to root cause counts to it).
+  const readme = await readFile(join(repo, index.incidents[0]!.path, "README.md"), "utf8");
+  expect(index.incidents[0]!.investigatedAt).toBe(new Date(Date.parse(scenario.meta.now)).toISOString());
+  expect(parseIncidentFrontmatter(readme).investigated_at).toBe(index.incidents[0]!.investigatedAt);
 }, 120_000);
 afterAll(async () => rm(repo, { recursive: true, force: true }));
 

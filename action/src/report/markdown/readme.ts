@@ -33,6 +33,7 @@ export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
     alertnames: incident.alertnames,
     opened_at: incident.openedAt,
     resolved_at: incident.resolvedAt,
+    ...(incident.investigatedAt ? { investigated_at: incident.investigatedAt } : {}),
     ...(incident.recurrenceOf ? { recurrence_of: incident.recurrenceOf } : {}),
     ...(incident.startClamped ? { start_clamped: { ...incident.startClamped } } : {}),
     investigation: inv ? "done" : incident.investigation,
