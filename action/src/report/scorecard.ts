@@ -7,7 +7,7 @@ import { redact, redactValue } from "../redact.js";
 import { confidence, count, duration, round2, utc } from "./markdown/format.js";
 import { code, inert } from "./markdown/inert.js";
 import { hrefFrom } from "./markdown/links.js";
-import { mermaidLabel } from "./markdown/mermaid.js";
+import { CHART_COLOURS, mermaidLabel, xyInit } from "./markdown/mermaid.js";
 import { heading, link, paragraph, table, type Inline } from "./markdown/nodes.js";
 import { toMarkdown } from "./markdown/serialize.js";
 
@@ -222,12 +222,15 @@ function incidentLink(i: Pick<Incident, "id" | "path">): Inline {
 function perDayChart(month: string, perDay: number[]): Code {
   // Our own labels, sanitized all the same: nothing but digits should ever reach Mermaid here.
   const labels = perDay.map((_, d) => `"${mermaidLabel(String(d + 1).padStart(2, "0"), 2)}"`);
-  const top = Math.max(1, ...perDay);
+  // Mermaid's y axis draws d3's ten ticks, which fall on fractions below 8 (0.1 apart for 0 --> 1):
+  // reaching 8 at least keeps every tick a whole number of incidents.
+  const top = Math.max(8, ...perDay);
   return {
     type: "code",
     lang: "mermaid",
     meta: null,
     value: [
+      xyInit([CHART_COLOURS.bar], 360),
       "xychart-beta",
       `    title "${mermaidLabel(`Incidents opened per day, ${month} (UTC)`, 70)}"`,
       `    x-axis [${labels.join(", ")}]`,

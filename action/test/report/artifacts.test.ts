@@ -57,10 +57,16 @@ describe("buildIncidentFiles on an investigated incident", () => {
     expect(ranked!.children).toHaveLength(1 + 4);
     expect(textOf(ranked!.children[1]!)).toContain("kafka-lag-slow-consumer");
     const charts = mermaid(nodes);
-    expect(charts.map((c) => c.split("\n")[0])).toEqual(["xychart-beta", "timeline"]);
+    expect(charts.map((c) => c.split("\n").find((l) => !l.startsWith("%%")))).toEqual(["xychart-beta", "timeline"]);
     for (const c of charts) expect(strayMermaidLines(c)).toEqual([]);
+    // The decisive series in thousands of messages over minutes from the onset, which a thin spike marks.
+    expect(charts[0]).toContain('x-axis "minutes from the onset, 2026-03-14 10.02 UTC" -32 --> 28');
+    expect(charts[0]).toContain('y-axis "kafka_consumergroup_lag, messages (thousands)" 0 --> 164');
+    expect(charts[0]).toMatch(/line "onset 10\.02" \[0, [0, ]*164, 0/);
     // The null sample at 10:05 is left out rather than drawn as zero.
-    expect(charts[0]).not.toContain('"10.05"');
+    const series = charts[0]!.split("\n").find((l) => l.startsWith('    line "orders-consumer'))!;
+    expect(series).toContain("[1.2, 1.21, 1.22, 1.23, 1.24, 1.25, 102, 120,");
+    expect(series).not.toMatch(/[[ ]0[,\]]/);
     expect(charts[1]).toContain("09.58 : deployment orders-consumer v2.14.0 to prod");
     const links = nodes.filter((n) => n.type === "link").map((n) => (n as { url: string }).url);
     expect(links).toContain("evidence/kafka-lag-slow-consumer--lag-step.json");

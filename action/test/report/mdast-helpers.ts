@@ -36,20 +36,32 @@ export const MENTION = /(^|\s)@[A-Za-z0-9]/m;
 export const OWN_LINK =
   /^(evidence\/[a-z0-9-]+\.json|problem\.md|plan\.md|hypotheses\.md|README\.md|alerts\.jsonl|(\.\.\/)+runbooks\/[a-z0-9-]+\.md|(\.\.\/)*(\d{4}\/)?(\d{2}\/)?[a-z0-9-]+\/README\.md)$/;
 
+const LABEL = String.raw`[\p{L}\p{N} ._\-/=+(),…]+`;
+const NUM = String.raw`-?\d+(\.\d+)?`;
+const NUMS = String.raw`\[${NUM}(, ${NUM})*\]`;
+const line = (source: string) => new RegExp(`^${source}$`, "u");
+/** The only init directive the reports write: an xychart's palette (#rrggbb colours) and size. */
+const INIT = line(
+  String.raw`%%\{init: \{"themeVariables":\{"xyChart":\{"plotColorPalette":"#[0-9a-f]{6}(, #[0-9a-f]{6})*"\}\},"xyChart":\{"width":\d+,"height":\d+,"showLegend":true\}\}\}%%`,
+);
+
 const MERMAID_LINE = {
-  timeline: [/^timeline$/, /^ {4}title Timeline \(UTC\)$/, /^ {4}section \d{4}-\d{2}-\d{2}$/, /^ {8}\d{2}\.\d{2} : [\p{L}\p{N} ._\-/=+(),…]+$/u],
+  timeline: [/^timeline$/, line(` {4}title ${LABEL}`), /^ {4}section \d{4}-\d{2}-\d{2}$/, line(String.raw` {8}\d{2}\.\d{2}( : ${LABEL})+`)],
   "xychart-beta": [
     /^xychart-beta$/,
-    /^ {4}title "[\p{L}\p{N} ._\-/=+(),…]+"$/u,
-    /^ {4}x-axis \["\d{2}\.\d{2}"(, "\d{2}\.\d{2}")+\]$/,
-    /^ {4}y-axis "value"$/,
-    /^ {4}line \[-?\d+(\.\d+)?(, -?\d+(\.\d+)?)+\]$/,
+    line(` {4}title "${LABEL}"`),
+    line(` {4}x-axis "${LABEL}" ${NUM} --> ${NUM}`),
+    /^ {4}x-axis \["\d{2}"(, "\d{2}")*\]$/,
+    line(` {4}y-axis "${LABEL}" ${NUM} --> ${NUM}`),
+    line(` {4}(line|bar)( "${LABEL}")? ${NUMS}`),
   ],
 };
 
 /** The lines of a Mermaid block that fall outside the grammar the report generates (empty when intact). */
 export function strayMermaidLines(value: string): string[] {
-  const [first, ...rest] = value.split("\n");
+  const lines = value.split("\n");
+  if (INIT.test(lines[0] ?? "")) lines.shift();
+  const [first, ...rest] = lines;
   const grammar = MERMAID_LINE[first as keyof typeof MERMAID_LINE];
   if (!grammar) return [first ?? ""];
   return rest.filter((line) => !grammar.some((re) => re.test(line)));

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import type { Incident } from "../../src/model/index.js";
 import { indexFiles, scorecardPath } from "../../src/record/index.js";
 import { monthsOf, renderScorecard, scorecardFigures, TIME_TO_ROOT_CAUSE_MEASURES } from "../../src/report/scorecard.js";
-import { MENTION, OWN_LINK, parsed, textOf } from "./mdast-helpers.js";
+import { MENTION, OWN_LINK, parsed, strayMermaidLines, textOf } from "./mdast-helpers.js";
 import { compilePatterns } from "../../src/redact.js";
 
 const MIN = 60_000;
@@ -198,11 +198,14 @@ describe("renderScorecard", () => {
   it("charts incidents per day as an xychart-beta bar chart", () => {
     const charts = nodes.filter((n): n is Code => n.type === "code" && n.lang === "mermaid");
     expect(charts).toHaveLength(1);
-    const lines = charts[0]!.value.split("\n");
+    const [init, ...lines] = charts[0]!.value.split("\n");
+    // Its own palette: Mermaid's default draws the first series in a pale lavender that vanishes on white.
+    expect(init).toContain('"plotColorPalette":"#0969da"');
     expect(lines[0]).toBe("xychart-beta");
     expect(lines[1]).toMatch(/^ {4}title "[\p{L}\p{N} ._\-/=+(),]+"$/u);
     expect(lines[2]).toMatch(/^ {4}x-axis \["01"(, "\d{2}"){30}\]$/);
-    expect(lines[3]).toBe('    y-axis "incidents" 0 --> 2');
+    // At most 2 a day, but the axis reaches 8 so that its ticks are whole incidents (0.2 apart below that).
+    expect(lines[3]).toBe('    y-axis "incidents" 0 --> 8');
     expect(lines[4]).toMatch(/^ {4}bar \[2, 0, 0, 0, 2,/);
   });
 
@@ -254,7 +257,8 @@ describe("renderScorecard", () => {
       .join(" ");
     expect(text).not.toMatch(MENTION);
     const chart = p.nodes.find((n): n is Code => n.type === "code" && n.lang === "mermaid")!;
-    expect(chart.value.split("\n")).toHaveLength(5);
+    expect(chart.value.split("\n")).toHaveLength(6);
+    expect(strayMermaidLines(chart.value)).toEqual([]);
     // The YAML frontmatter still parses and carries the hostile id as a plain string.
     expect((parse((p.tree.children[0] as Yaml).value) as { top_causes: Array<{ id: string }> }).top_causes[0]!.id).toBe("[x](https://evil.example) @octocat");
   });

@@ -30,25 +30,71 @@ function clock(at: Date): string {
   return at.toISOString().slice(11, 16).replace(":", ".");
 }
 
-/** A `timeline` of dated entries, one section per day (UTC), at most `max` entries; null when none has a valid time. */
-export function timelineChart(entries: Array<Pick<TimelineEntry, "at" | "kind" | "text">>, max = 30): Code | null {
+/**
+ * A `timeline` of dated entries, one section per day (UTC) and one period per minute, at most `max`
+ * entries; null when none has a valid time. Mermaid lays a timeline's periods side by side at a fixed
+ * width (about 200 px each), so GitHub shrinks a long one to fit its column. Measured in Chromium with
+ * Mermaid 11 at 880 px: 3 periods draw text at 14.2 px, 4 at 11.8 px, 5 at 10.1 px and less with a
+ * long unbroken word (9.8 px), 8 at 7 px. Callers keep it to `TIMELINE_MAX` and list the rest.
+ */
+export function timelineChart(
+  entries: Array<Pick<TimelineEntry, "at" | "text"> & { kind: string }>,
+  max = TIMELINE_MAX,
+  title = "Timeline (UTC)",
+): Code | null {
   const dated = entries
     .map((e) => ({ ...e, d: new Date(e.at) }))
     .filter((e) => !Number.isNaN(e.d.getTime()))
     .sort((a, b) => a.d.getTime() - b.d.getTime())
     .slice(0, max);
   if (!dated.length) return null;
-  const lines = ["timeline", "    title Timeline (UTC)"];
+  const lines = ["timeline", `    title ${mermaidLabel(title, 60)}`];
   let day = "";
+  let minute = "";
   for (const e of dated) {
     const d = e.d.toISOString().slice(0, 10);
     if (d !== day) {
       lines.push(`    section ${d}`);
       day = d;
+      minute = "";
     }
-    lines.push(`        ${clock(e.d)} : ${mermaidLabel(`${e.kind} ${e.text}`, 80)}`);
+    const label = mermaidLabel(`${e.kind} ${e.text}`, 80);
+    // Events of the same minute stack in one period rather than widening the timeline.
+    if (clock(e.d) === minute) lines[lines.length - 1] += ` : ${label}`;
+    else lines.push(`        ${clock(e.d)} : ${label}`);
+    minute = clock(e.d);
   }
   return mermaid(lines);
+}
+
+/** The most entries a Mermaid timeline holds and still reads at GitHub's width (see `timelineChart`). */
+export const TIMELINE_MAX = 4;
+
+/*
+ * Colours. Mermaid's default xychart palette draws the first series in #ECECFF, which vanishes on
+ * white, so each chart sets its own with an init directive (`themeVariables.xyChart.plotColorPalette`).
+ * Does GitHub honour it? GitHub renders ```mermaid blocks with Mermaid itself (in an iframe), and
+ * Mermaid applies an init directive's keys unless the site lists them in `secure`; no GitHub document
+ * promises or forbids theme variables, and what we found (public issues and docs, searched 2026-12)
+ * shows init directives with `theme` and `themeVariables` used and rendered on GitHub, with the caveat
+ * that GitHub pins its Mermaid version. So we rely on it, but order the plots so that the chart still
+ * reads when a renderer ignores the directive: the default palette's pale first colour goes to the
+ * onset marker, the decisive series comes second (#8493A6, still 3:1 on white), the threshold third.
+ * Every colour here has a contrast of at least 3:1 against GitHub's light (#ffffff) and dark (#0d1117)
+ * backgrounds (WCAG's minimum for graphics); the browser test checks it on every rendered chart.
+ */
+export const CHART_COLOURS = { marker: "#6e7781", series: "#0969da", threshold: "#cf222e", bar: "#0969da" } as const;
+
+/** GitHub's content column is about 880 px wide; a chart drawn at this width is never scaled down. */
+export const CHART_WIDTH = 860;
+
+/** The init directive of an xychart: its palette, in plot order, and a size that fits GitHub's column. */
+export function xyInit(palette: string[], height = 420): string {
+  const config = {
+    themeVariables: { xyChart: { plotColorPalette: palette.join(", ") } },
+    xyChart: { width: CHART_WIDTH, height, showLegend: true },
+  };
+  return `%%{init: ${JSON.stringify(config)}}%%`;
 }
 
 /** Evidence data of a metric check, as the checks runtime records it. */
@@ -61,47 +107,253 @@ export const SeriesDataSchema = z.object({
   ),
 });
 export type SeriesData = z.infer<typeof SeriesDataSchema>;
+type ChartSeries = SeriesData["series"][number];
 
 // xychart-beta reads plain decimals only: no exponents, no NaN.
 function num(v: number): string {
   const c = Math.max(-1e15, Math.min(1e15, v));
-  const r = Math.abs(c) >= 100 ? Math.round(c) : Math.round(c * 1000) / 1000;
+  const r = Math.abs(c) >= 100 ? Math.round(c) : Math.abs(c) >= 1 ? Math.round(c * 100) / 100 : Math.round(c * 1000) / 1000;
   return Object.is(r, -0) ? "0" : String(r);
 }
 
+/** A unit for people: values are divided by `factor` and the axis says `label`. */
+export interface Unit {
+  label: string;
+  factor: number;
+}
+
+const BINARY = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
 /**
- * An `xychart-beta` line chart of up to `maxLines` series from evidence data, over the instants every
- * charted series has a value, thinned to `maxPoints`. Null when the data has no series or fewer than two points.
+ * The unit a metric's values read in, from the metric's name (Prometheus' naming conventions: a
+ * `_bytes` or `Size` suffix, `_seconds`, `_ratio`, milliseconds per second) scaled to the largest
+ * value shown; counts above ten thousand read in thousands or millions.
  */
-export function seriesChart(
-  data: unknown,
-  title: string,
-  opts: { maxLines?: number; maxPoints?: number } = {},
-): { chart: Code; series: SeriesData["series"] } | null {
-  const parsed = SeriesDataSchema.safeParse(data);
-  if (!parsed.success) return null;
-  const finite = (p: [number, number | null]) => p[1] !== null && Number.isFinite(p[1]) && Number.isFinite(p[0]);
-  let charted = parsed.data.series.filter((s) => s.points.filter(finite).length >= 2).slice(0, opts.maxLines ?? 3);
-  const common = (set: typeof charted) => {
-    const maps = set.map((s) => new Map(s.points.filter(finite).map((p) => [p[0], p[1] as number])));
-    const times = [...(maps[0]?.keys() ?? [])].filter((t) => maps.every((m) => m.has(t))).sort((a, b) => a - b);
-    return { maps, times };
-  };
-  let { maps, times } = common(charted);
-  if (times.length < 2 && charted.length > 1) {
-    charted = charted.slice(0, 1);
-    ({ maps, times } = common(charted));
+export function unitOf(metric: string, rate: boolean, maxAbs: number): Unit {
+  const per = rate ? "/s" : "";
+  const m = metric.toLowerCase();
+  if (/bytes|size$/.test(m)) {
+    let i = 0;
+    while (i < BINARY.length - 1 && maxAbs >= 1024 ** (i + 1)) i++;
+    return { label: `${BINARY[i]}${per}`, factor: 1024 ** i };
   }
-  if (times.length < 2) return null;
-  const max = opts.maxPoints ?? 30;
-  const step = Math.max(1, Math.ceil(times.length / max));
-  const ticks = times.filter((_, i) => i % step === 0 || i === times.length - 1);
+  if (/mspersecond$/.test(m)) return { label: "% of the time", factor: 10 };
+  if (/_ratio$/.test(m)) return { label: "%", factor: 0.01 };
+  const seconds = /_seconds(_total)?$/.test(m) ? 1 : /(_ms|_milliseconds|ms)$/.test(m) && !rate ? 0.001 : 0;
+  if (seconds) {
+    const s = maxAbs * seconds;
+    if (s >= 7200) return { label: "hours", factor: 3600 / seconds };
+    if (s >= 120) return { label: "minutes", factor: 60 / seconds };
+    if (s < 1) return { label: "ms", factor: 0.001 / seconds };
+    return { label: "seconds", factor: 1 / seconds };
+  }
+  const what = /lag/.test(m) ? "messages" : /slots/.test(m) ? "slots" : /offset/.test(m) ? (rate ? "messages" : "offset") : rate ? "events" : "";
+  const scale = maxAbs >= 1e7 ? { word: "millions", factor: 1e6 } : maxAbs >= 1e4 ? { word: "thousands", factor: 1e3 } : { word: "", factor: 1 };
+  const label = [what, scale.word && (what ? `(${scale.word})` : scale.word)].filter(Boolean).join(" ") || "count";
+  return { label: `${label}${per}`, factor: scale.factor };
+}
+
+/** A series' name as the checks runtime writes it into a finding: its labels but `__name__`, `k=v` joined by commas. */
+export function seriesName(s: Pick<ChartSeries, "labels">): string {
+  const parts = Object.entries(s.labels)
+    .filter(([k]) => k !== "__name__")
+    .map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(",") : (s.labels.__name__ ?? "series");
+}
+
+/**
+ * A short name for a series on a chart: the values of the labels that tell it apart from the other
+ * series the check read (else its first two), without the metric name.
+ */
+function shortName(s: ChartSeries, among: ChartSeries[]): string {
+  const keys = Object.keys(s.labels).filter((k) => k !== "__name__" && k !== "__aggregate__");
+  const varying = keys.filter((k) => among.some((o) => o.labels[k] !== s.labels[k]));
+  const values = (varying.length ? varying : keys.slice(0, 2)).map((k) => s.labels[k]!);
+  if (values.length) return values.join(" ");
+  return s.labels.__aggregate__ ? `${s.labels.__aggregate__} of all series` : "the series";
+}
+
+/** The time axis: offsets from a reference instant in a unit that keeps the numbers small. */
+function timeAxis(start: number, end: number, onset: number | null): { ref: number; unit: string; per: number; fromOnset: boolean } {
+  const span = end - start;
+  const [unit, per] = span <= 3 * 3_600_000 ? ["minutes", 60_000] : span <= 3 * 86_400_000 ? ["hours", 3_600_000] : ["days", 86_400_000];
+  const fromOnset = onset !== null && onset >= start && onset <= end;
+  return { ref: fromOnset ? onset : end, unit: unit, per: per, fromOnset };
+}
+
+/** A threshold line: the level the check compared against, and its words. */
+export interface ChartThreshold {
+  value: number;
+  /** The comparison that passes: `<=`, `>=`, … */
+  op: string;
+  /** For a step change: the ratio to the level before the onset. */
+  ratio?: number;
+}
+
+export interface MetricChartInput {
+  /** The evidence's data: `{ series: [{ labels, points }] }`. */
+  data: unknown;
+  /** What the check says (its finding's head): the chart's title. */
+  title: string;
+  /** The metric the check read, for its unit; the series' `__name__` when absent. */
+  metric?: string;
+  /** Whether the check read the metric's per-second rate. */
+  rate?: boolean;
+  /** The finding, which names the series that decided when there are several. */
+  finding?: string;
+  /** The level the check compared against, in the metric's raw unit. */
+  threshold?: ChartThreshold | null;
+  /** The onset, epoch ms. */
+  onset?: number | null;
+  /** Most points drawn for the series. */
+  maxPoints?: number;
+}
+
+export interface MetricChart {
+  chart: Code;
+  /** The series drawn: the one the check decided on. */
+  series: ChartSeries;
+  /** How many series the check read. */
+  of: number;
+  unit: Unit;
+  /** A short name of the series drawn (its telling label values). */
+  name: string;
+  /** When the series first met the check's threshold (epoch ms), for a threshold check. */
+  crossedAt: number | null;
+  /** The chart's key in words, plot by plot, for a sentence under it. */
+  legend: Array<{ colour: string; text: string }>;
+}
+
+// Points of the onset marker: at 860 px they sit 8 px apart, so its spike draws as a thin vertical line.
+const MARKER_POINTS = 101;
+
+/**
+ * An `xychart-beta` line chart of the series a metric check decided on: its values in a human unit,
+ * over a numeric time axis (minutes, hours or days from the onset), with the check's threshold as a
+ * horizontal line and the onset as a thin spike. Null when the data has no series with two points.
+ */
+export function metricChart(input: MetricChartInput): MetricChart | null {
+  const parsed = SeriesDataSchema.safeParse(input.data);
+  if (!parsed.success) return null;
+  const finite = (p: [number, number | null]): p is [number, number] => p[1] !== null && Number.isFinite(p[1]) && Number.isFinite(p[0]);
+  const usable = parsed.data.series.filter((s) => s.points.filter(finite).length >= 2);
+  if (!usable.length) return null;
+  // The series the finding names ("one of 3 series (instance=kafka-1,…)"), else the first.
+  const named = input.finding ? usable.find((s) => input.finding!.includes(`(${seriesName(s)})`)) : undefined;
+  const series = named ?? usable[0]!;
+  const points = series.points.filter(finite).sort((a, b) => a[0] - b[0]);
+  const start = points[0]![0];
+  const end = points[points.length - 1]![0];
+  if (end <= start) return null;
+
+  // Evenly spaced instants (a numeric x axis spreads a line's values evenly), each the nearest sample.
+  const n = Math.min(points.length, input.maxPoints ?? 60);
+  const sampled: number[] = [];
+  for (let i = 0, j = 0; i < n; i++) {
+    const t = start + ((end - start) * i) / (n - 1);
+    while (j < points.length - 1 && Math.abs(points[j + 1]![0] - t) <= Math.abs(points[j]![0] - t)) j++;
+    sampled.push(points[j]![1]);
+  }
+  const threshold = input.threshold && Number.isFinite(input.threshold.value) ? input.threshold : null;
+  const all = threshold ? [...sampled, threshold.value] : sampled;
+  const metric = input.metric ?? series.labels.__name__ ?? "";
+  const unit = unitOf(metric, input.rate ?? false, Math.max(...all.map(Math.abs)));
+  const scaled = sampled.map((v) => v / unit.factor);
+  const lo = Math.min(0, ...all.map((v) => v / unit.factor));
+  let hi = Math.max(...all.map((v) => v / unit.factor));
+  hi = hi > lo ? hi + (hi - lo) * 0.05 : lo + 1;
+
+  const axis = timeAxis(start, end, input.onset ?? null);
+  const x0 = (start - axis.ref) / axis.per;
+  const x1 = (end - axis.ref) / axis.per;
+  const refClock = `${new Date(axis.ref).toISOString().slice(0, 10)} ${clock(new Date(axis.ref))} UTC`;
+  const xTitle = axis.fromOnset ? `${axis.unit} from the onset, ${refClock}` : `${axis.unit} before ${refClock}`;
+
+  const short = shortName(series, parsed.data.series);
+  const name = mermaidLabel(short, 24);
+  const plots: Array<{ colour: string; line: string; text: string }> = [];
+  if (axis.fromOnset) {
+    const at = Math.round(((axis.ref - start) / (end - start)) * (MARKER_POINTS - 1));
+    const spike = Array.from({ length: MARKER_POINTS }, (_, i) => (i === at ? num(hi) : num(lo)));
+    plots.push({
+      colour: CHART_COLOURS.marker,
+      line: `    line "onset ${clock(new Date(axis.ref))}" [${spike.join(", ")}]`,
+      text: `the onset, ${refClock} (x = 0)`,
+    });
+  }
+  plots.push({
+    colour: CHART_COLOURS.series,
+    line: `    line "${name}" [${scaled.map(num).join(", ")}]`,
+    text: `the series the check decided on, in ${unit.label}`,
+  });
+  if (threshold) {
+    const level = num(threshold.value / unit.factor);
+    plots.push({
+      colour: CHART_COLOURS.threshold,
+      line: `    line "${mermaidLabel(`threshold ${level} ${unit.label}`, 24)}" [${level}, ${level}]`,
+      text:
+        threshold.ratio === undefined
+          ? `the check's threshold: passes at ${threshold.op} ${level} ${unit.label}`
+          : `the check's threshold: passes at ${threshold.op} ${num(threshold.ratio)} × the level before the onset (${level} ${unit.label})`,
+    });
+  }
   const lines = [
+    xyInit(plots.map((p) => p.colour)),
     "xychart-beta",
-    `    title "${mermaidLabel(title, 70)}"`,
-    `    x-axis [${ticks.map((t) => `"${clock(new Date(t))}"`).join(", ")}]`,
-    `    y-axis "value"`,
-    ...maps.map((m) => `    line [${ticks.map((t) => num(m.get(t)!)).join(", ")}]`),
+    `    title "${mermaidLabel(`${short}, ${input.title}`, 70)}"`,
+    `    x-axis "${mermaidLabel(xTitle, 70)}" ${num(Math.round(x0 * 10) / 10)} --> ${num(Math.round(x1 * 10) / 10)}`,
+    `    y-axis "${mermaidLabel(metric ? `${metric}, ${unit.label}` : unit.label, 60)}" ${num(lo)} --> ${num(hi)}`,
+    ...plots.map((p) => p.line),
   ];
-  return { chart: mermaid(lines), series: charted };
+  return {
+    chart: mermaid(lines),
+    series,
+    name: short,
+    crossedAt: threshold && threshold.ratio === undefined ? (points.find((p) => meets(p[1], threshold.op, threshold.value))?.[0] ?? null) : null,
+    of: parsed.data.series.length,
+    unit,
+    legend: plots.map((p) => ({ colour: colourName(p.colour), text: p.text })),
+  };
+}
+
+function meets(v: number, op: string, level: number): boolean {
+  switch (op) {
+    case "<=":
+      return v <= level;
+    case ">=":
+      return v >= level;
+    case "<":
+      return v < level;
+    case ">":
+      return v > level;
+    case "==":
+      return v === level;
+    default:
+      return v !== level;
+  }
+}
+
+function colourName(hex: string): string {
+  return hex === CHART_COLOURS.series ? "blue" : hex === CHART_COLOURS.threshold ? "red" : "grey";
+}
+
+/**
+ * The level a check compared its series against, from its `pass_if`: a threshold's `value`, or a step
+ * change's ratio times the level before the onset. Null for other primitives.
+ */
+export function checkThreshold(primitive: string, passIf: Record<string, string>, observed: Record<string, number>): ChartThreshold | null {
+  const parse = (c: string | undefined) => {
+    const m = c?.match(/^(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?)$/);
+    return m ? { op: m[1]!, n: Number(m[2]) } : null;
+  };
+  if (primitive === "threshold") {
+    const c = parse(passIf.value);
+    return c ? { value: c.n, op: c.op } : null;
+  }
+  if (primitive === "step_change") {
+    const c = parse(passIf.ratio);
+    const before = observed.before;
+    if (c && before !== undefined && Number.isFinite(before)) return { value: before * c.n, op: c.op, ratio: c.n };
+  }
+  return null;
 }

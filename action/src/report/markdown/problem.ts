@@ -3,7 +3,7 @@ import type { Alert, Pipeline } from "../../model/index.js";
 import type { PreparedInput } from "../artifacts.js";
 import { count, utc } from "./format.js";
 import { code, inert } from "./inert.js";
-import { timelineChart } from "./mermaid.js";
+import { TIMELINE_MAX, timelineChart } from "./mermaid.js";
 import { heading, list, paragraph, table, type Inline } from "./nodes.js";
 import { similarList } from "./shared-sections.js";
 
@@ -63,8 +63,10 @@ function timeline(input: PreparedInput): RootContent[] {
   const entries = [...input.problem.timeline].sort((a, b) => a.at.localeCompare(b.at));
   const out: RootContent[] = [heading(2, "Timeline")];
   if (!entries.length) return [...out, paragraph("No dated events.")];
-  const chart = timelineChart(entries);
-  if (chart) out.push(chart);
+  // Mermaid's timeline reads at GitHub's width only up to a few entries: it pictures the first alerts, and the table lists everything.
+  const alerts = entries.filter((e) => e.kind === "alert" || e.kind === "resolved");
+  const chart = timelineChart(alerts, TIMELINE_MAX, alerts.length > TIMELINE_MAX ? `The first ${TIMELINE_MAX} alerts (UTC)` : "Alerts (UTC)");
+  if (chart) out.push(chart, paragraph("Every event of the window, in UTC:"));
   out.push(
     table(
       ["Time", "Kind", "Event"],

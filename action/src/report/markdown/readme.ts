@@ -1,12 +1,12 @@
 import type { PhrasingContent, Root, RootContent } from "mdast";
-import type { Evidence, Investigation, RankedCause, TimelineEntry } from "../../model/index.js";
+import type { Evidence, Investigation, RankedCause } from "../../model/index.js";
 import { frontmatterYaml, type IncidentFrontmatter } from "../../record/frontmatter.js";
 import { ALERTS_FILE, incidentFiles, incidentPath } from "../../record/paths.js";
 import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence, leadingCauses } from "./decisive.js";
 import { confidence, count, duration, meaning, round2, utc } from "./format.js";
 import { breakMentions, code, inert, oneLine } from "./inert.js";
-import { seriesChart, timelineChart } from "./mermaid.js";
+import { decisiveChart, incidentTimeline } from "./figures.js";
 import { blockList, codeBlock, heading, link, list, paragraph, strong, table, type Inline } from "./nodes.js";
 import { missingSubjects } from "./subjects.js";
 import { runbookSection } from "./runbook-excerpt.js";
@@ -206,50 +206,12 @@ function decisive(input: PreparedInput, inv: Investigation): RootContent[] {
   }
   if (!isStrong) out.push(paragraph("No strong check passed; the support comes from weaker checks:"));
   out.push(list(evidence.slice(0, 12).map((e) => [code(e.check, 60), " — ", ...inert(e.finding, 300), ` (${e.weight}; `, evidenceLink(input, e), ")"])));
-  for (const e of evidence) {
-    const chart = seriesChart(e.data, e.finding.split(":")[0] ?? e.check);
-    if (!chart) continue;
-    out.push(paragraph("The key metric, as check ", code(e.check, 60), " saw it:"));
-    out.push(chart.chart);
-    out.push(
-      paragraph("Lines, in order:"),
-      list(
-        chart.series.map((s) => [
-          code(
-            `{${Object.entries(s.labels)
-              .map(([k, v]) => `${k}="${v}"`)
-              .join(", ")}}`,
-            200,
-          ),
-        ]),
-        true,
-      ),
-    );
-    break;
-  }
+  out.push(...decisiveChart(input, inv, evidence));
   return out;
 }
 
 function timeline(input: PreparedInput, inv: Investigation | null): RootContent[] {
-  const entries: Array<Pick<TimelineEntry, "at" | "kind" | "text">> = [...input.problem.timeline];
-  if (inv) {
-    const seen = new Set(entries.map((e) => `${e.at}|${e.text}`));
-    for (const e of decisiveEvidence(inv).evidence) {
-      for (const m of e.matched ?? []) {
-        if (!m.at || seen.has(`${m.at}|${m.label}`)) continue;
-        seen.add(`${m.at}|${m.label}`);
-        entries.push({ at: m.at, kind: "finding", text: m.label });
-      }
-    }
-  }
-  const chart = timelineChart(entries);
-  if (!chart) return [heading(2, "Timeline"), paragraph("No dated events.")];
-  const shown = entries.length > 30 ? `the first 30 of ${entries.length} alerts, changes and findings` : "Alerts, changes and findings";
-  return [
-    heading(2, "Timeline"),
-    chart,
-    paragraph(`${entries.length > 30 ? "Showing " : ""}${shown} in UTC; the full timeline is in `, link("problem.md", "problem.md"), "."),
-  ];
+  return [heading(2, "Timeline"), ...incidentTimeline(input, inv)];
 }
 
 function ranked(input: PreparedInput, inv: Investigation): RootContent[] {
