@@ -228,8 +228,8 @@ export function githubStore(opts: GitHubStoreOptions): Store {
   const pause = (attempt: number, attemptMs: number) =>
     new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxMs, Math.max(baseMs, attemptMs) * 2 ** (attempt - 1))));
 
-  // The head the last snapshot read: a run's first commit attempt and its fix branch build on it
-  // without reading the ref and tree again; a moved head still fails the compare-and-swap.
+  // The head the last snapshot read or the last commit made: a run's next commit attempt and its fix
+  // branch build on it without reading the ref again; a moved head still fails the compare-and-swap.
   let latest: { head: string; snapshot: ReturnType<typeof snapshotAt> } | null = null;
   const fresh = async () => {
     const head = await requireHead();
@@ -254,6 +254,8 @@ export function githubStore(opts: GitHubStoreOptions): Store {
         const commit = await createCommit(message, tree.sha, head);
         try {
           await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
+          // The run's next commit (a run records first, then commits its investigations) builds on this one.
+          latest = { head: commit.sha, snapshot: snapshotAt(commit.sha) };
           return { sha: commit.sha, attempts: attempt };
         } catch (error) {
           if (!lostRace(error)) explain(error, `updateRef heads/${branch} in ${where}`);
