@@ -1,5 +1,6 @@
 import type { ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type { IncidentOutput } from "../model/index.js";
+import { oneLine, visible } from "../untrusted-text.js";
 import { count } from "./markdown/format.js";
 
 /** A Slack message: `text` for notifications and screen readers, `blocks` for the message itself. */
@@ -20,7 +21,7 @@ const SHOWN = 10;
  * with a word joiner so they never notify anyone.
  */
 export function mrkdwnText(text: string): string {
-  return quietBroadcasts(text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+  return quietBroadcasts(visible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
 }
 
 /** Breaks @channel, @here and @everyone with a word joiner: shown the same, never a mention. */
@@ -28,10 +29,10 @@ function quietBroadcasts(text: string): string {
   return text.replace(/@(channel|here|everyone)\b/gi, "@\u2060$1");
 }
 
-/** Text for a `plain_text` object (shown as is, no formatting): broadcast words broken, one line, cut to `max`. */
+/** Text for a `plain_text` object (shown as is, no formatting): visible characters on one line, cut to `max`, broadcast words broken. */
 function plain(text: string, max: number): string {
-  const line = quietBroadcasts(text.replace(/\s+/g, " ").trim());
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+  // Invisible and control characters dropped first, so none can hide a word from the reader.
+  return quietBroadcasts(oneLine(text, max));
 }
 
 /** An id shown in a code span: escaped, and without the backticks that would end the span. */

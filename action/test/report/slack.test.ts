@@ -35,7 +35,7 @@ const awaiting: IncidentOutput = {
 const local: IncidentOutput = { ...confirmed, report_url: "incidents/2026/03/x/README.md", fix_pr_url: null };
 const hostile: IncidentOutput = {
   ...confirmed,
-  title: "<!here> @channel *urgent* <https://evil.example|click me> & `rm -rf`",
+  title: "<!here> @channel *urgent* <https://evil.example|click me> & `rm -rf` @\u200bhere\u0007",
   root_cause: "x`<!channel>`&",
   report_url: "https://github.com/acme/data-ops/blob/main/a|b>c&d",
 };
@@ -104,6 +104,9 @@ describe("the Slack message for the Action's outputs", () => {
     expect(title.type).toBe("plain_text");
     expect(title.text).not.toMatch(/@(channel|here)\b/);
     expect(title.text).toContain("@\u2060channel");
+    // A zero-width character cannot hide a broadcast word from the check, nor a control character reach Slack.
+    expect(title.text).toContain("@\u2060here");
+    expect([...title.text].filter((ch) => ch.charCodeAt(0) < 0x20 || ch === "\u200b")).toEqual([]);
     // No mrkdwn string holds an unescaped control sequence from the alert.
     for (const t of mrkdwns(m)) {
       expect(t).not.toMatch(/<!|<@|<https:\/\/evil/);
