@@ -11,7 +11,10 @@ import { dbtCloudRunErrored, SECRETS, sentryIssueAlert, signed, startRig, type R
 import { objectContaining } from "../support/match.js";
 
 const rigs: RelayRig[] = [];
+const uploads: Array<() => void> = [];
 afterEach(async () => {
+  // Uploads still open (a relay that waits for their body) are cut first, so closing never waits on them.
+  for (const abort of uploads.splice(0)) abort();
   await Promise.all(rigs.splice(0).map((r) => r.close()));
 });
 async function rig(opts: Parameters<typeof startRig>[0] = {}): Promise<RelayRig> {
@@ -36,13 +39,12 @@ function stalled(url: string, path: string, headers: Record<string, string>, dec
     req.on("error", reject);
   });
   req.flushHeaders();
-  return {
-    answer,
-    abort: () => {
-      answer.catch(() => undefined); // an upload cut before any answer
-      req.destroy();
-    },
+  const abort = () => {
+    answer.catch(() => undefined); // an upload cut before any answer
+    req.destroy();
   };
+  uploads.push(abort);
+  return { answer, abort };
 }
 
 /** Raw bytes on a socket, and everything the relay answers until it closes the connection. */
