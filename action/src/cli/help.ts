@@ -21,6 +21,7 @@ Commands:
   incidents list|show <id>  the recorded incidents, or one incident's cause, correction, fix and report
   feedback <id> --cause <c> record the real root cause of an incident (a correction Pipemedic learns from)
   notify slack              print a Slack Block Kit message for the Action's incidents output
+  connectors check          ask each configured data source one question and say what works
 
 Run 'pipemedic <command> --help' for a command's options; 'pipemedic --version' prints the version.
 Colour on a terminal; NO_COLOR=1 turns it off.`,
@@ -105,6 +106,13 @@ feedback.notes), then rebuilds incidents/index.json, incidents/README.md and the
 in the work tree (not committed: review with git diff, then commit). The cause must be an id of the
 catalogue (docs/root-causes.md) or of the repository's runbooks/; --new-cause accepts a short
 kebab-case name that has no runbook yet. Similar incidents later rank the corrected cause first.`,
+  connectors: `Usage: pipemedic connectors check [--repo <dir>] [--timeout <seconds>] [--json]
+
+Reads the connectors of ${CONFIG_PATH} in the repository at --repo (default: the current directory),
+with their secrets from the environment variables they name, and asks each one question per kind
+of data it answers (metrics, logs, changes, orchestrator, warehouse) over the last hour: works,
+failed (with the error) or not set up (a missing variable). Exits 1 unless every connector works.
+The github connector reads GITHUB_TOKEN (or GH_TOKEN), as the Action's token does in a run.`,
   notify: `Usage: pipemedic notify slack --incidents <json|@file> [--unparsed-count <n>] [--run-url <url>]
 
 Prints a Slack message (JSON with text and Block Kit blocks) for the Action's incidents output, to

@@ -1,3 +1,4 @@
+import { connectors } from "./connectors.js";
 import { demo } from "./demo.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   init,
   feedback,
   incidents,
+  connectors,
 };
 
 /** The package's version, from its package.json (beside action/ in the repository and in the npm package alike). */
