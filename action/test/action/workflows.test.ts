@@ -2,12 +2,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { initFiles } from "../../src/init/templates.js";
 import { REPO_ROOT } from "../support/runner.js";
 
 type Workflow = { on: Record<string, unknown>; concurrency?: { group?: string; "cancel-in-progress"?: boolean; queue?: string } };
-const workflow = (name: string) => parse(readFileSync(join(REPO_ROOT, ".github", "workflows", name), "utf8")) as Workflow;
+const own = (name: string) => parse(readFileSync(join(REPO_ROOT, ".github", "workflows", name), "utf8")) as Workflow;
+const written = initFiles();
+const template = (name: string) => parse(written[`.github/workflows/${name}`]!) as Workflow;
 
-describe("the workflows' concurrency", () => {
+// This repository's workflows, and the copies `pipemedic init` writes into a user's repository.
+describe.each([
+  ["this repository", own],
+  ["pipemedic init", template],
+])("the workflows' concurrency (%s)", (_, workflow) => {
   const investigate = workflow("investigate.yml");
   const learn = workflow("learn.yml");
 
