@@ -113,7 +113,7 @@ const policy = `# yaml-language-server: $schema=${SCHEMA_BASE_URL}/pipemedic.sch
 #   draft_below: 0.8      # below this confidence the fix pull request is a draft
 
 # Live telemetry. Without connectors, checks that need live data are reported as "could not
-# check", never guessed.
+# check", never guessed. \`npx pipemedic connectors check\` asks each one configured whether it answers.
 # connectors:
 #   prometheus:
 #     url: https://prometheus.internal.example

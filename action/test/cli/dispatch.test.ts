@@ -57,7 +57,21 @@ describe("the CLI dispatcher, imported (nothing runs on import)", () => {
     expect(none.err).toContain("Commands:");
     const list = await pipemedic("--help");
     expect(list.code).toBe(0);
-    for (const command of ["demo", "replay", "eval", "investigate", "normalize", "lint", "index", "relay", "init", "notify", "incidents", "feedback"]) {
+    for (const command of [
+      "demo",
+      "replay",
+      "eval",
+      "investigate",
+      "normalize",
+      "lint",
+      "index",
+      "relay",
+      "init",
+      "notify",
+      "incidents",
+      "feedback",
+      "connectors",
+    ]) {
       expect(list.out).toMatch(new RegExp(`^  ${command}\\b`, "m"));
       const help = await pipemedic(command, "--help");
       expect(help.code).toBe(0);
