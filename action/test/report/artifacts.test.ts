@@ -61,8 +61,8 @@ describe("buildIncidentFiles on an investigated incident", () => {
     for (const c of charts) expect(strayMermaidLines(c)).toEqual([]);
     // The decisive series in thousands of messages over minutes from the onset, which a thin spike marks.
     expect(charts[0]).toContain('x-axis "minutes from the onset, 2026-03-14 10.02 UTC" -32 --> 28');
-    expect(charts[0]).toContain('y-axis "kafka_consumergroup_lag, messages (thousands)" 0 --> 164');
-    expect(charts[0]).toMatch(/line "onset 10\.02" \[0, [0, ]*164, 0/);
+    expect(charts[0]).toContain('y-axis "thousands of messages (kafka_consumergroup_lag)" 0 --> 200');
+    expect(charts[0]).toMatch(/line "onset 10\.02" \[0, [0, ]*200, 0/);
     // The null sample at 10:05 is left out rather than drawn as zero.
     const series = charts[0]!.split("\n").find((l) => l.startsWith('    line "orders-consumer'))!;
     expect(series).toContain("[1.2, 1.21, 1.22, 1.23, 1.24, 1.25, 102, 120,");

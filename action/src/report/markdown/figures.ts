@@ -1,5 +1,5 @@
 import type { RootContent } from "mdast";
-import type { Check, Evidence, Investigation } from "../../model/index.js";
+import { PROMQL_RESERVED, type Check, type Evidence, type Investigation } from "../../model/index.js";
 import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence } from "./decisive.js";
 import { utc } from "./format.js";
@@ -16,15 +16,16 @@ function checksByKey(inv: Investigation): Map<string, Check> {
   return new Map(inv.hypotheses.flatMap((h) => h.checks).map((c) => [c.key, c]));
 }
 
-const PROMQL_WORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool", "and", "or", "unless"]);
-
-/** The metric a query reads: its first name that is neither a function, a keyword nor inside braces or brackets. */
+/** The metric a query reads: its first name that is neither a function, a keyword, a grouping label nor inside braces or brackets. */
 export function metricOf(query: string | undefined): string | undefined {
   if (!query) return undefined;
-  const bare = query.replace(/\{[^}]*\}/g, "").replace(/\[[^\]]*\]/g, "");
+  const bare = query
+    .replace(/\{[^}]*\}/g, "")
+    .replace(/\[[^\]]*\]/g, "")
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/gi, "");
   for (const m of bare.matchAll(/[A-Za-z_:][\w:]*/g)) {
     const after = bare.slice(m.index + m[0].length).trimStart();
-    if (!after.startsWith("(") && !PROMQL_WORDS.has(m[0])) return m[0];
+    if (!after.startsWith("(") && !PROMQL_RESERVED.has(m[0].toLowerCase())) return m[0];
   }
   return undefined;
 }

@@ -149,7 +149,7 @@ export function unitOf(metric: string, rate: boolean, maxAbs: number): Unit {
   }
   const what = /lag/.test(m) ? "messages" : /slots/.test(m) ? "slots" : /offset/.test(m) ? (rate ? "messages" : "offset") : rate ? "events" : "";
   const scale = maxAbs >= 1e7 ? { word: "millions", factor: 1e6 } : maxAbs >= 1e4 ? { word: "thousands", factor: 1e3 } : { word: "", factor: 1 };
-  const label = [what, scale.word && (what ? `(${scale.word})` : scale.word)].filter(Boolean).join(" ") || "count";
+  const label = what ? (scale.word ? `${scale.word} of ${what}` : what) : scale.word || "count";
   return { label: `${label}${per}`, factor: scale.factor };
 }
 
@@ -261,7 +261,9 @@ export function metricChart(input: MetricChartInput): MetricChart | null {
   const scaled = sampled.map((v) => v / unit.factor);
   const lo = Math.min(0, ...all.map((v) => v / unit.factor));
   let hi = Math.max(...all.map((v) => v / unit.factor));
-  hi = hi > lo ? hi + (hi - lo) * 0.05 : lo + 1;
+  hi = hi > lo ? niceCeil(hi + (hi - lo) * 0.05) : lo + 1;
+  // Whole counts get whole ticks: d3's ten ticks fall on fractions below a range of 8.
+  if (unit.factor === 1 && all.every((v) => Number.isInteger(v)) && lo === 0) hi = Math.max(hi, 8);
 
   const axis = timeAxis(start, end, input.onset ?? null);
   const x0 = (start - axis.ref) / axis.per;
@@ -302,7 +304,7 @@ export function metricChart(input: MetricChartInput): MetricChart | null {
     "xychart-beta",
     `    title "${mermaidLabel(`${short}, ${input.title}`, 70)}"`,
     `    x-axis "${mermaidLabel(xTitle, 70)}" ${num(Math.round(x0 * 10) / 10)} --> ${num(Math.round(x1 * 10) / 10)}`,
-    `    y-axis "${mermaidLabel(metric ? `${metric}, ${unit.label}` : unit.label, 60)}" ${num(lo)} --> ${num(hi)}`,
+    `    y-axis "${mermaidLabel(metric ? `${unit.label} (${metric})` : unit.label, 60)}" ${num(lo)} --> ${num(hi)}`,
     ...plots.map((p) => p.line),
   ];
   return {
@@ -314,6 +316,14 @@ export function metricChart(input: MetricChartInput): MetricChart | null {
     unit,
     legend: plots.map((p) => ({ colour: colourName(p.colour), text: p.text })),
   };
+}
+
+/** The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above x > 0. */
+function niceCeil(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return x;
+  const p = 10 ** Math.floor(Math.log10(x));
+  const m = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((k) => k * p >= x * (1 - 1e-9)) ?? 10;
+  return Math.round(m * p * 1e6) / 1e6;
 }
 
 function meets(v: number, op: string, level: number): boolean {
