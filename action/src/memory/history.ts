@@ -13,6 +13,8 @@ export interface HistoryEntry {
   rootCause: string | null;
   /** True when review confirmed the cause (a merged fix, or a human's `feedback.actual_root_cause`). */
   confirmed: boolean;
+  /** True when the cause is a human's correction, not the one Pipemedic named (words: "corrected", never "confirmed"). */
+  corrected?: boolean;
   /** The closed incident this one recurred after, when it is a recurrence. */
   recurrenceOf?: string;
 }
@@ -27,7 +29,8 @@ export function entryFromIncident(i: Incident): HistoryEntry {
     alertnames: i.alertnames,
     openedAt: i.openedAt,
     rootCause: i.rootCause && i.rootCause.id !== "unknown" ? i.rootCause.id : null,
-    confirmed: i.rootCause?.status === "confirmed-by-review",
+    confirmed: i.rootCause?.status === "confirmed-by-review" || i.rootCause?.status === "corrected-by-review",
+    ...(i.rootCause?.status === "corrected-by-review" ? { corrected: true } : {}),
     ...(i.recurrenceOf ? { recurrenceOf: i.recurrenceOf } : {}),
   };
 }
@@ -73,6 +76,7 @@ export function findSimilar(
     path: h.path,
     rootCause: h.rootCause,
     confirmed: h.confirmed,
+    ...(h.corrected ? { corrected: true } : {}),
     reason,
   }));
 }
@@ -96,6 +100,8 @@ export function historyEntryFromReadme(dir: string, text: string): HistoryEntry 
     openedAt: typeof data.opened_at === "string" ? data.opened_at : "",
     rootCause: corrected ?? named,
     confirmed: corrected !== null || fix.state === "merged" || rc.status === "confirmed-by-review",
+    // "Confirmed by review" is a merged fix's word; a person's feedback without one is a correction.
+    ...(corrected !== null && fix.state !== "merged" && rc.status !== "confirmed-by-review" ? { corrected: true } : {}),
     ...(typeof data.recurrence_of === "string" && data.recurrence_of ? { recurrenceOf: data.recurrence_of } : {}),
   };
 }
@@ -121,7 +127,12 @@ export async function withReview(head: Snapshot, similar: SimilarIncident[]): Pr
       const readme = await head.read(incidentFiles.readme(s));
       const reviewed = readme ? historyEntryFromReadme(s.path, readme) : null;
       return reviewed && (reviewed.confirmed || reviewed.rootCause !== s.rootCause)
-        ? { ...s, rootCause: reviewed.rootCause, confirmed: reviewed.confirmed || s.confirmed }
+        ? {
+            ...s,
+            rootCause: reviewed.rootCause,
+            confirmed: reviewed.confirmed || s.confirmed,
+            ...(reviewed.corrected || s.corrected ? { corrected: true } : {}),
+          }
         : s;
     }),
   );

@@ -27,7 +27,12 @@ export const IncidentSchema = z.object({
   openedAt: TimestampSchema,
   updatedAt: TimestampSchema,
   resolvedAt: TimestampSchema.nullable().default(null),
-  rootCause: z.object({ id: z.string(), confidence: z.number(), status: z.string() }).nullable().default(null),
+  /**
+   * The cause as review left it: Pipemedic's (status confirmed, likely, inconclusive), or a merged fix's
+   * `confirmed-by-review`, or a person's `corrected-by-review` (feedback.actual_root_cause), which keeps
+   * the cause Pipemedic had named in `named`.
+   */
+  rootCause: z.object({ id: z.string(), confidence: z.number(), status: z.string(), named: z.string().optional() }).nullable().default(null),
   /** When the run that investigated it started: time to root cause is counted from openedAt to this. Absent before it was recorded. */
   investigatedAt: TimestampSchema.nullable().optional(),
   groupingReasons: z.array(z.string()).default([]),

@@ -15,7 +15,10 @@ export interface SimilarIncident {
   id: string;
   path: string;
   rootCause: string | null;
+  /** Review vouched for the cause: a merged fix, or a person's correction. */
   confirmed: boolean;
+  /** The cause is a person's correction (feedback.actual_root_cause), not the one Pipemedic named. */
+  corrected?: boolean;
   reason: string;
 }
 

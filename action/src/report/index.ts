@@ -13,6 +13,15 @@ import { toMarkdown } from "./markdown/serialize.js";
 const LATEST = 50;
 const PER_PIPELINE = 20;
 
+/** A cause a person corrected (feedback.actual_root_cause): the corrected one, and what Pipemedic had named. */
+export function correctedCause(c: { id: string; named?: string | undefined }): Inline[] {
+  return [
+    code(c.id, 80),
+    c.named && c.named !== c.id ? " (corrected by review; Pipemedic had named " : " (set by review, as Pipemedic named it",
+    ...(c.named && c.named !== c.id ? [code(c.named, 80), ")"] : [")"]),
+  ];
+}
+
 function name(i: Incident): Inline {
   const href = hrefFrom(INCIDENTS_DIR, incidentFiles.readme(i));
   return href ? link(href, code(i.id, 80)) : code(i.id, 80);
@@ -20,6 +29,7 @@ function name(i: Incident): Inline {
 
 function cause(i: Incident): Inline[] {
   if (!i.rootCause) return [i.investigation === "done" ? "—" : "not investigated"];
+  if (i.rootCause.status === "corrected-by-review") return correctedCause(i.rootCause);
   if (i.rootCause.id === "unknown") return [`unknown (${i.rootCause.status})`];
   return [code(i.rootCause.id, 80), ` (${i.rootCause.status}, ${confidence(i.rootCause.confidence)})`];
 }

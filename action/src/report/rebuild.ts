@@ -4,7 +4,8 @@ import type { Files, Incident, LifecycleWindows, Severity, UnparsedEntry } from 
 import { AlertSchema, IncidentSchema } from "../model/index.js";
 import { addGroupKeys, groupingFacts, groupingKeys } from "../ingest/grouping.js";
 import { alertLines, dedupeAlerts } from "../record/alerts.js";
-import { readIncidentFrontmatter, type IncidentFrontmatter } from "../record/frontmatter.js";
+import { lenientFrontmatter, readIncidentFrontmatter, type IncidentFrontmatter } from "../record/frontmatter.js";
+import { applyCorrection, withReviewBanner } from "../memory/learn.js";
 import { indexFiles, orderIncidents, parseIndex } from "../record/index-file.js";
 import { incidentFiles, incidentOfReadme, INDEX_PATH, UNPARSED_DIR } from "../record/paths.js";
 import { redact } from "../redact.js";
@@ -187,6 +188,36 @@ function unparsedFrom(files: Record<string, string>): UnparsedEntry[] {
   return out.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt) || a.path.localeCompare(b.path));
 }
 
+/**
+ * An index entry with the review its README records: `feedback.actual_root_cause` corrects the cause
+ * (`corrected-by-review`); a correction taken back restores the cause the README's record names. The
+ * README is returned when its review banner has to change.
+ */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function reviewOf(incident: Incident, files: Record<string, string>): { incident: Incident; readme: string | null } {
+  const text = files[incidentFiles.readme(incident)];
+  if (text === undefined) return { incident, readme: null };
+  const data = lenientFrontmatter(text) ?? {};
+  const feedback = (data.feedback ?? {}) as Record<string, unknown>;
+  const actual = typeof feedback.actual_root_cause === "string" ? feedback.actual_root_cause : null;
+  let updated = applyCorrection(incident, actual);
+  if (!actual?.trim() && incident.rootCause?.status === "corrected-by-review") {
+    const rc: { id?: unknown; confidence?: unknown; status?: unknown } | null = isRecord(data.root_cause) ? data.root_cause : null;
+    updated = {
+      ...incident,
+      rootCause:
+        rc && typeof rc.id === "string"
+          ? { id: rc.id, confidence: typeof rc.confidence === "number" ? rc.confidence : 0, status: typeof rc.status === "string" ? rc.status : "" }
+          : null,
+    };
+  }
+  const readme = withReviewBanner(text, updated.rootCause);
+  return { incident: updated, readme: readme === text ? null : readme };
+}
+
 /** Every incident folder's entry, with what went wrong in each. */
 function fromFolders(
   files: Record<string, string>,
@@ -276,10 +307,13 @@ export function rebuildHistory(
       missingFolders: [],
     };
   }
-  const ordered = orderIncidents(result.incidents);
+  // A person's correction in a README (feedback.actual_root_cause) reaches the index, the scorecards and the README's banner.
+  const reviewed = result.incidents.map((i) => reviewOf(i, files));
+  const ordered = orderIncidents(reviewed.map((r) => r.incident));
   // What a commit writes, with every month's scorecard; the renderers redact their pages, index.json
   // is redacted here as a commit would.
   const out: Files = indexFiles(ordered, patterns, monthsOf(ordered), opts.windows, unparsedFrom(files));
   out[INDEX_PATH] = redact(out[INDEX_PATH]!, patterns);
+  for (const r of reviewed) if (r.readme) out[incidentFiles.readme(r.incident)] = r.readme;
   return { ...result, incidents: ordered, files: out };
 }

@@ -10,6 +10,7 @@ import { hrefFrom } from "./markdown/links.js";
 import { CHART_COLOURS, mermaidLabel, xyInit } from "./markdown/mermaid.js";
 import { heading, link, paragraph, table, type Inline } from "./markdown/nodes.js";
 import { toMarkdown } from "./markdown/serialize.js";
+import { correctedCause } from "./index.js";
 
 /**
  * incidents/scorecards/YYYY-MM.md: one month of incidents for the team, with the figures in YAML
@@ -72,6 +73,8 @@ export interface ScorecardFigures {
   /** Recorded, waiting for a manual trigger (or still pending). */
   notInvestigated: number;
   confirmedByReview: number;
+  /** A person corrected the cause (feedback.actual_root_cause). */
+  correctedByReview: number;
   /** Repeat firings of known alerts absorbed into incidents rather than paging again. */
   duplicatesAbsorbed: number;
   timeToRootCause: { incidents: number; medianMs: number | null; p90Ms: number | null };
@@ -160,6 +163,7 @@ export function scorecardFigures(month: string, incidents: Incident[]): Scorecar
     investigated: investigated.length,
     notInvestigated: rows.length - investigated.length,
     confirmedByReview: rows.filter((i) => i.rootCause?.status === "confirmed-by-review").length,
+    correctedByReview: rows.filter((i) => i.rootCause?.status === "corrected-by-review").length,
     duplicatesAbsorbed: rows.reduce((n, i) => n + i.duplicates, 0),
     timeToRootCause: { incidents: waits.length, medianMs: percentile(waits, 50), p90Ms: percentile(waits, 90) },
     topCauses: [...causes].map(([id, n]) => ({ id, incidents: n })).sort((a, b) => b.incidents - a.incidents || a.id.localeCompare(b.id)),
@@ -180,6 +184,7 @@ function record(f: ScorecardFigures): Record<string, unknown> {
     not_investigated: f.notInvestigated,
     confirmed_by_review: f.confirmedByReview,
     confirmed_by_review_share: share(f.confirmedByReview, f.incidents),
+    corrected_by_review: f.correctedByReview,
     duplicates_absorbed: f.duplicatesAbsorbed,
     time_to_root_cause: {
       measures: TIME_TO_ROOT_CAUSE_MEASURES,
@@ -242,6 +247,7 @@ function perDayChart(month: string, perDay: number[]): Code {
 
 function causeCell(i: Pick<Incident, "rootCause" | "investigation">): Inline[] {
   if (!i.rootCause) return [i.investigation === "done" ? "—" : "not investigated"];
+  if (i.rootCause.status === "corrected-by-review") return correctedCause(i.rootCause);
   if (i.rootCause.id === "unknown") return [`unknown (${i.rootCause.status})`];
   return [code(i.rootCause.id, 80), ` (${i.rootCause.status}, ${confidence(i.rootCause.confidence)})`];
 }
@@ -300,6 +306,7 @@ export function renderScorecard(month: string, incidents: Incident[], opts: { no
         ["Investigated", percent(f.investigated, f.incidents), "Investigation done, by policy or after a manual trigger."],
         ["Not investigated", String(f.notInvestigated), "Recorded and awaiting a manual trigger."],
         ["Confirmed by review", percent(f.confirmedByReview, f.incidents), "A merged fix confirmed the cause Pipemedic named."],
+        ["Corrected by review", percent(f.correctedByReview, f.incidents), "A person set the cause in the incident's feedback.actual_root_cause."],
         ["Alerts absorbed as duplicates", String(f.duplicatesAbsorbed), "Repeat firings of a known alert grouped into its incident: pages saved."],
         ["Time to root cause, median", span(ttrc.medianMs), `Over ${count(ttrc.incidents, "investigated incident")}; see below.`],
         ["Time to root cause, p90", span(ttrc.p90Ms), "Nine in ten investigated incidents took this long or less."],

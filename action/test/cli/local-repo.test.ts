@@ -96,3 +96,55 @@ describe("unparsed bodies in a local repository", () => {
     expect(execFileSync("git", ["status", "--porcelain"], { cwd: dir }).toString()).toBe("");
   });
 });
+
+// Issue #17, item 6: a person's correction reaches the incident's README, the index and the scorecard.
+describe("a correction in a local repository", () => {
+  it("shows in the README banner, incidents/README.md and the scorecard after pipemedic index, worded as a correction", { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pipemedic-correction-"));
+    tmp.push(dir);
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=u", "-c", "user.email=u@example.com", ...args], { cwd: dir }).toString();
+    git("init", "-q", "-b", "main");
+    const run = await pipemedic("investigate", "--alert", join(SCENARIO, "alerts", "01-grafana.json"), "--replay", SCENARIO, "--repo", dir, "--json");
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.out) as { incidents: Array<{ id: string; report: string; root_cause: string }> };
+    const { id, report, root_cause: named } = out.incidents[0]!;
+    expect(named).toBe("bq-slot-contention-quota");
+
+    // The reviewer's edit: the frontmatter's feedback, committed by hand.
+    const path = join(dir, report);
+    const before = await readFile(path, "utf8");
+    expect(before).toContain("  actual_root_cause: null\n");
+    await writeFile(path, before.replace("  actual_root_cause: null\n", "  actual_root_cause: wh-permission-revoked\n"));
+    git("commit", "-q", "-am", "review: the cause was a revoked grant");
+
+    const index = await pipemedic("index", dir);
+    expect(index.code).toBe(0);
+    const readme = await readFile(path, "utf8");
+    expect(readme).toContain(
+      "> **Root cause corrected by review to `wh-permission-revoked` (Pipemedic had named `bq-slot-contention-quota`).** Memory uses this cause for similar incidents",
+    );
+    // The banner sits under the title; everything else of the README is as it was.
+    expect(readme.replace(/<!-- pipemedic:review -->\n[^\n]*\n<!-- \/pipemedic:review -->\n/, "")).toBe(
+      before.replace("  actual_root_cause: null\n", "  actual_root_cause: wh-permission-revoked\n"),
+    );
+    const entry = (
+      JSON.parse(await readFile(join(dir, "incidents", "index.json"), "utf8")) as { incidents: Array<{ id: string; rootCause: unknown }> }
+    ).incidents.find((i) => i.id === id);
+    expect(entry?.rootCause).toMatchObject({ id: "wh-permission-revoked", status: "corrected-by-review", named: "bq-slot-contention-quota" });
+    const page = await readFile(join(dir, "incidents", "README.md"), "utf8");
+    expect(page).toContain("`wh-permission-revoked` (corrected by review; Pipemedic had named `bq-slot-contention-quota`)");
+    expect(page).not.toContain("confirmed by review");
+    const scorecard = await readFile(join(dir, "incidents", "scorecards", `${id.slice(0, 7)}.md`), "utf8");
+    expect(scorecard).toMatch(/\| Corrected by review +\| 1 \(100%\)/);
+    expect(scorecard).toMatch(/\| Confirmed by review +\| 0 \(0%\)/);
+    expect(scorecard).toContain("`wh-permission-revoked` (corrected by review; Pipemedic had named `bq-slot-contention-quota`)");
+
+    // Idempotent: a second rebuild changes nothing; taking the correction back removes the banner.
+    git("commit", "-q", "-am", "pipemedic index");
+    expect((await pipemedic("index", dir)).code).toBe(0);
+    expect(git("status", "--porcelain")).toBe("");
+    await writeFile(path, (await readFile(path, "utf8")).replace("  actual_root_cause: wh-permission-revoked\n", "  actual_root_cause: null\n"));
+    expect((await pipemedic("index", dir)).code).toBe(0);
+    expect(await readFile(path, "utf8")).toBe(before);
+  });
+});

@@ -13,7 +13,7 @@ export function similarList(similar: SimilarIncident[], fromFolder: string, link
       const href = hrefFrom(fromFolder, incidentFiles.readme(s), linkTo);
       const name: PhrasingContent = href ? link(href, code(s.id)) : code(s.id);
       const cause: Inline[] = s.rootCause
-        ? [" — root cause ", code(s.rootCause), s.confirmed ? " (confirmed by review)" : " (not confirmed)"]
+        ? [" — root cause ", code(s.rootCause), s.corrected ? " (corrected by review)" : s.confirmed ? " (confirmed by review)" : " (not confirmed)"]
         : [" — root cause unknown"];
       return [name, ...cause, ", ", ...inert(s.reason || "similar", 120)];
     }),
