@@ -76,7 +76,9 @@ Rebuilds incident history in the git repository at dir (default: the current dir
 incidents/index.json, incidents/README.md and one scorecard per month under incidents/scorecards/.
 Uses incidents/index.json when it is sound; when it is missing or damaged (or with --from-folders),
 rebuilds it from every incident folder's README.md frontmatter and alerts.jsonl. A folder that cannot
-be read is reported with its file and field and left out. Writes the files into the work tree
+be read is reported with its file and field and left out. A person's correction in an incident
+README (feedback.actual_root_cause) is applied to the index, the scorecards and that README's banner,
+and the bodies under incidents/_unparsed/ are listed first on the page. Writes the files into the work tree
 without committing: review them with git diff, then commit them. Exits 1 when a file could not be read.`,
   relay: `Usage: pipemedic relay
 
