@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * `eval --baseline`: what changed between a previous `eval --json` result and this one. A scenario is
- * right when it scores `top1` (spec/scenario-format.md, Scoring); a regression is a scenario right in
+ * right when it scores `top1` (docs/scenario-format.md, Scoring); a regression is a scenario right in
  * the baseline and wrong now. Confidence moves are of the expected cause (of the first-ranked cause for
  * an expected `unknown`), so a runbook edit that weakens the right answer shows before it flips.
  */
