@@ -3,12 +3,22 @@
  * unparsed bodies) or sends passes through it first, so a credential pasted into an alert, a log line
  * or a commit message never lands in the repository.
  *
- * Specific token formats run first (they are unambiguous); the context patterns (headers, URL
- * passwords, `key=value` pairs) run after and never re-redact a `[REDACTED:…]` marker.
+ * In order: our specific token formats and the places a credential stands (headers, cookies, URL
+ * passwords) run first (unambiguous, and their kinds are the ones reports show); then gitleaks'
+ * maintained rule set (secrets/gitleaks.ts: vendor formats we would always trail by hand); then
+ * credential-named keys with their values in every form (`key=value`, `key: value`, JSON, URL query
+ * and URL-encoded, `password hunter2`); last, tokens split by an invisible character (a zero-width
+ * space must not hide a token). A `[REDACTED:…]` marker is never re-redacted.
+ *
+ * Every pattern here is written to run in time linear in the text: a match can only start where a
+ * run of key characters starts (a lookbehind pins it), and what follows is bounded by that run.
+ * action/bench/redact.bench.ts measures 64 KB inputs, hostile ones included.
  */
 
 import { CONFIG_PATH } from "./model/config.js";
 import { compilePattern, type Pattern } from "./patterns.js";
+import { findSecrets } from "./secrets/gitleaks.js";
+import { FORMAT_CHARACTERS } from "./untrusted-text.js";
 
 type Replacer = (match: string, ...groups: Array<string | undefined>) => string;
 
@@ -21,35 +31,68 @@ interface Rule {
 
 const mark = (kind: string) => `[REDACTED:${kind}]`;
 
-/** Words that make a key's value a credential; they must end the key (`db_password`, not `password_hash`). */
-const SECRET_KEY_WORD = "(?:password|passwd|pwd|secret|client[_-]?secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)";
+/** Words that make a key's value a credential whatever the value looks like; they end the key (`db_password`, not `password_hash`). */
+const LONG_WORD =
+  "(?:password|passwd|passphrase|secret|token|credentials?|apikey|signature|(?:api|access|secret|private|client|application|app|account|master|signing|encryption|shared|sas|subscription)[_-]?key)";
+/**
+ * Short words that name a credential only as a whole word of the key: `auth` and `sig` after a
+ * separator (`x-auth`, `sig`, not `oauth`), `pass` alone or after an underscore (`pass`, `DB_PASS`, not
+ * `bypass` or `check-says-pass`), `pwd` after an underscore (`DB_PWD`, not the shell's `PWD`).
+ */
+const SHORT_KEY = "(?:(?:[A-Za-z0-9_.-]*[_.-])?(?:auth|sig)|(?:[A-Za-z0-9]*_)?pass|[A-Za-z0-9]*_pwd)";
+/** A key naming a credential: a run of key characters ending in one of the words. */
+const KEY = `(?:[A-Za-z0-9_.-]*${LONG_WORD}|${SHORT_KEY})`;
+/** Where a key may start: not inside a run of key characters. */
+const KEY_START = "(?<![A-Za-z0-9_.-])";
+/** Any separator between key and value: `=`, `:`, and their URL-encoded forms, with quotes (JSON-escaped too) around. */
+const SEP = String.raw`\\?["']?\s*(?:[:=]|%3[ADad]\0?)\s*(?:%22\0?)?`;
+/** An unquoted value: up to a space, a quote, a delimiter or an encoded `&`. */
+const VALUE = String.raw`(?:[^\s"'\\&;,)}\]<>%\0]|%(?!26|22|20)[0-9A-Fa-f]{2})+`;
+/** Values that say nothing secret. */
+const EMPTY_VALUE = /^(?:true|false|null|none|undefined|\*+|x+)$/i;
+/** A short key word over a small count is a tally, not a credential: dbt's `PASS=14`. */
+const TALLY = /^\d{1,5}$/;
+const LONG_KEY = new RegExp(`${LONG_WORD}$`, "i");
 
 /** The marker kind for a sensitive key, so a reader knows what was removed. */
 function kindOfKey(key: string): string {
   const k = key.toLowerCase();
   if (/pass|pwd/.test(k)) return "password";
   if (/private/.test(k)) return "private-key";
-  if (/api[_-]?key|apikey/.test(k)) return "api-key";
-  if (/access[_-]?key|secret[_-]?key/.test(k)) return "access-key";
+  if (/api[_-]?key|apikey|app(?:lication)?[_-]?key/.test(k)) return "api-key";
+  if (/(?:access|secret|account|shared|sas|master|signing|encryption|subscription)[_-]?key/.test(k)) return "access-key";
   if (/token/.test(k)) return "token";
+  if (/sig/.test(k)) return "signature";
   return "secret";
 }
 
-const RULES: Rule[] = [
+/** Formats with a shape of their own (and the kinds reports have always named them by). */
+const SPECIFIC: Rule[] = [
   {
+    // A whole key, or one cut short by truncation: the body runs to the END line or to the next "-----".
+    // Escaped newlines (\n inside JSON, \\n inside JSON in JSON) are part of the key; any other backslash ends it, so JSON stays valid.
     kind: "private-key",
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,]|\\+[nrt]|-(?!----))*(?:-----END (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----)?/g,
   },
-  // A key cut short by truncation still leaks its body: redact to the end of the base64 run.
-  // Escaped newlines (\n inside JSON) are part of the key; any other backslash ends it, so JSON stays valid.
-  { kind: "private-key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:-]|\\[nrt])*/g },
-  { kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  { kind: "jwt", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: "github-token", pattern: /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g },
   { kind: "github-token", pattern: /\bgithub_pat_[A-Za-z0-9_]{30,}/g },
-  { kind: "slack-webhook", pattern: /\bhttps?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g },
+  // With or without the scheme, URL-encoded or not: a webhook URL pasted bare is as good as one with it.
+  {
+    kind: "slack-webhook",
+    pattern:
+      /(?<![A-Za-z0-9.-])(?:https?(?::\/\/|%3A\0?%2F%2F))?hooks\.slack\.com(?:\/|%2F)(?:services|workflows|triggers)(?:\/|%2F)(?:[A-Za-z0-9_-]|\/|%2F)+/gi,
+  },
+  {
+    kind: "discord-webhook",
+    pattern:
+      /(?<![A-Za-z0-9.-])((?:https?(?::\/\/|%3A\0?%2F%2F))?(?:(?:ptb|canary)\.)?discord(?:app)?\.com(?:\/|%2F)api(?:(?:\/|%2F)v\d+)?(?:\/|%2F)webhooks(?:\/|%2F))[0-9]+(?:\/|%2F)[A-Za-z0-9_-]+/gi,
+    replace: (_m, head) => `${head}${mark("discord-webhook")}`,
+  },
   { kind: "slack-token", pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g },
   { kind: "slack-token", pattern: /\bxapp-\d-[A-Za-z0-9-]{10,}/g },
-  { kind: "openai-key", pattern: /\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}/g },
+  { kind: "openai-key", pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}/g },
   { kind: "stripe-key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { kind: "aws-access-key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b/g },
   {
@@ -58,62 +101,166 @@ const RULES: Rule[] = [
     pattern: /\b((?:aws_?)?secret_?access_?key|SecretAccessKey|aws_secret)(\\?["']?\s*[:=]\s*\\?["']?)(?!\[REDACTED)[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
     replace: (_m, key, sep) => `${key}${sep}${mark("aws-secret-key")}`,
   },
+];
+
+const SCHEME = "(?:Bearer|Basic|Token|Bot|Negotiate|Digest|ApiKey|SSWS)";
+const SCHEME_SPACE = String.raw`(?:\s+|%20\0?|\+)`;
+
+/** Credentials known by where they stand: headers, cookies, URL passwords. */
+const PLACES: Rule[] = [
   {
+    // Authorization: Bearer …, authorization=Bearer%20…, "authorization": "Token …"; a value with no scheme too.
     kind: "authorization",
-    pattern: /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(Bearer|Basic|Token|Bot|Negotiate)\s+(?!\[REDACTED)[A-Za-z0-9._~+/=-]+/gi,
-    replace: (_m, head, scheme) => `${head}${scheme} ${mark("authorization")}`,
+    pattern: new RegExp(
+      String.raw`\b((?:proxy-)?authorization${SEP}\\?["']?)(?!(?:${SCHEME}${SCHEME_SPACE})?\[REDACTED)(?:(${SCHEME})(${SCHEME_SPACE}))?(?:[A-Za-z0-9._~+/=${FORMAT_CHARACTERS}-]|%(?!26|22|20)[0-9A-Fa-f]{2})+`,
+      "gi",
+    ),
+    replace: (_m, head, scheme, space) => `${head}${scheme ? `${scheme}${space}` : ""}${mark("authorization")}`,
   },
   {
     // A bare bearer token outside a header: only a token-looking word (a digit or punctuation in it), not prose.
     kind: "authorization",
-    pattern: /\b(Bearer)\s+(?!\[REDACTED)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{16,}=*/g,
-    replace: (_m, scheme) => `${scheme} ${mark("authorization")}`,
+    pattern: new RegExp(
+      String.raw`\b(Bearer)(\s+|%20\0?)(?!\[REDACTED)(?=[A-Za-z0-9._~+/${FORMAT_CHARACTERS}-]*[0-9._~+/-])[A-Za-z0-9._~+/${FORMAT_CHARACTERS}-]{16,}=*`,
+      "g",
+    ),
+    replace: (_m, scheme, space) => `${scheme}${space}${mark("authorization")}`,
+  },
+  {
+    // Cookie: a=1; b=2 (every value) and Set-Cookie: sid=…; Path=/ (the cookie's value, not its attributes).
+    kind: "cookie",
+    pattern: /\b((?:set-)?cookie)(\\?["']?\s*[:=]\s*\\?["']?)([^\r\n"'\\]*)/gi,
+    replace: (_m, name, sep, value) => {
+      const set = (name ?? "").toLowerCase().startsWith("set");
+      let first = true;
+      const out = (value ?? "").replace(/([^;=\s]+)=([^;]*)|[^;\s][^;]*/g, (pair: string, key?: string, v?: string) => {
+        const secret = first || !set;
+        first = false;
+        if (!secret) return pair;
+        if (key === undefined) return pair.startsWith("[REDACTED") ? pair : mark("cookie");
+        return v?.trimStart().startsWith("[REDACTED") ? pair : `${key}=${mark("cookie")}`;
+      });
+      return `${name}${sep}${out}`;
+    },
   },
   {
     // scheme://user:password@host — the user stays (it helps a reader), the password goes.
     kind: "url-password",
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@'"<>]*):(?!\[REDACTED)([^\s/'"<>]+)@(?=[A-Za-z0-9[])/gi,
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s:/@'"<>]*):(?!\[REDACTED)([^\s/'"<>@]+)@(?=[A-Za-z0-9[])/gi,
     replace: (_m, scheme, user) => `${scheme}${user}:${mark("url-password")}@`,
   },
+];
+
+/** Credentials known by the key they are the value of, in every form. */
+const KEYS: Rule[] = [
   {
-    // --password hunter2, --token=… (the `=` form is also caught below).
+    // --password hunter2, --db-token … (the `=` form is caught below).
     kind: "secret",
-    pattern: new RegExp(`((?<![\\w-])--?[A-Za-z0-9-]*${SECRET_KEY_WORD})(\\s+)(?!\\[REDACTED)(?!-)[^\\s"'&;,]+`, "gi"),
+    pattern: new RegExp(String.raw`((?<![\w-])--?(?:[A-Za-z0-9-]*${LONG_WORD}|(?:[A-Za-z0-9-]*-)?(?:pass|pwd)))(\s+)(?!\[REDACTED)(?!-)[^\s"'&;,\0]+`, "gi"),
     replace: (_m, flag, space) => `${flag}${space}${mark(kindOfKey(flag ?? ""))}`,
   },
   {
-    // key=value, key: value, "key": "value", key='value' (also JSON-escaped quotes inside a string).
+    // key=value, key: value, "key": "value", key='value' (also JSON-escaped quotes), key%3Dvalue.
     kind: "secret",
     pattern: new RegExp(
-      `(\\\\?["']?)\\b([A-Za-z0-9_.-]*${SECRET_KEY_WORD})(\\\\?["']?\\s*[:=]\\s*)` +
-        `(?!\\\\?["']?\\[REDACTED)` +
-        `(?:(\\\\?")((?:[^"\\\\\\n]|\\\\(?!"))*)(\\\\?")|(')([^'\\n]*)(')|([^\\s"'\\\\&;,)}\\]<>]+))`,
+      String.raw`(\\?["']?)${KEY_START}(${KEY})(${SEP})(?!\\?["']?\[REDACTED)` + String.raw`(?:(\\?")((?:[^"\\\n]|\\(?!"))*)(\\?")|(')([^'\n]*)(')|(${VALUE}))`,
       "gi",
     ),
-    replace: (_m, q0, key, sep, oq1, _v1, cq1, oq2, _v2, cq2) => {
+    replace: (m, q0, key, sep, oq1, v1, cq1, oq2, v2, cq2, v3) => {
+      const value = v1 ?? v2 ?? v3 ?? "";
+      if (EMPTY_VALUE.test(value) || value.startsWith("%7B%7B") || value.startsWith("${")) return m;
+      if (TALLY.test(value) && !LONG_KEY.test(key ?? "")) return m;
       const open = oq1 ?? oq2 ?? "";
       const close = cq1 ?? cq2 ?? "";
       return `${q0 ?? ""}${key}${sep}${open}${mark(kindOfKey(key ?? ""))}${close}`;
     },
   },
+  {
+    // password hunter2, dd_api_key 0123…: after a credential word and a space, a value with a digit in it (not prose).
+    kind: "secret",
+    pattern: new RegExp(String.raw`${KEY_START}(${KEY})([ \t]+|%20\0?)(?!\[REDACTED)(?=[^\s"'<>,;\0]*\d)([^\s"'<>,;\\\0]{6,})`, "gi"),
+    replace: (_m, key, space) => `${key}${space}${mark(kindOfKey(key ?? ""))}`,
+  },
 ];
+
+/** The kind a gitleaks rule's finding is marked with: our established kind where there is one, else the rule's id. */
+const VENDOR_KINDS: Array<[RegExp, string]> = [
+  [/^github-/, "github-token"],
+  [/^slack-webhook/, "slack-webhook"],
+  [/^slack-/, "slack-token"],
+  [/^openai-/, "openai-key"],
+  [/^stripe-/, "stripe-key"],
+  [/^aws-access-token$/, "aws-access-key"],
+  [/^jwt/, "jwt"],
+];
+const vendorKind = (rule: string) => VENDOR_KINDS.find(([re]) => re.test(rule))?.[1] ?? rule;
+
+/** Replaces what gitleaks' rules find, leftmost first; a finding overlapping one already replaced is skipped. */
+function redactVendor(text: string): string {
+  const findings = findSecrets(text).sort((a, b) => a.start - b.start || b.end - a.end);
+  if (!findings.length) return text;
+  let out = "";
+  let at = 0;
+  for (const f of findings) {
+    if (f.start < at) continue;
+    out += text.slice(at, f.start) + mark(vendorKind(f.rule));
+    at = f.end;
+  }
+  return out + text.slice(at);
+}
+
+function apply(text: string, rules: Rule[]): string {
+  let out = text;
+  for (const rule of rules) {
+    out = rule.replace ? out.replace(rule.pattern, rule.replace) : out.replace(rule.pattern, mark(rule.kind));
+  }
+  return out;
+}
 
 /** The repository's own patterns (policy `redaction.patterns`), compiled on RE2 for `redact`'s `extra`; a pattern RE2 refuses throws, naming its key. */
 export function compilePatterns(patterns: readonly string[]): Pattern[] {
   return patterns.map((p, i) => compilePattern(p, `${CONFIG_PATH} redaction.patterns[${i}]`));
 }
 
+/** URL-encoded delimiters (`%3D` =, `%26` &, `%3A` :, `%20`, `%22`, `%27`, `%2C`, `%3B`, `%40`): glued to a token, they hide its start from `\b`. */
+const ENCODED_DELIMITER = /%(?:3[ABDabd]|2[0267Cc]|40)/g;
+
+/** Every rule but the repository's own, in order; a NUL after each encoded delimiter gives the token after it a boundary while they run. */
+function redactKnown(text: string): string {
+  const split = !text.includes("\0") && ENCODED_DELIMITER.test(text);
+  ENCODED_DELIMITER.lastIndex = 0;
+  const out = apply(redactVendor(apply(split ? text.replace(ENCODED_DELIMITER, "$&\0") : text, [...SPECIFIC, ...PLACES])), KEYS);
+  return split ? out.replaceAll("\0", "") : out;
+}
+
+/** A word (a run of non-space characters, found from its start) holding an invisible format character. */
+const WORD_WITH_FORMAT = new RegExp(String.raw`(?<!\S)\S*?[${FORMAT_CHARACTERS}]\S*`, "g");
+/** Format characters between two token characters: where one splits a token (`ghp_ab<ZWSP>cd`, `pass<SHY>word=`). */
+const TOKEN_GAP = new RegExp(`(?<=[A-Za-z0-9_+/=.%-])[${FORMAT_CHARACTERS}]+(?=[A-Za-z0-9_+/=.%-])`, "g");
+
+/**
+ * A token split by invisible characters is redacted as if they were not there: a word holding one is
+ * read without the ones inside tokens and, when that reveals a credential, written that way. Other
+ * invisible characters stay where they are: the zero-width joiner that keeps `@team` or `#12` from
+ * pinging or linking (report/markdown/inert.ts) sits after a character no token has.
+ */
+function redactSplitTokens(text: string): string {
+  return text.replace(WORD_WITH_FORMAT, (word) => {
+    const joined = word.replace(TOKEN_GAP, "");
+    if (joined === word) return word;
+    const redacted = redactKnown(joined);
+    return redacted === joined ? word : redacted;
+  });
+}
+
 /** Replaces credentials in text with `[REDACTED:<kind>]`; `extra` adds a repository's own patterns (kind `custom`). */
 export function redact(text: string, extra: readonly Pattern[] = []): string {
-  let out = text;
-  for (const rule of RULES) {
-    out = rule.replace ? out.replace(rule.pattern, rule.replace) : out.replace(rule.pattern, mark(rule.kind));
-  }
+  let out = redactSplitTokens(redactKnown(text));
   for (const re of extra) out = re.replace(out, mark("custom"));
   return out;
 }
 
-const SENSITIVE_KEY = new RegExp(`(?:^|[_.-])${SECRET_KEY_WORD}$|^authorization$|^cookie$`, "i");
+const SENSITIVE_KEY = new RegExp(`(?:^|[_.-])(?:${LONG_WORD}|pass|auth|sig)$|_pwd$|^authorization$|^(?:set-)?cookie$`, "i");
 
 /** A structured key that names a credential (`password`, `clientSecret`, `AWS_SECRET_ACCESS_KEY`). */
 function isSensitiveKey(key: string): boolean {

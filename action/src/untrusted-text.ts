@@ -4,9 +4,10 @@
  * it (llm/tasks/text.ts); both start here.
  */
 
-/** Controls except tab and newline, zero-width characters and bidirectional overrides: they hide text from a reader. */
-// eslint-disable-next-line no-control-regex -- stripping control characters is what this pattern is for
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** Format characters that render as nothing (soft hyphen, zero-width space and joiners, bidirectional overrides, BOM), for a character class. */
+export const FORMAT_CHARACTERS = "\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff";
+/** Controls except tab and newline, and the format characters: they hide text from a reader. */
+const INVISIBLE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${FORMAT_CHARACTERS}]`, "g");
 
 /** Drops invisible and control characters; keeps tabs and newlines. */
 export function visible(text: string): string {

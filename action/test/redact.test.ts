@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { compilePatterns, redact, redactValue } from "../src/redact.js";
-import { ORDINARY_SAMPLES, SECRET_SAMPLES } from "./report/secret-corpus.js";
+import { RE2JS } from "re2js";
+import { GITLEAKS_RULES } from "../src/secrets/gitleaks-rules.js";
+import { KEYED_SAMPLES, ORDINARY_NEAR_MISSES, ORDINARY_SAMPLES, SECRET_SAMPLES, VENDOR_TOKENS, WEBHOOKS, inEveryForm } from "./report/secret-corpus.js";
 
 describe("redact", () => {
   it.each(SECRET_SAMPLES.map((s) => [s.kind, s] as const))("removes a %s", (_kind, sample) => {
@@ -81,5 +83,77 @@ describe("redactValue", () => {
     const out = redactValue(a);
     expect(out.token).toBe("[REDACTED:token]");
     expect(out.self).toBe(out);
+  });
+});
+
+describe("redact: every form a credential travels in (issue #16)", () => {
+  describe.each(VENDOR_TOKENS.map((v) => [v.vendor, v] as const))("%s", (_vendor, v) => {
+    it.each(inEveryForm(v.token))("%s", (_form, text) => {
+      const out = redact(text);
+      expect(out).not.toContain(v.token);
+      expect(out).toContain(`[REDACTED:${v.kind}]`);
+    });
+  });
+
+  describe.each(WEBHOOKS.map((w) => [w.vendor, w] as const))("%s webhook", (vendor, w) => {
+    // Teams' rule (gitleaks') reads the URL as written, not percent-encoded.
+    const forms = inEveryForm(w.url, "url").filter(([form]) => form !== "URL-encoded" || !vendor.startsWith("Microsoft"));
+    it.each(forms)("%s", (_form, text) => {
+      const out = redact(text);
+      expect(out).not.toContain(w.secret);
+      expect(out).toContain(`[REDACTED:${w.kind}]`);
+    });
+  });
+
+  it.each(KEYED_SAMPLES.map((s) => [s.text, s] as const))("removes the value in %s", (_text, s) => {
+    const out = redact(s.text);
+    expect(out).not.toContain(s.secret);
+    expect(out).toContain(`[REDACTED:${s.kind}]`);
+  });
+
+  it("keeps the names a reader needs around keyed values", () => {
+    expect(redact("dd_api_key 7b9713023541cdb9755abcd79d4b3dcf rejected")).toBe("dd_api_key [REDACTED:api-key] rejected");
+    expect(redact("Set-Cookie: sid=abc123; Path=/; HttpOnly")).toBe("Set-Cookie: sid=[REDACTED:cookie]; Path=/; HttpOnly");
+    expect(redact("authorization=Bearer%20abcdef0123456789&scope=read")).toBe("authorization=Bearer%20[REDACTED:authorization]&scope=read");
+    expect(redact("client_secret%3Dabc123def%26scope%3Dread")).toBe("client_secret%3D[REDACTED:secret]%26scope%3Dread");
+    expect(redact('{"pass": "hunter2"}')).toBe('{"pass": "[REDACTED:password]"}');
+  });
+
+  it.each(ORDINARY_NEAR_MISSES.map((t) => [t]))("leaves alone: %s", (text) => {
+    expect(redact(text)).toBe(text);
+    expect(redact(JSON.stringify({ line: text }))).toBe(JSON.stringify({ line: text }));
+  });
+
+  it("reads a token split by invisible characters as one (zero-width space, soft hyphen, BOM)", () => {
+    const ghp = VENDOR_TOKENS.find((v) => v.vendor === "GitHub")!.token;
+    const npm = VENDOR_TOKENS.find((v) => v.vendor === "npm")!.token;
+    for (const text of [
+      `GITHUB_TOKEN=${ghp.slice(0, 12)}\u200b${ghp.slice(12)}`,
+      `token ${ghp.slice(0, 4)}\u200b${ghp.slice(4, 20)}\u2060${ghp.slice(20)} used`,
+      `{"npm": "${npm.slice(0, 10)}\ufeff${npm.slice(10)}"}`,
+      "pass\u00adword=hunter2-Prod",
+      `Authorization: Bearer ab\u200bcdef0123456789abcdef`,
+    ]) {
+      const out = redact(text);
+      expect(out, text).toMatch(/\[REDACTED:(github-token|npm-access-token|password|authorization|token)\]/);
+      for (const piece of [ghp.slice(12, 30), npm.slice(10, 30), "hunter2", "cdef0123456789"]) expect(out).not.toContain(piece);
+    }
+  });
+
+  it("keeps the invisible joiners that stop mentions and references (they split no token)", () => {
+    const inert = "ping @\u200dteam about #\u200d12 and c\u200dloses #\u200d13";
+    expect(redact(inert)).toBe(inert);
+    const ghp = VENDOR_TOKENS.find((v) => v.vendor === "GitHub")!.token;
+    // A split token glued to a broken mention: the token goes, the mention stays broken.
+    expect(redact(`${ghp.slice(0, 9)}\u200b${ghp.slice(9)}@\u200deveryone`)).toBe("[REDACTED:github-token]@\u200deveryone");
+  });
+
+  it("runs every gitleaks rule it vendors on RE2 with its keyword as a prefilter", () => {
+    expect(GITLEAKS_RULES.rules.length).toBeGreaterThan(200);
+    for (const r of GITLEAKS_RULES.rules) {
+      expect(r.keywords.length, r.id).toBeGreaterThan(0);
+      expect(() => RE2JS.compile(r.regex), r.id).not.toThrow();
+    }
+    expect(GITLEAKS_RULES.rules.some((r) => r.id === "generic-api-key")).toBe(false);
   });
 });

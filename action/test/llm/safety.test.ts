@@ -186,7 +186,7 @@ describe("no secret reaches the provider", () => {
     try {
       own.enqueue({ json: { proposals: [] } });
       const llm = client(own.baseURL, {}, { redactPatterns: compilePatterns(["acme-internal-[0-9a-f]{32}"]) });
-      await proposeHypotheses(llm, problem({ title: `token ${custom} rejected` }), context);
+      await proposeHypotheses(llm, problem({ title: `tenant ${custom} rejected` }), context);
       expect(own.chats()).toHaveLength(1);
       expect(own.violations).toEqual([]);
       expect(own.chats()[0]!.body).toContain("[REDACTED:custom]");

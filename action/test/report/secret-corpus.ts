@@ -54,7 +54,7 @@ const OPENSSH = [
 ].join("\n");
 
 /** Every kind of credential the brief names, in the places it is found. */
-export const SECRET_SAMPLES: SecretSample[] = [
+const BASE_SAMPLES: SecretSample[] = [
   { kind: "aws-access-key", secret: AWS_ACCESS, text: `botocore: AccessDenied for access key ${AWS_ACCESS} on s3://lake/raw/orders/` },
   { kind: "aws-access-key", secret: AWS_SESSION, text: `AWS_ACCESS_KEY_ID=${AWS_SESSION}` },
   { kind: "aws-secret-key", secret: AWS_SECRET, text: `aws_secret_access_key = ${AWS_SECRET}` },
@@ -116,4 +116,142 @@ export const ORDINARY_SAMPLES: string[] = [
   "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
   "pipelines/orders/consumer.yaml: max.poll.interval.ms 300000 -> 600000",
   "task_instance orders_daily.load_orders try 3 failed: SIGKILL",
+];
+
+/**
+ * Vendor credentials that carry their own shape (the gitleaks rules and our own find them by it),
+ * for the redaction corpus: each is tried in every form it travels in (see inEveryForm).
+ */
+export const VENDOR_TOKENS: Array<{ vendor: string; kind: string; token: string }> = [
+  { vendor: "Google API key", kind: "gcp-api-key", token: j("AIza", "U89K1D5a0HECbLMQsNcCGctd76LCNUH1lS-") },
+  { vendor: "npm", kind: "npm-access-token", token: j("npm", "_", "17lscsfa7xp5jttu33ek4a25a4h3f5bjozxc") },
+  { vendor: "GitLab", kind: "gitlab-pat", token: j("glpat", "-", "IcQPzMuEGQ80YRP10eou") },
+  { vendor: "SendGrid", kind: "sendgrid-api-token", token: j("SG", ".", "gTfIhpazOc61hVRd82Wzj5", ".", "OSqplLapHp6hgPjryAczD4UDDqcdbTmBQq79GygZnhA") },
+  {
+    vendor: "Vault",
+    kind: "vault-service-token",
+    token: j("hvs", ".", "OgshDBj1zpi4i4zBGozlxQF0l3AnQB2bFtKsh2eWYtVFpIPEnLCGiFJfWOQgUQudDfZFUWdGvIkgTxzszeomDnTaOaovzMN"),
+  },
+  { vendor: "Shopify", kind: "shopify-access-token", token: j("shpat", "_", "6180c1476806ffb4e53602b9341537b6") },
+  { vendor: "DigitalOcean", kind: "digitalocean-pat", token: j("dop", "_v1_", "d252e214456d1b3cd83c6bebd0b626cd16da1cb04d7a5c1c1ce140569d01304a") },
+  { vendor: "GitHub", kind: "github-token", token: GHP },
+  { vendor: "Slack", kind: "slack-token", token: SLACK_BOT },
+  { vendor: "AWS", kind: "aws-access-key", token: AWS_ACCESS },
+];
+
+/** Webhook URLs: the URL is the credential. `secret` is the part that must go. */
+export const WEBHOOKS: Array<{ vendor: string; kind: string; url: string; secret: string }> = [
+  {
+    vendor: "Slack, no scheme",
+    kind: "slack-webhook",
+    url: j("hooks.slack", ".com/services/", "T024BE7LD/B08F3KQ9V2R/", "vK8xQ2pZ7mR4nW9tL3sY6bC1"),
+    secret: "vK8xQ2pZ7mR4nW9tL3sY6bC1",
+  },
+  {
+    vendor: "Discord",
+    kind: "discord-webhook",
+    url: j("https://discord", ".com/api/webhooks/", "570723576553460603/", "3taBrdmzEZJb6hPNOQFEfKsGPSpFk-gMFIYtKhSWbBTkPRU2NFoylq2xqzuB7FAs2Kem"),
+    secret: "3taBrdmzEZJb6hPNOQFEfKsGPSpFk-gMFIYtKhSWbBTkPRU2NFoylq2xqzuB7FAs2Kem",
+  },
+  {
+    vendor: "Microsoft Teams",
+    kind: "microsoft-teams-webhook",
+    url: j(
+      "https://acme.webhook.office",
+      ".com/webhookb2/",
+      "f8t2j1s0-8fjc-tqt2-ueqy-t4bhhvzr2snr@a4amf0jo-v0gr-aukx-0sxn-km7c8frab9gr",
+      "/IncomingWebhook/",
+      "mgh55wbaeq0hv04ypmtkollywejbnj0f/qs1vuzmv-p3b8-bwb2-8060-f7jp8pblckqo",
+    ),
+    secret: "mgh55wbaeq0hv04ypmtkollywejbnj0f",
+  },
+];
+
+/** A value in each form it leaks in: HTTP header, env line, JSON, URL query, URL-encoded form body. */
+export function inEveryForm(value: string, name = "value"): Array<[form: string, text: string]> {
+  return [
+    ["header", `X-Upstream-${name}: ${value}\r\nAccept: */*`],
+    ["env line", `UPSTREAM_${name.toUpperCase()}=${value}`],
+    ["JSON", JSON.stringify({ [name]: value, page: 2 })],
+    ["URL query", `GET https://api.example.net/v1/items?${name}=${value}&page=2 HTTP/1.1`],
+    ["URL-encoded", `body=${encodeURIComponent(`${name}=${value}&page=2`)}`],
+  ];
+}
+
+const DD_APP = "b4c7dd56d2cd307eabe25923ba816d38d7a2de7b";
+const DD_API = "7b9713023541cdb9755abcd79d4b3dcf";
+const AZURE_KEY = j("JUO4lFRbFl4MTuVlXR/qtmVZLyeQLGuSNNr23WaINK5V/", "MQOMg7v/T1BciR8cIe++UWFMZOWIQIBjzSNwnb1L+==");
+const AMZ_SIG = "bb66d5c929f6e197e1c13a266cee3e302bb83f827d64f119050535cc4b342021";
+const BEARER = "gb7Xb4Va5BpoBeYIivaMIkUbagzArE36G4WK6Naw";
+const COOKIE = "pH0uCQqRq2PJQiyHggFDSAkxHpzkfrVQ";
+const CLIENT_SECRET = "Vv95hN-Ux9S46gCaKGRF~m_Ue5SqKBjCh9";
+
+/** Credentials known by the name they stand under, in the forms the issue found them missed (#16). */
+export const KEYED_SAMPLES: SecretSample[] = [
+  { kind: "api-key", secret: DD_APP, text: `dd-application-key: ${DD_APP}` },
+  { kind: "api-key", secret: DD_APP, text: `curl -H "DD-APPLICATION-KEY: ${DD_APP}" https://api.datadoghq.eu/api/v1/validate` },
+  { kind: "api-key", secret: DD_API, text: `dd_api_key ${DD_API} rejected (403)` },
+  { kind: "api-key", secret: DD_API, text: `DD_API_KEY=${DD_API}` },
+  {
+    kind: "access-key",
+    secret: AZURE_KEY,
+    text: `DefaultEndpointsProtocol=https;AccountName=lake;AccountKey=${AZURE_KEY};EndpointSuffix=core.windows.net`,
+  },
+  { kind: "access-key", secret: AZURE_KEY, text: `{"connectionString": "AccountName=lake;AccountKey=${AZURE_KEY}"}` },
+  { kind: "cookie", secret: COOKIE, text: `Cookie: theme=dark; sessionid=${COOKIE}; csrftoken=abc123` },
+  { kind: "cookie", secret: COOKIE, text: `Set-Cookie: sessionid=${COOKIE}; Path=/; HttpOnly; Secure` },
+  { kind: "cookie", secret: COOKIE, text: JSON.stringify({ headers: { cookie: `sessionid=${COOKIE}` } }) },
+  { kind: "password", secret: "hunter2", text: "login failed: password hunter2 is wrong" },
+  { kind: "password", secret: "S3cr3t-pw-77", text: `{"user": "etl", "pass": "S3cr3t-pw-77"}` },
+  { kind: "password", secret: "S3cr3t-pw-77", text: `mysql://etl@db?pass=S3cr3t-pw-77&ssl=true` },
+  {
+    kind: "signature",
+    secret: AMZ_SIG,
+    text: `GET https://lake.s3.amazonaws.com/raw/orders.parquet?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20260314T100000Z&X-Amz-Signature=${AMZ_SIG}&X-Amz-SignedHeaders=host`,
+  },
+  { kind: "authorization", secret: BEARER, text: `POST /token body: grant_type=refresh&authorization=Bearer%20${BEARER}&scope=read` },
+  { kind: "authorization", secret: BEARER, text: `authorization=Bearer+${BEARER}` },
+  { kind: "secret", secret: CLIENT_SECRET, text: `body=grant_type%3Dclient_credentials%26client_id%3Detl%26client_secret%3D${CLIENT_SECRET}%26scope%3Dread` },
+  { kind: "secret", secret: CLIENT_SECRET, text: `client_secret%3D${CLIENT_SECRET}` },
+  { kind: "password", secret: "hunter2-Prod", text: `password%3Dhunter2-Prod%26user%3Detl` },
+  { kind: "token", secret: "ya29-a0AfH6SMBxq7", text: "X-Auth-Token ya29-a0AfH6SMBxq7" },
+  { kind: "secret", secret: "Zt8pQ2mX9vR4", text: "auth: Zt8pQ2mX9vR4" },
+];
+
+/** Text near credentials that is not one: it must come out of redaction unchanged. */
+export const ORDINARY_NEAR_MISSES: string[] = [
+  "alert_id=3f2504e0-4f89-11d3-9a0c-0305e82c3301 fingerprint=9a0c0305e82c3301",
+  '{"id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "status": "firing"}',
+  "commit: 9fceb02d0ae598e95dc970b74764e4f5c6a1b2c3",
+  '{"sha": "9fceb02d0ae598e95dc970b74764e4f5c6a1b2c3", "message": "raise max.poll.interval.ms"}',
+  "ALTER TABLE users RENAME COLUMN password_hash TO pw_hash",
+  "schema change: column password_hash (text) added to dim_users",
+  'llm_token_count{model="gpt-4o"} 51234',
+  "token_count=512 max_tokens=4096 prompt_tokens: 300",
+  "secret_name: warehouse-creds rotation_days: 30",
+  "routing_key=orders.v2 partition_key: customer_id cache_key=user:123",
+  "auth_method=oauth2 bypass=true passed: 12 of 12",
+  'kafka_consumergroup_lag{consumergroup="orders",topic="orders.v2"} 120000',
+  "password reset requested; token expired at 2026-03-14T10:00:00Z",
+  "Set the password in the vault, not here (see docs/secrets.md)",
+  "keyspace=orders key.serializer=org.apache.kafka.common.serialization.StringSerializer",
+  "https://grafana.example.com/d/abc123/orders-lag?orgId=1&var-topic=orders.v2&from=now-6h",
+  "Done. PASS=14 WARN=0 ERROR=1 SKIP=8 NO-OP=0 TOTAL=9",
+  'proposal "check-says-pass": checks[0] tries to set "verdict"',
+  "PWD=/home/runner/work/etl OLDPWD=/home/runner",
+];
+
+/**
+ * Every credential sample: the ones above, the keyed forms of issue #16, and each vendor token and
+ * webhook as an env line. Artifact and LLM tests plant all of them.
+ */
+export const SECRET_SAMPLES: SecretSample[] = [
+  ...BASE_SAMPLES,
+  ...KEYED_SAMPLES,
+  ...VENDOR_TOKENS.filter((v) => v.vendor !== "GitHub" && v.vendor !== "Slack" && v.vendor !== "AWS").map((v) => ({
+    kind: v.kind,
+    secret: v.token,
+    text: `UPSTREAM_VALUE=${v.token}`,
+  })),
+  ...WEBHOOKS.map((w) => ({ kind: w.kind, secret: w.secret, text: `notify via ${w.url} failed: 404` })),
 ];
