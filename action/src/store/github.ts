@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Files, Forge, PullRequestRef, Snapshot, Store } from "../model/index.js";
 import type { GitHubClient } from "./octokit.js";
@@ -147,9 +148,12 @@ export function githubStore(opts: GitHubStoreOptions): Store {
   // only the files that changed since the last attempt.
   const blobs = new Map<string, Promise<string>>();
 
-  /** A snapshot of one commit: one recursive tree call on first use, blobs fetched lazily. */
-  const snapshotAt = (commit: string) => {
-    let listing: Promise<{ tree: string; entries: Map<string, TreeEntry> }> | null = null;
+  /**
+   * A snapshot of one commit: one recursive tree call on first use, blobs fetched lazily; or, for a
+   * commit this store just made, its tree as known from the one it was built on and the files it wrote.
+   */
+  const snapshotAt = (commit: string, known?: { tree: string; entries: Map<string, TreeEntry> }) => {
+    let listing: Promise<{ tree: string; entries: Map<string, TreeEntry> }> | null = known ? Promise.resolve(known) : null;
     const load = () =>
       (listing ??= (async () => {
         const what = `getTree ${commit.slice(0, 7)} (recursive) in ${where}`;
@@ -159,7 +163,12 @@ export function githubStore(opts: GitHubStoreOptions): Store {
         else for (const e of tree.tree) entries.set(e.path, e);
         return { tree: tree.sha, entries };
       })());
-    const snapshot: Snapshot & { treeSha(): Promise<string>; entry(path: string): Promise<TreeEntry | undefined> } = {
+    const snapshot: Snapshot & {
+      treeSha(): Promise<string>;
+      entry(path: string): Promise<TreeEntry | undefined>;
+      /** This commit's tree with `files` written into it as `tree`: the snapshot of the commit that wrote them. */
+      after(commit: string, tree: string, files: Files): Promise<ReturnType<typeof snapshotAt>>;
+    } = {
       async read(path) {
         const entry = (await load()).entries.get(path);
         if (!entry || entry.type !== "blob") return null;
@@ -185,6 +194,19 @@ export function githubStore(opts: GitHubStoreOptions): Store {
       },
       async entry(path) {
         return (await load()).entries.get(path);
+      },
+      async after(next, tree, files) {
+        const entries = new Map((await load()).entries);
+        for (const [path, content] of Object.entries(files)) {
+          // A blob's id is the hash of its content: what GitHub stored is known without reading it back.
+          const sha = createHash("sha1")
+            .update(`blob ${Buffer.byteLength(content)}\0`)
+            .update(content)
+            .digest("hex");
+          entries.set(path, { mode: "100644", type: "blob", sha });
+          if (!blobs.has(sha)) blobs.set(sha, Promise.resolve(content));
+        }
+        return snapshotAt(next, { tree, entries });
       },
     };
     return snapshot;
@@ -254,8 +276,9 @@ export function githubStore(opts: GitHubStoreOptions): Store {
         const commit = await createCommit(message, tree.sha, head);
         try {
           await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit.sha, force: false });
-          // The run's next commit (a run records first, then commits its investigations) builds on this one.
-          latest = { head: commit.sha, snapshot: snapshotAt(commit.sha) };
+          // The run's next commit (a run records first, then commits its investigations) builds on this
+          // one, reading what it wrote from memory.
+          latest = { head: commit.sha, snapshot: await snapshot.after(commit.sha, tree.sha, files) };
           return { sha: commit.sha, attempts: attempt };
         } catch (error) {
           if (!lostRace(error)) explain(error, `updateRef heads/${branch} in ${where}`);
