@@ -45,7 +45,8 @@ runbooks, as its investigations would run (use it for a team's scenarios/).
 --baseline compares with a previous --json result: scenarios newly wrong, newly right, and moves of
 the expected cause's confidence of --min-move or more (default 0.1). --summary appends that comparison
 and every scenario's line as Markdown to a file ($GITHUB_STEP_SUMMARY in a workflow).
-Exits 1 when a scenario could not be replayed, or when one right in the baseline is wrong now.
+Exits 1 when a scenario could not be replayed, or regressed: right in the baseline and wrong now, or
+right in both and no longer confirmed (its conclusion was confirmed and is not now).
 Scenario format and scoring: docs/scenario-format.md; cause ids: docs/root-causes.md.`,
   export: `Usage: pipemedic export <incident-id|incident-folder> [--out <dir>] [--repo <dir>] [--id <scenario-id>] [--force] [--json]
 
@@ -88,12 +89,16 @@ Answers 2xx only once GitHub accepted it, else 503 so the sender retries. Config
 variables: PIPEMEDIC_REPOSITORY, GITHUB_TOKEN or PIPEMEDIC_APP_ID + PIPEMEDIC_APP_PRIVATE_KEY +
 PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITHUB_API_URL (docs/relay.md).`,
   init: `Usage: pipemedic init [dir] [--force]
+       pipemedic init --propose [dir]
 
 Sets up Pipemedic in the repository at dir (default: the current directory): writes
 .github/workflows/investigate.yml (repository_dispatch event type pipemedic-alert, and manual runs)
 and .github/workflows/learn.yml, both naming a released version of the Action; a commented
 ${CONFIG_PATH} whose first line names its JSON Schema for editors; and a knowledge/ skeleton.
-Refuses to overwrite a file that exists, naming it, unless --force is given.`,
+Refuses to overwrite a file that exists, naming it, unless --force is given.
+--propose reads the connectors of ${CONFIG_PATH} and writes a pipeline file under
+knowledge/pipelines/ for each Airflow DAG that ran in the last week and each Kafka consumer group
+whose lag Prometheus has, unless knowledge/ already describes it: proposals for a person to review.`,
   incidents: `Usage: pipemedic incidents list [--status open|resolved] [--repo <dir>] [--json]
        pipemedic incidents show <id> [--repo <dir>] [--json]
 

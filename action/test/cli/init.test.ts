@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cli } from "../../src/cli/index.js";
 import type { CliIo } from "../../src/cli/io.js";
@@ -10,6 +10,7 @@ import { ConfigSchema } from "../../src/model/index.js";
 import { LlmPolicySchema } from "../../src/llm/policy.js";
 import { ConnectorsSchema } from "../../src/telemetry/from-config.js";
 import { SCHEMA_BASE_URL } from "../../src/schemas.js";
+import { startAirflowEmulator, type AirflowEmulator } from "../support/http-emulators/airflow.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -106,5 +107,70 @@ describe("pipemedic init", () => {
     const out = await run("init", join(tmpdir(), "pipemedic-no-such-folder-4d1c"));
     expect(out.code).toBe(2);
     expect(out.err).toContain("no such directory");
+  });
+});
+
+describe("pipemedic init --propose", () => {
+  let airflow: AirflowEmulator;
+  beforeAll(async () => {
+    const at = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const run = (dag: string, h: number) => ({
+      dag_id: dag,
+      dag_run_id: `scheduled__${at(h + 24)}`,
+      run_type: "scheduled",
+      logical_date: at(h + 24),
+      state: "success",
+      start_date: at(h),
+      end_date: at(h - 0.5),
+    });
+    airflow = await startAirflowEmulator(
+      {
+        dag_runs: [run("orders_daily", 30), run("orders_daily", 6), run("dbt.finance_daily", 10), run("Marketing Attribution", 3)],
+        task_instances: [],
+        import_errors: [],
+        pools: [],
+      },
+      "Bearer t",
+    );
+  });
+  afterAll(async () => airflow?.close());
+
+  it("writes a pipeline file per DAG discovery finds, skipping what knowledge/ describes; lint accepts them", { timeout: 60_000 }, async () => {
+    const dir = await emptyRepo();
+    expect((await run("init", dir)).code).toBe(0);
+    await writeFile(join(dir, ".github/pipemedic.yml"), `connectors:\n  airflow:\n    url: ${airflow.url}\n    version: 2\n    token_env: AIRFLOW_TOKEN\n`);
+    // The orders DAG is described already, under another id.
+    await writeFile(join(dir, "knowledge/pipelines/orders.md"), "---\nid: orders\ncomponents:\n  - { kind: airflow, dag_id: orders_daily }\n---\n");
+    const said = { out: "", err: "" };
+    const io: CliIo = {
+      out: (t) => void (said.out += t),
+      err: (t) => void (said.err += t),
+      env: { AIRFLOW_TOKEN: "t" },
+      tty: false,
+      stopped: () => new Promise(() => undefined),
+    };
+    expect(await cli(["init", "--propose", dir], io), said.err).toBe(0);
+    expect(said.out).toContain("proposed knowledge/pipelines/dbt-finance-daily.md from Airflow DAG dbt.finance_daily");
+    expect(said.out).toContain("proposed knowledge/pipelines/marketing-attribution.md from Airflow DAG Marketing Attribution");
+    expect(said.out).not.toContain("orders");
+    const proposal = await readFile(join(dir, "knowledge/pipelines/dbt-finance-daily.md"), "utf8");
+    expect(proposal).toContain("dag_id: dbt.finance_daily");
+    expect(proposal).toContain("Proposed by `pipemedic init --propose`");
+    expect((await run("lint", dir)).code).toBe(0);
+    // Again: nothing is overwritten, nothing new is proposed.
+    const again = { out: "", err: "" };
+    const io2: CliIo = { ...io, out: (t) => void (again.out += t) };
+    await writeFile(join(dir, "knowledge/pipelines/dbt-finance-daily.md"), proposal.replace("owners: []", 'owners: ["@acme/finance"]'));
+    expect(await cli(["init", "--propose", dir], io2)).toBe(0);
+    expect(again.out).toContain("nothing new to propose");
+    expect(await readFile(join(dir, "knowledge/pipelines/dbt-finance-daily.md"), "utf8")).toContain("@acme/finance");
+  });
+
+  it("needs connectors to discover from", async () => {
+    const dir = await emptyRepo();
+    expect((await run("init", dir)).code).toBe(0);
+    const out = await run("init", "--propose", dir);
+    expect(out.code).toBe(2);
+    expect(out.err).toContain("init --propose needs connectors in .github/pipemedic.yml");
   });
 });
