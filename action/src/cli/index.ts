@@ -18,6 +18,7 @@ import { rebuildIndex } from "./rebuild-index.js";
 import { relay } from "./relay.js";
 import { replay } from "./replay.js";
 import { UsageError } from "./usage.js";
+import { CLEAR_LINE } from "../report/progress.js";
 
 export type { CliIo } from "./io.js";
 
@@ -69,7 +70,8 @@ export async function cli(argv: string[], io: CliIo = processIo): Promise<number
     return await run(rest, io);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    io.err(`pipemedic ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    // On a terminal the live progress line may still stand: the error starts on a clean line.
+    io.err(`${io.tty ? CLEAR_LINE : ""}pipemedic ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
     if (usage) io.err(`\n${HELP[command]}\n`);
     return usage ? 2 : 1;
   }

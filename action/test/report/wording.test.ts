@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cli } from "../../src/cli/index.js";
 import { printResult } from "../../src/cli/result.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { frame } from "../../src/frame/problem.js";
@@ -162,6 +163,13 @@ describe("the terminal", () => {
     const first = writes.findIndex(([s]) => s === "out");
     expect(writes[first - 1]).toEqual(["err", "\r\x1b[2K"]);
     expect(writes.filter(([s, t]) => s === "err" && t.includes("investigate x")).at(-1)![1]).toBe("\r\x1b[2Kinvestigate x · 1 check done");
+  });
+
+  it("starts an error on a clean line too", async () => {
+    let err = "";
+    const io: CliIo = { out: () => undefined, err: (t) => void (err += t), env: {}, tty: true, stopped: () => new Promise(() => undefined) };
+    expect(await cli(["lint", "/no/such/dir"], io)).toBe(2);
+    expect(err.startsWith("\r\x1b[2Kpipemedic lint: lint /no/such/dir: no such directory")).toBe(true);
   });
 
   it("counts in words: 1 duplicate, 1 check, 1 round", () => {
