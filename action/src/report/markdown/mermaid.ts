@@ -263,7 +263,7 @@ export function metricChart(input: MetricChartInput): MetricChart | null {
   let hi = Math.max(...all.map((v) => v / unit.factor));
   hi = hi > lo ? niceCeil(hi + (hi - lo) * 0.05) : lo + 1;
   // Whole counts get whole ticks: d3's ten ticks fall on fractions below a range of 8.
-  if (unit.factor === 1 && all.every((v) => Number.isInteger(v)) && lo === 0) hi = Math.max(hi, 8);
+  if (unit.factor === 1 && sampled.every((v) => Number.isInteger(v)) && lo === 0) hi = Math.max(hi, 8);
 
   const axis = timeAxis(start, end, input.onset ?? null);
   const x0 = (start - axis.ref) / axis.per;
