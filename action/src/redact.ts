@@ -245,6 +245,9 @@ const TOKEN_GAP = new RegExp(`(?<=[A-Za-z0-9_+/=.%-])[${FORMAT_CHARACTERS}]+(?=[
  * pinging or linking (report/markdown/inert.ts) sits after a character no token has.
  */
 function redactSplitTokens(text: string): string {
+  const split = TOKEN_GAP.test(text);
+  TOKEN_GAP.lastIndex = 0;
+  if (!split) return text;
   return text.replace(WORD_WITH_FORMAT, (word) => {
     const joined = word.replace(TOKEN_GAP, "");
     if (joined === word) return word;
