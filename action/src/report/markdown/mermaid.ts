@@ -74,12 +74,14 @@ export const TIMELINE_MAX = 4;
  * Colours. Mermaid's default xychart palette draws the first series in #ECECFF, which vanishes on
  * white, so each chart sets its own with an init directive (`themeVariables.xyChart.plotColorPalette`).
  * Does GitHub honour it? GitHub renders ```mermaid blocks with Mermaid itself (in an iframe), and
- * Mermaid applies an init directive's keys unless the site lists them in `secure`; no GitHub document
- * promises or forbids theme variables, and what we found (public issues and docs, searched 2026-12)
- * shows init directives with `theme` and `themeVariables` used and rendered on GitHub, with the caveat
- * that GitHub pins its Mermaid version. So we rely on it, but order the plots so that the chart still
- * reads when a renderer ignores the directive: the default palette's pale first colour goes to the
- * onset marker, the decisive series comes second (#8493A6, still 3:1 on white), the threshold third.
+ * Mermaid applies an init directive's keys unless the site lists them in `secure` (by default only
+ * security settings, not theme variables). No GitHub document promises or forbids it; the one public
+ * report we found (a review thread, nanotaboada/Dotnet.Samples.AspNetCore.WebApi#313, searched
+ * 2026-12) says GitHub accepts `%%{init}%%` with `themeVariables` but pins its Mermaid version and may
+ * override some styling. We could not check github.com itself from here. So we use it, and order the
+ * plots so that the chart still reads when a renderer ignores it: the default palette's pale first
+ * colour goes to the onset marker, the decisive series comes second (#8493A6, still 3:1 on white),
+ * the threshold third; the title and the legend name the series, not only its colour.
  * Every colour here has a contrast of at least 3:1 against GitHub's light (#ffffff) and dark (#0d1117)
  * backgrounds (WCAG's minimum for graphics); the browser test checks it on every rendered chart.
  */
