@@ -230,6 +230,8 @@ describe("installation: from an empty repository to the first useful incident", 
     expect(index.incidents.map((i) => i.id)).toEqual([incident!.id]);
     // The pipeline the user wrote is the one the incident is about.
     expect(index.incidents[0]!.pipelines).toContain("orders-daily");
+    // When it was investigated is recorded: time to root cause counts to it.
+    expect(Date.parse(index.incidents[0]!.investigatedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(index.incidents[0]!.openedAt));
     emu.assertNoViolations();
   });
 
