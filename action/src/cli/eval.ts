@@ -1,7 +1,7 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { compareEval, EvalResultSchema, regressed, renderComparison, type EvalComparison } from "../eval/compare.js";
+import { compareEval, EvalResultSchema, regressed, regressions, renderComparison, type EvalComparison } from "../eval/compare.js";
 import { projectMemory, replayScenario, repositoryMemory } from "../eval/replay.js";
 import { scoreRun, summarize, type ScenarioScore } from "../eval/score.js";
 import { llmFromEnvironment } from "../llm/index.js";
@@ -74,7 +74,7 @@ export async function evaluate(args: string[], io: CliIo): Promise<number> {
     await appendFile(values.summary, `${head}${failed}${comparison ? renderComparison(comparison, values.baseline!, true) : ""}\n`);
   }
   if (comparison && regressed(comparison)) {
-    io.err(`regression: ${comparison.newlyWrong.map((c) => c.id).join(", ")} right in ${values.baseline} and wrong now\n`);
+    io.err(`regression: ${regressions(comparison).join(", ")} right in ${values.baseline}, and wrong or no longer confirmed now\n`);
     return 1;
   }
   return failures.length ? 1 : 0;
@@ -108,12 +108,15 @@ function comparisonJson(c: EvalComparison, file: string) {
     first_now: x.now,
     confidence_before: x.confidenceBefore,
     confidence_now: x.confidenceNow,
+    conclusion_before: x.conclusionBefore,
+    conclusion_now: x.conclusionNow,
   });
   return {
     baseline: file,
     min_move: c.minMove,
     regression: regressed(c),
     newly_wrong: c.newlyWrong.map(change),
+    no_longer_confirmed: c.unconfirmed.map(change),
     newly_right: c.newlyRight.map(change),
     moved: c.moved.map(change),
     added: c.added,

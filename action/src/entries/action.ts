@@ -4,6 +4,7 @@ import { parseDuration, SourceSchema, type Config, type Delivery, type Progress 
 import { runPipeline } from "../pipeline/index.js";
 import { lifecycleWindows } from "../pipeline/correlate.js";
 import { learnFromReview } from "../pipeline/learning.js";
+import { learnFromCorrections } from "../pipeline/history-scenarios.js";
 import { lineProgress } from "../report/progress.js";
 import { forgeLinks, runOutputs } from "../report/outputs.js";
 import { renderJobSummary } from "../report/summary.js";
@@ -115,6 +116,16 @@ async function act(deps: ActionDeps): Promise<void> {
   const event = JSON.parse((env.GITHUB_EVENT_PATH ? await deps.readFile(env.GITHUB_EVENT_PATH) : null) ?? "{}") as Record<string, unknown>;
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const progress = groupedProgress(core);
+
+  if (eventName === "push") {
+    // A person's correction pushed in an incident README: the corrected incident becomes a scenario.
+    const commits = Array.isArray(event.commits) ? (event.commits as Array<{ added?: unknown; modified?: unknown }>) : [];
+    const paths = commits.flatMap((c) => [c.added, c.modified].flatMap((l) => (Array.isArray(l) ? l.filter((p): p is string => typeof p === "string") : [])));
+    const config = await readPolicy({ dir: workspace }, input.config);
+    const { store } = gitPorts(input, config, workspace, deps);
+    await learnFromCorrections(store, paths, progress);
+    return;
+  }
 
   if (eventName === "pull_request") {
     const pr = event.pull_request as { number: number; merged?: boolean; closed_at?: string | null; head?: { ref?: string } } | undefined;

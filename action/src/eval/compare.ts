@@ -2,8 +2,9 @@ import { z } from "zod";
 
 /**
  * `eval --baseline`: what changed between a previous `eval --json` result and this one. A scenario is
- * right when it scores `top1` (docs/scenario-format.md, Scoring); a regression is a scenario right in
- * the baseline and wrong now. Confidence moves are of the expected cause (of the first-ranked cause for
+ * right when it scores `top1` (docs/scenario-format.md, Scoring). A regression is a scenario right in
+ * the baseline and wrong now, or right in both but no longer confirmed (its conclusion was `confirmed`
+ * and is not now): the on-call engineer would no longer be told the cause. Confidence moves are of the expected cause (of the first-ranked cause for
  * an expected `unknown`), so a runbook edit that weakens the right answer shows before it flips.
  */
 
@@ -19,7 +20,7 @@ export const EvalScenarioSchema = z.looseObject({
   top1: z.boolean(),
 });
 /** What the comparison reads of a scenario's score (a ScenarioScore, or one read back from a file). */
-export type EvalScenario = Pick<z.infer<typeof EvalScenarioSchema>, "id" | "expected" | "acceptable" | "ranked" | "top1">;
+export type EvalScenario = Pick<z.infer<typeof EvalScenarioSchema>, "id" | "expected" | "acceptable" | "ranked" | "top1" | "conclusion">;
 
 export const EvalResultSchema = z.looseObject({ scenarios: z.array(EvalScenarioSchema) });
 
@@ -31,11 +32,15 @@ export interface ScenarioChange {
   now: string;
   confidenceBefore: number;
   confidenceNow: number;
+  conclusionBefore: string;
+  conclusionNow: string;
 }
 
 export interface EvalComparison {
   /** Right in the baseline, wrong now: each one is a regression. */
   newlyWrong: ScenarioChange[];
+  /** Right in both, confirmed in the baseline and not now: a regression too. */
+  unconfirmed: ScenarioChange[];
   newlyRight: ScenarioChange[];
   /** Right or wrong alike, the expected cause's confidence moved by at least the threshold. */
   moved: ScenarioChange[];
@@ -44,7 +49,7 @@ export interface EvalComparison {
   removed: string[];
   minMove: number;
   /** Every scenario of this run with what happened to it, for the per-scenario table. */
-  rows: Array<ScenarioChange & { right: boolean; status: "newly wrong" | "newly right" | "moved" | "same" | "new" }>;
+  rows: Array<ScenarioChange & { right: boolean; status: "newly wrong" | "no longer confirmed" | "newly right" | "moved" | "same" | "new" }>;
 }
 
 /** The confidence a result gives the expected cause (its first-ranked cause's for `unknown`); 0 when unranked. */
@@ -59,7 +64,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 export function compareEval(baseline: EvalScenario[], current: EvalScenario[], minMove = 0.1): EvalComparison {
   const before = new Map(baseline.map((s) => [s.id, s]));
   const now = new Map(current.map((s) => [s.id, s]));
-  const out: EvalComparison = { newlyWrong: [], newlyRight: [], moved: [], added: [], removed: [], minMove, rows: [] };
+  const out: EvalComparison = { newlyWrong: [], unconfirmed: [], newlyRight: [], moved: [], added: [], removed: [], minMove, rows: [] };
   for (const s of current) {
     const b = before.get(s.id);
     if (!b) {
@@ -72,6 +77,8 @@ export function compareEval(baseline: EvalScenario[], current: EvalScenario[], m
         now: s.ranked[0]?.id ?? "",
         confidenceBefore: 0,
         confidenceNow: c,
+        conclusionBefore: "",
+        conclusionNow: s.conclusion,
         right: s.top1,
         status: "new",
       });
@@ -84,22 +91,31 @@ export function compareEval(baseline: EvalScenario[], current: EvalScenario[], m
       now: s.ranked[0]?.id ?? "",
       confidenceBefore: round(expectedConfidence(b)),
       confidenceNow: round(expectedConfidence(s)),
+      conclusionBefore: b.conclusion,
+      conclusionNow: s.conclusion,
     };
+    const unconfirmed = b.top1 && s.top1 && b.conclusion === "confirmed" && s.conclusion !== "confirmed";
     if (b.top1 && !s.top1) out.newlyWrong.push(change);
+    else if (unconfirmed) out.unconfirmed.push(change);
     else if (!b.top1 && s.top1) out.newlyRight.push(change);
     // A small epsilon: 0.1 written as a difference of two rounded confidences must still count.
     const moved = Math.abs(change.confidenceNow - change.confidenceBefore) + 1e-9 >= minMove;
     if (moved) out.moved.push(change);
-    const status = b.top1 && !s.top1 ? "newly wrong" : !b.top1 && s.top1 ? "newly right" : moved ? "moved" : "same";
+    const status = b.top1 && !s.top1 ? "newly wrong" : unconfirmed ? "no longer confirmed" : !b.top1 && s.top1 ? "newly right" : moved ? "moved" : "same";
     out.rows.push({ ...change, right: s.top1, status });
   }
   for (const s of baseline) if (!now.has(s.id)) out.removed.push(s.id);
   return out;
 }
 
-/** True when a scenario right in the baseline is wrong now. */
+/** True when a scenario right in the baseline is wrong now, or no longer confirmed. */
 export function regressed(c: EvalComparison): boolean {
-  return c.newlyWrong.length > 0;
+  return c.newlyWrong.length + c.unconfirmed.length > 0;
+}
+
+/** The scenarios that regressed, by id. */
+export function regressions(c: EvalComparison): string[] {
+  return [...c.newlyWrong, ...c.unconfirmed].map((x) => x.id);
 }
 
 const conf = (n: number) => n.toFixed(2);
@@ -107,15 +123,13 @@ const conf = (n: number) => n.toFixed(2);
 /** The comparison for a terminal, a log, or a job summary (Markdown). */
 export function renderComparison(c: EvalComparison, baselineName: string, markdown = false): string {
   const lines: string[] = [];
-  const head = `${c.newlyWrong.length} newly wrong, ${c.newlyRight.length} newly right, ${c.moved.length} confidence move(s) of ${c.minMove} or more`;
+  const head = `${c.newlyWrong.length} newly wrong, ${c.unconfirmed.length} no longer confirmed, ${c.newlyRight.length} newly right, ${c.moved.length} confidence move(s) of ${c.minMove} or more`;
   const name = markdown ? `\`${baselineName}\`` : baselineName;
-  lines.push(
-    markdown ? `### Against the baseline ${name}\n\n${c.newlyWrong.length ? "**Regression:** " : ""}${head}` : `Against the baseline ${name}: ${head}`,
-  );
+  lines.push(markdown ? `### Against the baseline ${name}\n\n${regressed(c) ? "**Regression:** " : ""}${head}` : `Against the baseline ${name}: ${head}`);
   const row = (s: ScenarioChange) =>
     markdown
-      ? `| \`${s.id}\` | \`${s.expected}\` | \`${s.before || "-"}\` | \`${s.now || "-"}\` | ${conf(s.confidenceBefore)} → ${conf(s.confidenceNow)} |`
-      : `  ${s.id}: expected ${s.expected}; first was ${s.before || "nothing"}, now ${s.now || "nothing"}; confidence ${conf(s.confidenceBefore)} -> ${conf(s.confidenceNow)}`;
+      ? `| \`${s.id}\` | \`${s.expected}\` | \`${s.before || "-"}\` | \`${s.now || "-"}\` | ${conf(s.confidenceBefore)} → ${conf(s.confidenceNow)} | ${s.conclusionBefore || "-"} → ${s.conclusionNow || "-"} |`
+      : `  ${s.id}: expected ${s.expected}; first was ${s.before || "nothing"}, now ${s.now || "nothing"}; confidence ${conf(s.confidenceBefore)} -> ${conf(s.confidenceNow)}; ${s.conclusionBefore || "-"} -> ${s.conclusionNow || "-"}`;
   const section = (title: string, list: ScenarioChange[]) => {
     if (!list.length) return;
     if (markdown)
@@ -123,13 +137,14 @@ export function renderComparison(c: EvalComparison, baselineName: string, markdo
         "",
         `#### ${title}`,
         "",
-        "| scenario | expected | first before | first now | expected's confidence |",
-        "| --- | --- | --- | --- | --- |",
+        "| scenario | expected | first before | first now | expected's confidence | conclusion |",
+        "| --- | --- | --- | --- | --- | --- |",
         ...list.map(row),
       );
     else lines.push(`${title}:`, ...list.map(row));
   };
   section("Newly wrong (regressions)", c.newlyWrong);
+  section("No longer confirmed (regressions)", c.unconfirmed);
   section("Newly right", c.newlyRight);
   section("Confidence moves", c.moved);
   if (c.added.length)

@@ -2,11 +2,13 @@ import type { LifecycleWindows, Progress, Store } from "../model/index.js";
 import { applyReview, incidentOfBranch, type ReviewOutcome } from "../memory/learn.js";
 import { INDEX_PATH, incidentFiles, indexFiles, readIndexFile } from "../record/index.js";
 import { updateFrontmatter } from "../record/index.js";
+import { scenarioFilesFor } from "./history-scenarios.js";
 
 /**
  * The second flow, learning: records a fix pull request's review in the incident it belongs to (one commit): the index entry,
  * the README frontmatter and the incident index. Memory then treats the cause as confirmed (merged)
- * or rejected (closed unmerged). A pull request from any other branch is ignored.
+ * or rejected (closed unmerged). A merged fix also adds the incident as a replay scenario under
+ * scenarios/<incident-id>/ in the same commit (history as tests). A pull request from any other branch is ignored.
  */
 export async function learnFromReview(
   store: Store,
@@ -29,6 +31,8 @@ export async function learnFromReview(
     const files = indexFiles(incidents, [], undefined, windows, unparsed);
     const readme = await head.read(incidentFiles.readme(incident));
     if (readme) files[incidentFiles.readme(incident)] = updateFrontmatter(readme, frontmatter);
+    // The review settled the truth: the incident becomes a regression test of the runbooks.
+    if (review.merged) Object.assign(files, await scenarioFilesFor(head, incident.path, files, progress));
     return files;
   });
   progress.info(`${incidentId}: fix #${review.number} ${review.merged ? "merged: cause confirmed by review" : "closed: rejection recorded"}`);

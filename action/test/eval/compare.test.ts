@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { compareEval, regressed, renderComparison, type EvalScenario } from "../../src/eval/compare.js";
 
-const score = (id: string, top1: boolean, ranked: Array<[string, number]>, expected = "cause-a"): EvalScenario => ({
+const score = (id: string, top1: boolean, ranked: Array<[string, number]>, expected = "cause-a", conclusion = "confirmed"): EvalScenario => ({
   id,
   expected,
   acceptable: [],
   ranked: ranked.map(([c, confidence]) => ({ id: c, confidence })),
   top1,
+  conclusion,
 });
 
 describe("compareEval", () => {
@@ -49,6 +50,18 @@ describe("compareEval", () => {
     expect(c.rows.find((r) => r.id === "stays-right")).toMatchObject({ status: "same", right: true });
   });
 
+  it("a scenario still right but no longer confirmed is a regression too; one never confirmed is not", () => {
+    const b = [score("lost", true, [["cause-a", 0.99]]), score("was-likely", true, [["cause-a", 0.6]], "cause-a", "likely")];
+    const c = compareEval(b, [
+      score("lost", true, [["cause-a", 0.49]], "cause-a", "likely"),
+      score("was-likely", true, [["cause-a", 0.5]], "cause-a", "inconclusive"),
+    ]);
+    expect(c.newlyWrong).toEqual([]);
+    expect(c.unconfirmed.map((x) => [x.id, x.conclusionBefore, x.conclusionNow])).toEqual([["lost", "confirmed", "likely"]]);
+    expect(regressed(c)).toBe(true);
+    expect(renderComparison(c, "base.json")).toMatch(/No longer confirmed \(regressions\):\n {2}lost: .*confirmed -> likely/);
+  });
+
   it("a move of exactly the threshold counts, and a higher threshold hides smaller moves", () => {
     const b = [score("s", true, [["cause-a", 0.9]])];
     expect(compareEval(b, [score("s", true, [["cause-a", 0.8]])], 0.1).moved).toHaveLength(1);
@@ -58,7 +71,7 @@ describe("compareEval", () => {
   it("no regression when nothing right became wrong", () => {
     const c = compareEval(baseline.slice(0, 1), current.slice(0, 1));
     expect(regressed(c)).toBe(false);
-    expect(renderComparison(c, "base.json")).toContain("0 newly wrong, 0 newly right, 0 confidence move(s)");
+    expect(renderComparison(c, "base.json")).toContain("0 newly wrong, 0 no longer confirmed, 0 newly right, 0 confidence move(s)");
   });
 
   it("renders a job summary that names each regression", () => {
