@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need (Prometheus with promtool, Alertmanager, the PostgreSQL
-# server, git), only when a binary is missing, so a second run changes nothing. It never starts the
-# system services: each test harness starts its own instance on loopback in a temporary folder.
+# server, git, Chromium for the reports' Mermaid test), only when a binary is missing, so a second run
+# changes nothing. It never starts the system services: each test harness starts its own instance on
+# loopback in a temporary folder.
 set -euo pipefail
 
 # Root in a container; a CI runner's user goes through sudo.
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then as_root=(sudo -n); else
-    echo "services.sh: not root and no sudo; install prometheus prometheus-alertmanager postgresql by hand" >&2
+    echo "services.sh: not root and no sudo; install prometheus prometheus-alertmanager postgresql chromium by hand" >&2
     exit 1
   fi
 fi
@@ -21,9 +22,11 @@ command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The browser that renders the reports' Mermaid blocks (action/test/report/legible.test.ts).
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 
 if ((${#need[@]} == 0)); then
-  echo "services.sh: prometheus, promtool, alertmanager, PostgreSQL, git and jq are present"
+  echo "services.sh: prometheus, promtool, alertmanager, PostgreSQL, git, jq and chromium are present"
   exit 0
 fi
 
