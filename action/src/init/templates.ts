@@ -53,12 +53,16 @@ jobs:
 `;
 
 const learn = `# Learns from review: when a Pipemedic fix pull request closes, a merged fix confirms the
-# incident's cause, a closed one records the rejection. Memory uses both.
+# incident's cause, a closed one records the rejection. Memory uses both. A merged fix, or a correction
+# pushed in an incident README (feedback.actual_root_cause), also adds the incident as a replay
+# scenario under scenarios/, which the Eval workflow replays on pull requests (history as tests).
 name: Learn
 
 on:
   pull_request:
     types: [closed]
+  push:
+    paths: ["incidents/*/*/*/README.md"]
 
 permissions:
   contents: write
@@ -70,8 +74,10 @@ concurrency:
 
 jobs:
   learn:
-    # Only fix branches carry an incident.
-    if: startsWith(github.event.pull_request.head.ref, 'pipemedic/fix/')
+    # Only fix branches carry an incident; a push teaches only on the default branch.
+    if: >-
+      startsWith(github.event.pull_request.head.ref, 'pipemedic/fix/') ||
+      (github.event_name == 'push' && github.ref_name == github.event.repository.default_branch)
     runs-on: ubuntu-latest
     timeout-minutes: 5
     steps:

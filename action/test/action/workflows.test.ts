@@ -18,8 +18,10 @@ describe.each([
   const investigate = workflow("investigate.yml");
   const learn = workflow("learn.yml");
 
-  it("Learn (closed pull requests) has a group of its own, so a burst of closed pull requests never queues ahead of alerts", () => {
-    expect(Object.keys(learn.on)).toEqual(["pull_request"]);
+  it("Learn (closed pull requests, corrections pushed) has a group of its own, so a burst of them never queues ahead of alerts", () => {
+    expect(Object.keys(learn.on)).toEqual(["pull_request", "push"]);
+    // A push teaches only when it changes an incident README (a correction), never on every commit.
+    expect(learn.on.push).toEqual({ paths: ["incidents/*/*/*/README.md"] });
     expect(investigate.on).toHaveProperty("repository_dispatch");
     expect(learn.concurrency?.group).toBeTruthy();
     expect(investigate.concurrency?.group).toBeTruthy();
