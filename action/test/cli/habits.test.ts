@@ -134,7 +134,7 @@ describe("CLI habits", () => {
     expect(readme).not.toContain('kafka-lag-slow"');
   });
 
-  it("feedback writes the correction and the note into the incident README's frontmatter, the body untouched", async () => {
+  it("feedback writes the correction and the note into the incident README's frontmatter, and the banner and the index follow", async () => {
     const index = IncidentIndexSchema.parse(JSON.parse(await readFile(join(repo, "incidents", "index.json"), "utf8")));
     const path = join(repo, index.incidents[0]!.path, "README.md");
     const before = await readFile(path, "utf8");
@@ -148,7 +148,15 @@ describe("CLI habits", () => {
     // Everything else of the record is as it was.
     const was = parseIncidentFrontmatter(before, path);
     expect({ ...record, feedback: was.feedback }).toEqual(was);
-    expect(after.split("\n---\n").slice(1).join("\n---\n")).toBe(before.split("\n---\n").slice(1).join("\n---\n"));
+    // The body gains the review banner under its title; the analysis below it is Pipemedic's, unchanged.
+    const bodyOf = (md: string) => md.split("\n---\n").slice(1).join("\n---\n");
+    const banner = /<!-- pipemedic:review -->\n([\s\S]*?)\n<!-- \/pipemedic:review -->\n/.exec(bodyOf(after));
+    expect(banner?.[1]).toContain(`Root cause corrected by review to \`${cause}\``);
+    expect(bodyOf(after).replace(banner![0], "")).toBe(bodyOf(before));
+    // The index and its page carry the correction too.
+    const corrected = IncidentIndexSchema.parse(JSON.parse(await readFile(join(repo, "incidents", "index.json"), "utf8"))).incidents[0]!;
+    expect(corrected.rootCause).toMatchObject({ id: cause, status: "corrected-by-review" });
+    expect(await readFile(join(repo, "incidents", "README.md"), "utf8")).toContain(cause);
     const show = await run(["incidents", "show", incidentId, "--repo", repo]);
     expect(show.out).toContain(`corrected   ${cause} — broker 2 lost its disk`);
     // Not committed: the person reviews and commits.

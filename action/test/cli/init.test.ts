@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { LlmPolicySchema } from "../../src/llm/policy.js";
 import { ConnectorsSchema } from "../../src/telemetry/from-config.js";
 import { SCHEMA_BASE_URL } from "../../src/schemas.js";
 import { startAirflowEmulator, type AirflowEmulator } from "../support/http-emulators/airflow.js";
+import { REPO_ROOT } from "../support/runner.js";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -66,6 +67,14 @@ describe("pipemedic init", () => {
     expect(LlmPolicySchema.safeParse(example.llm ?? {}).error).toBeUndefined();
 
     expect(await readFile(join(dir, "knowledge/README.md"), "utf8")).toContain("pipelines/<id>.md");
+    // The workflow templates other features ship are written beside (the eval workflow, issue #19).
+    for (const name of await readdir(join(REPO_ROOT, "action", "templates", "workflows"))) {
+      expect(out.out).toContain(`wrote .github/workflows/${name}`);
+      expect(await readFile(join(dir, ".github/workflows", name), "utf8")).toBe(
+        await readFile(join(REPO_ROOT, "action", "templates", "workflows", name), "utf8"),
+      );
+    }
+    expect(out.out).toContain("wrote .github/workflows/eval.yml");
     const lint = await run("lint", dir);
     expect(lint.code, lint.out + lint.err).toBe(0);
   });

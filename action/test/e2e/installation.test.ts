@@ -245,7 +245,7 @@ describe("installation: from an empty repository to the first useful incident", 
     expect(JSON.stringify(message)).toContain(`<${incident.report_url}|Report>`);
   });
 
-  it("6. a feedback correction is recorded in the incident README", { timeout: 60_000 }, async () => {
+  it("6. a feedback correction then shows in the README and the index", { timeout: 60_000 }, async () => {
     const clone = await temp("pipemedic-story-clone-");
     execFileSync("git", ["clone", "-q", bare, clone]);
     const id = run.outputs["incident-id"]!;
@@ -258,5 +258,13 @@ describe("installation: from an empty repository to the first useful incident", 
     expect(git(clone, "diff", "--name-only").split("\n")).toContain(readmePath);
     const list = await pipemedic("incidents", "show", id, "--repo", clone);
     expect(list.out).toContain(`corrected   ${CAUSE}`);
+    // The README says so under its title, Pipemedic's analysis below it unchanged.
+    expect(readme).toMatch(new RegExp(`<!-- pipemedic:review -->\\n.*Root cause corrected by review to \`${CAUSE}\``));
+    // The index records the corrected cause, keeping the one Pipemedic named; its page shows it.
+    const index = IncidentIndexSchema.parse(JSON.parse(await readFile(join(clone, "incidents/index.json"), "utf8")));
+    expect(index.incidents[0]!.rootCause).toMatchObject({ id: CAUSE, status: "corrected-by-review" });
+    const page = await readFile(join(clone, "incidents/README.md"), "utf8");
+    expect(page).toContain(CAUSE);
+    expect(git(clone, "diff", "--name-only").split("\n")).toEqual(expect.arrayContaining(["incidents/index.json", "incidents/README.md"]));
   });
 });
