@@ -93,7 +93,8 @@ PIPEMEDIC_APP_INSTALLATION_ID, PIPEMEDIC_RELAY_<SOURCE>_SECRET, HOST, PORT, GITH
 
 Sets up Pipemedic in the repository at dir (default: the current directory): writes
 .github/workflows/investigate.yml (repository_dispatch event type pipemedic-alert, and manual runs)
-and .github/workflows/learn.yml, both naming a released version of the Action; a commented
+and .github/workflows/learn.yml, both naming a released version of the Action, and
+.github/workflows/eval.yml (runbook and knowledge changes checked against the scenarios); a commented
 ${CONFIG_PATH} whose first line names its JSON Schema for editors; and a knowledge/ skeleton.
 Refuses to overwrite a file that exists, naming it, unless --force is given.
 --propose reads the connectors of ${CONFIG_PATH} and writes a pipeline file under
