@@ -33,8 +33,6 @@ export const TelemetryRecordingSchema = z.looseObject({
   now: TimestampSchema,
   /** The kinds of telemetry the run could read (a kind absent here made its checks inconclusive). */
   capabilities: z.array(z.string()).default([]),
-  /** When each delivery of the incident's alerts arrived, when this run received it. */
-  deliveries: z.array(z.looseObject({ id: z.string(), at: TimestampSchema })).default([]),
   metrics: z.looseObject({ series: z.array(RecordedSeriesSchema).default([]) }).prefault({}),
   logs: z.array(LogLineSchema).default([]),
   changes: ChangesFileSchema.prefault({}),

@@ -9,7 +9,7 @@ import type { TelemetryRecording } from "../model/recording.js";
 export interface TelemetryRecorder {
   telemetry: Telemetry;
   /** Everything read so far, as the recording file holds it (sorted, so equal reads give equal files). */
-  recording(now: number, deliveries?: Array<{ id: string; at: string }>): TelemetryRecording;
+  recording(now: number): TelemetryRecording;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -137,13 +137,12 @@ export function recordTelemetry(inner: Telemetry): TelemetryRecorder {
 
   return {
     telemetry,
-    recording(now, deliveries = []) {
+    recording(now) {
       const kinds = (from: Record<string, Distinct<OrchestratorRecord>>, names: string[]) => Object.fromEntries(names.map((n) => [n, from[n]?.values ?? []]));
       return {
         version: 1,
         now: iso(now),
         capabilities: [...inner.capabilities].filter((c: Capability) => c !== "alerts").sort(),
-        deliveries,
         metrics: {
           series: [...series.entries()]
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
