@@ -1,6 +1,7 @@
 import type { PipelineResult } from "../model/index.js";
 import { CLEAR_LINE } from "../report/progress.js";
 import { renderCliReport, type RunContext } from "../report/terminal.js";
+import { colorsFor } from "./color.js";
 import type { CliIo } from "./io.js";
 
 /** A run as the --json document: the commit, what could not be parsed, and each incident's conclusion. */
@@ -29,5 +30,5 @@ function resultJson(result: PipelineResult, extra: RunContext) {
 export function printResult(io: CliIo, result: PipelineResult, json: boolean, extra: RunContext = {}): void {
   // The live status line (standard error, on a terminal) would otherwise stay above or inside the result.
   if (io.tty && !json) io.err(CLEAR_LINE);
-  io.out(json ? `${JSON.stringify(resultJson(result, extra), null, 2)}\n` : renderCliReport(result, extra));
+  io.out(json ? `${JSON.stringify(resultJson(result, extra), null, 2)}\n` : renderCliReport(result, extra, colorsFor(io)));
 }

@@ -18,8 +18,17 @@ export interface RunContext {
   ms?: number;
 }
 
+/** Styles for a terminal (the CLI gives ANSI ones on a TTY without NO_COLOR); plain text by default. */
+export interface TextStyles {
+  bold(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+}
+
+const PLAIN: TextStyles = { bold: (t) => t, green: (t) => t, yellow: (t) => t };
+
 /** The human summary of a run: per incident, the cause, confidence, chain, decisive evidence, fix and report. */
-export function renderCliReport(result: PipelineResult, extra: RunContext = {}): string {
+export function renderCliReport(result: PipelineResult, extra: RunContext = {}, style: TextStyles = PLAIN): string {
   const lines: string[] = [];
   if (extra.scenario) lines.push(`Scenario: ${clean(extra.title ?? extra.scenario)} (${clean(extra.scenario)})`);
   // A body whose alerts were inferred is kept with the unparsed ones but is counted apart: its alerts are among those normalized.
@@ -29,10 +38,10 @@ export function renderCliReport(result: PipelineResult, extra: RunContext = {}):
   );
   for (const u of result.unparsed) lines.push(`  ${u.inferred ? "inferred" : "unparsed"} ${clean(u.delivery)}: ${clean(u.reason)}`);
   for (const o of result.outcomes) {
-    lines.push("", `Incident ${o.incident.id} (${o.incident.status}, ${o.incident.severity})`);
+    lines.push("", `${style.bold(`Incident ${o.incident.id}`)} (${o.incident.status}, ${o.incident.severity})`);
     const inv = o.investigation;
     if (!inv) {
-      lines.push(`  ${o.incident.investigation === "done" ? "Not investigated again" : "Not investigated"}: ${clean(o.reason)}`);
+      lines.push(`  ${style.yellow(o.incident.investigation === "done" ? "Not investigated again" : "Not investigated")}: ${clean(o.reason)}`);
     } else {
       const rca = inv.rca;
       const top = rca.ranked[0];
@@ -42,10 +51,10 @@ export function renderCliReport(result: PipelineResult, extra: RunContext = {}):
             ? `unknown — the evidence cannot decide (best candidate ${top.id}, ${top.confidence})`
             : "unknown — no runbook applied to these alerts, so no cause was checked (a runbook whose applies_to names the alert, its metric or its components would)"
           : `${rca.rootCause} — ${top?.title ?? ""} (${rca.conclusion}, confidence ${rca.confidence})`;
-      lines.push(`  Root cause: ${head}`);
+      lines.push(`  Root cause: ${rca.conclusion === "confirmed" ? style.green(head) : style.yellow(head)}`);
       if (rca.chain.length > 1) lines.push(`  Chain: ${rca.chain.join(" → ")}`);
       const decisive = inv.evidence.filter((e) => rca.ranked[0] && e.hypothesis === rca.ranked[0].id && e.verdict === "pass").slice(0, 4);
-      for (const e of decisive) lines.push(`  ✔ ${clean(e.finding)}`);
+      for (const e of decisive) lines.push(`  ${style.green("✔")} ${clean(e.finding)}`);
       for (const c of rca.ranked.slice(1, 4)) lines.push(`  also considered: ${c.id} (${c.status}, ${c.confidence})`);
       if (rca.gaps.length) lines.push(`  Could not check: ${count(rca.gaps.length, "check")}, e.g. ${clean(rca.gaps[0]!)}`);
       lines.push(`  Checks: ${rca.checksRun} in ${count(rca.rounds, "round")}, ${inv.ms} ms`);

@@ -69,6 +69,18 @@ describe("CLI habits", () => {
     expect(bad.err).toContain("--status: expected open or resolved");
   });
 
+  it("the run report is coloured on a terminal, and plain with NO_COLOR or when piped", { timeout: 120_000 }, async () => {
+    const tty = await run(["replay", scenario.dir], { tty: true });
+    expect(tty.code, tty.err).toBe(0);
+    const ESC = "\u001b";
+    expect(tty.out).toContain(`${ESC}[1mIncident `);
+    expect([`Root cause: ${ESC}[32m`, `Root cause: ${ESC}[33m`].some((m) => tty.out.includes(m))).toBe(true);
+    const noColor = await run(["replay", scenario.dir], { tty: true, env: { NO_COLOR: "1" } });
+    expect(noColor.out).not.toContain("\u001b[");
+    expect(noColor.out).toContain(`Root cause: ${scenario.meta.expect.root_cause}`);
+    expect((await run(["replay", scenario.dir])).out).not.toContain("\u001b[");
+  });
+
   it("incidents show prints the cause and where the report is; an unknown id is a usage error naming the index", async () => {
     const show = await run(["incidents", "show", incidentId, "--repo", repo]);
     expect(show.code, show.err).toBe(0);
