@@ -1,4 +1,5 @@
 import type { IncidentOutcome, IncidentOutput, PipelineResult } from "../model/index.js";
+import { oneLine } from "../untrusted-text.js";
 
 /** Where a person opens a repository file and a pull request; without a forge, the path itself and no pull request link. */
 export interface ForgeLinks {
@@ -28,7 +29,8 @@ export function incidentOutput(o: IncidentOutcome, links: ForgeLinks): IncidentO
   const pr = o.fix?.pr ?? null;
   return {
     id: o.incident.id,
-    title: o.incident.title,
+    // One line of visible text, cut: a later step puts it in a chat message or a shell variable.
+    title: oneLine(o.incident.title, 200),
     status: o.incident.status,
     root_cause: rca ? rca.rootCause : null,
     conclusion: rca ? rca.conclusion : "not-investigated",

@@ -70,6 +70,15 @@ describe("the incidents output", () => {
     expect(IncidentsOutputSchema.safeParse([out]).success).toBe(true);
   });
 
+  it("carries the title as one line of visible text, cut to 200 characters", () => {
+    const base = fixture();
+    const long = { ...base, incident: { ...base.incident, title: `Lag\u0007 on\n orders ${"x".repeat(300)}` } };
+    const title = incidentOutput(outcome(long), links).title;
+    expect(title.startsWith("Lag on orders x")).toBe(true);
+    expect(title).toHaveLength(200);
+    expect(title.endsWith("…")).toBe(true);
+  });
+
   it("has no fix link when the fix has no pull request yet", () => {
     expect(incidentOutput(outcome(fixture(), null), links).fix_pr_url).toBeNull();
   });
