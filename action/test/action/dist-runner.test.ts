@@ -67,13 +67,15 @@ describe("action/dist/index.js run as the Actions runner runs it", () => {
     expect(Number(run.outputs.confidence)).toBeGreaterThan(0.5);
     const report = run.outputs["report-path"]!;
     expect(report).toMatch(/^incidents\/\d{4}\/\d{2}\/.+\/README\.md$/);
-    // Pushed to the remote in one commit with every artifact.
+    // Pushed to the remote: the record of every alert first, then the investigation with every artifact.
     const files = git(remote, "show", "--name-only", "--format=", "main").split("\n");
     expect(files).toContain(report);
     expect(files).toContain("incidents/index.json");
     expect(files).toContain("incidents/README.md");
-    expect(files.some((f) => f.endsWith("/alerts.jsonl"))).toBe(true);
     expect(files.some((f) => f.includes("/evidence/"))).toBe(true);
+    const recorded = git(remote, "show", "--name-only", "--format=", "main~1").split("\n");
+    expect(recorded.some((f) => f.endsWith("/alerts.jsonl"))).toBe(true);
+    expect(recorded).toContain("incidents/index.json");
     const readme = git(remote, "show", `main:${report}`);
     expect(readme).toMatch(new RegExp(`root_cause:[\\s\\S]*id: ${scenario.meta.expect.root_cause}`));
     expect(run.summary).toContain(scenario.meta.expect.root_cause);

@@ -185,7 +185,7 @@ describe("pipemedic CLI (bundled)", () => {
 
   it("lint passes on the repository's own knowledge and runbooks", async () => {
     const { code, stdout } = await cli("lint", ".");
-    expect(stdout).toMatch(/0 error\(s\)/);
+    expect(stdout).toMatch(/: 0 errors, 0 warnings/);
     expect(code).toBe(0);
   });
 });

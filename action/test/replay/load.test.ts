@@ -78,7 +78,7 @@ describe("loadScenario", () => {
     const yaml = await readFile(join(dir, "scenario.yaml"), "utf8");
     await writeFile(join(dir, "scenario.yaml"), yaml.replace(/^ {2}root_cause: .*\n/m, ""));
     await expect(loadScenario(dir)).rejects.toThrow(
-      /no-root-cause\/scenario\.yaml: expect\.root_cause: Required \(fix: name the expected cause: an id from spec\/root-causes\.md, or unknown\)/,
+      /no-root-cause\/scenario\.yaml: expect\.root_cause: Required \(fix: name the expected cause: an id from docs\/root-causes\.md, or unknown\)/,
     );
   });
 
