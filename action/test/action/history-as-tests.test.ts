@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { cli, type CliIo } from "../../src/cli/index.js";
+import { cli } from "../../src/cli/index.js";
 import { readTree } from "../../src/store/workspace.js";
 import { createOctokit } from "../../src/store/octokit.js";
 import { loadScenario } from "../../src/telemetry/replay/load.js";
 import type { Scenario } from "../../src/model/index.js";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator/index.js";
 import { REPO_ROOT, runAction } from "../support/runner.js";
+import { captureIo } from "../support/cli-io.js";
 
 /**
  * History as tests, end to end on the GitHub emulator: an incident is investigated and its fix pull
@@ -31,19 +32,6 @@ let scenario: Scenario;
 const tmp: string[] = [];
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd }).toString().trim();
 const env = () => ({ GITHUB_API_URL: emu.url, GITHUB_REPOSITORY: "acme/data-ops", GITHUB_REF_NAME: "main", INPUT_TOKEN: TOKEN });
-
-function io(): CliIo & { stdout: string; stderr: string } {
-  const r = {
-    stdout: "",
-    stderr: "",
-    out: (t: string) => void (r.stdout += t),
-    err: (t: string) => void (r.stderr += t),
-    env: {},
-    tty: false,
-    stopped: () => new Promise<string>(() => undefined),
-  };
-  return r;
-}
 
 beforeAll(async () => {
   scenario = await loadScenario(join(REPO_ROOT, "action", "scenarios", "loyalty-lag-poll-timeouts"));
@@ -124,7 +112,7 @@ describe("history as tests", () => {
 
     // The eval workflow on a pull request: the base branch's result is the baseline.
     const base = await checkout();
-    let t = io();
+    let t = captureIo();
     expect(await cli(["eval", join(base, "scenarios"), "--repo", base, "--json"], t), t.stderr).toBe(0);
     const baseline = JSON.parse(t.stdout) as { scenarios: Array<{ id: string; top1: boolean }> };
     expect(baseline.scenarios).toEqual([expect.objectContaining({ id, top1: true })]);
@@ -145,7 +133,7 @@ describe("history as tests", () => {
     await writeFile(join(head, "runbooks", "kafka-lag-rebalance-storm.md"), runbook);
 
     const summary = join(head, "summary.md");
-    t = io();
+    t = captureIo();
     expect(await cli(["eval", join(head, "scenarios"), "--repo", head, "--baseline", join(base, "baseline.json"), "--summary", summary], t)).toBe(1);
     expect(t.stderr).toContain(`regression: ${id} right in`);
     // The cause is still first, at half the confidence: no longer confirmed, which the on-call would not be told.
@@ -159,7 +147,7 @@ describe("history as tests", () => {
     expect(md).toContain(`| \`${id}\` | \`kafka-lag-rebalance-storm\``);
 
     // The same pull request without the runbook edit passes against the same baseline.
-    t = io();
+    t = captureIo();
     expect(await cli(["eval", join(base, "scenarios"), "--repo", base, "--baseline", join(base, "baseline.json")], t), t.stderr).toBe(0);
     expect(t.stdout).toContain("0 newly wrong");
     emu.assertNoViolations();

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { cli, type CliIo } from "../../src/cli/index.js";
+import { cli } from "../../src/cli/index.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
+import { captureIo } from "../support/cli-io.js";
 
 /**
  * The Eval workflow template (action/templates/workflows/eval.yml, written by pipemedic init): its
@@ -15,19 +16,6 @@ import { PACKAGE_ROOT } from "../../src/paths.js";
 const TEMPLATE = join(PACKAGE_ROOT, "action", "templates", "workflows", "eval.yml");
 const tmp: string[] = [];
 afterAll(async () => Promise.all(tmp.map((d) => rm(d, { recursive: true, force: true }))));
-
-function io(): CliIo & { stdout: string; stderr: string } {
-  const r = {
-    stdout: "",
-    stderr: "",
-    out: (t: string) => void (r.stdout += t),
-    err: (t: string) => void (r.stderr += t),
-    env: {},
-    tty: false,
-    stopped: () => new Promise<string>(() => undefined),
-  };
-  return r;
-}
 
 interface Workflow {
   on: { pull_request: { paths: string[] } };
@@ -64,7 +52,7 @@ describe("the Eval workflow template", () => {
     const run = async (line: string): Promise<{ code: number; stderr: string }> => {
       const [command, redirect] = line.replace("npx --yes pipemedic@1 ", "").split(" > ");
       const args = command!.split(" ").map((a) => (a === '"$GITHUB_STEP_SUMMARY"' ? summary : /^(head|base|baseline\.json)/.test(a) ? join(work, a) : a));
-      const t = io();
+      const t = captureIo();
       const code = await cli(args, t);
       if (redirect) await writeFile(join(work, redirect.trim()), t.stdout);
       return { code, stderr: t.stderr };

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, type CliIo } from "../../src/cli/index.js";
+import { cli } from "../../src/cli/index.js";
 import { ExportError, exportIncident } from "../../src/eval/export.js";
 import { projectMemory, replayLoaded, scenarioRepoFiles } from "../../src/eval/replay.js";
 import type { Files, Scenario } from "../../src/model/index.js";
@@ -11,6 +11,7 @@ import { updateFrontmatter } from "../../src/record/index.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { differences, roundTrip } from "./roundtrip.js";
+import { captureIo } from "../support/cli-io.js";
 
 const SCENARIOS = join(PACKAGE_ROOT, "action", "scenarios");
 const tmp: string[] = [];
@@ -21,19 +22,6 @@ beforeAll(async () => {
 });
 
 /** A fake terminal for the CLI: what it printed, and no environment. */
-function io(): CliIo & { stdout: string; stderr: string } {
-  const r = {
-    stdout: "",
-    stderr: "",
-    out: (t: string) => void (r.stdout += t),
-    err: (t: string) => void (r.stderr += t),
-    env: {},
-    tty: false,
-    stopped: () => new Promise<string>(() => undefined),
-  };
-  return r;
-}
-
 /** Replays a (possibly changed) scenario into a store and returns the store's files and the primary incident's folder. */
 async function investigated(s: Scenario): Promise<{ store: MemoryStore; folder: string }> {
   const store = new MemoryStore(scenarioRepoFiles(s));
@@ -184,7 +172,7 @@ describe("pipemedic export", () => {
     const id = folder.split("/").pop()!;
     const out = join(repo, "scenarios", id);
 
-    let t = io();
+    let t = captureIo();
     expect(await cli(["export", id, "--repo", repo, "--out", out], t)).toBe(0);
     expect(t.stdout).toContain(`as scenario ${id}`);
     expect((await readdir(join(out, "alerts"))).sort()).toEqual(["01-alertmanager.json"]);
@@ -192,22 +180,22 @@ describe("pipemedic export", () => {
     const again = await loadScenario(out);
     expect(again.meta.expect.root_cause).toBe("kafka-lag-slow-consumer");
 
-    t = io();
+    t = captureIo();
     expect(await cli(["export", join(repo, folder), "--out", out], t)).toBe(2);
     expect(t.stderr).toMatch(/the folder is not empty .*--force/);
     await writeFile(join(out, "alerts", "09-stale.json"), "{}");
-    t = io();
+    t = captureIo();
     expect(await cli(["export", join(repo, folder), "--out", out, "--force", "--json"], t)).toBe(0);
     expect(JSON.parse(t.stdout)).toMatchObject({ scenario: id, files: expect.arrayContaining(["scenario.yaml", "alerts/01-alertmanager.json"]) as unknown });
     expect(await readdir(join(out, "alerts"))).toEqual(["01-alertmanager.json"]);
 
-    t = io();
+    t = captureIo();
     expect(await cli(["export", "2026-01-01-no-such-incident-0000", "--repo", repo, "--out", join(repo, "x")], t)).toBe(2);
     expect(t.stderr).toContain("no incident folder incidents/2026/01/2026-01-01-no-such-incident-0000");
-    t = io();
+    t = captureIo();
     expect(await cli(["export", "not an id"], t)).toBe(2);
     expect(t.stderr).toContain("neither an incident folder nor an incident id");
-    t = io();
+    t = captureIo();
     expect(await cli(["export", id, "--repo", repo, "--id", "Bad_Id"], t)).toBe(2);
     expect(await readFile(join(out, "scenario.yaml"), "utf8")).toContain(`id: ${id}`);
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { refusedPath } from "../../src/llm/tasks/fix.js";
-import { ConfigSchema, type Hypothesis, type Investigation, type Problem } from "../../src/model/index.js";
+import { ConfigSchema, type Hypothesis, type Problem } from "../../src/model/index.js";
 import { allowedPath, proposeFix } from "../../src/remediate/propose.js";
+import { confirmedInvestigation } from "../support/investigation.js";
 import { problemOf } from "../support/problem.js";
 
 /** Paths that decide what runs with the repository's secrets, who reviews, and what Pipemedic may do. */
@@ -53,22 +54,7 @@ describe("always-denied fix paths", () => {
       title: "Rebalance storm",
       remediation: { kind: "config-patch", path: "{{pipeline.config.consumer}}", set: { autonomy: "auto" }, reversible: true },
     } as unknown as Hypothesis;
-    const investigation = {
-      hypotheses: [hypothesis],
-      evidence: [],
-      rca: {
-        conclusion: "confirmed",
-        rootCause: hypothesis.id,
-        confidence: 0.95,
-        ranked: [],
-        chain: [],
-        gaps: [],
-        rounds: 1,
-        checksRun: 1,
-        budgetExhausted: false,
-      },
-      ms: 0,
-    } as Investigation;
+    const investigation = confirmedInvestigation(hypothesis);
     const head = { read: async () => "autonomy: propose\n", list: async () => [".github/pipemedic.yml"] };
     const out = await proposeFix({ problem, investigation, head, config: permissive });
     expect(out.proposal).toBeNull();

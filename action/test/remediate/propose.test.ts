@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigSchema, type Hypothesis, type Investigation, type Problem } from "../../src/model/index.js";
 import { proposeFix } from "../../src/remediate/propose.js";
 import { alert as alertOf } from "../support/alert.js";
+import { confirmedInvestigation } from "../support/investigation.js";
 import { problemOf } from "../support/problem.js";
 
 const config = ConfigSchema.parse({});
@@ -17,22 +18,7 @@ function confirmed(path: string): Investigation {
     title: "Slow consumer",
     remediation: { kind: "config-patch", path, set: { max_poll_records: 100 }, reversible: true },
   } as unknown as Hypothesis;
-  return {
-    hypotheses: [hypothesis],
-    evidence: [],
-    rca: {
-      conclusion: "confirmed",
-      rootCause: hypothesis.id,
-      confidence: 0.95,
-      ranked: [],
-      chain: [],
-      gaps: [],
-      rounds: 1,
-      checksRun: 1,
-      budgetExhausted: false,
-    },
-    ms: 0,
-  };
+  return confirmedInvestigation(hypothesis);
 }
 
 /** A problem whose alert carries a label naming the payments config; knowledge names the orders one. */

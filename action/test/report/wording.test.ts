@@ -12,6 +12,7 @@ import { renderJobSummary } from "../../src/report/summary.js";
 import { renderCliReport } from "../../src/report/terminal.js";
 import { combineTelemetry } from "../../src/telemetry/combine.js";
 import { alert as alertOf } from "../support/alert.js";
+import { confirmedInvestigation } from "../support/investigation.js";
 import { problemOf } from "../support/problem.js";
 import { fixture, NOW } from "./fixture.js";
 
@@ -122,24 +123,9 @@ describe("a configuration fix's summary", () => {
     const hypothesis = {
       id: "kafka-lag-slow-consumer",
       title: "Slow consumer",
-      remediation: { kind: "config-patch", path: "pipelines/orders/consumer.yaml", set: { max_poll_records: 100 }, reversible: true },
+      remediation: { kind: "config-patch" as const, path: "pipelines/orders/consumer.yaml", set: { max_poll_records: 100 }, reversible: true },
     };
-    const investigation = {
-      hypotheses: [hypothesis],
-      evidence: [],
-      rca: {
-        conclusion: "confirmed",
-        rootCause: hypothesis.id,
-        confidence: 0.95,
-        ranked: [],
-        chain: [],
-        gaps: [],
-        rounds: 1,
-        checksRun: 1,
-        budgetExhausted: false,
-      },
-      ms: 0,
-    } as unknown as Investigation;
+    const investigation = confirmedInvestigation(hypothesis);
     const out = await proposeFix({ problem: problemOf({ now: NOW, incidentId: "2026-03-14-lag" }), investigation, head, config });
     expect(out.proposal?.description).toBe("Sets max_poll_records: 500 → 100 in pipelines/orders/consumer.yaml. (max_poll_records: 500 → 100)");
     expect(out.proposal?.rollback).toBe("Revert this pull request's commit, or set max_poll_records back to 500 in pipelines/orders/consumer.yaml.");
