@@ -69,6 +69,9 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     const same = state.length === input.before.length && state.every((s, i) => s.updatedAt === input.before[i]!.updatedAt);
     const redo = same ? correlation : input.correlate(state);
     const files: Files = {};
+    // Evidence files come from buildIncidentFiles, whose last step redacts every file: the largest files
+    // of a folder (every telemetry answer an investigation read) are not redacted a second time.
+    const redacted = new Set<string>();
     for (const [n, o] of outcomes.entries()) {
       const { id, rootCause, investigatedAt, fresh, queued } = decided[n]!;
       // Another run may have opened the incident these alerts belong to: follow them to where they landed.
@@ -86,7 +89,9 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
       o.incident = target;
       o.reportPath = incidentFiles.readme(target);
       const alerts = dedupeAlerts([...(await readAlerts(current, target)), ...redo.assignments.filter((a) => a.incidentId === target.id).map((a) => a.alert)]);
-      Object.assign(files, await incidentFolder(current, o, alerts, ours, { ...input, link: (p) => store.linkTo(p) }));
+      const folder = await incidentFolder(current, o, alerts, ours, { ...input, link: (p) => store.linkTo(p) });
+      Object.assign(files, folder);
+      for (const p of Object.keys(folder)) if (p.startsWith(`${target.path}/evidence/`)) redacted.add(p);
       files[incidentFiles.alerts(target)] = serializeAlerts(alerts);
     }
     for (const u of input.unparsed) files[unparsedPath(u)] = `${JSON.stringify(u, null, 2)}\n`;
@@ -94,7 +99,7 @@ export async function persist(store: Store, input: PersistInput): Promise<{ sha:
     // The index lists the kept bodies (first on its page), those of earlier runs whose file is still there included.
     const unparsed = mergeUnparsed(listed, input.unparsed, await unparsedFiles(current));
     Object.assign(files, indexFiles(redo.incidents, input.redactPatterns, undefined, input.windows, unparsed));
-    return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redact(c, input.redactPatterns)]));
+    return Object.fromEntries(Object.entries(files).map(([p, c]) => [p, redacted.has(p) ? c : redact(c, input.redactPatterns)]));
   });
 }
 
