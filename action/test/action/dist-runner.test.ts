@@ -3,9 +3,9 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadScenario, findScenarioDirs } from "../../src/telemetry/replay/load.js";
 import type { Scenario } from "../../src/model/index.js";
 import { REPO_ROOT, runAction } from "../support/runner.js";
+import { demoScenario } from "../support/demo.js";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd }).toString().trim();
 let tmp: string;
@@ -13,17 +13,8 @@ let remote: string;
 let workspace: string;
 let scenario: Scenario;
 
-/** A scenario the bundled Action must solve: the demo one, with a fix and a single dispatchable alert. */
-async function pickScenario(): Promise<Scenario> {
-  for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
-    const s = await loadScenario(dir);
-    if (s.meta.tags.includes("demo")) return s;
-  }
-  throw new Error("no scenario tagged demo under action/scenarios");
-}
-
 beforeAll(async () => {
-  scenario = await pickScenario();
+  scenario = await demoScenario();
   tmp = await mkdtemp(join(tmpdir(), "pipemedic-action-"));
   remote = join(tmp, "remote.git");
   workspace = join(tmp, "workspace");

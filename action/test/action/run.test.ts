@@ -5,8 +5,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, type ActionCore } from "../../src/entries/action.js";
 import { IncidentsOutputSchema, type Scenario } from "../../src/model/index.js";
-import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { REPO_ROOT } from "../support/runner.js";
+import { demoScenario } from "../support/demo.js";
 
 /** A fake `@actions/core`: inputs from a map, and a record of everything the Action said. */
 function fakeCore(inputs: Record<string, string> = {}) {
@@ -69,13 +69,7 @@ let workspace: string;
 let scenario: Scenario;
 
 beforeAll(async () => {
-  for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
-    const s = await loadScenario(dir);
-    if (s.meta.tags.includes("demo")) {
-      scenario = s;
-      break;
-    }
-  }
+  scenario = await demoScenario();
   tmp = await mkdtemp(join(tmpdir(), "pipemedic-run-"));
   workspace = join(tmp, "workspace");
   execFileSync("git", ["init", "-q", "-b", "main", workspace]);

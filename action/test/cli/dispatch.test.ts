@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, type CliIo } from "../../src/cli/index.js";
 import type { Scenario } from "../../src/model/index.js";
-import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { REPO_ROOT } from "../support/runner.js";
+import { demoScenario } from "../support/demo.js";
 
 const FIXTURES = join(REPO_ROOT, "action", "test", "fixtures", "scenarios");
 
@@ -40,13 +40,7 @@ afterAll(async () => Promise.all(tmp.map((d) => rm(d, { recursive: true, force: 
 
 let demo: Scenario;
 beforeAll(async () => {
-  for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
-    const s = await loadScenario(dir);
-    if (s.meta.tags.includes("demo")) {
-      demo = s;
-      break;
-    }
-  }
+  demo = await demoScenario();
 });
 
 describe("the CLI dispatcher, imported (nothing runs on import)", () => {

@@ -7,8 +7,8 @@ import { cli } from "../../src/cli/index.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { IncidentIndexSchema, type Scenario } from "../../src/model/index.js";
 import { parseIncidentFrontmatter } from "../../src/record/frontmatter.js";
-import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { REPO_ROOT } from "../support/runner.js";
+import { demoScenario } from "../support/demo.js";
 
 async function run(args: string[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
   const said = { out: "", err: "" };
@@ -27,13 +27,7 @@ let scenario: Scenario;
 let incidentId: string;
 
 beforeAll(async () => {
-  for (const dir of await findScenarioDirs(join(REPO_ROOT, "action", "scenarios"))) {
-    const s = await loadScenario(dir);
-    if (s.meta.tags.includes("demo")) {
-      scenario = s;
-      break;
-    }
-  }
+  scenario = await demoScenario();
   repo = await mkdtemp(join(tmpdir(), "pipemedic-habits-"));
   const replayed = await run(["replay", scenario.dir, "--out", repo, "--json"]);
   expect(replayed.code, replayed.err).toBe(0);
