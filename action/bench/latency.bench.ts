@@ -1,33 +1,17 @@
 // The check runtime under backend latency: 40 checks over 3 rounds, every call taking 150 ms,
 // against the ideal critical path (each round's checks in waves of `concurrency`). Target ratio ≤ 1.2.
-import type { Hypothesis, Problem, Series, Telemetry } from "../src/model/index.js";
+import type { Hypothesis, Series, Telemetry } from "../src/model/index.js";
 import { CheckSpecSchema, silentProgress } from "../src/model/index.js";
 import { DEFAULT_BUDGET } from "../src/checks/runtime.js";
 import { resolveChecks } from "../src/checks/template.js";
 import { investigate } from "../src/reason/investigate.js";
+import { problemOf } from "../test/support/problem.js";
 import { printTable } from "./table.js";
 
 const LATENCY = 150;
 const NOW = Date.parse("2026-03-14T02:00:00Z");
 const ONSET = NOW - 30 * 60_000;
-const problem: Problem = {
-  incidentId: "bench",
-  title: "bench",
-  now: NOW,
-  onset: ONSET,
-  alerts: [],
-  alertnames: ["Bench"],
-  labels: {},
-  pipelines: [],
-  upstream: [],
-  downstream: [],
-  components: [],
-  subjects: {},
-  metrics: [],
-  changes: { commits: [], deployments: [] },
-  similar: [],
-  timeline: [],
-};
+const problem = problemOf({ incidentId: "bench", title: "bench", now: NOW, onset: ONSET, alertnames: ["Bench"] });
 
 /** Every metric answers after LATENCY ms with a step up at the onset, so every check passes. */
 const slow: Telemetry = {
