@@ -50,13 +50,13 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  * to it (`recurrenceOf`). `resolved` is what the alerts say; closed is derived from the windows, so
  * the index keeps no separate status for it.
  */
-export function closesAt(
-  inc: Pick<Incident, "status" | "updatedAt" | "resolvedAt">,
-  windows: { reopenWindowMs: number; quietPeriodMs?: number },
-  parse: (iso: string) => number = Date.parse,
-): number {
-  const updated = parse(inc.updatedAt);
-  const resolved = inc.status === "resolved" && inc.resolvedAt !== null ? parse(inc.resolvedAt) : NaN;
+export function closesAt(inc: Pick<Incident, "status" | "updatedAt" | "resolvedAt">, windows: { reopenWindowMs: number; quietPeriodMs?: number }): number {
+  return closesAtMs(inc.status, Date.parse(inc.updatedAt), inc.resolvedAt === null ? NaN : Date.parse(inc.resolvedAt), windows);
+}
+
+/** `closesAt` over epoch times (`resolved` NaN when unset). */
+function closesAtMs(status: Incident["status"], updated: number, resolvedAt: number, windows: { reopenWindowMs: number; quietPeriodMs?: number }): number {
+  const resolved = status === "resolved" ? resolvedAt : NaN;
   const quiet = Math.max(updated, Number.isFinite(resolved) ? resolved : updated) + (windows.quietPeriodMs ?? QUIET_PERIOD_MS);
   return Number.isFinite(resolved) ? Math.min(resolved + windows.reopenWindowMs, quiet) : quiet;
 }
@@ -126,12 +126,23 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   const recorded = new Set(state.map((i) => i.id));
   const seenAlert = new Map<string, string>();
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
+  // The incidents correlation looks at or changes, as epoch times and sets; written back once at the end.
+  const working = new Map<Incident, Working>();
+  const work = (i: Incident) => {
+    let w = working.get(i);
+    if (!w) working.set(i, (w = new Working(i)));
+    return w;
+  };
   // Indexes keep correlation linear in the number of alerts, however many incidents are open.
   const byFingerprint = new Map<string, Incident[]>();
-  const byPipeline = new Map<string, Set<Incident>>();
+  const byPipeline = new Map<string, Incident[]>();
+  const indexIn = (map: Map<string, Incident[]>, key: string, i: Incident) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [i]);
+    else if (!list.includes(i)) list.push(i);
+  };
   // Grouping keys → the incidents that hold them, most recently joined last (a few per key suffice).
   const byKey = new Map<string, Incident[]>();
-  const keysOf = new Map<Incident, Set<string>>();
   const indexKey = (key: string, i: Incident) => {
     const list = byKey.get(key);
     if (!list) byKey.set(key, [i]);
@@ -142,19 +153,10 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       if (list.length > 4) list.shift();
     }
   };
-  const index = (i: Incident) => {
-    for (const f of i.fingerprints) {
-      const list = byFingerprint.get(f) ?? [];
-      if (!list.includes(i)) list.push(i);
-      byFingerprint.set(f, list);
-    }
-    for (const p of i.pipelines) {
-      const set = byPipeline.get(p) ?? new Set();
-      set.add(i);
-      byPipeline.set(p, set);
-    }
-  };
-  incidents.forEach(index);
+  for (const i of incidents) {
+    for (const f of i.fingerprints) indexIn(byFingerprint, f, i);
+    for (const p of i.pipelines) indexIn(byPipeline, p, i);
+  }
   // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
   // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
   const placed: Array<{ alert: Alert; at: number; claimed: number | undefined }> = [];
@@ -176,22 +178,22 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   for (const i of reachable.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))) for (const k of i.groupKeys!) indexKey(k, i);
   const touched = new Set<string>();
   const assignments: Assignment[] = [];
-  // Incidents' times are compared at every lookup: each ISO text is parsed once.
-  const parsedTimes = new Map<string, number>();
-  const ms = (iso: string) => {
-    let t = parsedTimes.get(iso);
-    if (t === undefined) parsedTimes.set(iso, (t = Date.parse(iso)));
-    return t;
-  };
   // Within the group window of an incident's last alert, while it is open or resolved within the reopen window.
-  const closed = (inc: Incident, at: number) => at > closesAt(inc, opts, ms);
-  const near = (inc: Incident, at: number) =>
-    Math.abs(at - ms(inc.updatedAt)) <= opts.groupWindowMs &&
-    (inc.status === "open" || (inc.resolvedAt !== null && Math.abs(at - ms(inc.resolvedAt)) <= opts.reopenWindowMs)) &&
-    !closed(inc, at);
+  const closed = (inc: Incident, at: number) => {
+    const w = work(inc);
+    return at > closesAtMs(inc.status, w.updated, w.resolved, opts);
+  };
+  const near = (inc: Incident, at: number) => {
+    const w = work(inc);
+    return (
+      Math.abs(at - w.updated) <= opts.groupWindowMs &&
+      (inc.status === "open" || (Number.isFinite(w.resolved) && Math.abs(at - w.resolved) <= opts.reopenWindowMs)) &&
+      !closed(inc, at)
+    );
+  };
   // The entity rules also reach an incident that still fires, for the reopen window after its last alert.
   const live = (inc: Incident, at: number) =>
-    near(inc, at) || (inc.status === "open" && Math.abs(at - ms(inc.updatedAt)) <= opts.reopenWindowMs && !closed(inc, at));
+    near(inc, at) || (inc.status === "open" && Math.abs(at - work(inc).updated) <= opts.reopenWindowMs && !closed(inc, at));
   // Incidents each delivery of this run has joined: alerts of one vendor notification belong together
   // whatever their start times (a week-old warning re-sent beside today's failure).
   const byDelivery = new Map<string, Set<Incident>>();
@@ -209,6 +211,9 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       for (let n = list.length - 1; n >= 0; n--) if (other(list[n]!) && same?.has(list[n]!)) return list[n];
     }
     return undefined;
+  };
+  const addKeys = (w: Working, keys: string[]) => {
+    for (const k of addGroupKeys((w.inc.groupKeys ??= []), w.keys, keys)) indexKey(k, w.inc);
   };
   // The incidents this run opened, with the facts of the alert that opened each.
   const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
@@ -231,7 +236,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     let reason = "";
     // The closed incident a firing alert of its fingerprint recurs after.
     let earlier: Incident | undefined;
-    const sameFp = latest(byFingerprint.get(alert.fingerprint));
+    const sameFp = latest(byFingerprint.get(alert.fingerprint), work);
     if (sameFp) {
       if (!closed(sameFp, at) || alert.status === "resolved") {
         target = sameFp;
@@ -301,16 +306,15 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       }
       reason = reason || (earlier && target.recurrenceOf === earlier.id ? `recurrence of ${earlier.id}, which had closed` : "new problem");
     }
-    const repeat = target.fingerprints.includes(alert.fingerprint);
+    const w = work(target);
     if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
-    attach(target, alert, pipelines, reason, at, ms, recorded.has(target.id));
+    const repeat = !w.attach(alert, pipelines, reason, at, recorded.has(target.id));
     if (future !== undefined) flagClamped(target, future, at);
-    index(target);
     if (!repeat) {
-      let seen = keysOf.get(target);
-      if (!seen) keysOf.set(target, (seen = new Set(target.groupKeys ?? [])));
-      for (const k of addGroupKeys((target.groupKeys ??= []), seen, groupingKeys(facts ?? groupingFacts(alert)))) indexKey(k, target);
+      indexIn(byFingerprint, alert.fingerprint, target);
+      addKeys(w, groupingKeys(facts ?? groupingFacts(alert)));
     }
+    for (const p of pipelines) indexIn(byPipeline, p, target);
     const joined = byDelivery.get(delivery);
     if (joined) joined.add(target);
     else byDelivery.set(delivery, new Set([target]));
@@ -327,13 +331,13 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     delivery = first.delivery;
     const { target: into, reason } = byEntity(first.facts, first.at, (key, at, strict) => lookup(key, at, strict, from));
     if (!into) continue;
-    merge(into, from, `${first.name}: ${reason}`, recorded.has(into.id));
+    const w = work(into);
+    w.merge(work(from), `${first.name}: ${reason}`, recorded.has(into.id));
     gone.add(from);
     byId.delete(from.id);
-    let seen = keysOf.get(into);
-    if (!seen) keysOf.set(into, (seen = new Set(into.groupKeys ?? [])));
-    for (const k of addGroupKeys((into.groupKeys ??= []), seen, from.groupKeys ?? [])) indexKey(k, into);
-    index(into);
+    addKeys(w, from.groupKeys ?? []);
+    for (const f of from.fingerprints) indexIn(byFingerprint, f, into);
+    for (const p of from.pipelines) indexIn(byPipeline, p, into);
     movedTo.set(from.id, into.id);
     touched.delete(from.id);
     touched.add(into.id);
@@ -343,41 +347,144 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     const last = (id: string): string => (movedTo.has(id) ? last(movedTo.get(id)!) : id);
     for (const a of assignments) a.incidentId = last(a.incidentId);
   }
+  for (const w of working.values()) w.writeTimes();
   return { incidents: gone.size ? incidents.filter((i) => !gone.has(i)) : incidents, assignments, touched: [...touched] };
 }
 
-/** Moves an incident opened in this run into the one it belongs to, with the reason they join. */
-function merge(into: Incident, from: Incident, reason: string, recorded = false): void {
-  const union = (a: string[], b: string[]) => {
-    for (const x of b) if (!a.includes(x)) a.push(x);
-  };
-  into.alerts.push(...from.alerts);
-  union(into.deliveries, from.deliveries);
-  union(into.pipelines, from.pipelines);
-  union(into.fingerprints, from.fingerprints);
-  union(into.alertnames, from.alertnames);
-  union(into.resolvedFingerprints, from.resolvedFingerprints);
-  into.groupingReasons.push(reason, ...from.groupingReasons);
-  into.duplicates += from.duplicates;
-  into.severity = worst(into.severity, from.severity);
-  if (from.openedAt < into.openedAt && !recorded) into.openedAt = from.openedAt;
-  if (from.updatedAt > into.updatedAt) into.updatedAt = from.updatedAt;
-  if (from.startClamped && !into.startClamped) into.startClamped = from.startClamped;
-  if (into.fingerprints.every((f) => into.resolvedFingerprints.includes(f))) {
-    into.status = "resolved";
-    const ends = [into.resolvedAt, from.resolvedAt].filter((t): t is string => t !== null).sort();
-    into.resolvedAt = ends.at(-1) ?? into.updatedAt;
-  } else {
-    into.status = "open";
-    into.resolvedAt = null;
+/**
+ * An incident while correlation changes it: its times as epoch ms and its lists mirrored by sets, so
+ * that an alert costs the same whatever the incident holds (a storm of thousands of fingerprints);
+ * the times are written back as text once, at the end (`writeTimes`).
+ */
+class Working {
+  opened: number;
+  updated: number;
+  /** NaN while the incident has no resolution time. */
+  resolved: number;
+  /** The incident's group keys, as a set. */
+  readonly keys: Set<string>;
+  private readonly fingerprints: Set<string>;
+  private readonly resolvedFingerprints: Set<string>;
+  private readonly deliveries: Set<string>;
+  private readonly alertnames: Set<string>;
+  private readonly pipelines: Set<string>;
+  /** The resolution time as the alert that resolved it gave it, kept verbatim; undefined when derived. */
+  private resolvedText: string | null | undefined;
+  private readonly changed = { opened: false, updated: false, resolved: false };
+
+  constructor(readonly inc: Incident) {
+    this.opened = Date.parse(inc.openedAt);
+    this.updated = Date.parse(inc.updatedAt);
+    this.resolved = inc.resolvedAt === null ? NaN : Date.parse(inc.resolvedAt);
+    this.resolvedText = inc.resolvedAt;
+    this.keys = new Set(inc.groupKeys ?? []);
+    this.fingerprints = new Set(inc.fingerprints);
+    this.resolvedFingerprints = new Set(inc.resolvedFingerprints);
+    this.deliveries = new Set(inc.deliveries);
+    this.alertnames = new Set(inc.alertnames);
+    this.pipelines = new Set(inc.pipelines);
+  }
+
+  /** Adds an alert; false when its fingerprint was already the incident's (a repeat). */
+  attach(alert: Alert, pipelines: string[], reason: string, at: number, recorded: boolean): boolean {
+    const inc = this.inc;
+    inc.alerts.push(alert.id);
+    add(inc.deliveries, this.deliveries, alert.raw.delivery);
+    for (const p of pipelines) add(inc.pipelines, this.pipelines, p);
+    const fresh = add(inc.fingerprints, this.fingerprints, alert.fingerprint);
+    if (!fresh) {
+      if (alert.status === "firing") inc.duplicates += 1; // a repeat of a known alert: noise absorbed
+    } else if (inc.alerts.length > 1) inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
+    const name = alert.labels.alertname ?? alert.title;
+    if (name) add(inc.alertnames, this.alertnames, name);
+    if (alert.status === "firing") inc.severity = worst(inc.severity, alert.severity);
+    if (alert.status === "resolved") add(inc.resolvedFingerprints, this.resolvedFingerprints, alert.fingerprint);
+    else if (this.resolvedFingerprints.delete(alert.fingerprint)) inc.resolvedFingerprints.splice(inc.resolvedFingerprints.indexOf(alert.fingerprint), 1);
+    const allResolved = this.allResolved();
+    if (allResolved && inc.status === "open") {
+      inc.status = "resolved";
+      this.setResolved(alert.endsAt ? Date.parse(alert.endsAt) : Math.max(at, this.opened), alert.endsAt ?? undefined);
+    } else if (!allResolved && inc.status === "resolved") {
+      inc.status = "open";
+      this.setResolved(NaN, null);
+    }
+    if (at > this.updated) {
+      this.updated = at;
+      this.changed.updated = true;
+    }
+    if (alert.status === "firing" && at < this.opened && !recorded) {
+      this.opened = at;
+      this.changed.opened = true;
+    }
+    return fresh;
+  }
+
+  /** Takes in an incident opened in this run, with the reason they join. */
+  merge(from: Working, reason: string, recorded: boolean): void {
+    const [into, other] = [this.inc, from.inc];
+    into.alerts.push(...other.alerts);
+    for (const d of other.deliveries) add(into.deliveries, this.deliveries, d);
+    for (const p of other.pipelines) add(into.pipelines, this.pipelines, p);
+    for (const f of other.fingerprints) add(into.fingerprints, this.fingerprints, f);
+    for (const n of other.alertnames) add(into.alertnames, this.alertnames, n);
+    for (const f of other.resolvedFingerprints) add(into.resolvedFingerprints, this.resolvedFingerprints, f);
+    into.groupingReasons.push(reason, ...other.groupingReasons);
+    into.duplicates += other.duplicates;
+    into.severity = worst(into.severity, other.severity);
+    if (from.opened < this.opened && !recorded) {
+      this.opened = from.opened;
+      this.changed.opened = true;
+    }
+    if (from.updated > this.updated) {
+      this.updated = from.updated;
+      this.changed.updated = true;
+    }
+    if (other.startClamped && !into.startClamped) into.startClamped = other.startClamped;
+    if (this.allResolved()) {
+      into.status = "resolved";
+      // The later of the two resolutions, else the last alert.
+      const later = !(from.resolved <= this.resolved) && Number.isFinite(from.resolved) ? from : Number.isFinite(this.resolved) ? this : null;
+      this.setResolved(later ? later.resolved : this.updated, later?.resolvedText ?? undefined);
+    } else {
+      into.status = "open";
+      this.setResolved(NaN, null);
+    }
+  }
+
+  /** Writes the times that changed back into the incident, as RFC 3339 text. */
+  writeTimes(): void {
+    const iso = (t: number) => new Date(t).toISOString();
+    if (this.changed.opened) this.inc.openedAt = iso(this.opened);
+    if (this.changed.updated) this.inc.updatedAt = iso(this.updated);
+    if (this.changed.resolved) this.inc.resolvedAt = Number.isFinite(this.resolved) ? (this.resolvedText ?? iso(this.resolved)) : null;
+  }
+
+  private allResolved(): boolean {
+    if (this.resolvedFingerprints.size < this.fingerprints.size) return false;
+    for (const f of this.fingerprints) if (!this.resolvedFingerprints.has(f)) return false;
+    return true;
+  }
+
+  private setResolved(at: number, text: string | null | undefined): void {
+    this.resolved = at;
+    this.resolvedText = text;
+    this.changed.resolved = true;
   }
 }
 
+/** Appends a value to a list mirrored by a set; false when it was there already. */
+function add(list: string[], set: Set<string>, value: string): boolean {
+  if (set.has(value)) return false;
+  set.add(value);
+  list.push(value);
+  return true;
+}
+
 /** The most recently updated of some incidents (the first of equals). */
-function latest(list: Incident[] | undefined): Incident | undefined {
+function latest(list: Incident[] | undefined, work: (i: Incident) => Working): Incident | undefined {
   if (!list?.length) return undefined;
   let best = list[0]!;
-  for (let n = 1; n < list.length; n++) if (Date.parse(list[n]!.updatedAt) > Date.parse(best.updatedAt)) best = list[n]!;
+  for (let n = 1; n < list.length; n++) if (work(list[n]!).updated > work(best).updated) best = list[n]!;
   return best;
 }
 
@@ -418,32 +525,4 @@ function flagClamped(inc: Incident, claimedAt: number, placed: number): void {
   inc.startClamped = prev
     ? { alerts: prev.alerts + 1, claimed: claimed > prev.claimed ? claimed : prev.claimed, placed: prev.placed }
     : { alerts: 1, claimed, placed: new Date(placed).toISOString() };
-}
-
-function attach(inc: Incident, alert: Alert, pipelines: string[], reason: string, at: number, ms: (iso: string) => number, recorded = false): void {
-  inc.alerts.push(alert.id);
-  if (!inc.deliveries.includes(alert.raw.delivery)) inc.deliveries.push(alert.raw.delivery);
-  for (const p of pipelines) if (!inc.pipelines.includes(p)) inc.pipelines.push(p);
-  if (inc.fingerprints.includes(alert.fingerprint)) {
-    if (alert.status === "firing") inc.duplicates += 1; // a repeat of a known alert: noise absorbed
-  } else {
-    inc.fingerprints.push(alert.fingerprint);
-    if (inc.alerts.length > 1) inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
-  }
-  const name = alert.labels.alertname ?? alert.title;
-  if (name && !inc.alertnames.includes(name)) inc.alertnames.push(name);
-  inc.severity = alert.status === "firing" ? worst(inc.severity, alert.severity) : inc.severity;
-  const was = inc.resolvedFingerprints.indexOf(alert.fingerprint);
-  if (alert.status === "resolved" && was < 0) inc.resolvedFingerprints.push(alert.fingerprint);
-  else if (alert.status !== "resolved" && was >= 0) inc.resolvedFingerprints.splice(was, 1);
-  const allResolved = inc.resolvedFingerprints.length >= inc.fingerprints.length && inc.fingerprints.every((f) => inc.resolvedFingerprints.includes(f));
-  if (allResolved && inc.status === "open") {
-    inc.status = "resolved";
-    inc.resolvedAt = alert.endsAt ?? new Date(Math.max(at, ms(inc.openedAt))).toISOString();
-  } else if (!allResolved && inc.status === "resolved") {
-    inc.status = "open";
-    inc.resolvedAt = null;
-  }
-  if (at > ms(inc.updatedAt)) inc.updatedAt = new Date(at).toISOString();
-  if (alert.status === "firing" && at < ms(inc.openedAt) && !recorded) inc.openedAt = new Date(at).toISOString();
 }
