@@ -159,6 +159,11 @@ export function groupingFacts(alert: Alert): GroupingFacts {
       offers.push(lateKey(scope));
       reaches.push({ key: lateKey(scope), why: `late like the incident, in the same ${what} ${scope}`, strict: true });
     }
+    // The team that owns the data is a scope too: its tables and DAGs are built by its schedulers and loads.
+    for (const [label, team] of ownersOf(alert)) {
+      offers.push(lateKey(`${label}\u0000${team}`));
+      reaches.push({ key: lateKey(`${label}\u0000${team}`), why: `late like the incident, for the same ${label} ${team}`, strict: true });
+    }
   }
   for (const runner of runnersOf(alert, identities)) offers.push(runnerKey(runner));
   for (const principal of principals) {
@@ -166,14 +171,15 @@ export function groupingFacts(alert: Alert): GroupingFacts {
       reaches.push({ key: runnerKey(runner), why: `its warehouse user ${principal} is named after ${runner}, whose job fails in the incident`, strict: true });
     }
   }
+  const named = tier === 1 ? namesOf(identities) : { names: new Map<string, never>(), reaches: [], offers: [] };
   return {
     rule: ruleOf(alert),
     group: groupOf(alert),
     identities,
     mentions: mentionsOf(alert),
-    names: tier === 1 ? namesOf(identities) : new Map<string, never>(),
-    reaches,
-    offers,
+    names: named.names,
+    reaches: [...named.reaches, ...reaches],
+    offers: [...named.offers, ...offers],
   };
 }
 
@@ -239,6 +245,19 @@ function late(alert: Alert): boolean {
       if (LATE_WORDS.has(w)) return true;
   }
   return false;
+}
+
+/** Labels that name who owns what an alert is about. */
+const OWNER_LABELS = ["team", "owner", "squad"];
+
+/** The owners an alert names (label, normalized value). */
+function ownersOf(alert: Alert): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const label of OWNER_LABELS) {
+    const v = alert.labels[label]?.trim().toLowerCase();
+    if (v && distinctive(v) && v.length <= MAX_VALUE) out.push([label, v]);
+  }
+  return out;
 }
 
 /** The index key of a job runner (dbt, Airflow) an incident's alerts come from. */
@@ -371,15 +390,40 @@ function identitiesOf(alert: Alert): Identities {
   return tier < 0 ? { identities: new Map(), tier: 0, ...found } : { identities: tiers[tier]!, tier: tier + 1, ...found };
 }
 
-function namesOf(identities: Map<string, string>): GroupingFacts["names"] {
+/** Identities whose names are host names: only the first label names the system, the domain is everybody's. */
+const HOST_NAMED = new Set(["probe target"]);
+
+/** Shortest word that names data on its own: shorter words are shared by chance. */
+const MIN_WORD = 5;
+
+/**
+ * The name keys of an alert's identities (`names`), and the one-sided ones (`reaches`, `offers`): a
+ * name of one distinctive word (`eligibility-gw`, `claims_mart daily`) is that word, and an entity
+ * whose longer name holds the word (`member-eligibility-intake`, `claims__adjudication_daily`) moves
+ * the same data. Two longer names that share only one word are not joined: their other words tell
+ * them apart.
+ */
+function namesOf(identities: Map<string, string>): Pick<GroupingFacts, "names" | "reaches" | "offers"> {
   const out: GroupingFacts["names"] = new Map();
+  const reaches: GroupingFacts["reaches"] = [];
+  const offers: string[] = [];
   for (const [value, what] of identities) {
     if (value.startsWith("#")) continue;
+    if (HOST_NAMED.has(what) && value.includes(".")) continue; // its first label is an identity of its own (normalizedValues)
     const words = nameWords(value);
-    // A name of one distinctive word (`orders.v1`, `raw.orders`) is that word; a longer word, as short ones are shared by chance.
-    if (words.length === 1 && words[0]!.length >= 5) {
-      const key = `w:${hash(words[0]!)}`;
-      if (!out.has(key)) out.set(key, { words, value, what });
+    if (words.length === 1 && words[0]!.length >= MIN_WORD) {
+      const key = wordKey(words[0]!);
+      if (!out.has(key)) {
+        out.set(key, { words, value, what });
+        reaches.push({ key: inNameKey(words[0]!), why: `its ${what} ${value} is named "${words[0]}", a word of a name in the incident`, strict: false });
+      }
+    }
+    if (words.length > 1) {
+      for (const w of words) {
+        if (w.length < MIN_WORD) continue;
+        offers.push(inNameKey(w));
+        reaches.push({ key: wordKey(w), why: `its ${what} ${value} holds "${w}", the whole name of an entity of the incident`, strict: false });
+      }
     }
     for (let i = 0; i < words.length; i++) {
       for (let j = i + 1; j < words.length; j++) {
@@ -388,8 +432,14 @@ function namesOf(identities: Map<string, string>): GroupingFacts["names"] {
       }
     }
   }
-  return out;
+  return { names: out, reaches, offers };
 }
+
+/** The index key of a name made of one distinctive word. */
+const wordKey = (word: string) => `w:${hash(word)}`;
+
+/** The index key of a distinctive word inside a longer name. */
+const inNameKey = (word: string) => `c:${hash(word)}`;
 
 /** Whether a resolved subject speaks for the alert's own entity (not a routing target, a link or a scrape job). */
 function usable(alert: Alert, key: string, from: string): boolean {

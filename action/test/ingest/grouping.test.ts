@@ -387,6 +387,41 @@ describe("grouping across sources, without knowledge", () => {
     expect(runs([...failed("ledger_close_daily", 0), ...failed("invoice_rollup_hourly", 10)]).state).toHaveLength(2);
   });
 
+  it("late data of one team is one problem, within the group window; failures of one team are not", () => {
+    const stale = (table: string, team: string, minute: number) => one({ alertname: "TableStale", table, team }, minute);
+    const expired = (team: string, minute: number) => one({ alertname: "ledger close is expired", heartbeat: "ledger-close", team }, minute);
+    const { state, last } = runs([...stale("finance.ledger_entries", "finance-eng", 0), ...expired("finance-eng", 25)]);
+    expect(state).toHaveLength(1);
+    expect(reasons(last)[1]).toBe("late like the incident, for the same team finance-eng");
+    expect(runs([...stale("finance.ledger_entries", "finance-eng", 0), ...expired("sales-eng", 25)]).state).toHaveLength(2);
+    expect(runs([...stale("finance.ledger_entries", "finance-eng", 0), ...expired("finance-eng", 45)]).state).toHaveLength(2);
+    // A generic owner names nobody in particular.
+    expect(runs([...stale("finance.ledger_entries", "none", 0), ...expired("none", 25)]).state).toHaveLength(2);
+    const failed = (dag: string, minute: number) => one({ alertname: "DagRunFailed", dag_id: dag, team: "finance-eng" }, minute);
+    expect(runs([...failed("ledger_close_daily", 0), ...failed("invoice_rollup_hourly", 10)]).state).toHaveLength(2);
+  });
+
+  it("a name of one distinctive word joins an entity whose longer name holds it; two longer names sharing one word do not", () => {
+    const probe = (target: string, minute: number) => one({ alertname: "EndpointProbeFailing", target, job: "blackbox" }, minute);
+    const fn = (service: string, minute: number) => one({ alertname: "FunctionErrors", service }, minute);
+    // The probe's host is named by its first label only; the domain is every host's.
+    const { state, last } = runs([...probe("https://eligibility-gw.onprem.example.internal/health", 0), ...fn("member-eligibility-intake", 1)]);
+    expect(state).toHaveLength(1);
+    expect(reasons(last)[1]).toBe('its service member-eligibility-intake holds "eligibility", the whole name of an entity of the incident');
+    // Either order.
+    expect(runs([...fn("member-eligibility-intake", 0), ...probe("https://eligibility-gw.onprem.example.internal/health", 1)]).state).toHaveLength(1);
+    // Two hosts of one domain share only the domain.
+    expect(
+      runs([...probe("https://claimsdb-replica.onprem.example.internal:5432", 0), ...probe("https://eligibility-gw.onprem.example.internal/health", 1)]).state,
+    ).toHaveLength(2);
+    // Longer names that share one word: told apart by their other words.
+    const dag = (dag_id: string, minute: number) => one({ alertname: "DagRunFailed", dag_id }, minute);
+    expect(runs([...dag("claims__adjudication_daily", 0), ...dag("claims__eligibility_weekly", 5)]).state).toHaveLength(2);
+    // A one-word name joins a longer name holding it (a mart built from the DAG's data), but not a word of four letters.
+    expect(runs([...dag("claims__adjudication_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "claims_mart daily" }, 50)]).state).toHaveLength(1);
+    expect(runs([...dag("fees__adjudication_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "fees_mart daily" }, 50)]).state).toHaveLength(2);
+  });
+
   it("a topic and a table of one long name are the same data; short names are shared by chance", () => {
     const pair = (topic: string, table: string) =>
       runs([...one({ alertname: "TopicLagHigh", topic }, 0), ...one({ alertname: "TableStale", table }, 12)]).state;
