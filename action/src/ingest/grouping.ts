@@ -398,8 +398,8 @@ const MIN_WORD = 5;
 
 /**
  * The name keys of an alert's identities (`names`), and the one-sided ones (`reaches`, `offers`): a
- * name of one distinctive word (`eligibility-gw`, `claims_mart daily`) is that word, and an entity
- * whose longer name holds the word (`member-eligibility-intake`, `claims__adjudication_daily`) moves
+ * name of one distinctive word (`ledger-gw`, `refunds_mart daily`) is that word, and an entity
+ * whose longer name holds the word (`partner-ledger-writer`, `refunds__reconciliation_daily`) moves
  * the same data. Two longer names that share only one word are not joined: their other words tell
  * them apart.
  */
@@ -549,7 +549,7 @@ function normalizedValues(raw: string): string[] {
   // A name of several words (a dbt Cloud job "risk_mart daily") is also named by its entity-like words.
   if (v.includes(" ")) for (const w of v.split(" ")) if (entityLike(w)) out.push(w);
   const dot = host.indexOf(".");
-  // fh-afc-wkr-03.claims.fernhill.internal is also fh-afc-wkr-03 (node_exporter's short host name).
+  // etl-wkr-03.batch.example.internal is also etl-wkr-03 (node_exporter's short host name).
   if (dot > 0 && host !== v && entityLike(host.slice(0, dot))) out.push(host.slice(0, dot));
   return out;
 }

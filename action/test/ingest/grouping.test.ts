@@ -405,21 +405,21 @@ describe("grouping across sources, without knowledge", () => {
     const probe = (target: string, minute: number) => one({ alertname: "EndpointProbeFailing", target, job: "blackbox" }, minute);
     const fn = (service: string, minute: number) => one({ alertname: "FunctionErrors", service }, minute);
     // The probe's host is named by its first label only; the domain is every host's.
-    const { state, last } = runs([...probe("https://eligibility-gw.onprem.example.internal/health", 0), ...fn("member-eligibility-intake", 1)]);
+    const { state, last } = runs([...probe("https://ledger-gw.onprem.example.internal/health", 0), ...fn("partner-ledger-writer", 1)]);
     expect(state).toHaveLength(1);
-    expect(reasons(last)[1]).toBe('its service member-eligibility-intake holds "eligibility", the whole name of an entity of the incident');
+    expect(reasons(last)[1]).toBe('its service partner-ledger-writer holds "ledger", the whole name of an entity of the incident');
     // Either order.
-    expect(runs([...fn("member-eligibility-intake", 0), ...probe("https://eligibility-gw.onprem.example.internal/health", 1)]).state).toHaveLength(1);
+    expect(runs([...fn("partner-ledger-writer", 0), ...probe("https://ledger-gw.onprem.example.internal/health", 1)]).state).toHaveLength(1);
     // Two hosts of one domain share only the domain.
     expect(
-      runs([...probe("https://claimsdb-replica.onprem.example.internal:5432", 0), ...probe("https://eligibility-gw.onprem.example.internal/health", 1)]).state,
+      runs([...probe("https://paydb-replica.onprem.example.internal:5432", 0), ...probe("https://ledger-gw.onprem.example.internal/health", 1)]).state,
     ).toHaveLength(2);
     // Longer names that share one word: told apart by their other words.
     const dag = (dag_id: string, minute: number) => one({ alertname: "DagRunFailed", dag_id }, minute);
-    expect(runs([...dag("claims__adjudication_daily", 0), ...dag("claims__eligibility_weekly", 5)]).state).toHaveLength(2);
+    expect(runs([...dag("refunds__reconciliation_daily", 0), ...dag("refunds__disputes_weekly", 5)]).state).toHaveLength(2);
     // A one-word name joins a longer name holding it (a mart built from the DAG's data), but not a word of four letters.
-    expect(runs([...dag("claims__adjudication_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "claims_mart daily" }, 50)]).state).toHaveLength(1);
-    expect(runs([...dag("fees__adjudication_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "fees_mart daily" }, 50)]).state).toHaveLength(2);
+    expect(runs([...dag("refunds__reconciliation_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "refunds_mart daily" }, 50)]).state).toHaveLength(1);
+    expect(runs([...dag("fees__reconciliation_daily", 0), ...one({ alertname: "JobErrored", dbt_job: "fees_mart daily" }, 50)]).state).toHaveLength(2);
   });
 
   it("a topic and a table of one long name are the same data; short names are shared by chance", () => {
