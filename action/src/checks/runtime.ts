@@ -236,21 +236,24 @@ export class CheckRunner {
   /**
    * Whether a passing check is background: it passes on the window just before the incident's data
    * and on the one before that as well (a detector alert often fires after its cause began, so one
-   * earlier window alone can still hold the cause). The finding of that baseline when it is background, "" when it is not;
-   * null when no baseline applies or the data cannot say.
+   * earlier window alone can still hold the cause), and on every window further back, at twice the
+   * distance each time, as far as the data reaches within a day: an alert of late data (a stale
+   * table, a missed SLA or heartbeat) fires hours after its cause began, and a condition that began
+   * within the day is that cause's trace, not the stack's usual state. `background` is the finding of
+   * that baseline when it is background, "" when it is not; `began` dates a condition that held
+   * before the onset but not further back. Null when no baseline applies or the data cannot say.
    */
   private async background(
     check: Check,
     range: TimeRange,
     signal: AbortSignal,
     incident: { observed: Record<string, number>; passing: string[] },
-  ): Promise<string | null> {
+  ): Promise<{ background: string; began?: TimeRange } | null> {
     const first = baselineRange(check, range);
     if (!first) return null;
     const len = first.end - first.start;
-    const windows = [first, { start: first.start - len, end: first.start }];
-    let text = "";
-    for (const window of windows) {
+    // The same question on an earlier window: null when the data cannot say.
+    const holds = async (window: TimeRange): Promise<{ text: string } | false | null> => {
       // A primitive that compares around the onset (a step, changes before it) is asked the same
       // question one window earlier: its onset moves with the window.
       const at = BASELINED.has(check.primitive) || check.onset === null ? check : { ...check, onset: check.onset - (range.end - window.end) };
@@ -261,10 +264,25 @@ export class CheckRunner {
       const fainter = check.primitive === "count" && (again.observed.count ?? 0) * 2 < (incident.observed.count ?? 0);
       // Background is the same series holding before: another series that held then says nothing of this one.
       const same = check.spec.across === "all" || again.passing.some((subject) => incident.passing.includes(subject));
-      if (!again.pass || fainter || !same) return "";
-      text ||= again.text;
+      return again.pass && !fainter && same ? { text: again.text } : false;
+    };
+    let text = "";
+    for (const window of [first, { start: first.start - len, end: first.start }]) {
+      const held = await holds(window);
+      if (held === null) return null;
+      if (!held) return { background: "" };
+      text ||= held.text;
     }
-    return text;
+    // Further back, at 4, 8, 16… windows' distance: the first window that does not hold dates the start.
+    let since = first.start - len;
+    for (let k = 4; k * len <= BACKGROUND_LOOKBACK_MS; k *= 2) {
+      const window = { start: first.end - k * len, end: first.end - (k - 1) * len };
+      const held = await holds(window);
+      if (held === null) break;
+      if (!held) return { background: "", began: { start: window.end, end: since } };
+      since = window.start;
+    }
+    return { background: text };
   }
 
   private async evaluate(
@@ -300,10 +318,12 @@ export class CheckRunner {
     };
     if (judged.pass) {
       // Evidence counts only where it discriminates: background holds in the windows before the onset too.
-      const background = await this.background(check, range, signal, judged);
-      if (background !== null) {
-        evidence.specific = !background;
-        if (background) evidence.finding += `; but also before the onset (${background}): not specific to this incident`;
+      const baseline = await this.background(check, range, signal, judged);
+      if (baseline !== null) {
+        evidence.specific = !baseline.background;
+        if (baseline.background) evidence.finding += `; but also before the onset (${baseline.background}): not specific to this incident`;
+        else if (baseline.began)
+          evidence.finding += `; it began before the alert, ${began(baseline.began, check.onset ?? range.start)}, and did not hold earlier`;
       } else if (check.proposedBy) {
         // The model's check must earn its weight: one nothing earlier could be compared with proves nothing.
         evidence.specific = false;
@@ -364,6 +384,18 @@ function judge(
   const shown = pass ? (passing[0] ?? judged[0]!) : (judged.find((j) => !j.r.pass) ?? judged[0]!);
   const subject = judged.length > 1 ? `${spec.across === "all" ? "all" : pass ? "one" : "no"} of ${judged.length} series (${shown.m.subject}): ` : "";
   return { pass, text: `${subject}${shown.r.parts.join("; ")}`, observed: shown.m.observed, passing: passing.map((j) => j.m.subject) };
+}
+
+/** How far back a condition that held before the onset is followed before it is taken for the stack's usual state. */
+const BACKGROUND_LOOKBACK_MS = 24 * 3_600_000;
+
+/** When a condition began, relative to the onset: `between 3 h and 1.5 h before the onset`. */
+function began(range: TimeRange, onset: number): string {
+  const ago = (t: number) => {
+    const min = Math.round((onset - t) / 60_000);
+    return min < 120 ? `${min} min` : `${Math.round(min / 6) / 10} h`;
+  };
+  return `between ${ago(range.start)} and ${ago(range.end)} before the onset`;
 }
 
 /** Primitives whose verdict is a state within the window, which a window before the onset can show too. */
