@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../src/ingest/normalize.js";
 import type { Delivery } from "../../src/model/index.js";
@@ -74,6 +75,19 @@ describe("normalize", () => {
     const [a] = accepted(ingest(am([alert({}, { annotations: { summary: `line one\nline two ${"é".repeat(600)}` } })])));
     expect(a!.title.startsWith("line one line two")).toBe(true);
     expect(Array.from(a!.title)).toHaveLength(500);
+  });
+
+  it("writes any title on one line: white space runs become one space, none at either end", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "b", " ", "  ", "\t", "\n", "\r", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u200a"), maxLength: 12 }),
+        (summary) => {
+          const [a] = accepted(ingest(am([alert({}, { annotations: { summary } })])));
+          expect(a!.title).toBe(summary.replace(/\s+/g, " ").trim() || "OrdersLag");
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it("rejects more than 1000 alerts in one body", () => {

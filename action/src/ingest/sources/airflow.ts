@@ -2,7 +2,7 @@ import type { AlertStatus, Severity } from "../../model/index.js";
 import { buildAlert } from "./build.js";
 import { fill, isRecord, optText, quote, record, stringMap } from "./fields.js";
 import { link } from "./link.js";
-import { time } from "./time.js";
+import { time, type Timestamp } from "./time.js";
 import { ParseError, type SourceAdapter } from "./types.js";
 
 /** The callback's `event` (docs/sources.md) as the task or run state it reports. */
@@ -48,7 +48,7 @@ export function meaning(state: string, task: boolean): Meaning | null {
  * run's data interval, an hour or a day before the miss; it stays an annotation. Without any of
  * them the alert has no start and correlation places it at the time it was received.
  */
-function slaMissTime(b: Record<string, unknown>): string | null {
+function slaMissTime(b: Record<string, unknown>): Timestamp | null {
   return time(b.sla_missed_at, "sla_missed_at") ?? time(b.timestamp, "timestamp") ?? time(b.time, "time");
 }
 

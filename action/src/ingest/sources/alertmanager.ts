@@ -2,7 +2,7 @@ import type { AlertStatus } from "../../model/index.js";
 import { severityOf } from "../severity.js";
 import { formatPairs, GROUP_KEY, GROUP_LABELS } from "../grouping.js";
 import { buildAlert } from "./build.js";
-import { array, at, isRecord, kind, optText, plainText, quote, record, stringMap } from "./fields.js";
+import { array, at, isRecord, kind, optText, plainText, quote, record, stringMap, stringMapInto } from "./fields.js";
 import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type SourceAdapter } from "./types.js";
@@ -56,8 +56,8 @@ export const alertmanager: SourceAdapter = {
       const f = at("alerts", i);
       const a = record(raw, f);
       // commonLabels are by definition in every alert; merging keeps older, trimmed payloads whole.
-      const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-      const annotations = { ...commonAnnotations, ...stringMap(a.annotations, at(f, "annotations")), ...group };
+      const labels = stringMapInto({ ...common }, a.labels, at(f, "labels"));
+      const annotations = Object.assign(stringMapInto({ ...commonAnnotations }, a.annotations, at(f, "annotations")), group);
       const status = amStatus(a.status, at(f, "status"), groupStatus);
       return buildAlert(
         "alertmanager",

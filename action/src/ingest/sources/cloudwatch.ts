@@ -3,7 +3,7 @@ import { knownSeverity } from "../severity.js";
 import { buildAlert } from "./build.js";
 import { array, at, fill, isRecord, jsonProblem, optArray, optRecord, optText, plainText, quote, record, text, type Obj } from "./fields.js";
 import { link } from "./link.js";
-import { time } from "./time.js";
+import { time, type Timestamp } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
 
 /** Words in an alarm name that name a severity (`orders-lag-critical`, `P1 ledger writer down`). */
@@ -47,7 +47,7 @@ interface Alarm {
   description?: string;
   reason?: string;
   oldState?: string;
-  changedAt: string | null;
+  changedAt: Timestamp | null;
   arn?: string;
   account?: string;
   regionCode?: string;

@@ -137,24 +137,33 @@ export function labelKey(key: string, field: string): string {
 
 /** A map of strings (labels, annotations). Numbers and booleans are written out, nulls skipped, anything else rejected. */
 export function stringMap(value: unknown, field: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
+  return stringMapInto({}, value, field);
+}
+
+/**
+ * `stringMap` written into `out` (its entries win over those `out` holds, and null ones leave them
+ * as they are), so labels merged from several maps are copied once: `{...common, ...stringMap(v)}`
+ * as `stringMapInto({...common}, v)`. Returns `out`.
+ */
+export function stringMapInto(out: Record<string, string>, value: unknown, field: string): Record<string, string> {
+  if (value === undefined || value === null) return out;
   if (!isRecord(value)) throw new ParseError(field, `expected an object of strings, got ${kind(value)}`);
-  const entries = Object.entries(value);
-  if (entries.length > MAX_ITEMS) throw new ParseError(field, `${entries.length} keys, over the limit of ${MAX_ITEMS}`);
-  const out: Array<[string, string]> = [];
-  for (const [k, v] of entries) {
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ITEMS) throw new ParseError(field, `${keys.length} keys, over the limit of ${MAX_ITEMS}`);
+  for (const k of keys) {
+    const v = value[k];
     // The field path is only built when something is wrong: labels are the bulk of every payload.
     if (typeof v === "string" && k !== "__proto__" && plainText(k) && plainText(v)) {
-      out.push([k, v]);
+      out[k] = v;
       continue;
     }
     const f = at(field, k);
     labelKey(k, f);
     if (v === null || v === undefined) continue;
     if (typeof v === "object") throw new ParseError(f, `expected a string, got ${kind(v)}`);
-    out.push([k, text(v, f)]);
+    out[k] = text(v, f);
   }
-  return Object.fromEntries(out);
+  return out;
 }
 
 /** Sets `key` only when it is missing and the value is non-empty: source fields fill labels the sender did not set. */

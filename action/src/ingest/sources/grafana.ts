@@ -2,7 +2,7 @@ import type { Alert } from "../../model/index.js";
 import { firstSeverity, severityOf } from "../severity.js";
 import { amStatus, notificationGroup } from "./alertmanager.js";
 import { buildAlert } from "./build.js";
-import { array, at, fill, isRecord, optArray, optText, quote, record, stringMap, type Obj } from "./fields.js";
+import { array, at, fill, isRecord, optArray, optText, quote, record, stringMap, stringMapInto, type Obj } from "./fields.js";
 import { link } from "./link.js";
 import { time } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
@@ -28,8 +28,8 @@ function unified(b: Obj, ctx: ParseContext): Alert[] {
   return alerts.map((raw, i) => {
     const f = at("alerts", i);
     const a = record(raw, f);
-    const labels = { ...common, ...stringMap(a.labels, at(f, "labels")) };
-    const annotations = { ...stringMap(a.annotations, at(f, "annotations")), ...group };
+    const labels = stringMapInto({ ...common }, a.labels, at(f, "labels"));
+    const annotations = Object.assign(stringMap(a.annotations, at(f, "annotations")), group);
     fill(labels, "rule_uid", optText(a.ruleUID, at(f, "ruleUID"), false));
     fill(annotations, "values", valuesText(a.values, at(f, "values")));
     fill(annotations, "value_string", optText(a.valueString, at(f, "valueString")));

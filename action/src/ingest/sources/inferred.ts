@@ -4,7 +4,7 @@ import { meaning as airflowMeaning } from "./airflow.js";
 import { buildAlert, type AlertParts } from "./build.js";
 import { at, fill, isRecord, MAX_ITEMS, optText, stringMap, tagLabels, type Obj } from "./fields.js";
 import { link } from "./link.js";
-import { time } from "./time.js";
+import { time, type Timestamp } from "./time.js";
 import { ParseError, type ParseContext } from "./types.js";
 
 /**
@@ -304,7 +304,7 @@ function urlOf(value: unknown, field: string): string | undefined {
   return url !== undefined && link("", url).length ? url : undefined;
 }
 
-function timeOf(value: unknown, field: string): string | undefined {
+function timeOf(value: unknown, field: string): Timestamp | undefined {
   try {
     return time(value, field) ?? undefined;
   } catch (err) {
@@ -418,7 +418,7 @@ function textAnnotations(e: Entry, title: Found<string> | undefined): Record<str
  * Start and end: an explicit start, else the notification's moment for a firing alert (a resolved
  * one ends then), else, for an orchestrator, the run's logical date as the Airflow adapter reads it.
  */
-function timesOf(e: Entry, status: AlertStatus, orchestrator: boolean): { startsAt: string | null; endsAt: string | null } {
+function timesOf(e: Entry, status: AlertStatus, orchestrator: boolean): { startsAt: Timestamp | null; endsAt: Timestamp | null } {
   const end = e.use(END, timeOf) ?? null;
   const start = e.use(START, timeOf);
   if (start) return { startsAt: start, endsAt: end };

@@ -3,7 +3,7 @@ import { knownSeverity } from "../severity.js";
 import { buildAlert } from "./build.js";
 import { array, at, fill, isRecord, optArray, optRecord, optText, quote, record, type Obj } from "./fields.js";
 import { link } from "./link.js";
-import { time } from "./time.js";
+import { time, type Timestamp } from "./time.js";
 import { ParseError, type ParseContext, type SourceAdapter } from "./types.js";
 
 /** The incident's own status: triggered and acknowledged are still firing. */
@@ -27,7 +27,7 @@ function incidentAlert(
   inc: Obj,
   field: string,
   status: AlertStatus,
-  times: { endsAt: string | null; triggeredAt: string | null },
+  times: { endsAt: Timestamp | null; triggeredAt: Timestamp | null },
   ctx: ParseContext,
   index: number,
 ): Alert {

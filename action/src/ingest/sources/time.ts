@@ -7,6 +7,10 @@ import { ParseError } from "./types.js";
  * zone, which would make alert ids depend on the machine.
  */
 
+declare const timestampBrand: unique symbol;
+/** RFC 3339 UTC with milliseconds as `time()` writes it (`2026-03-14T01:52:27.531Z`); only `time()` makes one. */
+export type Timestamp = string & { readonly [timestampBrand]: true };
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude (Opsgenie mixes ms and ns). */
@@ -60,7 +64,7 @@ function fromIso(s: string): number | null {
  * Alertmanager sends for "unset"). Accepts ISO 8601 with or without a colon in the offset, and epoch
  * numbers or numeric strings in s/ms/µs/ns. Zone-less times are read as UTC. Anything else is a ParseError.
  */
-export function time(value: unknown, field: string): string | null {
+export function time(value: unknown, field: string): Timestamp | null {
   if (value === undefined || value === null || value === "" || value === 0 || value === "0") return null;
   if (typeof value === "string" && value.startsWith("0001-01-01")) return null;
   let t: number | null = null;
@@ -76,5 +80,5 @@ export function time(value: unknown, field: string): string | null {
   const date = new Date(t);
   const year = date.getUTCFullYear();
   if (year < 1970 || year > 9999) throw new ParseError(field, `time is out of range (year ${year})`);
-  return date.toISOString();
+  return date.toISOString() as Timestamp;
 }
