@@ -36,13 +36,30 @@ const MAX_NODES = 200_000;
 
 /** The problem with a parsed body's shape (too deep, too many values), or null. */
 function shapeProblem(value: unknown): string | null {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  let nodes = 0;
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (d > MAX_DEPTH) return `body nests deeper than ${MAX_DEPTH} levels`;
-    if (++nodes > MAX_NODES) return `body holds more than ${MAX_NODES} values`;
-    if (v !== null && typeof v === "object") for (const c of Object.values(v)) stack.push([c, d + 1]);
+  const count = { nodes: 0 };
+  return visit(value, 1, count);
+}
+
+/**
+ * Visits `v` at depth `d`, then its children last to first (the order of a stack walk, so a body
+ * that breaks both limits gets the same reason). Recursion stops at MAX_DEPTH, and nothing is
+ * allocated per value: this runs over every value of every body.
+ */
+function visit(v: unknown, d: number, count: { nodes: number }): string | null {
+  if (d > MAX_DEPTH) return `body nests deeper than ${MAX_DEPTH} levels`;
+  if (++count.nodes > MAX_NODES) return `body holds more than ${MAX_NODES} values`;
+  if (v === null || typeof v !== "object") return null;
+  const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v);
+  for (let i = children.length - 1; i >= 0; i--) {
+    const c = children[i];
+    // A scalar child is counted here, without a call.
+    if (c !== null && typeof c === "object") {
+      const problem = visit(c, d + 1, count);
+      if (problem) return problem;
+    } else {
+      if (d + 1 > MAX_DEPTH) return `body nests deeper than ${MAX_DEPTH} levels`;
+      if (++count.nodes > MAX_NODES) return `body holds more than ${MAX_NODES} values`;
+    }
   }
   return null;
 }

@@ -33,6 +33,30 @@ describe("normalize", () => {
   it("rejects deep nesting", () => {
     const deep = `{"a":${"[".repeat(100)}${"]".repeat(100)}}`;
     expect(rejected(ingest(deep))).toBe("body nests deeper than 32 levels");
+    // 32 levels are allowed, a scalar on the 33rd is not.
+    expect(rejected(ingest(`{"a":${"[".repeat(31)}${"]".repeat(31)}}`))).toMatch(/^unknown payload shape/);
+    expect(rejected(ingest(`{"a":${"[".repeat(31)}1${"]".repeat(31)}}`))).toBe("body nests deeper than 32 levels");
+  });
+
+  it("rejects a body of more than 200,000 values, and tells the two limits apart in one fixed order", () => {
+    const options = { maxBytes: 2_000_000 };
+    const values = (n: number) => Array.from({ length: n }, () => "0").join(",");
+    const deep = `${"[".repeat(40)}${"]".repeat(40)}`;
+    // The object and the array count as values too.
+    expect(rejected(ingest(`{"a":[${values(199_998)}]}`, {}, options))).toMatch(/^unknown payload shape/);
+    expect(rejected(ingest(`{"a":[${values(199_999)}]}`, {}, options))).toBe("body holds more than 200000 values");
+    // Values are walked last to first: whichever limit that walk meets first is the reason.
+    expect(rejected(ingest(`{"a":[${deep},${values(200_000)}]}`, {}, options))).toBe("body holds more than 200000 values");
+    expect(rejected(ingest(`{"a":[${values(200_000)},${deep}]}`, {}, options))).toBe("body nests deeper than 32 levels");
+    expect(rejected(ingest(`{"b":${deep},"a":[${values(200_000)}]}`, {}, options))).toBe("body holds more than 200000 values");
+    expect(rejected(ingest(`{"a":[${values(200_000)}],"b":${deep}}`, {}, options))).toBe("body nests deeper than 32 levels");
+  });
+
+  it("checks the shape of a payload inside a dispatch envelope as well", () => {
+    const payload = { a: JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`) as unknown };
+    expect(rejected(ingest({ event_type: "alert", client_payload: { payload: JSON.stringify(payload) } }))).toBe(
+      "dispatch: client_payload.payload: nests deeper than 32 levels",
+    );
   });
 
   it("names the top-level keys of an unknown shape, made inert", () => {
