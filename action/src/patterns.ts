@@ -69,6 +69,11 @@ class Re2Pattern implements Pattern {
   }
 }
 
+/** A value as a pattern that matches it literally (RE2's and LogQL's syntax alike): an alert label or a name from the telemetry cannot widen a match. */
+export function escapeRegex(v: string): string {
+  return v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Compiled patterns by flags and source: checks and label matchers repeat the same few across series. */
 const cache = new Map<string, Pattern>();
 const CACHE_MAX = 512;

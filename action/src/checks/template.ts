@@ -4,6 +4,7 @@ import { parseSelector } from "../memory/selector.js";
 import { subjectValue } from "../model/index.js";
 import { canonicalKey, KEY_FALLBACKS, SUBJECT_KINDS } from "../subjects/vocabulary.js";
 import { parseDuration } from "../model/index.js";
+import { escapeRegex } from "../patterns.js";
 
 /**
  * Safe interpolation. Templates are resolved into structured query fields (a matcher's value, a
@@ -79,10 +80,6 @@ export function interpolate(text: string, ctx: TemplateContext, escape: (v: stri
     return escape(v);
   });
   return { value, missing };
-}
-
-function escapeRegex(v: string): string {
-  return v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function capabilityOf(spec: CheckSpec): Capability {
