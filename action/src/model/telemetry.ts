@@ -110,7 +110,10 @@ export interface LogQuery extends TimeRange {
   streams?: Labels[];
   /** Other values of a selector label's subject (the runner uses the first the streams carry); adapters ignore it. */
   alternatives?: Record<string, string[]>;
-  /** A regular expression from a runbook (trusted text), never from an alert. */
+  /**
+   * A regular expression from a runbook (trusted text), never from an alert; or discovery's
+   * alternation of names it looks for, each escaped to match literally.
+   */
   pattern?: string;
   limit: number;
 }

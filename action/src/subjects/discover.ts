@@ -1,6 +1,7 @@
-import type { Labels, Matcher, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
+import type { Labels, LogLine, Matcher, OrchestratorRecord, Problem, Subjects, Telemetry, TimeRange } from "../model/index.js";
 import { addSubject, fieldText } from "../model/index.js";
-import { nameWords } from "./names.js";
+import { escapeRegex } from "../patterns.js";
+import { nameWords, quotableName, quotedNames } from "./names.js";
 import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
 
 /**
@@ -10,13 +11,18 @@ import { kindOfKey, kindOfLabel, SUBJECT_KINDS } from "./vocabulary.js";
  * - series: a consumer group's series name its topics and cluster; a Flink job's, its namespace;
  * - log streams: the streams whose labels name a known subject (a pod of the service, a stream
  *   labelled with the DAG) give the service whose logs to read;
- * - the orchestrator: a DAG's task instances give its pools, tasks and workers; DAGs that ran just
- *   before the onset are its possible upstreams;
+ * - the orchestrator: a DAG's task instances give its pools, tasks and workers; a DAG under way
+ *   before the onset is its upstream only where the DAG's own logs or records name it (timing alone
+ *   would take any DAG that failed in the same hour for the cause);
  * - the warehouse: the principals whose queries began failing at the onset, the tables whose
  *   schema changed;
  * - applications by name: the Spark application or Flink job whose series exist in the window and
  *   whose name shares the most distinctive words with a DAG the alert names (a DAG and the job it
  *   submits are named after the data they move), unless several share as many.
+ *
+ * A neighbour (an upstream DAG) is a subject only where the telemetry shows the relation: checks read
+ * the neighbour's data as evidence about the problem, so a neighbour guessed from timing alone would
+ * make another failure of the same hours look like the cause.
  */
 
 /** How far before the onset discovery looks. */
@@ -40,16 +46,17 @@ export async function discoverSubjects(problem: Problem, telemetry: Telemetry, s
   const range: TimeRange = { start: (problem.onset ?? problem.now) - LOOKBACK_MS, end: problem.now };
   // What the alert's text mentions without saying what it is: the label that carries it in the telemetry says.
   if (telemetry.series && problem.mentions?.length) await fromMentions(subjects, problem.mentions, telemetry, range, signal).catch(() => undefined);
+  // The window's log streams, listed once: the orchestrator step reads the DAG's own, the last steps all of them.
+  const streams = telemetry.streams ? telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal).catch((): Labels[] => []) : null;
   const tries: Array<Promise<void>> = [];
   if (telemetry.series) tries.push(fromSeries(subjects, telemetry, range, signal), fromNamedApps(subjects, telemetry, range, signal));
-  if (telemetry.capabilities.has("orchestrator")) tries.push(fromOrchestrator(subjects, problem, telemetry, range, signal));
+  if (telemetry.capabilities.has("orchestrator")) tries.push(fromOrchestrator(subjects, problem, telemetry, range, streams, signal));
   if (telemetry.capabilities.has("warehouse")) tries.push(fromWarehouse(subjects, problem, telemetry, range, signal));
   // Discovery is best effort: a backend that cannot answer leaves the subjects as they were.
   await Promise.all(tries.map((t) => t.catch(() => undefined)));
-  if (telemetry.streams) {
-    const streams = await telemetry.streams({ ...range, selector: {}, limit: 2_000 }, signal).catch(() => []);
-    fromLoaders(subjects, streams);
-    fromStreams(subjects, problem.mentions ?? [], streams);
+  if (streams) {
+    fromLoaders(subjects, await streams);
+    fromStreams(subjects, problem.mentions ?? [], await streams);
   }
   return subjects;
 }
@@ -224,7 +231,14 @@ function namesEntity(labelValue: string, entity: string): boolean {
   return labelValue.startsWith(entity) && /^[-_.]/.test(labelValue.slice(entity.length, entity.length + 1));
 }
 
-async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {
+async function fromOrchestrator(
+  subjects: Subjects,
+  problem: Problem,
+  telemetry: Telemetry,
+  range: TimeRange,
+  streams: Promise<Labels[]> | null,
+  signal: AbortSignal,
+): Promise<void> {
   const dags = new Set((subjects["airflow.dag_id"] ?? []).map((v) => v.value));
   if (!dags.size) return;
   const [tasks, runs] = await Promise.all([
@@ -249,19 +263,96 @@ async function fromOrchestrator(subjects: Subjects, problem: Problem, telemetry:
     ours.filter((t) => t.state === "failed" || t.state === "up_for_retry").map((t) => t.task_id),
     "the DAG's failed task instances",
   );
-  // Upstream candidates: other DAGs whose runs were under way or ending in the hours before the onset.
+  if (subjects[UPSTREAM]?.some((v) => v.origin !== "discovery")) return;
+  // Upstream candidates: other DAGs whose runs were under way before the onset. That is timing only:
+  // any DAG that failed in the same hours would pass the upstream checks. A candidate becomes a
+  // subject only where the DAG's own telemetry names it.
   const onset = problem.onset ?? problem.now;
-  const upstream = runs.filter((r) => {
+  const under = runs.filter((r) => {
     const dag = fieldText(r.dag_id);
-    if (!dag || dags.has(dag)) return false;
+    if (!dag || dags.has(dag) || !quotableName(dag)) return false;
     const start = Date.parse(fieldText(r.start_date ?? r.logical_date));
-    return Number.isFinite(start) && start <= onset && start >= onset - LOOKBACK_MS;
+    const end = Date.parse(fieldText(r.end_date));
+    return Number.isFinite(start) && start <= onset && (!Number.isFinite(end) || end >= onset - LOOKBACK_MS);
   });
-  add(
-    "sensor.external_dag_id",
-    upstream.map((r) => r.dag_id),
-    "DAGs that ran in the hours before the onset",
+  const counts = new Map<string, number>();
+  const latest = new Map<string, number>();
+  for (const r of under) {
+    const dag = fieldText(r.dag_id);
+    counts.set(dag, (counts.get(dag) ?? 0) + 1);
+    latest.set(dag, Math.max(latest.get(dag) ?? -Infinity, Date.parse(fieldText(r.start_date ?? r.logical_date))));
+  }
+  if (!counts.size) return;
+  // the DAGs that started closest to the onset first: the likeliest upstreams, looked for in the logs first
+  const candidates = [...counts.keys()].sort((a, b) => latest.get(b)! - latest.get(a)! || a.localeCompare(b));
+  const shown = await upstreamsNamed([...dags], candidates, { tasks, runs }, telemetry, range, streams, signal);
+  const best = [...shown].sort((a, b) => counts.get(b[0])! - counts.get(a[0])! || a[0].localeCompare(b[0])).slice(0, MAX_VALUES);
+  for (const [value, from] of best) addSubject(subjects, UPSTREAM, { value, origin: "discovery", from });
+}
+
+/** The subject an upstream DAG is (`{{sensor.external_dag_id}}`): a neighbour, which checks read instead of the problem's own DAG. */
+const UPSTREAM = "sensor.external_dag_id";
+/** Lines of the DAG's own logs that name a candidate, read at most: a sensor pokes every few minutes up to the onset. */
+const OWN_LOG_LINES = 1_000;
+/** Candidates looked for in the DAG's logs in one query: their names are its line filter, which stays short. */
+const MAX_LOGGED_CANDIDATES = 50;
+
+/**
+ * The candidates (closest to the onset first) that the DAG's own telemetry names, each with where:
+ * its log lines (an ExternalTaskSensor's `Poking for tasks ['build'] in dag <upstream> on …`, a
+ * watermark sensor's query naming the upstream), or its own task instances and runs (a sensor's
+ * rendered `external_dag_id`, a run's `conf`). A name is taken whole (`quotedNames`), and the DAG's
+ * own ids are among the names looked for, so a candidate that one of them begins with is not named by it.
+ */
+async function upstreamsNamed(
+  dags: string[],
+  candidates: string[],
+  records: { tasks: OrchestratorRecord[]; runs: OrchestratorRecord[] },
+  telemetry: Telemetry,
+  range: TimeRange,
+  streams: Promise<Labels[]> | null,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
+  const names = [...dags, ...candidates];
+  const shown = new Map<string, string>();
+  const note = (texts: string[], from: string) => {
+    for (const text of texts) for (const name of quotedNames(text, names)) if (!dags.includes(name) && !shown.has(name)) shown.set(name, from);
+  };
+  for (const [kind, list] of [
+    ["task instances", records.tasks],
+    ["runs", records.runs],
+  ] as const) {
+    for (const r of list) {
+      const own = fieldText(r.dag_id);
+      const task = fieldText(r.task_id);
+      if (dags.includes(own)) note(textsOf(r), `a DAG under way before the onset that the ${kind} of ${task ? `${own}.${task}` : own} name`);
+    }
+  }
+  // The DAG's own streams, under the label the log store spells it with; without a stream listing, the conventional one.
+  const listed = streams ? await streams : [];
+  const selectors = listed.length
+    ? [...new Map(listed.flatMap((s) => DAG_LABELS.filter((l) => dags.includes(s[l] ?? "")).map((l) => [`${l}=${s[l]}`, { [l]: s[l]! }]))).values()]
+    : dags.map((dag) => ({ [DAG_LABELS[0]!]: dag }));
+  // Only the lines that name a candidate (a literal alternation, the names escaped): what the log
+  // store sends, and the incident records, stays small.
+  const pattern = candidates.slice(0, MAX_LOGGED_CANDIDATES).map(escapeRegex).join("|");
+  const answers = await Promise.all(
+    selectors.slice(0, MAX_VALUES).map((selector) => telemetry.logs({ ...range, selector, pattern, limit: OWN_LOG_LINES }, signal).catch((): LogLine[] => [])),
   );
+  for (const lines of answers)
+    for (const l of lines) {
+      const own = DAG_LABELS.map((label) => l.labels[label]).find((v) => v !== undefined && dags.includes(v)) ?? dags[0]!;
+      const task = TASK_LABELS.map((label) => l.labels[label]).find(Boolean);
+      note([l.line], `a DAG under way before the onset that the log of ${task ? `${own}.${task}` : own} names`);
+    }
+  return shown;
+}
+
+/** The text values of a record, nested ones included (a task instance's `rendered_fields`, a run's `conf`), as written. */
+function textsOf(value: unknown, depth = 0): string[] {
+  if (typeof value === "string") return [value];
+  if (depth > 4 || value === null || typeof value !== "object") return [];
+  return Object.values(value).flatMap((v: unknown) => textsOf(v, depth + 1));
 }
 
 async function fromWarehouse(subjects: Subjects, problem: Problem, telemetry: Telemetry, range: TimeRange, signal: AbortSignal): Promise<void> {

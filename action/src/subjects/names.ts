@@ -87,3 +87,35 @@ export function nameWords(value: string): string[] {
   }
   return [...words].sort();
 }
+
+/** A character that continues an identifier: a name next to one is part of a longer name. */
+const ID_CHAR = /[A-Za-z0-9_-]/;
+
+/**
+ * A name that can stand for itself in free text: one with a separator or a digit (`orders_hourly`,
+ * `ingest-2`), or a long one. A short plain word (`reports`) is also an ordinary word of a log line.
+ */
+export function quotableName(name: string): boolean {
+  return name.length >= 5 && (/[-_.0-9]/.test(name) || name.length >= 10);
+}
+
+/**
+ * Which of these names a text quotes whole, exactly as spelled: not inside a longer identifier
+ * (`orders_hourly_v2` does not quote `orders_hourly`), though a `.` may follow (`orders_hourly.dbt_build`,
+ * a DAG and its task). Longer names are found first and taken out, so a DAG id that another one
+ * begins with (`market` in `market.prices`) is not quoted by the longer one.
+ */
+export function quotedNames(text: string, names: string[]): Set<string> {
+  const found = new Set<string>();
+  let rest = text;
+  for (const name of [...new Set(names)].filter(Boolean).sort((a, b) => b.length - a.length || a.localeCompare(b))) {
+    for (let i = rest.indexOf(name); i >= 0; i = rest.indexOf(name, i + 1)) {
+      const before = i === 0 ? "" : rest[i - 1]!;
+      const after = rest[i + name.length] ?? "";
+      if (ID_CHAR.test(before) || before === "." || ID_CHAR.test(after)) continue;
+      found.add(name);
+      rest = rest.slice(0, i) + " ".repeat(name.length) + rest.slice(i + name.length);
+    }
+  }
+  return found;
+}

@@ -6,6 +6,7 @@ import { qualifiedName } from "../../src/checks/runtime.js";
 import { namesAny } from "../../src/checks/records.js";
 import { alertNames, onsetOf, slaMs } from "../../src/frame/problem.js";
 import { discoverSubjects } from "../../src/subjects/discover.js";
+import { quotableName, quotedNames } from "../../src/subjects/names.js";
 import { readExpression, expressionOfUrl } from "../../src/subjects/expression.js";
 import { resolveSubjects, subjectComponents } from "../../src/subjects/resolve.js";
 import { kindOfLabel, labelSynonyms, normalizeLabel } from "../../src/subjects/vocabulary.js";
@@ -139,6 +140,11 @@ describe("discovery against the telemetry", () => {
       logs: [
         { ts: at, labels: { app: "billing-sink", pod: "billing-sink-7d9c" }, line: "x" },
         { ts: at, labels: { app: "unrelated" }, line: "y" },
+        {
+          ts: at,
+          labels: { dag_id: "claims_daily", task_id: "wait" },
+          line: "Poking for tasks ['build'] in dag upstream_hourly on 2026-03-14T10:00:00+00:00 ... ",
+        },
       ],
       orchestrator: {
         task_instances: [{ dag_id: "claims_daily", task_id: "load", state: "failed", pool: "warehouse", start_date: at, end_date: at }],
@@ -159,6 +165,74 @@ describe("discovery against the telemetry", () => {
     expect(values(subjects["airflow.pool"])).toEqual(["warehouse (discovery)"]);
     expect(values(subjects["airflow.task_id"])).toEqual(["load (discovery)"]);
     expect(values(subjects["sensor.external_dag_id"])).toEqual(["upstream_hourly (discovery)"]);
+  });
+
+  it("an upstream DAG is one the DAG's own logs or task instances name, never one that only ran before the onset", async () => {
+    const onset = Date.parse("2026-03-14T11:00:00Z");
+    const run = (dag_id: string, state: string, start: string, end: string | null) => ({ dag_id, state, start_date: start, end_date: end });
+    const runs = [
+      // ran and failed just before the onset: timing alone
+      run("billing_export_daily", "failed", "2026-03-14T10:30:00Z", "2026-03-14T10:50:00Z"),
+      // under way since seven hours before the onset, and named by the sensor's log
+      run("ledger_close_nightly", "running", "2026-03-14T04:00:00Z", null),
+      // only a longer DAG id that begins with it is named
+      run("fx_rates", "failed", "2026-03-14T10:00:00Z", "2026-03-14T10:20:00Z"),
+      run("fx_rates_v2", "success", "2026-03-14T10:00:00Z", "2026-03-14T10:20:00Z"),
+      // started after the onset: not an upstream of it
+      run("audit_trail_hourly", "failed", "2026-03-14T11:05:00Z", "2026-03-14T11:20:00Z"),
+    ];
+    const line = (labels: Labels, text: string) => ({ ts: "2026-03-14T10:55:00Z", labels: { app: "airflow", ...labels }, line: text });
+    const t = telemetry({
+      logs: [
+        // the stack spells the DAG label `dag`
+        line({ dag: "claims_daily", task_id: "wait_for_ledger" }, "Poking for ledger_close_nightly.publish on 2026-03-13T00:00:00+00:00 ..."),
+        line({ dag: "claims_daily", task_id: "load" }, "reading fx_rates_v2 output; audit_trail_hourly will pick it up"),
+        // another DAG's log naming the first candidate says nothing of this DAG
+        line({ dag: "payroll_daily", task_id: "x" }, "waiting for billing_export_daily"),
+      ],
+      orchestrator: {
+        dag_runs: runs,
+        task_instances: [
+          {
+            dag_id: "claims_daily",
+            task_id: "wait_for_rates",
+            state: "success",
+            rendered_fields: { external_dag_id: "fx_rates_v2" },
+            start_date: "2026-03-14T10:00:00Z",
+          },
+        ],
+      },
+    });
+    const dag = problem({ onset, subjects: { "airflow.dag_id": [{ value: "claims_daily", origin: "label", from: "alert label dag_id" }] } });
+    const found = (await discoverSubjects(dag, t, AbortSignal.timeout(5_000)))["sensor.external_dag_id"] ?? [];
+    expect(found.map((v) => v.value).sort()).toEqual(["fx_rates_v2", "ledger_close_nightly"]);
+    expect(found.find((v) => v.value === "ledger_close_nightly")!.from).toBe(
+      "a DAG under way before the onset that the log of claims_daily.wait_for_ledger names",
+    );
+    expect(found.find((v) => v.value === "fx_rates_v2")!.from).toBe(
+      "a DAG under way before the onset that the task instances of claims_daily.wait_for_rates name",
+    );
+    // Knowledge names the upstream: discovery adds none beside it.
+    const known = problem({
+      onset,
+      subjects: {
+        "airflow.dag_id": [{ value: "claims_daily", origin: "label", from: "alert label dag_id" }],
+        "sensor.external_dag_id": [{ value: "ledger_close_nightly", origin: "knowledge", from: "knowledge/pipelines/claims.md" }],
+      },
+    });
+    expect(values((await discoverSubjects(known, t, AbortSignal.timeout(5_000)))["sensor.external_dag_id"])).toEqual(["ledger_close_nightly (knowledge)"]);
+  });
+
+  it("a name is quoted whole: not inside a longer identifier, and not by a longer name that begins with it", () => {
+    const names = ["market", "market.prices", "orders_hourly", "orders_hourly_v2", "dbt_build"];
+    // a DAG and its task: the DAG is quoted; what follows a dot is a part of a dotted name, not a name of its own
+    expect([...quotedNames("Poking for orders_hourly.dbt_build on 2026-…", names)]).toEqual(["orders_hourly"]);
+    expect([...quotedNames("loaded orders_hourly_v2 and market.prices", names)].sort()).toEqual(["market.prices", "orders_hourly_v2"]);
+    expect([...quotedNames("WHERE pipeline = 'orders_hourly'", names)]).toEqual(["orders_hourly"]);
+    expect([...quotedNames("ops.orders_hourly, xorders_hourly, orders_hourly-b", names)]).toEqual([]);
+    expect(quotableName("orders_hourly")).toBe(true);
+    expect(quotableName("reports")).toBe(false); // an ordinary word of a log line
+    expect(quotableName("ingestclaimsnightly")).toBe(true);
   });
 
   it("the DAG that loads a table is the one whose task shares two of its words, unless two DAGs share as many", async () => {
