@@ -59,6 +59,40 @@ function fromIso(s: string): number | null {
   return t;
 }
 
+/** The value of `len` decimal digits of `s` from `at`, or -1 when one of them is not a digit. */
+function digits(s: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `s` as `time()` returns it when `s` already has that form, `2026-03-14T01:52:27.531Z`, or the
+ * same without milliseconds (what Alertmanager and most sources send): read without a regular
+ * expression or a Date. Null for anything else, which the general path reads.
+ */
+function canonical(s: string): Timestamp | null {
+  const n = s.length;
+  if (n !== 24 && n !== 20) return null;
+  if (s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":" || s[n - 1] !== "Z") return null;
+  if (n === 24 && (s[19] !== "." || digits(s, 20, 3) < 0)) return null;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  // -1 (not all digits) fails every range; years before 1970 take the general path, and its error.
+  if (year < 1970 || month < 1 || month > 12) return null;
+  const day = digits(s, 8, 2);
+  if (day < 1 || day > daysIn(year, month)) return null;
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  return (n === 24 ? s : `${s.slice(0, 19)}.000Z`) as Timestamp;
+}
+
 /**
  * An RFC 3339 time, or null when absent, empty or Go's zero time (`0001-01-01T00:00:00Z`, which
  * Alertmanager sends for "unset"). Accepts ISO 8601 with or without a colon in the offset, and epoch
@@ -71,6 +105,8 @@ export function time(value: unknown, field: string): Timestamp | null {
   if (typeof value === "number") t = Number.isFinite(value) ? fromEpoch(value) : null;
   else if (typeof value === "string") {
     const s = value.trim();
+    const fast = canonical(s);
+    if (fast !== null) return fast;
     t = /^-?\d+(\.\d+)?$/.test(s) ? fromEpoch(Number(s)) : fromIso(s);
     if (t !== null && s.startsWith("0001-01-01")) return null;
   } else throw new ParseError(field, `expected a time, got ${kind(value)}`);
