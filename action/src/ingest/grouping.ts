@@ -1,5 +1,6 @@
 import type { Alert } from "../model/index.js";
-import { resolveSubjects } from "../subjects/resolve.js";
+import type { Subjects } from "../model/index.js";
+import { addAlertSubjects } from "../subjects/resolve.js";
 import { nameWords } from "../subjects/names.js";
 import { kindOfLabel } from "../subjects/vocabulary.js";
 
@@ -225,6 +226,7 @@ const lateKey = (scope: string) => `l:${hash(scope)}`;
 
 /** Words by which an alert says data is late or missing rather than wrong: a missed SLA, stale data, a heartbeat not pinged. */
 const LATE_WORDS = new Set(["sla", "slamiss", "stale", "staleness", "freshness", "heartbeat", "late", "overdue"]);
+const LATE_LIST = [...LATE_WORDS];
 
 /** Labels that say what kind of check fired (Opsgenie's tags and origin, a monitor's type), not what it is about. */
 const DESCRIPTOR_LABELS = ["tags", "origin", "source", "type", "kind", "category", "check_type", "monitor_type"];
@@ -238,6 +240,9 @@ function late(alert: Alert): boolean {
   const texts = [alert.labels.alertname ?? "", alert.title];
   for (const k of DESCRIPTOR_LABELS) if (alert.labels[k]) texts.push(alert.labels[k]);
   for (const text of texts) {
+    // Most alerts hold none of the words anywhere: split only the text that might.
+    const lower = text.toLowerCase();
+    if (!LATE_LIST.some((w) => lower.includes(w))) continue;
     for (const w of text
       .replace(/([a-z])([A-Z])/g, "$1 $2")
       .toLowerCase()
@@ -364,7 +369,8 @@ function identitiesOf(alert: Alert): Identities {
   // Sentry and OpenTelemetry spell labels with dots (`kafka.topic`); the vocabulary knows them with underscores.
   const dotted: Record<string, string> = {};
   for (const [k, v] of Object.entries(alert.labels)) if (k.includes(".")) dotted[k.replaceAll(".", "_")] = v;
-  const { subjects } = resolveSubjects({ alerts: [alert], labels: dotted, pipelines: [] });
+  const subjects: Subjects = {};
+  addAlertSubjects(subjects, [alert], dotted);
   for (const [key, values] of Object.entries(subjects)) {
     const tier = TIERS[key];
     if (!tier) continue;
@@ -584,5 +590,21 @@ export function hash(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return base36(4294967296 * (2097151 & h2) + (h1 >>> 0));
+}
+
+const CHUNK = 36 ** 5;
+
+/**
+ * `n.toString(36)` for an integer below 2^53, the same text, built from three chunks of five digits
+ * each below 2^31 (V8 writes those fast; a larger number takes its slow general path, ten times the cost
+ * of the hash itself). Keys recorded in incidents/index.json stay the same.
+ */
+function base36(n: number): string {
+  const c = n % CHUNK;
+  const q = (n - c) / CHUNK;
+  const b = q % CHUNK;
+  const a = (q - b) / CHUNK;
+  const digits = (x: number) => x.toString(36).padStart(5, "0");
+  return a ? a.toString(36) + digits(b) + digits(c) : b ? b.toString(36) + digits(c) : c.toString(36);
 }

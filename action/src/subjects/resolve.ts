@@ -34,6 +34,19 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
     for (const s of p.services) addSubject(subjects, "service", { value: s, origin: "knowledge", from });
     for (const [name, path] of Object.entries(p.config)) addSubject(subjects, `config.${name}`, { value: path, origin: "knowledge", from });
   }
+  const metrics = addAlertSubjects(subjects, input.alerts, input.labels);
+  const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
+  const mentions = [...new Set(input.alerts.flatMap(mentionsOf))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
+  return { subjects, metrics, mentions };
+}
+
+/**
+ * Adds the subjects the alerts name by themselves: their labels through the vocabulary (and `labels`,
+ * common to all), source fields, a source's service, annotations, and the matchers of the query
+ * expressions they carry. Values of firing alerts only, when any fires. Returns the metrics those
+ * expressions read. Grouping (ingest/grouping.ts) reads one alert's subjects this way.
+ */
+export function addAlertSubjects(subjects: Subjects, alerts: Alert[], labels: Record<string, string>): string[] {
   const fromLabels = (labels: Record<string, string>, alert: Alert | null) => {
     for (const [label, value] of Object.entries(labels)) {
       if (NOT_SUBJECTS.has(label) || !value) continue;
@@ -42,9 +55,9 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
       if (key && plausibleValue(key, value)) addSubject(subjects, key, { value, origin: "label", from: `alert label ${label}` });
     }
   };
-  fromLabels(input.labels, null);
-  const firing = input.alerts.filter((a) => a.status === "firing");
-  for (const a of firing.length ? firing : input.alerts) {
+  fromLabels(labels, null);
+  const firing = alerts.filter((a) => a.status === "firing");
+  for (const a of firing.length ? firing : alerts) {
     fromLabels(a.labels, a);
     // A source's service, unless it is only the Prometheus scrape job that exported the metric.
     if (a.service && a.service !== a.labels.job && plausibleValue("service", a.service))
@@ -55,7 +68,7 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
     }
   }
   const metrics: string[] = [];
-  for (const a of input.alerts) {
+  for (const a of alerts) {
     for (const text of expressionsOf(a)) {
       const facts = readExpression(text);
       for (const m of facts.metrics) if (!metrics.includes(m)) metrics.push(m);
@@ -65,9 +78,7 @@ export function resolveSubjects(input: { alerts: Alert[]; labels: Record<string,
       }
     }
   }
-  const known = new Set(Object.values(subjects).flatMap((vs) => vs.map((v) => v.value)));
-  const mentions = [...new Set(input.alerts.flatMap(mentionsOf))].filter((m) => !known.has(m) && !metrics.includes(m)).slice(0, MAX_MENTIONS);
-  return { subjects, metrics, mentions };
+  return metrics;
 }
 
 /** Mentions looked up per problem: enough for a relayed title's group labels, few enough to stay cheap. */
