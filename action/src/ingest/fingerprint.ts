@@ -50,5 +50,5 @@ export function fingerprintOf(
  * later notification of a source that sends no time (legacy Grafana) is not mistaken for an old one.
  */
 export function alertId(source: string, fingerprint: string, startsAt: string | null, status: string, delivery = ""): string {
-  return hex16([source, fingerprint, startsAt ?? `delivery:${delivery}`, status].join("\u0000"));
+  return hex16(`${source}\u0000${fingerprint}\u0000${startsAt ?? `delivery:${delivery}`}\u0000${status}`);
 }

@@ -86,6 +86,8 @@ const compact = (word: string) =>
 export function knownSeverity(value: unknown): Severity | null {
   if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value <= 5 ? NUMBERS[value]! : null;
   if (typeof value !== "string") return null;
+  // A word of the table as it stands (`critical`, `warning`) reads as itself, without a copy.
+  if (Object.hasOwn(SEVERITY_WORDS, value)) return SEVERITY_WORDS[value]!;
   const word = compact(value);
   if (/^[0-5]$/.test(word)) return NUMBERS[Number(word)]!;
   if (Object.hasOwn(SEVERITY_WORDS, word)) return SEVERITY_WORDS[word]!;

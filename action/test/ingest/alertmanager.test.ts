@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { link } from "../../src/ingest/sources/link.js";
 import { AlertSchema } from "../../src/model/index.js";
 import { accepted, clone, ingest, rejected } from "./helpers.js";
 
@@ -102,6 +103,16 @@ describe("alertmanager", () => {
     const [a, b] = accepted(ingest(body));
     expect(a!.links).toEqual([]);
     expect(b!.links).toEqual([]);
+  });
+
+  it("resolves every link as if nothing had been read before it (the cache of resolved URLs is keyed by base and value, and bounded)", () => {
+    const bases = ["http://am.example", "https://other.example:9093/", "", undefined, "ftp://x.example"];
+    for (let i = 0; i < 2500; i++) {
+      const value = i % 3 === 0 ? "/graph" : `/graph?n=${i % 1200}`;
+      const base = bases[i % bases.length];
+      const want = typeof base === "string" && /^https?:\/\//.test(base) ? new URL(value, base).toString() : null;
+      expect(link("source", value, base)).toEqual(want === null ? [] : [{ title: "source", url: want }]);
+    }
   });
 
   it("reads an older payload: group status stands in, fingerprint computed from all labels and flagged", () => {

@@ -36,4 +36,9 @@ describe("fingerprint", () => {
     expect(alertId("alertmanager", "f", "2026-03-14T01:00:00.000Z", "resolved", "d1")).not.toBe(base);
     expect(alertId("alertmanager", "f", null, "firing", "d1")).not.toBe(alertId("alertmanager", "f", null, "firing", "d2"));
   });
+
+  it("keeps the ids already recorded: the same inputs give the same ids as ever", () => {
+    expect(alertId("alertmanager", "f", "2026-03-14T01:00:00.000Z", "firing", "d1")).toBe("636a241ec81bcdc0");
+    expect(alertId("grafana", "rule-1", null, "resolved", "d2")).toBe("d94c9978a6272281");
+  });
 });

@@ -71,6 +71,15 @@ describe("severity", () => {
     for (const word of Object.keys(SEVERITY_WORDS)) expect(word).toMatch(/^[a-z0-9]+$/);
   });
 
+  it("reads a word of the table as it stands exactly as after compacting it (its fast path)", () => {
+    for (const [word, severity] of Object.entries(SEVERITY_WORDS)) {
+      // A bare digit is read as a priority before the table: none may be a word of it.
+      expect(word).not.toMatch(/^[0-5]$/);
+      expect(knownSeverity(word)).toBe(severity);
+      expect(knownSeverity(` ${word.toUpperCase()} `)).toBe(severity);
+    }
+  });
+
   it("is the table docs/sources.md shows, word for word", () => {
     const docs = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "../../../docs/sources.md"), "utf8");
     const section = docs.slice(docs.indexOf("### Severity"), docs.indexOf("## repository_dispatch"));

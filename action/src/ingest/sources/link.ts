@@ -14,17 +14,29 @@ export interface Link {
  */
 export function link(title: string, value: unknown, base?: unknown): Link[] {
   if (typeof value !== "string" || !value.trim()) return [];
-  const key = `${typeof base === "string" ? base : ""}\u0000${value}`;
+  const b = typeof base === "string" ? base : "";
   // The alerts of one notification usually share their URLs; parsing a URL is the costly part.
-  const known = resolved.get(key);
+  // Looked up by base, then by value: no key is built per call.
+  let byValue = resolved.get(b);
+  const known = byValue?.get(value);
   if (known !== undefined) return known === null ? [] : [{ title, url: known }];
   const url = resolve(value, base);
-  if (resolved.size >= 1000) resolved.clear();
-  if (key.length <= 2048) resolved.set(key, url);
+  if (cached >= 1000) {
+    resolved.clear();
+    cached = 0;
+    byValue = undefined;
+  }
+  if (b.length + value.length < 2048) {
+    if (!byValue) resolved.set(b, (byValue = new Map<string, string | null>()));
+    byValue.set(value, url);
+    cached++;
+  }
   return url === null ? [] : [{ title, url }];
 }
 
-const resolved = new Map<string, string | null>();
+/** Resolved URLs (null: not a link to keep) by base URL ("" for none), then by the URL as sent; at most 1000 in all. */
+const resolved = new Map<string, Map<string, string | null>>();
+let cached = 0;
 
 function resolve(value: string, base: unknown): string | null {
   if (!plainText(value)) return null;
