@@ -94,9 +94,18 @@ export function normalizeLabel(label: string): string {
     .toLowerCase();
 }
 
+/** Label names already looked up (ingest asks for every label of every alert); bounded, as names come from alerts. */
+const KIND_OF_LABEL = new Map<string, SubjectKind | null>();
+
 /** The subject kind a label name carries, if the vocabulary knows it. */
 export function kindOfLabel(label: string): SubjectKind | undefined {
-  return BY_LABEL.get(label.toLowerCase()) ?? BY_LABEL.get(normalizeLabel(label));
+  let kind = KIND_OF_LABEL.get(label);
+  if (kind === undefined) {
+    kind = BY_LABEL.get(label.toLowerCase()) ?? BY_LABEL.get(normalizeLabel(label)) ?? null;
+    if (KIND_OF_LABEL.size >= 4_096) KIND_OF_LABEL.clear();
+    KIND_OF_LABEL.set(label, kind);
+  }
+  return kind ?? undefined;
 }
 
 /** Whether a value can be a subject of this key (a Kubernetes namespace is a DNS label, never `AWS/S3`). */
