@@ -418,8 +418,14 @@ function isSensitiveKey(key: string): boolean {
  */
 export function redactValue<T>(value: T, extra: readonly Pattern[] = []): T {
   const seen = new WeakMap<object, unknown>();
+  // A value repeats its strings (a recording's timestamps, in every series it holds): each is redacted once.
+  const done = new Map<string, string>();
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redact(v, extra);
+    if (typeof v === "string") {
+      let out = done.get(v);
+      if (out === undefined) done.set(v, (out = redact(v, extra)));
+      return out;
+    }
     if (v === null || typeof v !== "object") return v;
     if (seen.has(v)) return seen.get(v);
     if (Array.isArray(v)) {

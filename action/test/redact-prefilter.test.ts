@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compilePatterns, redact, redactUnfiltered } from "../src/redact.js";
+import { compilePatterns, redact, redactUnfiltered, redactValue } from "../src/redact.js";
 import { KEYED_SAMPLES, ORDINARY_NEAR_MISSES, ORDINARY_SAMPLES, SECRET_SAMPLES, VENDOR_TOKENS, WEBHOOKS, inEveryForm } from "./report/secret-corpus.js";
 
 // redact() skips a rule whose literal is absent and tries a keyed rule only where a key-character run
@@ -126,5 +126,28 @@ describe("redact's prefilter cannot skip a secret", () => {
       }
     }
     expect(seen).toBeGreaterThan(300);
+  });
+
+  it("redactValue redacts a string the value repeats (a recording repeats its timestamps) alike everywhere", () => {
+    const ts = "2026-03-14T10:00:00Z";
+    const secret = "password=hunter2-Prod";
+    const value = {
+      samples: [
+        [ts, 1],
+        [ts, 2],
+      ],
+      lines: [secret, secret],
+      note: { line: secret },
+    };
+    const out = redactValue(value);
+    expect(out).toEqual({
+      samples: [
+        [ts, 1],
+        [ts, 2],
+      ],
+      lines: [redact(secret), redact(secret)],
+      note: { line: redact(secret) },
+    });
+    expect(out.lines[0]).toBe("password=[REDACTED:password]");
   });
 });
