@@ -165,6 +165,25 @@ describe("buildIncidentFiles on an investigated incident", () => {
   });
 });
 
+describe("the README timeline", () => {
+  it("lists in full, below the chart, an entry whose text the chart cut short", () => {
+    const input = fixture();
+    const long =
+      "prod-orders-api-ApplicationELB-HTTPCode-Target-5XX-Count-High in ALARM: Threshold Crossed: 3 datapoints were greater than the threshold (25.0)";
+    input.problem.timeline.find((t) => t.kind === "alert")!.text = long;
+    const { nodes } = parsed(buildIncidentFiles(input)["README.md"]!);
+    const at = nodes.findIndex((n) => n.type === "heading" && textOf(n) === "Timeline");
+    const [chart, intro, rows] = nodes
+      .slice(at + 1)
+      .filter((n) => n.type !== "text" && n.type !== "inlineCode")
+      .slice(0, 3) as [Nodes, Nodes, Table];
+    expect(chart.type).toBe("code");
+    expect((chart as { value: string }).value).toContain("10.02 : alert prod-orders-api- ApplicationELB- HTTPCode-Target- 5XX-Count-High in ALARM Th…\n");
+    expect(textOf(intro)).toBe("The entry the chart shortens, in full:");
+    expect(rows.children.slice(1).map((r) => textOf(r))).toEqual([`2026-03-14 10:02 UTCalert${long}`]);
+  });
+});
+
 describe("buildIncidentFiles on an incident awaiting a manual trigger", () => {
   const files = buildIncidentFiles(awaitingFixture());
 

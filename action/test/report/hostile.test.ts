@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildIncidentFiles } from "../../src/report/artifacts.js";
 import { renderIncidentIndex } from "../../src/report/index.js";
 import { inert } from "../../src/report/markdown/inert.js";
-import { mermaidLabel, timelineChart } from "../../src/report/markdown/mermaid.js";
+import { mermaidLabel, timelineChart, timelineLabel } from "../../src/report/markdown/mermaid.js";
 import { paragraph, table } from "../../src/report/markdown/nodes.js";
 import { toMarkdown } from "../../src/report/markdown/serialize.js";
 import { renderPullRequestBody } from "../../src/report/pull-request.js";
@@ -168,6 +168,21 @@ describe("inert text, for any input", () => {
     );
     const chart = timelineChart([{ at: "2026-03-14T10:00:00Z", kind: "alert", text: "x]-->y[ %% ; \n```\nclick" }])!;
     expect(strayMermaidLines(chart.value)).toEqual([]);
+  });
+
+  it("a timeline label only adds spaces to its Mermaid label, and keeps none of a hostile <br>", () => {
+    // Long words of separators, cases, digits, wide and foreign letters, and the characters a label drops.
+    const unit = fc.constantFrom("a", "Z", "_", "-", ".", "/", "1", "W", "é", "日", " ", ":", "<", ">", "br", "%", "\n");
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 120 }), fc.string({ maxLength: 120 })), (text) => {
+        const { label } = timelineLabel("alert", text);
+        expect(label).toMatch(/^[\p{L}\p{N} ._\-/=+(),…]+$/u);
+        expect(label.replaceAll(" ", "")).toBe(mermaidLabel(`alert ${text}`, 80).replaceAll(" ", ""));
+      }),
+    );
+    const chart = timelineChart([{ at: "2026-03-14T10:00:00Z", kind: "alert", text: `care_mgmt__gaps_in_care_daily<br>x]-->y[<br/>%%${"_".repeat(40)}` }])!;
+    expect(strayMermaidLines(chart.value)).toEqual([]);
+    expect(chart.value.split("\n").at(-1)).toBe("        10.00 : alert care_mgmt__gaps_ in_care_daily br x - y br/ ________________ ______________…");
   });
 });
 

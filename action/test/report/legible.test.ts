@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import type { Nodes, Root } from "mdast";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectMemory, replayLoaded, scenarioRepoFiles } from "../../src/eval/replay.js";
+import { timelineChart } from "../../src/report/markdown/mermaid.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { findScenarioDirs, loadScenario } from "../../src/telemetry/replay/load.js";
 import { BACKGROUNDS, chromiumPath, contrast, GITHUB_WIDTH, openMermaidPage, type MermaidPage, type Rendered } from "../support/browser.js";
@@ -14,8 +15,9 @@ import { parsed } from "./mdast-helpers.js";
  * Every Mermaid block of every report of the golden suite (each incident's README.md and problem.md,
  * and the monthly scorecards), rendered by Mermaid in a real browser at GitHub's width: it must parse
  * and render, and a reader must be able to read it there — x labels that do not overlap, no text
- * under 10 px once GitHub scales the SVG to its 880 px column, and series colours that stand out on
- * the light and the dark page (3:1, WCAG's minimum for graphics).
+ * under 10 px once GitHub scales the SVG to its 880 px column, no text running out of the box a
+ * timeline draws around it, and series colours that stand out on the light and the dark page (3:1,
+ * WCAG's minimum for graphics).
  *
  * Set PIPEMEDIC_SCREENSHOTS=<dir> to also save two incidents' README (decisive evidence and timeline)
  * as PNGs at 880 px, the review artefacts in docs/img/.
@@ -68,6 +70,8 @@ export function illegible(r: Rendered): string[] {
   const small = (r.texts ?? []).filter((t) => t.px < MIN_PX);
   if (small.length)
     out.push(`${small.length} texts under ${MIN_PX} px at ${GITHUB_WIDTH} px, e.g. "${small[0]!.text.slice(0, 40)}" at ${small[0]!.px.toFixed(1)} px`);
+  const spill = r.overflows ?? [];
+  if (spill.length) out.push(`${spill.length} texts overflow their box, e.g. "${spill[0]!.text.slice(0, 40)}" by ${spill[0]!.by.toFixed(1)} px`);
   const labels = r.xLabels ?? [];
   for (let i = 1; i < labels.length; i++) {
     const [a, b] = [labels[i - 1]!, labels[i]!];
@@ -130,7 +134,7 @@ describe.runIf(live)("the golden reports' Mermaid blocks in Chromium", () => {
     expect(failed).toEqual([]);
   });
 
-  it("every block reads at GitHub's width: labels apart, text of 10 px or more, series that stand out", () => {
+  it("every block reads at GitHub's width: labels apart, text of 10 px or more inside its box, series that stand out", () => {
     const problems = rendered.flatMap(({ block, r }) => illegible(r).map((p) => `${block.where}: ${p}`));
     expect(problems).toEqual([]);
     // Measured, not assumed: every chart showed its x labels and series.
@@ -141,7 +145,7 @@ describe.runIf(live)("the golden reports' Mermaid blocks in Chromium", () => {
     }
   });
 
-  it("the checks fail a chart drawn the old way: crowded labels, raw values, the default palette's pale first series", async () => {
+  it("the checks fail a chart drawn the old way: crowded labels, raw values, the default palette's pale first series, a name out of its box", async () => {
     const times = Array.from({ length: 30 }, (_, i) => `"16.${String(10 + i).padStart(2, "0")}"`);
     const old = [
       "xychart-beta",
@@ -159,7 +163,35 @@ describe.runIf(live)("the golden reports' Mermaid blocks in Chromium", () => {
       ...Array.from({ length: 9 }, (_, i) => `        1${i}.00 : deployment service-${i} v1.2.${i} to production (success)`),
     ];
     expect(illegible(await page.render(timeline.join("\n"))).some((p) => p.includes("under 10 px"))).toBe(true);
+    // A long name as one word, the way Mermaid's own wrapping (at spaces only) leaves it.
+    const spilled = ["timeline", "    section 2026-04-28", "        10.00 : alert care_mgmt__gaps_in_care_daily is expired (high)"];
+    expect(illegible(await page.render(spilled.join("\n"))).some((p) => p.includes("overflow their box"))).toBe(true);
     expect((await page.render("xychart-beta\n    line [1, oops]")).error).toBeDefined();
+  });
+
+  it("long alert names stay inside their timeline boxes, broken at underscores, dashes and case changes (anywhere in a hash)", async () => {
+    const at = (m: number) => new Date(Date.UTC(2026, 3, 28, 10, m)).toISOString();
+    const names = [
+      "care_mgmt__gaps_in_care_daily is expired",
+      // CloudWatch alarm names run to 255 characters; these are 60.
+      "prod-orders-api-ApplicationELB-HTTPCode-Target-5XX-Count-High",
+      "TargetTracking-table/orders-ProvisionedCapacityHigh-8f3c2a1b",
+      "KafkaConsumerGroupLagTooHighForTheOrdersEnrichmentConsumers",
+      "deadbeefcafebabe0123456789abcdef0123456789abcdef",
+      "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWW MMMMMMMMMMMMMMMMMMMMMM",
+      "日本語のアラート名がとても長い場合のテストケースです",
+    ];
+    // One chart per name (four entries at most), then all of them stacked in one minute.
+    const charts = [
+      ...names.map((text) => timelineChart([{ at: at(0), kind: "alert", text }, ...[1, 2, 3].map((m) => ({ at: at(m), kind: "alert", text }))])!),
+      timelineChart(
+        names.map((text) => ({ at: at(0), kind: "alert", text })),
+        names.length,
+      )!,
+    ];
+    const problems: string[] = [];
+    for (const chart of charts) for (const p of illegible(await page.render(chart.value))) problems.push(`${chart.value.split("\n")[3]!.trim()}: ${p}`);
+    expect(problems).toEqual([]);
   });
 
   it("saves a Kafka and an Airflow incident as screenshots when asked (PIPEMEDIC_SCREENSHOTS)", async () => {

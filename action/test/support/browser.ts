@@ -40,6 +40,11 @@ export interface Rendered {
   xLabels?: Array<{ text: string; left: number; right: number; top: number; bottom: number }>;
   /** The colours the chart's series are drawn in (line strokes, bar fills). */
   seriesColours?: string[];
+  /**
+   * Texts that reach outside the box drawn around them (a timeline's section, period or event), with
+   * how far (px at 880 px) past the box's furthest edge.
+   */
+  overflows?: Array<{ text: string; by: number }>;
 }
 
 export interface MermaidPage {
@@ -94,7 +99,18 @@ const MEASURE = String.raw`async ({ code, id, width }) => {
     ...[...svg.querySelectorAll("g.plot path")].map((p) => p.getAttribute("stroke") ?? ""),
     ...[...svg.querySelectorAll("g.plot rect")].map((r) => r.getAttribute("fill") ?? ""),
   ].filter((c) => c && c !== "none");
-  return { kind: svg.getAttribute("aria-roledescription") ?? "", width: own, scale, texts, xLabels, seriesColours: [...new Set(colours)] };
+  // A timeline draws each section, period and event as a box (path.node-bkg) with its text beside it in the same node.
+  const overflows = [...svg.querySelectorAll("g.timeline-node")].flatMap((node) => {
+    const bkg = node.querySelector(".node-bkg");
+    if (!bkg) return [];
+    const b = bkg.getBoundingClientRect();
+    return [...node.querySelectorAll("text")].flatMap((t) => {
+      const r = t.getBoundingClientRect();
+      const by = Math.max(b.left - r.left, r.right - b.right, b.top - r.top, r.bottom - b.bottom);
+      return (t.textContent ?? "").trim() !== "" && by > 0.5 ? [{ text: t.textContent.trim(), by }] : [];
+    });
+  });
+  return { kind: svg.getAttribute("aria-roledescription") ?? "", width: own, scale, texts, xLabels, seriesColours: [...new Set(colours)], overflows };
 }`;
 
 /** Renders an HTML fragment whose Mermaid blocks are `<pre class="mermaid">`. */

@@ -4,7 +4,7 @@ import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence } from "./decisive.js";
 import { utc } from "./format.js";
 import { code, inert } from "./inert.js";
-import { checkThreshold, metricChart, TIMELINE_MAX, timelineChart, type MetricChart } from "./mermaid.js";
+import { checkThreshold, metricChart, TIMELINE_MAX, timelineChart, timelineLabel, type MetricChart } from "./mermaid.js";
 import { link, paragraph, table, type Inline } from "./nodes.js";
 
 /**
@@ -127,7 +127,10 @@ export function relevantEntries(input: PreparedInput, inv: Investigation | null)
   });
 }
 
-/** The README's timeline: the few entries that matter as a Mermaid timeline, the rest as a table below it. */
+/**
+ * The README's timeline: the few entries that matter as a Mermaid timeline, the rest as a table below
+ * it, with the entries whose text the chart cut short (their full text is nowhere else in the README).
+ */
 export function incidentTimeline(input: PreparedInput, inv: Investigation | null): RootContent[] {
   const entries = relevantEntries(input, inv);
   const charted = entries.slice(0, TIMELINE_MAX).sort(byTime);
@@ -135,14 +138,20 @@ export function incidentTimeline(input: PreparedInput, inv: Investigation | null
   const chart = timelineChart(charted);
   if (!chart) return [paragraph("No dated alerts, findings or changes; every event of the window is in ", link("problem.md", "problem.md"), ".")];
   const out: RootContent[] = [chart];
-  if (rest.length)
+  const cut = charted.filter((e) => timelineLabel(e.kind, e.text).cut);
+  if (rest.length || cut.length) {
+    const what = [
+      ...(cut.length ? [`${cut.length === 1 ? "the entry" : `the ${cut.length} entries`} the chart shortens, in full`] : []),
+      ...(rest.length ? [rest.length === 1 ? "one more entry" : `${rest.length} more entries`] : []),
+    ].join(", and ");
     out.push(
-      paragraph(`${rest.length === 1 ? "One more entry" : `${rest.length} more entries`}:`),
+      paragraph(`${what.charAt(0).toUpperCase()}${what.slice(1)}:`),
       table(
         ["Time", "Kind", "Event"],
-        rest.slice(0, 50).map((e) => [utc(e.at), e.kind, inert(e.text, 240)]),
+        [...cut, ...rest.slice(0, 50)].sort(byTime).map((e) => [utc(e.at), e.kind, inert(e.text, 240)]),
       ),
     );
+  }
   const left = rest.length > 50 ? `${rest.length - 50} more are not shown here; ` : "";
   out.push(
     paragraph(

@@ -58,7 +58,7 @@ export function timelineChart(
       day = d;
       minute = "";
     }
-    const label = mermaidLabel(`${e.kind} ${e.text}`, 80);
+    const label = timelineLabel(e.kind, e.text).label;
     // Events of the same minute stack in one period rather than widening the timeline.
     if (clock(e.d) === minute) lines[lines.length - 1] += ` : ${label}`;
     else lines.push(`        ${clock(e.d)} : ${label}`);
@@ -69,6 +69,75 @@ export function timelineChart(
 
 /** The most entries a Mermaid timeline holds and still reads at GitHub's width (see `timelineChart`). */
 export const TIMELINE_MAX = 4;
+
+/** The most characters of a timeline entry's text; a longer one is cut with an ellipsis. */
+const TIMELINE_CHARS = 80;
+
+/**
+ * A timeline entry's text as its box shows it, and whether it was cut short (then the full text
+ * belongs in a table beside the chart). Mermaid wraps a timeline's text at spaces only, at 150 px (its
+ * `timeline.width`) inside a 190 px box, so a long word (`care_mgmt__gaps_in_care_daily`, a
+ * CloudWatch alarm name) runs out of its box: such a word gets a space after a separator or before a
+ * capital, where Mermaid's wrapping can break it. Not `<br>`: a timeline breaks at it through
+ * `mermaid.render`, but `mermaid.run`, which renders a page's blocks (and many Markdown previews), first
+ * rewrites it to `<br/>`, which a timeline prints as it stands (Chromium, Mermaid 11.17).
+ */
+export function timelineLabel(kind: string, text: string): { label: string; cut: boolean } {
+  const label = mermaidLabel(`${kind} ${text}`, TIMELINE_CHARS);
+  return { label: label.split(" ").map(breakWord).join(" "), cut: label !== mermaidLabel(`${kind} ${text}`, Infinity) };
+}
+
+/**
+ * Widths (px) of the characters of a timeline's text, 16 px in Mermaid's `"trebuchet ms", verdana,
+ * arial, sans-serif`, measured in Chromium with Debian's DejaVu Sans (as wide as Verdana; Trebuchet
+ * is narrower): i j l I J . , / - ( ) f r t 4.4 to 6.3, m w M W = + … 13 to 16, A to Z up to 12.6,
+ * a to z, digits and _ up to 10.2. Rounded up by class; other scripts count as a full 16 px em.
+ */
+function charWidth(c: string): number {
+  if (/[ijlIJ.,/\-()frt]/.test(c)) return 6.4;
+  if (/[mwMW=+…]/.test(c)) return 16;
+  if (/[A-Z]/.test(c)) return 12.8;
+  if (/[a-z0-9_]/.test(c)) return 10.4;
+  return 16;
+}
+
+/**
+ * The widest a piece of a broken word may be, by `charWidth` (an upper bound for DejaVu Sans, close to
+ * Verdana): 10 px inside each side of the 190 px box. Mermaid wraps at 150 px, so such a piece may
+ * take a line of its own, and two short ones may share a line (then they read with a space between).
+ */
+const LINE_PX = 170;
+
+// Where a word breaks well: after a run of separators (snake_case, dashes, paths), and between a lower-case letter and a capital (CamelCase).
+const SEPARATOR = /[._\-/=+,]/;
+function breaksBefore(chars: string[], i: number): boolean {
+  const [a, b] = [chars[i - 1]!, chars[i]!];
+  if (SEPARATOR.test(a)) return !SEPARATOR.test(b);
+  return /\p{Ll}/u.test(a) && /\p{Lu}/u.test(b);
+}
+
+/**
+ * A word wider than `LINE_PX`, as pieces that fit, joined by spaces: each piece ends at the last good
+ * break that keeps a third of what fits, else where it fills (a hash, a long run of one case).
+ */
+function breakWord(word: string): string {
+  const chars = Array.from(word);
+  const pieces: string[] = [];
+  let start = 0;
+  for (;;) {
+    let end = start;
+    let px = 0;
+    while (end < chars.length && px + charWidth(chars[end]!) <= LINE_PX) px += charWidth(chars[end++]!);
+    if (end >= chars.length) break;
+    let cut = end;
+    while (cut > start && !breaksBefore(chars, cut)) cut--;
+    if (cut - start < (end - start) / 3) cut = Math.max(end, start + 1);
+    pieces.push(chars.slice(start, cut).join(""));
+    start = cut;
+  }
+  pieces.push(chars.slice(start).join(""));
+  return pieces.join(" ");
+}
 
 /*
  * Colours. Mermaid's default xychart palette draws the first series in #ECECFF, which vanishes on
