@@ -13,7 +13,7 @@ import {
   unparsedFiles,
   unparsedPath,
 } from "../record/index.js";
-import { keptRecord, parseIncidentFrontmatter, updateFrontmatter } from "../record/index.js";
+import { keptRecord, parseIncidentFrontmatter, recordedFix, updateFrontmatter } from "../record/index.js";
 import { buildIncidentFiles } from "../report/artifacts.js";
 import { redact } from "../redact.js";
 import type { Correlator } from "./correlate.js";
@@ -125,6 +125,8 @@ async function incidentFolder(
       problem: ours ? o.problem : unframedProblem(target, alerts, input.now),
       investigation: o.investigation,
       fix: o.fix,
+      // A re-investigation that proposes no fix leaves the incident's recorded one in place (its pull request stands).
+      recordedFix: previous ? recordedFix(previous) : null,
       alerts,
       runbooks: Object.fromEntries(input.runbooks.map((rb) => [rb.id, { title: rb.title, file: rb.file, body: rb.body }])),
       link: input.link,
@@ -136,7 +138,7 @@ async function incidentFolder(
     { redactPatterns: input.redactPatterns },
   );
   const files: Files = Object.fromEntries(Object.entries(built).map(([p, c]) => [`${target.path}/${p}`, c]));
-  // A re-investigation adds and updates: a human's correction, a recorded fix and the opening time outlive it.
+  // A re-investigation adds and updates: a human's correction and the opening time outlive it.
   const kept = previous ? keptRecord(previous, files[readmePath]!) : {};
   if (Object.keys(kept).length) files[readmePath] = updateFrontmatter(files[readmePath]!, kept);
   return files;

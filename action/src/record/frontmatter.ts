@@ -149,11 +149,24 @@ export function updateFrontmatter(markdown: string, patch: Record<string, unknow
   return `${bom}---\n${doc.toString().replace(/\n$/, "")}\n---\n${split.body}`;
 }
 
+/** The fix an incident's record names: its kind, pull request, branch and state. */
+export type RecordedFix = NonNullable<IncidentFrontmatter["fix"]>;
+
+/**
+ * The fix a README's frontmatter records, when it records a real one (not `kind: none`); null when it
+ * records none or cannot be read. A re-investigation that proposes no fix keeps it (report/readme.ts).
+ */
+export function recordedFix(readme: string): RecordedFix | null {
+  const fix = IncidentFrontmatterSchema.shape.fix.safeParse(lenientFrontmatter(readme)?.fix ?? null);
+  return fix.success && fix.data && fix.data.kind !== "none" ? fix.data : null;
+}
+
 /**
  * What a rebuilt README must carry over from the one it replaces: a re-investigation adds and updates,
- * but never erases a human's correction (`feedback` with any value), a recorded fix that the new run
- * did not replace (it proposed none), or the original opening time. The patch for `updateFrontmatter`;
- * empty when nothing needs keeping or the previous frontmatter cannot be read.
+ * but never erases a human's correction (`feedback` with any value) or the original opening time. The
+ * patch for `updateFrontmatter`; empty when nothing needs keeping or the previous frontmatter cannot
+ * be read. (A recorded fix is not patched in here: the README is built with it, `recordedFix`, so that
+ * its Fix section and its record agree.)
  */
 export function keptRecord(previous: string, rebuilt: string): Record<string, unknown> {
   const before = lenientFrontmatter(previous);
@@ -162,7 +175,6 @@ export function keptRecord(previous: string, rebuilt: string): Record<string, un
   const patch: Record<string, unknown> = {};
   const fb = before.feedback;
   if (fb && typeof fb === "object" && Object.values(fb).some((v) => v !== null && v !== undefined && v !== "")) patch.feedback = fb;
-  if (before.fix && typeof before.fix === "object" && !after.fix) patch.fix = before.fix;
   const opened = before.opened_at instanceof Date ? before.opened_at.toISOString() : before.opened_at;
   if (typeof opened === "string" && !Number.isNaN(Date.parse(opened)) && opened !== after.opened_at) patch.opened_at = opened;
   return patch;

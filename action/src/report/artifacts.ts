@@ -2,6 +2,7 @@ import type { Pattern } from "../patterns.js";
 import type { LlmUsage, Alert, Evidence, Fix, Incident, Investigation, Problem } from "../model/index.js";
 import { RECORDING_FILE, type TelemetryRecording } from "../model/recording.js";
 import { serializeAlerts } from "../record/alerts.js";
+import type { RecordedFix } from "../record/frontmatter.js";
 import { ALERTS_FILE, README_FILE } from "../record/paths.js";
 import { redact, redactValue } from "../redact.js";
 import { evidenceFiles } from "./evidence-files.js";
@@ -25,6 +26,11 @@ export interface ReportInput {
   /** Null when the incident was recorded but not investigated (it awaits a manual trigger). */
   investigation: Investigation | null;
   fix: Fix | null;
+  /**
+   * The fix an earlier investigation of the incident recorded (its README's frontmatter, `recordedFix`):
+   * still the incident's fix when this run proposes none.
+   */
+  recordedFix?: RecordedFix | null;
   alerts: Alert[];
   /** Runbooks by id, for titles, links and the "how to confirm by hand" section. */
   runbooks: Record<string, RunbookRef>;

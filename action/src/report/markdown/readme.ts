@@ -1,6 +1,6 @@
 import type { PhrasingContent, Root, RootContent } from "mdast";
-import type { Evidence, Investigation, RankedCause } from "../../model/index.js";
-import { frontmatterYaml, type IncidentFrontmatter } from "../../record/frontmatter.js";
+import type { Evidence, Fix, Investigation, RankedCause } from "../../model/index.js";
+import { frontmatterYaml, type IncidentFrontmatter, type RecordedFix } from "../../record/frontmatter.js";
 import { ALERTS_FILE, incidentFiles, incidentPath } from "../../record/paths.js";
 import type { PreparedInput } from "../artifacts.js";
 import { decisiveEvidence, leadingCauses } from "./decisive.js";
@@ -13,9 +13,22 @@ import { runbookSection } from "./runbook-excerpt.js";
 import { similarList } from "./shared-sections.js";
 import { hrefFrom } from "./links.js";
 
+/**
+ * The incident's fix, as its record and its Fix section both show it: the fix this run proposed; else
+ * the one an earlier investigation recorded (its pull request may be open or merged), with this run's
+ * reason for proposing none; else this run's "no safe fix" note, or null when it did not get that far.
+ */
+export function incidentFix(input: PreparedInput): { fix: Fix; earlier: null } | { fix: RecordedFix; earlier: { note: string } } | null {
+  const { fix, recordedFix } = input;
+  if (fix && fix.kind !== "none") return { fix, earlier: null };
+  if (recordedFix && recordedFix.kind !== "none") return { fix: recordedFix, earlier: { note: fix?.description ?? "" } };
+  return fix ? { fix, earlier: null } : null;
+}
+
 /** The machine-readable record written as the README's frontmatter. */
 export function incidentRecord(input: PreparedInput): IncidentFrontmatter {
-  const { incident, investigation: inv, fix } = input;
+  const { incident, investigation: inv } = input;
+  const fix = incidentFix(input)?.fix;
   const rca = inv?.rca;
   const rootCause = rca
     ? { id: rca.rootCause, confidence: round2(rca.confidence), status: rca.conclusion }
@@ -281,23 +294,43 @@ function gaps(inv: Investigation): RootContent[] {
   return [...out, paragraph("These gaps lower the confidence; closing them (a missing data source, a timeout) would sharpen the answer:"), list(items)];
 }
 
-function fixSection(input: PreparedInput): RootContent[] {
-  const fix = input.fix;
-  const out: RootContent[] = [heading(2, "Fix")];
-  if (!fix) return [...out, paragraph("No fix was proposed.")];
-  if (fix.kind === "none")
-    return [...out, paragraph(strong("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
+/** Where a fix lives: its branch and its pull request with its state. */
+function fixPlace(fix: Pick<Fix, "branch" | "pr" | "state">): Inline[][] {
   const items: Inline[][] = [];
   if (fix.branch) items.push(["branch ", code(fix.branch, 120)]);
   items.push(fix.pr !== null ? [`pull request #${fix.pr} (${fix.state})`] : [`no pull request yet (${fix.state})`]);
+  return items;
+}
+
+const UNTIL_MERGED = "Nothing changes until a person reviews and merges it.";
+const fixKind = (kind: Fix["kind"]) => (kind === "revert" ? "Revert" : "Configuration patch");
+
+function fixSection(input: PreparedInput): RootContent[] {
+  const shown = incidentFix(input);
+  const out: RootContent[] = [heading(2, "Fix")];
+  if (!shown) return [...out, paragraph("No fix was proposed.")];
+  if (shown.earlier) {
+    // The record keeps the kind, branch, pull request and state; the README that proposed it described the change.
+    const { fix, earlier } = shown;
+    return [
+      ...out,
+      paragraph(
+        strong(fixKind(fix.kind)),
+        ", proposed by an earlier investigation of this incident",
+        ...(earlier.note ? ["; this one proposed none (", ...inert(earlier.note, 400), ")"] : []),
+        ".",
+      ),
+      list(fixPlace(fix)),
+      ...(fix.state === "proposed" || fix.state === "open" ? [paragraph(UNTIL_MERGED)] : []),
+    ];
+  }
+  const fix = shown.fix;
+  if (fix.kind === "none")
+    return [...out, paragraph(strong("No safe automatic fix."), " ", ...inert(fix.description || "No runbook of the cause defines a safe fix.", 400))];
+  const items = fixPlace(fix);
   if (fix.path) items.push(["changes ", code(fix.path, 200)]);
   items.push([fix.reversible ? "reversible: revert the pull request to undo it" : "not reversible: review with care"]);
-  return [
-    ...out,
-    paragraph(strong(fix.kind === "revert" ? "Revert" : "Configuration patch"), ": ", ...inert(fix.description || fix.kind, 400)),
-    list(items),
-    paragraph("Nothing changes until a person reviews and merges it."),
-  ];
+  return [...out, paragraph(strong(fixKind(fix.kind)), ": ", ...inert(fix.description || fix.kind, 400)), list(items), paragraph(UNTIL_MERGED)];
 }
 
 function confirmOrCorrect(input: PreparedInput, inv: Investigation | null): RootContent[] {
