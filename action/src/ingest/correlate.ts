@@ -87,6 +87,22 @@ export function incidentIdFor(alert: Alert, pipeline: string | undefined, at: nu
   return `${day}-${about}-${h}`;
 }
 
+/**
+ * The first 13 hex digits of an alert id (ingest/fingerprint.ts `alertId`: 16 of them) as a number,
+ * which orders ids as their text does; NaN for any other id, which then compares as text.
+ */
+function idOrder(id: string): number {
+  if (id.length !== 16) return NaN;
+  let n = 0;
+  for (let i = 0; i < 13; i++) {
+    const c = id.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return NaN;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
 function alertTime(a: Alert, fallback: number): number {
   const t = a.startsAt ? Date.parse(a.startsAt) : NaN;
   return Number.isFinite(t) ? t : fallback;
@@ -159,7 +175,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   }
   // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
   // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
-  const placed: Array<{ alert: Alert; at: number; claimed: number | undefined }> = [];
+  const placed: Array<{ alert: Alert; at: number; order: number; claimed: number | undefined }> = [];
   let earliest = Infinity;
   for (const alert of alerts) {
     let at = alertTime(alert, opts.now);
@@ -169,7 +185,7 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
       claimed = at;
       at = received;
     }
-    placed.push({ alert, at, claimed });
+    placed.push({ alert, at, order: idOrder(alert.id), claimed });
     if (at < earliest) earliest = at;
   }
   // Only incidents some alert of this run could still join are worth indexing by their keys.
@@ -218,7 +234,8 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   // The incidents this run opened, with the facts of the alert that opened each.
   const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
 
-  placed.sort((a, b) => a.at - b.at || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
+  // By time, then by id (the same order whatever order the alerts came in); `order` compares most ids without reading them.
+  placed.sort((a, b) => a.at - b.at || a.order - b.order || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
   for (const { alert: incoming, at, claimed: future } of placed) {
     // The alert as recorded: at the time it was placed.
     const alert = future === undefined ? incoming : { ...incoming, startsAt: new Date(at).toISOString() };
@@ -319,7 +336,10 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     if (joined) joined.add(target);
     else byDelivery.set(delivery, new Set([target]));
     seenAlert.set(alert.id, target.id);
-    touched.add(target.id);
+    if (!w.touched) {
+      w.touched = true;
+      touched.add(target.id);
+    }
     assignments.push({ alert, incidentId: target.id, reason, duplicate: false });
   }
   // A second look, because alerts start in whatever order: an incident this run opened joins the one
@@ -363,11 +383,13 @@ class Working {
   resolved: number;
   /** The incident's group keys, as a set. */
   readonly keys: Set<string>;
-  private readonly fingerprints: Set<string>;
-  private readonly resolvedFingerprints: Set<string>;
-  private readonly deliveries: Set<string>;
-  private readonly alertnames: Set<string>;
-  private readonly pipelines: Set<string>;
+  /** Whether this run changed the incident (`Correlation.touched`). */
+  touched = false;
+  private readonly fingerprints: Members;
+  private readonly resolvedFingerprints: Members;
+  private readonly deliveries: Members;
+  private readonly alertnames: Members;
+  private readonly pipelines: Members;
   /** The resolution time as the alert that resolved it gave it, kept verbatim; undefined when derived. */
   private resolvedText: string | null | undefined;
   private readonly changed = { opened: false, updated: false, resolved: false };
@@ -378,28 +400,28 @@ class Working {
     this.resolved = inc.resolvedAt === null ? NaN : Date.parse(inc.resolvedAt);
     this.resolvedText = inc.resolvedAt;
     this.keys = new Set(inc.groupKeys ?? []);
-    this.fingerprints = new Set(inc.fingerprints);
-    this.resolvedFingerprints = new Set(inc.resolvedFingerprints);
-    this.deliveries = new Set(inc.deliveries);
-    this.alertnames = new Set(inc.alertnames);
-    this.pipelines = new Set(inc.pipelines);
+    this.fingerprints = new Members(inc.fingerprints);
+    this.resolvedFingerprints = new Members(inc.resolvedFingerprints);
+    this.deliveries = new Members(inc.deliveries);
+    this.alertnames = new Members(inc.alertnames);
+    this.pipelines = new Members(inc.pipelines);
   }
 
   /** Adds an alert; false when its fingerprint was already the incident's (a repeat). */
   attach(alert: Alert, pipelines: string[], reason: string, at: number, recorded: boolean): boolean {
     const inc = this.inc;
     inc.alerts.push(alert.id);
-    add(inc.deliveries, this.deliveries, alert.raw.delivery);
-    for (const p of pipelines) add(inc.pipelines, this.pipelines, p);
-    const fresh = add(inc.fingerprints, this.fingerprints, alert.fingerprint);
+    this.deliveries.add(alert.raw.delivery);
+    for (const p of pipelines) this.pipelines.add(p);
+    const fresh = this.fingerprints.add(alert.fingerprint);
     if (!fresh) {
       if (alert.status === "firing") inc.duplicates += 1; // a repeat of a known alert: noise absorbed
     } else if (inc.alerts.length > 1) inc.groupingReasons.push(`${alert.labels.alertname ?? alert.title}: ${reason}`);
     const name = alert.labels.alertname ?? alert.title;
-    if (name) add(inc.alertnames, this.alertnames, name);
+    if (name) this.alertnames.add(name);
     if (alert.status === "firing") inc.severity = worst(inc.severity, alert.severity);
-    if (alert.status === "resolved") add(inc.resolvedFingerprints, this.resolvedFingerprints, alert.fingerprint);
-    else if (this.resolvedFingerprints.delete(alert.fingerprint)) inc.resolvedFingerprints.splice(inc.resolvedFingerprints.indexOf(alert.fingerprint), 1);
+    if (alert.status === "resolved") this.resolvedFingerprints.add(alert.fingerprint);
+    else this.resolvedFingerprints.delete(alert.fingerprint);
     const allResolved = this.allResolved();
     if (allResolved && inc.status === "open") {
       inc.status = "resolved";
@@ -423,11 +445,11 @@ class Working {
   merge(from: Working, reason: string, recorded: boolean): void {
     const [into, other] = [this.inc, from.inc];
     into.alerts.push(...other.alerts);
-    for (const d of other.deliveries) add(into.deliveries, this.deliveries, d);
-    for (const p of other.pipelines) add(into.pipelines, this.pipelines, p);
-    for (const f of other.fingerprints) add(into.fingerprints, this.fingerprints, f);
-    for (const n of other.alertnames) add(into.alertnames, this.alertnames, n);
-    for (const f of other.resolvedFingerprints) add(into.resolvedFingerprints, this.resolvedFingerprints, f);
+    for (const d of other.deliveries) this.deliveries.add(d);
+    for (const p of other.pipelines) this.pipelines.add(p);
+    for (const f of other.fingerprints) this.fingerprints.add(f);
+    for (const n of other.alertnames) this.alertnames.add(n);
+    for (const f of other.resolvedFingerprints) this.resolvedFingerprints.add(f);
     into.groupingReasons.push(reason, ...other.groupingReasons);
     into.duplicates += other.duplicates;
     into.severity = worst(into.severity, other.severity);
@@ -460,9 +482,8 @@ class Working {
   }
 
   private allResolved(): boolean {
-    if (this.resolvedFingerprints.size < this.fingerprints.size) return false;
-    for (const f of this.fingerprints) if (!this.resolvedFingerprints.has(f)) return false;
-    return true;
+    if (this.resolvedFingerprints.list.length < this.fingerprints.list.length) return false;
+    return this.fingerprints.list.every((f) => this.resolvedFingerprints.has(f));
   }
 
   private setResolved(at: number, text: string | null | undefined): void {
@@ -472,12 +493,37 @@ class Working {
   }
 }
 
-/** Appends a value to a list mirrored by a set; false when it was there already. */
-function add(list: string[], set: Set<string>, value: string): boolean {
-  if (set.has(value)) return false;
-  set.add(value);
-  list.push(value);
-  return true;
+/**
+ * A list of distinct values with membership in constant time: a set mirrors it once it is long
+ * enough for `includes` to cost (a storm's thousands of fingerprints); most incidents hold a few.
+ */
+class Members {
+  private set: Set<string> | undefined;
+
+  constructor(readonly list: string[]) {
+    if (list.length > Members.SHORT) this.set = new Set(list);
+  }
+
+  static readonly SHORT = 16;
+
+  has(value: string): boolean {
+    return this.set ? this.set.has(value) : this.list.includes(value);
+  }
+
+  /** Appends a value; false when it was there already. */
+  add(value: string): boolean {
+    if (this.has(value)) return false;
+    this.list.push(value);
+    if (this.set) this.set.add(value);
+    else if (this.list.length > Members.SHORT) this.set = new Set(this.list);
+    return true;
+  }
+
+  delete(value: string): void {
+    if (!this.has(value)) return;
+    this.list.splice(this.list.indexOf(value), 1);
+    this.set?.delete(value);
+  }
 }
 
 /** The most recently updated of some incidents (the first of equals). */
