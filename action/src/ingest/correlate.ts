@@ -144,10 +144,12 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   for (const i of incidents) for (const a of i.alerts) seenAlert.set(a, i.id);
   // The incidents correlation looks at or changes, as epoch times and sets; written back once at the end.
   const working = new Map<Incident, Working>();
+  let last: Working | undefined;
   const work = (i: Incident) => {
+    if (last?.inc === i) return last;
     let w = working.get(i);
     if (!w) working.set(i, (w = new Working(i)));
-    return w;
+    return (last = w);
   };
   // Indexes keep correlation linear in the number of alerts, however many incidents are open.
   const byFingerprint = new Map<string, Incident[]>();
@@ -175,19 +177,30 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   }
   // Each alert's time, parsed once (sorting would parse it at every comparison); a start after its
   // receive time (beyond clock skew) is placed at the receive time, and the claimed start kept.
-  const placed: Array<{ alert: Alert; at: number; order: number; claimed: number | undefined }> = [];
+  // Typed arrays, not an object per alert: a storm sorts hundreds of thousands.
+  const times = new Float64Array(alerts.length);
+  const orders = new Float64Array(alerts.length);
+  const claims = new Map<number, number>();
   let earliest = Infinity;
-  for (const alert of alerts) {
+  for (let n = 0; n < alerts.length; n++) {
+    const alert = alerts[n]!;
     let at = alertTime(alert, opts.now);
-    let claimed: number | undefined;
     const received = opts.receivedAt?.(alert) ?? opts.now;
     if (at > received + CLOCK_SKEW_MS) {
-      claimed = at;
+      claims.set(n, at);
       at = received;
     }
-    placed.push({ alert, at, order: idOrder(alert.id), claimed });
+    times[n] = at;
+    orders[n] = idOrder(alert.id);
     if (at < earliest) earliest = at;
   }
+  // Alerts already recorded, looked up in the order they came (which is the order they lie in memory).
+  const recordedIn = alerts.map((a) => seenAlert.get(a.id));
+  // A copy of an alert earlier in this batch (a notification delivered twice) comes right after it in
+  // time order, unless a wrong clock placed the copies apart: then every alert of the run is remembered.
+  const rememberAll = claims.size > 0;
+  let previousId = "";
+  let previousIncident = "";
   // Only incidents some alert of this run could still join are worth indexing by their keys.
   const horizon = earliest - Math.max(opts.groupWindowMs, opts.reopenWindowMs);
   const reachable = incidents.filter((i) => i.groupKeys?.length && Date.parse(i.updatedAt) >= horizon);
@@ -234,12 +247,22 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
   // The incidents this run opened, with the facts of the alert that opened each.
   const opened = new Map<Incident, { facts: GroupingFacts; at: number; name: string; delivery: string }>();
 
-  // By time, then by id (the same order whatever order the alerts came in); `order` compares most ids without reading them.
-  placed.sort((a, b) => a.at - b.at || a.order - b.order || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
-  for (const { alert: incoming, at, claimed: future } of placed) {
+  // By time, then by id (the same order whatever order the alerts came in); `orders` compares most ids without reading them.
+  const sequence = Uint32Array.from(alerts.keys()).sort((a, b) => {
+    if (times[a] !== times[b]) return times[a]! - times[b]!;
+    // NaN (an id of another form) compares as text.
+    if (orders[a] !== orders[b] && !Number.isNaN(orders[a]! + orders[b]!)) return orders[a]! - orders[b]!;
+    const [x, y] = [alerts[a]!.id, alerts[b]!.id];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  for (const n of sequence) {
+    const incoming = alerts[n]!;
+    const at = times[n]!;
+    const future = claims.size ? claims.get(n) : undefined;
     // The alert as recorded: at the time it was placed.
     const alert = future === undefined ? incoming : { ...incoming, startsAt: new Date(at).toISOString() };
-    const known = seenAlert.get(alert.id);
+    // Recorded before this run, or earlier in it (a notification delivered twice in one batch).
+    const known = recordedIn[n] ?? (previousId === alert.id ? previousIncident : rememberAll ? seenAlert.get(alert.id) : undefined);
     if (known) {
       // A re-delivery (or a source's repeat notification) of a recorded alert changes nothing.
       assignments.push({ alert, incidentId: known, reason: "already recorded", duplicate: true });
@@ -325,17 +348,20 @@ export function correlate(state: Incident[], alerts: Alert[], opts: CorrelateOpt
     }
     const w = work(target);
     if (!target.alerts.length) opened.set(target, { facts: (facts ??= groupingFacts(alert)), at, name: alert.labels.alertname ?? alert.title, delivery });
+    const newPipelines = pipelines.length ? pipelines.filter((p) => !w.hasPipeline(p)) : pipelines;
     const repeat = !w.attach(alert, pipelines, reason, at, recorded.has(target.id));
     if (future !== undefined) flagClamped(target, future, at);
     if (!repeat) {
       indexIn(byFingerprint, alert.fingerprint, target);
       addKeys(w, groupingKeys(facts ?? groupingFacts(alert)));
     }
-    for (const p of pipelines) indexIn(byPipeline, p, target);
+    for (const p of newPipelines) indexIn(byPipeline, p, target);
     const joined = byDelivery.get(delivery);
     if (joined) joined.add(target);
     else byDelivery.set(delivery, new Set([target]));
-    seenAlert.set(alert.id, target.id);
+    if (rememberAll) seenAlert.set(alert.id, target.id);
+    previousId = alert.id;
+    previousIncident = target.id;
     if (!w.touched) {
       w.touched = true;
       touched.add(target.id);
@@ -405,6 +431,10 @@ class Working {
     this.deliveries = new Members(inc.deliveries);
     this.alertnames = new Members(inc.alertnames);
     this.pipelines = new Members(inc.pipelines);
+  }
+
+  hasPipeline(pipeline: string): boolean {
+    return this.pipelines.has(pipeline);
   }
 
   /** Adds an alert; false when its fingerprint was already the incident's (a repeat). */

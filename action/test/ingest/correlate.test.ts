@@ -166,6 +166,14 @@ describe("correlate", () => {
       expect(placed.startsAt).toBe(new Date(received).toISOString());
       expect(future.startsAt).toBe(new Date(T0 + 45 * 24 * HOUR).toISOString());
       expect(correlate(reread(out.incidents), [future], on).assignments[0]!.duplicate).toBe(true);
+      // Delivered twice in one run, received minutes apart: placed apart, and still one alert.
+      const again = { ...future, raw: { ...future.raw, delivery: "d-a-again" } };
+      const twice = correlate([], [future, skewed, again], {
+        ...on,
+        receivedAt: (a: Alert) => (a.raw.delivery === "d-a-again" ? received + 7 * MIN : on.receivedAt(a)),
+      });
+      expect(twice.assignments.map((a) => a.duplicate)).toEqual([false, false, true]);
+      expect(twice.incidents.flatMap((i) => i.alerts).filter((id) => id === future.id)).toHaveLength(1);
       // Within the clock skew a start is taken as it is; without a receive time the run's clock bounds it.
       const b = out.incidents.find((i) => i.fingerprints.includes("b"))!;
       expect(b.startClamped).toBeUndefined();
