@@ -61,6 +61,13 @@ const EMPTY_VALUE = /^(?:true|false|null|none|undefined|\*+|x+)$/i;
 /** A short key word over a small count is a tally, not a credential: dbt's `PASS=14`. */
 const TALLY = /^\d{1,5}$/;
 const LONG_KEY = new RegExp(`${LONG_WORD}$`, "i");
+/**
+ * A bare lower-case word after `key: ` is prose (`by signature: tasks could not start`, `token: the
+ * scheduler`), not a generated token, signature or key, which always holds a digit, a capital or a
+ * symbol. Keys of secrets people choose (passwords, passphrases, secrets) are redacted whatever the word.
+ */
+const PROSE = /^[a-z]{1,24}$/;
+const CHOSEN = /pass|pwd|secret/i;
 
 /** The marker kind for a sensitive key, so a reader knows what was removed. */
 function kindOfKey(key: string): string {
@@ -207,6 +214,7 @@ const KEYS: KeyedRule[] = [
       const value = v1 ?? v2 ?? v3 ?? "";
       if (EMPTY_VALUE.test(value) || value.startsWith("%7B%7B") || value.startsWith("${")) return m;
       if (TALLY.test(value) && !LONG_KEY.test(key ?? "")) return m;
+      if (v3 !== undefined && PROSE.test(value) && /:\s/.test(sep ?? "") && !CHOSEN.test(key ?? "")) return m;
       const open = oq1 ?? oq2 ?? "";
       const close = cq1 ?? cq2 ?? "";
       return `${q0 ?? ""}${key}${sep}${open}${mark(kindOfKey(key ?? ""))}${close}`;

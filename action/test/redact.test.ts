@@ -157,3 +157,14 @@ describe("redact: every form a credential travels in (issue #16)", () => {
     expect(GITLEAKS_RULES.rules.some((r) => r.id === "generic-api-key")).toBe(false);
   });
 });
+
+describe("redact: prose after a credential word", () => {
+  it("keeps a lower-case word after `key: ` but not a chosen secret's, nor a token-shaped value", () => {
+    expect(redact("token: abc123def456")).toBe("token: [REDACTED:token]");
+    expect(redact("signature: Xy9aQ")).toBe("signature: [REDACTED:signature]");
+    expect(redact("password: hunter")).toBe("password: [REDACTED:password]");
+    expect(redact("db_secret: letmein")).toBe("db_secret: [REDACTED:secret]");
+    expect(redact('"token": "the"')).toBe('"token": "[REDACTED:token]"');
+    expect(redact("token=the")).toBe("token=[REDACTED:token]");
+  });
+});

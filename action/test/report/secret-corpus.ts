@@ -239,6 +239,9 @@ export const ORDINARY_NEAR_MISSES: string[] = [
   "Done. PASS=14 WARN=0 ERROR=1 SKIP=8 NO-OP=0 TOTAL=9",
   'proposal "check-says-pass": checks[0] tries to set "verdict"',
   "PWD=/home/runner/work/etl OLDPWD=/home/runner",
+  // Prose after a credential word and a colon: a plan's "Why: by signature: …", a log's "token: the …".
+  "Why: by signature: tasks could not be started or scheduled (no capacity)",
+  "refresh failed, token: the scheduler could not renew it",
 ];
 
 /**
