@@ -277,12 +277,21 @@ const RUNNERS: Readonly<Record<string, { sources: readonly string[]; kinds: read
   airflow: { sources: ["airflow"], kinds: ["DAG", "Airflow pool"] },
 };
 
+const RUNNER_LIST = Object.entries(RUNNERS);
+
 /** The runners an alert comes from: its source, or what its identities are (a DAG is Airflow's). */
 function runnersOf(alert: Alert, identities: Map<string, string>): string[] {
-  const whats = new Set(identities.values());
-  return Object.entries(RUNNERS)
-    .filter(([, r]) => r.sources.includes(alert.source) || r.kinds.some((k) => whats.has(k)))
-    .map(([name]) => name);
+  const out: string[] = [];
+  for (const [name, r] of RUNNER_LIST) {
+    if (r.sources.includes(alert.source)) out.push(name);
+    else
+      for (const what of identities.values())
+        if (r.kinds.includes(what)) {
+          out.push(name);
+          break;
+        }
+  }
+  return out;
 }
 
 /** The runners a principal's name is made of (`svc_dbt_cloud` → dbt). */

@@ -179,6 +179,8 @@ function skipString(s: string, start: number): { value: string; end: number } {
 
 /** The expression an alert link carries: Prometheus' `g0.expr`, or a Grafana/Datadog `query`/`expr` parameter. */
 export function expressionOfUrl(url: string): string | null {
+  // No query string, no expression: most links (a console, a dashboard) are never parsed.
+  if (!url.includes("?")) return null;
   let parsed: URL;
   try {
     parsed = new URL(url, "http://relative.invalid");
