@@ -424,8 +424,7 @@ function namesOf(identities: Map<string, string>): Pick<GroupingFacts, "names" |
   const offers: string[] = [];
   for (const [value, what] of identities) {
     if (value.startsWith("#")) continue;
-    if (HOST_NAMED.has(what) && value.includes(".")) continue; // its first label is an identity of its own (normalizedValues)
-    const words = nameWords(value);
+    const words = nameWords(HOST_NAMED.has(what) ? value.split(".")[0]! : value);
     if (words.length === 1 && words[0]!.length >= MIN_WORD) {
       const key = wordKey(words[0]!);
       if (!out.has(key)) {

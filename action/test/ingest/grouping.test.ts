@@ -408,6 +408,8 @@ describe("grouping across sources, without knowledge", () => {
     const { state, last } = runs([...probe("https://ledger-gw.onprem.example.internal/health", 0), ...fn("partner-ledger-writer", 1)]);
     expect(state).toHaveLength(1);
     expect(reasons(last)[1]).toBe('its service partner-ledger-writer holds "ledger", the whole name of an entity of the incident');
+    // A bare host name (no scheme, no port) is named by its first label too.
+    expect(runs([...probe("ledger-gw.onprem.example.internal", 0), ...fn("partner-ledger-writer", 1)]).state).toHaveLength(1);
     // Either order.
     expect(runs([...fn("partner-ledger-writer", 0), ...probe("https://ledger-gw.onprem.example.internal/health", 1)]).state).toHaveLength(1);
     // Two hosts of one domain share only the domain.
